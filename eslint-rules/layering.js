@@ -1,0 +1,74 @@
+// ESLint rule `clipscan/layering`: the architecture's layer rules, checked on
+// every import (static, dynamic, re-export, require):
+//   src-shared    imports only src-shared and pure packages (no node:, no DOM-only, no electron)
+//   src-renderer  imports only src-renderer, src-shared and browser packages
+//   src-main/core imports src-main/core, src-shared and Node; never electron
+//   electron      may be imported only under src-main/electron
+import path from 'node:path';
+import { builtinModules } from 'node:module';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+const NATIVE_OR_NODE_PACKAGES = ['better-sqlite3', 'onnxruntime-node', 'electron', 'pngjs', 'pdf-lib', '@pdf-lib/fontkit'];
+
+function layerOf(file) {
+  const rel = path.relative(ROOT, file).split(path.sep).join('/');
+  if (rel.startsWith('src-shared/')) return 'shared';
+  if (rel.startsWith('src-renderer/')) return 'renderer';
+  if (rel.startsWith('src-main/core/')) return 'core';
+  if (rel.startsWith('src-main/electron/')) return 'electron';
+  if (rel.startsWith('src-main/')) return 'main';
+  return 'other';
+}
+
+function packageName(spec) {
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+function violation(fromLayer, fromFile, spec) {
+  const isRelative = spec.startsWith('.') || spec.startsWith('/');
+  if (isRelative) {
+    if (spec.endsWith('/package.json')) return null; // version metadata, readable from every layer
+    const target = layerOf(path.resolve(path.dirname(fromFile), spec));
+    if (fromLayer === 'shared' && target !== 'shared') return 'src-shared may import only src-shared';
+    if (fromLayer === 'renderer' && target !== 'renderer' && target !== 'shared') return 'src-renderer may import only src-renderer and src-shared';
+    if (fromLayer === 'core' && target !== 'core' && target !== 'shared') return 'src-main/core may import only core and src-shared';
+    if (fromLayer !== 'renderer' && target === 'renderer') return 'only the renderer may import src-renderer';
+    if (fromLayer !== 'electron' && target === 'electron' && fromLayer !== 'other') return 'src-main/electron is an entry point; nothing imports it';
+    return null;
+  }
+  const pkg = packageName(spec);
+  if (pkg === 'electron' && fromLayer !== 'electron') return "only src-main/electron may import 'electron'";
+  if (fromLayer === 'shared' && (NODE_BUILTINS.has(spec) || NODE_BUILTINS.has(pkg) || NATIVE_OR_NODE_PACKAGES.includes(pkg))) {
+    return `src-shared must stay pure: no Node or native module ('${spec}')`;
+  }
+  if (fromLayer === 'renderer' && (NODE_BUILTINS.has(spec) || NODE_BUILTINS.has(pkg) || NATIVE_OR_NODE_PACKAGES.includes(pkg))) {
+    return `src-renderer runs in the browser: no Node or native module ('${spec}')`;
+  }
+  return null;
+}
+
+export default {
+  meta: { type: 'problem', docs: { description: 'Enforce ClipScan layer rules' }, schema: [] },
+  create(context) {
+    const file = context.filename;
+    const layer = layerOf(file);
+    function check(node, source) {
+      if (!source || typeof source.value !== 'string') return;
+      const message = violation(layer, file, source.value);
+      if (message) context.report({ node: source, message: `${message}.` });
+    }
+    return {
+      ImportDeclaration: (node) => check(node, node.source),
+      ExportAllDeclaration: (node) => check(node, node.source),
+      ExportNamedDeclaration: (node) => check(node, node.source),
+      ImportExpression: (node) => check(node, node.source),
+      CallExpression(node) {
+        if (node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments[0]?.type === 'Literal') {
+          check(node, node.arguments[0]);
+        }
+      },
+    };
+  },
+};

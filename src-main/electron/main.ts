@@ -1,0 +1,93 @@
+/**
+ * Electron's main process: one secure window serving the renderer over the
+ * privileged `app://` scheme, the contract's calls over one IPC channel (main
+ * frame of the app only), and nothing heavy: the back end it composes runs
+ * indexing and inference off this thread.
+ */
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, net, protocol } from 'electron';
+import { createContractServer, checkedEventSink } from '../../src-shared/contract/server';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../src-shared/contract/ipc-channels';
+import { ClipScanError, toWireError } from '../../src-shared/contract/errors';
+import { createBackend } from '../core/services';
+import { resolveDatabasePath } from '../core/config/app-paths';
+import { RENDERER_CSP } from '../core/security/csp';
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME,
+  appUrlToRelativePath,
+  isNavigationAllowed,
+  isTrustedSender,
+  secureWebPreferences,
+} from './window-security';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rendererDir = path.join(here, '..', 'renderer');
+const preloadPath = path.join(here, 'electron-preload.cjs');
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true } },
+]);
+
+app.enableSandbox();
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event, url) => {
+    if (!isNavigationAllowed(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+async function start() {
+  await app.whenReady();
+
+  protocol.handle(APP_SCHEME, async (request) => {
+    const relative = appUrlToRelativePath(request.url);
+    if (!relative) return new Response('Not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(path.join(rendererDir, relative)).toString());
+    const headers = new Headers(response.headers);
+    headers.set('content-security-policy', RENDERER_CSP);
+    return new Response(response.body, { status: response.status, headers });
+  });
+
+  let window: BrowserWindow | null = null;
+  const backend = createBackend({
+    mode: 'electron',
+    databasePath: resolveDatabasePath({ appDataDir: app.getPath('userData') }),
+    allowedRoots: [],
+    emit: checkedEventSink((name, payload) => {
+      if (window && !window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, name, payload);
+    }),
+  });
+  const contract = createContractServer(backend.handlers);
+
+  ipcMain.handle(IPC_CALL_CHANNEL, async (event, name: unknown, args: unknown) => {
+    const frame = event.senderFrame;
+    if (!frame || !isTrustedSender({ url: frame.url, isMainFrame: frame === event.sender.mainFrame })) {
+      return { ok: false, error: toWireError(new ClipScanError('UNTRUSTED_SENDER', 'IPC refused: not the app window.')) };
+    }
+    return contract.dispatch(String(name), args);
+  });
+
+  window = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    title: 'ClipScan',
+    show: false,
+    backgroundColor: '#101418',
+    webPreferences: secureWebPreferences(preloadPath),
+  });
+  window.once('ready-to-show', () => window?.show());
+  await window.loadURL(APP_ENTRY_URL);
+
+  app.on('window-all-closed', () => {
+    void backend.close().finally(() => app.quit());
+  });
+}
+
+start().catch((err: unknown) => {
+  console.error('ClipScan failed to start:', err);
+  app.exit(1);
+});

@@ -1,0 +1,6 @@
+/** Renderer entry: Vue app with Pinia. */
+import { createApp } from 'vue';
+import { createPinia } from 'pinia';
+import App from './App.vue';
+
+createApp(App).use(createPinia()).mount('#app');

@@ -1,0 +1,20 @@
+/** App-wide state: what the back end said about itself, and the file being shown. */
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { AppInfo } from '../../src-shared/domain/app-info';
+import { api } from '../bridge/api';
+
+export const useAppStore = defineStore('app', () => {
+  const info = ref<AppInfo | null>(null);
+  const error = ref<string | null>(null);
+
+  async function load() {
+    try {
+      info.value = await api.call('app.info', {});
+    } catch (err) {
+      error.value = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  return { info, error, load };
+});

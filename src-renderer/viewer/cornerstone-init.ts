@@ -1,0 +1,20 @@
+/**
+ * Starts Cornerstone3D once per page: core (WebGL, falls back to CPU on its
+ * own), the DICOM image loader (after core: it registers its decode worker with
+ * core), and the tools with the global tool registrations. Idempotent.
+ */
+import { init as initCore } from '@cornerstonejs/core';
+import { init as initLoader } from '@cornerstonejs/dicom-image-loader';
+import { init as initTools, addTool, PanTool, ZoomTool, StackScrollTool, WindowLevelTool } from '@cornerstonejs/tools';
+
+let started: Promise<void> | null = null;
+
+export function startCornerstone(): Promise<void> {
+  started ??= (async () => {
+    initCore();
+    initLoader({ maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency ?? 2) - 1)) });
+    initTools();
+    for (const tool of [PanTool, ZoomTool, StackScrollTool, WindowLevelTool]) addTool(tool);
+  })();
+  return started;
+}

@@ -1,0 +1,31 @@
+/**
+ * Every call the UI can make to the back end. A call that is not listed here
+ * does not exist: Electron's IPC handler, the browser-mode server and the
+ * renderer's client are all generated from this table.
+ */
+import { z } from 'zod';
+import { defineCall } from './define';
+import { AppInfoSchema } from '../domain/app-info';
+
+export const calls = {
+  'app.info': defineCall({
+    summary: 'Version, mode and paths of the running back end.',
+    args: z.object({}),
+    result: AppInfoSchema,
+  }),
+  'dicom.readFile': defineCall({
+    summary: 'The bytes of one DICOM file inside an allowed folder, for the viewer.',
+    args: z.object({ path: z.string().min(1) }),
+    result: z.instanceof(Uint8Array),
+    binary: true,
+  }),
+} as const;
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type CallArgs<K extends CallName> = z.input<Calls[K]['args']>;
+export type CallResult<K extends CallName> = z.output<Calls[K]['result']>;
+
+export function isCallName(name: string): name is CallName {
+  return Object.prototype.hasOwnProperty.call(calls, name);
+}

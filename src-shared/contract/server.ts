@@ -1,0 +1,53 @@
+/**
+ * The generic server side of the contract: validates a call's name and
+ * arguments, runs its handler, validates the result and wraps the outcome in a
+ * `CallOutcome`. Electron's ipcMain and the browser-mode HTTP server both call
+ * `dispatch`; neither knows any call by name.
+ */
+import { calls, isCallName, type CallArgs, type CallName, type CallResult } from './calls';
+import { events, type EventName, type EventPayload } from './events';
+import { ClipScanError, toWireError, type CallOutcome } from './errors';
+
+export type CallHandlers = {
+  [K in CallName]: (args: CallArgs<K>) => Promise<CallResult<K>>;
+};
+
+export type EventSink = <K extends EventName>(name: K, payload: EventPayload<K>) => void;
+
+export interface ContractServer {
+  dispatch(name: string, rawArgs: unknown): Promise<CallOutcome<unknown>>;
+  isBinary(name: string): boolean;
+}
+
+export function createContractServer(handlers: CallHandlers): ContractServer {
+  return {
+    isBinary: (name) => isCallName(name) && calls[name].binary === true,
+    async dispatch(name, rawArgs) {
+      try {
+        if (!isCallName(name)) throw new ClipScanError('UNKNOWN_CALL', `There is no call named "${name}".`);
+        const spec = calls[name];
+        const parsed = spec.args.safeParse(rawArgs ?? {});
+        if (!parsed.success) {
+          throw new ClipScanError('BAD_ARGUMENTS', `Invalid arguments for ${name}: ${parsed.error.message}`);
+        }
+        const handler = handlers[name] as (args: unknown) => Promise<unknown>;
+        const value = await handler(parsed.data);
+        const checked = spec.result.safeParse(value);
+        if (!checked.success) {
+          throw new ClipScanError('BAD_RESULT', `The back end produced an invalid result for ${name}: ${checked.error.message}`);
+        }
+        return { ok: true, value: checked.data };
+      } catch (err) {
+        return { ok: false, error: toWireError(err) };
+      }
+    },
+  };
+}
+
+/** Validates an event payload before it is sent, so a bad emitter fails loudly at its source. */
+export function checkedEventSink(send: (name: string, payload: unknown) => void): EventSink {
+  return (name, payload) => {
+    const parsed = events[name].payload.parse(payload);
+    send(name, parsed);
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Test projects: `unit` (pure and Node-level tests, including integration
+ * tests against real SQLite, ONNX sessions and DICOM files) and `e2e` (the
+ * built renderer in headless Debian Chromium against browser mode).
+ * `npm test` (scripts/test.mjs) builds first and checks system prerequisites.
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
