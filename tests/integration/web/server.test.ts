@@ -73,7 +73,7 @@ describe('browser-mode server', () => {
   });
 
   it('refuses files outside the allowed folders with a readable error', async () => {
-    const outcome = await (await call('dicom.readFile', { path: '/etc/passwd' })).json();
+    const outcome = (await (await call("dicom.readFile", { path: "/etc/passwd" })).json()) as { error: { message: string } };
     expect(outcome).toMatchObject({ ok: false, error: { code: 'PATH_NOT_ALLOWED' } });
     expect(outcome.error.message).toContain('/etc/passwd');
   });
