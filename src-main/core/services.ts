@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import type { CallHandlers, EventSink } from '../../src-shared/contract/server';
 import type { AppInfo } from '../../src-shared/domain/app-info';
 import { AllowedRoots } from './files/allowed-roots';
+import { listFolder } from './files/list-folder';
 import { APP_VERSION } from './version';
 
 export interface BackendConfig {
@@ -44,6 +45,7 @@ export function createBackend(config: BackendConfig): Backend {
       const bytes = await fs.readFile(real);
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     },
+    'files.listFolder': async ({ path }) => listFolder(roots, path),
   };
 
   return {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { defineCall } from './define';
 import { AppInfoSchema } from '../domain/app-info';
+import { FolderListingSchema } from '../domain/files';
 
 export const calls = {
   'app.info': defineCall({
@@ -18,6 +19,11 @@ export const calls = {
     args: z.object({ path: z.string().min(1) }),
     result: z.instanceof(Uint8Array),
     binary: true,
+  }),
+  'files.listFolder': defineCall({
+    summary: 'Browser mode folder browser: one folder inside the allowed roots (no path: the roots themselves).',
+    args: z.object({ path: z.string().min(1).nullish() }),
+    result: FolderListingSchema,
   }),
 } as const;
 
