@@ -1,0 +1,9 @@
+/**
+ * Every case-log migration, in order. Append new ones at the end; never
+ * reorder, renumber or edit a released one. `version` must equal position + 1
+ * (checked when the case log opens).
+ */
+import type { Migration } from '../migration';
+import { migration001Library } from './001-library';
+
+export const migrations: readonly Migration[] = [migration001Library];
