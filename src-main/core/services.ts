@@ -4,11 +4,20 @@
  * process, browser mode and tests all start here, so they run the same code.
  */
 import fs from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import nodePath from 'node:path';
 import type { CallHandlers, EventSink } from '../../src-shared/contract/server';
 import type { AppInfo } from '../../src-shared/domain/app-info';
 import { AllowedRoots } from './files/allowed-roots';
 import { listFolder } from './files/list-folder';
 import { APP_VERSION } from './version';
+import { openCaseLog } from './caselog';
+import type { EngineHost } from './engine-host/protocol';
+import { createInProcessHost } from './engine-host/in-process';
+import { createBundleResolver } from './scan/bundle-resolver';
+import { createScanHandlers } from './scan/scan-handlers';
+import { ScanService } from './scan/scan-service';
 
 export interface BackendConfig {
   mode: AppInfo['mode'];
@@ -17,17 +26,40 @@ export interface BackendConfig {
   initialFile?: string | null;
   /** Where back-end events go (IPC to the window, or the browser-mode event stream). */
   emit?: EventSink;
+  /** Starts the engine host (a worker thread, or Electron's utilityProcess); in-process when absent (tests only). */
+  engineHost?: () => EngineHost;
+  /** The bundled demo model (random weights), used when no model is chosen. */
+  demoBundleDir?: string | null;
+  /** ONNX Runtime intra-op threads for scans. */
+  threads?: number;
 }
 
 export interface Backend {
   readonly config: BackendConfig;
   readonly roots: AllowedRoots;
   readonly handlers: CallHandlers;
+  readonly scans: ScanService;
   close(): Promise<void>;
 }
 
 export function createBackend(config: BackendConfig): Backend {
   const roots = new AllowedRoots(config.allowedRoots);
+  const caseLog = openCaseLog(config.databasePath);
+  // Anomaly maps live beside the database (a temporary folder for an in-memory one).
+  const mapsDir =
+    config.databasePath === ':memory:'
+      ? mkdtempSync(nodePath.join(os.tmpdir(), 'clipscan-maps-'))
+      : nodePath.join(nodePath.dirname(nodePath.resolve(config.databasePath)), 'maps');
+  let host: EngineHost | null = null;
+  const engineHost = () => (host ??= (config.engineHost ?? createInProcessHost)());
+  const scans = new ScanService({
+    db: caseLog.db,
+    mapsDir,
+    engineHost,
+    resolveBundle: createBundleResolver({ demoBundleDir: config.demoBundleDir ?? null }),
+    emit: config.emit,
+    threads: config.threads,
+  });
 
   const handlers: CallHandlers = {
     'app.info': async () => ({
@@ -46,12 +78,17 @@ export function createBackend(config: BackendConfig): Backend {
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     },
     'files.listFolder': async ({ path }) => listFolder(roots, path),
+    ...createScanHandlers(scans),
   };
 
   return {
     config,
     roots,
     handlers,
-    async close() {},
+    scans,
+    async close() {
+      await host?.close();
+      caseLog.close();
+    },
   };
 }

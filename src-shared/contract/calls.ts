@@ -5,10 +5,12 @@
  */
 import { z } from 'zod';
 import { defineCall } from './define';
+import { scanCalls } from './scan-calls';
 import { AppInfoSchema } from '../domain/app-info';
 import { FolderListingSchema } from '../domain/files';
 
 export const calls = {
+  ...scanCalls,
   'app.info': defineCall({
     summary: 'Version, mode and paths of the running back end.',
     args: z.object({}),

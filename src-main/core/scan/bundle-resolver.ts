@@ -1,0 +1,45 @@
+/**
+ * Which model bundle a scan runs on: the one the user chose by id, or the
+ * bundled demo (random weights, labelled as such). Returns what the scan
+ * records about it: id, version, manifest sha256, folder, demo flag.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ClipScanError } from '../../../src-shared/contract/errors';
+import { ModelBundleManifestSchema } from '../../../src-shared/domain/model-bundle';
+
+export interface ResolvedBundle {
+  id: string;
+  version: string;
+  sha256: string;
+  dir: string;
+  demo: boolean;
+  displayName: string;
+}
+
+export type BundleResolver = (modelId?: string | null) => Promise<ResolvedBundle>;
+
+export async function describeBundleFolder(dir: string): Promise<ResolvedBundle> {
+  const manifestPath = path.join(dir, 'manifest.json');
+  const text = await fs.readFile(manifestPath, 'utf8').catch(() => {
+    throw new ClipScanError('BUNDLE_NOT_FOUND', `No model bundle at ${dir} (manifest.json is missing).`);
+  });
+  const parsed = ModelBundleManifestSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new ClipScanError('BUNDLE_INVALID', `The manifest of ${dir} is not a valid ClipScan bundle: ${parsed.error.message}`);
+  const m = parsed.data;
+  return { id: m.id, version: m.version, sha256: crypto.createHash('sha256').update(text).digest('hex'), dir, demo: m.demo, displayName: m.displayName };
+}
+
+/** Resolves ids through `lookup` (the installed-bundle registry); no id means the demo bundle. */
+export function createBundleResolver(options: { demoBundleDir: string | null; lookup?: (id: string) => Promise<string | null> }): BundleResolver {
+  return async (modelId) => {
+    if (modelId) {
+      const dir = (await options.lookup?.(modelId)) ?? null;
+      if (!dir) throw new ClipScanError('MODEL_NOT_INSTALLED', `No installed model bundle has the id "${modelId}". See "clipscan models list".`);
+      return describeBundleFolder(dir);
+    }
+    if (!options.demoBundleDir) throw new ClipScanError('NO_MODEL', 'No model bundle is installed and the demo bundle is missing. Import one with "clipscan models import".');
+    return describeBundleFolder(options.demoBundleDir);
+  };
+}

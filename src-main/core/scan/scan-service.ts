@@ -1,0 +1,222 @@
+/**
+ * Scans: persisted jobs that score every image of some series in the engine
+ * host and keep each result the moment it exists.
+ *
+ *   const id = scans.create({ seriesInstanceUids, method: 'zeroshot' });
+ *   await scans.run(id, { signal });   // again after a crash or cancel: continues
+ *
+ * The image list is frozen at creation (series → instances in display order →
+ * frames). `run` sends the still-pending images to the engine host; every
+ * image that comes back is written as a float32 map file and recorded in one
+ * SQLite statement, so killing the process loses nothing finished.
+ */
+import type { Database } from 'better-sqlite3';
+import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
+import type { EventSink } from '../../../src-shared/contract/server';
+import type { MethodId, ScanSummary, Verdict } from '../../../src-shared/domain/scan';
+import type { EngineHost } from '../engine-host/protocol';
+import type { BundleResolver } from './bundle-resolver';
+import { readMapFile, writeMapFile } from './map-files';
+import { ScanRepository, type NewScan } from './scan-repository';
+
+/** Default operating point of the zero-shot score (a softmax probability of "abnormal"). */
+export const DEFAULT_THRESHOLDS: Record<MethodId, number> = { zeroshot: 0.5, mediclip: 0.5, madclip: 0.5 };
+
+export interface ScanServiceOptions {
+  db: Database;
+  mapsDir: string;
+  engineHost: () => EngineHost;
+  resolveBundle: BundleResolver;
+  emit?: EventSink;
+  threads?: number;
+}
+
+export interface CreateScanRequest {
+  seriesInstanceUids: string[];
+  method: MethodId;
+  modelId?: string | null;
+  adapterId?: string | null;
+}
+
+export class ScanService {
+  private readonly repo: ScanRepository;
+  private readonly running = new Map<number, { controller: AbortController; done: Promise<ScanSummary> }>();
+
+  constructor(private readonly options: ScanServiceOptions) {
+    this.repo = new ScanRepository(options.db);
+  }
+
+  async create(request: CreateScanRequest): Promise<number> {
+    if (request.method !== 'zeroshot' && !request.adapterId) {
+      throw new ClipScanError('ADAPTER_REQUIRED', `The ${request.method} method needs a trained adapter; choose one, or use zeroshot.`);
+    }
+    if (request.adapterId) throw new ClipScanError('NOT_AVAILABLE', 'Adapters cannot be used for scans yet: few-shot training is not in this version.');
+    const bundle = await this.options.resolveBundle(request.modelId);
+    const images = this.imagesOf(request.seriesInstanceUids);
+    const scan: NewScan = { method: request.method, bundle, adapter: null, threshold: DEFAULT_THRESHOLDS[request.method], images };
+    return this.repo.create(scan);
+  }
+
+  /** Starts (or resumes) a scan in the background; progress arrives as `scans.progress` events. */
+  start(scanId: number): void {
+    if (this.running.has(scanId)) return;
+    const controller = new AbortController();
+    const done = this.run(scanId, { signal: controller.signal }).finally(() => this.running.delete(scanId));
+    done.catch(() => {}); // the outcome is in the case log and in the events
+    this.running.set(scanId, { controller, done });
+  }
+
+  cancel(scanId: number): void {
+    this.running.get(scanId)?.controller.abort();
+  }
+
+  /** Waits for a background scan started with `start`. */
+  async settled(scanId: number): Promise<ScanSummary> {
+    const entry = this.running.get(scanId);
+    return entry ? entry.done : this.summary(scanId);
+  }
+
+  async run(scanId: number, { signal, onImage }: { signal?: AbortSignal; onImage?: (summary: { done: number; failed: number; total: number }) => void } = {}): Promise<ScanSummary> {
+    const row = this.repo.get(scanId);
+    if (!row) throw new ClipScanError('SCAN_NOT_FOUND', `There is no scan ${scanId}.`);
+    if (row.status === 'done') return this.summary(scanId);
+    const pending = this.repo.pendingImages(scanId);
+    this.repo.markStarted(scanId, null, row.fallback_reason);
+    this.emitProgress(scanId, null);
+    const bySeq = new Map(pending.map((p) => [String(p.id), p]));
+    const writes: Promise<void>[] = [];
+    try {
+      if (pending.length > 0) {
+        const result = await this.options.engineHost().request(
+          'scoreImages',
+          {
+            bundleDir: row.bundle_dir,
+            method: row.method,
+            adapterDir: row.adapter_dir,
+            images: pending.map((p) => ({ key: String(p.id), path: p.path, frameIndex: p.frameIndex })),
+            threads: this.options.threads,
+          },
+          {
+            signal,
+            onProgress: (scored) => {
+              const image = bySeq.get(scored.key);
+              if (!image) return;
+              const write = (async () => {
+                if (scored.ok) {
+                  const mapFile = await writeMapFile(this.options.mapsDir, scanId, image.seq, scored.map);
+                  this.repo.recordImageDone(image.id, { score: scored.score, mapFile, rows: scored.rows, columns: scored.columns, mapMin: scored.mapMin, mapMax: scored.mapMax });
+                  this.emitProgress(scanId, { id: image.id, seriesInstanceUid: image.seriesInstanceUid, score: scored.score, error: null });
+                } else {
+                  const message = `${scored.error.message}`;
+                  this.repo.recordImageFailed(image.id, message);
+                  this.emitProgress(scanId, { id: image.id, seriesInstanceUid: image.seriesInstanceUid, score: null, error: message });
+                }
+                onImage?.(this.repo.counts(scanId));
+              })();
+              writes.push(write);
+            },
+          },
+        );
+        await Promise.all(writes);
+        this.repo.setProvider(scanId, result.provider, result.fallbackReason);
+      }
+      this.repo.finish(scanId, 'done');
+    } catch (err) {
+      await Promise.allSettled(writes);
+      const wire = toWireError(err);
+      if (signal?.aborted || wire.code === 'CANCELLED') this.repo.finish(scanId, 'cancelled');
+      else this.repo.finish(scanId, 'failed', wire.message);
+      this.emitProgress(scanId, null);
+      if (!signal?.aborted && wire.code !== 'CANCELLED') throw err;
+      return this.summary(scanId);
+    }
+    this.emitProgress(scanId, null);
+    return this.summary(scanId);
+  }
+
+  summary(scanId: number): ScanSummary {
+    const row = this.repo.get(scanId);
+    if (!row) throw new ClipScanError('SCAN_NOT_FOUND', `There is no scan ${scanId}.`);
+    const counts = this.repo.counts(scanId);
+    return {
+      id: row.id,
+      status: row.status,
+      method: row.method,
+      model: { id: row.bundle_id, version: row.bundle_version, sha256: row.bundle_sha256, demo: row.demo === 1 },
+      adapterId: row.adapter_id,
+      provider: row.provider,
+      fallbackReason: row.fallback_reason,
+      threshold: row.threshold,
+      imagesTotal: counts.total,
+      imagesDone: counts.done ?? 0,
+      imagesFailed: counts.failed ?? 0,
+      createdAt: row.created_at,
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+      error: row.error,
+      series: this.repo.seriesSummaries(scanId),
+    };
+  }
+
+  list(): ScanSummary[] {
+    return this.repo.list().map((r) => this.summary(r.id));
+  }
+
+  images(scanId: number, seriesInstanceUid?: string) {
+    return this.repo.images(scanId, seriesInstanceUid);
+  }
+
+  async readMap(imageId: number): Promise<{ rows: number; columns: number; data: Float32Array }> {
+    const image = this.repo.image(imageId);
+    if (!image?.map_file || !image.map_rows || !image.map_columns) throw new ClipScanError('MAP_NOT_READY', `Image ${imageId} has no anomaly map yet.`);
+    return { rows: image.map_rows, columns: image.map_columns, data: await readMapFile(image.map_file, image.map_rows, image.map_columns) };
+  }
+
+  saveVerdict(scanId: number, seriesInstanceUid: string, verdict: Verdict | null, note: string, keyImageId: number | null) {
+    if (!this.repo.get(scanId)) throw new ClipScanError('SCAN_NOT_FOUND', `There is no scan ${scanId}.`);
+    this.repo.saveVerdict(scanId, seriesInstanceUid, verdict, note, keyImageId);
+    const series = this.repo.seriesSummaries(scanId).find((s) => s.seriesInstanceUid === seriesInstanceUid);
+    if (!series) throw new ClipScanError('SERIES_NOT_IN_SCAN', `Series ${seriesInstanceUid} is not part of scan ${scanId}.`);
+    return series;
+  }
+
+  get repository(): ScanRepository {
+    return this.repo;
+  }
+
+  private imagesOf(seriesInstanceUids: string[]): NewScan['images'] {
+    const query = this.options.db.prepare(
+      `SELECT i.path, i.sop_instance_uid AS sopInstanceUid, i.frames, s.series_instance_uid AS seriesInstanceUid, s.is_image AS isImage
+       FROM instances i JOIN series s ON i.series_id = s.id
+       WHERE s.series_instance_uid = ? ORDER BY s.part, i.display_order, i.instance_number`,
+    );
+    const images: NewScan['images'] = [];
+    for (const uid of seriesInstanceUids) {
+      const instances = query.all(uid) as { path: string; sopInstanceUid: string; frames: number; seriesInstanceUid: string; isImage: number }[];
+      if (instances.length === 0) throw new ClipScanError('SERIES_NOT_FOUND', `Series ${uid} is not in the library. Index its folder first.`);
+      if (instances.every((i) => i.isImage === 0)) throw new ClipScanError('NOT_AN_IMAGE_SERIES', `Series ${uid} holds no images (structured report, presentation state or similar); it cannot be scanned.`);
+      for (const inst of instances) {
+        for (let frame = 0; frame < Math.max(1, inst.frames); frame++) {
+          images.push({ seriesInstanceUid: uid, sopInstanceUid: inst.sopInstanceUid, frameIndex: frame, path: inst.path });
+        }
+      }
+    }
+    if (images.length === 0) throw new ClipScanError('NOTHING_TO_SCAN', 'No images to scan were chosen.');
+    return images;
+  }
+
+  private emitProgress(scanId: number, image: { id: number; seriesInstanceUid: string; score: number | null; error: string | null } | null) {
+    if (!this.options.emit) return;
+    const row = this.repo.get(scanId);
+    if (!row) return;
+    const counts = this.repo.counts(scanId);
+    this.options.emit('scans.progress', {
+      scanId,
+      status: row.status,
+      imagesTotal: counts.total,
+      imagesDone: counts.done ?? 0,
+      imagesFailed: counts.failed ?? 0,
+      image,
+    });
+  }
+}

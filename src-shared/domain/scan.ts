@@ -1,0 +1,78 @@
+/**
+ * Scans as the UI, CLI and reports see them: a job over the images of some
+ * series, with per-image (slice) scores, per-series scores, and the model and
+ * execution provider that produced them. Maps themselves travel separately
+ * (`scans.map`, raw float32 at the image grid).
+ */
+import { z } from 'zod';
+
+export const ScanStatusSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
+export type ScanStatus = z.infer<typeof ScanStatusSchema>;
+
+export const MethodIdSchema = z.enum(['zeroshot', 'mediclip', 'madclip']);
+export type MethodId = z.infer<typeof MethodIdSchema>;
+
+export const VerdictSchema = z.enum(['true_finding', 'false_alarm', 'unsure']);
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+export const ScanImageSchema = z.object({
+  id: z.number().int(),
+  seq: z.number().int(),
+  sopInstanceUid: z.string(),
+  frameIndex: z.number().int(),
+  status: z.enum(['pending', 'done', 'failed']),
+  score: z.number().nullable(),
+  mapRows: z.number().int().nullable(),
+  mapColumns: z.number().int().nullable(),
+  mapMin: z.number().nullable(),
+  mapMax: z.number().nullable(),
+  error: z.string().nullable(),
+});
+export type ScanImage = z.infer<typeof ScanImageSchema>;
+
+export const ScanSeriesSchema = z.object({
+  seriesInstanceUid: z.string(),
+  modality: z.string().nullable(),
+  description: z.string().nullable(),
+  images: z.number().int(),
+  done: z.number().int(),
+  failed: z.number().int(),
+  /** Highest slice score (null until one image is done). */
+  score: z.number().nullable(),
+  /** The image with the highest score: where "jump to the highest-scoring slice" goes. */
+  topImageId: z.number().int().nullable(),
+  verdict: VerdictSchema.nullable(),
+  note: z.string(),
+});
+export type ScanSeries = z.infer<typeof ScanSeriesSchema>;
+
+export const ScanSummarySchema = z.object({
+  id: z.number().int(),
+  status: ScanStatusSchema,
+  method: MethodIdSchema,
+  model: z.object({ id: z.string(), version: z.string(), sha256: z.string(), demo: z.boolean() }),
+  adapterId: z.string().nullable(),
+  provider: z.string().nullable(),
+  fallbackReason: z.string().nullable(),
+  threshold: z.number(),
+  imagesTotal: z.number().int(),
+  imagesDone: z.number().int(),
+  imagesFailed: z.number().int(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  error: z.string().nullable(),
+  series: z.array(ScanSeriesSchema),
+});
+export type ScanSummary = z.infer<typeof ScanSummarySchema>;
+
+export const ScanProgressSchema = z.object({
+  scanId: z.number().int(),
+  status: ScanStatusSchema,
+  imagesTotal: z.number().int(),
+  imagesDone: z.number().int(),
+  imagesFailed: z.number().int(),
+  /** The image just finished, when the event reports one. */
+  image: z.object({ id: z.number().int(), seriesInstanceUid: z.string(), score: z.number().nullable(), error: z.string().nullable() }).nullable(),
+});
+export type ScanProgress = z.infer<typeof ScanProgressSchema>;
