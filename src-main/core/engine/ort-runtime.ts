@@ -1,0 +1,166 @@
+/**
+ * The single place that knows about onnxruntime-node (with its re-export of
+ * `Tensor` below): execution-provider choice per platform, CPU fallback, thread
+ * count, a session cache, and release. Everything else in the engine calls
+ * these functions, never `ort` directly.
+ *
+ *   const rt = createOrtRuntime({ threads: 2 });
+ *   const s = await rt.session('/bundle/vision.onnx');   // { provider: 'cpu', fallbackReason: 'cuda: …' }
+ *   const out = await s.run({ pixels: new Tensor('float32', data, [1, 3, 224, 224]) });
+ *   await rt.release();
+ *
+ * Support table (onnxruntime-node 1.30 npm package; engine.md §6):
+ *
+ *   platform        bundled providers      needs an extra download / driver
+ *   linux x64       cpu, webgpu            cuda, tensorrt (ONNXRUNTIME_NODE_INSTALL=cuda12)
+ *   linux arm64     cpu                    –
+ *   win32 x64/arm64 cpu, webgpu, dml       –
+ *   darwin          cpu, webgpu, coreml    –
+ *
+ * Preference (first that creates a session wins; each is tried with 'cpu' behind
+ * it so unsupported nodes run on CPU):
+ *   linux: cuda, tensorrt, webgpu, cpu · win32: dml, webgpu, cpu · darwin: coreml, webgpu, cpu.
+ * A provider that fails throws at session creation (ORT does not fall back by
+ * itself); we catch, remember the reason, and try the next one, ending with CPU.
+ * A provider that failed once is not retried by this runtime (a missing
+ * library does not appear later), but the reason is still reported.
+ */
+import * as ort from 'onnxruntime-node';
+
+export { Tensor } from 'onnxruntime-node';
+export type OrtTensor = ort.Tensor;
+
+export type ProviderName = 'cpu' | 'cuda' | 'tensorrt' | 'webgpu' | 'dml' | 'coreml';
+
+export const PLATFORM_PREFERENCE: Readonly<Record<string, readonly ProviderName[]>> = Object.freeze({
+  linux: ['cuda', 'tensorrt', 'webgpu', 'cpu'],
+  win32: ['dml', 'webgpu', 'cpu'],
+  darwin: ['coreml', 'webgpu', 'cpu'],
+});
+
+/** The platform's preference list, or CPU alone where we know of nothing else. */
+export function defaultProviders(platform: string = process.platform): ProviderName[] {
+  return [...(PLATFORM_PREFERENCE[platform] ?? ['cpu'])];
+}
+
+export interface OrtRuntimeOptions {
+  /** intra-op threads; default: ORT's own choice (all cores). */
+  threads?: number;
+  /** Order to try; 'cpu' is always appended when absent. Default: defaultProviders(). */
+  preferredProviders?: readonly ProviderName[];
+}
+
+export interface EngineSession {
+  readonly path: string;
+  /** The provider the session was created with. */
+  readonly provider: ProviderName;
+  /** Why the preferred providers were not used ("cuda: …; webgpu: …"), if any failed. */
+  readonly fallbackReason?: string;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** Runs the graph; calls on one session are serialised. */
+  run(feeds: Record<string, ort.Tensor>, outputNames?: readonly string[]): Promise<Record<string, ort.Tensor>>;
+}
+
+export interface OrtRuntime {
+  readonly providers: readonly ProviderName[];
+  session(path: string): Promise<EngineSession>;
+  /** Releases one cached session (all providers) or, without a path, all of them. */
+  release(path?: string): Promise<void>;
+}
+
+interface Entry {
+  session: ort.InferenceSession;
+  wrapper: EngineSession;
+}
+
+export function createOrtRuntime(options: OrtRuntimeOptions = {}): OrtRuntime {
+  const providers = [...(options.preferredProviders ?? defaultProviders())];
+  if (!providers.includes('cpu')) providers.push('cpu');
+  const failed = new Map<ProviderName, string>();
+  const cache = new Map<string, Promise<Entry>>(); // key: provider + '\0' + path
+  const byPath = new Map<string, string>(); // path → cache key actually used
+
+  function sessionOptions(provider: ProviderName): ort.InferenceSession.SessionOptions {
+    return {
+      executionProviders: provider === 'cpu' ? ['cpu'] : [provider, 'cpu'],
+      graphOptimizationLevel: 'all',
+      interOpNumThreads: 1,
+      ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+      logSeverityLevel: 3,
+    };
+  }
+
+  function wrap(path: string, provider: ProviderName, session: ort.InferenceSession, fallbackReason?: string): EngineSession {
+    let queue: Promise<unknown> = Promise.resolve();
+    return {
+      path,
+      provider,
+      ...(fallbackReason ? { fallbackReason } : {}),
+      inputNames: session.inputNames,
+      outputNames: session.outputNames,
+      run(feeds, outputNames) {
+        const next = queue.then(() => (outputNames ? session.run(feeds, [...outputNames]) : session.run(feeds)));
+        queue = next.catch(() => undefined);
+        return next as Promise<Record<string, ort.Tensor>>;
+      },
+    };
+  }
+
+  async function create(path: string): Promise<Entry> {
+    const reasons: string[] = [];
+    for (const provider of providers) {
+      const known = failed.get(provider);
+      if (known) {
+        reasons.push(`${provider}: ${known}`);
+        continue;
+      }
+      const key = `${provider}\0${path}`;
+      const cached = cache.get(key);
+      if (cached) return cached;
+      try {
+        const session = await ort.InferenceSession.create(path, sessionOptions(provider));
+        const entry = { session, wrapper: wrap(path, provider, session, reasons.length ? reasons.join('; ') : undefined) };
+        cache.set(key, Promise.resolve(entry));
+        byPath.set(path, key);
+        return entry;
+      } catch (err) {
+        if (provider === 'cpu') throw err; // the model itself is broken; keep name, message and stack
+        const reason = firstLine(err);
+        failed.set(provider, reason);
+        reasons.push(`${provider}: ${reason}`);
+      }
+    }
+    throw new Error(`no execution provider could load ${path}`);
+  }
+
+  const pending = new Map<string, Promise<Entry>>();
+  return {
+    providers,
+    async session(path) {
+      const key = byPath.get(path);
+      const hit = key ? cache.get(key) : undefined;
+      if (hit) return (await hit).wrapper;
+      let p = pending.get(path);
+      if (!p) {
+        p = create(path).finally(() => pending.delete(path));
+        pending.set(path, p);
+      }
+      return (await p).wrapper;
+    },
+    async release(path) {
+      const keys = path ? [...cache.keys()].filter((k) => k.endsWith(`\0${path}`)) : [...cache.keys()];
+      for (const k of keys) {
+        const entry = cache.get(k);
+        cache.delete(k);
+        if (entry) await (await entry).session.release();
+      }
+      for (const [p, k] of [...byPath]) if (!cache.has(k)) byPath.delete(p);
+    },
+  };
+}
+
+function firstLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0].trim().slice(0, 300);
+}
