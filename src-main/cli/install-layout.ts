@@ -42,3 +42,9 @@ export function locateDefaultSample(): string | null {
   }
   return null;
 }
+
+/** The bundled demo model (random weights), shipped with the app and used when no model is chosen. */
+export function locateDemoBundle(): string | null {
+  const dir = path.join(projectRoot(), 'models', 'fixtures', 'tiny-demo');
+  return fs.existsSync(path.join(dir, 'manifest.json')) ? dir : null;
+}

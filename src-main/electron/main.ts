@@ -11,6 +11,7 @@ import { createContractServer, checkedEventSink } from '../../src-shared/contrac
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../src-shared/contract/ipc-channels';
 import { ClipScanError, toWireError } from '../../src-shared/contract/errors';
 import { createBackend } from '../core/services';
+import { createUtilityProcessHost } from './utility-host';
 import { resolveDatabasePath } from '../core/config/app-paths';
 import { RENDERER_CSP } from '../core/security/csp';
 import {
@@ -57,6 +58,8 @@ async function start() {
     mode: 'electron',
     databasePath: resolveDatabasePath({ appDataDir: app.getPath('userData') }),
     allowedRoots: [],
+    engineHost: () => createUtilityProcessHost(here, (level, message) => console[level === 'error' ? 'error' : 'log'](`[engine] ${message}`)),
+    demoBundleDir: app.isPackaged ? path.join(process.resourcesPath, 'models', 'tiny-demo') : path.join(here, '..', '..', 'models', 'fixtures', 'tiny-demo'),
     emit: checkedEventSink((name, payload) => {
       if (window && !window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, name, payload);
     }),

@@ -11,7 +11,8 @@ import { createBackend } from '../../core/services';
 import { resolveDatabasePath } from '../../core/config/app-paths';
 import { startWebServer, type WebServer } from '../../web/server';
 import { checkedEventSink } from '../../../src-shared/contract/server';
-import { locateRendererDir, locateDefaultSample } from '../install-layout';
+import { locateRendererDir, locateDefaultSample, locateDemoBundle } from '../install-layout';
+import { createWorkerHost } from '../../host/worker-host';
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -40,6 +41,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     databasePath: resolveDatabasePath({ db: values.db }),
     allowedRoots: allowed,
     initialFile,
+    engineHost: () => createWorkerHost(),
+    demoBundleDir: locateDemoBundle(),
   });
   server = await startWebServer({
     handlers: backend.handlers,
