@@ -87,6 +87,23 @@ describe('tiny demo fixture bundle', () => {
       eot_index: new ort.Tensor('int64', BigInt64Array.from([1n, 2n, 3n, 10n, 76n]), [5]),
     });
     expect(res.text_features?.dims).toEqual([5, manifest.embedDim]);
+
+    // Causal mask: rows after the EOT position cannot change the features; rows before it do.
+    const base = Float32Array.from({ length: T * W }, (_, i) => Math.sin(i * 0.37) * 0.05);
+    const after = base.slice();
+    after.fill(0.3, 6 * W);
+    const before = base.slice();
+    before.fill(0.3, 2 * W, 3 * W);
+    const three = new Float32Array(3 * T * W);
+    [base, after, before].forEach((e, n) => three.set(e, n * T * W));
+    const f = (await text.run({
+      token_embeddings: new ort.Tensor('float32', three, [3, T, W]),
+      eot_index: new ort.Tensor('int64', BigInt64Array.from([5n, 5n, 5n]), [3]),
+    })).text_features?.data as Float32Array;
+    const D = manifest.embedDim;
+    const diff = (a: number, b: number) => Math.max(...Array.from({ length: D }, (_, i) => Math.abs((f[a * D + i] as number) - (f[b * D + i] as number))));
+    expect(diff(0, 1)).toBe(0);
+    expect(diff(0, 2)).toBeGreaterThan(1e-3);
     await text.release();
   });
 
