@@ -28,4 +28,6 @@ export interface DecodedFrame {
   transferSyntaxUid: string;
   frameIndex: number;
   numberOfFrames: number;
+  /** Grey values went through the file's Modality LUT Sequence (then slope 1, intercept 0). */
+  modalityLutApplied?: boolean;
 }
