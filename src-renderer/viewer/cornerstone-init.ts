@@ -5,7 +5,9 @@
  */
 import { init as initCore } from '@cornerstonejs/core';
 import { init as initLoader } from '@cornerstonejs/dicom-image-loader';
-import { init as initTools, addTool, PanTool, ZoomTool, StackScrollTool, WindowLevelTool } from '@cornerstonejs/tools';
+import {
+  init as initTools, addTool, PanTool, ZoomTool, StackScrollTool, WindowLevelTool, LengthTool, EllipticalROITool,
+} from '@cornerstonejs/tools';
 
 let started: Promise<void> | null = null;
 
@@ -14,7 +16,7 @@ export function startCornerstone(): Promise<void> {
     initCore();
     initLoader({ maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency ?? 2) - 1)) });
     initTools();
-    for (const tool of [PanTool, ZoomTool, StackScrollTool, WindowLevelTool]) addTool(tool);
+    for (const tool of [PanTool, ZoomTool, StackScrollTool, WindowLevelTool, LengthTool, EllipticalROITool]) addTool(tool);
   })();
   return started;
 }

@@ -1,18 +1,47 @@
 /**
  * Turns DICOM bytes fetched through the contract into Cornerstone image ids
- * (`dicomfile:N`), the path recommended for local files: no URL to the file
- * system is ever exposed to the renderer.
+ * (`dicomfile:N`, plus `?frame=K` for each frame of a multi-frame file), the
+ * path recommended for local files: no URL to the file system is ever exposed
+ * to the renderer. Files are fetched a few at a time, in display order.
+ *
+ *   const ids = await imageIdsForInstances(detail.instancesInOrder, (done, total) => ...);
  */
 import { wadouri } from '@cornerstonejs/dicom-image-loader';
 import { api } from '../bridge/api';
 
-const idsByPath = new Map<string, string>();
+const idsByPath = new Map<string, Promise<string>>();
+const FETCHES_IN_FLIGHT = 6;
 
-export async function imageIdForFile(path: string): Promise<string> {
-  const known = idsByPath.get(path);
-  if (known) return known;
-  const bytes = await api.call('dicom.readFile', { path });
-  const imageId = wadouri.fileManager.add(new Blob([bytes as Uint8Array<ArrayBuffer>]));
-  idsByPath.set(path, imageId);
-  return imageId;
+export function imageIdForFile(path: string): Promise<string> {
+  let known = idsByPath.get(path);
+  if (!known) {
+    known = api.call('dicom.readFile', { path }).then((bytes) => wadouri.fileManager.add(new Blob([bytes as Uint8Array<ArrayBuffer>])));
+    known.catch(() => idsByPath.delete(path));
+    idsByPath.set(path, known);
+  }
+  return known;
+}
+
+/** The image ids of one file: one per frame (1-based `frame=` as the loader expects). */
+export function frameIds(fileId: string, frames: number): string[] {
+  if (frames <= 1) return [fileId];
+  return Array.from({ length: frames }, (_, k) => `${fileId}?frame=${k + 1}`);
+}
+
+export async function imageIdsForInstances(
+  instances: readonly { path: string; frames: number }[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<string[]> {
+  const fileIds: string[] = new Array<string>(instances.length);
+  let next = 0;
+  let done = 0;
+  async function worker() {
+    while (next < instances.length) {
+      const at = next++;
+      fileIds[at] = await imageIdForFile(instances[at]!.path);
+      onProgress?.(++done, instances.length);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(FETCHES_IN_FLIGHT, instances.length) }, worker));
+  return instances.flatMap((inst, i) => frameIds(fileIds[i]!, inst.frames));
 }

@@ -1,0 +1,57 @@
+/**
+ * The one notification area's store: every error of an async UI action, and
+ * every `app.notice` from the back end, ends up here with a readable message.
+ *
+ *   const messages = useMessagesStore();
+ *   await messages.attempt('Opening the folder', () => api.call(...)); // undefined on failure
+ */
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+
+export type MessageLevel = 'info' | 'warning' | 'error';
+
+export interface Message {
+  id: number;
+  level: MessageLevel;
+  text: string;
+  /** Technical detail (the remote stack), shown on demand. */
+  detail?: string;
+}
+
+export function describeError(err: unknown): { text: string; detail?: string } {
+  if (err instanceof Error) return { text: err.message || err.name, detail: err.stack };
+  return { text: String(err) };
+}
+
+export const useMessagesStore = defineStore('messages', () => {
+  const messages = ref<Message[]>([]);
+  let nextId = 1;
+
+  function push(level: MessageLevel, text: string, detail?: string): number {
+    const id = nextId++;
+    messages.value.push({ id, level, text, detail });
+    if (messages.value.length > 20) messages.value.shift();
+    return id;
+  }
+
+  function error(context: string, err: unknown): void {
+    const { text, detail } = describeError(err);
+    push('error', `${context}: ${text}`, detail);
+  }
+
+  /** Runs an async UI action; its error goes to the notification area and the result is undefined. */
+  async function attempt<T>(context: string, task: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await task();
+    } catch (err) {
+      error(context, err);
+      return undefined;
+    }
+  }
+
+  function dismiss(id: number): void {
+    messages.value = messages.value.filter((m) => m.id !== id);
+  }
+
+  return { messages, push, error, attempt, dismiss };
+});

@@ -1,0 +1,254 @@
+/**
+ * The viewer: which series is open (its images as Cornerstone ids in display
+ * order), the slice shown, the mouse tool, window preset, invert, cine, the
+ * layout (one viewport, or original | anomaly map side by side) and whether
+ * patient identity is hidden. Actions act on every pane through viewer/engine.
+ *
+ *   const viewer = useViewerStore();
+ *   await viewer.openSeries(seriesUid);
+ *   viewer.applyPreset('lung');
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import { imageLoader, type Types } from '@cornerstonejs/core';
+import type { SeriesDetail, StudySummary } from '../../src-shared/domain/library';
+import { api } from '../bridge/api';
+import { allPanes, setPrimaryTool, type PrimaryTool } from '../viewer/engine';
+import { imageIdsForInstances } from '../viewer/local-image-ids';
+import { presetById, voiRangeOf, type PresetId } from '../viewer/presets';
+import { useMessagesStore } from './messages';
+
+export type ViewerStatus = 'idle' | 'loading' | 'ready' | 'error';
+export type Layout = 'single' | 'side-by-side';
+
+const IDENTITY_KEY = 'clipscan.hideIdentity';
+const CACHE_IN_FLIGHT = 2;
+
+export const useViewerStore = defineStore('viewer', () => {
+  const messages = useMessagesStore();
+  const series = shallowRef<SeriesDetail | null>(null);
+  const study = shallowRef<StudySummary | null>(null);
+  /** The file name when a single file was opened at launch (no library entry). */
+  const fileLabel = ref<string | null>(null);
+  const imageIds = shallowRef<string[]>([]);
+  /** Bumped whenever a new stack must be set on the panes. */
+  const stackVersion = ref(0);
+  const status = ref<ViewerStatus>('idle');
+  const statusText = ref('');
+  const fetched = ref(0);
+  const cached = ref(0);
+  /** Milliseconds from opening to the first image drawn, and to every image decoded and cached. */
+  const timings = ref<{ firstImageMs: number | null; allCachedMs: number | null }>({ firstImageMs: null, allCachedMs: null });
+  const index = ref(0);
+  const tool = ref<PrimaryTool>('windowLevel');
+  const preset = ref<PresetId>('auto');
+  const invert = ref(false);
+  const voi = ref<{ lower: number; upper: number } | null>(null);
+  const zoom = ref(1);
+  const cinePlaying = ref(false);
+  const layout = ref<Layout>('single');
+  const hideIdentity = ref(localStorage.getItem(IDENTITY_KEY) === '1');
+  let generation = 0;
+  let openedAt = 0;
+  let cineTimer: ReturnType<typeof setInterval> | null = null;
+
+  const total = computed(() => imageIds.value.length);
+  const timePoints = computed(() => series.value?.timePoints ?? 1);
+  /** Images per time point (slice positions of a 4D series). */
+  const positions = computed(() => Math.max(1, Math.round(total.value / timePoints.value)));
+  const modality = computed(() => series.value?.modality ?? null);
+  /** Cine steps through frames (multi-frame) or time points at the same position (4D). */
+  const cineStep = computed(() => (timePoints.value > 1 ? positions.value : 1));
+  const canCine = computed(() => total.value > 1 && (timePoints.value > 1 || (series.value?.multiFrame ?? false)));
+
+  async function showStackOn(viewport: Types.IStackViewport): Promise<void> {
+    if (imageIds.value.length === 0) return;
+    await viewport.setStack(imageIds.value, Math.min(index.value, imageIds.value.length - 1));
+    applyDisplay(viewport);
+  }
+
+  function applyDisplay(viewport: Types.IStackViewport): void {
+    const range = voiRangeOf(presetById(preset.value));
+    if (range) viewport.setProperties({ voiRange: range });
+    if (invert.value !== (viewport.getProperties().invert ?? false)) viewport.setProperties({ invert: invert.value });
+    viewport.render();
+  }
+
+  async function showStack(ids: string[], label: string): Promise<void> {
+    const gen = ++generation;
+    stopCine();
+    imageIds.value = ids;
+    index.value = cineStep.value > 1 ? 0 : Math.floor(ids.length / 2);
+    preset.value = 'auto';
+    invert.value = false;
+    stackVersion.value++;
+    try {
+      await Promise.all(allPanes().map((vp) => showStackOn(vp)));
+      if (gen !== generation) return;
+      timings.value = { firstImageMs: performance.now() - openedAt, allCachedMs: null };
+      status.value = 'ready';
+      statusText.value = label;
+      void cacheAll(ids, gen);
+    } catch (err) {
+      if (gen !== generation) return;
+      status.value = 'error';
+      statusText.value = `Could not display ${label}`;
+      messages.error(`Displaying ${label}`, err);
+    }
+  }
+
+  /** Decodes and caches every image of the stack in the background (scrolling is then instant). */
+  async function cacheAll(ids: string[], gen: number): Promise<void> {
+    cached.value = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < ids.length && gen === generation) {
+        const id = ids[next++]!;
+        await imageLoader.loadAndCacheImage(id).catch(() => undefined);
+        if (gen === generation) cached.value++;
+      }
+    };
+    await Promise.all(Array.from({ length: CACHE_IN_FLIGHT }, worker));
+    if (gen === generation) timings.value = { ...timings.value, allCachedMs: performance.now() - openedAt };
+  }
+
+  function beginOpen(label: string): number {
+    openedAt = performance.now();
+    status.value = 'loading';
+    statusText.value = label;
+    fetched.value = 0;
+    cached.value = 0;
+    timings.value = { firstImageMs: null, allCachedMs: null };
+    return ++generation;
+  }
+
+  async function openSeries(seriesInstanceUid: string, part: number, owner: StudySummary | null): Promise<void> {
+    const gen = beginOpen('Opening series');
+    try {
+      const detail = await api.call('library.series', { seriesInstanceUid, part });
+      if (gen !== generation) return;
+      const label = detail.seriesDescription ?? detail.modality ?? 'series';
+      if (!detail.isImage) throw new Error(`${label} holds no images (${detail.notes.join('; ') || 'not an image object'}).`);
+      series.value = detail;
+      study.value = owner;
+      fileLabel.value = null;
+      const ids = await imageIdsForInstances(detail.instancesInOrder, (done) => {
+        if (gen === generation) fetched.value = done;
+      });
+      if (gen !== generation) return;
+      await showStack(ids, label);
+    } catch (err) {
+      if (gen !== generation) return;
+      status.value = 'error';
+      statusText.value = 'Could not open the series';
+      messages.error('Opening the series', err);
+    }
+  }
+
+  /** Opens loose files (the file given at launch), without library information. */
+  async function openFiles(paths: string[]): Promise<void> {
+    const gen = beginOpen('Opening file');
+    try {
+      const ids = await imageIdsForInstances(paths.map((path) => ({ path, frames: 1 })));
+      if (gen !== generation) return;
+      series.value = null;
+      study.value = null;
+      fileLabel.value = paths[0]!.split(/[\\/]/).pop() ?? paths[0]!;
+      await showStack(ids, paths[0]!);
+    } catch (err) {
+      if (gen !== generation) return;
+      status.value = 'error';
+      statusText.value = err instanceof Error ? err.message : String(err);
+      messages.error('Opening the file', err);
+    }
+  }
+
+  function setIndex(next: number): void {
+    if (total.value === 0) return;
+    const clamped = Math.min(total.value - 1, Math.max(0, Math.round(next)));
+    index.value = clamped;
+    for (const vp of allPanes()) if (vp.getCurrentImageIdIndex() !== clamped) void vp.setImageIdIndex(clamped);
+  }
+
+  /** Called by the panes when Cornerstone shows another image (wheel, synchronizer, cine). */
+  function noteIndex(shown: number): void {
+    index.value = shown;
+  }
+
+  function step(delta: number): void {
+    setIndex(index.value + delta);
+  }
+
+  function chooseTool(next: PrimaryTool): void {
+    setPrimaryTool(next);
+    tool.value = next;
+  }
+
+  function applyPreset(id: PresetId): void {
+    preset.value = id;
+    const range = voiRangeOf(presetById(id));
+    for (const vp of allPanes()) {
+      if (range) vp.setProperties({ voiRange: range });
+      else {
+        vp.resetProperties();
+        if (invert.value) vp.setProperties({ invert: true });
+      }
+      vp.render();
+    }
+  }
+
+  function toggleInvert(): void {
+    invert.value = !invert.value;
+    for (const vp of allPanes()) {
+      vp.setProperties({ invert: !(vp.getProperties().invert ?? false) });
+      vp.render();
+    }
+  }
+
+  function reset(): void {
+    stopCine();
+    preset.value = 'auto';
+    invert.value = false;
+    for (const vp of allPanes()) {
+      vp.resetCamera();
+      vp.resetProperties();
+      vp.render();
+    }
+  }
+
+  function stopCine(): void {
+    if (cineTimer) clearInterval(cineTimer);
+    cineTimer = null;
+    cinePlaying.value = false;
+  }
+
+  function toggleCine(): void {
+    if (cinePlaying.value) return stopCine();
+    if (!canCine.value) {
+      messages.push('info', 'Cine plays multi-frame images and the time points of a 4D series; this series has neither.');
+      return;
+    }
+    const fps = timePoints.value > 1 ? 4 : 15;
+    cinePlaying.value = true;
+    cineTimer = setInterval(() => {
+      const nextIndex = index.value + cineStep.value;
+      setIndex(nextIndex < total.value ? nextIndex : nextIndex % cineStep.value);
+    }, 1000 / fps);
+  }
+
+  function toggleIdentity(): void {
+    hideIdentity.value = !hideIdentity.value;
+    localStorage.setItem(IDENTITY_KEY, hideIdentity.value ? '1' : '0');
+  }
+
+  function toggleLayout(): void {
+    layout.value = layout.value === 'single' ? 'side-by-side' : 'single';
+  }
+
+  return {
+    series, study, fileLabel, imageIds, stackVersion, status, statusText, fetched, cached, timings, index, tool, preset, invert, voi, zoom,
+    cinePlaying, layout, hideIdentity, total, timePoints, positions, modality, canCine,
+    showStackOn, openSeries, openFiles, setIndex, noteIndex, step, chooseTool, applyPreset, toggleInvert, reset, toggleCine, stopCine,
+    toggleIdentity, toggleLayout,
+  };
+});
