@@ -5,5 +5,6 @@
  */
 import type { Migration } from '../migration';
 import { migration001Library } from './001-library';
+import { migration002Models } from './002-models';
 
-export const migrations: readonly Migration[] = [migration001Library];
+export const migrations: readonly Migration[] = [migration001Library, migration002Models];

@@ -1,0 +1,4 @@
+/** The model registry's public surface. */
+export { ModelRegistry, modelsDirFor, toInstalledBundle, type DownloadOptions, type DownloadSource, type ModelRegistryOptions } from './registry';
+export type { DownloadProgress } from './download';
+export { readCatalog } from './catalog';
