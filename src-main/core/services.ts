@@ -13,6 +13,7 @@ import { AllowedRoots } from './files/allowed-roots';
 import { listFolder } from './files/list-folder';
 import { APP_VERSION } from './version';
 import { openCaseLog } from './caselog';
+import { createLibraryHandlers } from './dicom/library-handlers';
 import type { EngineHost } from './engine-host/protocol';
 import { createInProcessHost } from './engine-host/in-process';
 import { createBundleResolver } from './scan/bundle-resolver';
@@ -79,6 +80,7 @@ export function createBackend(config: BackendConfig): Backend {
     },
     'files.listFolder': async ({ path }) => listFolder(roots, path),
     ...createScanHandlers(scans),
+    ...createLibraryHandlers(caseLog, roots, config.emit),
   };
 
   return {

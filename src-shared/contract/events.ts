@@ -5,9 +5,11 @@
 import { z } from 'zod';
 import { defineEvent } from './define';
 import { scanEvents } from './scan-calls';
+import { libraryEvents } from './library-calls';
 
 export const events = {
   ...scanEvents,
+  ...libraryEvents,
   'app.notice': defineEvent({
     summary: 'A message for the notification area (for example a crashed worker that was restarted).',
     payload: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),

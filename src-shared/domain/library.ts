@@ -25,6 +25,9 @@ export const SeriesFlagsSchema = z.object({
 export const SeriesSummarySchema = SeriesFlagsSchema.extend({
   seriesInstanceUid: z.string(),
   studyInstanceUid: z.string(),
+  /** A DICOM series with mixed sizes or orientations is split: part 1..parts (1 of 1 when not split). */
+  part: z.number().int().positive(),
+  parts: z.number().int().positive(),
   modality: z.string().nullable(),
   seriesNumber: z.number().int().nullable(),
   seriesDescription: z.string().nullable(),

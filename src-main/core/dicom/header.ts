@@ -45,6 +45,8 @@ export interface DicomHeader {
   imageType: string[];
   /** The file carries Pixel Data (7FE0,0010) or Float/Double Float Pixel Data. */
   hasPixelData: boolean;
+  /** UIDs the file lacks; indexing replaced them with stand-ins derived from the file's path and folder. */
+  missingUids: string[];
 }
 
 /** SOP classes that are listed but never scanned: reports, presentation states, key objects, segmentations... */

@@ -1,0 +1,121 @@
+/**
+ * Indexes one folder into the case log: walks it, reads the headers of new or
+ * changed files (unchanged path + size + mtime are skipped), stores instances
+ * and per-file errors, drops rows of files that vanished, and rebuilds the
+ * series they touch. Streams progress; an AbortSignal stops it between batches
+ * (what was stored stays stored) and it then throws `INDEX_CANCELLED`.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ClipScanError } from '../../../src-shared/contract/errors';
+import type { IndexProgress, IndexSummary } from '../../../src-shared/domain/library';
+import type { CaseLog } from '../caselog/open';
+import { LibraryRepositories } from './library-store';
+import { createHeaderReader, type HeaderReader } from './header-reader';
+import type { WalkEntry } from './walk';
+import { walkFolder } from './walk';
+
+export interface IndexOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: IndexProgress) => void;
+  /** Reads headers; default: the worker next to the bundle, or in-process from source. */
+  reader?: HeaderReader;
+  batchSize?: number;
+}
+
+export async function indexFolder(log: CaseLog, folder: string, options: IndexOptions = {}): Promise<IndexSummary> {
+  let root: string;
+  try {
+    root = await fs.realpath(path.resolve(folder));
+    if (!(await fs.stat(root)).isDirectory()) throw new Error('not a folder');
+  } catch {
+    throw new ClipScanError('FOLDER_NOT_FOUND', `${folder} is not a folder that can be read.`);
+  }
+  const repos = new LibraryRepositories(log.db);
+  const folderId = repos.folders.upsert(root);
+  const knownInstances = repos.instances.stampsByFolder(folderId);
+  const knownErrors = repos.errors.stampsByFolder(folderId);
+  const reader = options.reader ?? createHeaderReader();
+  const ownReader = !options.reader;
+  const batchSize = options.batchSize ?? 64;
+  const progress: IndexProgress = { folder: root, filesSeen: 0, indexed: 0, skipped: 0, errors: 0, done: false };
+  const emit = () => options.onProgress?.({ ...progress });
+  const seen = new Set<string>();
+  const touchedSeries = new Set<string>();
+  let batch: (WalkEntry & { ok: true })[] = [];
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const entries = batch;
+    batch = [];
+    const results = await reader.read(entries.map((e) => e.path));
+    log.db.transaction(() => {
+      results.forEach((res, i) => {
+        const stamp = entries[i];
+        if (!res.ok) {
+          const gone = repos.instances.deleteByPath(stamp.path);
+          if (gone) touchedSeries.add(gone);
+          repos.errors.record(folderId, stamp.path, stamp, 'error', res.reason);
+          progress.errors++;
+          return;
+        }
+        const outcome = repos.storeInstance(folderId, stamp, res.header);
+        for (const uid of outcome.touchedSeries) touchedSeries.add(uid);
+        progress.indexed++;
+      });
+    })();
+    emit();
+  };
+
+  try {
+    emit();
+    for await (const entry of walkFolder(root, options.signal)) {
+      seen.add(entry.path);
+      if (!entry.ok) {
+        repos.errors.record(folderId, entry.path, {}, 'error', entry.reason);
+        progress.errors++;
+        continue;
+      }
+      progress.filesSeen++;
+      const known = knownInstances.get(entry.path) ?? knownErrors.get(entry.path);
+      if (known && known.size === entry.size && known.mtimeMs === entry.mtimeMs) {
+        progress.skipped++;
+        if (knownErrors.get(entry.path)?.kind === 'error') progress.errors++;
+        else progress.indexed++;
+        if (progress.filesSeen % batchSize === 0) emit();
+        continue;
+      }
+      batch.push(entry);
+      if (batch.length >= batchSize) await flush();
+      if (options.signal?.aborted) break;
+    }
+    if (!options.signal?.aborted) await flush();
+    else batch = [];
+
+    log.db.transaction(() => {
+      if (!options.signal?.aborted) {
+        // Files that vanished since the last run.
+        for (const p of knownInstances.keys()) {
+          if (seen.has(p)) continue;
+          const uid = repos.instances.deleteByPath(p);
+          if (uid) touchedSeries.add(uid);
+        }
+        for (const p of knownErrors.keys()) if (!seen.has(p)) repos.errors.clear(p);
+      }
+      for (const uid of touchedSeries) repos.rebuildSeries(uid);
+      repos.studies.deleteEmpty();
+    })();
+  } finally {
+    if (ownReader) await reader.close();
+  }
+
+  if (options.signal?.aborted) {
+    emit();
+    throw new ClipScanError('INDEX_CANCELLED', `Indexing of ${root} was cancelled; the ${progress.indexed} files indexed so far are kept.`);
+  }
+  const summary = repos.summary(folderId, root, progress.filesSeen);
+  repos.folders.setCounts(folderId, { files: summary.files, dicomFiles: summary.dicomFiles, errors: summary.errors.length });
+  progress.done = true;
+  emit();
+  return summary;
+}

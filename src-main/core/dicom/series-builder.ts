@@ -1,0 +1,213 @@
+/**
+ * Builds displayable series from the instances of one DICOM series: splits it
+ * when sizes or orientations are mixed, orders slices along the slice normal
+ * (then by instance number), splits repeated positions into time points (4D),
+ * and derives spacing, gaps, tilt and whether the series is a volume. Pure.
+ */
+import { isImageObject, type DicomHeader } from './header';
+
+export interface BuildInput {
+  id: number;
+  header: DicomHeader;
+}
+
+export interface BuiltMember {
+  id: number;
+  timePoint: number;
+  displayOrder: number;
+}
+
+export interface BuiltSeries {
+  seriesInstanceUid: string;
+  part: number;
+  parts: number;
+  modality: string | null;
+  seriesNumber: number | null;
+  seriesDescription: string | null;
+  bodyPart: string | null;
+  rows: number | null;
+  columns: number | null;
+  photometricInterpretation: string | null;
+  instances: number;
+  frames: number;
+  timePoints: number;
+  transferSyntaxes: string[];
+  pixelSpacing: [number, number] | null;
+  sliceSpacing: number | null;
+  reconstructable: boolean;
+  gaps: number;
+  multiFrame: boolean;
+  isImage: boolean;
+  notes: string[];
+  members: BuiltMember[];
+}
+
+const POSITION_TOLERANCE_MM = 0.01;
+const SPACING_TOLERANCE = 0.05; // relative deviation still counted as even
+const SIZE = (h: DicomHeader) => `${h.rows ?? '?'}×${h.columns ?? '?'}`;
+const ORIENTATION = (h: DicomHeader) => (h.imageOrientationPatient ? h.imageOrientationPatient.map((v) => v.toFixed(3)).join('\\') : 'none');
+
+export function buildSeries(seriesInstanceUid: string, inputs: readonly BuildInput[]): BuiltSeries[] {
+  if (inputs.length === 0) return [];
+  const groups = new Map<string, BuildInput[]>();
+  for (const input of inputs) {
+    const key = `${SIZE(input.header)}|${ORIENTATION(input.header)}`;
+    groups.set(key, [...(groups.get(key) ?? []), input]);
+  }
+  const ordered = [...groups.values()].sort((a, b) => minInstanceNumber(a) - minInstanceNumber(b));
+  const splitNotes: string[] = [];
+  if (ordered.length > 1) {
+    const sizes = new Set(inputs.map((i) => SIZE(i.header)));
+    const orientations = new Set(inputs.map((i) => ORIENTATION(i.header)));
+    const why = [sizes.size > 1 ? `mixed image sizes (${[...sizes].join(', ')})` : '', orientations.size > 1 ? `${orientations.size} orientations` : '']
+      .filter(Boolean)
+      .join(' and ');
+    splitNotes.push(`split into ${ordered.length} parts: ${why}`);
+  }
+  return ordered.map((group, i) => {
+    const built = buildPart(seriesInstanceUid, group);
+    return { ...built, part: i + 1, parts: ordered.length, notes: [...(ordered.length > 1 ? [`part ${i + 1} of ${ordered.length}; ${splitNotes[0]}`] : []), ...built.notes] };
+  });
+}
+
+function minInstanceNumber(group: readonly BuildInput[]): number {
+  return Math.min(...group.map((g) => g.header.instanceNumber ?? Number.MAX_SAFE_INTEGER));
+}
+
+const byInstance = (a: BuildInput, b: BuildInput) => (a.header.instanceNumber ?? 0) - (b.header.instanceNumber ?? 0) || a.id - b.id;
+
+function cross(a: number[], b: number[]): [number, number, number] {
+  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+}
+const dot = (a: readonly number[], b: readonly number[]) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function buildPart(seriesInstanceUid: string, group: BuildInput[]): Omit<BuiltSeries, 'part' | 'parts'> {
+  const first = group[0].header;
+  const notes: string[] = [];
+  const headers = group.map((g) => g.header);
+  const isImage = headers.some((h) => isImageObject(h));
+  const frames = headers.reduce((n, h) => n + h.frames, 0);
+  const multiFrame = headers.some((h) => h.frames > 1);
+  const photometrics = [...new Set(headers.map((h) => h.photometricInterpretation).filter((p): p is string => !!p))];
+  if (photometrics.length > 1) notes.push(`mixed photometric interpretations: ${photometrics.join(', ')}`);
+  const missing = [...new Set(headers.flatMap((h) => h.missingUids))];
+  if (missing.length) notes.push(`no ${missing.join(', ')} in some files: stand-in UIDs derived from the file and folder`);
+
+  const base = {
+    seriesInstanceUid,
+    modality: first.modality,
+    seriesNumber: first.seriesNumber,
+    seriesDescription: first.seriesDescription,
+    bodyPart: first.bodyPart,
+    rows: first.rows,
+    columns: first.columns,
+    photometricInterpretation: photometrics[0] ?? null,
+    instances: group.length,
+    frames,
+    transferSyntaxes: [...new Set(headers.map((h) => h.transferSyntaxUid).filter((t): t is string => !!t))].sort(),
+    pixelSpacing: first.pixelSpacing,
+    multiFrame,
+    isImage,
+  };
+
+  const plain = (extra: string[], timePoints = 1) => {
+    const members = [...group].sort(byInstance).map((g, i) => ({ id: g.id, timePoint: 0, displayOrder: i }));
+    return { ...base, timePoints, sliceSpacing: null, reconstructable: false, gaps: 0, notes: [...notes, ...extra], members };
+  };
+
+  if (!isImage) return plain([`non-image objects (${first.modality ?? first.sopClassUid ?? 'unknown'}): listed, not scanned`]);
+  if (multiFrame) notes.push(group.length === 1 ? `multi-frame: ${frames} frames in one file` : `multi-frame: ${frames} frames in ${group.length} files`);
+
+  const orientation = first.imageOrientationPatient;
+  const positioned = orientation !== null && headers.every((h) => h.imagePositionPatient !== null);
+  if (!positioned || multiFrame) return plain(positioned || multiFrame ? [] : ['no patient position: ordered by instance number, not a volume']);
+
+  const normal = cross(orientation.slice(0, 3), orientation.slice(3, 6));
+  const withDistance = group.map((g) => ({ g, d: dot(g.header.imagePositionPatient!, normal) }));
+  withDistance.sort((a, b) => a.d - b.d || byInstance(a.g, b.g));
+
+  // Distinct positions along the normal, each with the instances found there.
+  const positions: { d: number; items: BuildInput[] }[] = [];
+  for (const { g, d } of withDistance) {
+    const last = positions[positions.length - 1];
+    if (last && Math.abs(d - last.d) <= POSITION_TOLERANCE_MM) last.items.push(g);
+    else positions.push({ d, items: [g] });
+  }
+
+  if (positions.length === 1) {
+    return plain(group.length > 1 ? [`all ${group.length} instances at one position: not a volume`] : ['a single image']);
+  }
+
+  const counts = new Set(positions.map((p) => p.items.length));
+  const repeats = Math.max(...counts);
+  let timePoints = 1;
+  let reconstructable = true;
+  if (repeats > 1) {
+    if (counts.size === 1) {
+      timePoints = repeats;
+      notes.push(`repeated positions: 4D, split into ${timePoints} time points of ${positions.length} slices`);
+    } else {
+      timePoints = repeats;
+      reconstructable = false;
+      notes.push(`repeated positions with unequal counts (${[...counts].sort((a, b) => a - b).join(', ')} per position): not a regular 4D series`);
+    }
+  }
+
+  // Spacing between neighbouring positions.
+  const steps = positions.slice(1).map((p, i) => p.d - positions[i].d);
+  const spacing = median(steps);
+  let gaps = 0;
+  let uneven = false;
+  for (const step of steps) {
+    const ratio = step / spacing;
+    const whole = Math.round(ratio);
+    if (Math.abs(ratio - whole) > SPACING_TOLERANCE || whole < 1) uneven = true;
+    else gaps += whole - 1;
+  }
+  if (uneven) {
+    reconstructable = false;
+    notes.push(`uneven slice spacing ${Math.min(...steps).toFixed(2)}–${Math.max(...steps).toFixed(2)} mm`);
+  } else if (gaps > 0) {
+    reconstructable = false;
+    notes.push(`${gaps} missing slice position${gaps > 1 ? 's' : ''} (gaps) at ${spacing.toFixed(2)} mm spacing`);
+  }
+
+  // Gantry tilt: slice origins drift in-plane as the slice moves along the normal.
+  const tiltTag = headers.find((h) => h.gantryTilt !== null && Math.abs(h.gantryTilt) > 0.01)?.gantryTilt ?? null;
+  const firstPos = positions[0].items[0].header.imagePositionPatient!;
+  const lastPos = positions[positions.length - 1].items[0].header.imagePositionPatient!;
+  const delta = [lastPos[0] - firstPos[0], lastPos[1] - firstPos[1], lastPos[2] - firstPos[2]];
+  const along = dot(delta, normal);
+  const inPlane = Math.hypot(delta[0] - along * normal[0], delta[1] - along * normal[1], delta[2] - along * normal[2]);
+  const geometricTilt = Math.abs(along) > 0 ? (Math.atan2(inPlane, Math.abs(along)) * 180) / Math.PI : 0;
+  if (tiltTag !== null || geometricTilt > 0.5) {
+    reconstructable = false;
+    notes.push(`gantry tilt ${(tiltTag ?? geometricTilt).toFixed(1)}°: slices are sheared, not a plain volume`);
+  }
+  if (reconstructable && positions.length < 3) {
+    reconstructable = false;
+    notes.push(`only ${positions.length} slice positions: too few for a volume`);
+  }
+
+  // Display order: time point, then position, then instance number.
+  const members: BuiltMember[] = [];
+  const perTime: BuiltMember[][] = Array.from({ length: timePoints }, () => []);
+  for (const p of positions) {
+    const items = [...p.items].sort(
+      (a, b) =>
+        (a.header.temporalPositionIdentifier ?? 0) - (b.header.temporalPositionIdentifier ?? 0) ||
+        (a.header.acquisitionNumber ?? 0) - (b.header.acquisitionNumber ?? 0) ||
+        byInstance(a, b),
+    );
+    items.forEach((g, t) => perTime[t].push({ id: g.id, timePoint: t, displayOrder: 0 }));
+  }
+  for (const list of perTime) for (const m of list) members.push({ ...m, displayOrder: members.length });
+
+  return { ...base, timePoints, sliceSpacing: spacing, reconstructable, gaps, notes: [...notes], members };
+}

@@ -1,0 +1,61 @@
+/**
+ * Walks a folder recursively and yields every regular file (no extension
+ * needed), in a stable order. Symbolic links are followed once: a link back to
+ * a folder already being walked is reported as a loop, never followed.
+ * Unreadable folders and broken links are yielded as problems, not thrown.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+export type WalkEntry = { path: string; ok: true; size: number; mtimeMs: number } | { path: string; ok: false; reason: string };
+
+export async function* walkFolder(root: string, signal?: AbortSignal): AsyncGenerator<WalkEntry> {
+  const seenDirs = new Set<string>();
+  const rootReal = await fs.realpath(root);
+  seenDirs.add(rootReal);
+  yield* walkDir(root, seenDirs, signal);
+}
+
+async function* walkDir(dir: string, seenDirs: Set<string>, signal?: AbortSignal): AsyncGenerator<WalkEntry> {
+  let names: string[];
+  try {
+    names = (await fs.readdir(dir)).sort();
+  } catch (err) {
+    yield { path: dir, ok: false, reason: `folder cannot be read: ${errnoText(err)}` };
+    return;
+  }
+  for (const name of names) {
+    if (signal?.aborted) return;
+    const full = path.join(dir, name);
+    let stat;
+    try {
+      stat = await fs.stat(full);
+    } catch (err) {
+      const lstat = await fs.lstat(full).catch(() => null);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') yield { path: full, ok: false, reason: 'a symbolic link loop: not followed' };
+      else if (lstat?.isSymbolicLink()) yield { path: full, ok: false, reason: 'a broken symbolic link' };
+      else if (code === 'ENOENT') yield { path: full, ok: false, reason: 'the file disappeared while the folder was being indexed' };
+      else yield { path: full, ok: false, reason: `cannot be read: ${errnoText(err)}` };
+      continue;
+    }
+    if (stat.isDirectory()) {
+      const real = await fs.realpath(full).catch(() => full);
+      if (seenDirs.has(real)) {
+        yield { path: full, ok: false, reason: 'a symbolic link loop back to a folder already indexed: not followed' };
+        continue;
+      }
+      seenDirs.add(real);
+      yield* walkDir(full, seenDirs, signal);
+      seenDirs.delete(real);
+    } else if (stat.isFile()) {
+      yield { path: full, ok: true, size: stat.size, mtimeMs: stat.mtimeMs };
+    }
+  }
+}
+
+function errnoText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied';
+  return e.code ?? e.message;
+}
