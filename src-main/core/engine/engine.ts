@@ -1,0 +1,57 @@
+/**
+ * The engine facade the engine host (worker / utilityProcess) calls: one ORT
+ * runtime (providers, threads, session cache), bundles loaded and verified
+ * once, frames scored by a method.
+ *
+ *   const engine = createEngine({ threads: 2 });
+ *   const bundle = await engine.loadBundle('models/fixtures/tiny-demo');
+ *   bundle.provider;        // 'cpu'; bundle.fallbackReason explains a failed GPU provider
+ *   const r = await engine.scoreFrame(bundle, 'zeroshot', frame, { organ: 'chest', window: 'lung' });
+ *   await engine.release();
+ */
+import { createOrtRuntime, type ProviderName } from './ort-runtime';
+import { loadBundleInto, type LoadedBundle } from './loaded-bundle';
+import type { DecodedFrame } from '../dicom/pixels/decoded-frame';
+import type { AnomalyMethod, AnomalyResult, ScoreContext } from './methods/anomaly-method';
+import { zeroshot } from './methods/zeroshot';
+import { ClipScanError } from '../../../src-shared/contract/errors';
+
+export type { LoadedBundle } from './loaded-bundle';
+export type { AnomalyMethod, AnomalyResult } from './methods/anomaly-method';
+export type { ProviderName } from './ort-runtime';
+
+export const METHODS: Readonly<Record<string, AnomalyMethod>> = Object.freeze({ zeroshot });
+
+export interface EngineOptions {
+  threads?: number;
+  preferredProviders?: readonly ProviderName[];
+}
+
+export type ScoreOptions = Omit<ScoreContext, 'bundle'>;
+
+export interface Engine {
+  readonly providers: readonly ProviderName[];
+  loadBundle(dir: string, options?: { verify?: boolean }): Promise<LoadedBundle>;
+  scoreFrame(bundle: LoadedBundle, method: AnomalyMethod | string, frame: DecodedFrame, options?: ScoreOptions): Promise<AnomalyResult>;
+  release(): Promise<void>;
+}
+
+export function methodById(id: string): AnomalyMethod {
+  const m = METHODS[id];
+  if (!m) throw new ClipScanError('UNKNOWN_METHOD', `Unknown anomaly method "${id}". Available: ${Object.keys(METHODS).join(', ')}.`);
+  return m;
+}
+
+export function createEngine(options: EngineOptions = {}): Engine {
+  const runtime = createOrtRuntime(options);
+  return {
+    providers: runtime.providers,
+    loadBundle: (dir, o) => loadBundleInto(runtime, dir, o),
+    async scoreFrame(bundle, method, frame, o = {}) {
+      const m = typeof method === 'string' ? methodById(method) : method;
+      if (m.needsTraining) throw new ClipScanError('NEEDS_TRAINING', `The method ${m.id} needs a trained adapter before it can score.`);
+      return m.score(frame, { ...o, bundle });
+    },
+    release: () => runtime.release(),
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * A verified bundle with its ONNX sessions open: what the engine facade hands
+ * to its caller and what methods score with. `memo` caches per-bundle values
+ * (text features per prompt set) for the life of the bundle.
+ *
+ *   const b = await loadBundleInto(runtime, '/models/tiny-demo');
+ *   b.provider; b.fallbackReason; b.demo && b.label;
+ */
+import type { ModelBundleManifest } from '../../../src-shared/domain/model-bundle';
+import { openBundle } from './bundle';
+import { createTextEncoder, type TextEncoder } from './text-encoder';
+import { createVisionEncoder, type VisionEncoder } from './vision-encoder';
+import type { OrtRuntime } from './ort-runtime';
+
+export interface LoadedBundle {
+  dir: string;
+  manifest: ModelBundleManifest;
+  demo: boolean;
+  /** Display name, with the demo label for random-weight bundles. */
+  label: string;
+  /** Execution provider of the vision session (the one that does the work per image). */
+  provider: string;
+  /** Why a preferred provider was not used, if one failed. */
+  fallbackReason?: string;
+  providers: { vision: string; text: string };
+  vision: VisionEncoder;
+  text: TextEncoder;
+  memo: Map<string, Promise<unknown>>;
+}
+
+export async function loadBundleInto(runtime: OrtRuntime, dir: string, options: { verify?: boolean } = {}): Promise<LoadedBundle> {
+  const opened = await openBundle(dir, options);
+  const vision = await createVisionEncoder(runtime, opened);
+  const text = await createTextEncoder(runtime, opened);
+  return {
+    dir: opened.dir,
+    manifest: opened.manifest,
+    demo: opened.demo,
+    label: opened.label,
+    provider: vision.provider,
+    ...(vision.fallbackReason ? { fallbackReason: vision.fallbackReason } : {}),
+    providers: { vision: vision.provider, text: text.provider },
+    vision,
+    text,
+    memo: new Map(),
+  };
+}
+
+/** Computes once per bundle and key; a failed computation is forgotten so it can be retried. */
+export function memoize<T>(bundle: LoadedBundle, key: string, compute: () => Promise<T>): Promise<T> {
+  const hit = bundle.memo.get(key);
+  if (hit) return hit as Promise<T>;
+  const p = compute();
+  bundle.memo.set(key, p);
+  p.catch(() => bundle.memo.delete(key));
+  return p;
+}

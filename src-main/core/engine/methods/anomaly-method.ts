@@ -1,0 +1,64 @@
+/**
+ * What every anomaly method implements (architecture.md §5): `score` turns one
+ * decoded frame into a map at the image grid (rows × columns, overlaying the
+ * image pixel for pixel) and an image score. `fit` trains an adapter for the
+ * methods that need it (mediclip, madclip: issue 6); zero-shot has none.
+ *
+ *   const r = await zeroshot.score(frame, { bundle, organ: 'brain' });
+ *   r.map.length === frame.rows * frame.columns;  r.score ∈ [0, 1]
+ */
+import type { DecodedFrame } from '../../dicom/pixels/decoded-frame';
+import type { LoadedBundle } from '../loaded-bundle';
+import type { PreprocessOptions } from '../preprocess';
+import type { ResolvedWindow } from '../intensity';
+import type { GridMapping } from '../grid-mapping';
+
+export interface ScoreContext extends PreprocessOptions {
+  bundle: LoadedBundle;
+  /** Organ or body-part word for prompts, e.g. 'brain', 'chest'; default: none (modality only). */
+  organ?: string;
+  signal?: AbortSignal;
+}
+
+export interface AnomalyResult {
+  /** rows × columns, row-major, same grid as the frame. */
+  map: Float32Array;
+  rows: number;
+  columns: number;
+  /** Image-level anomaly score; for zero-shot a probability in [0, 1]. */
+  score: number;
+  mapRange: [number, number];
+  /** The map at the model input grid (S × S) before the inverse mapping. */
+  modelMap: Float32Array;
+  mapping: GridMapping;
+  window?: ResolvedWindow;
+  provider: string;
+  /** Set for a demo (random-weight) bundle: the results mean nothing. */
+  demoLabel?: string;
+}
+
+/** Placeholder for training (issue 6). */
+export interface FitRequest {
+  support: readonly DecodedFrame[];
+  options: Record<string, unknown>;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface AnomalyMethod {
+  readonly id: string;
+  readonly needsTraining: boolean;
+  score(frame: DecodedFrame, context: ScoreContext): Promise<AnomalyResult>;
+  /** Returns the adapter's folder; only for methods with needsTraining. */
+  fit?(bundle: LoadedBundle, request: FitRequest): Promise<{ adapterDir: string }>;
+}
+
+export function valueRange(a: Float32Array): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of a) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}

@@ -1,0 +1,91 @@
+/**
+ * Zero-shot CLIP anomaly scoring (algorithms.md §7.6, simple variant):
+ * - text: normal and abnormal prompt ensembles (prompts.ts) for the subject
+ *   ("brain MRI"), each prompt normalised, averaged, renormalised; cached per
+ *   bundle and subject;
+ * - image score: softmax(100 · [pooled·t_n, pooled·t_ab])[ab], pooled normalised;
+ * - map: last-layer `patch_embeds` (ln_post + proj inside the graph), each
+ *   normalised, softmax(100 · cos) abnormal channel on the G×G grid →
+ *   bilinear align_corners = true to S×S (the reference methods' Up_ac; the
+ *   grid corners meet the input corners even where G·P < S) → exact inverse
+ *   mapping to the image grid (grid-mapping.ts).
+ * Only the last layer is used: the bundle's other taps are raw residual
+ * streams without a projection into the joint space.
+ *
+ *   const r = await zeroshot.score(frame, { bundle, organ: 'brain' });
+ */
+import type { DecodedFrame } from '../../dicom/pixels/decoded-frame';
+import { memoize, type LoadedBundle } from '../loaded-bundle';
+import { preprocessFrame } from '../preprocess';
+import { upsampleAlignCorners } from '../resample';
+import { mapToImageGrid } from '../grid-mapping';
+import { DEMO_MODEL_LABEL } from '../bundle';
+import { promptEnsemble, subjectWord } from './prompts';
+import { dot, ensembleFeature, normaliseRows, twoClassProbability } from './feature-math';
+import { valueRange, type AnomalyMethod, type AnomalyResult, type ScoreContext } from './anomaly-method';
+
+export const LOGIT_SCALE = 100;
+
+export interface ClassFeatures {
+  subject: string;
+  normal: Float32Array;
+  abnormal: Float32Array;
+  prompts: { normal: number; abnormal: number };
+}
+
+/** Normal/abnormal text features for a subject, computed once per bundle. */
+export function classFeatures(bundle: LoadedBundle, subject: string): Promise<ClassFeatures> {
+  return memoize(bundle, `zeroshot:text:${subject}`, async () => {
+    const { normal, abnormal } = promptEnsemble(subject);
+    const D = bundle.manifest.embedDim;
+    const feats = await bundle.text.encodeTexts([...normal, ...abnormal]);
+    return {
+      subject,
+      normal: ensembleFeature(feats.subarray(0, normal.length * D), normal.length, D),
+      abnormal: ensembleFeature(feats.subarray(normal.length * D), abnormal.length, D),
+      prompts: { normal: normal.length, abnormal: abnormal.length },
+    };
+  });
+}
+
+/** Abnormal probability per patch on the G×G grid, from patch_embeds [G² × D] of one image. */
+export function patchProbabilities(patchEmbeds: Float32Array, g: number, d: number, t: ClassFeatures): Float32Array {
+  const unit = normaliseRows(new Float32Array(patchEmbeds), g * g, d);
+  const out = new Float32Array(g * g);
+  for (let i = 0; i < g * g; i++) out[i] = twoClassProbability(dot(unit, i * d, t.abnormal, d), dot(unit, i * d, t.normal, d), LOGIT_SCALE);
+  return out;
+}
+
+export const zeroshot: AnomalyMethod = {
+  id: 'zeroshot',
+  needsTraining: false,
+  async score(frame: DecodedFrame, context: ScoreContext): Promise<AnomalyResult> {
+    const { bundle } = context;
+    const m = bundle.manifest;
+    const D = m.embedDim;
+    const G = m.vision.gridSize;
+    const S = m.preprocess.inputSize;
+    context.signal?.throwIfAborted();
+    const text = await classFeatures(bundle, subjectWord(frame.modality, context.organ));
+    const input = preprocessFrame(frame, m.preprocess, context);
+    context.signal?.throwIfAborted();
+    const out = await bundle.vision.encode(input.pixels, 1);
+    const pooled = normaliseRows(new Float32Array(out.pooled), 1, D);
+    const score = twoClassProbability(dot(pooled, 0, text.abnormal, D), dot(pooled, 0, text.normal, D), LOGIT_SCALE);
+    const grid = patchProbabilities(out.patchEmbeds, G, D, text);
+    const modelMap = upsampleAlignCorners(grid, G, S);
+    const map = mapToImageGrid(modelMap, input.mapping);
+    return {
+      map,
+      rows: frame.rows,
+      columns: frame.columns,
+      score,
+      mapRange: valueRange(map),
+      modelMap,
+      mapping: input.mapping,
+      ...(input.window ? { window: input.window } : {}),
+      provider: bundle.provider,
+      ...(bundle.demo ? { demoLabel: DEMO_MODEL_LABEL } : {}),
+    };
+  },
+};
