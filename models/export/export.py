@@ -63,23 +63,34 @@ def load_checkpoint(path: str) -> dict[str, torch.Tensor]:
     return {k[len('module.'):] if k.startswith('module.') else k: v for k, v in sd.items()}
 
 
+def default_taps(layers: int) -> list[int]:
+    return sorted({max(1, round(layers * k / 4)) for k in (1, 2, 3, 4)})
+
+
 def build_real(args) -> tuple[cm.Clip, tk.Tokenizer, dict]:
-    arch = ARCHS[args.arch]
+    """--arch NAME checks the checkpoint against NAME and takes its conventions;
+    without --arch the architecture is read off the checkpoint ('auto')."""
     if not args.bpe:
         raise SystemExit('--bpe bpe_simple_vocab_16e6.txt.gz is needed with --checkpoint (see models/README.md)')
     sd = load_checkpoint(args.checkpoint)
-    activation = args.activation or arch['activation']
+    if 'visual.conv1.weight' not in sd:
+        raise SystemExit(f'{args.checkpoint}: not a CLIP ViT checkpoint in OpenAI layout (visual.conv1.weight missing)')
+    arch = ARCHS.get(args.arch or '')
     patch = sd['visual.conv1.weight'].shape[-1]
-    grid = (arch['input_size'] - patch) // patch + 1
+    native = patch * round((sd['visual.positional_embedding'].shape[0] - 1) ** 0.5)
+    input_size = args.input_size or (arch['input_size'] if arch else native)
+    grid = (input_size - patch) // patch + 1
     sd['visual.positional_embedding'] = cm.resize_positional_embedding(sd['visual.positional_embedding'], grid)
-    cfg = cm.config_from_state_dict(sd, activation)
-    cfg.input_size = arch['input_size']
-    cfg.taps = args.taps or arch['taps']
-    d = arch['dims']
-    got = (cfg.vision_width, cfg.vision_layers, cfg.patch_size, cfg.text_width, cfg.embed_dim)
-    want = (d['vision_width'], d['vision_layers'], d['patch_size'], d['text_width'], d['embed_dim'])
-    if got != want:
-        raise SystemExit(f'{args.checkpoint} is not {args.arch}: (vision width, layers, patch, text width, embed) = {got}, expected {want}')
+    cfg = cm.config_from_state_dict(sd, args.activation or (arch['activation'] if arch else 'quickgelu'))
+    cfg.input_size = input_size
+    cfg.vision_heads, cfg.text_heads = cfg.vision_width // args.head_width, cfg.text_width // args.head_width
+    cfg.taps = args.taps or (arch['taps'] if arch else default_taps(cfg.vision_layers))
+    if arch:
+        d = arch['dims']
+        got = (cfg.vision_width, cfg.vision_layers, cfg.patch_size, cfg.text_width, cfg.embed_dim)
+        want = (d['vision_width'], d['vision_layers'], d['patch_size'], d['text_width'], d['embed_dim'])
+        if got != want:
+            raise SystemExit(f'{args.checkpoint} is not {args.arch}: (vision width, layers, patch, text width, embed) = {got}, expected {want}')
     model = cm.Clip(cfg)
     model.load_openai_state_dict(sd)
     if args.round_fp16:
@@ -87,15 +98,16 @@ def build_real(args) -> tuple[cm.Clip, tk.Tokenizer, dict]:
     tok = tk.Tokenizer(tk.read_merges_file(args.bpe))
     if tok.vocab_size != cfg.vocab_size:
         raise SystemExit(f'{args.bpe} gives {tok.vocab_size} tokens but the checkpoint has {cfg.vocab_size}')
-    slug = args.arch.lower()
+    name = args.arch or f'ViT-{cfg.vision_width}w{cfg.vision_layers}L-{patch}'
+    at = f' at {input_size} px' if input_size != native else ''
     meta = dict(
-        id=args.id or f'openai-clip-{slug}' + ('-at240' if args.arch == 'ViT-L-14-336' else ''),
-        displayName=args.display_name or f'OpenAI CLIP {args.arch}' + (' at 240 px' if args.arch == 'ViT-L-14-336' else ''),
-        demo=False, licence='MIT (OpenAI CLIP weights)',
-        source=dict(weights=f'OpenAI CLIP {os.path.basename(args.checkpoint)} (sha256 {sha256_file(args.checkpoint)})',
+        id=args.id or f'openai-clip-{name.lower()}' + (f'-at{input_size}' if at else ''),
+        displayName=args.display_name or f'OpenAI CLIP {name}{at}',
+        demo=False, licence=args.licence,
+        source=dict(weights=f'{os.path.basename(args.checkpoint)} (sha256 {sha256_file(args.checkpoint)})',
                     paper='Radford et al., Learning Transferable Visual Models From Natural Language Supervision, 2021',
                     exporter=EXPORTER),
-        architecture=args.arch, normalise=args.normalise or arch['normalise'])
+        architecture=name, normalise=args.normalise or (arch['normalise'] if arch else 'clip'))
     return model, tok, meta
 
 
@@ -169,7 +181,11 @@ def parse_args(argv: list[str]):
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument('--checkpoint', help='OpenAI CLIP .pt (TorchScript archive) or a state dict in OpenAI layout')
     src.add_argument('--random', action='store_true', help='deterministic random weights (demo bundle)')
-    p.add_argument('--arch', choices=sorted(ARCHS), default='ViT-B-16')
+    p.add_argument('--arch', choices=sorted(ARCHS), help='expected architecture and its conventions (default with --random: ViT-B-16; '
+                   'with --checkpoint: read off the checkpoint, run at its native size, taps at the quarter depths)')
+    p.add_argument('--input-size', type=int, help='run size; the positional grid is resized to it (bicubic, antialiased)')
+    p.add_argument('--head-width', type=int, default=64, help='attention head width (OpenAI CLIP: 64; the tiny model: 16)')
+    p.add_argument('--licence', default='MIT (OpenAI CLIP weights)', help='licence recorded in the manifest (--checkpoint)')
     p.add_argument('--bpe', help="OpenAI's bpe_simple_vocab_16e6.txt.gz (needed with --checkpoint)")
     p.add_argument('--out', required=True)
     p.add_argument('--id')
@@ -186,6 +202,10 @@ def parse_args(argv: list[str]):
     args = p.parse_args(argv)
     if args.tiny and not args.random:
         p.error('--tiny needs --random')
+    if args.random and not args.tiny and args.arch is None:
+        args.arch = 'ViT-B-16'
+    if args.random and args.input_size:
+        p.error('--input-size is for --checkpoint')
     return args
 
 

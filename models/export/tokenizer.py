@@ -172,7 +172,7 @@ def read_merges_file(path: str) -> list[tuple[str, str]]:
     with opener(path, 'rt', encoding='utf-8') as f:
         lines = f.read().split('\n')
     lines = lines[1:49152 - 256 - 2 + 1]
-    return [tuple(line.split()) for line in lines]  # type: ignore[misc]
+    return [tuple(line.split()) for line in lines if line.strip()]  # type: ignore[misc]
 
 
 def write_merges(path: str, merges: list[tuple[str, str]]) -> None:
