@@ -17,8 +17,8 @@
  *   win32 x64/arm64 cpu, webgpu, dml       –
  *   darwin          cpu, webgpu, coreml    –
  *
- * Preference (first that creates a session wins; each is tried with 'cpu' behind
- * it so unsupported nodes run on CPU):
+ * Preference (first that creates a session wins; each is tried alone, and ORT
+ * itself runs the nodes a GPU provider lacks on CPU):
  *   linux: cuda, tensorrt, webgpu, cpu · win32: dml, webgpu, cpu · darwin: coreml, webgpu, cpu.
  * A provider that fails throws at session creation (ORT does not fall back by
  * itself); we catch, remember the reason, and try the next one, ending with CPU.
@@ -83,7 +83,10 @@ export function createOrtRuntime(options: OrtRuntimeOptions = {}): OrtRuntime {
 
   function sessionOptions(provider: ProviderName): ort.InferenceSession.SessionOptions {
     return {
-      executionProviders: provider === 'cpu' ? ['cpu'] : [provider, 'cpu'],
+      // One provider only: ORT core adds the CPU EP for nodes a GPU EP cannot run, and
+      // onnxruntime-common would silently drop a provider whose backend is absent from a
+      // longer list (['dml', 'cpu'] on Linux runs on CPU and would be misreported as dml).
+      executionProviders: [provider],
       graphOptimizationLevel: 'all',
       interOpNumThreads: 1,
       ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
