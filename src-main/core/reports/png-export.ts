@@ -11,11 +11,11 @@ import { writeFileAtomic, type AtomicWriteOptions } from './atomic-write';
 import { resolveExportTarget } from './export-path';
 import type { RgbaRaster } from './raster';
 
-/** PNG bytes of an RGBA raster (8 bits per channel, colour type RGBA). */
+/** PNG bytes of an opaque RGBA raster, stored as 8-bit RGB (colour type 2; alpha is dropped). */
 export function encodePng(img: RgbaRaster): Buffer {
   const png = new PNG({ width: img.width, height: img.height });
   png.data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
-  return PNG.sync.write(png, { colorType: 6 });
+  return PNG.sync.write(png, { colorType: 2 });
 }
 
 export interface SavedExport {
