@@ -4,12 +4,14 @@
  * message (and the stack with CLIPSCAN_DEBUG=1) and exit non-zero.
  */
 import { infoCommand } from './commands/info';
+import { indexCommand } from './commands/index';
 import { serveCommand } from './commands/serve';
 
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   info: { run: infoCommand, summary: 'version, platform and case-log location' },
+  index: { run: indexCommand, summary: 'index a DICOM folder into the case log (--db FILE, --json)' },
   serve: { run: serveCommand, summary: 'browser mode: serve the UI on 127.0.0.1 with a per-launch token' },
 };
 

@@ -43,7 +43,7 @@ export const SeriesSummarySchema = SeriesFlagsSchema.extend({
   transferSyntaxes: z.array(z.string()),
   /** Row and column spacing in mm, when known. */
   pixelSpacing: z.tuple([z.number(), z.number()]).nullable(),
-  /** Distance between neighbouring slice positions in mm (the median), when there are several positions. */
+  /** Distance between neighbouring slice positions in mm (the smallest step; larger whole multiples count as gaps). */
   sliceSpacing: z.number().nullable(),
 });
 export type SeriesSummary = z.infer<typeof SeriesSummarySchema>;

@@ -33,6 +33,7 @@ export interface BuiltSeries {
   timePoints: number;
   transferSyntaxes: string[];
   pixelSpacing: [number, number] | null;
+  /** The smallest step between slice positions (mm), when there are several positions. */
   sliceSpacing: number | null;
   reconstructable: boolean;
   gaps: number;
@@ -81,12 +82,6 @@ function cross(a: number[], b: number[]): [number, number, number] {
 }
 const dot = (a: readonly number[], b: readonly number[]) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 function buildPart(seriesInstanceUid: string, group: BuildInput[]): Omit<BuiltSeries, 'part' | 'parts'> {
   const first = group[0].header;
   const notes: string[] = [];
@@ -126,7 +121,7 @@ function buildPart(seriesInstanceUid: string, group: BuildInput[]): Omit<BuiltSe
 
   const orientation = first.imageOrientationPatient;
   const positioned = orientation !== null && headers.every((h) => h.imagePositionPatient !== null);
-  if (!positioned || multiFrame) return plain(positioned || multiFrame ? [] : ['no patient position: ordered by instance number, not a volume']);
+  if (!positioned || multiFrame) return plain(positioned || multiFrame || group.length === 1 ? [] : ['no patient position: ordered by instance number, not a volume']);
 
   const normal = cross(orientation.slice(0, 3), orientation.slice(3, 6));
   const withDistance = group.map((g) => ({ g, d: dot(g.header.imagePositionPatient!, normal) }));
@@ -161,15 +156,16 @@ function buildPart(seriesInstanceUid: string, group: BuildInput[]): Omit<BuiltSe
 
   // Spacing between neighbouring positions.
   const steps = positions.slice(1).map((p, i) => p.d - positions[i].d);
-  const spacing = median(steps);
+  // The smallest step is the slice spacing when every other step is a whole multiple of it (the rest are gaps).
+  const spacing = Math.min(...steps);
   let gaps = 0;
   let uneven = false;
   for (const step of steps) {
-    const ratio = step / spacing;
-    const whole = Math.round(ratio);
-    if (Math.abs(ratio - whole) > SPACING_TOLERANCE || whole < 1) uneven = true;
+    const whole = Math.round(step / spacing);
+    if (Math.abs(step - whole * spacing) > Math.max(SPACING_TOLERANCE * spacing, POSITION_TOLERANCE_MM)) uneven = true;
     else gaps += whole - 1;
   }
+  if (uneven) gaps = 0;
   if (uneven) {
     reconstructable = false;
     notes.push(`uneven slice spacing ${Math.min(...steps).toFixed(2)}–${Math.max(...steps).toFixed(2)} mm`);

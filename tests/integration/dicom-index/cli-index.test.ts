@@ -1,0 +1,71 @@
+/**
+ * `clipscan index --json` run as a child process on the built bundle (so the
+ * header worker thread dist/main/header-index.worker.js is the one used), into
+ * a real SQLite file chosen by --db and by CLIPSCAN_DB.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IndexSummarySchema } from '../../../src-shared/domain/library';
+import { dicomSet, FIXTURES, hasSharedData, PROJECT_ROOT, SKIP_NO_SHARED_DATA } from '../../helpers/paths';
+
+const CLI = path.join(PROJECT_ROOT, 'dist', 'main', 'cli.js');
+let dir: string;
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+}
+
+beforeAll(() => {
+  execFileSync('npm', ['run', 'build:main'], { cwd: PROJECT_ROOT, stdio: 'ignore' });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clipscan-cli-index-'));
+}, 120_000);
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('clipscan index (built bundle)', () => {
+  it('prints exactly the documented JSON object for the bundled fixture set', () => {
+    const db = path.join(dir, 'a', 'case.db');
+    const res = run(['index', path.join(FIXTURES, 'dicom', 'ct-chest-lidc-0314'), '--db', db, '--json']);
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(Object.keys(out).sort()).toEqual(['dicomFiles', 'errors', 'files', 'folder', 'studies']);
+    const summary = IndexSummarySchema.parse(out);
+    expect(summary).toMatchObject({ files: 4, dicomFiles: 4, errors: [] });
+    const series = summary.studies[0].series[0];
+    expect(Object.keys(series).sort()).toEqual(
+      ['columns', 'frames', 'gaps', 'instances', 'modality', 'notes', 'photometricInterpretation', 'reconstructable', 'rows', 'seriesInstanceUid', 'timePoints', 'transferSyntaxes'].sort(),
+    );
+    expect(series).toMatchObject({ modality: 'CT', rows: 512, columns: 512, instances: 4, frames: 4 });
+    // The four fixture slices are not contiguous: gaps are counted and the series is not a volume.
+    expect(series.gaps).toBeGreaterThan(0);
+    expect(series.reconstructable).toBe(false);
+    expect(fs.existsSync(db)).toBe(true);
+  });
+
+  it('honours CLIPSCAN_DB and re-indexing gives the same answer', () => {
+    const db = path.join(dir, 'env.db');
+    const folder = path.join(FIXTURES, 'dicom', 'ct-chest-lidc-0314');
+    const first = run(['index', folder, '--json'], { CLIPSCAN_DB: db });
+    const second = run(['index', folder, '--json'], { CLIPSCAN_DB: db });
+    expect(first.status).toBe(0);
+    expect(fs.existsSync(db)).toBe(true);
+    expect(JSON.parse(second.stdout)).toEqual(JSON.parse(first.stdout));
+  });
+
+  it('a missing folder is a readable error and a non-zero exit', () => {
+    const res = run(['index', path.join(dir, 'nope'), '--db', path.join(dir, 'x.db'), '--json']);
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/is not a folder that can be read/);
+  });
+
+  it.skipIf(!hasSharedData)(`indexes the fMRI set into 6 time points through the worker (${hasSharedData ? 'shared data present' : SKIP_NO_SHARED_DATA})`, () => {
+    const res = run(['index', dicomSet('mr-fmri-studyforrest'), '--db', path.join(dir, 'fmri.db'), '--json']);
+    expect(res.status).toBe(0);
+    const summary = IndexSummarySchema.parse(JSON.parse(res.stdout));
+    expect(summary).toMatchObject({ files: 211, dicomFiles: 210 });
+    expect(summary.studies[0].series[0]).toMatchObject({ instances: 210, frames: 210, timePoints: 6 });
+  });
+});
