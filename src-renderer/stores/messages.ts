@@ -23,6 +23,9 @@ export function describeError(err: unknown): { text: string; detail?: string } {
   return { text: String(err) };
 }
 
+/** Information fades after this; warnings and errors stay until dismissed. */
+const INFO_LIFETIME_MS = 8000;
+
 export const useMessagesStore = defineStore('messages', () => {
   const messages = ref<Message[]>([]);
   let nextId = 1;
@@ -31,6 +34,7 @@ export const useMessagesStore = defineStore('messages', () => {
     const id = nextId++;
     messages.value.push({ id, level, text, detail });
     if (messages.value.length > 20) messages.value.shift();
+    if (level === 'info') setTimeout(() => dismiss(id), INFO_LIFETIME_MS);
     return id;
   }
 

@@ -17,12 +17,14 @@ import { allPanes, setPrimaryTool, type PrimaryTool } from '../viewer/engine';
 import { imageIdsForInstances } from '../viewer/local-image-ids';
 import { presetById, voiRangeOf, type PresetId } from '../viewer/presets';
 import { useMessagesStore } from './messages';
+import { withTimeout } from '../util/with-timeout';
 
 export type ViewerStatus = 'idle' | 'loading' | 'ready' | 'error';
 export type Layout = 'single' | 'side-by-side';
 
 const IDENTITY_KEY = 'clipscan.hideIdentity';
 const CACHE_IN_FLIGHT = 2;
+const FIRST_IMAGE_TIMEOUT_MS = 30_000;
 
 export const useViewerStore = defineStore('viewer', () => {
   const messages = useMessagesStore();
@@ -83,7 +85,7 @@ export const useViewerStore = defineStore('viewer', () => {
     invert.value = false;
     stackVersion.value++;
     try {
-      await Promise.all(allPanes().map((vp) => showStackOn(vp)));
+      await withTimeout(Promise.all(allPanes().map((vp) => showStackOn(vp))), FIRST_IMAGE_TIMEOUT_MS, `Displaying ${label}`);
       if (gen !== generation) return;
       timings.value = { firstImageMs: performance.now() - openedAt, allCachedMs: null };
       status.value = 'ready';
