@@ -66,6 +66,9 @@ function parseError(message: string, cause?: unknown): ClipScanError {
 function errorText(err: unknown): string {
   if (typeof err === 'string') return err;
   if (err instanceof Error) return err.message;
+  // dicom-parser throws { exception, dataSet } when it stops part-way.
+  const exception = (err as { exception?: unknown } | null)?.exception;
+  if (typeof exception === 'string') return exception;
   return String(err);
 }
 
