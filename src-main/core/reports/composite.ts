@@ -131,8 +131,8 @@ function colorbarGeometry(map: AnomalyMap, scale: number, paneHeight: number): C
   const ticks = colorbarTicks(map.lo, map.hi, count);
   const labels = ticks.map((t) => formatScore(t, map.hi - map.lo));
   const labelWidth = Math.max(measureText('SCORE', scale).width, ...labels.map((l) => measureText(l, scale).width));
-  // pad, bar (10), tick (3), gap (2), labels, pad
-  return { width: (4 + 10 + 3 + 2 + 4) * scale + labelWidth, labels, ticks };
+  // pad, bar (10, ticks drawn inside its right edge), gap (4), labels, pad
+  return { width: (4 + 10 + 4 + 4) * scale + labelWidth, labels, ticks };
 }
 
 /** Draw a vertical colorbar (hi at the top) with tick labels; the part below the lower threshold is dimmed. */
@@ -156,8 +156,9 @@ function drawColorbar(img: RgbaRaster, rect: Rect, map: AnomalyMap, display: Lay
   const toY = (v: number): number => barTop + Math.round(((map.hi - v) / (map.hi - map.lo)) * (barH - 1));
   geo.ticks.forEach((t, i) => {
     const y = toY(t);
-    fillRect(img, barX + barW, y - Math.floor(scale / 2), 3 * scale, scale, TEXT);
-    drawText(img, barX + barW + 5 * scale, y - Math.floor(glyphH / 2), geo.labels[i], scale, TEXT);
+    // The tick sits inside the bar, so that nothing between bar and label reads as a minus sign.
+    fillRect(img, barX + barW - 3 * scale, y - Math.floor(scale / 2), 3 * scale, scale, TEXT);
+    drawText(img, barX + barW + 4 * scale, y - Math.floor(glyphH / 2), geo.labels[i], scale, TEXT);
   });
   if (Number.isFinite(threshold) && threshold > map.lo && threshold < map.hi) {
     const y = toY(threshold);
