@@ -55,7 +55,7 @@ export function buildSeries(seriesInstanceUid: string, inputs: readonly BuildInp
     const key = `${SIZE(input.header)}|${ORIENTATION(input.header)}`;
     groups.set(key, [...(groups.get(key) ?? []), input]);
   }
-  const ordered = [...groups.values()].sort((a, b) => minInstanceNumber(a) - minInstanceNumber(b));
+  const ordered = [...groups.values()].sort((a, b) => minInstanceNumber(a) - minInstanceNumber(b) || Math.min(...a.map((g) => g.id)) - Math.min(...b.map((g) => g.id)));
   const splitNotes: string[] = [];
   if (ordered.length > 1) {
     const sizes = new Set(inputs.map((i) => SIZE(i.header)));
