@@ -6,12 +6,14 @@
 import { infoCommand } from './commands/info';
 import { indexCommand } from './commands/index';
 import { serveCommand } from './commands/serve';
+import { scanCommand } from './commands/scan';
 
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   info: { run: infoCommand, summary: 'version, platform and case-log location' },
   index: { run: indexCommand, summary: 'index a DICOM folder into the case log (--db FILE, --json)' },
+  scan: { run: scanCommand, summary: 'scan a folder or series for anomalies (--method, --model, --resume ID, --json)' },
   serve: { run: serveCommand, summary: 'browser mode: serve the UI on 127.0.0.1 with a per-launch token' },
 };
 

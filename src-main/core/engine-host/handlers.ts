@@ -5,6 +5,7 @@
  * runs them directly (tests, and a fallback when no worker can be started).
  */
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
+import { scoreImages } from './score-images';
 import type { HostMethod, HostMethods, HostReplyMessage, HostRequestMessage } from './protocol';
 
 type Handler<M extends HostMethod> = (
@@ -14,10 +15,7 @@ type Handler<M extends HostMethod> = (
 
 export const hostHandlers: { [M in HostMethod]: Handler<M> } = {
   ping: async () => ({ pid: process.pid, node: process.versions.node }),
-  // Wired to the decoder and the ONNX engine in score-images.ts once both are in the tree.
-  scoreImages: async () => {
-    throw new ClipScanError('ENGINE_UNAVAILABLE', 'The inference engine is not part of this build yet.');
-  },
+  scoreImages,
 };
 
 /** A duplex message port: worker_threads' parentPort, a child process, or Electron's parentPort. */

@@ -1,0 +1,106 @@
+/**
+ * `clipscan scan`: index a folder (or take series by UID) and score every image
+ * with a method on a model bundle, in the engine host (a worker thread). The
+ * scan is persisted: interrupted, it continues with `--resume ID`.
+ *
+ *   clipscan scan <folder> [--method zeroshot] [--model ID] [--adapter ID] [--db FILE] [--json] [--threads N]
+ *   clipscan scan --series UID [--series UID]... [options]
+ *   clipscan scan --resume SCAN_ID [--db FILE] [--json]
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEMO_MODEL_LABEL } from '../../../src-shared/domain/model-bundle';
+import { MethodIdSchema, type ScanSummary } from '../../../src-shared/domain/scan';
+import { ClipScanError } from '../../../src-shared/contract/errors';
+import { createBackend } from '../../core/services';
+import { resolveDatabasePath } from '../../core/config/app-paths';
+import { createWorkerHost } from '../../host/worker-host';
+import { locateDemoBundle } from '../install-layout';
+import { createProgressBar, formatTable } from '../terminal';
+
+export async function scanCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      method: { type: 'string', default: 'zeroshot' },
+      model: { type: 'string' },
+      adapter: { type: 'string' },
+      series: { type: 'string', multiple: true },
+      resume: { type: 'string' },
+      db: { type: 'string' },
+      threads: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  const method = MethodIdSchema.safeParse(values.method);
+  if (!method.success) throw new ClipScanError('BAD_ARGUMENTS', `Unknown method "${values.method}": use zeroshot, mediclip or madclip.`);
+  const backend = createBackend({
+    mode: 'browser',
+    databasePath: resolveDatabasePath({ db: values.db }),
+    allowedRoots: [],
+    engineHost: () => createWorkerHost(),
+    demoBundleDir: locateDemoBundle(),
+    threads: values.threads ? Number(values.threads) : undefined,
+  });
+  const bar = createProgressBar(process.stderr, !values.json && process.stderr.isTTY === true);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    let scanId: number;
+    if (values.resume) {
+      scanId = Number(values.resume);
+      backend.scans.summary(scanId);
+    } else {
+      let seriesUids = values.series ?? [];
+      if (positionals[0]) {
+        const folder = path.resolve(positionals[0]);
+        await backend.handlers['library.indexFolder']({ folder });
+        const studies = await backend.handlers['library.studies']({ folder });
+        seriesUids = studies.flatMap((study) => study.series.filter((x) => x.isImage).map((x) => x.seriesInstanceUid));
+      }
+      if (seriesUids.length === 0) throw new ClipScanError('NOTHING_TO_SCAN', 'Nothing to scan: give a folder or --series UID.');
+      scanId = await backend.scans.create({ seriesInstanceUids: [...new Set(seriesUids)], method: method.data, modelId: values.model, adapterId: values.adapter });
+    }
+    const first = backend.scans.summary(scanId);
+    if (first.model.demo && !values.json) process.stderr.write(`Model ${first.model.id}: ${DEMO_MODEL_LABEL.toUpperCase()}\n`);
+    if (!values.json) process.stderr.write(`Scan ${scanId}: ${first.imagesTotal} images\n`);
+    const summary = await backend.scans.run(scanId, {
+      signal: controller.signal,
+      onImage: (c) => bar.update((c.done ?? 0) + (c.failed ?? 0), c.total, `scan ${scanId}`),
+    });
+    bar.finish();
+    process.stdout.write(values.json ? JSON.stringify(toJson(summary)) + '\n' : describe(summary));
+    return summary.status === 'done' ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    await backend.close();
+  }
+}
+
+function toJson(s: ScanSummary) {
+  return {
+    scanId: s.id,
+    status: s.status,
+    method: s.method,
+    model: s.model.id,
+    modelVersion: s.model.version,
+    modelSha256: s.model.sha256,
+    demo: s.model.demo,
+    ...(s.model.demo ? { warning: DEMO_MODEL_LABEL } : {}),
+    provider: s.provider,
+    fallbackReason: s.fallbackReason,
+    threshold: s.threshold,
+    images: s.imagesTotal,
+    done: s.imagesDone,
+    failed: s.imagesFailed,
+    series: s.series.map((x) => ({ seriesInstanceUid: x.seriesInstanceUid, modality: x.modality, images: x.images, failed: x.failed, score: x.score, topImageId: x.topImageId, aboveThreshold: x.score !== null && x.score >= s.threshold })),
+  };
+}
+
+function describe(s: ScanSummary): string {
+  const rows = s.series.map((x) => [x.modality ?? '?', x.description ?? '', x.images, x.failed, x.score === null ? '-' : x.score.toFixed(4), x.score !== null && x.score >= s.threshold ? 'above' : '']);
+  const head = `Scan ${s.id} ${s.status}: ${s.imagesDone}/${s.imagesTotal} images scored, ${s.imagesFailed} failed; method ${s.method}; model ${s.model.id} ${s.model.version}${s.model.demo ? ` (${DEMO_MODEL_LABEL})` : ''}; provider ${s.provider ?? '?'}${s.fallbackReason ? ` (fell back: ${s.fallbackReason})` : ''}; threshold ${s.threshold}\n`;
+  return `${head}${formatTable(['modality', 'description', 'images', 'failed', 'score', `≥ ${s.threshold}`], rows)}\n`;
+}

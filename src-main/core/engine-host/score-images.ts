@@ -1,0 +1,59 @@
+/**
+ * The engine host's `scoreImages` method: decode each requested frame in Node,
+ * score it with the chosen method on the bundle's ONNX sessions, and report
+ * each image as soon as it is done (its map at the image grid, or a readable
+ * per-image error). Stops between images when cancelled.
+ */
+import fs from 'node:fs/promises';
+import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
+import { createPixelDecoder, type PixelDecoder } from '../dicom/pixels';
+import { createEngine, type Engine, type ProviderName } from '../engine/engine';
+import type { HostMethods } from './protocol';
+
+let decoderPromise: Promise<PixelDecoder> | null = null;
+let engine: Engine | null = null;
+let engineThreads: number | undefined;
+
+function getEngine(threads?: number, providers?: string[]): Engine {
+  if (!engine || engineThreads !== threads) {
+    void engine?.release();
+    engine = createEngine({ threads, preferredProviders: providers as ProviderName[] | undefined });
+    engineThreads = threads;
+  }
+  return engine;
+}
+
+export async function scoreImages(
+  params: HostMethods['scoreImages']['params'],
+  context: { progress: (data: HostMethods['scoreImages']['progress']) => void; signal: AbortSignal },
+): Promise<HostMethods['scoreImages']['result']> {
+  decoderPromise ??= createPixelDecoder();
+  const decoder = await decoderPromise;
+  const eng = getEngine(params.threads, params.providers);
+  const bundle = await eng.loadBundle(params.bundleDir);
+  let scored = 0;
+  let failed = 0;
+  for (const image of params.images) {
+    if (context.signal.aborted) throw new ClipScanError('CANCELLED', 'The scan was cancelled.');
+    try {
+      const bytes = new Uint8Array(await fs.readFile(image.path));
+      const frame = await decoder.decode(bytes, image.frameIndex);
+      const result = await eng.scoreFrame(bundle, params.method, frame, { signal: context.signal });
+      context.progress({
+        key: image.key,
+        ok: true,
+        score: result.score,
+        rows: frame.rows,
+        columns: frame.columns,
+        map: result.map,
+        mapMin: result.mapRange[0],
+        mapMax: result.mapRange[1],
+      });
+      scored++;
+    } catch (err) {
+      context.progress({ key: image.key, ok: false, error: toWireError(err) });
+      failed++;
+    }
+  }
+  return { provider: bundle.provider, fallbackReason: bundle.fallbackReason ?? null, scored, failed };
+}
