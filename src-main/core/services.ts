@@ -19,6 +19,7 @@ import { createInProcessHost } from './engine-host/in-process';
 import { createBundleResolver } from './scan/bundle-resolver';
 import { createScanHandlers } from './scan/scan-handlers';
 import { ScanService } from './scan/scan-service';
+import { createModelHandlers, ModelRegistry, modelsDirFor } from './models';
 
 export interface BackendConfig {
   mode: AppInfo['mode'];
@@ -40,12 +41,15 @@ export interface Backend {
   readonly roots: AllowedRoots;
   readonly handlers: CallHandlers;
   readonly scans: ScanService;
+  /** Installed model bundles (`<folder of the database>/models`). */
+  readonly models: ModelRegistry;
   close(): Promise<void>;
 }
 
 export function createBackend(config: BackendConfig): Backend {
   const roots = new AllowedRoots(config.allowedRoots);
   const caseLog = openCaseLog(config.databasePath);
+  const models = new ModelRegistry({ db: caseLog.db, modelsDir: modelsDirFor(config.databasePath) });
   // Anomaly maps live beside the database (a temporary folder for an in-memory one).
   const mapsDir =
     config.databasePath === ':memory:'
@@ -57,7 +61,7 @@ export function createBackend(config: BackendConfig): Backend {
     db: caseLog.db,
     mapsDir,
     engineHost,
-    resolveBundle: createBundleResolver({ demoBundleDir: config.demoBundleDir ?? null }),
+    resolveBundle: createBundleResolver({ demoBundleDir: config.demoBundleDir ?? null, lookup: async (id) => models.get(id)?.dir ?? null }),
     emit: config.emit,
     threads: config.threads,
   });
@@ -80,6 +84,7 @@ export function createBackend(config: BackendConfig): Backend {
     },
     'files.listFolder': async ({ path }) => listFolder(roots, path),
     ...createScanHandlers(scans),
+    ...createModelHandlers(models, config.emit),
     ...createLibraryHandlers(caseLog, roots, config.emit),
   };
 
@@ -88,6 +93,7 @@ export function createBackend(config: BackendConfig): Backend {
     roots,
     handlers,
     scans,
+    models,
     async close() {
       await host?.close();
       caseLog.close();

@@ -7,12 +7,14 @@ import { z } from 'zod';
 import { defineCall } from './define';
 import { scanCalls } from './scan-calls';
 import { libraryCalls } from './library-calls';
+import { modelCalls } from './models-calls';
 import { AppInfoSchema } from '../domain/app-info';
 import { FolderListingSchema } from '../domain/files';
 
 export const calls = {
   ...scanCalls,
   ...libraryCalls,
+  ...modelCalls,
   'app.info': defineCall({
     summary: 'Version, mode and paths of the running back end.',
     args: z.object({}),

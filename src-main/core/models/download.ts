@@ -17,6 +17,8 @@
  */
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { ModelBundleManifest } from '../../../src-shared/domain/model-bundle';
 import { hashFile, checksumMismatch } from './checksum';
@@ -80,7 +82,7 @@ export async function fetchManifest(manifestUrl: string, expectedSha256: string,
   const chunks: Buffer[] = [];
   let size = 0;
   try {
-    for await (const chunk of res.body ?? []) {
+    for await (const chunk of bodyChunks(res)) {
       size += chunk.length;
       if (size > MAX_MANIFEST_BYTES) throw new ClipScanError('BUNDLE_INVALID', `${manifestUrl} is larger than ${MAX_MANIFEST_BYTES} bytes; it is not a bundle manifest.`);
       chunks.push(Buffer.from(chunk));
@@ -133,7 +135,7 @@ async function receive(res: Response, partial: string, flags: 'a' | 'w', limit: 
   const fh = await fsp.open(partial, flags);
   let written = flags === 'a' ? (await fh.stat()).size : 0;
   try {
-    for await (const chunk of res.body ?? []) {
+    for await (const chunk of bodyChunks(res)) {
       written += chunk.length;
       if (written > limit) throw checksumMismatch(bundle, entryPath, `the server sent more than the ${limit} bytes listed`);
       await fh.write(chunk);
@@ -196,6 +198,11 @@ async function transferFile(manifestUrl: string, bundle: string, dir: string, en
   if (sha !== entry.sha256) throw checksumMismatch(bundle, entry.path, `sha256 ${sha.slice(0, 12)}…, expected ${entry.sha256.slice(0, 12)}…`);
   await fsp.rename(partial, final);
   progress.add(0, entry.path, true);
+}
+
+/** The response body as Node chunks (works with both the DOM and the Node typing of fetch). */
+function bodyChunks(res: Response): AsyncIterable<Buffer> {
+  return res.body ? Readable.fromWeb(res.body as unknown as NodeReadableStream<Uint8Array>) : Readable.from([]);
 }
 
 function contentRangeStart(res: Response): number | null {

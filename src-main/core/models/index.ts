@@ -2,3 +2,4 @@
 export { ModelRegistry, modelsDirFor, toInstalledBundle, type DownloadOptions, type DownloadSource, type ModelRegistryOptions } from './registry';
 export type { DownloadProgress } from './download';
 export { readCatalog } from './catalog';
+export { createModelHandlers } from './model-handlers';

@@ -1,0 +1,37 @@
+/**
+ * The contract's `models.*` calls, mapped onto the registry. Running downloads
+ * are kept by manifest sha256 so `models.cancelDownload` can abort them; their
+ * progress goes out as `models.downloadProgress` events.
+ */
+import type { CallHandlers, EventSink } from '../../../src-shared/contract/server';
+import type { ModelRegistry } from './registry';
+
+type ModelCallName = 'models.list' | 'models.import' | 'models.download' | 'models.cancelDownload' | 'models.verify' | 'models.remove';
+
+export function createModelHandlers(registry: ModelRegistry, emit?: EventSink): Pick<CallHandlers, ModelCallName> {
+  const running = new Map<string, AbortController>();
+  return {
+    'models.list': async () => registry.list(),
+    'models.import': async ({ folder }) => registry.importBundle(folder),
+    'models.download': async ({ manifestUrl, manifestSha256 }) => {
+      const key = manifestSha256.toLowerCase();
+      const controller = new AbortController();
+      running.set(key, controller);
+      try {
+        return await registry.downloadBundle(
+          { manifestUrl, manifestSha256: key },
+          { signal: controller.signal, onProgress: (p) => emit?.('models.downloadProgress', { manifestSha256: key, ...p }) },
+        );
+      } finally {
+        if (running.get(key) === controller) running.delete(key);
+      }
+    },
+    'models.cancelDownload': async ({ manifestSha256 }) => {
+      const c = running.get(manifestSha256.toLowerCase());
+      c?.abort();
+      return { cancelled: c !== undefined };
+    },
+    'models.verify': async ({ id }) => registry.verify(id),
+    'models.remove': async ({ id }) => registry.remove(id),
+  };
+}
