@@ -7,6 +7,7 @@ import { infoCommand } from './commands/info';
 import { indexCommand } from './commands/index';
 import { serveCommand } from './commands/serve';
 import { scanCommand } from './commands/scan';
+import { modelsCommand } from './commands/models';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   info: { run: infoCommand, summary: 'version, platform and case-log location' },
   index: { run: indexCommand, summary: 'index a DICOM folder into the case log (--db FILE, --json)' },
   scan: { run: scanCommand, summary: 'scan a folder or series for anomalies (--method, --model, --resume ID, --json)' },
+  models: { run: modelsCommand, summary: 'installed model bundles: list, import <dir>, download <url> --sha256 HEX, verify, remove (--json)' },
   serve: { run: serveCommand, summary: 'browser mode: serve the UI on 127.0.0.1 with a per-launch token' },
 };
 
