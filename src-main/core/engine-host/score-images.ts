@@ -51,6 +51,7 @@ export async function scoreImages(
       });
       scored++;
     } catch (err) {
+      if (context.signal.aborted) throw new ClipScanError('CANCELLED', 'The scan was cancelled.');
       context.progress({ key: image.key, ok: false, error: toWireError(err) });
       failed++;
     }

@@ -75,6 +75,11 @@ export class ScanRepository {
     return this.db.prepare('SELECT * FROM scans ORDER BY id DESC').all() as ScanRow[];
   }
 
+  /** Puts failed images back in the queue, so running a scan again retries them. */
+  retryFailed(scanId: number): void {
+    this.db.prepare(`UPDATE scan_images SET status = 'pending', error = NULL, finished_at = NULL WHERE scan_id = ? AND status = 'failed'`).run(scanId);
+  }
+
   pendingImages(scanId: number): PendingImage[] {
     return this.db
       .prepare(

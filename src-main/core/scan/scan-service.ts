@@ -76,10 +76,12 @@ export class ScanService {
     return entry ? entry.done : this.summary(scanId);
   }
 
+  /** Runs the still-pending images (and retries failed ones); a finished scan with no failures returns at once. */
   async run(scanId: number, { signal, onImage }: { signal?: AbortSignal; onImage?: (summary: { done: number; failed: number; total: number }) => void } = {}): Promise<ScanSummary> {
     const row = this.repo.get(scanId);
     if (!row) throw new ClipScanError('SCAN_NOT_FOUND', `There is no scan ${scanId}.`);
-    if (row.status === 'done') return this.summary(scanId);
+    if (row.status === 'done' && this.repo.counts(scanId).failed === 0) return this.summary(scanId);
+    this.repo.retryFailed(scanId);
     const pending = this.repo.pendingImages(scanId);
     this.repo.markStarted(scanId, null, row.fallback_reason);
     this.emitProgress(scanId, null);

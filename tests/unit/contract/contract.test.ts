@@ -5,8 +5,9 @@ import { createContractServer, type CallHandlers } from '../../../src-shared/con
 import { createContractClient, type ContractTransport } from '../../../src-shared/contract/client';
 import { ClipScanError, RemoteError } from '../../../src-shared/contract/errors';
 
+// Only the calls these tests make are implemented; the server never reaches the others.
 function handlers(overrides: Partial<CallHandlers> = {}): CallHandlers {
-  return {
+  return ({
     'app.info': async () => ({
       name: 'ClipScan',
       version: '9.9.9',
@@ -19,7 +20,7 @@ function handlers(overrides: Partial<CallHandlers> = {}): CallHandlers {
     }),
     'dicom.readFile': async () => new Uint8Array([1, 2, 3]),
     ...overrides,
-  };
+  }) as CallHandlers;
 }
 
 function jsonTransport(h: CallHandlers): ContractTransport {
