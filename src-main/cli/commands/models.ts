@@ -131,7 +131,7 @@ export async function modelsCommand(argv: string[]): Promise<number> {
         return await download(backend, target!, values.sha256, values.json);
       case 'verify': {
         const b = await backend.models.verify(target!);
-        out(values.json, { ...b, verified: true }, `OK: every file of ${describe(b)} matches its manifest.\n`);
+        out(values.json, { ...b, verified: true }, `OK: every file of ${b.key} matches its manifest.\n${describe(b)}\n`);
         return 0;
       }
       case 'remove': {

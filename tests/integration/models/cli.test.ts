@@ -72,7 +72,7 @@ describe('clipscan models', () => {
     expect(list.stdout).toMatch(new RegExp(`tiny-demo@1 .*${DEMO}`));
     const verify = await run(['models', 'verify', 'tiny-demo', '--db', db]);
     expect(verify.status).toBe(0);
-    expect(verify.stdout).toMatch(/^OK: every file of tiny-demo@1 .* demo model, random weights, not for diagnosis/);
+    expect(verify.stdout).toMatch(/^OK: every file of tiny-demo@1 matches its manifest\.\ntiny-demo@1 .* demo model, random weights, not for diagnosis/);
   });
 
   it('refuses a download without --sha256 and a tampered import, exit 1 with a readable message', async () => {
