@@ -9,12 +9,14 @@
  *   const r = await engine.scoreFrame(bundle, 'zeroshot', frame, { organ: 'chest', window: 'lung' });
  *   await engine.release();
  */
+import path from 'node:path';
 import { createOrtRuntime, type ProviderName } from './ort-runtime';
 import { loadBundleInto, type LoadedBundle } from './loaded-bundle';
 import type { DecodedFrame } from '../dicom/pixels/decoded-frame';
 import type { AnomalyMethod, AnomalyResult, ScoreContext } from './methods/anomaly-method';
 import { zeroshot } from './methods/zeroshot';
 import { ClipScanError } from '../../../src-shared/contract/errors';
+import { createBundleCache } from './bundle-cache';
 
 export type { LoadedBundle } from './loaded-bundle';
 export type { AnomalyMethod, AnomalyResult } from './methods/anomaly-method';
@@ -31,6 +33,7 @@ export type ScoreOptions = Omit<ScoreContext, 'bundle'>;
 
 export interface Engine {
   readonly providers: readonly ProviderName[];
+  /** Verifies and opens a bundle; the same folder, unchanged on disk, returns the same LoadedBundle. */
   loadBundle(dir: string, options?: { verify?: boolean }): Promise<LoadedBundle>;
   scoreFrame(bundle: LoadedBundle, method: AnomalyMethod | string, frame: DecodedFrame, options?: ScoreOptions): Promise<AnomalyResult>;
   release(): Promise<void>;
@@ -44,14 +47,24 @@ export function methodById(id: string): AnomalyMethod {
 
 export function createEngine(options: EngineOptions = {}): Engine {
   const runtime = createOrtRuntime(options);
+  const bundles = createBundleCache(
+    (dir, o) => loadBundleInto(runtime, dir, o),
+    async (old) => {
+      await runtime.release(path.join(old.dir, old.manifest.vision.file));
+      await runtime.release(path.join(old.dir, old.manifest.text.file));
+    },
+  );
   return {
     providers: runtime.providers,
-    loadBundle: (dir, o) => loadBundleInto(runtime, dir, o),
+    loadBundle: (dir, o) => bundles.get(dir, o),
     async scoreFrame(bundle, method, frame, o = {}) {
       const m = typeof method === 'string' ? methodById(method) : method;
       if (m.needsTraining) throw new ClipScanError('NEEDS_TRAINING', `The method ${m.id} needs a trained adapter before it can score.`);
       return m.score(frame, { ...o, bundle });
     },
-    release: () => runtime.release(),
+    async release() {
+      bundles.clear();
+      await runtime.release();
+    },
   };
 }
