@@ -12,6 +12,10 @@ import { z } from 'zod';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { COLORMAP_NAMES } from '../../../src-shared/imaging/colormaps';
 
+/** Typed arrays of any backing buffer (z.instanceof would narrow them to ArrayBuffer-backed ones). */
+const bytesSchema = z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'expected a Uint8Array' });
+const floatsSchema = z.custom<Float32Array>((v) => v instanceof Float32Array, { message: 'expected a Float32Array' });
+
 /** Study and series header, as read from the DICOM files (display strings; DICOM PN `^` is formatted by the renderer). */
 export const StudyHeaderSchema = z.object({
   patientName: z.string().default(''),
@@ -34,13 +38,13 @@ export const DisplayImageSchema = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   channels: z.union([z.literal(1), z.literal(3)]),
-  pixels: z.instanceof(Uint8Array),
+  pixels: bytesSchema,
 });
 export type DisplayImage = z.infer<typeof DisplayImageSchema>;
 
 /** An anomaly map on the same grid as the original, with the value range its colormap spans. */
 export const AnomalyMapSchema = z.object({
-  values: z.instanceof(Float32Array),
+  values: floatsSchema,
   /** Colour range of the map in score units: lo maps to the colormap's first entry, hi to its last. */
   lo: z.number(),
   hi: z.number(),

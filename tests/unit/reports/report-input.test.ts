@@ -47,6 +47,9 @@ describe('parseFindingReportInput', () => {
     empty.keyImages[0].map = { values: new Float32Array(12), lo: 1, hi: 1 };
     expect(() => parseFindingReportInput(empty)).toThrow(/range/);
     expect(() => parseFindingReportInput(raw({ keyImages: [] }))).toThrow(ClipScanError);
+    const plain = raw();
+    (plain.keyImages[0].original as { pixels: unknown }).pixels = new Array(12).fill(0);
+    expect(() => parseFindingReportInput(plain)).toThrow(/expected a Uint8Array/);
     expect(() => parseFindingReportInput(raw({ generatedAt: { iso: 'yesterday', local: 'x' } }))).toThrow(/generatedAt/);
   });
 });
