@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPixelDecoder, decodeFile } from '../../../src-main/core/dicom/pixels';
 import { ClipScanError } from '../../../src-shared/contract/errors';
-import { dicomSet, hasSharedData, SKIP_NO_SHARED_DATA } from '../../helpers/paths';
+import { dicomSet } from '../../helpers/paths';
 
 async function failure(run: () => Promise<unknown>): Promise<ClipScanError> {
   try {
@@ -29,7 +29,8 @@ function scramble(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
-describe.skipIf(!hasSharedData)(`damaged real files${hasSharedData ? '' : ` (${SKIP_NO_SHARED_DATA})`}`, () => {
+// Runs from ../shared/data or from the bundled copy in tests/fixtures/dicom/transfer-syntaxes-mr.
+describe(`damaged real files (${dicomSet('transfer-syntaxes-mr')})`, () => {
   const mr = (n: number) => fs.readFileSync(path.join(dicomSet('transfer-syntaxes-mr'), `${n}.dcm`));
 
   it('reports truncated native pixel data', async () => {

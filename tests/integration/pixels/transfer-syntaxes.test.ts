@@ -6,14 +6,15 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeFile } from '../../../src-main/core/dicom/pixels';
-import { dicomSet, hasSharedData, SKIP_NO_SHARED_DATA } from '../../helpers/paths';
+import { dicomSet } from '../../helpers/paths';
 
 const EXPECTED_SYNTAXES = [
   '1.2.840.10008.1.2.1', '1.2.840.10008.1.2', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.5',
   '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.90',
 ];
 
-describe.skipIf(!hasSharedData)(`transfer-syntaxes-mr${hasSharedData ? '' : ` (${SKIP_NO_SHARED_DATA})`}`, () => {
+// Runs from ../shared/data or from the bundled copy in tests/fixtures/dicom/transfer-syntaxes-mr.
+describe(`transfer-syntaxes-mr (${dicomSet('transfer-syntaxes-mr')})`, () => {
   it('decodes all nine files to identical, non-zero pixels', async () => {
     const dir = dicomSet('transfer-syntaxes-mr');
     const frames = [];

@@ -62,6 +62,14 @@ describe('grey samples', () => {
     expect(Array.from(be.data)).toEqual(Array.from(le.data));
   });
 
+  it('un-swaps 8-bit samples stored in an OW element of a big-endian file', async () => {
+    const el = imageElements({ rows: 1, columns: 4, bitsAllocated: 8 });
+    const be = await decodeFrame(buildDicom({ transferSyntax: BIG_ENDIAN, elements: el, pixelData: new Uint8Array([2, 1, 4, 3]), pixelVr: 'OW' }));
+    expect(Array.from(be.data)).toEqual([1, 2, 3, 4]);
+    const ob = await decodeFrame(buildDicom({ transferSyntax: BIG_ENDIAN, elements: el, pixelData: new Uint8Array([1, 2, 3, 4]), pixelVr: 'OB' }));
+    expect(Array.from(ob.data)).toEqual([1, 2, 3, 4]);
+  });
+
   it('unpacks 1-bit data per frame', async () => {
     // 3 frames of 2×2 = 12 bits, least significant bit first.
     const bytes = buildDicom({
