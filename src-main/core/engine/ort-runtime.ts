@@ -48,6 +48,8 @@ export interface OrtRuntimeOptions {
   threads?: number;
   /** Order to try; 'cpu' is always appended when absent. Default: defaultProviders(). */
   preferredProviders?: readonly ProviderName[];
+  /** ORT's process-wide log level (default 'fatal'; see createOrtRuntime). */
+  logLevel?: 'verbose' | 'info' | 'warning' | 'error' | 'fatal';
 }
 
 export interface EngineSession {
@@ -75,6 +77,10 @@ interface Entry {
 }
 
 export function createOrtRuntime(options: OrtRuntimeOptions = {}): OrtRuntime {
+  // ORT's own logger would print every failed provider attempt in red on stderr (CLI
+  // output); those failures reach us as exceptions and are reported as fallbackReason.
+  // The level is read once, when ORT's environment is created by the first session.
+  ort.env.logLevel = options.logLevel ?? 'fatal';
   const providers = [...(options.preferredProviders ?? defaultProviders())];
   if (!providers.includes('cpu')) providers.push('cpu');
   const failed = new Map<ProviderName, string>();
