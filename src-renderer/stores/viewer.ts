@@ -87,7 +87,7 @@ export const useViewerStore = defineStore('viewer', () => {
     try {
       await withTimeout(Promise.all(allPanes().map((vp) => showStackOn(vp))), FIRST_IMAGE_TIMEOUT_MS, `Displaying ${label}`);
       if (gen !== generation) return;
-      timings.value = { firstImageMs: performance.now() - openedAt, allCachedMs: null };
+      timings.value = { firstImageMs: timings.value.firstImageMs ?? performance.now() - openedAt, allCachedMs: null };
       status.value = 'ready';
       statusText.value = label;
       void cacheAll(ids, gen);
@@ -97,6 +97,23 @@ export const useViewerStore = defineStore('viewer', () => {
       statusText.value = `Could not display ${label}`;
       messages.error(`Displaying ${label}`, err);
     }
+  }
+
+  /**
+   * Draws the slice the viewer will open at (the middle one) as soon as its
+   * file has arrived, while the rest of the series is still being read; the
+   * full stack replaces it at the same index. Only for one-frame-per-file series.
+   */
+  async function showPreview(detail: SeriesDetail, gen: number): Promise<void> {
+    const count = detail.instancesInOrder.length;
+    if (count < 2 || detail.frames !== count || detail.timePoints > 1) return;
+    const at = Math.floor(count / 2);
+    const [id] = await imageIdsForInstances([detail.instancesInOrder[at]!]);
+    if (gen !== generation || !id) return;
+    imageIds.value = [id];
+    index.value = 0;
+    await Promise.all(allPanes().map((vp) => showStackOn(vp)));
+    if (gen === generation) timings.value = { firstImageMs: performance.now() - openedAt, allCachedMs: null };
   }
 
   /** Decodes and caches every image of the stack in the background (scrolling is then instant). */
@@ -134,6 +151,7 @@ export const useViewerStore = defineStore('viewer', () => {
       series.value = detail;
       study.value = owner;
       fileLabel.value = null;
+      await showPreview(detail, gen);
       const ids = await imageIdsForInstances(detail.instancesInOrder, (done) => {
         if (gen === generation) fetched.value = done;
       });
@@ -172,9 +190,17 @@ export const useViewerStore = defineStore('viewer', () => {
     for (const vp of allPanes()) if (vp.getCurrentImageIdIndex() !== clamped) void vp.setImageIdIndex(clamped);
   }
 
-  /** Called by the panes when Cornerstone shows another image (wheel, synchronizer, cine). */
+  /**
+   * Called by every pane when Cornerstone shows another image (wheel, cine):
+   * the other panes show the same stack, so they follow by index (this is the
+   * slice synchronisation of the 1×2 layout; it also works for cine and for
+   * images without a position, where Cornerstone's position-based slice
+   * synchronizer has nothing to match).
+   */
   function noteIndex(shown: number): void {
+    if (total.value === 0 || shown >= total.value) return;
     index.value = shown;
+    for (const vp of allPanes()) if (vp.getCurrentImageIdIndex() !== shown) void vp.setImageIdIndex(shown);
   }
 
   function step(delta: number): void {
