@@ -1,0 +1,63 @@
+// `clipscan scan` as a real process with the engine host in a worker thread:
+// killed mid-scan with SIGKILL, it loses no finished image, and `--resume`
+// continues where it stopped. Runs the built CLI (npm test builds it first).
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, SHARED_DATA, hasSharedData, SKIP_NO_SHARED_DATA } from '../../helpers/paths';
+
+const cli = path.join(PROJECT_ROOT, 'dist', 'main', 'cli.js');
+const folder = path.join(SHARED_DATA, 'dicom', 'ct-chest-lidc-0314');
+let dir: string;
+
+beforeAll(() => {
+  if (!fs.existsSync(cli)) throw new Error('dist/main/cli.js is missing: run "npm run build:main" (npm test does it).');
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clipscan-scan-cli-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function doneRows(db: string): { id: number; score: number; finished_at: string }[] {
+  if (!fs.existsSync(db)) return [];
+  const conn = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    return conn.prepare(`SELECT id, score, finished_at FROM scan_images WHERE status = 'done' ORDER BY id`).all() as never;
+  } catch {
+    return [];
+  } finally {
+    conn.close();
+  }
+}
+
+describe.skipIf(!hasSharedData)(`scan CLI survives a kill${hasSharedData ? '' : ` (skipped: ${SKIP_NO_SHARED_DATA}; the 64-slice CT is needed to kill it mid-way)`}`, () => {
+  it('keeps finished images after SIGKILL and resumes to the end', async () => {
+    const db = path.join(dir, 'clipscan.db');
+    const child = spawn(process.execPath, [cli, 'scan', folder, '--db', db, '--json'], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let before: ReturnType<typeof doneRows> = [];
+    for (let i = 0; i < 600 && before.length < 3; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      before = doneRows(db);
+    }
+    child.kill('SIGKILL');
+    await exited;
+    before = doneRows(db);
+    expect(before.length).toBeGreaterThanOrEqual(3);
+    expect(before.length).toBeLessThan(64);
+
+    const conn = new Database(db, { readonly: true });
+    const scan = conn.prepare('SELECT id, status FROM scans').get() as { id: number; status: string };
+    conn.close();
+    expect(scan.status).toBe('running'); // it never got to say otherwise
+
+    const resumed = spawnSync(process.execPath, [cli, 'scan', '--resume', String(scan.id), '--db', db, '--json'], { encoding: 'utf8' });
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const out = JSON.parse(resumed.stdout);
+    expect(out).toMatchObject({ scanId: scan.id, status: 'done', images: 64, done: 64, failed: 0, demo: true, warning: 'demo model, random weights, not for diagnosis' });
+    const after = doneRows(db);
+    expect(after).toHaveLength(64);
+    for (const row of before) expect(after.find((a) => a.id === row.id)).toEqual(row); // untouched by the resume
+  });
+});
