@@ -4,7 +4,9 @@
  * `precision_recall_curve`), the t with the largest F1. F1 values are compared
  * exactly as fractions 2TP / (TP + FP + P), so mathematically equal F1s are
  * equal; among equal ones the lowest threshold wins (argmax over ascending
- * thresholds, as anomalib does).
+ * thresholds, as anomalib does). The cross-products are exact integers while
+ * they stay below 2^53, i.e. for up to about 6·10^7 samples; beyond that ties may
+ * be broken by rounding (the F1 value itself stays accurate to ~1e-16).
  */
 import { splitByClass64, walkDistinctDescending } from './class-split';
 import { ClipScanError } from '../contract/errors';
