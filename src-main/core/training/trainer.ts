@@ -1,0 +1,71 @@
+/**
+ * The trainer API (issue 6): few-shot training of a MediCLIP or MadCLIP adapter
+ * on a model bundle, in the calling process (the engine host runs it; the
+ * evaluation harness calls it directly). Frozen features are computed once into
+ * a pool, the method's loss+gradient graph gives the gradients, Adam runs here.
+ *
+ *   const r = await trainAdapter({ method: 'mediclip', bundleDir, support: { normal: images }, seed: 1, epochs: 5,
+ *                                  outDir: '<app data>/adapters/<id>', onEpochEnd: async (e, scorer) => { ... } });
+ *   r.adapterDir; r.manifest; r.losses;   // one loss per step
+ */
+import type { TrainingImage } from './image';
+import type { AdapterManifest } from './adapter-manifest';
+
+export type TrainMethod = 'mediclip' | 'madclip';
+export type TextEncoderVariant = 'faithful' | 'fast';
+
+export interface TrainProgress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  loss: number;
+}
+
+export interface AbnormalSupport {
+  image: TrainingImage;
+  /** Pixel mask at the image grid (rows × columns, > 0.5 = lesion); null/absent: image label only. */
+  mask?: Float32Array | null;
+}
+
+export interface AdapterScore {
+  /** rows × columns of the scored image. */
+  map: Float32Array;
+  rows: number;
+  columns: number;
+  score: number;
+}
+
+/** Scores with the current weights (eval: metrics after every epoch). */
+export interface AdapterScorer {
+  score(image: TrainingImage): Promise<AdapterScore>;
+}
+
+export interface TrainOptions {
+  method: TrainMethod;
+  bundleDir: string;
+  support: { normal: TrainingImage[]; abnormal?: AbnormalSupport[] };
+  seed: number;
+  epochs: number;
+  /** Synthetic variants per support image (MediCLIP; default 8). MadCLIP uses its 16 fixed variants. */
+  poolSize?: number;
+  textEncoder?: TextEncoderVariant;
+  outDir: string;
+  /** Organ word for MadCLIP prompts (default 'medical image'? see madclip prompts). */
+  organ?: string;
+  batchSize?: number;
+  learningRate?: number;
+  threads?: number;
+  onProgress?(p: TrainProgress): void;
+  onEpochEnd?(epoch: number, scorer: AdapterScorer): Promise<void>;
+  signal?: AbortSignal;
+}
+
+export interface TrainResult {
+  adapterDir: string;
+  manifest: AdapterManifest;
+  lastEpoch: number;
+  losses: number[];
+}
+
+export { trainAdapter } from './train-loop';
