@@ -56,7 +56,14 @@ export function createBackend(config: BackendConfig): Backend {
       ? mkdtempSync(nodePath.join(os.tmpdir(), 'clipscan-maps-'))
       : nodePath.join(nodePath.dirname(nodePath.resolve(config.databasePath)), 'maps');
   let host: EngineHost | null = null;
-  const engineHost = () => (host ??= (config.engineHost ?? createInProcessHost)());
+  // One engine host at a time; a crashed one is reported and replaced on the next request.
+  const engineHost = () => {
+    if (host && !host.isAlive()) {
+      config.emit?.('app.notice', { level: 'error', message: 'The inference engine stopped unexpectedly and was restarted. Finished scan results are kept.' });
+      host = null;
+    }
+    return (host ??= (config.engineHost ?? createInProcessHost)());
+  };
   const scans = new ScanService({
     db: caseLog.db,
     mapsDir,

@@ -61,6 +61,7 @@ export function createHostClient(channel: HostChannel, log: (level: string, mess
         channel.send({ kind: 'request', id, method, params });
       });
     },
+    isAlive: () => deadReason === null,
     async close() {
       deadReason ??= 'closed';
       await channel.terminate();

@@ -61,5 +61,7 @@ export interface EngineHost {
     params: HostMethods[M]['params'],
     options?: { onProgress?: (data: HostMethods[M]['progress']) => void; signal?: AbortSignal },
   ): Promise<HostMethods[M]['result']>;
+  /** False once the host process or thread has died; the caller then starts a new one. */
+  isAlive(): boolean;
   close(): Promise<void>;
 }
