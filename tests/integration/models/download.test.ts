@@ -123,6 +123,20 @@ describe('downloadBundle', () => {
     await expect(app.registry.downloadBundle({ manifestUrl: server.manifestUrl, manifestSha256: SHA })).resolves.toMatchObject({ key: 'tiny-demo@1' });
   });
 
+  it.skipIf(!fs.existsSync('/dev/full'))('turns a real ENOSPC (a partial file linked to /dev/full) into DISK_FULL and keeps the download for later', async () => {
+    const dir = path.join(app.modelsDir, '.downloads', SHA);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.symlinkSync('/dev/full', path.join(dir, `${BIG}.partial`));
+    await expect(app.registry.downloadBundle({ manifestUrl: server.manifestUrl, manifestSha256: SHA })).rejects.toMatchObject({
+      code: 'DISK_FULL',
+      message: expect.stringMatching(/Not enough disk space in .*models to download tiny-demo@1 .*Free some space and try again; nothing was installed/),
+    });
+    expectNothingInstalled();
+    expect(app.downloadEntries()).toEqual([SHA]);
+    fs.rmSync(path.join(dir, `${BIG}.partial`));
+    await expect(app.registry.downloadBundle({ manifestUrl: server.manifestUrl, manifestSha256: SHA })).resolves.toMatchObject({ key: 'tiny-demo@1' });
+  });
+
   it('says which URL failed when the server has no such bundle, and refuses non-HTTP URLs', async () => {
     await expect(app.registry.downloadBundle({ manifestUrl: `${server.baseUrl}nope/manifest.json`, manifestSha256: SHA })).rejects.toMatchObject({
       code: 'DOWNLOAD_FAILED',
