@@ -20,6 +20,8 @@ import { createBundleResolver } from './scan/bundle-resolver';
 import { createScanHandlers } from './scan/scan-handlers';
 import { ScanService } from './scan/scan-service';
 import { createModelHandlers, ModelRegistry, modelsDirFor } from './models';
+import { createReportHandlers } from './reports/report-handlers';
+import { ReportService } from './reports/report-service';
 
 export interface BackendConfig {
   mode: AppInfo['mode'];
@@ -43,6 +45,8 @@ export interface Backend {
   readonly scans: ScanService;
   /** Installed model bundles (`<folder of the database>/models`). */
   readonly models: ModelRegistry;
+  /** Finding exports (PNG/PDF) of scans, recorded in the case log; proposed files go to `<folder of the database>/exports`. */
+  readonly reports: ReportService;
   close(): Promise<void>;
 }
 
@@ -73,6 +77,10 @@ export function createBackend(config: BackendConfig): Backend {
     threads: config.threads,
   });
 
+  const exportsDir =
+    config.databasePath === ':memory:' ? nodePath.join(mapsDir, 'exports') : nodePath.join(nodePath.dirname(nodePath.resolve(config.databasePath)), 'exports');
+  const reports = new ReportService({ db: caseLog.db, scans, exportsDir });
+
   const handlers: CallHandlers = {
     'app.info': async () => ({
       name: 'ClipScan',
@@ -93,6 +101,7 @@ export function createBackend(config: BackendConfig): Backend {
     ...createScanHandlers(scans),
     ...createModelHandlers(models, config.emit),
     ...createLibraryHandlers(caseLog, roots, config.emit),
+    ...createReportHandlers(reports),
   };
 
   return {
@@ -101,6 +110,7 @@ export function createBackend(config: BackendConfig): Backend {
     handlers,
     scans,
     models,
+    reports,
     async close() {
       await host?.close();
       caseLog.close();

@@ -8,6 +8,7 @@ import { defineCall } from './define';
 import { scanCalls } from './scan-calls';
 import { libraryCalls } from './library-calls';
 import { modelCalls } from './models-calls';
+import { reportCalls } from './report-calls';
 import { AppInfoSchema } from '../domain/app-info';
 import { FolderListingSchema } from '../domain/files';
 
@@ -15,6 +16,7 @@ export const calls = {
   ...scanCalls,
   ...libraryCalls,
   ...modelCalls,
+  ...reportCalls,
   'app.info': defineCall({
     summary: 'Version, mode and paths of the running back end.',
     args: z.object({}),

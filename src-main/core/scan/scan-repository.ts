@@ -43,6 +43,34 @@ export interface ScanRow {
   error: string | null;
 }
 
+export interface ExportRow {
+  id: number;
+  scanId: number | null;
+  seriesInstanceUid: string | null;
+  format: 'png' | 'pdf';
+  path: string;
+  bytes: number;
+  sha256: string;
+  deidentified: number;
+  createdAt: string;
+}
+
+export interface ImageSourceRow {
+  id: number;
+  scanId: number;
+  seq: number;
+  seriesInstanceUid: string;
+  sopInstanceUid: string;
+  frameIndex: number;
+  path: string;
+  status: 'pending' | 'done' | 'failed';
+  score: number | null;
+  mapRows: number | null;
+  mapColumns: number | null;
+  mapMin: number | null;
+  mapMax: number | null;
+}
+
 const now = () => new Date().toISOString();
 
 export class ScanRepository {
@@ -175,5 +203,33 @@ export class ScanRepository {
         .prepare(`INSERT INTO exports (scan_id, series_instance_uid, format, path, bytes, sha256, deidentified, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(entry.scanId, entry.seriesInstanceUid, entry.format, entry.path, entry.bytes, entry.sha256, entry.deidentified ? 1 : 0, now()).lastInsertRowid,
     );
+  }
+
+  /** The recorded exports (PNG/PDF), newest first; of one scan when `scanId` is given. */
+  exports(scanId?: number | null): ExportRow[] {
+    return this.db
+      .prepare(
+        `SELECT id, scan_id AS scanId, series_instance_uid AS seriesInstanceUid, format, path, bytes, sha256, deidentified, created_at AS createdAt
+         FROM exports WHERE (? IS NULL OR scan_id = ?) ORDER BY id DESC`,
+      )
+      .all(scanId ?? null, scanId ?? null) as ExportRow[];
+  }
+
+  /** Where one scanned image comes from (file, frame) and its result, for reports. */
+  imageSource(imageId: number): ImageSourceRow | undefined {
+    return this.db
+      .prepare(
+        `SELECT id, scan_id AS scanId, seq, series_instance_uid AS seriesInstanceUid, sop_instance_uid AS sopInstanceUid, frame_index AS frameIndex,
+                path, status, score, map_rows AS mapRows, map_columns AS mapColumns, map_min AS mapMin, map_max AS mapMax
+         FROM scan_images WHERE id = ?`,
+      )
+      .get(imageId) as ImageSourceRow | undefined;
+  }
+
+  /** The user's finding on one scanned series (verdict, note, chosen key image), if saved. */
+  finding(scanId: number, seriesInstanceUid: string): { keyImageId: number | null; verdict: Verdict | null; note: string } | undefined {
+    return this.db
+      .prepare('SELECT key_image_id AS keyImageId, verdict, note FROM findings WHERE scan_id = ? AND series_instance_uid = ?')
+      .get(scanId, seriesInstanceUid) as { keyImageId: number | null; verdict: Verdict | null; note: string } | undefined;
   }
 }

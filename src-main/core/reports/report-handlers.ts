@@ -1,0 +1,26 @@
+/** The contract's report calls (reports.*), mapped onto the report service; wired in services.ts. */
+import type { CallHandlers } from '../../../src-shared/contract/server';
+import type { ReportService } from './report-service';
+
+type ReportCallName = 'reports.export' | 'reports.defaultPath' | 'reports.list';
+
+export function createReportHandlers(reports: ReportService): Pick<CallHandlers, ReportCallName> {
+  return {
+    'reports.export': async (args) => {
+      const saved = await reports.export({
+        scanId: args.scanId,
+        seriesInstanceUid: args.seriesInstanceUid,
+        format: args.format,
+        path: args.path,
+        deidentify: args.deidentify,
+        layout: args.layout,
+        imageId: args.imageId,
+        keyImages: args.keyImages,
+        display: args.display,
+      });
+      return { path: saved.path, bytes: saved.bytes, format: saved.format, exportId: saved.exportId, sha256: saved.sha256 };
+    },
+    'reports.defaultPath': async (args) => ({ path: reports.defaultPath(args) }),
+    'reports.list': async ({ scanId }) => reports.list(scanId),
+  };
+}

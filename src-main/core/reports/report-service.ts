@@ -1,0 +1,121 @@
+/**
+ * Finding exports of scans, end to end: build the report input from the case
+ * log (from-scan.ts), render the PNG or PDF, write it atomically where the
+ * user chose (extension forced), hash the written file and record it in the
+ * case log's `exports` table. A failure at any step leaves neither a file nor
+ * a row. Used by the contract calls (reports.*) and `clipscan report`.
+ *
+ *   const reports = new ReportService({ db, scans, exportsDir });
+ *   const saved = await reports.export({ scanId: 3, format: 'pdf', path: '~/f.pdf', deidentify: true });
+ *   reports.list(3);   // [{ id, format: 'pdf', path, sha256, ... }]
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ExportRecord, ReportFormat } from '../../../src-shared/contract/report-calls';
+import type { AtomicWriteOptions } from './atomic-write';
+import { exportFindingPng } from './finding-exports';
+import { buildReportInput, pickSeries, type ReportRequest, type ReportSourceDeps } from './from-scan';
+import { exportPdf, renderFindingPdf, type KeyImagePlacement } from './pdf-report';
+import { loadReportFonts, type ReportFonts } from './report-fonts';
+import { parseFindingReportInput } from './report-input';
+
+export interface ReportServiceOptions extends ReportSourceDeps {
+  /** Where `defaultPath` proposes files: `<app data>/exports`. */
+  exportsDir: string;
+  /** The PDF fonts (default: loadReportFonts()). */
+  fonts?: () => Promise<ReportFonts>;
+}
+
+export interface ReportExportRequest extends ReportRequest {
+  format: ReportFormat;
+  path: string;
+  /** PNG only. */
+  layout?: 'overlay' | 'side-by-side' | null;
+}
+
+export interface ExportedReport {
+  path: string;
+  bytes: number;
+  format: ReportFormat;
+  exportId: number;
+  sha256: string;
+  scanId: number;
+  seriesInstanceUid: string;
+  demo: boolean;
+  /** PDF: pages and where each key image's panes sit (points from the page's top-left). */
+  pageCount?: number;
+  keyImages?: KeyImagePlacement[];
+  /** PNG: pixel size. */
+  width?: number;
+  height?: number;
+}
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export class ReportService {
+  private fonts: Promise<ReportFonts> | null = null;
+
+  constructor(private readonly options: ReportServiceOptions) {}
+
+  async export(request: ReportExportRequest, write: AtomicWriteOptions = {}): Promise<ExportedReport> {
+    const raw = await buildReportInput(this.options, request);
+    const summary = this.options.scans.summary(request.scanId);
+    const seriesInstanceUid = pickSeries(summary, request.seriesInstanceUid).seriesInstanceUid;
+    let saved: { path: string; bytes: number };
+    let extra: Partial<ExportedReport>;
+    if (request.format === 'png') {
+      const png = await exportFindingPng(raw, request.path, { ...write, layout: request.layout ?? 'overlay' });
+      saved = png;
+      extra = { width: png.width, height: png.height };
+    } else {
+      const report = await renderFindingPdf(parseFindingReportInput(raw), await this.loadFonts());
+      saved = await exportPdf(report.bytes, request.path, write);
+      extra = { pageCount: report.pageCount, keyImages: report.keyImages };
+    }
+    // The file is complete on disk; record what is there. If recording fails, take the file back.
+    try {
+      const sha256 = await sha256Of(saved.path);
+      const exportId = this.options.scans.repository.recordExport({
+        scanId: request.scanId,
+        seriesInstanceUid,
+        format: request.format,
+        path: saved.path,
+        bytes: saved.bytes,
+        sha256,
+        deidentified: request.deidentify,
+      });
+      return { ...extra, path: saved.path, bytes: saved.bytes, format: request.format, exportId, sha256, scanId: request.scanId, seriesInstanceUid, demo: summary.model.demo };
+    } catch (err) {
+      fs.rmSync(saved.path, { force: true });
+      throw err;
+    }
+  }
+
+  /** `<exportsDir>/scan-<id>-<series>.<ext>`, with `-2`, `-3`... when taken; creates the folder. */
+  defaultPath(request: { scanId: number; seriesInstanceUid?: string | null; format: ReportFormat }): string {
+    const summary = this.options.scans.summary(request.scanId);
+    const series = pickSeries(summary, request.seriesInstanceUid).seriesInstanceUid;
+    fs.mkdirSync(this.options.exportsDir, { recursive: true });
+    const safeSeries = series.replace(/[^0-9A-Za-z._-]/g, '_');
+    const base = path.join(this.options.exportsDir, `scan-${summary.id}-${safeSeries}`);
+    for (let n = 1; ; n++) {
+      const candidate = `${base}${n === 1 ? '' : `-${n}`}.${request.format}`;
+      if (!fs.existsSync(candidate)) return candidate;
+    }
+  }
+
+  list(scanId?: number | null): ExportRecord[] {
+    return this.options.scans.repository.exports(scanId).map((r) => ({ ...r, deidentified: r.deidentified === 1 }));
+  }
+
+  private loadFonts(): Promise<ReportFonts> {
+    this.fonts ??= (this.options.fonts ?? loadReportFonts)();
+    this.fonts.catch(() => (this.fonts = null));
+    return this.fonts;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The contract's calls for finding exports (spread into calls.ts): write a PNG
+ * or a PDF finding report of one scanned series where the user chose, record
+ * it in the case log, propose a file name in the app data folder (browser
+ * mode has no save dialog), and list what was exported.
+ */
+import { z } from 'zod';
+import { defineCall } from './define';
+import { COLORMAP_NAMES } from '../imaging/colormaps';
+
+export const ReportFormatSchema = z.enum(['png', 'pdf']);
+export type ReportFormat = z.infer<typeof ReportFormatSchema>;
+
+/** The anomaly layer as the viewer shows it; defaults: inferno, opacity 0.5, everything drawn. */
+export const ReportDisplaySchema = z.object({
+  colormap: z.enum(COLORMAP_NAMES).optional(),
+  opacity: z.number().min(0).max(1).optional(),
+  lowerThreshold: z.number().nullable().optional(),
+});
+
+/** One recorded export (a row of the case log's `exports` table). */
+export const ExportRecordSchema = z.object({
+  id: z.number().int(),
+  scanId: z.number().int().nullable(),
+  seriesInstanceUid: z.string().nullable(),
+  format: ReportFormatSchema,
+  path: z.string(),
+  bytes: z.number().int(),
+  sha256: z.string(),
+  deidentified: z.boolean(),
+  createdAt: z.string(),
+});
+export type ExportRecord = z.infer<typeof ExportRecordSchema>;
+
+export const reportCalls = {
+  'reports.export': defineCall({
+    summary:
+      'Write a PNG finding image or a PDF finding report of one scanned series (default: the highest-scoring one) and record it in the case log. ' +
+      'The extension is forced (.png/.pdf): the result says where the file went.',
+    args: z.object({
+      scanId: z.number().int().positive(),
+      seriesInstanceUid: z.string().min(1).nullish(),
+      format: ReportFormatSchema,
+      path: z.string().min(1),
+      deidentify: z.boolean(),
+      /** PNG only: heatmap over the image (the single viewport) or original | heatmap (the 1×2 layout). */
+      layout: z.enum(['overlay', 'side-by-side']).nullish(),
+      /** The image to show first (the slice on screen); default: the finding's key image, else the highest-scoring slice. */
+      imageId: z.number().int().positive().nullish(),
+      /** PDF: how many key images (highest-scoring slices), 1 to 3; default 1. */
+      keyImages: z.number().int().min(1).max(3).nullish(),
+      display: ReportDisplaySchema.nullish(),
+    }),
+    result: z.object({
+      path: z.string(),
+      bytes: z.number().int(),
+      format: ReportFormatSchema,
+      exportId: z.number().int(),
+      sha256: z.string(),
+    }),
+  }),
+  'reports.defaultPath': defineCall({
+    summary: 'A file name for an export inside the app data folder: <app data>/exports/scan-<id>-<series>.<ext> (the folder is created).',
+    args: z.object({ scanId: z.number().int().positive(), seriesInstanceUid: z.string().min(1).nullish(), format: ReportFormatSchema }),
+    result: z.object({ path: z.string() }),
+  }),
+  'reports.list': defineCall({
+    summary: 'Exports recorded in the case log, newest first (of one scan when scanId is given).',
+    args: z.object({ scanId: z.number().int().positive().nullish() }),
+    result: z.array(ExportRecordSchema),
+  }),
+} as const;
