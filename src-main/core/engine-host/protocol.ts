@@ -17,6 +17,8 @@ export interface ImageToScore {
   key: string;
   path: string;
   frameIndex: number;
+  /** Organ word for the prompts ('brain', 'chest'...), when the series names one. */
+  organ?: string | null;
 }
 
 export interface ScoreImagesParams {

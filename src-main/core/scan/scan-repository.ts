@@ -11,7 +11,7 @@ export interface NewScan {
   bundle: { id: string; version: string; sha256: string; dir: string; demo: boolean };
   adapter: { id: string; dir: string } | null;
   threshold: number;
-  images: { seriesInstanceUid: string; sopInstanceUid: string; frameIndex: number; path: string }[];
+  images: { seriesInstanceUid: string; sopInstanceUid: string; frameIndex: number; path: string; organ: string | null }[];
 }
 
 export interface PendingImage {
@@ -20,6 +20,7 @@ export interface PendingImage {
   path: string;
   frameIndex: number;
   seriesInstanceUid: string;
+  organ: string | null;
 }
 
 export interface ScanRow {
@@ -82,7 +83,7 @@ export class ScanRepository {
        VALUES ('queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertImage = this.db.prepare(
-      `INSERT INTO scan_images (scan_id, seq, series_instance_uid, sop_instance_uid, frame_index, path) VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO scan_images (scan_id, seq, series_instance_uid, sop_instance_uid, frame_index, path, organ) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     return this.db.transaction(() => {
       const { bundle, adapter } = scan;
@@ -90,7 +91,7 @@ export class ScanRepository {
         insertScan.run(scan.method, bundle.id, bundle.version, bundle.sha256, bundle.dir, bundle.demo ? 1 : 0, adapter?.id ?? null, adapter?.dir ?? null, scan.threshold, scan.images.length, now())
           .lastInsertRowid,
       );
-      scan.images.forEach((img, seq) => insertImage.run(id, seq, img.seriesInstanceUid, img.sopInstanceUid, img.frameIndex, img.path));
+      scan.images.forEach((img, seq) => insertImage.run(id, seq, img.seriesInstanceUid, img.sopInstanceUid, img.frameIndex, img.path, img.organ));
       return id;
     })();
   }
@@ -111,7 +112,7 @@ export class ScanRepository {
   pendingImages(scanId: number): PendingImage[] {
     return this.db
       .prepare(
-        `SELECT id, seq, path, frame_index AS frameIndex, series_instance_uid AS seriesInstanceUid
+        `SELECT id, seq, path, frame_index AS frameIndex, series_instance_uid AS seriesInstanceUid, organ
          FROM scan_images WHERE scan_id = ? AND status = 'pending' ORDER BY seq`,
       )
       .all(scanId) as PendingImage[];

@@ -17,6 +17,7 @@ import type { MethodId, ScanSummary, Verdict } from '../../../src-shared/domain/
 import type { EngineHost } from '../engine-host/protocol';
 import type { BundleResolver } from './bundle-resolver';
 import { readMapFile, writeMapFile } from './map-files';
+import { organWord } from './organ-word';
 import { ScanRepository, type NewScan } from './scan-repository';
 
 /** Default operating point of the zero-shot score (a softmax probability of "abnormal"). */
@@ -95,7 +96,7 @@ export class ScanService {
             bundleDir: row.bundle_dir,
             method: row.method,
             adapterDir: row.adapter_dir,
-            images: pending.map((p) => ({ key: String(p.id), path: p.path, frameIndex: p.frameIndex })),
+            images: pending.map((p) => ({ key: String(p.id), path: p.path, frameIndex: p.frameIndex, organ: p.organ })),
             threads: this.options.threads,
           },
           {
@@ -188,18 +189,19 @@ export class ScanService {
 
   private imagesOf(seriesInstanceUids: string[]): NewScan['images'] {
     const query = this.options.db.prepare(
-      `SELECT i.path, i.sop_instance_uid AS sopInstanceUid, i.frames, s.series_instance_uid AS seriesInstanceUid, s.is_image AS isImage
+      `SELECT i.path, i.sop_instance_uid AS sopInstanceUid, i.frames, s.series_instance_uid AS seriesInstanceUid, s.is_image AS isImage,
+              s.body_part AS bodyPart, s.series_description AS description
        FROM instances i JOIN series s ON i.series_id = s.id
        WHERE s.series_instance_uid = ? ORDER BY s.part, i.display_order, i.instance_number`,
     );
     const images: NewScan['images'] = [];
     for (const uid of seriesInstanceUids) {
-      const instances = query.all(uid) as { path: string; sopInstanceUid: string; frames: number; seriesInstanceUid: string; isImage: number }[];
+      const instances = query.all(uid) as { path: string; sopInstanceUid: string; frames: number; seriesInstanceUid: string; isImage: number; bodyPart: string | null; description: string | null }[];
       if (instances.length === 0) throw new ClipScanError('SERIES_NOT_FOUND', `Series ${uid} is not in the library. Index its folder first.`);
       if (instances.every((i) => i.isImage === 0)) throw new ClipScanError('NOT_AN_IMAGE_SERIES', `Series ${uid} holds no images (structured report, presentation state or similar); it cannot be scanned.`);
       for (const inst of instances) {
         for (let frame = 0; frame < Math.max(1, inst.frames); frame++) {
-          images.push({ seriesInstanceUid: uid, sopInstanceUid: inst.sopInstanceUid, frameIndex: frame, path: inst.path });
+          images.push({ seriesInstanceUid: uid, sopInstanceUid: inst.sopInstanceUid, frameIndex: frame, path: inst.path, organ: organWord(inst.bodyPart, inst.description) });
         }
       }
     }

@@ -43,6 +43,8 @@ export const migration003Scans: Migration = {
         sop_instance_uid TEXT NOT NULL,
         frame_index INTEGER NOT NULL,
         path TEXT NOT NULL,
+        -- Organ word given to the prompts, from the series' body part or description.
+        organ TEXT,
         status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'failed')),
         score REAL,
         map_file TEXT,
