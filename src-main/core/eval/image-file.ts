@@ -1,0 +1,95 @@
+/**
+ * Dataset image files → 8-bit images, and the PIL-equivalent conversions of
+ * MediCLIP's data path (algorithms.md §1.5, §2.1):
+ *   decodeImageFile   JPG (libjpeg-turbo, the decoder PIL uses) or PNG (pngjs) → Image8
+ *   toRgb / toLuma    PIL convert('RGB') / convert('L') (ITU-R 601, PIL's fixed-point rounding)
+ *   resizeBilinear    PIL resize BILINEAR (antialiased when shrinking), rounded to uint8
+ *   maskTo            mask: 'L', binarised at > 127 (lossy JPEG masks), NEAREST resize, 0/1
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import { ClipScanError } from '../../../src-shared/contract/errors';
+import { decodeWithWasm } from '../dicom/pixels/codecs';
+import { resizePlane } from '../engine/resample';
+import type { Image8 } from '../training/image';
+
+export async function decodeImageBytes(bytes: Uint8Array, name: string): Promise<Image8> {
+  const ext = path.extname(name).toLowerCase();
+  if (ext === '.png') {
+    const png = PNG.sync.read(Buffer.from(bytes));
+    const n = png.width * png.height;
+    const data = new Uint8Array(n * 3);
+    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) data[i * 3 + c] = png.data[i * 4 + c] as number;
+    return { width: png.width, height: png.height, channels: 3, data };
+  }
+  if (ext === '.jpg' || ext === '.jpeg') {
+    const out = await decodeWithWasm('jpeg', bytes);
+    if (out.bytesPerSample !== 1 || (out.components !== 1 && out.components !== 3)) {
+      throw new ClipScanError('IMAGE_UNSUPPORTED', `${name}: ${out.components}-component ${out.bitsPerSample}-bit JPEG is not supported.`);
+    }
+    return { width: out.width, height: out.height, channels: out.components as 1 | 3, data: out.bytes };
+  }
+  throw new ClipScanError('IMAGE_UNSUPPORTED', `${name}: only .jpg, .jpeg and .png dataset images are supported.`);
+}
+
+export async function decodeImageFile(file: string): Promise<Image8> {
+  const bytes = await fs.readFile(file).catch((err: unknown) => {
+    throw new ClipScanError('IMAGE_NOT_FOUND', `Cannot read ${file}.`, { cause: err });
+  });
+  return decodeImageBytes(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
+}
+
+/** PIL convert('RGB'): grey replicated. */
+export function toRgb(img: Image8): Image8 {
+  if (img.channels === 3) return img;
+  const n = img.width * img.height;
+  const data = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) data[i * 3] = data[i * 3 + 1] = data[i * 3 + 2] = img.data[i] as number;
+  return { width: img.width, height: img.height, channels: 3, data };
+}
+
+/** PIL convert('L'): L = (19595 R + 38470 G + 7471 B + 0x8000) >> 16. */
+export function toLuma(img: Image8): Uint8Array {
+  const n = img.width * img.height;
+  if (img.channels === 1) return img.data.slice();
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = img.data[i * 3] as number;
+    const g = img.data[i * 3 + 1] as number;
+    const b = img.data[i * 3 + 2] as number;
+    out[i] = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16;
+  }
+  return out;
+}
+
+/** PIL resize((size, size), BILINEAR) per channel, rounded and clamped to uint8. */
+export function resizeBilinear(img: Image8, width: number, height: number): Image8 {
+  const n = img.width * img.height;
+  const ch = img.channels;
+  const data = new Uint8Array(width * height * ch);
+  for (let c = 0; c < ch; c++) {
+    const plane = new Float32Array(n);
+    for (let i = 0; i < n; i++) plane[i] = img.data[i * ch + c] as number;
+    const r = resizePlane(plane, img.width, img.height, width, height, 'bilinear');
+    for (let i = 0; i < width * height; i++) {
+      const v = Math.round(r[i] as number);
+      data[i * ch + c] = v < 0 ? 0 : v > 255 ? 255 : v;
+    }
+  }
+  return { width, height, channels: ch, data };
+}
+
+/** Mask path of §2.1 with the README's binarisation: 'L' > 127 → 1, NEAREST resize (PIL: source index floor((x + ½)·in/out)). */
+export function maskTo(img: Image8, width: number, height: number): Uint8Array {
+  const luma = toLuma(img);
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(img.height - 1, Math.floor(((y + 0.5) * img.height) / height));
+    for (let x = 0; x < width; x++) {
+      const sx = Math.min(img.width - 1, Math.floor(((x + 0.5) * img.width) / width));
+      out[y * width + x] = (luma[sy * img.width + sx] as number) > 127 ? 1 : 0;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,319 @@
+/**
+ * The evaluation harness behind `clipscan eval` (issue 6): MediCLIP's protocol
+ * on a MediCLIP-layout set, honestly reported.
+ *   1. Read the splits; decode every image; report exact duplicates (file and
+ *      pixel hashes) and train/test leaks. Leaked test images (pixels equal
+ *      to a train image) are DROPPED from the scored set unless keepLeaks,
+ *      in which case they are kept and flagged; duplicates inside the test
+ *      split are kept (they are separate entries of the official split) and
+ *      reported. Train duplicates are collapsed before the support draw.
+ *   2. Draw the support set with the seed (sampler.ts). MadCLIP: k abnormal
+ *      images from the test split, removed from the scored set.
+ *   3. Optionally subsample the scored set (--limit, stratified, stated).
+ *   4. zeroshot: score once. mediclip/madclip: train with trainAdapter and
+ *      score the scored set at the end of EVERY epoch through its scorer;
+ *      report the last epoch and the best epoch (reference selection: image
+ *      AUROC, or mean of image and pixel AUROC with masks) side by side.
+ * Test images follow §2.1's test path: RGB → 224 bilinear (antialiased);
+ * masks: 'L' > 127 → 224 nearest. Support images go to the trainer decoded,
+ * at full size (the trainer applies §2.1's train path: resize then grey).
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ClipScanError } from '../../../src-shared/contract/errors';
+import { DEMO_MODEL_LABEL } from '../../../src-shared/domain/model-bundle';
+import { createEngine } from '../engine';
+import { image8ToFrame, type Image8 } from '../training/image';
+import { trainAdapter, type AbnormalSupport, type AdapterScorer } from '../training/trainer';
+import { readMediclipDataset, type DatasetSample } from './dataset';
+import { decodeImageBytes, decodeImageFile, maskTo, resizeBilinear, toLuma, toRgb } from './image-file';
+import { fileHash, findDuplicates, pixelHash, type DuplicateReport } from './duplicates';
+import { byName, sampleSupport, stratifiedLimit } from './sampler';
+import { passMetrics, type PassMetrics, type ScoredImage } from './metrics';
+
+export type EvalMethod = 'zeroshot' | 'mediclip' | 'madclip';
+
+/** Test-image side: MediCLIP's 224 (§2.1); maps and masks are compared at this grid. */
+export const EVAL_SIDE = 224;
+
+export interface EvalProgress {
+  phase: 'decode' | 'train' | 'score';
+  done: number;
+  total: number;
+  epoch?: number;
+}
+
+export interface EvalOptions {
+  dataDir: string;
+  method: EvalMethod;
+  shots: number;
+  seed: number;
+  bundleDir: string;
+  /** Defaults to 1 for trained methods; ignored by zeroshot (0 epochs). */
+  epochs?: number;
+  limit?: number;
+  keepLeaks?: boolean;
+  organ?: string;
+  threads?: number;
+  /** Where the trained adapter is written; default: a temporary folder, removed afterwards. */
+  adapterDir?: string;
+  onProgress?(p: EvalProgress): void;
+  signal?: AbortSignal;
+}
+
+export interface EpochMetrics extends PassMetrics {
+  /** 0 for zeroshot (no training). */
+  epoch: number;
+  scoreSeconds: number;
+}
+
+export interface EvalReport {
+  method: EvalMethod;
+  shots: number;
+  seed: number;
+  model: string;
+  modelVersion: string;
+  demo: boolean;
+  demoLabel?: string;
+  epochs: number;
+  last: EpochMetrics;
+  best: EpochMetrics;
+  bestIsLast: boolean;
+  perEpoch: EpochMetrics[];
+  trainSeconds: number;
+  scoreSeconds: number;
+  imageScore: string;
+  dataset: { name: string; dir: string; hasMasks: boolean; train: number; test: number };
+  support: { normal: string[]; abnormal: string[]; abnormalSource: 'test split (removed from the scored set)' | null; algorithm: string };
+  test: {
+    scored: number;
+    normal: number;
+    abnormal: number;
+    removedAsSupport: string[];
+    removedAsLeaks: string[];
+    flaggedLeaks: string[];
+    limit: number | null;
+    limitNote: string | null;
+  };
+  duplicates: { byFile: DuplicateReport; byPixels: DuplicateReport; policy: string };
+  adapterDir: string | null;
+  warnings: string[];
+}
+
+interface Loaded {
+  sample: DatasetSample;
+  image: Image8;
+  fileHash: string;
+  pixelHash: string;
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new ClipScanError('CANCELLED', 'Evaluation cancelled.');
+}
+
+async function readBundleManifest(dir: string): Promise<{ id: string; version: string; demo: boolean }> {
+  const text = await fs.readFile(path.join(dir, 'manifest.json'), 'utf8').catch((err: unknown) => {
+    throw new ClipScanError('BUNDLE_NOT_FOUND', `No model bundle at ${dir} (manifest.json is missing).`, { cause: err });
+  });
+  const m = JSON.parse(text) as { id?: string; version?: string; demo?: boolean };
+  return { id: String(m.id ?? path.basename(dir)), version: String(m.version ?? '?'), demo: m.demo === true };
+}
+
+export async function runEval(options: EvalOptions): Promise<EvalReport> {
+  const { method, shots, seed } = options;
+  const warnings: string[] = [];
+  const set = await readMediclipDataset(options.dataDir);
+  const bundleInfo = await readBundleManifest(options.bundleDir);
+
+  // 1. Decode everything once: hashes for the duplicate report.
+  const all = [...set.train, ...set.test];
+  const loaded = new Map<string, Loaded>();
+  let done = 0;
+  for (const sample of all) {
+    throwIfAborted(options.signal);
+    const bytes = await fs.readFile(sample.path).catch((err: unknown) => {
+      throw new ClipScanError('IMAGE_NOT_FOUND', `${set.name}: ${sample.filename} is listed in samples/${sample.split}.json but cannot be read.`, { cause: err });
+    });
+    const u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const image = await decodeImageBytes(u8, sample.path);
+    loaded.set(`${sample.split}:${sample.filename}`, { sample, image, fileHash: fileHash(u8), pixelHash: pixelHash(toRgb(image)) });
+    options.onProgress?.({ phase: 'decode', done: ++done, total: all.length });
+  }
+  const get = (s: DatasetSample): Loaded => loaded.get(`${s.split}:${s.filename}`) as Loaded;
+  const byFile = findDuplicates(all, (s) => get(s).fileHash);
+  const byPixels = findDuplicates(all, (s) => get(s).pixelHash);
+
+  // Train duplicates collapse onto the first member (train first, by name).
+  const trainRedundant = new Set<string>();
+  for (const g of byPixels.groups) {
+    const trainFiles = g.files.filter((f) => set.train.some((s) => s.filename === f));
+    for (const f of trainFiles.slice(1)) trainRedundant.add(f);
+  }
+  if (trainRedundant.size) warnings.push(`${trainRedundant.size} train image(s) are pixel duplicates of another train image and are not drawn as support: ${[...trainRedundant].join(', ')}.`);
+  const leakedTest = new Set(byPixels.leaks.map((l) => l.test));
+
+  // 2. Support.
+  const abnormalShots = method === 'madclip' ? shots : 0;
+  const support = sampleSupport(set.train, set.test, { shots, seed, abnormalShots, exclude: trainRedundant });
+  const supportAbnormal = new Set(support.abnormal.map((s) => s.filename));
+
+  // 3. Scored set.
+  let scored = set.test.filter((s) => !supportAbnormal.has(s.filename));
+  const removedAsLeaks: string[] = [];
+  const flaggedLeaks: string[] = [];
+  for (const s of scored) if (leakedTest.has(s.filename)) (options.keepLeaks ? flaggedLeaks : removedAsLeaks).push(s.filename);
+  if (!options.keepLeaks) scored = scored.filter((s) => !leakedTest.has(s.filename));
+  else if (flaggedLeaks.length) warnings.push(`Kept ${flaggedLeaks.length} test image(s) identical to train images (--keep-leaks): ${flaggedLeaks.join(', ')}.`);
+  const supportNormalSet = new Set(support.normal.map((s) => get(s).pixelHash));
+  const leakedSupport = scored.filter((s) => supportNormalSet.has(get(s).pixelHash)).map((s) => s.filename);
+  if (leakedSupport.length) warnings.push(`Scored test image(s) identical to a support image: ${leakedSupport.join(', ')}.`);
+  let limitNote: string | null = null;
+  if (options.limit !== undefined && options.limit < scored.length) {
+    const before = scored.length;
+    scored = stratifiedLimit(scored, options.limit, seed);
+    limitNote = `--limit ${options.limit}: stratified subsample of ${scored.length} of ${before} scored test images (seed ${seed}); metrics are on this subsample, not the whole test split.`;
+    warnings.push(limitNote);
+  } else scored = scored.slice().sort(byName);
+  if (!scored.some((s) => s.label === 0) || !scored.some((s) => s.label === 1)) throw new ClipScanError('BAD_ARGUMENTS', 'The scored set needs normal and abnormal images.');
+
+  // Test path of §2.1 (224 RGB) and masks.
+  const withPixels = set.hasMasks;
+  const testImages: { sample: DatasetSample; image: Image8; mask: Uint8Array | null }[] = [];
+  for (const s of scored) {
+    const image = resizeBilinear(toRgb(get(s).image), EVAL_SIDE, EVAL_SIDE);
+    let mask: Uint8Array | null = null;
+    if (withPixels) mask = s.maskPath ? maskTo(await decodeImageFile(s.maskPath), EVAL_SIDE, EVAL_SIDE) : new Uint8Array(EVAL_SIDE * EVAL_SIDE);
+    if (s.label === 1 && withPixels && !s.maskPath) warnings.push(`${s.filename} is abnormal but has no mask; it counts as all-normal pixels.`);
+    testImages.push({ sample: s, image, mask });
+  }
+
+  const scorePass = async (score: (img: Image8) => Promise<{ map: Float32Array; score: number }>, epoch: number): Promise<EpochMetrics> => {
+    const t0 = performance.now();
+    const items: ScoredImage[] = [];
+    let k = 0;
+    for (const t of testImages) {
+      throwIfAborted(options.signal);
+      const r = await score(t.image);
+      if (withPixels && r.map.length !== EVAL_SIDE * EVAL_SIDE) throw new Error(`map of ${r.map.length} values for a ${EVAL_SIDE}² image`);
+      items.push({ label: t.sample.label, score: r.score, map: withPixels ? r.map : null, mask: t.mask });
+      options.onProgress?.({ phase: 'score', done: ++k, total: testImages.length, epoch });
+    }
+    const m = passMetrics(items, EVAL_SIDE, withPixels);
+    return { epoch, ...m, scoreSeconds: (performance.now() - t0) / 1000 };
+  };
+
+  const perEpoch: EpochMetrics[] = [];
+  let trainSeconds = 0;
+  let epochs = 0;
+  let adapterDir: string | null = null;
+  let imageScore: string;
+  if (method === 'zeroshot') {
+    imageScore = "the zeroshot method's image score (engine.scoreFrame)";
+    const engine = createEngine({ threads: options.threads });
+    try {
+      const bundle = await engine.loadBundle(options.bundleDir);
+      perEpoch.push(
+        await scorePass(async (img) => {
+          const r = await engine.scoreFrame(bundle, 'zeroshot', image8ToFrame(img), { ...(options.organ ? { organ: options.organ } : {}), signal: options.signal });
+          return { map: r.map, score: r.score };
+        }, 0),
+      );
+    } finally {
+      await engine.release();
+    }
+  } else {
+    imageScore = "the trained adapter's image score (AdapterScorer.score)";
+    epochs = options.epochs ?? 1;
+    if (!Number.isInteger(epochs) || epochs < 1) throw new ClipScanError('BAD_ARGUMENTS', `--epochs must be a positive integer, got ${epochs}.`);
+    const tmp = options.adapterDir ? null : await fs.mkdtemp(path.join(os.tmpdir(), 'clipscan-eval-'));
+    const outDir = options.adapterDir ?? path.join(tmp as string, 'adapter');
+    const abnormal: AbnormalSupport[] = [];
+    for (const s of support.abnormal) {
+      let mask: Float32Array | null = null;
+      if (s.maskPath) {
+        const m = await decodeImageFile(s.maskPath);
+        const luma = toLuma(m);
+        mask = Float32Array.from(luma, (v) => (v > 127 ? 1 : 0));
+      }
+      abnormal.push({ image: get(s).image, mask });
+    }
+    const t0 = performance.now();
+    let inEpochScoring = 0;
+    try {
+      const result = await trainAdapter({
+        method,
+        bundleDir: options.bundleDir,
+        support: { normal: support.normal.map((s) => get(s).image), ...(method === 'madclip' ? { abnormal } : {}) },
+        seed,
+        epochs,
+        outDir,
+        ...(options.organ ? { organ: options.organ } : {}),
+        ...(options.threads ? { threads: options.threads } : {}),
+        onProgress: (p) => options.onProgress?.({ phase: 'train', done: p.step, total: p.steps, epoch: p.epoch }),
+        onEpochEnd: async (epoch: number, scorer: AdapterScorer) => {
+          const s0 = performance.now();
+          perEpoch.push(await scorePass(async (img) => scorer.score(img), epoch));
+          inEpochScoring += performance.now() - s0;
+        },
+        signal: options.signal,
+      });
+      adapterDir = options.adapterDir ? result.adapterDir : null;
+      if (perEpoch.length === 0) throw new ClipScanError('EVAL_FAILED', 'The trainer finished without calling onEpochEnd; nothing was scored.');
+      if (result.lastEpoch !== perEpoch[perEpoch.length - 1]?.epoch) warnings.push(`The trainer's last epoch (${result.lastEpoch}) differs from the last scored epoch.`);
+    } finally {
+      trainSeconds = (performance.now() - t0 - inEpochScoring) / 1000;
+      if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  const last = perEpoch[perEpoch.length - 1] as EpochMetrics;
+  let best = last;
+  for (const e of perEpoch) if (e.selection > best.selection) best = e;
+  if (bundleInfo.demo) warnings.unshift(`Model ${bundleInfo.id}: ${DEMO_MODEL_LABEL}; these numbers measure nothing about anomaly detection.`);
+  if (perEpoch.length > 1) warnings.push('"best" is selected on the scored test images themselves (the reference protocol); it is optimistic by construction. Report "last" as the honest number.');
+
+  return {
+    method,
+    shots,
+    seed,
+    model: bundleInfo.id,
+    modelVersion: bundleInfo.version,
+    demo: bundleInfo.demo,
+    ...(bundleInfo.demo ? { demoLabel: DEMO_MODEL_LABEL } : {}),
+    epochs,
+    last,
+    best,
+    bestIsLast: best === last,
+    perEpoch,
+    trainSeconds,
+    scoreSeconds: perEpoch.reduce((a, e) => a + e.scoreSeconds, 0),
+    imageScore,
+    dataset: { name: set.name, dir: set.dir, hasMasks: set.hasMasks, train: set.train.length, test: set.test.length },
+    support: {
+      normal: support.normal.map((s) => s.filename),
+      abnormal: support.abnormal.map((s) => s.filename),
+      abnormalSource: method === 'madclip' ? 'test split (removed from the scored set)' : null,
+      algorithm: 'createRng(seed).split("normal-support").sample(distinct train images sorted by name, k); madclip: createRng(seed).split("abnormal-support").sample(test abnormal images sorted by name, k)',
+    },
+    test: {
+      scored: testImages.length,
+      normal: testImages.filter((t) => t.sample.label === 0).length,
+      abnormal: testImages.filter((t) => t.sample.label === 1).length,
+      removedAsSupport: support.abnormal.map((s) => s.filename),
+      removedAsLeaks: removedAsLeaks,
+      flaggedLeaks,
+      limit: options.limit ?? null,
+      limitNote,
+    },
+    duplicates: {
+      byFile,
+      byPixels,
+      policy: options.keepLeaks
+        ? 'test images with the pixels of a train image are kept and flagged (--keep-leaks); other duplicates are reported and kept; train duplicates are not drawn twice'
+        : 'test images with the pixels of a train image are removed from the scored set; other duplicates are reported and kept; train duplicates are not drawn twice',
+    },
+    adapterDir,
+    warnings,
+  };
+}
