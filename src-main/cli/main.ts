@@ -7,6 +7,7 @@ import { infoCommand } from './commands/info';
 import { indexCommand } from './commands/index';
 import { serveCommand } from './commands/serve';
 import { scanCommand } from './commands/scan';
+import { evalCommand } from './commands/eval';
 import { modelsCommand } from './commands/models';
 import { reportCommand } from './commands/report';
 
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   info: { run: infoCommand, summary: 'version, platform and case-log location' },
   index: { run: indexCommand, summary: 'index a DICOM folder into the case log (--db FILE, --json)' },
   scan: { run: scanCommand, summary: 'scan a folder or series for anomalies (--method, --model, --resume ID, --json)' },
+  eval: { run: evalCommand, summary: 'few-shot evaluation on a MediCLIP-layout set: --data DIR --method --shots K --seed S [--epochs N] [--limit N] [--json]' },
   models: { run: modelsCommand, summary: 'installed model bundles: list, import <dir>, download <url> --sha256 HEX, verify, remove (--json)' },
   report: { run: reportCommand, summary: 'PNG or PDF finding report of a scan: --scan ID --format png|pdf --out FILE [--deidentify]' },
   serve: { run: serveCommand, summary: 'browser mode: serve the UI on 127.0.0.1 with a per-launch token' },

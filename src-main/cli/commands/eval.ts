@@ -1,0 +1,120 @@
+/**
+ * `clipscan eval --data <set folder> --method zeroshot|mediclip|madclip --shots K --seed S
+ *   [--model ID|DIR] [--epochs N] [--limit N] [--keep-leaks] [--organ WORD] [--threads N] [--json]`
+ *
+ * MediCLIP's protocol on a MediCLIP-layout set (src-main/core/eval/runner.ts):
+ * prints a table (last epoch next to best epoch), or with --json one object
+ * `{ method, shots, seed, model, demo, epochs, last, best, trainSeconds,
+ * scoreSeconds, … }` with the support files, duplicate/leak report, test
+ * counts and warnings. The demo bundle is labelled as such.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ClipScanError } from '../../../src-shared/contract/errors';
+import { DEMO_MODEL_LABEL } from '../../../src-shared/domain/model-bundle';
+import { runEval, type EpochMetrics, type EvalMethod, type EvalReport } from '../../core/eval';
+import { createBackend } from '../../core/services';
+import { resolveDatabasePath } from '../../core/config/app-paths';
+import { locateDemoBundle } from '../install-layout';
+import { createProgressBar, formatTable } from '../terminal';
+
+const METHODS: readonly EvalMethod[] = ['zeroshot', 'mediclip', 'madclip'];
+
+function intOption(name: string, value: string | undefined, fallback?: number): number | undefined {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new ClipScanError('BAD_ARGUMENTS', `--${name} must be an integer, got "${value}".`);
+  return n;
+}
+
+async function resolveModel(model: string | undefined, db: string | undefined): Promise<string> {
+  if (!model) {
+    const demo = locateDemoBundle();
+    if (!demo) throw new ClipScanError('NO_MODEL', 'No --model given and the demo bundle is missing.');
+    return demo;
+  }
+  if (fs.existsSync(path.join(model, 'manifest.json'))) return path.resolve(model);
+  const backend = createBackend({ mode: 'browser', databasePath: resolveDatabasePath({ db }), allowedRoots: [] });
+  try {
+    const list = await backend.handlers['models.list']({});
+    const hit = list.find((b) => b.id === model);
+    if (!hit) throw new ClipScanError('MODEL_NOT_INSTALLED', `No installed model bundle has the id "${model}" (and it is not a bundle folder). See "clipscan models list".`);
+    return hit.dir;
+  } finally {
+    await backend.close();
+  }
+}
+
+const fmt = (v: number | null): string => (v === null ? '-' : v.toFixed(4));
+
+function describe(r: EvalReport): string {
+  const lines: string[] = [];
+  lines.push(`Eval ${r.dataset.name}: method ${r.method}, ${r.shots}-shot, seed ${r.seed}, model ${r.model} ${r.modelVersion}${r.demo ? ` (${DEMO_MODEL_LABEL.toUpperCase()})` : ''}, epochs ${r.epochs}`);
+  lines.push(`Support (normal, train split): ${r.support.normal.join(', ')}`);
+  if (r.support.abnormal.length) lines.push(`Support (abnormal, drawn from the TEST split and removed from the scored set): ${r.support.abnormal.join(', ')}`);
+  lines.push(`Scored: ${r.test.scored} test images (${r.test.normal} normal, ${r.test.abnormal} abnormal) of ${r.dataset.test}; image score = ${r.imageScore}`);
+  const row = (name: string, e: EpochMetrics): (string | number)[] => [name, e.epoch, fmt(e.imageAuroc), fmt(e.pixelAuroc), fmt(e.aupro), fmt(e.threshold.value), fmt(e.threshold.f1)];
+  lines.push(formatTable(['', 'epoch', 'image AUROC', 'pixel AUROC', 'AUPRO', 'F1 threshold', 'F1'], [row('last', r.last), row(r.bestIsLast ? 'best (= last)' : 'best (on test)', r.best)]));
+  lines.push(`Train ${r.trainSeconds.toFixed(1)} s, scoring ${r.scoreSeconds.toFixed(1)} s`);
+  const d = r.duplicates;
+  lines.push(`Duplicates: ${d.byFile.redundant} redundant copies in ${d.byFile.groups.length} groups by file bytes; ${d.byPixels.redundant} in ${d.byPixels.groups.length} by decoded pixels`);
+  if (d.byPixels.leaks.length) lines.push(`Train/test leaks (pixels): ${d.byPixels.leaks.map((l) => `${l.test} = ${l.train}`).join('; ')}`);
+  lines.push(`Policy: ${d.policy}`);
+  for (const w of r.warnings) lines.push(`Warning: ${w}`);
+  return lines.join('\n') + '\n';
+}
+
+export async function evalCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      method: { type: 'string', default: 'zeroshot' },
+      shots: { type: 'string' },
+      seed: { type: 'string' },
+      model: { type: 'string' },
+      epochs: { type: 'string' },
+      limit: { type: 'string' },
+      'keep-leaks': { type: 'boolean' },
+      'adapter-dir': { type: 'string' },
+      organ: { type: 'string' },
+      threads: { type: 'string' },
+      db: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (!values.data) throw new ClipScanError('BAD_ARGUMENTS', 'Give the dataset folder with --data <folder> (MediCLIP layout: images/, samples/{train,test}.json).');
+  const method = values.method as EvalMethod;
+  if (!METHODS.includes(method)) throw new ClipScanError('BAD_ARGUMENTS', `Unknown method "${values.method}": use zeroshot, mediclip or madclip.`);
+  const shots = intOption('shots', values.shots);
+  const seed = intOption('seed', values.seed);
+  if (shots === undefined || seed === undefined) throw new ClipScanError('BAD_ARGUMENTS', '--shots K and --seed S are required (the support set is drawn with the seed).');
+  const bundleDir = await resolveModel(values.model, values.db);
+  const bar = createProgressBar(process.stderr, !values.json && process.stderr.isTTY === true);
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    const report = await runEval({
+      dataDir: values.data,
+      method,
+      shots,
+      seed,
+      bundleDir,
+      epochs: intOption('epochs', values.epochs),
+      limit: intOption('limit', values.limit),
+      keepLeaks: values['keep-leaks'] === true,
+      organ: values.organ,
+      threads: intOption('threads', values.threads),
+      adapterDir: values['adapter-dir'],
+      signal: controller.signal,
+      onProgress: (p) => bar.update(p.done, p.total, p.epoch !== undefined ? `${p.phase} (epoch ${p.epoch})` : p.phase),
+    });
+    bar.finish();
+    process.stdout.write(values.json ? JSON.stringify(report) + '\n' : describe(report));
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
