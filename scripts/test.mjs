@@ -51,4 +51,11 @@ function run(command, args) {
 
 run('npm', ['run', 'build', '--silent']);
 if (fs.existsSync('scripts/fixture-bundle.mjs')) run(process.execPath, ['scripts/fixture-bundle.mjs']);
-run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...process.argv.slice(2)]);
+// Unit and integration tests first, then the browser tests on their own, so the
+// two do not fight over the CPU (the e2e tests drive a software-rendered WebGL).
+const extra = process.argv.slice(2);
+if (extra.length > 0) run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...extra]);
+else {
+  run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'unit']);
+  run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'e2e']);
+}

@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
-export const SHARED_DATA = path.resolve(process.env.CLIPSCAN_SHARED_DATA ?? path.join(PROJECT_ROOT, '..', 'shared', 'data'));
+const sharedCandidate = path.resolve(process.env.CLIPSCAN_SHARED_DATA ?? path.join(PROJECT_ROOT, '..', 'shared', 'data'));
+/** Resolved through symlinks, so paths compare equal to what the back end reports (it resolves them too). */
+export const SHARED_DATA = fs.existsSync(sharedCandidate) ? fs.realpathSync(sharedCandidate) : sharedCandidate;
 export const FIXTURES = path.join(PROJECT_ROOT, 'tests', 'fixtures');
 export const TEST_OUTPUT = path.join(PROJECT_ROOT, 'tests', 'output');
 
