@@ -179,10 +179,12 @@ describe('reports from a real scan of the chest CT fixture (built CLI)', () => {
     expect(last).toMatchObject({ id: r.exportId, format: 'png', path: r.path, sha256: sha256File(r.path), bytes: fs.statSync(r.path).size });
   });
 
-  test('PNG side by side: grey original on the left without heatmap, heatmap on the right', () => {
-    const r = cliJson<ReportJson>(['report', '--scan', String(scan.scanId), '--format', 'png', '--layout', 'side-by-side', '--out', path.join(dir, 'side'), '--db', db]);
-    expect(r.path).toBe(path.join(dir, 'side.png'));
-    const png = PNG.sync.read(fs.readFileSync(r.path));
+  test('PNG side by side (plain output: the path on stdout, the demo warning on stderr): grey original on the left, heatmap on the right', () => {
+    const run = cli(['report', '--scan', String(scan.scanId), '--format', 'png', '--layout', 'side-by-side', '--out', path.join(dir, 'side'), '--db', db]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toBe(`${path.join(dir, 'side.png')}\n`);
+    expect(run.stderr).toContain(`Warning: scan ${scan.scanId} used a demo model, random weights, not for diagnosis.`);
+    const png = PNG.sync.read(fs.readFileSync(path.join(dir, 'side.png')));
     const blank = { width: 512, height: 512, channels: 1 as const, pixels: new Uint8Array(512 * 512) };
     const expected = composeSideBySide(blank, { values: new Float32Array(512 * 512), lo: 0, hi: 1 }, { colormap: 'inferno', opacity: 0.5, lowerThreshold: null }, { demo: true });
     expect([png.width, png.height]).toEqual([expected.raster.width, expected.raster.height]);
