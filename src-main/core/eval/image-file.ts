@@ -80,15 +80,24 @@ export function resizeBilinear(img: Image8, width: number, height: number): Imag
   return { width, height, channels: ch, data };
 }
 
-/** Mask path of §2.1 with the README's binarisation: 'L' > 127 → 1, NEAREST resize (PIL: source index floor((x + ½)·in/out)). */
+/**
+ * Mask path of §2.1 with the README's binarisation: 'L' > 127 → 1, then PIL's
+ * NEAREST resize, emulated exactly: PIL's affine nearest sampler reads row
+ * trunc(sy·(y + ½)) and, along a row, accumulates x (x₀ = sx·½, x += sx), so
+ * boundary cases round the way PIL's doubles do.
+ */
 export function maskTo(img: Image8, width: number, height: number): Uint8Array {
   const luma = toLuma(img);
   const out = new Uint8Array(width * height);
+  const sx = img.width / width;
+  const sy = img.height / height;
   for (let y = 0; y < height; y++) {
-    const sy = Math.min(img.height - 1, Math.floor(((y + 0.5) * img.height) / height));
+    const yin = Math.min(img.height - 1, Math.trunc(sy * 0.5 + sy * y));
+    let xin = sx * 0.5;
     for (let x = 0; x < width; x++) {
-      const sx = Math.min(img.width - 1, Math.floor(((x + 0.5) * img.width) / width));
-      out[y * width + x] = (luma[sy * img.width + sx] as number) > 127 ? 1 : 0;
+      const xi = Math.min(img.width - 1, Math.trunc(xin));
+      out[y * width + x] = (luma[yin * img.width + xi] as number) > 127 ? 1 : 0;
+      xin += sx;
     }
   }
   return out;
