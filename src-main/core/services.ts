@@ -54,11 +54,12 @@ export function createBackend(config: BackendConfig): Backend {
   const roots = new AllowedRoots(config.allowedRoots);
   const caseLog = openCaseLog(config.databasePath);
   const models = new ModelRegistry({ db: caseLog.db, modelsDir: modelsDirFor(config.databasePath) });
-  // Anomaly maps live beside the database (a temporary folder for an in-memory one).
+  // Anomaly maps live beside the database, in maps/<database name>/ (a temporary folder for an in-memory one).
   const mapsDir =
     config.databasePath === ':memory:'
       ? mkdtempSync(nodePath.join(os.tmpdir(), 'clipscan-maps-'))
-      : nodePath.join(nodePath.dirname(nodePath.resolve(config.databasePath)), 'maps');
+      : // One folder per case-log file, so two databases side by side never share scan ids' map files.
+        nodePath.join(nodePath.dirname(nodePath.resolve(config.databasePath)), 'maps', nodePath.parse(config.databasePath).name);
   let host: EngineHost | null = null;
   // One engine host at a time; a crashed one is reported and replaced on the next request.
   const engineHost = () => {
