@@ -163,6 +163,9 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const removedAsLeaks: string[] = [];
   const flaggedLeaks: string[] = [];
   for (const s of scored) if (leakedTest.has(s.filename)) (options.keepLeaks ? flaggedLeaks : removedAsLeaks).push(s.filename);
+  const numeric = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
+  removedAsLeaks.sort(numeric);
+  flaggedLeaks.sort(numeric);
   if (!options.keepLeaks) scored = scored.filter((s) => !leakedTest.has(s.filename));
   else if (flaggedLeaks.length) warnings.push(`Kept ${flaggedLeaks.length} test image(s) identical to train images (--keep-leaks): ${flaggedLeaks.join(', ')}.`);
   const supportNormalSet = new Set(support.normal.map((s) => get(s).pixelHash));
