@@ -34,6 +34,11 @@ export interface BackendConfig {
   engineHost?: () => EngineHost;
   /** The bundled demo model (random weights), used when no model is chosen. */
   demoBundleDir?: string | null;
+  /** Native dialogs (Electron only); browser mode leaves them out and the UI uses its own folder browser. */
+  dialogs?: {
+    chooseFolder(title?: string): Promise<string | null>;
+    chooseSavePath(defaultName: string, format: 'png' | 'pdf'): Promise<string | null>;
+  };
   /** ONNX Runtime intra-op threads for scans. */
   threads?: number;
 }
@@ -93,6 +98,13 @@ export function createBackend(config: BackendConfig): Backend {
       allowedRoots: roots.list(),
       initialFile: config.initialFile ?? null,
     }),
+    'app.chooseFolder': async ({ title }) => {
+      if (!config.dialogs) return { native: false, folder: null };
+      const folder = await config.dialogs.chooseFolder(title);
+      return { native: true, folder: folder ? await roots.allow(folder) : null };
+    },
+    'app.chooseSavePath': async ({ defaultName, format }) =>
+      config.dialogs ? { native: true, path: await config.dialogs.chooseSavePath(defaultName, format) } : { native: false, path: null },
     'dicom.readFile': async ({ path }) => {
       const real = await roots.resolve(path);
       const bytes = await fs.readFile(real);

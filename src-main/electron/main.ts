@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, net, protocol } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol } from 'electron';
 import { createContractServer, checkedEventSink } from '../../src-shared/contract/server';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../src-shared/contract/ipc-channels';
 import { ClipScanError, toWireError } from '../../src-shared/contract/errors';
@@ -59,6 +59,17 @@ async function start() {
     databasePath: resolveDatabasePath({ appDataDir: app.getPath('userData') }),
     allowedRoots: [],
     engineHost: () => createUtilityProcessHost(here, (level, message) => console[level === 'error' ? 'error' : 'log'](`[engine] ${message}`)),
+    dialogs: {
+      async chooseFolder(title) {
+        const result = await dialog.showOpenDialog(window!, { title: title ?? 'Open a DICOM folder', properties: ['openDirectory'] });
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
+      async chooseSavePath(defaultName, format) {
+        const filters = format === 'pdf' ? [{ name: 'PDF report', extensions: ['pdf'] }] : [{ name: 'PNG image', extensions: ['png'] }];
+        const result = await dialog.showSaveDialog(window!, { defaultPath: path.join(app.getPath('documents'), defaultName), filters });
+        return result.canceled ? null : (result.filePath ?? null);
+      },
+    },
     demoBundleDir: app.isPackaged ? path.join(process.resourcesPath, 'models', 'tiny-demo') : path.join(here, '..', '..', 'models', 'fixtures', 'tiny-demo'),
     emit: checkedEventSink((name, payload) => {
       if (window && !window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, name, payload);

@@ -22,6 +22,16 @@ export const calls = {
     args: z.object({}),
     result: AppInfoSchema,
   }),
+  'app.chooseFolder': defineCall({
+    summary: "The desktop app's native folder dialog; the chosen folder becomes readable. Browser mode has none (native: false): the UI shows its folder browser instead.",
+    args: z.object({ title: z.string().max(200).optional() }),
+    result: z.object({ native: z.boolean(), folder: z.string().nullable() }),
+  }),
+  'app.chooseSavePath': defineCall({
+    summary: "The desktop app's native save dialog for an export. Browser mode has none (native: false): the UI uses reports.defaultPath.",
+    args: z.object({ defaultName: z.string().min(1).max(255), format: z.enum(['png', 'pdf']) }),
+    result: z.object({ native: z.boolean(), path: z.string().nullable() }),
+  }),
   'dicom.readFile': defineCall({
     summary: 'The bytes of one DICOM file inside an allowed folder, for the viewer.',
     args: z.object({ path: z.string().min(1) }),
