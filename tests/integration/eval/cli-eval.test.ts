@@ -9,9 +9,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SHARED_DATA } from '../../helpers/paths';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const DATA = path.resolve(ROOT, '../shared/data/anomaly');
+const DATA = path.join(SHARED_DATA, 'anomaly');
 const haveData = fs.existsSync(path.join(DATA, 'brainmri-mediclip/samples/test.json')) && fs.existsSync(path.join(DATA, 'busi-mediclip/samples/test.json'));
 if (!haveData) console.warn(`clipscan eval CLI tests skipped: ${DATA} is absent`);
 

@@ -8,9 +8,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SHARED_DATA } from '../../helpers/paths';
 import { decodeImageFile, fileHash, findDuplicates, maskTo, pixelHash, readMediclipDataset, resizeBilinear, toRgb } from '../../../src-main/core/eval';
 
-const ROOT = path.resolve(__dirname, '../../../../shared/data/anomaly');
+const ROOT = path.join(SHARED_DATA, 'anomaly');
 const BRAIN = path.join(ROOT, 'brainmri-mediclip');
 const BUSI = path.join(ROOT, 'busi-mediclip');
 const haveData = fs.existsSync(path.join(BRAIN, 'samples', 'test.json')) && fs.existsSync(path.join(BUSI, 'samples', 'test.json'));
