@@ -9,6 +9,7 @@ import { registerActions } from './dispatch';
 import { useViewerStore } from '../stores/viewer';
 import { useLayersStore } from '../stores/layers';
 import { useLibraryStore } from '../stores/library';
+import { useScansStore } from '../stores/scans';
 
 /** Whether the help overlay (the keymap table) is shown. */
 export const helpOpen = ref(false);
@@ -17,6 +18,7 @@ export function bindActions(): void {
   const viewer = useViewerStore();
   const layers = useLayersStore();
   const library = useLibraryStore();
+  const scans = useScansStore();
   registerActions({
     'viewer.nextSlice': () => viewer.step(1),
     'viewer.prevSlice': () => viewer.step(-1),
@@ -42,6 +44,8 @@ export function bindActions(): void {
     'layers.toggleAnomaly': () => layers.toggleAnomaly(),
     'layers.opacityUp': () => layers.changeOpacity(0.1),
     'layers.opacityDown': () => layers.changeOpacity(-0.1),
+    'scans.scanSeries': () => void scans.startSelected(),
+    'scans.jumpToTop': () => scans.jumpToTop(),
     'help.toggle': () => {
       helpOpen.value = !helpOpen.value;
     },

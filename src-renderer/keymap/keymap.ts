@@ -6,7 +6,7 @@
  *
  *   KEYMAP.find((a) => a.id === 'viewer.invert') // { key: 'i', label: 'Invert', ... }
  */
-export type ActionGroup = 'Navigation' | 'Tools' | 'Window/level' | 'View' | 'Layers' | 'Library' | 'Help';
+export type ActionGroup = 'Navigation' | 'Tools' | 'Window/level' | 'View' | 'Layers' | 'Scans' | 'Library' | 'Help';
 
 export interface KeyAction {
   readonly id: string;
@@ -41,6 +41,8 @@ export const KEYMAP = [
   { id: 'layers.toggleAnomaly', key: 'o', label: 'Show / hide the anomaly map layer', group: 'Layers' },
   { id: 'layers.opacityUp', key: ']', label: 'Anomaly layer more opaque', group: 'Layers' },
   { id: 'layers.opacityDown', key: '[', label: 'Anomaly layer more transparent', group: 'Layers' },
+  { id: 'scans.scanSeries', key: 's', label: 'Scan the selected series', group: 'Scans' },
+  { id: 'scans.jumpToTop', key: 't', label: 'Jump to the highest-scoring slice', group: 'Scans' },
   { id: 'help.toggle', key: '?', label: 'Show / hide this help', group: 'Help' },
   { id: 'help.close', key: 'Escape', label: 'Close help and dialogs', group: 'Help' },
 ] as const satisfies readonly KeyAction[];

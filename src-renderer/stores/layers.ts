@@ -11,6 +11,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { AnomalyStyle, SliceMap } from '../viewer/anomaly-layer';
+import type { ColormapName } from '../../src-shared/imaging/colormaps';
 
 export interface SeriesMaps {
   /** Identifies the result (the scan id). */
@@ -23,7 +24,13 @@ export interface SeriesMaps {
   maps: (Float32Array | null)[];
 }
 
-export const COLORMAPS = ['Inferno (matplotlib)', 'Viridis (matplotlib)', 'jet', 'Grayscale'] as const;
+/** Colour maps offered: the vtk.js preset the viewer draws with, and the shared name reports use (src-shared/imaging/colormaps.ts). */
+export const COLORMAPS = [
+  { preset: 'Inferno (matplotlib)', name: 'inferno', label: 'Inferno' },
+  { preset: 'Viridis (matplotlib)', name: 'viridis', label: 'Viridis' },
+  { preset: 'Black-Body Radiation', name: 'hot', label: 'Hot' },
+  { preset: 'Grayscale', name: 'grey', label: 'Grey' },
+] as const satisfies readonly { preset: string; name: ColormapName; label: string }[];
 
 export const useLayersStore = defineStore('layers', () => {
   const bySeries = shallowRef(new Map<string, SeriesMaps>());
@@ -31,7 +38,9 @@ export const useLayersStore = defineStore('layers', () => {
   const opacity = ref(0.5);
   /** Lower threshold in score units. */
   const threshold = ref(0.2);
-  const colormap = ref<string>(COLORMAPS[0]);
+  const colormap = ref<string>(COLORMAPS[0].preset);
+  /** The shared colour map name of the chosen preset (for reports). */
+  const colormapName = computed<ColormapName>(() => COLORMAPS.find((c) => c.preset === colormap.value)?.name ?? 'inferno');
 
   function setSeriesMaps(seriesUid: string, maps: SeriesMaps): void {
     const next = new Map(bySeries.value);
@@ -70,5 +79,5 @@ export const useLayersStore = defineStore('layers', () => {
 
   const styleKey = computed(() => `${visible.value}|${opacity.value}|${threshold.value}|${colormap.value}`);
 
-  return { bySeries, visible, opacity, threshold, colormap, styleKey, setSeriesMaps, clearSeries, mapsFor, sliceMap, styleFor, toggleAnomaly, changeOpacity };
+  return { bySeries, visible, opacity, threshold, colormap, colormapName, styleKey, setSeriesMaps, clearSeries, mapsFor, sliceMap, styleFor, toggleAnomaly, changeOpacity };
 });

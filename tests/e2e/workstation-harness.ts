@@ -2,13 +2,15 @@
  * Shared set-up for the workstation end-to-end tests: the real back end and
  * browser-mode server in-process on the built renderer, allowed to read the
  * shared DICOM data, headless Chromium, and page helpers (open the data folder
- * through the folder browser, open a series, wait for the viewer).
+ * through the folder browser, open a series, wait for the viewer). With
+ * `{ scans: true }` scans run for real on the bundled demo model.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createBackend, type Backend } from '../../src-main/core/services';
+import { createInProcessHost } from '../../src-main/core/engine-host/in-process';
 import { startWebServer, type WebServer } from '../../src-main/web/server';
 import { checkedEventSink } from '../../src-shared/contract/server';
 import { launchChromium } from '../helpers/browser';
@@ -25,7 +27,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+export interface HarnessOptions {
+  /** Scans run for real: the engine host in-process and the bundled demo model (models/fixtures/tiny-demo). */
+  scans?: boolean;
+}
+
+export const DEMO_BUNDLE_DIR = path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo');
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) throw new Error('dist/renderer is missing: run "npm run build" (npm test does it).');
   const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clipscan-ui-'));
   let server: WebServer | null = null;
@@ -34,6 +43,7 @@ export async function startHarness(): Promise<Harness> {
     databasePath: path.join(dbDir, 'caselog.sqlite'),
     allowedRoots: [DICOM_ROOT],
     emit: checkedEventSink((name, payload) => server?.emit(name, payload)),
+    ...(options.scans ? { engineHost: createInProcessHost, demoBundleDir: DEMO_BUNDLE_DIR, threads: 1 } : {}),
   });
   server = await startWebServer({ handlers: backend.handlers, staticDir: rendererDir });
   const browser = await launchChromium();

@@ -1,0 +1,95 @@
+/**
+ * The case log as the user works with it: past scans (newest first), the
+ * user's verdict and note on each scanned series, saved at once
+ * (findings.setVerdict), and the finding exports (PNG of the viewport or of
+ * the 1×2 layout, PDF finding report) recorded with them.
+ *
+ *   const caselog = useCaselogStore();
+ *   await caselog.setVerdict(scanId, seriesUid, 'false_alarm', 'motion artefact');
+ *   await caselog.exportFinding('pdf');
+ */
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { Verdict } from '../../src-shared/domain/scan';
+import type { ExportRecord, ReportFormat } from '../../src-shared/contract/report-calls';
+import { api } from '../bridge/api';
+import { useMessagesStore } from './messages';
+import { useScansStore } from './scans';
+import { useLayersStore } from './layers';
+import { useViewerStore } from './viewer';
+
+export const VERDICTS: { id: Verdict; label: string }[] = [
+  { id: 'true_finding', label: 'True finding' },
+  { id: 'false_alarm', label: 'False alarm' },
+  { id: 'unsure', label: 'Unsure' },
+];
+
+export const useCaselogStore = defineStore('caselog', () => {
+  const messages = useMessagesStore();
+  const scans = useScansStore();
+  const layers = useLayersStore();
+  const viewer = useViewerStore();
+  /** Verdict saves in flight (the form shows "saving…"). */
+  const saving = ref(0);
+  const exports = ref<ExportRecord[]>([]);
+  const exporting = ref(false);
+  const deidentify = ref(viewer.hideIdentity);
+
+  const history = computed(() => scans.list);
+
+  async function refresh(): Promise<void> {
+    await scans.loadList();
+    exports.value = (await messages.attempt('Listing exports', () => api.call('reports.list', {}))) ?? exports.value;
+  }
+
+  async function setVerdict(scanId: number, seriesInstanceUid: string, verdict: Verdict | null, note: string, keyImageId?: number | null): Promise<boolean> {
+    saving.value++;
+    try {
+      const saved = await messages.attempt('Saving the verdict', () => api.call('findings.setVerdict', { scanId, seriesInstanceUid, verdict, note, keyImageId: keyImageId ?? null }));
+      if (!saved) return false;
+      const scan = scans.summaries.get(scanId);
+      if (scan) scans.remember({ ...scan, series: scan.series.map((s) => (s.seriesInstanceUid === seriesInstanceUid ? saved : s)) });
+      return true;
+    } finally {
+      saving.value--;
+    }
+  }
+
+  /**
+   * Exports the open series' finding as shown: PNG (overlay, or side by side in
+   * the 1×2 layout) or the PDF report, to the default file in the app data
+   * folder (browser mode has no save dialog). Errors go to the notification area.
+   */
+  async function exportFinding(format: ReportFormat): Promise<string | undefined> {
+    const result = scans.result;
+    if (!result) {
+      messages.push('warning', 'Nothing to export: open a scanned series first.');
+      return undefined;
+    }
+    exporting.value = true;
+    try {
+      const saved = await messages.attempt(`Exporting the ${format.toUpperCase()}`, async () => {
+        const { scanId, seriesInstanceUid } = result;
+        const { path } = await api.call('reports.defaultPath', { scanId, seriesInstanceUid, format });
+        return api.call('reports.export', {
+          scanId,
+          seriesInstanceUid,
+          format,
+          path,
+          deidentify: deidentify.value,
+          layout: format === 'png' ? (viewer.layout === 'side-by-side' ? 'side-by-side' : 'overlay') : null,
+          imageId: result.imageIds[viewer.index] ?? null,
+          display: { colormap: layers.colormapName, opacity: layers.opacity, lowerThreshold: layers.threshold },
+        });
+      });
+      if (!saved) return undefined;
+      messages.push('info', `Saved ${saved.path} (${Math.round(saved.bytes / 1024)} kB).`);
+      exports.value = (await messages.attempt('Listing exports', () => api.call('reports.list', {}))) ?? exports.value;
+      return saved.path;
+    } finally {
+      exporting.value = false;
+    }
+  }
+
+  return { saving, exports, exporting, deidentify, history, refresh, setVerdict, exportFinding };
+});

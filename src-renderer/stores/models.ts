@@ -1,0 +1,107 @@
+/**
+ * Model bundles: what is installed (models.list), which bundle scans use (none
+ * chosen = the bundled demo model, random weights), import from a folder,
+ * download by manifest URL pinned by its sha256 with live progress and
+ * cancel, verify and remove. Adapters come with training (not in the contract
+ * yet), so the list of adapters is empty until then.
+ *
+ *   const models = useModelsStore();
+ *   await models.load();
+ *   models.selectedId = null; // the demo bundle
+ */
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { InstalledBundle } from '../../src-shared/domain/installed-bundle';
+import type { FolderListing } from '../../src-shared/domain/files';
+import { DEMO_MODEL_LABEL } from '../../src-shared/domain/model-bundle';
+import { api } from '../bridge/api';
+import { useMessagesStore } from './messages';
+
+export { DEMO_MODEL_LABEL };
+
+export interface DownloadState {
+  manifestUrl: string;
+  manifestSha256: string;
+  bytesDone: number;
+  bytesTotal: number;
+  file: string;
+}
+
+export interface AdapterEntry {
+  id: string;
+  method: 'mediclip' | 'madclip';
+  label: string;
+}
+
+export const useModelsStore = defineStore('models', () => {
+  const messages = useMessagesStore();
+  const bundles = ref<InstalledBundle[]>([]);
+  /** The bundle scans use; null: the bundled demo model. */
+  const selectedId = ref<string | null>(null);
+  const downloads = ref<DownloadState[]>([]);
+  const busy = ref(false);
+  /** Trained adapters (none until the training calls exist). */
+  const adapters = ref<AdapterEntry[]>([]);
+
+  const selected = computed(() => bundles.value.find((b) => b.id === selectedId.value) ?? null);
+  /** The chosen model is a demo bundle (the default one, or an installed demo bundle). */
+  const selectedIsDemo = computed(() => selectedId.value === null || (selected.value?.demo ?? false));
+
+  api.on('models.downloadProgress', (p) => {
+    const at = downloads.value.find((d) => d.manifestSha256 === p.manifestSha256);
+    if (at) Object.assign(at, { bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, file: p.file });
+  });
+
+  async function load(): Promise<void> {
+    bundles.value = (await messages.attempt('Listing the installed models', () => api.call('models.list', {}))) ?? bundles.value;
+    if (selectedId.value && !bundles.value.some((b) => b.id === selectedId.value)) selectedId.value = null;
+  }
+
+  /** Browser mode's folder browser for imports: one folder inside the allowed roots (null: the roots). */
+  async function listFolder(path: string | null): Promise<FolderListing | undefined> {
+    return messages.attempt('Listing the folder', () => api.call('files.listFolder', { path }));
+  }
+
+  async function importFolder(folder: string): Promise<InstalledBundle | undefined> {
+    busy.value = true;
+    try {
+      const bundle = await messages.attempt(`Importing the model bundle in ${folder}`, () => api.call('models.import', { folder }));
+      if (bundle) messages.push('info', `Installed ${bundle.displayName} (${bundle.key}).`);
+      await load();
+      return bundle;
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  async function download(manifestUrl: string, manifestSha256: string): Promise<InstalledBundle | undefined> {
+    const sha = manifestSha256.trim().toLowerCase();
+    if (downloads.value.some((d) => d.manifestSha256 === sha)) return undefined;
+    downloads.value.push({ manifestUrl, manifestSha256: sha, bytesDone: 0, bytesTotal: 0, file: '' });
+    try {
+      const bundle = await messages.attempt(`Downloading ${manifestUrl}`, () => api.call('models.download', { manifestUrl: manifestUrl.trim(), manifestSha256: sha }));
+      if (bundle) messages.push('info', `Installed ${bundle.displayName} (${bundle.key}).`);
+      await load();
+      return bundle;
+    } finally {
+      downloads.value = downloads.value.filter((d) => d.manifestSha256 !== sha);
+    }
+  }
+
+  async function cancelDownload(manifestSha256: string): Promise<void> {
+    await messages.attempt('Cancelling the download', () => api.call('models.cancelDownload', { manifestSha256 }));
+  }
+
+  async function verify(id: string): Promise<void> {
+    const bundle = await messages.attempt(`Verifying ${id}`, () => api.call('models.verify', { id }));
+    if (bundle) messages.push('info', `${bundle.displayName}: every file matches its manifest.`);
+  }
+
+  async function remove(id: string): Promise<void> {
+    const bundle = await messages.attempt(`Removing ${id}`, () => api.call('models.remove', { id }));
+    if (bundle) messages.push('info', `Removed ${bundle.displayName}.`);
+    await load();
+  }
+
+  return { bundles, selectedId, selected, selectedIsDemo, downloads, busy, adapters, load, listFolder, importFolder, download, cancelDownload, verify, remove };
+});

@@ -1,0 +1,294 @@
+/**
+ * Scans: start one (the selected series or the whole folder) with the chosen
+ * model and method, the queue with live progress per series, cancel and
+ * resume, and the results of the open series: per-slice scores in display
+ * order and the anomaly maps (scans.map), handed to the layers store as they
+ * arrive. "Jump to the highest-scoring slice" moves the viewer there.
+ *
+ *   const scans = useScansStore();
+ *   await scans.startSelected();
+ *   scans.jumpToTop();
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef, watch } from 'vue';
+import type { MethodId, ScanImage, ScanProgress, ScanSummary } from '../../src-shared/domain/scan';
+import { api } from '../bridge/api';
+import { displayDefaults, displayIndexOf, floatsOf, mapRangeOf, scoresInDisplayOrder, topIndexOf } from '../viewer/scan-results';
+import { useLayersStore } from './layers';
+import { useLibraryStore } from './library';
+import { useMessagesStore } from './messages';
+import { useModelsStore } from './models';
+import { useViewerStore } from './viewer';
+
+/** The results of one scan on the open series, in the viewer's display order. */
+export interface SeriesResult {
+  scanId: number;
+  seriesInstanceUid: string;
+  images: ScanImage[];
+  /** Per display index: the score, and the scan image id (for scans.map, verdict key images). */
+  scores: (number | null)[];
+  imageIds: (number | null)[];
+  topIndex: number | null;
+  range: [number, number];
+}
+
+const REFRESH_MS = 300;
+const MAP_FETCHES_IN_FLIGHT = 3;
+export const SCORE_UNIT = 'anomaly score';
+
+export const useScansStore = defineStore('scans', () => {
+  const messages = useMessagesStore();
+  const models = useModelsStore();
+  const library = useLibraryStore();
+  const viewer = useViewerStore();
+  const layers = useLayersStore();
+
+  const method = ref<MethodId>('zeroshot');
+  const adapterId = ref<string | null>(null);
+  /** Every scan the UI knows, by id (from scans.list, scans.get and progress events). */
+  const summaries = shallowRef(new Map<number, ScanSummary>());
+  /** Scans started in this window, newest first: the queue. */
+  const sessionIds = ref<number[]>([]);
+  /** The scan whose results the open series shows (null: its newest scan). */
+  const chosenScanId = ref<number | null>(null);
+  const result = shallowRef<SeriesResult | null>(null);
+  const starting = ref(false);
+  const mapCache = new Map<number, Float32Array>();
+  const refreshTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  let resultTimer: ReturnType<typeof setTimeout> | null = null;
+  let resultGeneration = 0;
+  /** What `fitDisplay` last did for the shown result: on how many maps, and the threshold it chose. */
+  let fitted: { loaded: number; threshold: number } | null = null;
+
+  const list = computed(() => [...summaries.value.values()].sort((a, b) => b.id - a.id));
+  const queue = computed(() => sessionIds.value.map((id) => summaries.value.get(id)).filter((s): s is ScanSummary => Boolean(s)));
+  const running = computed(() => list.value.filter((s) => s.status === 'queued' || s.status === 'running'));
+  /** The execution provider of the newest scan that reported one, and why it fell back (if it did). */
+  const provider = computed(() => {
+    const s = list.value.find((x) => x.provider);
+    return s ? { provider: s.provider!, fallbackReason: s.fallbackReason, scanId: s.id } : null;
+  });
+  const resultScan = computed(() => (result.value ? (summaries.value.get(result.value.scanId) ?? null) : null));
+  const resultSeries = computed(() => resultScan.value?.series.find((s) => s.seriesInstanceUid === result.value?.seriesInstanceUid) ?? null);
+  /** A demo bundle is chosen, or produced what is on screen or in the queue. */
+  const demoInUse = computed(() => models.selectedIsDemo || Boolean(resultScan.value?.model.demo) || running.value.some((s) => s.model.demo));
+
+  function remember(summary: ScanSummary): void {
+    const next = new Map(summaries.value);
+    next.set(summary.id, summary);
+    summaries.value = next;
+  }
+
+  async function loadList(): Promise<void> {
+    const all = await messages.attempt('Listing past scans', () => api.call('scans.list', {}));
+    if (!all) return;
+    const next = new Map(summaries.value);
+    for (const s of all) next.set(s.id, s);
+    summaries.value = next;
+  }
+
+  async function refresh(scanId: number): Promise<void> {
+    const summary = await messages.attempt(`Reading scan ${scanId}`, () => api.call('scans.get', { scanId }));
+    if (summary) remember(summary);
+  }
+
+  function scheduleRefresh(scanId: number, now = false): void {
+    if (refreshTimers.has(scanId) && !now) return;
+    clearTimeout(refreshTimers.get(scanId));
+    refreshTimers.set(
+      scanId,
+      setTimeout(() => {
+        refreshTimers.delete(scanId);
+        void refresh(scanId);
+      }, now ? 0 : REFRESH_MS),
+    );
+  }
+
+  function onProgress(p: ScanProgress): void {
+    const known = summaries.value.get(p.scanId);
+    const statusChanged = !known || known.status !== p.status;
+    if (known) remember({ ...known, status: p.status, imagesDone: p.imagesDone, imagesFailed: p.imagesFailed, imagesTotal: p.imagesTotal });
+    scheduleRefresh(p.scanId, statusChanged);
+    if (statusChanged && p.status === 'failed') messages.push('error', `Scan ${p.scanId} failed; finished images are kept (resume it from the queue).`);
+    if (statusChanged && p.status === 'done') messages.push('info', `Scan ${p.scanId} is done.`);
+    const open = viewer.series?.seriesInstanceUid;
+    if (open && (p.image?.seriesInstanceUid === open || statusChanged) && (chosenScanId.value === null || chosenScanId.value === p.scanId)) scheduleResult();
+  }
+  api.on('scans.progress', onProgress);
+
+  async function start(seriesInstanceUids: string[]): Promise<number | undefined> {
+    if (seriesInstanceUids.length === 0) {
+      messages.push('warning', 'Choose a series to scan first (click one in the library).');
+      return undefined;
+    }
+    starting.value = true;
+    try {
+      const started = await messages.attempt('Starting the scan', () =>
+        api.call('scans.start', { seriesInstanceUids, method: method.value, modelId: models.selectedId, adapterId: method.value === 'zeroshot' ? null : adapterId.value }),
+      );
+      if (!started) return undefined;
+      sessionIds.value = [started.scanId, ...sessionIds.value.filter((id) => id !== started.scanId)];
+      chosenScanId.value = null;
+      await refresh(started.scanId);
+      return started.scanId;
+    } finally {
+      starting.value = false;
+    }
+  }
+
+  function startSelected(): Promise<number | undefined> {
+    const s = library.selectedSeries;
+    return start(s ? [s.seriesInstanceUid] : []);
+  }
+
+  function startFolder(): Promise<number | undefined> {
+    const uids = [...new Set(library.allSeries.filter((s) => s.isImage).map((s) => s.seriesInstanceUid))];
+    return start(uids);
+  }
+
+  async function cancel(scanId: number): Promise<void> {
+    await messages.attempt(`Cancelling scan ${scanId}`, () => api.call('scans.cancel', { scanId }));
+    scheduleRefresh(scanId, true);
+  }
+
+  async function resume(scanId: number): Promise<void> {
+    const resumed = await messages.attempt(`Resuming scan ${scanId}`, () => api.call('scans.resume', { scanId }));
+    if (resumed && !sessionIds.value.includes(scanId)) sessionIds.value = [scanId, ...sessionIds.value];
+    scheduleRefresh(scanId, true);
+  }
+
+  /** The scan to show for a series: the chosen one, else the newest with a finished image of it. */
+  function scanFor(seriesUid: string): ScanSummary | null {
+    const chosen = chosenScanId.value !== null ? summaries.value.get(chosenScanId.value) : undefined;
+    if (chosen?.series.some((s) => s.seriesInstanceUid === seriesUid)) return chosen;
+    return list.value.find((s) => s.series.some((x) => x.seriesInstanceUid === seriesUid && (x.done > 0 || s.status === 'running'))) ?? null;
+  }
+
+  function scheduleResult(): void {
+    if (resultTimer) return;
+    resultTimer = setTimeout(() => {
+      resultTimer = null;
+      void loadResult();
+    }, REFRESH_MS);
+  }
+
+  /** Reads the per-slice results of the open series and fetches the maps not fetched yet, nearest the shown slice first. */
+  async function loadResult(): Promise<void> {
+    const gen = ++resultGeneration;
+    const detail = viewer.series;
+    const scan = detail ? scanFor(detail.seriesInstanceUid) : null;
+    if (!detail || !scan) {
+      result.value = null;
+      return;
+    }
+    const uid = detail.seriesInstanceUid;
+    const images = await messages.attempt('Reading slice scores', () => api.call('scans.images', { scanId: scan.id, seriesInstanceUid: uid }));
+    if (!images || gen !== resultGeneration) return;
+    const total = detail.instancesInOrder.reduce((n, i) => n + Math.max(1, i.frames), 0);
+    const at = displayIndexOf(detail.instancesInOrder, images);
+    const scores = scoresInDisplayOrder(total, images, at);
+    const imageIds: (number | null)[] = new Array<number | null>(total).fill(null);
+    images.forEach((img, k) => {
+      if (at[k]! >= 0 && at[k]! < total) imageIds[at[k]!] = img.id;
+    });
+    const same = result.value?.scanId === scan.id && result.value.seriesInstanceUid === uid;
+    const range = same ? result.value!.range : mapRangeOf(images);
+    if (!same) fitted = null;
+    result.value = { scanId: scan.id, seriesInstanceUid: uid, images, scores, imageIds, topIndex: topIndexOf(scores), range };
+    await fetchMaps(gen, total, images, at);
+  }
+
+  async function fetchMaps(gen: number, total: number, images: ScanImage[], at: number[]): Promise<void> {
+    const current = result.value;
+    if (!current) return;
+    const maps: (Float32Array | null)[] = new Array<Float32Array | null>(total).fill(null);
+    const todo: { index: number; image: ScanImage }[] = [];
+    images.forEach((image, k) => {
+      const index = at[k]!;
+      if (index < 0 || index >= total || image.status !== 'done' || !image.mapRows || !image.mapColumns) return;
+      const cachedMap = mapCache.get(image.id);
+      if (cachedMap) maps[index] = cachedMap;
+      else todo.push({ index, image });
+    });
+    const publish = () => {
+      if (gen !== resultGeneration) return;
+      fitDisplay(current, maps);
+      layers.setSeriesMaps(current.seriesInstanceUid, { key: `scan${current.scanId}`, range: current.range, unit: SCORE_UNIT, maps: [...maps] });
+    };
+    publish();
+    todo.sort((a, b) => Math.abs(a.index - viewer.index) - Math.abs(b.index - viewer.index));
+    let next = 0;
+    let sincePublish = 0;
+    let failed: unknown = null;
+    const worker = async () => {
+      while (next < todo.length && gen === resultGeneration) {
+        const { index, image } = todo[next++]!;
+        try {
+          const bytes = await api.call('scans.map', { imageId: image.id });
+          const values = floatsOf(bytes, image.mapRows! * image.mapColumns!);
+          mapCache.set(image.id, values);
+          maps[index] = values;
+          if (index === viewer.index || ++sincePublish >= 8) {
+            sincePublish = 0;
+            publish();
+          }
+        } catch (err) {
+          failed ??= err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: MAP_FETCHES_IN_FLIGHT }, worker));
+    if (gen !== resultGeneration) return;
+    publish();
+    if (failed) messages.error('Reading anomaly maps', failed);
+  }
+
+  /**
+   * Colour range and lower threshold from the maps' values, when the first maps
+   * of a result arrive and again when more have come, unless the user moved the
+   * threshold meanwhile.
+   */
+  function fitDisplay(current: SeriesResult, maps: (Float32Array | null)[]): void {
+    const loaded = maps.reduce((n, m) => n + (m ? 1 : 0), 0);
+    if (loaded === 0 || (fitted && (fitted.loaded >= loaded || layers.threshold !== fitted.threshold))) return;
+    const defaults = displayDefaults(maps);
+    if (!defaults) return;
+    current.range = defaults.range;
+    layers.threshold = Number(defaults.threshold.toPrecision(4));
+    fitted = { loaded, threshold: layers.threshold };
+  }
+
+  /** Shows a past scan's results: opens its series (the first, or the given one) and keeps that scan chosen. */
+  function showScan(scanId: number, seriesUid?: string): void {
+    chosenScanId.value = scanId;
+    const scan = summaries.value.get(scanId);
+    const uid = seriesUid ?? scan?.series[0]?.seriesInstanceUid;
+    const series = library.allSeries.find((s) => s.seriesInstanceUid === uid);
+    if (series && library.selectedKey !== `${series.seriesInstanceUid}#${series.part}`) library.select(series);
+    else void loadResult();
+  }
+
+  function jumpToTop(): void {
+    const top = result.value?.topIndex;
+    if (top === null || top === undefined) {
+      messages.push('info', 'No slice of this series has a score yet: scan it first.');
+      return;
+    }
+    viewer.setIndex(top);
+  }
+
+  // A new stack on the viewer: drop the old result and read the new series' one.
+  watch(
+    () => viewer.stackVersion,
+    () => {
+      const uid = viewer.series?.seriesInstanceUid;
+      if (result.value && result.value.seriesInstanceUid !== uid) result.value = null;
+      void loadResult();
+    },
+  );
+
+  return {
+    method, adapterId, summaries, sessionIds, chosenScanId, result, starting, list, queue, running, provider, resultScan, resultSeries, demoInUse,
+    remember, loadList, refresh, start, startSelected, startFolder, cancel, resume, showScan, loadResult, jumpToTop,
+  };
+});
