@@ -46,8 +46,11 @@ function problemsOf(dir) {
     if (actual !== f.sha256) problems.push(`${f.path}: sha256 ${actual}, manifest says ${f.sha256}`);
   }
   const listed = new Set((manifest.files ?? []).map((f) => f.path));
-  for (const name of fs.readdirSync(dir)) {
-    if (name !== 'manifest.json' && !listed.has(name)) problems.push(`${name}: present but not listed in manifest.json`);
+  // files in sub-folders (train/<method>.onnx) are listed with their relative path
+  for (const name of fs.readdirSync(dir, { recursive: true })) {
+    const rel = String(name).split(path.sep).join('/');
+    if (fs.statSync(path.join(dir, rel)).isDirectory()) continue;
+    if (rel !== 'manifest.json' && !listed.has(rel)) problems.push(`${rel}: present but not listed in manifest.json`);
   }
   return problems;
 }

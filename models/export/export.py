@@ -21,6 +21,7 @@ from . import clip_model as cm
 from . import tokenizer as tk
 from .onnx_graphs import export_text, export_vision, check_standard_ops
 from .reference import write_reference
+from .train_export import write_training_graphs
 
 CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073]
 CLIP_STD = [0.26862954, 0.26130258, 0.27577711]
@@ -139,7 +140,8 @@ def build_random(args) -> tuple[cm.Clip, tk.Tokenizer, dict]:
     return model, tok, meta
 
 
-def write_bundle(model: cm.Clip, tok: tk.Tokenizer, meta: dict, out: str, version: str, resize: str) -> dict:
+def write_bundle(model: cm.Clip, tok: tk.Tokenizer, meta: dict, out: str, version: str, resize: str,
+                 training: bool = True) -> dict:
     cfg = model.cfg
     os.makedirs(out, exist_ok=True)
     model.eval()
@@ -155,6 +157,8 @@ def write_bundle(model: cm.Clip, tok: tk.Tokenizer, meta: dict, out: str, versio
     with open(os.path.join(out, 'tokenizer_check.json'), 'w', encoding='utf-8', newline='\n') as f:
         f.write('[\n' + ',\n'.join(json.dumps(e, ensure_ascii=False) for e in entries) + '\n]\n')
     names = ['vision.onnx', 'text.onnx', 'token_embedding.f32', 'bpe_merges.txt', 'tokenizer_check.json']
+    train_entries = write_training_graphs(model, tok, out) if training else {}
+    names += [e['file'] for e in train_entries.values()]
     clip_norm = meta['normalise'] == 'clip'
     manifest = {
         'schemaVersion': 1, 'id': meta['id'], 'version': version, 'displayName': meta['displayName'], 'demo': meta['demo'],
@@ -167,7 +171,7 @@ def write_bundle(model: cm.Clip, tok: tk.Tokenizer, meta: dict, out: str, versio
                  'tokenizerCheckFile': 'tokenizer_check.json', 'width': cfg.text_width, 'contextLength': cfg.context_length,
                  'vocabSize': tok.vocab_size, 'sotToken': tok.sot, 'eotToken': tok.eot},
         'embedDim': cfg.embed_dim,
-        'training': {},
+        'training': train_entries,
         'files': [{'path': n, 'bytes': os.path.getsize(os.path.join(out, n)), 'sha256': sha256_file(os.path.join(out, n))}
                   for n in sorted(names)],
     }
@@ -198,6 +202,7 @@ def parse_args(argv: list[str]):
     p.add_argument('--normalise', choices=['clip', 'none'], help='pixel normalisation recorded in the manifest')
     p.add_argument('--resize', choices=['bicubic', 'bilinear'], default='bicubic')
     p.add_argument('--round-fp16', action='store_true', help='round linear/conv/projection weights to fp16 (reference repos do)')
+    p.add_argument('--no-training', action='store_true', help='leave out the train/*.onnx loss+gradient graphs (issue 6)')
     p.add_argument('--reference', help='also write PyTorch reference inputs/outputs to this folder (parity tests)')
     args = p.parse_args(argv)
     if args.tiny and not args.random:
@@ -213,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     torch.set_num_threads(int(os.environ.get('CLIPSCAN_TORCH_THREADS', '2')))
     model, tok, meta = build_random(args) if args.random else build_real(args)
-    manifest = write_bundle(model, tok, meta, args.out, args.version, args.resize)
+    manifest = write_bundle(model, tok, meta, args.out, args.version, args.resize, training=not args.no_training)
     if args.reference:
         write_reference(model, tok, args.reference, args.seed)
     total = sum(f['bytes'] for f in manifest['files'])

@@ -11,10 +11,13 @@
  */
 import path from 'node:path';
 import { createOrtRuntime, type ProviderName } from './ort-runtime';
-import { loadBundleInto, type LoadedBundle } from './loaded-bundle';
+import { loadBundleInto, memoize, type LoadedBundle } from './loaded-bundle';
 import type { DecodedFrame } from '../dicom/pixels/decoded-frame';
 import type { AnomalyMethod, AnomalyResult, ScoreContext } from './methods/anomaly-method';
 import { zeroshot } from './methods/zeroshot';
+import { mediclip } from './methods/mediclip';
+import { madclip } from './methods/madclip';
+import { loadAdapter, type LoadedAdapter } from './training-session';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { createBundleCache } from './bundle-cache';
 
@@ -22,7 +25,7 @@ export type { LoadedBundle } from './loaded-bundle';
 export type { AnomalyMethod, AnomalyResult } from './methods/anomaly-method';
 export type { ProviderName } from './ort-runtime';
 
-export const METHODS: Readonly<Record<string, AnomalyMethod>> = Object.freeze({ zeroshot });
+export const METHODS: Readonly<Record<string, AnomalyMethod>> = Object.freeze({ zeroshot, mediclip, madclip });
 
 export interface EngineOptions {
   threads?: number;
@@ -54,13 +57,17 @@ export function createEngine(options: EngineOptions = {}): Engine {
       await runtime.release(path.join(old.dir, old.manifest.text.file));
     },
   );
+  // adapters opened once per (bundle, folder) and kept with the bundle (they use its sessions)
+  const adapterFor = (bundle: LoadedBundle, dir: string): Promise<LoadedAdapter> =>
+    memoize(bundle, `adapter:${path.resolve(dir)}`, () => loadAdapter(runtime, { dir: bundle.dir, manifest: bundle.manifest, demo: bundle.demo, label: bundle.label, file: (rel) => path.join(bundle.dir, rel) }, dir));
   return {
     providers: runtime.providers,
     loadBundle: (dir, o) => bundles.get(dir, o),
     async scoreFrame(bundle, method, frame, o = {}) {
       const m = typeof method === 'string' ? methodById(method) : method;
-      if (m.needsTraining) throw new ClipScanError('NEEDS_TRAINING', `The method ${m.id} needs a trained adapter before it can score.`);
-      return m.score(frame, { ...o, bundle });
+      if (m.needsTraining && !o.adapter && !o.adapterDir) throw new ClipScanError('NEEDS_TRAINING', `The method ${m.id} needs a trained adapter before it can score.`);
+      const adapter = o.adapter ?? (o.adapterDir ? await adapterFor(bundle, o.adapterDir) : undefined);
+      return m.score(frame, { ...o, bundle, ...(adapter ? { adapter } : {}) });
     },
     async release() {
       bundles.clear();

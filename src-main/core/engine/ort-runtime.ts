@@ -60,6 +60,8 @@ export interface EngineSession {
   readonly fallbackReason?: string;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** Declared input shapes (symbolic dimensions as strings), by input name. */
+  readonly inputShapes: ReadonlyMap<string, readonly (number | string)[]>;
   /** Runs the graph; calls on one session are serialised. */
   run(feeds: Record<string, ort.Tensor>, outputNames?: readonly string[]): Promise<Record<string, ort.Tensor>>;
 }
@@ -108,6 +110,7 @@ export function createOrtRuntime(options: OrtRuntimeOptions = {}): OrtRuntime {
       ...(fallbackReason ? { fallbackReason } : {}),
       inputNames: session.inputNames,
       outputNames: session.outputNames,
+      inputShapes: new Map(session.inputMetadata.map((m) => [m.name, m.isTensor ? [...m.shape] : []])),
       run(feeds, outputNames) {
         const next = queue.then(() => (outputNames ? session.run(feeds, [...outputNames]) : session.run(feeds)));
         queue = next.catch(() => undefined);

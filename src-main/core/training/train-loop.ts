@@ -1,10 +1,208 @@
 /**
- * The training loop behind `trainAdapter` (trainer.ts). Placeholder until the
- * loss+gradient graphs land in the bundles.
+ * The training loop behind `trainAdapter` (trainer.ts): open the bundle's
+ * loss+gradient graph, build the frozen-feature pool, initialise the learnables
+ * from the seed, run epochs of Adam steps (batch padded to the graph's fixed
+ * batch with sample_w = 0), checkpoint after every epoch, resume from the last
+ * checkpoint, and write the adapter folder. Deterministic for a given seed:
+ * every random choice comes from createRng(seed).split(<purpose>), and an
+ * epoch's sampling depends only on (seed, epoch), so a resumed run draws what
+ * an uninterrupted one would.
  */
+import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
+import { openBundle, sha256File } from '../engine/bundle';
+import { createOrtRuntime } from '../engine/ort-runtime';
+import { openTrainingSession, type TrainingSession } from '../engine/training-session';
+import { mediclipPrompts } from '../engine/methods/mediclip';
+import { madclipOrgan, madclipPrompts } from '../engine/methods/madclip';
+import { preprocessFrame } from '../engine/preprocess';
+import { createRng } from './rng';
+import { createAdam } from './adam';
+import { readCheckpoint, removeCheckpoint, sha256Of, writeAdapter, writeCheckpoint, type Tensor32 } from './adapter-files';
+import { buildMadclipPool, buildMediclipPool, type MadclipSupport, type PoolEntry } from './feature-pool';
+import { asFrame, isImage8, IMAGE8_WINDOW, toGrey224, type TrainingImage } from './image';
+import { createAdapterScorer } from './adapter-scorer';
 import type { TrainOptions, TrainResult } from './trainer';
+import type { AdapterManifest } from './adapter-manifest';
+
+export const DEFAULTS = { poolSize: 8, lr: 1e-3, betas: [0.5, 0.999] as [number, number], eps: 1e-8 };
+
+export function fingerprint(img: TrainingImage): string {
+  return isImage8(img) ? sha256Of(img.data) : sha256Of(img.data);
+}
+
+function initLearnables(session: TrainingSession, seed: number, visionWidth: number): Map<string, Float32Array> {
+  const rng = createRng(seed).split('init');
+  const out = new Map<string, Float32Array>();
+  for (const l of session.learnables) {
+    const n = l.shape.reduce((a, b) => a * b, 1);
+    const a = new Float32Array(n);
+    if (l.name.startsWith('ctx_')) for (let i = 0; i < n; i++) a[i] = rng.normal(0, 0.02);
+    else {
+      // PyTorch's default Linear/Conv init: U(±1/√fan_in); a bias takes its weight's fan_in
+      const fanIn = l.shape.length >= 2 ? l.shape[l.shape.length - 1] : visionWidth;
+      const bound = 1 / Math.sqrt(fanIn);
+      for (let i = 0; i < n; i++) a[i] = rng.uniform(-bound, bound);
+    }
+    out.set(l.name, a);
+  }
+  return out;
+}
+
+/** Nearest-neighbour resize of a mask at the image grid to S × S, binarised at 0.5. */
+function maskToModel(mask: Float32Array, rows: number, cols: number, S: number): Float32Array {
+  if (mask.length !== rows * cols) throw new ClipScanError('BAD_MASK', `A mask has ${mask.length} values for a ${cols}×${rows} image.`);
+  const out = new Float32Array(S * S);
+  for (let y = 0; y < S; y++) {
+    const sy = Math.min(rows - 1, Math.floor(((y + 0.5) * rows) / S));
+    for (let x = 0; x < S; x++) out[y * S + x] = mask[sy * cols + Math.min(cols - 1, Math.floor(((x + 0.5) * cols) / S))] > 0.5 ? 1 : 0;
+  }
+  return out;
+}
+
+/** Batches of pool entries for one epoch; depends only on (seed, epoch). */
+function epochBatches(method: string, pool: PoolEntry[], k: number, poolSize: number, batch: number, seed: number, epoch: number): number[][] {
+  const rng = createRng(seed).split(`epoch-${epoch}`);
+  let picks: number[];
+  if (method === 'mediclip') {
+    // one fresh synthetic variant of every support image per epoch (as the reference re-synthesises per fetch)
+    picks = rng.shuffle(Array.from({ length: k }, (_, i) => i)).map((i) => i * poolSize + rng.integer(0, poolSize - 1));
+  } else picks = rng.shuffle(pool.map((_, i) => i));
+  const out: number[][] = [];
+  for (let i = 0; i < picks.length; i += batch) out.push(picks.slice(i, i + batch));
+  return out;
+}
+
+function assemble(pool: PoolEntry[], idx: number[], batch: number, S: number) {
+  const taps = pool[0].feats.length;
+  const per = pool[0].feats[0].length;
+  const feats = Array.from({ length: taps }, () => new Float32Array(batch * per));
+  const masks = new Float32Array(batch * S * S);
+  const sampleW = new Float32Array(batch);
+  const labels = new Float32Array(batch);
+  const segW = new Float32Array(batch);
+  for (let b = 0; b < batch; b++) {
+    const e = pool[idx[b < idx.length ? b : 0]]; // padding rows copy a real row (a zero row would give NaN in the L2 norm)
+    for (let j = 0; j < taps; j++) feats[j].set(e.feats[j], b * per);
+    masks.set(e.mask, b * S * S);
+    sampleW[b] = b < idx.length ? 1 : 0;
+    labels[b] = e.label;
+    segW[b] = e.segW;
+  }
+  return { feats, masks, sampleW, labels, segW };
+}
 
 export async function trainAdapter(options: TrainOptions): Promise<TrainResult> {
-  throw new ClipScanError('NOT_AVAILABLE', `Training ${options.method} is not available yet.`);
+  const { method, seed, epochs, outDir, signal } = options;
+  const textEncoder = options.textEncoder ?? 'faithful';
+  const poolSize = method === 'mediclip' ? options.poolSize ?? DEFAULTS.poolSize : 16;
+  const lr = options.learningRate ?? DEFAULTS.lr;
+  const normal = options.support.normal;
+  const abnormal = options.support.abnormal ?? [];
+  if (normal.length === 0) throw new ClipScanError('NO_SUPPORT', 'Training needs at least one normal support image.');
+  if (method === 'madclip' && abnormal.length === 0) throw new ClipScanError('NO_SUPPORT', 'MadCLIP needs abnormal support images as well as normal ones.');
+  if (!(epochs >= 0) || !Number.isInteger(epochs)) throw new ClipScanError('BAD_OPTION', `epochs must be a whole number ≥ 0, got ${epochs}.`);
+
+  const bundle = await openBundle(options.bundleDir);
+  const bundleSha = await sha256File(path.join(bundle.dir, 'manifest.json'));
+  const runtime = createOrtRuntime({ threads: options.threads ?? 2, preferredProviders: ['cpu'] });
+  try {
+    const session = await openTrainingSession(runtime, bundle, method, textEncoder);
+    const m = bundle.manifest;
+    const S = m.preprocess.inputSize;
+    const batch = session.batch;
+    const organ = method === 'madclip' ? madclipOrgan(options.organ) : undefined;
+    session.setPrompts(method === 'mediclip' ? mediclipPrompts() : madclipPrompts(organ as string));
+    const supportFingerprint = [...normal.map(fingerprint), ...abnormal.map((a) => fingerprint(a.image))];
+    const config = { method, bundleSha, seed, poolSize, textEncoder, lr, batch, supportFingerprint, synthesis: options.synthesis ?? 'medsyn', organ: organ ?? null };
+
+    // 1. the frozen-feature pool
+    let pool: PoolEntry[];
+    if (method === 'mediclip') {
+      pool = await buildMediclipPool(session, normal.map((x) => toGrey224(x, S)), { poolSize, seed, spec: m.preprocess, synthesis: options.synthesis, signal });
+    } else {
+      const raw = { ...m.preprocess, mean: null, std: null };
+      const prep = (x: TrainingImage) => preprocessFrame(asFrame(x), raw, isImage8(x) ? { window: IMAGE8_WINDOW } : {}).pixels;
+      const support: MadclipSupport[] = [
+        ...normal.map((x) => ({ image: prep(x), mask: null, label: 0 as const })),
+        ...abnormal.map((a) => {
+          const f = asFrame(a.image);
+          return { image: prep(a.image), mask: a.mask ? maskToModel(a.mask, f.rows, f.columns, S) : null, label: 1 as const };
+        }),
+      ];
+      pool = await buildMadclipPool(session, support, { seed, spec: m.preprocess, signal });
+    }
+
+    // 2. learnables and optimiser, from the checkpoint if one matches
+    let weights = initLearnables(session, seed, m.vision.width);
+    let adamState;
+    let startEpoch = 0;
+    let losses: number[] = [];
+    const ckpt = await readCheckpoint(outDir);
+    if (ckpt && JSON.stringify(ckpt.config) === JSON.stringify(config)) {
+      weights = ckpt.weights;
+      adamState = { t: ckpt.adamStep, m: ckpt.m, v: ckpt.v };
+      startEpoch = ckpt.epochsDone;
+      losses = ckpt.losses;
+    }
+    const adam = createAdam(weights, { lr, betas: DEFAULTS.betas, eps: DEFAULTS.eps }, adamState);
+    const withMasks = method === 'mediclip' || abnormal.some((a) => a.mask);
+    const textEmbeddings = async () => (await session.step(weights, assemble(pool, [0], batch, S))).textEmbeddings;
+
+    // 3. epochs
+    for (let epoch = startEpoch; epoch < epochs; epoch++) {
+      const batches = epochBatches(method, pool, normal.length, poolSize, Math.min(options.batchSize ?? batch, batch), seed, epoch);
+      for (let s = 0; s < batches.length; s++) {
+        if (signal?.aborted) throw new ClipScanError('CANCELLED', 'Training was cancelled; run it again to resume from the last finished epoch.');
+        const out = await session.step(weights, assemble(pool, batches[s], batch, S));
+        if (!Number.isFinite(out.loss)) throw new ClipScanError('TRAINING_DIVERGED', `The loss became ${out.loss} at epoch ${epoch + 1}, step ${s + 1}.`);
+        adam.step(out.grads);
+        losses.push(out.loss);
+        options.onProgress?.({ epoch: epoch + 1, epochs, step: s + 1, steps: batches.length, loss: out.loss });
+      }
+      await writeCheckpoint(outDir, { epochsDone: epoch + 1, adamStep: adam.state.t, losses, config, weights, m: adam.state.m, v: adam.state.v });
+      if (options.onEpochEnd) {
+        await options.onEpochEnd(epoch + 1, createAdapterScorer(session, weights, await textEmbeddings(), m.preprocess, method, withMasks));
+      }
+    }
+
+    // 4. the adapter folder
+    const t = await textEmbeddings();
+    const tensors = new Map<string, Tensor32>(session.learnables.map((l) => [l.name, { data: weights.get(l.name) as Float32Array, shape: l.shape }]));
+    tensors.set('text_embeddings', { data: t, shape: [2, m.embedDim] });
+    const id = adapterIdFrom(outDir);
+    const manifest: Omit<AdapterManifest, 'weights'> = {
+      schemaVersion: 1,
+      id,
+      method,
+      bundle: { id: m.id, version: m.version, manifestSha256: bundleSha, demo: m.demo },
+      demo: m.demo,
+      training: {
+        seed, epochs, epochsDone: epochs, batchSize: batch, learningRate: lr, betas: DEFAULTS.betas, eps: DEFAULTS.eps, poolSize, textEncoder,
+        graph: { file: session.lossFile, sha256: m.files.find((f) => f.path === session.lossFile)?.sha256 ?? '' },
+        shots: { normal: normal.length, abnormal: abnormal.length, abnormalWithMask: abnormal.filter((a) => a.mask).length },
+        ...(organ ? { organ } : {}),
+        synthesis: method === 'mediclip' ? options.synthesis ?? 'medsyn' : 'madclip-16-variants',
+        losses,
+      },
+      supportFingerprint,
+      scoreNormalisation: method === 'mediclip'
+        ? 'none: map = P(abnormal) of the head, in [0.12, 0.88]; score = max of the map'
+        : withMasks ? 'none: map = sum over 4 layers of P(abnormal), in [0, 4]; score = max of the map (the reference min-max normalises over the test set; not done here)'
+          : 'none: map = sum over 4 layers of P(abnormal); score = detection head, sum over layers of the mean patch P(abnormal), in [0, 4]',
+      defaultThreshold: method === 'mediclip' ? 0.5 : 2,
+      taps: [...session.taps],
+      createdAt: new Date().toISOString(),
+    };
+    const full = await writeAdapter(outDir, manifest, tensors);
+    await removeCheckpoint(outDir);
+    return { adapterDir: outDir, manifest: full, lastEpoch: epochs, losses };
+  } finally {
+    await runtime.release();
+  }
+}
+
+export function adapterIdFrom(dir: string): string {
+  const base = path.basename(path.resolve(dir)).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+  return base || 'adapter';
 }

@@ -51,8 +51,10 @@ export interface TrainOptions {
   poolSize?: number;
   textEncoder?: TextEncoderVariant;
   outDir: string;
-  /** Organ word for MadCLIP prompts (default 'medical image'? see madclip prompts). */
+  /** Organ word for MadCLIP prompts: brain, liver, retina, chest, histopathology or any word (default 'medical image'). */
   organ?: string;
+  /** MediCLIP pool synthesis: 'medsyn' (default, §2.5) or 'identity' (unchanged images, zero masks; tests). */
+  synthesis?: 'medsyn' | 'identity';
   batchSize?: number;
   learningRate?: number;
   threads?: number;

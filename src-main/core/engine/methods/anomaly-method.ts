@@ -12,12 +12,16 @@ import type { LoadedBundle } from '../loaded-bundle';
 import type { PreprocessOptions } from '../preprocess';
 import type { ResolvedWindow } from '../intensity';
 import type { GridMapping } from '../grid-mapping';
+import type { LoadedAdapter } from '../training-session';
 
 export interface ScoreContext extends PreprocessOptions {
   bundle: LoadedBundle;
   /** Organ or body-part word for prompts, e.g. 'brain', 'chest'; default: none (modality only). */
   organ?: string;
   signal?: AbortSignal;
+  /** A trained adapter (mediclip, madclip); the engine opens it from `adapterDir`. */
+  adapter?: LoadedAdapter;
+  adapterDir?: string;
 }
 
 export interface AnomalyResult {

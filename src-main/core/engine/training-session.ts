@@ -1,0 +1,290 @@
+/**
+ * The ONNX side of training (engine.md): a method's loss+gradient graph
+ * (`train/<method>[-fast].onnx`), its inference head (`train/<method>-head.onnx`)
+ * and the vision taps that feed both. The graphs describe themselves: the
+ * learnables are the inputs with a `grad_<name>` output, their shapes come from
+ * the graph's input metadata, the batch from `feat_0`, the prompt length from
+ * `prompt_base`. Graph contracts: models/export/train_mediclip.py, train_madclip.py.
+ *
+ *   const ts = await openTrainingSession(runtime, bundle, 'mediclip', 'faithful');
+ *   const out = await ts.step(weights, { feats, masks, sampleW });   // { loss, textEmbeddings, grads }
+ *   const r = await ts.head(weights, out.textEmbeddings, featsOfOneImage);  // { map [S×S], score }
+ */
+import path from 'node:path';
+import { ClipScanError } from '../../../src-shared/contract/errors';
+import type { AdapterManifest } from '../training/adapter-manifest';
+import { readAdapter } from '../training/adapter-files';
+import { sha256File, type OpenedBundle } from './bundle';
+import { Tensor, type EngineSession, type OrtRuntime, type OrtTensor } from './ort-runtime';
+import { loadTokenEmbedding, loadTokenizer } from './text-encoder';
+import type { ClipTokenizer } from './tokenizer';
+import { createVisionEncoder, type VisionEncoder } from './vision-encoder';
+
+export type TrainMethodId = 'mediclip' | 'madclip';
+export type TextVariant = 'faithful' | 'fast';
+export const N_CTX = 8;
+
+/** One learned prompt: its phrase and how many of the 8 context vectors come before it. */
+export interface PromptSpec {
+  phrase: string;
+  before: number;
+}
+
+export interface PromptInputs {
+  n: number;
+  length: number;
+  base: Float32Array;
+  keep: Float32Array;
+  place: Float32Array;
+  eot: Float32Array;
+  /** Token ids [n × length] (for tests). */
+  ids: Int32Array;
+}
+
+/**
+ * [SOT, X×before, phrase tokens, X×(8−before), '.', EOT, 0…] per prompt, as the
+ * exporter's train_common.prompt_ids builds it; `length` ≥ the longest EOT + 1.
+ */
+export function buildPromptInputs(tok: ClipTokenizer, table: Float32Array, width: number, prompts: readonly PromptSpec[], length: number): PromptInputs {
+  const { sotToken, eotToken } = tok.options;
+  const x = tok.encode('X');
+  const dot = tok.encode('.');
+  if (x.length !== 1) throw new Error('the placeholder X must be one token');
+  const n = prompts.length;
+  const base = new Float32Array(n * length * width);
+  const keep = new Float32Array(n * length).fill(1);
+  const place = new Float32Array(n * length * N_CTX);
+  const eot = new Float32Array(n * length);
+  const idsOut = new Int32Array(n * length);
+  prompts.forEach((p, i) => {
+    const words = tok.encode(p.phrase);
+    const ids = [sotToken, ...Array<number>(p.before).fill(x[0]), ...words, ...Array<number>(N_CTX - p.before).fill(x[0]), ...dot, eotToken];
+    if (ids.length > length) {
+      throw new ClipScanError('PROMPT_TOO_LONG', `The prompt "${p.phrase}" needs ${ids.length} tokens; this training graph holds ${length}. Use the faithful text encoder.`);
+    }
+    const pos = [...Array.from({ length: p.before }, (_, k) => 1 + k), ...Array.from({ length: N_CTX - p.before }, (_, k) => 1 + p.before + words.length + k)];
+    for (let t = 0; t < length; t++) {
+      const id = t < ids.length ? ids[t] : 0;
+      idsOut[i * length + t] = id;
+      base.set(table.subarray(id * width, (id + 1) * width), (i * length + t) * width);
+    }
+    pos.forEach((q, slot) => {
+      keep[i * length + q] = 0;
+      place[(i * length + q) * N_CTX + slot] = 1;
+    });
+    eot[i * length + ids.length - 1] = 1;
+  });
+  return { n, length, base, keep, place, eot, ids: idsOut };
+}
+
+export interface StepBatch {
+  /** Per used tap: [B × G² × Wv] (CLS dropped), B = the graph's batch. */
+  feats: Float32Array[];
+  /** [B × S × S] */
+  masks: Float32Array;
+  /** [B]: 1 real, 0 padding. */
+  sampleW: Float32Array;
+  /** MadCLIP: [B] image labels and [B] segmentation-loss weights. */
+  labels?: Float32Array;
+  segW?: Float32Array;
+}
+
+export interface StepResult {
+  loss: number;
+  /** [2 × D]: t_normal, t_abnormal. */
+  textEmbeddings: Float32Array;
+  grads: Map<string, Float32Array>;
+}
+
+export interface HeadResult {
+  /** S × S at the model input grid. */
+  map: Float32Array;
+  score: number;
+  detScore?: number;
+}
+
+/** What scoring needs: the vision taps and the inference head (no loss graph). */
+export interface HeadSession {
+  readonly method: TrainMethodId;
+  /** Bundle tap layers the method uses, in feat_<j> order. */
+  readonly taps: readonly number[];
+  readonly provider: string;
+  readonly vision: VisionEncoder;
+  head(weights: ReadonlyMap<string, Float32Array>, textEmbeddings: Float32Array, feats: Float32Array[]): Promise<HeadResult>;
+  /** Preprocessed pixels [B × 3 × S × S] → per used tap [B × G² × Wv] (CLS dropped). */
+  encodeTaps(pixels: Float32Array, batch: number): Promise<Float32Array[]>;
+}
+
+export interface TrainingSession extends HeadSession {
+  readonly variant: TextVariant;
+  readonly batch: number;
+  readonly promptLength: number;
+  readonly lossFile: string;
+  /** Learnable tensors in graph order, with shapes. */
+  readonly learnables: readonly { name: string; shape: number[] }[];
+  setPrompts(prompts: readonly PromptSpec[]): void;
+  step(weights: ReadonlyMap<string, Float32Array>, batch: StepBatch): Promise<StepResult>;
+}
+
+/** The taps a method uses: MediCLIP the last three of the bundle's (12/18/24 of ViT-L), MadCLIP all four. */
+export function methodTaps(method: TrainMethodId, bundleTaps: readonly number[]): number[] {
+  const sorted = [...bundleTaps].sort((a, b) => a - b);
+  return method === 'mediclip' ? sorted.slice(-3) : sorted.slice(-4);
+}
+
+function dims(s: EngineSession, name: string): number[] {
+  const shape = s.inputShapes.get(name);
+  if (!shape || shape.some((d) => typeof d !== 'number')) throw new Error(`${s.path}: input ${name} has no fixed shape`);
+  return shape as number[];
+}
+
+function tensor(name: string, data: Float32Array, shape: number[]): OrtTensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (data.length !== n) throw new Error(`${name}: ${data.length} values for [${shape.join(', ')}]`);
+  return new Tensor('float32', data, shape);
+}
+
+export async function openHeadSession(runtime: OrtRuntime, bundle: OpenedBundle, method: TrainMethodId): Promise<HeadSession> {
+  const m = bundle.manifest;
+  const headEntry = m.training[`${method}-head`];
+  if (!headEntry) {
+    throw new ClipScanError('NO_TRAINING_GRAPH', `The model bundle ${m.id} has no ${method} head graph; export it again with a current models/export.`);
+  }
+  const [head, vision] = await Promise.all([runtime.session(bundle.file(headEntry.file)), createVisionEncoder(runtime, bundle)]);
+  const nFeat = head.inputNames.filter((n) => n.startsWith('feat_')).length;
+  const taps = methodTaps(method, m.vision.taps).slice(-nFeat);
+  const G = m.vision.gridSize;
+  const Wv = m.vision.width;
+  const D = m.embedDim;
+  return {
+    method,
+    taps,
+    provider: head.provider,
+    vision,
+    async head(weights, t, feats) {
+      const feeds: Record<string, OrtTensor> = { text_embeddings: tensor('text_embeddings', t, [2, D]) };
+      for (const name of head.inputNames) {
+        if (name === 'text_embeddings') continue;
+        if (name.startsWith('feat_')) {
+          feeds[name] = tensor(name, feats[Number(name.slice(5))], [1, G * G, Wv]);
+        } else {
+          const w = weights.get(name);
+          if (!w) throw new Error(`missing adapter weight ${name}`);
+          feeds[name] = tensor(name, w, dims(head, name));
+        }
+      }
+      const out = await head.run(feeds);
+      return {
+        map: out.anomaly_map.data as Float32Array,
+        score: (out.score.data as Float32Array)[0],
+        ...(out.det_score ? { detScore: (out.det_score.data as Float32Array)[0] } : {}),
+      };
+    },
+    async encodeTaps(pixels, n) {
+      const out = await vision.encode(pixels, n, { taps });
+      const L = G * G;
+      return taps.map((l) => {
+        const full = out.taps.get(l) as Float32Array;
+        const res = new Float32Array(n * L * Wv);
+        for (let i = 0; i < n; i++) res.set(full.subarray((i * (L + 1) + 1) * Wv, (i + 1) * (L + 1) * Wv), i * L * Wv);
+        return res;
+      });
+    },
+  };
+}
+
+export async function openTrainingSession(runtime: OrtRuntime, bundle: OpenedBundle, method: TrainMethodId, variant: TextVariant): Promise<TrainingSession> {
+  const m = bundle.manifest;
+  const entry = m.training[variant === 'fast' ? `${method}-fast` : method];
+  if (!entry) {
+    throw new ClipScanError('NO_TRAINING_GRAPH', `The model bundle ${m.id} has no training graph for ${method} (${variant} text encoder); export it again with a current models/export.`);
+  }
+  const [loss, headSession, tok, table] = await Promise.all([
+    runtime.session(bundle.file(entry.file)),
+    openHeadSession(runtime, bundle, method),
+    loadTokenizer(bundle.dir, m),
+    loadTokenEmbedding(bundle.dir, m),
+  ]);
+  const learnables = loss.inputNames.filter((n) => loss.outputNames.includes(`grad_${n}`)).map((name) => ({ name, shape: dims(loss, name) }));
+  const batch = dims(loss, 'feat_0')[0];
+  const promptLength = dims(loss, 'prompt_base')[1];
+  const G = m.vision.gridSize;
+  const S = m.preprocess.inputSize;
+  const Wv = m.vision.width;
+  let prompts: Record<string, OrtTensor> | null = null;
+  return {
+    ...headSession,
+    variant,
+    batch,
+    promptLength,
+    lossFile: entry.file,
+    learnables,
+    setPrompts(specs) {
+      const p = buildPromptInputs(tok, table, m.text.width, specs, promptLength);
+      const n = dims(loss, 'prompt_base')[0];
+      if (p.n !== n) throw new Error(`${entry.file} takes ${n} prompts, got ${p.n}`);
+      prompts = {
+        prompt_base: tensor('prompt_base', p.base, [n, promptLength, m.text.width]),
+        prompt_keep: tensor('prompt_keep', p.keep, [n, promptLength]),
+        prompt_place: tensor('prompt_place', p.place, [n, promptLength, N_CTX]),
+        prompt_eot: tensor('prompt_eot', p.eot, [n, promptLength]),
+      };
+    },
+    async step(weights, b) {
+      if (!prompts) throw new Error('setPrompts first');
+      const feeds: Record<string, OrtTensor> = { ...prompts };
+      for (const l of learnables) {
+        const w = weights.get(l.name);
+        if (!w) throw new Error(`missing learnable ${l.name}`);
+        feeds[l.name] = tensor(l.name, w, l.shape);
+      }
+      b.feats.forEach((f, j) => (feeds[`feat_${j}`] = tensor(`feat_${j}`, f, [batch, G * G, Wv])));
+      feeds.masks = tensor('masks', b.masks, [batch, S, S]);
+      feeds.sample_w = tensor('sample_w', b.sampleW, [batch]);
+      if (loss.inputNames.includes('labels')) {
+        feeds.labels = tensor('labels', b.labels ?? new Float32Array(batch), [batch]);
+        feeds.seg_w = tensor('seg_w', b.segW ?? new Float32Array(batch), [batch]);
+      }
+      const out = await loss.run(feeds);
+      const grads = new Map(learnables.map((l) => [l.name, out[`grad_${l.name}`].data as Float32Array]));
+      return { loss: (out.loss.data as Float32Array)[0], textEmbeddings: out.text_embeddings.data as Float32Array, grads };
+    },
+  };
+}
+
+/** A trained adapter opened for scoring: its manifest, weights, fixed text embeddings and head. */
+export interface LoadedAdapter {
+  dir: string;
+  manifest: AdapterManifest;
+  /** Preprocessed pixels [3 × S × S] of one image → map at S×S and the image score. */
+  scorePixels(pixels: Float32Array): Promise<{ map: Float32Array; score: number }>;
+}
+
+/** The image score of a head result: MadCLIP without masks scores by its detection head (§4.9). */
+export function adapterScore(method: TrainMethodId, withMasks: boolean, r: HeadResult): number {
+  return method === 'madclip' && !withMasks && r.detScore !== undefined ? r.detScore : r.score;
+}
+
+export async function loadAdapter(runtime: OrtRuntime, bundle: OpenedBundle, dir: string): Promise<LoadedAdapter> {
+  const { manifest, weights } = await readAdapter(dir);
+  if (manifest.bundle.id !== bundle.manifest.id || manifest.bundle.version !== bundle.manifest.version) {
+    throw new ClipScanError('ADAPTER_BUNDLE_MISMATCH', `Adapter ${manifest.id} was trained on the model ${manifest.bundle.id}@${manifest.bundle.version}, not ${bundle.manifest.id}@${bundle.manifest.version}.`);
+  }
+  const mine = await sha256File(path.join(bundle.dir, 'manifest.json'));
+  if (mine !== manifest.bundle.manifestSha256) {
+    throw new ClipScanError('ADAPTER_BUNDLE_MISMATCH', `Adapter ${manifest.id} was trained on a different export of ${manifest.bundle.id} (manifest sha256 differs).`);
+  }
+  const head = await openHeadSession(runtime, bundle, manifest.method);
+  const t = weights.get('text_embeddings');
+  if (!t) throw new ClipScanError('ADAPTER_INVALID', `Adapter ${manifest.id} has no text embeddings.`);
+  const withMasks = manifest.training.shots.abnormalWithMask > 0;
+  return {
+    dir,
+    manifest,
+    async scorePixels(pixels) {
+      const feats = await head.encodeTaps(pixels, 1);
+      const r = await head.head(weights, t, feats);
+      return { map: r.map, score: adapterScore(manifest.method, withMasks, r) };
+    },
+  };
+}
