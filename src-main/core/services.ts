@@ -3,6 +3,8 @@
  * one configuration, and maps the contract's calls onto them. Electron's main
  * process, browser mode and tests all start here, so they run the same code.
  */
+import { findAdapter, listAdapters, registerAdapter, type RegisteredAdapter } from './training/adapter-registry';
+import type { AdapterManifest } from './training/adapter-manifest';
 import fs from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -52,6 +54,12 @@ export interface Backend {
   readonly models: ModelRegistry;
   /** Finding exports (PNG/PDF) of scans, recorded in the case log; proposed files go to `<folder of the database>/exports`. */
   readonly reports: ReportService;
+  /** Trained adapters in the case log (issue 6). */
+  readonly adapters: {
+    register(manifest: AdapterManifest, adapterDir: string, bundleDir: string): void;
+    get(id: string): RegisteredAdapter | null;
+    list(): RegisteredAdapter[];
+  };
   close(): Promise<void>;
 }
 
@@ -124,6 +132,11 @@ export function createBackend(config: BackendConfig): Backend {
     scans,
     models,
     reports,
+    adapters: {
+      register: (manifest, adapterDir, bundleDir) => registerAdapter(caseLog.db, manifest, adapterDir, bundleDir),
+      get: (id) => findAdapter(caseLog.db, id),
+      list: () => listAdapters(caseLog.db),
+    },
     async close() {
       await host?.close();
       caseLog.close();

@@ -19,6 +19,7 @@ import type { BundleResolver } from './bundle-resolver';
 import { readMapFile, writeMapFile } from './map-files';
 import { organWord } from './organ-word';
 import { ScanRepository, type NewScan } from './scan-repository';
+import { findAdapter } from '../training/adapter-registry';
 
 /** Default operating point of the zero-shot score (a softmax probability of "abnormal"). */
 export const DEFAULT_THRESHOLDS: Record<MethodId, number> = { zeroshot: 0.5, mediclip: 0.5, madclip: 0.5 };
@@ -51,10 +52,26 @@ export class ScanService {
     if (request.method !== 'zeroshot' && !request.adapterId) {
       throw new ClipScanError('ADAPTER_REQUIRED', `The ${request.method} method needs a trained adapter; choose one, or use zeroshot.`);
     }
-    if (request.adapterId) throw new ClipScanError('NOT_AVAILABLE', 'Adapters cannot be used for scans yet: few-shot training is not in this version.');
-    const bundle = await this.options.resolveBundle(request.modelId);
+    let adapter: NewScan['adapter'] = null;
+    let modelId = request.modelId;
+    let threshold = DEFAULT_THRESHOLDS[request.method];
+    if (request.adapterId) {
+      const a = findAdapter(this.options.db, request.adapterId);
+      if (!a) throw new ClipScanError('ADAPTER_NOT_FOUND', `No adapter "${request.adapterId}" in the case log. Train one with "clipscan train".`);
+      if (a.method !== request.method) throw new ClipScanError('ADAPTER_MISMATCH', `Adapter ${a.id} was trained for ${a.method}, not ${request.method}.`);
+      modelId ??= a.manifest.bundle.demo ? null : a.bundleId;
+      adapter = { id: a.id, dir: a.dir };
+      threshold = a.manifest.defaultThreshold;
+    }
+    const bundle = await this.options.resolveBundle(modelId);
+    if (request.adapterId) {
+      const a = findAdapter(this.options.db, request.adapterId);
+      if (a && (a.bundleId !== bundle.id || a.bundleVersion !== bundle.version || a.manifest.bundle.manifestSha256 !== bundle.sha256)) {
+        throw new ClipScanError('ADAPTER_BUNDLE_MISMATCH', `Adapter ${a.id} was trained on ${a.bundleId}@${a.bundleVersion}, not on the chosen model ${bundle.id}@${bundle.version}.`);
+      }
+    }
     const images = this.imagesOf(request.seriesInstanceUids);
-    const scan: NewScan = { method: request.method, bundle, adapter: null, threshold: DEFAULT_THRESHOLDS[request.method], images };
+    const scan: NewScan = { method: request.method, bundle, adapter, threshold, images };
     return this.repo.create(scan);
   }
 

@@ -24,7 +24,8 @@ export interface Image8 {
 export type TrainingImage = Image8 | DecodedFrame;
 
 export function isImage8(x: TrainingImage): x is Image8 {
-  return (x as Image8).channels !== undefined && (x as Image8).data instanceof Uint8Array;
+  // structural: data may come from another realm (wasm decoders, workers), so no instanceof
+  return typeof (x as Image8).channels === 'number' && typeof (x as Image8).width === 'number';
 }
 
 /**
