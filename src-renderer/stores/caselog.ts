@@ -57,8 +57,9 @@ export const useCaselogStore = defineStore('caselog', () => {
 
   /**
    * Exports the open series' finding as shown: PNG (overlay, or side by side in
-   * the 1×2 layout) or the PDF report, to the default file in the app data
-   * folder (browser mode has no save dialog). Errors go to the notification area.
+   * the 1×2 layout) or the PDF report, where the native save dialog says
+   * (Electron) or to the proposed file in the app data folder (browser mode).
+   * Errors go to the notification area.
    */
   async function exportFinding(format: ReportFormat): Promise<string | undefined> {
     const result = scans.result;
@@ -70,7 +71,11 @@ export const useCaselogStore = defineStore('caselog', () => {
     try {
       const saved = await messages.attempt(`Exporting the ${format.toUpperCase()}`, async () => {
         const { scanId, seriesInstanceUid } = result;
-        const { path } = await api.call('reports.defaultPath', { scanId, seriesInstanceUid, format });
+        const proposed = (await api.call('reports.defaultPath', { scanId, seriesInstanceUid, format })).path;
+        // Electron asks where to save; browser mode has no save dialog and writes the proposed file.
+        const chosen = await api.call('app.chooseSavePath', { defaultName: proposed.split(/[\\/]/).pop()!, format });
+        if (chosen.native && !chosen.path) return null;
+        const path = chosen.path ?? proposed;
         return api.call('reports.export', {
           scanId,
           seriesInstanceUid,
