@@ -10,6 +10,7 @@ import { scanCommand } from './commands/scan';
 import { evalCommand } from './commands/eval';
 import { modelsCommand } from './commands/models';
 import { reportCommand } from './commands/report';
+import { trainCommand } from './commands/train';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   info: { run: infoCommand, summary: 'version, platform and case-log location' },
   index: { run: indexCommand, summary: 'index a DICOM folder into the case log (--db FILE, --json)' },
   scan: { run: scanCommand, summary: 'scan a folder or series for anomalies (--method, --model, --resume ID, --json)' },
+  train: { run: trainCommand, summary: 'few-shot adapter training: --method mediclip|madclip --normal DIR [--abnormal DIR --masks DIR] --shots K --seed S --epochs N [--model ID] [--json]' },
   eval: { run: evalCommand, summary: 'few-shot evaluation on a MediCLIP-layout set: --data DIR --method --shots K --seed S [--epochs N] [--limit N] [--json]' },
   models: { run: modelsCommand, summary: 'installed model bundles: list, import <dir>, download <url> --sha256 HEX, verify, remove (--json)' },
   report: { run: reportCommand, summary: 'PNG or PDF finding report of a scan: --scan ID --format png|pdf --out FILE [--deidentify]' },

@@ -6,6 +6,7 @@
  */
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
 import { scoreImages } from './score-images';
+import { train } from './train';
 import type { HostMethod, HostMethods, HostReplyMessage, HostRequestMessage } from './protocol';
 
 type Handler<M extends HostMethod> = (
@@ -16,6 +17,7 @@ type Handler<M extends HostMethod> = (
 export const hostHandlers: { [M in HostMethod]: Handler<M> } = {
   ping: async () => ({ pid: process.pid, node: process.versions.node }),
   scoreImages,
+  train,
 };
 
 /** A duplex message port: worker_threads' parentPort, a child process, or Electron's parentPort. */

@@ -10,6 +10,7 @@
  *              | { kind: 'error', id, error } | { kind: 'log', level, message }
  */
 import type { WireError } from '../../../src-shared/contract/errors';
+import type { AdapterManifest } from '../training/adapter-manifest';
 
 /** One image (a frame of a DICOM file) to score. */
 export interface ImageToScore {
@@ -42,7 +43,32 @@ export interface ScoreImagesResult {
   failed: number;
 }
 
+/** Few-shot training (issue 6): support images by file (JPG/PNG or DICOM), adapter written to outDir. */
+export interface TrainParams {
+  method: 'mediclip' | 'madclip';
+  bundleDir: string;
+  normal: string[];
+  abnormal?: { path: string; maskPath?: string | null }[];
+  seed: number;
+  epochs: number;
+  poolSize?: number;
+  textEncoder?: 'faithful' | 'fast';
+  organ?: string;
+  outDir: string;
+  threads?: number;
+}
+
+export interface TrainStep { epoch: number; epochs: number; step: number; steps: number; loss: number }
+
+export interface TrainResultMessage {
+  adapterDir: string;
+  manifest: AdapterManifest;
+  lastEpoch: number;
+  losses: number[];
+}
+
 export interface HostMethods {
+  train: { params: TrainParams; progress: TrainStep; result: TrainResultMessage };
   scoreImages: { params: ScoreImagesParams; progress: ImageScored; result: ScoreImagesResult };
   ping: { params: Record<string, never>; progress: never; result: { pid: number; node: string } };
 }

@@ -1,0 +1,120 @@
+/**
+ * `clipscan train`: few-shot training of a MediCLIP or MadCLIP adapter in the
+ * engine host (a worker thread), with a progress bar; the adapter is written to
+ * `<folder of the database>/adapters/<id>` and registered in the case log.
+ * Run the same command again after an interruption: it resumes from the last
+ * finished epoch. Support images: JPG/PNG files or DICOM files in the folders.
+ *
+ *   clipscan train --method mediclip --normal <folder> --shots 4 --seed 1 --epochs 20 [--model ID] [--json]
+ *   clipscan train --method madclip --normal <folder> --abnormal <folder> [--masks <folder>] --organ brain ...
+ *   options: --pool N (MediCLIP variants per image) --text-encoder faithful|fast --db FILE --threads N --out DIR
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEMO_MODEL_LABEL } from '../../../src-shared/domain/model-bundle';
+import { ClipScanError } from '../../../src-shared/contract/errors';
+import { createBackend } from '../../core/services';
+import { resolveDatabasePath } from '../../core/config/app-paths';
+import { createWorkerHost } from '../../host/worker-host';
+import { createRng } from '../../core/training/rng';
+import { locateDemoBundle } from '../install-layout';
+import { createProgressBar } from '../terminal';
+
+const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg', '.dcm', '']);
+
+function listImages(folder: string): string[] {
+  const dir = path.resolve(folder);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ClipScanError('BAD_ARGUMENTS', `${folder} is not a folder.`);
+  return fs.readdirSync(dir).filter((f) => !f.startsWith('.') && IMAGE_EXT.has(path.extname(f).toLowerCase()) && fs.statSync(path.join(dir, f)).isFile())
+    .sort().map((f) => path.join(dir, f));
+}
+
+/** K files drawn with the seed (sorted names, so the draw does not depend on the file system's order). */
+function pick(files: string[], k: number | undefined, seed: number, label: string): string[] {
+  if (k === undefined || k >= files.length) return files;
+  return createRng(seed).split(`shots-${label}`).sample(files, k);
+}
+
+export async function trainCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      method: { type: 'string', default: 'mediclip' },
+      normal: { type: 'string' },
+      abnormal: { type: 'string' },
+      masks: { type: 'string' },
+      shots: { type: 'string' },
+      seed: { type: 'string', default: '0' },
+      epochs: { type: 'string', default: '20' },
+      pool: { type: 'string' },
+      'text-encoder': { type: 'string', default: 'faithful' },
+      organ: { type: 'string' },
+      model: { type: 'string' },
+      out: { type: 'string' },
+      db: { type: 'string' },
+      threads: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  const method = values.method;
+  if (method !== 'mediclip' && method !== 'madclip') throw new ClipScanError('BAD_ARGUMENTS', `Unknown method "${method}": use mediclip or madclip.`);
+  const textEncoder = values['text-encoder'];
+  if (textEncoder !== 'faithful' && textEncoder !== 'fast') throw new ClipScanError('BAD_ARGUMENTS', '--text-encoder must be faithful or fast.');
+  if (!values.normal) throw new ClipScanError('BAD_ARGUMENTS', 'Give the normal support images: --normal <folder>.');
+  if (method === 'madclip' && !values.abnormal) throw new ClipScanError('BAD_ARGUMENTS', 'MadCLIP also needs abnormal support images: --abnormal <folder>.');
+  const seed = Number(values.seed);
+  const epochs = Number(values.epochs);
+  const shots = values.shots ? Number(values.shots) : undefined;
+  const normal = pick(listImages(values.normal), shots, seed, 'normal');
+  if (normal.length === 0) throw new ClipScanError('NO_SUPPORT', `No images in ${values.normal}.`);
+  const abnormal = values.abnormal ? pick(listImages(values.abnormal), shots, seed, 'abnormal').map((p) => {
+    const stem = path.parse(p).name;
+    const mask = values.masks ? listImages(values.masks).find((m) => path.parse(m).name === stem) ?? null : null;
+    return { path: p, maskPath: mask };
+  }) : [];
+
+  const databasePath = resolveDatabasePath({ db: values.db });
+  const backend = createBackend({ mode: 'browser', databasePath, allowedRoots: [], engineHost: () => createWorkerHost(), demoBundleDir: locateDemoBundle() });
+  const bar = createProgressBar(process.stderr, !values.json && process.stderr.isTTY === true);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  const host = createWorkerHost();
+  try {
+    const bundleDir = values.model ? backend.models.get(values.model)?.dir : locateDemoBundle();
+    if (!bundleDir) throw new ClipScanError('NO_MODEL', values.model ? `No installed model "${values.model}" (see clipscan models list).` : 'No model bundle: the demo bundle is missing.');
+    const bundleId = JSON.parse(fs.readFileSync(path.join(bundleDir, 'manifest.json'), 'utf8')).id as string;
+    const id = `${method}-${bundleId}-k${normal.length}-s${seed}`;
+    const outDir = path.resolve(values.out ?? path.join(path.dirname(databasePath), 'adapters', id));
+    const r = await host.request('train', {
+      method, bundleDir, normal, abnormal, seed, epochs, textEncoder, outDir,
+      ...(values.pool ? { poolSize: Number(values.pool) } : {}),
+      ...(values.organ ? { organ: values.organ } : {}),
+      ...(values.threads ? { threads: Number(values.threads) } : {}),
+    }, {
+      signal: controller.signal,
+      onProgress: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`),
+    });
+    bar.finish();
+    backend.adapters.register(r.manifest, r.adapterDir, bundleDir);
+    const m = r.manifest;
+    if (values.json) {
+      process.stdout.write(JSON.stringify({
+        adapterId: m.id, adapterDir: r.adapterDir, method, model: m.bundle.id, demo: m.demo, ...(m.demo ? { warning: DEMO_MODEL_LABEL } : {}),
+        shots: m.training.shots, seed, epochs, textEncoder, poolSize: m.training.poolSize, firstLoss: r.losses[0] ?? null, lastLoss: r.losses.at(-1) ?? null,
+      }) + '\n');
+    } else {
+      const first = r.losses[0];
+      const last = r.losses.at(-1);
+      process.stdout.write(`Adapter ${m.id} (${method}, model ${m.bundle.id}${m.demo ? `, ${DEMO_MODEL_LABEL}` : ''}): ${m.training.shots.normal} normal` +
+        `${m.training.shots.abnormal ? ` + ${m.training.shots.abnormal} abnormal` : ''} images, ${epochs} epochs, loss ${first?.toFixed(4)} → ${last?.toFixed(4)}\n` +
+        `Saved in ${r.adapterDir}\nScan with: clipscan scan <folder> --method ${method} --adapter ${m.id}\n`);
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    await host.close();
+    await backend.close();
+  }
+}

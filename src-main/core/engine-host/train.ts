@@ -1,0 +1,58 @@
+/**
+ * The engine host's `train` method: read the support images (JPG/PNG files or
+ * DICOM, first frame), run `trainAdapter` with the caller's cancel signal, and
+ * report progress per step. The adapter folder is written by the trainer; the
+ * caller registers it in the case log.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { createPixelDecoder, type PixelDecoder } from '../dicom/pixels';
+import { decodeImageFile } from '../eval/image-file';
+import { trainAdapter } from '../training/trainer';
+import type { TrainingImage } from '../training/image';
+import type { HostMethods } from './protocol';
+
+let decoderPromise: Promise<PixelDecoder> | null = null;
+
+async function readImage(file: string): Promise<TrainingImage> {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.png' || ext === '.jpg' || ext === '.jpeg') return decodeImageFile(file);
+  decoderPromise ??= createPixelDecoder();
+  const decoder = await decoderPromise;
+  return decoder.decode(new Uint8Array(await fs.readFile(file)), 0);
+}
+
+async function readMask(file: string, rows: number, cols: number): Promise<Float32Array> {
+  const img = await decodeImageFile(file);
+  if (img.width !== cols || img.height !== rows) throw new Error(`${file}: mask is ${img.width}×${img.height}, image is ${cols}×${rows}`);
+  const out = new Float32Array(rows * cols);
+  for (let i = 0; i < out.length; i++) out[i] = img.data[i * img.channels] > 127 ? 1 : 0;
+  return out;
+}
+
+export async function train(
+  params: HostMethods['train']['params'],
+  context: { progress: (data: HostMethods['train']['progress']) => void; signal: AbortSignal },
+): Promise<HostMethods['train']['result']> {
+  const normal = await Promise.all(params.normal.map(readImage));
+  const abnormal = await Promise.all((params.abnormal ?? []).map(async (a) => {
+    const image = await readImage(a.path);
+    const [rows, cols] = 'rows' in image ? [image.rows, image.columns] : [image.height, image.width];
+    return { image, mask: a.maskPath ? await readMask(a.maskPath, rows, cols) : null };
+  }));
+  const r = await trainAdapter({
+    method: params.method,
+    bundleDir: params.bundleDir,
+    support: { normal, abnormal },
+    seed: params.seed,
+    epochs: params.epochs,
+    ...(params.poolSize ? { poolSize: params.poolSize } : {}),
+    ...(params.textEncoder ? { textEncoder: params.textEncoder } : {}),
+    ...(params.organ ? { organ: params.organ } : {}),
+    ...(params.threads ? { threads: params.threads } : {}),
+    outDir: params.outDir,
+    onProgress: (p) => context.progress(p),
+    signal: context.signal,
+  });
+  return { adapterDir: r.adapterDir, manifest: r.manifest, lastEpoch: r.lastEpoch, losses: r.losses };
+}
