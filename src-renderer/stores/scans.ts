@@ -157,11 +157,15 @@ export const useScansStore = defineStore('scans', () => {
     scheduleRefresh(scanId, true);
   }
 
-  /** The scan to show for a series: the chosen one, else the newest with a finished image of it. */
+  /**
+   * The scan to show for a series: the chosen one, else the newest with a
+   * finished image of it, else one still working on it (its results arrive live).
+   */
   function scanFor(seriesUid: string): ScanSummary | null {
     const chosen = chosenScanId.value !== null ? summaries.value.get(chosenScanId.value) : undefined;
     if (chosen?.series.some((s) => s.seriesInstanceUid === seriesUid)) return chosen;
-    return list.value.find((s) => s.series.some((x) => x.seriesInstanceUid === seriesUid && (x.done > 0 || s.status === 'running'))) ?? null;
+    const covers = (s: ScanSummary, ok: (x: ScanSummary['series'][number]) => boolean) => s.series.some((x) => x.seriesInstanceUid === seriesUid && ok(x));
+    return list.value.find((s) => covers(s, (x) => x.done > 0)) ?? list.value.find((s) => s.status === 'running' && covers(s, () => true)) ?? null;
   }
 
   function scheduleResult(): void {

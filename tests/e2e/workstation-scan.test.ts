@@ -143,11 +143,12 @@ describe.skipIf(skipReason !== '')(`workstation scan, anomaly layer and case log
 
   it('exports the side-by-side PNG to a file named in a notification', async () => {
     await page.click('[data-testid=export-png]');
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=notification]')].some((n) => /Saved .*\.png/.test(n.textContent ?? '')));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid=notification]')).some((n) => /Saved .*\.png/.test(n.textContent ?? '')));
     const text = (await notifications()).find((n) => /Saved .*\.png/.test(n))!;
     const file = /Saved (.*\.png)/.exec(text)![1]!;
     expect(fs.statSync(file).size).toBeGreaterThan(10_000);
     expect(fs.readFileSync(file).subarray(1, 4).toString()).toBe('PNG');
+    fs.copyFileSync(file, outputPath('workstation-scan-export-1x2.png')); // the database folder goes at the end
     const row = db().prepare('SELECT format, path FROM exports WHERE scan_id = ?').get(scanId) as { format: string; path: string };
     expect(row).toEqual({ format: 'png', path: file });
     expect(errors).toEqual([]);
@@ -160,7 +161,7 @@ describe.skipIf(skipReason !== '')(`workstation scan, anomaly layer and case log
     const job = `[data-testid=scan-job][data-scan-id="${folderScan}"]`;
     expect(await page.$$eval(`${job} progress`, (n) => n.length)).toBeGreaterThan(10); // one bar per series
     // Live: a progress bar moves before the scan ends.
-    await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} progress`)].some((p) => (p as HTMLProgressElement).value > 0), job, { timeout: 120_000 });
+    await page.waitForFunction((sel) => Array.from(document.querySelectorAll(`${sel} progress`)).some((p) => (p as HTMLProgressElement).value > 0), job, { timeout: 120_000 });
     await page.click(`${job} [data-testid=scan-cancel]`);
     await page.waitForSelector(`${job}[data-status=cancelled]`, { timeout: 60_000 });
     const row = db().prepare('SELECT status FROM scans WHERE id = ?').get(folderScan) as { status: string };
