@@ -115,6 +115,16 @@ describe.skipIf(skipReason !== '')(`workstation scan, anomaly layer and case log
     };
     expect(finding).toMatchObject({ verdict: 'false_alarm', note: 'Motion artefact at the lung base' });
     expect(finding.keyImageId).not.toBeNull();
+
+    // The case log tab lists the scan with the verdict and note.
+    await page.click('[data-tab=caselog]');
+    await page.waitForFunction((id) => /False alarm[\s\S]*Motion artefact/.test(document.querySelector(`[data-testid=caselog-scan][data-scan-id="${id}"]`)?.textContent ?? ''), scanId);
+    await page.screenshot({ path: outputPath('workstation-scan-caselog.png') });
+    await page.click('[data-tab=models]');
+    await page.waitForSelector('[data-testid=models-panel] [data-testid=provider-line][data-provider=cpu]');
+    await page.screenshot({ path: outputPath('workstation-scan-models.png') });
+    await page.click('[data-tab=scan]');
+    await page.waitForSelector('[data-testid=finding-verdict][data-verdict=false_alarm]');
   });
 
   it('shows original | heatmap in 1×2, the right pane following the left one', async () => {
