@@ -24,6 +24,7 @@ import { ScanService } from './scan/scan-service';
 import { createModelHandlers, ModelRegistry, modelsDirFor } from './models';
 import { createReportHandlers } from './reports/report-handlers';
 import { ReportService } from './reports/report-service';
+import { createRenderFrameHandlers } from './dicom/render-frame';
 
 export interface BackendConfig {
   mode: AppInfo['mode'];
@@ -123,6 +124,7 @@ export function createBackend(config: BackendConfig): Backend {
     ...createModelHandlers(models, config.emit),
     ...createLibraryHandlers(caseLog, roots, config.emit),
     ...createReportHandlers(reports),
+    ...createRenderFrameHandlers(roots),
   };
 
   return {

@@ -1,13 +1,14 @@
 /**
  * Starts Cornerstone3D once per page: core (WebGL, falls back to CPU on its
  * own), the DICOM image loader (after core: it registers its decode worker with
- * core), and the tools with the global tool registrations. Idempotent.
+ * core), the Node-decoder fallback loader, and the tools with the global tool registrations. Idempotent.
  */
 import { init as initCore } from '@cornerstonejs/core';
 import { init as initLoader } from '@cornerstonejs/dicom-image-loader';
 import {
   init as initTools, addTool, PanTool, ZoomTool, StackScrollTool, WindowLevelTool, LengthTool, EllipticalROITool,
 } from '@cornerstonejs/tools';
+import { registerNodeDecodedLoader } from './node-decoded-loader';
 
 let started: Promise<void> | null = null;
 
@@ -15,6 +16,7 @@ export function startCornerstone(): Promise<void> {
   started ??= (async () => {
     initCore();
     initLoader({ maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency ?? 2) - 1)) });
+    registerNodeDecodedLoader(); // after the DICOM loader: it wraps its dicomfile: scheme
     initTools();
     for (const tool of [PanTool, ZoomTool, StackScrollTool, WindowLevelTool, LengthTool, EllipticalROITool]) addTool(tool);
   })();

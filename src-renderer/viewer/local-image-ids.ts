@@ -2,12 +2,15 @@
  * Turns DICOM bytes fetched through the contract into Cornerstone image ids
  * (`dicomfile:N`, plus `?frame=K` for each frame of a multi-frame file), the
  * path recommended for local files: no URL to the file system is ever exposed
- * to the renderer. Files are fetched a few at a time, in display order.
+ * to the renderer. Files Cornerstone cannot decode get `clipscan:N` ids, drawn
+ * by the Node decoder (viewer/node-decoded-loader.ts). Files are fetched a few at a time, in display order.
  *
  *   const ids = await imageIdsForInstances(detail.instancesInOrder, (done, total) => ...);
  */
 import { wadouri } from '@cornerstonejs/dicom-image-loader';
 import { api } from '../bridge/api';
+import { nodeDecodedFileId, rememberFileId } from './node-decoded-loader';
+import { nodeDecoderReason } from './decodable';
 
 const idsByPath = new Map<string, Promise<string>>();
 const FETCHES_IN_FLIGHT = 6;
@@ -15,7 +18,13 @@ const FETCHES_IN_FLIGHT = 6;
 export function imageIdForFile(path: string): Promise<string> {
   let known = idsByPath.get(path);
   if (!known) {
-    known = api.call('dicom.readFile', { path }).then((bytes) => wadouri.fileManager.add(new Blob([bytes as Uint8Array<ArrayBuffer>])));
+    known = api.call('dicom.readFile', { path }).then((bytes) => {
+      // Files Cornerstone cannot decode go to the Node decoder from the start (clipscan: ids).
+      if (nodeDecoderReason(bytes) !== null) return nodeDecodedFileId(path);
+      const id = wadouri.fileManager.add(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+      rememberFileId(id, path);
+      return id;
+    });
     known.catch(() => idsByPath.delete(path));
     idsByPath.set(path, known);
   }

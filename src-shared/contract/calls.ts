@@ -9,6 +9,7 @@ import { scanCalls } from './scan-calls';
 import { libraryCalls } from './library-calls';
 import { modelCalls } from './models-calls';
 import { reportCalls } from './report-calls';
+import { renderCalls } from './render-calls';
 import { AppInfoSchema } from '../domain/app-info';
 import { FolderListingSchema } from '../domain/files';
 
@@ -17,6 +18,7 @@ export const calls = {
   ...libraryCalls,
   ...modelCalls,
   ...reportCalls,
+  ...renderCalls,
   'app.info': defineCall({
     summary: 'Version, mode and paths of the running back end.',
     args: z.object({}),

@@ -62,6 +62,8 @@ describe.skipIf(skipReason !== '')(`workstation library and viewer${skipReason ?
   it('opens the data folder and lists every modality with the right counts', async () => {
     await openDataFolder(page);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=series]').length > 0);
+    // Thumbnails on screen are drawn one at a time: wait until none is still queued.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=thumbnail][data-state=queued]').length === 0, undefined, { timeout: 60_000 });
     await shot('workstation-library.png');
     const listed = await listedSeries(page);
     const modalities = new Set(listed.map((s) => s.modality));

@@ -1,0 +1,62 @@
+/**
+ * `dicom.renderFrame`: one frame of a DICOM file decoded by the Node pixel
+ * decoder (the scanner's), with the header the viewer needs to build a
+ * Cornerstone image from it (size, photometric, window, geometry). Used by the
+ * viewer when Cornerstone's own decoders fail on a file.
+ *
+ *   const handlers = createRenderFrameHandlers(roots);
+ *   const bytes = await handlers['dicom.renderFrame']({ path, frame: 0 });
+ */
+import type { CallHandlers } from '../../../src-shared/contract/server';
+import { encodeRenderedFrame, type RenderedFrameHeader } from '../../../src-shared/domain/rendered-frame';
+import type { AllowedRoots } from '../files/allowed-roots';
+import { readHeaderFile } from './header-file';
+import { decodeFile } from './pixels';
+
+function range(data: Float32Array): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return Number.isFinite(min) ? { min, max } : { min: 0, max: 0 };
+}
+
+export async function renderFrame(realPath: string, frame: number): Promise<Uint8Array> {
+  const [decoded, head] = await Promise.all([decodeFile(realPath, frame), readHeaderFile(realPath)]);
+  const h = head.ok ? head.header : null;
+  const colour = decoded.samplesPerPixel === 3;
+  const { min, max } = range(decoded.data);
+  const header: RenderedFrameHeader = {
+    rows: decoded.rows,
+    columns: decoded.columns,
+    samplesPerPixel: decoded.samplesPerPixel,
+    photometric: decoded.photometric,
+    storedPhotometric: decoded.storedPhotometric,
+    dtype: colour ? 'uint8' : 'float32',
+    min,
+    max,
+    windowCenter: decoded.windowCenter ?? null,
+    windowWidth: decoded.windowWidth ?? null,
+    pixelSpacing: decoded.pixelSpacing ?? h?.pixelSpacing ?? null,
+    modality: decoded.modality,
+    transferSyntaxUid: decoded.transferSyntaxUid,
+    frameIndex: decoded.frameIndex,
+    numberOfFrames: decoded.numberOfFrames,
+    imagePositionPatient: decoded.numberOfFrames > 1 ? null : (h?.imagePositionPatient ?? null),
+    imageOrientationPatient: h?.imageOrientationPatient ?? null,
+    sliceThickness: h?.sliceThickness ?? null,
+    seriesInstanceUid: h?.seriesInstanceUid ?? null,
+    studyInstanceUid: h?.studyInstanceUid ?? null,
+  };
+  const pixels = colour ? Uint8Array.from(decoded.data, (v) => Math.max(0, Math.min(255, Math.round(v)))) : decoded.data;
+  return encodeRenderedFrame(header, pixels);
+}
+
+export function createRenderFrameHandlers(roots: AllowedRoots): Pick<CallHandlers, 'dicom.renderFrame'> {
+  return {
+    'dicom.renderFrame': async ({ path, frame }) => renderFrame(await roots.resolve(path), frame),
+  };
+}
