@@ -17,6 +17,7 @@ export const scanCalls = {
       method: MethodIdSchema,
       modelId: z.string().nullish(),
       adapterId: z.string().nullish(),
+      organ: z.string().max(40).nullish(),
     }),
     result: z.object({ scanId: z.number().int() }),
   }),

@@ -3,7 +3,7 @@
  * with a method on a model bundle, in the engine host (a worker thread). The
  * scan is persisted: interrupted, it continues with `--resume ID`.
  *
- *   clipscan scan <folder> [--method zeroshot] [--model ID] [--adapter ID] [--db FILE] [--json] [--threads N]
+ *   clipscan scan <folder> [--method zeroshot] [--model ID] [--adapter ID] [--organ WORD] [--db FILE] [--json] [--threads N]
  *   clipscan scan --series UID [--series UID]... [options]
  *   clipscan scan --resume SCAN_ID [--db FILE] [--json]
  */
@@ -26,6 +26,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
       method: { type: 'string', default: 'zeroshot' },
       model: { type: 'string' },
       adapter: { type: 'string' },
+      organ: { type: 'string' },
       series: { type: 'string', multiple: true },
       resume: { type: 'string' },
       db: { type: 'string' },
@@ -61,17 +62,18 @@ export async function scanCommand(argv: string[]): Promise<number> {
         seriesUids = studies.flatMap((study) => study.series.filter((x) => x.isImage).map((x) => x.seriesInstanceUid));
       }
       if (seriesUids.length === 0) throw new ClipScanError('NOTHING_TO_SCAN', 'Nothing to scan: give a folder or --series UID.');
-      scanId = await backend.scans.create({ seriesInstanceUids: [...new Set(seriesUids)], method: method.data, modelId: values.model, adapterId: values.adapter });
+      scanId = await backend.scans.create({ seriesInstanceUids: [...new Set(seriesUids)], method: method.data, modelId: values.model, adapterId: values.adapter, organ: values.organ });
     }
     const first = backend.scans.summary(scanId);
-    if (first.model.demo && !values.json) process.stderr.write(`Model ${first.model.id}: ${DEMO_MODEL_LABEL.toUpperCase()}\n`);
+    if (first.model.demo && !values.json) process.stderr.write(`Model ${first.model.id}: ${DEMO_MODEL_LABEL.toUpperCase()}. ${DEMO_MEANING}\n`);
     if (!values.json) process.stderr.write(`Scan ${scanId}: ${first.imagesTotal} images\n`);
     const summary = await backend.scans.run(scanId, {
       signal: controller.signal,
       onImage: (c) => bar.update((c.done ?? 0) + (c.failed ?? 0), c.total, `scan ${scanId}`),
     });
     bar.finish();
-    process.stdout.write(values.json ? JSON.stringify(toJson(summary)) + '\n' : describe(summary));
+    const results = backend.scans.results(scanId);
+    process.stdout.write(values.json ? JSON.stringify(toJson(summary, results)) + '\n' : describe(summary, results));
     return summary.status === 'done' ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);
@@ -79,7 +81,12 @@ export async function scanCommand(argv: string[]): Promise<number> {
   }
 }
 
-function toJson(s: ScanSummary) {
+/** Said wherever a demo bundle's results are shown. */
+const DEMO_MEANING = 'Its scores and maps are meaningless: they only show that the pipeline runs.';
+
+type ImageResults = ReturnType<ReturnType<typeof createBackend>['scans']['results']>;
+
+function toJson(s: ScanSummary, results: ImageResults) {
   return {
     scanId: s.id,
     status: s.status,
@@ -88,19 +95,34 @@ function toJson(s: ScanSummary) {
     modelVersion: s.model.version,
     modelSha256: s.model.sha256,
     demo: s.model.demo,
-    ...(s.model.demo ? { warning: DEMO_MODEL_LABEL } : {}),
+    ...(s.model.demo ? { warning: DEMO_MODEL_LABEL, meaning: DEMO_MEANING } : {}),
     provider: s.provider,
     fallbackReason: s.fallbackReason,
     threshold: s.threshold,
     images: s.imagesTotal,
     done: s.imagesDone,
     failed: s.imagesFailed,
-    series: s.series.map((x) => ({ seriesInstanceUid: x.seriesInstanceUid, modality: x.modality, images: x.images, failed: x.failed, score: x.score, topImageId: x.topImageId, aboveThreshold: x.score !== null && x.score >= s.threshold })),
+    series: s.series.map((x) => ({
+      seriesInstanceUid: x.seriesInstanceUid,
+      modality: x.modality,
+      imageCount: x.images,
+      failed: x.failed,
+      score: x.score,
+      topImageId: x.topImageId,
+      aboveThreshold: x.score !== null && x.score >= s.threshold,
+      images: results
+        .filter((r) => r.seriesInstanceUid === x.seriesInstanceUid)
+        .map((r) => ({ sopInstanceUid: r.sopInstanceUid, frameIndex: r.frameIndex, status: r.status, score: r.score, map: r.mapFile, error: r.error })),
+    })),
   };
 }
 
-function describe(s: ScanSummary): string {
+function describe(s: ScanSummary, results: ImageResults): string {
   const rows = s.series.map((x) => [x.modality ?? '?', x.description ?? '', x.images, x.failed, x.score === null ? '-' : x.score.toFixed(4), x.score !== null && x.score >= s.threshold ? 'above' : '']);
   const head = `Scan ${s.id} ${s.status}: ${s.imagesDone}/${s.imagesTotal} images scored, ${s.imagesFailed} failed; method ${s.method}; model ${s.model.id} ${s.model.version}${s.model.demo ? ` (${DEMO_MODEL_LABEL})` : ''}; provider ${s.provider ?? '?'}${s.fallbackReason ? ` (fell back: ${s.fallbackReason})` : ''}; threshold ${s.threshold}\n`;
-  return `${head}${formatTable(['modality', 'description', 'images', 'failed', 'score', `≥ ${s.threshold}`], rows)}\n`;
+  const firstMap = results.find((r) => r.mapFile)?.mapFile;
+  const where = firstMap ? `Maps (float32 at the image grid, one file per image): ${path.dirname(firstMap)}\n` : '';
+  const failures = results.filter((r) => r.error).map((r) => `  ${r.sopInstanceUid} frame ${r.frameIndex}: ${r.error}`);
+  const demo = s.model.demo ? `${DEMO_MODEL_LABEL.toUpperCase()}. ${DEMO_MEANING}\n` : '';
+  return `${head}${formatTable(['modality', 'description', 'images', 'failed', 'score', `≥ ${s.threshold}`], rows)}\n${where}${failures.length ? `Failed images:\n${failures.join('\n')}\n` : ''}${demo}`;
 }

@@ -164,6 +164,15 @@ export class ScanRepository {
     return rows as ScanImage[];
   }
 
+  results(scanId: number): { seriesInstanceUid: string; sopInstanceUid: string; frameIndex: number; status: string; score: number | null; mapFile: string | null; error: string | null }[] {
+    return this.db
+      .prepare(
+        `SELECT series_instance_uid AS seriesInstanceUid, sop_instance_uid AS sopInstanceUid, frame_index AS frameIndex, status, score,
+                map_file AS mapFile, error FROM scan_images WHERE scan_id = ? ORDER BY seq`,
+      )
+      .all(scanId) as never;
+  }
+
   image(imageId: number): { scan_id: number; map_file: string | null; map_rows: number | null; map_columns: number | null; series_instance_uid: string } | undefined {
     return this.db.prepare('SELECT scan_id, map_file, map_rows, map_columns, series_instance_uid FROM scan_images WHERE id = ?').get(imageId) as never;
   }

@@ -38,6 +38,8 @@ export interface CreateScanRequest {
   method: MethodId;
   modelId?: string | null;
   adapterId?: string | null;
+  /** Organ word for the prompts; by default read off each series' body part or description. */
+  organ?: string | null;
 }
 
 export class ScanService {
@@ -52,26 +54,22 @@ export class ScanService {
     if (request.method !== 'zeroshot' && !request.adapterId) {
       throw new ClipScanError('ADAPTER_REQUIRED', `The ${request.method} method needs a trained adapter; choose one, or use zeroshot.`);
     }
-    let adapter: NewScan['adapter'] = null;
-    let modelId = request.modelId;
-    let threshold = DEFAULT_THRESHOLDS[request.method];
-    if (request.adapterId) {
-      const a = findAdapter(this.options.db, request.adapterId);
-      if (!a) throw new ClipScanError('ADAPTER_NOT_FOUND', `No adapter "${request.adapterId}" in the case log. Train one with "clipscan train".`);
-      if (a.method !== request.method) throw new ClipScanError('ADAPTER_MISMATCH', `Adapter ${a.id} was trained for ${a.method}, not ${request.method}.`);
-      modelId ??= a.manifest.bundle.demo ? null : a.bundleId;
-      adapter = { id: a.id, dir: a.dir };
-      threshold = a.manifest.defaultThreshold;
-    }
+    const trained = request.adapterId ? findAdapter(this.options.db, request.adapterId) : null;
+    if (request.adapterId && !trained) throw new ClipScanError('ADAPTER_NOT_FOUND', `No adapter "${request.adapterId}" in the case log. Train one with "clipscan train".`);
+    if (trained && trained.method !== request.method) throw new ClipScanError('ADAPTER_MISMATCH', `Adapter ${trained.id} was trained for ${trained.method}, not ${request.method}.`);
+    // An adapter runs on the bundle it was trained on (the demo bundle when it was trained on that).
+    const modelId = request.modelId ?? (trained && !trained.manifest.bundle.demo ? trained.bundleId : null);
     const bundle = await this.options.resolveBundle(modelId);
-    if (request.adapterId) {
-      const a = findAdapter(this.options.db, request.adapterId);
-      if (a && (a.bundleId !== bundle.id || a.bundleVersion !== bundle.version || a.manifest.bundle.manifestSha256 !== bundle.sha256)) {
-        throw new ClipScanError('ADAPTER_BUNDLE_MISMATCH', `Adapter ${a.id} was trained on ${a.bundleId}@${a.bundleVersion}, not on the chosen model ${bundle.id}@${bundle.version}.`);
-      }
+    if (trained && (trained.bundleId !== bundle.id || trained.bundleVersion !== bundle.version || trained.manifest.bundle.manifestSha256 !== bundle.sha256)) {
+      throw new ClipScanError('ADAPTER_BUNDLE_MISMATCH', `Adapter ${trained.id} was trained on ${trained.bundleId}@${trained.bundleVersion}, not on the chosen model ${bundle.id}@${bundle.version}.`);
     }
-    const images = this.imagesOf(request.seriesInstanceUids);
-    const scan: NewScan = { method: request.method, bundle, adapter, threshold, images };
+    const scan: NewScan = {
+      method: request.method,
+      bundle,
+      adapter: trained ? { id: trained.id, dir: trained.dir } : null,
+      threshold: trained ? trained.manifest.defaultThreshold : DEFAULT_THRESHOLDS[request.method],
+      images: this.imagesOf(request.seriesInstanceUids, request.organ),
+    };
     return this.repo.create(scan);
   }
 
@@ -200,11 +198,16 @@ export class ScanService {
     return series;
   }
 
+  /** Every image of a scan with its score and the path of its map file (CLI output). */
+  results(scanId: number) {
+    return this.repo.results(scanId);
+  }
+
   get repository(): ScanRepository {
     return this.repo;
   }
 
-  private imagesOf(seriesInstanceUids: string[]): NewScan['images'] {
+  private imagesOf(seriesInstanceUids: string[], organOverride?: string | null): NewScan['images'] {
     const query = this.options.db.prepare(
       `SELECT i.path, i.sop_instance_uid AS sopInstanceUid, i.frames, s.series_instance_uid AS seriesInstanceUid, s.is_image AS isImage,
               s.body_part AS bodyPart, s.series_description AS description
@@ -218,7 +221,7 @@ export class ScanService {
       if (instances.every((i) => i.isImage === 0)) throw new ClipScanError('NOT_AN_IMAGE_SERIES', `Series ${uid} holds no images (structured report, presentation state or similar); it cannot be scanned.`);
       for (const inst of instances) {
         for (let frame = 0; frame < Math.max(1, inst.frames); frame++) {
-          images.push({ seriesInstanceUid: uid, sopInstanceUid: inst.sopInstanceUid, frameIndex: frame, path: inst.path, organ: organWord(inst.bodyPart, inst.description) });
+          images.push({ seriesInstanceUid: uid, sopInstanceUid: inst.sopInstanceUid, frameIndex: frame, path: inst.path, organ: organOverride?.trim() || organWord(inst.bodyPart, inst.description) });
         }
       }
     }
