@@ -3,26 +3,19 @@
  * command calls the same core services as the UI; errors print a readable
  * message (and the stack with CLIPSCAN_DEBUG=1) and exit non-zero.
  */
-import { infoCommand } from './commands/info';
-import { indexCommand } from './commands/index';
-import { serveCommand } from './commands/serve';
-import { scanCommand } from './commands/scan';
-import { evalCommand } from './commands/eval';
-import { modelsCommand } from './commands/models';
-import { reportCommand } from './commands/report';
-import { trainCommand } from './commands/train';
-
 type Command = (argv: string[]) => Promise<number>;
 
+// Each command's module (and what it needs: SQLite, ONNX Runtime, pdf-lib...) is
+// loaded only when that command runs, so `clipscan info` or `index` start fast.
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  info: { run: infoCommand, summary: 'version, platform and case-log location' },
-  index: { run: indexCommand, summary: 'index a DICOM folder into the case log (--db FILE, --json)' },
-  scan: { run: scanCommand, summary: 'scan a folder or series for anomalies (--method, --model, --resume ID, --json)' },
-  train: { run: trainCommand, summary: 'few-shot adapter training: --method mediclip|madclip --normal DIR [--abnormal DIR --masks DIR] --shots K --seed S --epochs N [--model ID] [--json]' },
-  eval: { run: evalCommand, summary: 'few-shot evaluation on a MediCLIP-layout set: --data DIR --method --shots K --seed S [--epochs N] [--limit N] [--json]' },
-  models: { run: modelsCommand, summary: 'installed model bundles: list, import <dir>, download <url> --sha256 HEX, verify, remove (--json)' },
-  report: { run: reportCommand, summary: 'PNG or PDF finding report of a scan: --scan ID --format png|pdf --out FILE [--deidentify]' },
-  serve: { run: serveCommand, summary: 'browser mode: serve the UI on 127.0.0.1 with a per-launch token' },
+  info: { run: async (a) => (await import('./commands/info')).infoCommand(a), summary: 'version, platform and case-log location' },
+  index: { run: async (a) => (await import('./commands/index')).indexCommand(a), summary: 'index a DICOM folder into the case log (--db FILE, --json)' },
+  scan: { run: async (a) => (await import('./commands/scan')).scanCommand(a), summary: 'scan a folder or series for anomalies (--method, --model, --resume ID, --json)' },
+  train: { run: async (a) => (await import('./commands/train')).trainCommand(a), summary: 'few-shot adapter training: --method mediclip|madclip --normal DIR [--abnormal DIR --masks DIR] --shots K --seed S --epochs N [--model ID] [--json]' },
+  eval: { run: async (a) => (await import('./commands/eval')).evalCommand(a), summary: 'few-shot evaluation on a MediCLIP-layout set: --data DIR --method --shots K --seed S [--epochs N] [--limit N] [--json]' },
+  models: { run: async (a) => (await import('./commands/models')).modelsCommand(a), summary: 'installed model bundles: list, import <dir>, download <url> --sha256 HEX, verify, remove (--json)' },
+  report: { run: async (a) => (await import('./commands/report')).reportCommand(a), summary: 'PNG or PDF finding report of a scan: --scan ID --format png|pdf --out FILE [--deidentify]' },
+  serve: { run: async (a) => (await import('./commands/serve')).serveCommand(a), summary: 'browser mode: serve the UI on 127.0.0.1 with a per-launch token' },
 };
 
 function usage(): string {

@@ -10,7 +10,6 @@
  */
 import type { AtomicWriteOptions } from './atomic-write';
 import { composeOverlay, composeSideBySide } from './composite';
-import { exportPdf, renderFindingPdf } from './pdf-report';
 import { exportPng, type SavedExport } from './png-export';
 import { loadReportFonts, type ReportFonts } from './report-fonts';
 import { parseFindingReportInput } from './report-input';
@@ -48,6 +47,8 @@ export async function exportFindingPng(raw: unknown, userPath: string, options: 
 
 /** Validate `raw`, render the PDF finding report and save it. */
 export async function exportFindingPdf(raw: unknown, userPath: string, options: AtomicWriteOptions & { fonts?: ReportFonts } = {}): Promise<SavedPdf> {
+  // pdf-lib and fontkit take about half a second to load: only when a PDF is made.
+  const { exportPdf, renderFindingPdf } = await import('./pdf-report');
   const input = parseFindingReportInput(raw);
   const report = await renderFindingPdf(input, options.fonts ?? (await loadReportFonts()));
   const saved = await exportPdf(report.bytes, userPath, options);

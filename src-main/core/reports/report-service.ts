@@ -16,7 +16,7 @@ import type { ExportRecord, ReportFormat } from '../../../src-shared/contract/re
 import type { AtomicWriteOptions } from './atomic-write';
 import { exportFindingPng } from './finding-exports';
 import { buildReportInput, pickSeries, type ReportRequest, type ReportSourceDeps } from './from-scan';
-import { exportPdf, renderFindingPdf, type KeyImagePlacement } from './pdf-report';
+import type { KeyImagePlacement } from './pdf-report';
 import { loadReportFonts, type ReportFonts } from './report-fonts';
 import { parseFindingReportInput } from './report-input';
 
@@ -73,6 +73,8 @@ export class ReportService {
       saved = png;
       extra = { width: png.width, height: png.height };
     } else {
+      // pdf-lib and fontkit take about half a second to load: only when a PDF is made.
+      const { exportPdf, renderFindingPdf } = await import('./pdf-report');
       const report = await renderFindingPdf(parseFindingReportInput(raw), await this.loadFonts());
       saved = await exportPdf(report.bytes, request.path, write);
       extra = { pageCount: report.pageCount, keyImages: report.keyImages };
