@@ -28,6 +28,11 @@ const checks = [
     fix: `sudo apt-get install python3-torch python3-onnx   (tests use ${python}; set CLIPSCAN_PYTHON to change)`,
   },
   {
+    what: 'scikit-learn, SciPy, Pillow and pydicom for Python (reference cross-checks of metrics, image maths and decoding)',
+    ok: () => spawnSync(python, ['-c', 'import sklearn, scipy, PIL, pydicom'], { stdio: 'ignore' }).status === 0,
+    fix: 'sudo apt-get install python3-sklearn python3-scipy python3-pil python3-pydicom',
+  },
+  {
     what: 'Poppler utilities (PDF report tests: pdftotext, pdftoppm)',
     ok: () => spawnSync('pdftotext', ['-v'], { stdio: 'ignore' }).status === 0,
     fix: 'sudo apt-get install poppler-utils',
