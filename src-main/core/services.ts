@@ -25,6 +25,7 @@ import { createModelHandlers, ModelRegistry, modelsDirFor } from './models';
 import { createReportHandlers } from './reports/report-handlers';
 import { ReportService } from './reports/report-service';
 import { createRenderFrameHandlers } from './dicom/render-frame';
+import { createTrainingHandlers } from './training/training-handlers';
 
 export interface BackendConfig {
   mode: AppInfo['mode'];
@@ -83,11 +84,12 @@ export function createBackend(config: BackendConfig): Backend {
     }
     return (host ??= (config.engineHost ?? createInProcessHost)());
   };
+  const resolveBundle = createBundleResolver({ demoBundleDir: config.demoBundleDir ?? null, lookup: async (id) => models.get(id)?.dir ?? null });
   const scans = new ScanService({
     db: caseLog.db,
     mapsDir,
     engineHost,
-    resolveBundle: createBundleResolver({ demoBundleDir: config.demoBundleDir ?? null, lookup: async (id) => models.get(id)?.dir ?? null }),
+    resolveBundle,
     emit: config.emit,
     threads: config.threads,
   });
@@ -125,6 +127,12 @@ export function createBackend(config: BackendConfig): Backend {
     ...createLibraryHandlers(caseLog, roots, config.emit),
     ...createReportHandlers(reports),
     ...createRenderFrameHandlers(roots),
+    ...createTrainingHandlers({
+      engineHost, roots, resolveBundle, emit: config.emit, threads: config.threads,
+      adapters: { register: (m, dir, bundleDir) => registerAdapter(caseLog.db, m, dir, bundleDir), list: () => listAdapters(caseLog.db) },
+      // Adapters live beside the database (a temporary folder for an in-memory one), like `clipscan train` puts them.
+      adaptersDir: config.databasePath === ':memory:' ? nodePath.join(mapsDir, 'adapters') : nodePath.join(nodePath.dirname(nodePath.resolve(config.databasePath)), 'adapters'),
+    }),
   };
 
   return {

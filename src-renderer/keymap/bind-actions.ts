@@ -10,6 +10,7 @@ import { useViewerStore } from '../stores/viewer';
 import { useLayersStore } from '../stores/layers';
 import { useLibraryStore } from '../stores/library';
 import { useScansStore } from '../stores/scans';
+import { useTrainingStore } from '../stores/training';
 
 /** Whether the help overlay (the keymap table) is shown. */
 export const helpOpen = ref(false);
@@ -19,6 +20,7 @@ export function bindActions(): void {
   const layers = useLayersStore();
   const library = useLibraryStore();
   const scans = useScansStore();
+  const training = useTrainingStore();
   registerActions({
     'viewer.nextSlice': () => viewer.step(1),
     'viewer.prevSlice': () => viewer.step(-1),
@@ -46,6 +48,8 @@ export function bindActions(): void {
     'layers.opacityDown': () => layers.changeOpacity(-0.1),
     'scans.scanSeries': () => void scans.startSelected(),
     'scans.jumpToTop': () => scans.jumpToTop(),
+    'training.markNormal': () => training.markShown('normal'),
+    'training.markAbnormal': () => training.markShown('abnormal'),
     'help.toggle': () => {
       helpOpen.value = !helpOpen.value;
     },

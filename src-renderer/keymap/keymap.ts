@@ -6,7 +6,7 @@
  *
  *   KEYMAP.find((a) => a.id === 'viewer.invert') // { key: 'i', label: 'Invert', ... }
  */
-export type ActionGroup = 'Navigation' | 'Tools' | 'Window/level' | 'View' | 'Layers' | 'Scans' | 'Library' | 'Help';
+export type ActionGroup = 'Navigation' | 'Tools' | 'Window/level' | 'View' | 'Layers' | 'Scans' | 'Training' | 'Library' | 'Help';
 
 export interface KeyAction {
   readonly id: string;
@@ -43,6 +43,8 @@ export const KEYMAP = [
   { id: 'layers.opacityDown', key: '[', label: 'Anomaly layer more transparent', group: 'Layers' },
   { id: 'scans.scanSeries', key: 's', label: 'Scan the selected series', group: 'Scans' },
   { id: 'scans.jumpToTop', key: 't', label: 'Jump to the highest-scoring slice', group: 'Scans' },
+  { id: 'training.markNormal', key: 'n', label: 'Mark / unmark the shown image as normal (training)', group: 'Training' },
+  { id: 'training.markAbnormal', key: 'b', label: 'Mark / unmark the shown image as abnormal (MadCLIP training)', group: 'Training' },
   { id: 'help.toggle', key: '?', label: 'Show / hide this help', group: 'Help' },
   { id: 'help.close', key: 'Escape', label: 'Close help and dialogs', group: 'Help' },
 ] as const satisfies readonly KeyAction[];

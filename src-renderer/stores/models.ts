@@ -2,8 +2,7 @@
  * Model bundles: what is installed (models.list), which bundle scans use (none
  * chosen = the bundled demo model, random weights), import from a folder,
  * download by manifest URL pinned by its sha256 with live progress and
- * cancel, verify and remove. Adapters come with training (not in the contract
- * yet), so the list of adapters is empty until then.
+ * cancel, verify and remove; the trained adapters (models.adapters).
  *
  *   const models = useModelsStore();
  *   await models.load();
@@ -14,6 +13,7 @@ import { computed, ref } from 'vue';
 import type { InstalledBundle } from '../../src-shared/domain/installed-bundle';
 import type { FolderListing } from '../../src-shared/domain/files';
 import { DEMO_MODEL_LABEL } from '../../src-shared/domain/model-bundle';
+import type { AdapterSummary } from '../../src-shared/contract/training-calls';
 import { api } from '../bridge/api';
 import { useMessagesStore } from './messages';
 
@@ -27,9 +27,8 @@ export interface DownloadState {
   file: string;
 }
 
-export interface AdapterEntry {
-  id: string;
-  method: 'mediclip' | 'madclip';
+export interface AdapterEntry extends AdapterSummary {
+  /** What the pickers show: id, shots, and the demo warning when its bundle is a demo. */
   label: string;
 }
 
@@ -40,7 +39,7 @@ export const useModelsStore = defineStore('models', () => {
   const selectedId = ref<string | null>(null);
   const downloads = ref<DownloadState[]>([]);
   const busy = ref(false);
-  /** Trained adapters (none until the training calls exist). */
+  /** Trained adapters in the case log. */
   const adapters = ref<AdapterEntry[]>([]);
 
   const selected = computed(() => bundles.value.find((b) => b.id === selectedId.value) ?? null);
@@ -52,8 +51,18 @@ export const useModelsStore = defineStore('models', () => {
     if (at) Object.assign(at, { bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, file: p.file });
   });
 
+  function adapterLabel(a: AdapterSummary): string {
+    const shots = `${a.shots.normal} normal${a.shots.abnormal ? ` + ${a.shots.abnormal} abnormal` : ''}`;
+    return `${a.id} · ${shots} · ${a.epochs} epochs${a.demo ? ' (demo)' : ''}`;
+  }
+
   async function load(): Promise<void> {
-    bundles.value = (await messages.attempt('Listing the installed models', () => api.call('models.list', {}))) ?? bundles.value;
+    const [listed, trained] = await Promise.all([
+      messages.attempt('Listing the installed models', () => api.call('models.list', {})),
+      messages.attempt('Listing the trained adapters', () => api.call('models.adapters', {})),
+    ]);
+    bundles.value = listed ?? bundles.value;
+    if (trained) adapters.value = trained.map((a) => ({ ...a, label: adapterLabel(a) }));
     if (selectedId.value && !bundles.value.some((b) => b.id === selectedId.value)) selectedId.value = null;
   }
 

@@ -71,7 +71,14 @@ export const useScansStore = defineStore('scans', () => {
   const resultScan = computed(() => (result.value ? (summaries.value.get(result.value.scanId) ?? null) : null));
   const resultSeries = computed(() => resultScan.value?.series.find((s) => s.seriesInstanceUid === result.value?.seriesInstanceUid) ?? null);
   /** A demo bundle is chosen, or produced what is on screen or in the queue. */
-  const demoInUse = computed(() => models.selectedIsDemo || Boolean(resultScan.value?.model.demo) || running.value.some((s) => s.model.demo));
+  const chosenAdapterDemo = computed(() => method.value !== 'zeroshot' && (models.adapters.find((a) => a.id === adapterId.value)?.demo ?? false));
+  const demoInUse = computed(() => models.selectedIsDemo || chosenAdapterDemo.value || Boolean(resultScan.value?.model.demo) || running.value.some((s) => s.model.demo));
+  // The adapter follows the method: keep a fitting choice, else take the newest adapter trained for it.
+  watch([method, () => models.adapters], () => {
+    if (method.value === 'zeroshot') return;
+    const fitting = models.adapters.filter((a) => a.method === method.value);
+    if (!fitting.some((a) => a.id === adapterId.value)) adapterId.value = fitting.at(-1)?.id ?? null;
+  });
 
   function remember(summary: ScanSummary): void {
     const next = new Map(summaries.value);

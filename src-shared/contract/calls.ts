@@ -10,6 +10,7 @@ import { libraryCalls } from './library-calls';
 import { modelCalls } from './models-calls';
 import { reportCalls } from './report-calls';
 import { renderCalls } from './render-calls';
+import { trainingCalls } from './training-calls';
 import { AppInfoSchema } from '../domain/app-info';
 import { FolderListingSchema } from '../domain/files';
 
@@ -19,6 +20,7 @@ export const calls = {
   ...modelCalls,
   ...reportCalls,
   ...renderCalls,
+  ...trainingCalls,
   'app.info': defineCall({
     summary: 'Version, mode and paths of the running back end.',
     args: z.object({}),

@@ -41,7 +41,7 @@ export interface RenderedFrame {
   pixels: Float32Array | Uint8Array;
 }
 
-export function encodeRenderedFrame(header: RenderedFrameHeader, pixels: Float32Array | Uint8Array): Uint8Array {
+export function encodeRenderedFrame(header: RenderedFrameHeader, pixels: Float32Array | Uint8Array): Uint8Array<ArrayBuffer> {
   const json = new TextEncoder().encode(JSON.stringify(header));
   const start = Math.ceil((4 + json.length) / 4) * 4;
   const out = new Uint8Array(start + pixels.byteLength);

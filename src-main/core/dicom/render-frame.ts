@@ -24,7 +24,7 @@ function range(data: Float32Array): { min: number; max: number } {
   return Number.isFinite(min) ? { min, max } : { min: 0, max: 0 };
 }
 
-export async function renderFrame(realPath: string, frame: number): Promise<Uint8Array> {
+export async function renderFrame(realPath: string, frame: number): Promise<Uint8Array<ArrayBuffer>> {
   const [decoded, head] = await Promise.all([decodeFile(realPath, frame), readHeaderFile(realPath)]);
   const h = head.ok ? head.header : null;
   const colour = decoded.samplesPerPixel === 3;

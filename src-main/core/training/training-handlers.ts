@@ -1,0 +1,110 @@
+/**
+ * The contract handlers for training in the app: `training.start` runs the
+ * engine host's `train` method in the background on the marked images (DICOM
+ * files; the host decodes their first frame), registers the adapter in the case
+ * log when it finishes, and reports every step as `training.progress`;
+ * `training.cancel` aborts it; `models.adapters` lists the trained adapters.
+ *
+ *   ...createTrainingHandlers({ engineHost, roots, resolveBundle, adapters, adaptersDir, emit })
+ */
+import path from 'node:path';
+import type { CallHandlers, EventSink } from '../../../src-shared/contract/server';
+import type { AdapterSummary, TrainingProgress } from '../../../src-shared/contract/training-calls';
+import { ClipScanError } from '../../../src-shared/contract/errors';
+import type { AllowedRoots } from '../files/allowed-roots';
+import type { EngineHost } from '../engine-host/protocol';
+import type { ResolvedBundle } from '../scan/bundle-resolver';
+import type { AdapterManifest } from './adapter-manifest';
+import type { RegisteredAdapter } from './adapter-registry';
+
+export interface TrainingHandlerDeps {
+  engineHost: () => EngineHost;
+  roots: AllowedRoots;
+  resolveBundle: (modelId: string | null | undefined) => Promise<ResolvedBundle>;
+  adapters: { register(manifest: AdapterManifest, adapterDir: string, bundleDir: string): void; list(): RegisteredAdapter[] };
+  /** Where new adapter folders go (`<folder of the database>/adapters`). */
+  adaptersDir: string;
+  emit?: EventSink;
+  threads?: number;
+}
+
+type TrainingCall = 'training.start' | 'training.cancel' | 'models.adapters';
+
+function stamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+export function summarise(a: RegisteredAdapter): AdapterSummary {
+  const t = a.manifest.training;
+  return {
+    id: a.id, method: a.method, bundleId: a.bundleId, bundleVersion: a.bundleVersion, demo: a.manifest.demo,
+    shots: { normal: t.shots.normal, abnormal: t.shots.abnormal }, epochs: t.epochs, seed: t.seed, textEncoder: t.textEncoder,
+    lastLoss: t.losses.at(-1) ?? null, createdAt: a.createdAt,
+  };
+}
+
+export function createTrainingHandlers(deps: TrainingHandlerDeps): Pick<CallHandlers, TrainingCall> {
+  const running = new Map<number, AbortController>();
+  let nextJob = 1;
+
+  async function resolveImages(refs: { path: string; frame: number }[], label: string): Promise<string[]> {
+    return Promise.all(refs.map(async (r) => {
+      if (r.frame !== 0) {
+        throw new ClipScanError('BAD_ARGUMENTS', `${path.basename(r.path)}, frame ${r.frame + 1}: training reads the first frame of each file; mark single-frame images as ${label}.`);
+      }
+      return deps.roots.resolve(r.path);
+    }));
+  }
+
+  return {
+    'training.start': async (args) => {
+      const abnormalRefs = args.abnormal ?? [];
+      if (args.method === 'madclip' && abnormalRefs.length === 0) {
+        throw new ClipScanError('NO_SUPPORT', 'MadCLIP learns from normal and abnormal images: mark at least one image as abnormal.');
+      }
+      const normal = await resolveImages(args.normal, 'normal');
+      const abnormal = args.method === 'madclip' ? await resolveImages(abnormalRefs, 'abnormal') : [];
+      const bundle = await deps.resolveBundle(args.modelId);
+      const jobId = nextJob++;
+      const id = `${args.method}-${bundle.id}-k${normal.length}-s${args.seed}-${stamp(new Date())}`.toLowerCase();
+      const outDir = path.join(deps.adaptersDir, id);
+      const controller = new AbortController();
+      running.set(jobId, controller);
+      // The latest step, repeated in every event so that each one is a complete picture.
+      let last: Pick<TrainingProgress, 'epoch' | 'step' | 'steps' | 'loss'> = { epoch: 0, step: 0, steps: 0, loss: null };
+      const report = (p: Partial<TrainingProgress> & Pick<TrainingProgress, 'state'>) =>
+        deps.emit?.('training.progress', { jobId, method: args.method, epochs: args.epochs, adapterId: null, message: null, ...last, ...p });
+      report({ state: 'preparing', message: `Computing features of ${normal.length + abnormal.length} images` });
+      void (async () => {
+        try {
+          const r = await deps.engineHost().request('train', {
+            method: args.method, bundleDir: bundle.dir, normal, abnormal: abnormal.map((p) => ({ path: p, maskPath: null })),
+            seed: args.seed, epochs: args.epochs, textEncoder: args.textEncoder ?? 'faithful', outDir,
+            ...(args.organ ? { organ: args.organ } : {}),
+            ...(deps.threads ? { threads: deps.threads } : {}),
+          }, {
+            signal: controller.signal,
+            onProgress: (p) => {
+              last = { epoch: p.epoch, step: p.step, steps: p.steps, loss: p.loss };
+              report({ state: 'running' });
+            },
+          });
+          deps.adapters.register(r.manifest, r.adapterDir, bundle.dir);
+          report({ state: 'done', epoch: r.lastEpoch, adapterId: r.manifest.id, message: `Adapter ${r.manifest.id} is ready.` });
+        } catch (err) {
+          const cancelled = controller.signal.aborted;
+          report({ state: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Training was cancelled; finished epochs are checkpointed.' : `Training failed: ${err instanceof Error ? err.message : String(err)}` });
+        } finally {
+          running.delete(jobId);
+        }
+      })();
+      return { jobId };
+    },
+    'training.cancel': async ({ jobId }) => {
+      const c = running.get(jobId);
+      c?.abort();
+      return { cancelled: c !== undefined };
+    },
+    'models.adapters': async () => deps.adapters.list().map(summarise),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * Few-shot training from the workstation: the images the user marks (normal;
+ * for MadCLIP also abnormal — image labels only, no masks), the method,
+ * epochs and seed, a running job with live progress (epoch, step, loss) from
+ * `training.progress` events, and cancel. When a job finishes, the adapter
+ * list is reloaded and the new adapter is chosen for scans with its method.
+ *
+ *   const training = useTrainingStore();
+ *   training.markShown('normal');   // the image the viewer shows
+ *   await training.start();
+ */
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { TrainingProgress } from '../../src-shared/contract/training-calls';
+import { api } from '../bridge/api';
+import { useMessagesStore } from './messages';
+import { useModelsStore } from './models';
+import { useScansStore } from './scans';
+import { useViewerStore } from './viewer';
+
+export type MarkLabel = 'normal' | 'abnormal';
+export type TrainMethod = 'mediclip' | 'madclip';
+
+export interface Mark {
+  key: string;
+  path: string;
+  frame: number;
+  label: MarkLabel;
+  seriesInstanceUid: string;
+  /** Display index in its series (1-based in the UI). */
+  index: number;
+  seriesLabel: string;
+}
+
+export const useTrainingStore = defineStore('training', () => {
+  const messages = useMessagesStore();
+  const models = useModelsStore();
+  const viewer = useViewerStore();
+  const scans = useScansStore();
+
+  const marks = ref<Mark[]>([]);
+  const method = ref<TrainMethod>('mediclip');
+  const epochs = ref(5);
+  const seed = ref(0);
+  const job = ref<TrainingProgress | null>(null);
+  const starting = ref(false);
+
+  const normal = computed(() => marks.value.filter((m) => m.label === 'normal'));
+  const abnormal = computed(() => marks.value.filter((m) => m.label === 'abnormal'));
+  const running = computed(() => job.value !== null && (job.value.state === 'preparing' || job.value.state === 'running'));
+  const canStart = computed(() => !running.value && !starting.value && normal.value.length > 0 && (method.value === 'mediclip' || abnormal.value.length > 0));
+
+  /** The file and frame of the image the viewer shows (display order = files × frames). */
+  function shownImage(): Omit<Mark, 'label' | 'key'> | null {
+    const series = viewer.series;
+    if (!series || viewer.total === 0) return null;
+    let at = viewer.index;
+    for (const inst of series.instancesInOrder) {
+      if (at < inst.frames) {
+        return { path: inst.path, frame: at, seriesInstanceUid: series.seriesInstanceUid, index: viewer.index, seriesLabel: series.seriesDescription ?? series.modality ?? 'series' };
+      }
+      at -= inst.frames;
+    }
+    return null;
+  }
+
+  const shownMark = computed(() => {
+    void viewer.index;
+    const img = shownImage();
+    return img ? (marks.value.find((m) => m.key === `${img.path}#${img.frame}`)?.label ?? null) : null;
+  });
+
+  /** Marks (or, pressed again with the same label, unmarks) the shown image. */
+  function markShown(label: MarkLabel): void {
+    const img = shownImage();
+    if (!img) {
+      messages.push('info', 'Open a series first: marks apply to the image shown.');
+      return;
+    }
+    const key = `${img.path}#${img.frame}`;
+    const existing = marks.value.find((m) => m.key === key);
+    marks.value = marks.value.filter((m) => m.key !== key);
+    if (existing?.label !== label) marks.value = [...marks.value, { ...img, key, label }];
+  }
+
+  function unmark(key: string): void {
+    marks.value = marks.value.filter((m) => m.key !== key);
+  }
+
+  function clearMarks(): void {
+    marks.value = [];
+  }
+
+  api.on('training.progress', (p) => {
+    if (job.value && p.jobId < job.value.jobId) return; // job ids grow: ignore late events of an older job
+    job.value = p;
+    if (p.state === 'done' && p.adapterId) {
+      const id = p.adapterId;
+      messages.push('info', p.message ?? `Adapter ${id} is ready.`);
+      void models.load().then(() => {
+        scans.method = p.method;
+        scans.adapterId = id;
+      });
+    } else if (p.state === 'failed') {
+      messages.push('error', p.message ?? 'Training failed.');
+    } else if (p.state === 'cancelled') {
+      messages.push('info', p.message ?? 'Training was cancelled.');
+    }
+  });
+
+  async function start(): Promise<void> {
+    if (!canStart.value) return;
+    starting.value = true;
+    try {
+      const ref_ = (m: Mark) => ({ path: m.path, frame: m.frame });
+      const started = await messages.attempt(`Starting ${method.value === 'mediclip' ? 'MediCLIP' : 'MadCLIP'} training on ${normal.value.length} normal image(s)`, () =>
+        api.call('training.start', {
+          method: method.value,
+          modelId: models.selectedId,
+          normal: normal.value.map(ref_),
+          abnormal: method.value === 'madclip' ? abnormal.value.map(ref_) : [],
+          epochs: epochs.value,
+          seed: seed.value,
+        }));
+      // Its first event may already have arrived; otherwise show it as preparing.
+      if (started && (!job.value || job.value.jobId < started.jobId)) {
+        job.value = { jobId: started.jobId, state: 'preparing', method: method.value, epoch: 0, epochs: epochs.value, step: 0, steps: 0, loss: null, adapterId: null, message: null };
+      }
+    } finally {
+      starting.value = false;
+    }
+  }
+
+  async function cancel(): Promise<void> {
+    if (!job.value || !running.value) return;
+    const jobId = job.value.jobId;
+    await messages.attempt('Cancelling the training', () => api.call('training.cancel', { jobId }));
+  }
+
+  return { marks, method, epochs, seed, job, starting, normal, abnormal, running, canStart, shownMark, markShown, unmark, clearMarks, start, cancel };
+});

@@ -1,0 +1,74 @@
+/**
+ * The contract's calls and events for few-shot training in the app (issue 6/7):
+ * start training an adapter from images the user marked (normal; for MadCLIP
+ * also abnormal, image labels only), follow it through `training.progress`
+ * events, cancel it, and list the trained adapters. Spread into calls.ts and events.ts.
+ */
+import { z } from 'zod';
+import { defineCall, defineEvent } from './define';
+
+export const TrainingImageRefSchema = z.object({ path: z.string().min(1), frame: z.number().int().nonnegative() });
+
+export const AdapterSummarySchema = z.object({
+  id: z.string(),
+  method: z.enum(['mediclip', 'madclip']),
+  bundleId: z.string(),
+  bundleVersion: z.string(),
+  /** Trained on a demo bundle (random weights): results are not meaningful. */
+  demo: z.boolean(),
+  shots: z.object({ normal: z.number().int(), abnormal: z.number().int() }),
+  epochs: z.number().int(),
+  seed: z.number().int(),
+  textEncoder: z.enum(['faithful', 'fast']),
+  lastLoss: z.number().nullable(),
+  createdAt: z.string(),
+});
+export type AdapterSummary = z.infer<typeof AdapterSummarySchema>;
+
+export const TrainingProgressSchema = z.object({
+  jobId: z.number().int(),
+  state: z.enum(['preparing', 'running', 'done', 'cancelled', 'failed']),
+  method: z.enum(['mediclip', 'madclip']),
+  epoch: z.number().int(),
+  epochs: z.number().int(),
+  step: z.number().int(),
+  steps: z.number().int(),
+  loss: z.number().nullable(),
+  adapterId: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export type TrainingProgress = z.infer<typeof TrainingProgressSchema>;
+
+export const trainingCalls = {
+  'training.start': defineCall({
+    summary: 'Train a MediCLIP (normal images) or MadCLIP (normal + abnormal, image labels) adapter in the engine host; progress as training.progress events.',
+    args: z.object({
+      method: z.enum(['mediclip', 'madclip']),
+      modelId: z.string().nullish(),
+      normal: z.array(TrainingImageRefSchema).min(1).max(64),
+      abnormal: z.array(TrainingImageRefSchema).max(64).default([]),
+      epochs: z.number().int().min(1).max(200),
+      seed: z.number().int().min(0).max(2 ** 31 - 1),
+      textEncoder: z.enum(['faithful', 'fast']).default('faithful'),
+      organ: z.string().max(60).nullish(),
+    }),
+    result: z.object({ jobId: z.number().int() }),
+  }),
+  'training.cancel': defineCall({
+    summary: 'Stop a running training job; the finished epochs stay checkpointed.',
+    args: z.object({ jobId: z.number().int() }),
+    result: z.object({ cancelled: z.boolean() }),
+  }),
+  'models.adapters': defineCall({
+    summary: 'Trained adapters in the case log, oldest first.',
+    args: z.object({}),
+    result: z.array(AdapterSummarySchema),
+  }),
+} as const;
+
+export const trainingEvents = {
+  'training.progress': defineEvent({
+    summary: 'A training job: preparing, each step (epoch, step, loss), then done (with the adapter id), cancelled or failed (with the reason).',
+    payload: TrainingProgressSchema,
+  }),
+} as const;

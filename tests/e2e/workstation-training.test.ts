@@ -1,0 +1,147 @@
+// Training an adapter from the workstation in browser mode on the shared data
+// (engine host in-process, the bundled demo model, the real SQLite case log):
+// open the 192-slice MR, mark 4 slices as normal with the keymap's N key,
+// train MediCLIP for 2 epochs and see progress (epoch, step, loss), see the
+// adapter in the Models tab with its demo label, then scan the series with
+// method mediclip and that adapter and see the anomaly map drawn (warm pixels).
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { hasChromium, SKIP_NO_CHROMIUM } from '../helpers/browser';
+import { hasSharedData, outputPath, SHARED_DATA, SKIP_NO_SHARED_DATA } from '../helpers/paths';
+import { canvasStats } from '../helpers/canvas';
+import { listedSeries, newPage, openDataFolder, openSeries, startHarness, type Harness } from './workstation-harness';
+
+const skipReason = !hasChromium ? SKIP_NO_CHROMIUM : !hasSharedData ? SKIP_NO_SHARED_DATA : '';
+const TRAIN_TIMEOUT_MS = 400_000;
+
+/** Fraction of viewport pixels with a warm hue (red or yellow clearly above blue): the map layer over a grey image. */
+async function warmHueFraction(page: Page): Promise<number> {
+  return page.$eval('[data-pane=left] canvas', (node) => {
+    const c = node as HTMLCanvasElement;
+    const copy = document.createElement('canvas');
+    copy.width = c.width;
+    copy.height = c.height;
+    const ctx = copy.getContext('2d')!;
+    ctx.drawImage(c, 0, 0);
+    const d = ctx.getImageData(0, 0, copy.width, copy.height).data;
+    let warm = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i]! > 120 && d[i]! > d[i + 2]! + 40) warm++;
+    return warm / (d.length / 4);
+  });
+}
+
+/** The series UID of the MR T1w set, from the data set's MANIFEST.tsv. */
+function mrUid(): string {
+  const lines = fs.readFileSync(path.join(SHARED_DATA, 'MANIFEST.tsv'), 'utf8').trim().split('\n');
+  const header = lines[0]!.split('\t');
+  const row = lines.find((l) => l.startsWith('dicom/mr-brain-t1w-studyforrest/'))!.split('\t');
+  return row[header.indexOf('series_uid')]!;
+}
+
+describe.skipIf(skipReason !== '')(`workstation training${skipReason ? ` (${skipReason})` : ''}`, () => {
+  let h: Harness;
+  let page: Page;
+  let adapterId = '';
+  const errors: string[] = [];
+  const db = () => new Database(path.join(h.dbDir, 'caselog.sqlite'), { readonly: true, fileMustExist: true });
+
+  beforeAll(async () => {
+    h = await startHarness({ scans: true });
+    page = await newPage(h, errors);
+    await openDataFolder(page);
+    expect((await listedSeries(page)).some((s) => s.uid === mrUid())).toBe(true);
+    await openSeries(page, mrUid());
+  }, 180_000);
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('marks 4 MR slices as normal with the N key', async () => {
+    await page.click('[data-tab=train]');
+    await page.waitForSelector('[data-testid=training-panel]');
+    await page.click('[data-pane=left]'); // focus leaves the tab button; keys go to the keymap
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('n');
+      for (let k = 0; k < 8; k++) await page.keyboard.press('ArrowDown');
+    }
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=marks] li[data-label=normal]').length === 4);
+    // N again on a marked slice unmarks it; N once more marks it again.
+    await page.keyboard.press('ArrowUp');
+    for (let k = 0; k < 7; k++) await page.keyboard.press('ArrowUp');
+    await page.waitForFunction(() => document.querySelector('[data-testid=shown-mark]')?.textContent?.includes('normal ·') ?? false);
+    await page.keyboard.press('n');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=marks] li').length === 3);
+    await page.keyboard.press('n');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=marks] li').length === 4);
+    expect(await page.isDisabled('[data-testid=train-start]')).toBe(false);
+  });
+
+  it('trains MediCLIP for 2 epochs with live progress and lists the adapter', async () => {
+    await page.selectOption('[data-testid=train-method]', 'mediclip');
+    await page.fill('[data-testid=train-epochs]', '2');
+    await page.fill('[data-testid=train-seed]', '3');
+    // Record every distinct progress line the panel shows (steps can pass quickly).
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector('[data-testid=train-progress]')?.textContent ?? '';
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    const started = performance.now();
+    await page.click('[data-testid=train-start]');
+    await page.waitForSelector('[data-testid=train-progress]');
+    await page.screenshot({ path: outputPath('workstation-training-progress.png') });
+    await page.waitForSelector('[data-testid=train-progress][data-state=done]', { timeout: TRAIN_TIMEOUT_MS });
+    console.log(`training: ${Math.round(performance.now() - started)} ms`);
+    const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+    expect(seen.some((t) => /Epoch 2\/2 · step \d+\/\d+ · loss \d/.test(t)), seen.join(' | ')).toBe(true);
+    adapterId = (await page.getAttribute('[data-testid=train-progress]', 'data-adapter'))!;
+    expect(adapterId).toMatch(/^mediclip-/);
+    const row = db().prepare('SELECT method, manifest_json AS manifest FROM adapters WHERE id = ?').get(adapterId) as { method: string; manifest: string };
+    expect(row.method).toBe('mediclip');
+    const manifest = JSON.parse(row.manifest) as { demo: boolean; training: { epochs: number; seed: number; shots: { normal: number } } };
+    expect(manifest.training).toMatchObject({ epochs: 2, seed: 3, shots: { normal: 4 } });
+    expect(manifest.demo).toBe(true);
+
+    await page.click('[data-tab=models]');
+    await page.waitForSelector(`[data-testid=adapter][data-id="${adapterId}"]`);
+    expect(await page.getAttribute(`[data-testid=adapter][data-id="${adapterId}"]`, 'data-demo')).toBe('true');
+    expect(await page.textContent(`[data-testid=adapter][data-id="${adapterId}"] [data-testid=adapter-demo]`)).toMatch(/demo model/i);
+    await page.screenshot({ path: outputPath('workstation-training-models.png') });
+  }, TRAIN_TIMEOUT_MS * 2);
+
+  it('scans the MR with method mediclip and the new adapter, and draws the map', async () => {
+    await page.click('[data-tab=scan]');
+    // Training chose the new adapter and its method for scans.
+    expect(await page.inputValue('[data-testid=method-select]')).toBe('mediclip');
+    expect(await page.inputValue('[data-testid=adapter-select]')).toBe(adapterId);
+    expect(await page.isVisible('[data-testid=adapter-demo-label]')).toBe(true);
+    expect(await page.isVisible('[data-testid=demo-banner]')).toBe(true);
+    await page.click('[data-testid=scan-series]');
+    await page.waitForSelector('[data-testid=scan-job]');
+    const scanId = Number(await page.getAttribute('[data-testid=scan-job]', 'data-scan-id'));
+    await page.waitForSelector(`[data-testid=scan-job][data-scan-id="${scanId}"][data-status=done]`, { timeout: TRAIN_TIMEOUT_MS });
+    const scan = db().prepare('SELECT method, adapter_id AS adapterId, status FROM scans WHERE id = ?').get(scanId) as { method: string; adapterId: string; status: string };
+    expect(scan).toEqual({ method: 'mediclip', adapterId, status: 'done' });
+    await page.keyboard.press('t');
+    await page.waitForFunction(() => document.querySelector('[data-pane=left]')?.getAttribute('data-layer') === 'on', null, { timeout: 60_000 });
+    await page.waitForTimeout(300); // the layer's render reaches the on-screen canvas
+    const stats = await canvasStats(page, '[data-pane=left] canvas');
+    await page.screenshot({ path: outputPath('workstation-training-scan.png') });
+    expect(stats.litFraction).toBeGreaterThan(0.2);
+    // The demo model's maps sit in a narrow band, drawn in Inferno's yellow end: count warm hues (red/yellow over grey).
+    const on = await warmHueFraction(page);
+    expect(on).toBeGreaterThan(0.02);
+    await page.keyboard.press('o');
+    await page.waitForFunction(() => document.querySelector('[data-pane=left]')?.getAttribute('data-layer') === 'hidden');
+    await page.waitForTimeout(300);
+    expect(on).toBeGreaterThan(5 * (await warmHueFraction(page)));
+    expect(errors).toEqual([]);
+  }, TRAIN_TIMEOUT_MS + 60_000);
+});
