@@ -1,5 +1,6 @@
 /** Repository for the `bundles` table (migration 002): one row per installed model bundle. */
 import type { Database } from 'better-sqlite3';
+import { prepared } from '../caselog/prepared';
 
 export interface BundleRow {
   id: string;
@@ -42,8 +43,7 @@ export class BundlesRepository {
   constructor(private readonly db: Database) {}
 
   insert(row: BundleRow): void {
-    this.db
-      .prepare(
+    prepared(this.db, 
         `INSERT INTO bundles (id, version, display_name, path, manifest_sha256, demo, total_bytes, installed_at, source_url)
          VALUES (@id, @version, @displayName, @path, @manifestSha256, @demo, @totalBytes, @installedAt, @sourceUrl)`,
       )
@@ -51,24 +51,24 @@ export class BundlesRepository {
   }
 
   list(): BundleRow[] {
-    return (this.db.prepare('SELECT * FROM bundles ORDER BY id, installed_at').all() as Raw[]).map(toRow);
+    return (prepared(this.db, 'SELECT * FROM bundles ORDER BY id, installed_at').all() as Raw[]).map(toRow);
   }
 
   /** Every installed version of one id, newest install first. */
   byId(id: string): BundleRow[] {
-    return (this.db.prepare('SELECT * FROM bundles WHERE id = ? ORDER BY installed_at DESC, version DESC').all(id) as Raw[]).map(toRow);
+    return (prepared(this.db, 'SELECT * FROM bundles WHERE id = ? ORDER BY installed_at DESC, version DESC').all(id) as Raw[]).map(toRow);
   }
 
   get(id: string, version: string): BundleRow | null {
-    const r = this.db.prepare('SELECT * FROM bundles WHERE id = ? AND version = ?').get(id, version) as Raw | undefined;
+    const r = prepared(this.db, 'SELECT * FROM bundles WHERE id = ? AND version = ?').get(id, version) as Raw | undefined;
     return r ? toRow(r) : null;
   }
 
   adapterCount(id: string, version: string): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM adapters WHERE bundle_id = ? AND bundle_version = ?').get(id, version) as { n: number }).n;
+    return (prepared(this.db, 'SELECT COUNT(*) AS n FROM adapters WHERE bundle_id = ? AND bundle_version = ?').get(id, version) as { n: number }).n;
   }
 
   delete(id: string, version: string): void {
-    this.db.prepare('DELETE FROM bundles WHERE id = ? AND version = ?').run(id, version);
+    prepared(this.db, 'DELETE FROM bundles WHERE id = ? AND version = ?').run(id, version);
   }
 }

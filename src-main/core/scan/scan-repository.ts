@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { MethodId, ScanImage, ScanStatus, ScanSummary, Verdict } from '../../../src-shared/domain/scan';
+import { prepared } from '../caselog/prepared';
 
 export interface NewScan {
   method: MethodId;
@@ -78,11 +79,11 @@ export class ScanRepository {
   constructor(private readonly db: Database) {}
 
   create(scan: NewScan): number {
-    const insertScan = this.db.prepare(
+    const insertScan = prepared(this.db, 
       `INSERT INTO scans (status, method, bundle_id, bundle_version, bundle_sha256, bundle_dir, demo, adapter_id, adapter_dir, threshold, images_total, created_at)
        VALUES ('queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insertImage = this.db.prepare(
+    const insertImage = prepared(this.db, 
       `INSERT INTO scan_images (scan_id, seq, series_instance_uid, sop_instance_uid, frame_index, path, organ) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     return this.db.transaction(() => {
@@ -97,21 +98,20 @@ export class ScanRepository {
   }
 
   get(id: number): ScanRow | undefined {
-    return this.db.prepare('SELECT * FROM scans WHERE id = ?').get(id) as ScanRow | undefined;
+    return prepared(this.db, 'SELECT * FROM scans WHERE id = ?').get(id) as ScanRow | undefined;
   }
 
   list(): ScanRow[] {
-    return this.db.prepare('SELECT * FROM scans ORDER BY id DESC').all() as ScanRow[];
+    return prepared(this.db, 'SELECT * FROM scans ORDER BY id DESC').all() as ScanRow[];
   }
 
   /** Puts failed images back in the queue, so running a scan again retries them. */
   retryFailed(scanId: number): void {
-    this.db.prepare(`UPDATE scan_images SET status = 'pending', error = NULL, finished_at = NULL WHERE scan_id = ? AND status = 'failed'`).run(scanId);
+    prepared(this.db, `UPDATE scan_images SET status = 'pending', error = NULL, finished_at = NULL WHERE scan_id = ? AND status = 'failed'`).run(scanId);
   }
 
   pendingImages(scanId: number): PendingImage[] {
-    return this.db
-      .prepare(
+    return prepared(this.db, 
         `SELECT id, seq, path, frame_index AS frameIndex, series_instance_uid AS seriesInstanceUid, organ
          FROM scan_images WHERE scan_id = ? AND status = 'pending' ORDER BY seq`,
       )
@@ -119,22 +119,20 @@ export class ScanRepository {
   }
 
   markStarted(id: number, provider: string | null, fallbackReason: string | null): void {
-    this.db
-      .prepare(`UPDATE scans SET status = 'running', started_at = COALESCE(started_at, ?), provider = COALESCE(?, provider), fallback_reason = ? , error = NULL WHERE id = ?`)
+    prepared(this.db, `UPDATE scans SET status = 'running', started_at = COALESCE(started_at, ?), provider = COALESCE(?, provider), fallback_reason = ? , error = NULL WHERE id = ?`)
       .run(now(), provider, fallbackReason, id);
   }
 
   setProvider(id: number, provider: string, fallbackReason: string | null): void {
-    this.db.prepare('UPDATE scans SET provider = ?, fallback_reason = ? WHERE id = ?').run(provider, fallbackReason, id);
+    prepared(this.db, 'UPDATE scans SET provider = ?, fallback_reason = ? WHERE id = ?').run(provider, fallbackReason, id);
   }
 
   finish(id: number, status: Exclude<ScanStatus, 'queued' | 'running'>, error: string | null = null): void {
-    this.db.prepare('UPDATE scans SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(status, now(), error, id);
+    prepared(this.db, 'UPDATE scans SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(status, now(), error, id);
   }
 
   recordImageDone(imageId: number, result: { score: number; mapFile: string; rows: number; columns: number; mapMin: number; mapMax: number }): void {
-    this.db
-      .prepare(
+    prepared(this.db, 
         `UPDATE scan_images SET status = 'done', score = ?, map_file = ?, map_rows = ?, map_columns = ?, map_min = ?, map_max = ?, error = NULL, finished_at = ?
          WHERE id = ? AND status = 'pending'`,
       )
@@ -142,20 +140,18 @@ export class ScanRepository {
   }
 
   recordImageFailed(imageId: number, error: string): void {
-    this.db.prepare(`UPDATE scan_images SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = 'pending'`).run(error, now(), imageId);
+    prepared(this.db, `UPDATE scan_images SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = 'pending'`).run(error, now(), imageId);
   }
 
   counts(scanId: number): { done: number; failed: number; total: number } {
-    return this.db
-      .prepare(
+    return prepared(this.db, 
         `SELECT COUNT(*) AS total, SUM(status = 'done') AS done, SUM(status = 'failed') AS failed FROM scan_images WHERE scan_id = ?`,
       )
       .get(scanId) as { done: number; failed: number; total: number };
   }
 
   images(scanId: number, seriesInstanceUid?: string): ScanImage[] {
-    const rows = this.db
-      .prepare(
+    const rows = prepared(this.db, 
         `SELECT id, seq, sop_instance_uid AS sopInstanceUid, frame_index AS frameIndex, status, score,
                 map_rows AS mapRows, map_columns AS mapColumns, map_min AS mapMin, map_max AS mapMax, error
          FROM scan_images WHERE scan_id = ? AND (? IS NULL OR series_instance_uid = ?) ORDER BY seq`,
@@ -165,8 +161,7 @@ export class ScanRepository {
   }
 
   results(scanId: number): { seriesInstanceUid: string; sopInstanceUid: string; frameIndex: number; status: string; score: number | null; mapFile: string | null; error: string | null }[] {
-    return this.db
-      .prepare(
+    return prepared(this.db, 
         `SELECT series_instance_uid AS seriesInstanceUid, sop_instance_uid AS sopInstanceUid, frame_index AS frameIndex, status, score,
                 map_file AS mapFile, error FROM scan_images WHERE scan_id = ? ORDER BY seq`,
       )
@@ -174,12 +169,11 @@ export class ScanRepository {
   }
 
   image(imageId: number): { scan_id: number; map_file: string | null; map_rows: number | null; map_columns: number | null; series_instance_uid: string } | undefined {
-    return this.db.prepare('SELECT scan_id, map_file, map_rows, map_columns, series_instance_uid FROM scan_images WHERE id = ?').get(imageId) as never;
+    return prepared(this.db, 'SELECT scan_id, map_file, map_rows, map_columns, series_instance_uid FROM scan_images WHERE id = ?').get(imageId) as never;
   }
 
   seriesSummaries(scanId: number): ScanSummary['series'] {
-    const rows = this.db
-      .prepare(
+    const rows = prepared(this.db, 
         `SELECT si.series_instance_uid AS seriesInstanceUid,
                 COUNT(*) AS images, SUM(si.status = 'done') AS done, SUM(si.status = 'failed') AS failed,
                 MAX(si.score) AS score,
@@ -198,8 +192,7 @@ export class ScanRepository {
   }
 
   saveVerdict(scanId: number, seriesInstanceUid: string, verdict: Verdict | null, note: string, keyImageId: number | null): void {
-    this.db
-      .prepare(
+    prepared(this.db, 
         `INSERT INTO findings (scan_id, series_instance_uid, key_image_id, verdict, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (scan_id, series_instance_uid) DO UPDATE SET verdict = excluded.verdict, note = excluded.note,
            key_image_id = COALESCE(excluded.key_image_id, key_image_id), updated_at = excluded.updated_at`,
@@ -209,16 +202,14 @@ export class ScanRepository {
 
   recordExport(entry: { scanId: number | null; seriesInstanceUid: string | null; format: 'png' | 'pdf'; path: string; bytes: number; sha256: string; deidentified: boolean }): number {
     return Number(
-      this.db
-        .prepare(`INSERT INTO exports (scan_id, series_instance_uid, format, path, bytes, sha256, deidentified, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+      prepared(this.db, `INSERT INTO exports (scan_id, series_instance_uid, format, path, bytes, sha256, deidentified, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(entry.scanId, entry.seriesInstanceUid, entry.format, entry.path, entry.bytes, entry.sha256, entry.deidentified ? 1 : 0, now()).lastInsertRowid,
     );
   }
 
   /** The recorded exports (PNG/PDF), newest first; of one scan when `scanId` is given. */
   exports(scanId?: number | null): ExportRow[] {
-    return this.db
-      .prepare(
+    return prepared(this.db, 
         `SELECT id, scan_id AS scanId, series_instance_uid AS seriesInstanceUid, format, path, bytes, sha256, deidentified, created_at AS createdAt
          FROM exports WHERE (? IS NULL OR scan_id = ?) ORDER BY id DESC`,
       )
@@ -227,8 +218,7 @@ export class ScanRepository {
 
   /** Where one scanned image comes from (file, frame) and its result, for reports. */
   imageSource(imageId: number): ImageSourceRow | undefined {
-    return this.db
-      .prepare(
+    return prepared(this.db, 
         `SELECT id, scan_id AS scanId, seq, series_instance_uid AS seriesInstanceUid, sop_instance_uid AS sopInstanceUid, frame_index AS frameIndex,
                 path, status, score, map_rows AS mapRows, map_columns AS mapColumns, map_min AS mapMin, map_max AS mapMax
          FROM scan_images WHERE id = ?`,
@@ -238,8 +228,7 @@ export class ScanRepository {
 
   /** The user's finding on one scanned series (verdict, note, chosen key image), if saved. */
   finding(scanId: number, seriesInstanceUid: string): { keyImageId: number | null; verdict: Verdict | null; note: string } | undefined {
-    return this.db
-      .prepare('SELECT key_image_id AS keyImageId, verdict, note FROM findings WHERE scan_id = ? AND series_instance_uid = ?')
+    return prepared(this.db, 'SELECT key_image_id AS keyImageId, verdict, note FROM findings WHERE scan_id = ? AND series_instance_uid = ?')
       .get(scanId, seriesInstanceUid) as { keyImageId: number | null; verdict: Verdict | null; note: string } | undefined;
   }
 }

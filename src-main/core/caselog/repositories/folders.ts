@@ -1,5 +1,6 @@
 /** Repository for `folders`: the folders the user indexed, with the counts of their last run. */
 import type { Database } from 'better-sqlite3';
+import { prepared } from '../prepared';
 
 export interface FolderRow {
   id: number;
@@ -36,28 +37,26 @@ export class FoldersRepository {
 
   /** The folder's id, creating its row (or touching `last_indexed_at`) as needed. */
   upsert(folderPath: string, now = new Date().toISOString()): number {
-    this.db
-      .prepare(
+    prepared(this.db, 
         `INSERT INTO folders (path, first_indexed_at, last_indexed_at) VALUES (?, ?, ?)
          ON CONFLICT(path) DO UPDATE SET last_indexed_at = excluded.last_indexed_at`,
       )
       .run(folderPath, now, now);
-    return (this.db.prepare('SELECT id FROM folders WHERE path = ?').get(folderPath) as { id: number }).id;
+    return (prepared(this.db, 'SELECT id FROM folders WHERE path = ?').get(folderPath) as { id: number }).id;
   }
 
   setCounts(id: number, counts: { files: number; dicomFiles: number; errors: number }): void {
-    this.db.prepare('UPDATE folders SET files = ?, dicom_files = ?, error_count = ? WHERE id = ?').run(counts.files, counts.dicomFiles, counts.errors, id);
+    prepared(this.db, 'UPDATE folders SET files = ?, dicom_files = ?, error_count = ? WHERE id = ?').run(counts.files, counts.dicomFiles, counts.errors, id);
   }
 
   byPath(folderPath: string): FolderRow | undefined {
-    const r = this.db.prepare('SELECT * FROM folders WHERE path = ?').get(folderPath) as Raw | undefined;
+    const r = prepared(this.db, 'SELECT * FROM folders WHERE path = ?').get(folderPath) as Raw | undefined;
     return r && toRow(r);
   }
 
   /** Most recently indexed first, with the number of studies each holds. */
   recent(limit = 20): (FolderRow & { studies: number })[] {
-    const rows = this.db
-      .prepare(
+    const rows = prepared(this.db, 
         `SELECT f.*, (SELECT COUNT(DISTINCT i.study_instance_uid) FROM instances i WHERE i.folder_id = f.id) AS studies
          FROM folders f ORDER BY f.last_indexed_at DESC, f.id DESC LIMIT ?`,
       )

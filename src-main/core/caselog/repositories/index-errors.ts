@@ -6,6 +6,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { FileStamp } from './instances';
+import { prepared } from '../prepared';
 
 export type IndexErrorKind = 'error' | 'duplicate';
 
@@ -31,8 +32,7 @@ export class IndexErrorsRepository {
     duplicateOf: string | null = null,
     now = new Date().toISOString(),
   ): void {
-    this.db
-      .prepare(
+    prepared(this.db, 
         `INSERT INTO index_errors (folder_id, path, size, mtime_ms, kind, reason, sop_instance_uid, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(path) DO UPDATE SET folder_id = excluded.folder_id, size = excluded.size, mtime_ms = excluded.mtime_ms,
            kind = excluded.kind, reason = excluded.reason, sop_instance_uid = excluded.sop_instance_uid, seen_at = excluded.seen_at`,
@@ -42,26 +42,26 @@ export class IndexErrorsRepository {
 
   /** Path → size and mtime of every error row under a folder. */
   stampsByFolder(folderId: number): Map<string, IndexErrorRow> {
-    const rows = this.db.prepare(`${SELECT} WHERE folder_id = ?`).all(folderId) as IndexErrorRow[];
+    const rows = prepared(this.db, `${SELECT} WHERE folder_id = ?`).all(folderId) as IndexErrorRow[];
     return new Map(rows.map((r) => [r.path, r]));
   }
 
   clear(filePath: string): void {
-    this.db.prepare('DELETE FROM index_errors WHERE path = ?').run(filePath);
+    prepared(this.db, 'DELETE FROM index_errors WHERE path = ?').run(filePath);
   }
 
   byFolder(folderId: number, kind?: IndexErrorKind): IndexErrorRow[] {
-    if (kind) return this.db.prepare(`${SELECT} WHERE folder_id = ? AND kind = ? ORDER BY path`).all(folderId, kind) as IndexErrorRow[];
-    return this.db.prepare(`${SELECT} WHERE folder_id = ? ORDER BY path`).all(folderId) as IndexErrorRow[];
+    if (kind) return prepared(this.db, `${SELECT} WHERE folder_id = ? AND kind = ? ORDER BY path`).all(folderId, kind) as IndexErrorRow[];
+    return prepared(this.db, `${SELECT} WHERE folder_id = ? ORDER BY path`).all(folderId) as IndexErrorRow[];
   }
 
   byPath(filePath: string): IndexErrorRow | undefined {
-    return this.db.prepare(`${SELECT} WHERE path = ?`).get(filePath) as IndexErrorRow | undefined;
+    return prepared(this.db, `${SELECT} WHERE path = ?`).get(filePath) as IndexErrorRow | undefined;
   }
 
   /** Duplicate-file rows that point at instances of a series (for the series' notes). */
   duplicatesOf(sopInstanceUids: readonly string[]): IndexErrorRow[] {
-    const find = this.db.prepare(`${SELECT} WHERE kind = 'duplicate' AND sop_instance_uid = ? ORDER BY path`);
+    const find = prepared(this.db, `${SELECT} WHERE kind = 'duplicate' AND sop_instance_uid = ? ORDER BY path`);
     return sopInstanceUids.flatMap((uid) => find.all(uid) as IndexErrorRow[]);
   }
 }

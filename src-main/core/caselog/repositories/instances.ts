@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { DicomHeader } from '../../dicom/header';
+import { prepared } from '../prepared';
 
 export interface FileStamp {
   path: string;
@@ -53,17 +54,17 @@ export class InstancesRepository {
 
   /** Path → size and mtime for every instance stored under a folder. */
   stampsByFolder(folderId: number): Map<string, FileStamp> {
-    const rows = this.db.prepare('SELECT path, size, mtime_ms AS mtimeMs FROM instances WHERE folder_id = ?').all(folderId) as FileStamp[];
+    const rows = prepared(this.db, 'SELECT path, size, mtime_ms AS mtimeMs FROM instances WHERE folder_id = ?').all(folderId) as FileStamp[];
     return new Map(rows.map((r) => [r.path, r]));
   }
 
   byPath(filePath: string): InstanceRow | undefined {
-    const r = this.db.prepare('SELECT * FROM instances WHERE path = ?').get(filePath) as Raw | undefined;
+    const r = prepared(this.db, 'SELECT * FROM instances WHERE path = ?').get(filePath) as Raw | undefined;
     return r && toRow(r);
   }
 
   bySopInstanceUid(uid: string): InstanceRow | undefined {
-    const r = this.db.prepare('SELECT * FROM instances WHERE sop_instance_uid = ?').get(uid) as Raw | undefined;
+    const r = prepared(this.db, 'SELECT * FROM instances WHERE sop_instance_uid = ?').get(uid) as Raw | undefined;
     return r && toRow(r);
   }
 
@@ -71,8 +72,7 @@ export class InstancesRepository {
   upsert(folderId: number, stamp: FileStamp, h: DicomHeader): void {
     const old = this.byPath(stamp.path);
     if (old && old.sopInstanceUid !== h.sopInstanceUid) this.deleteByPath(stamp.path);
-    this.db
-      .prepare(
+    prepared(this.db, 
         `INSERT INTO instances (folder_id, path, size, mtime_ms, sop_instance_uid, study_instance_uid, series_instance_uid, sop_class_uid,
            transfer_syntax_uid, instance_number, frames, rows, columns, image_position, image_orientation, slice_location, acquisition_number, header)
          VALUES (@folderId, @path, @size, @mtimeMs, @sopInstanceUid, @studyInstanceUid, @seriesInstanceUid, @sopClassUid,
@@ -108,29 +108,29 @@ export class InstancesRepository {
 
   /** Removes the instance stored at a path; returns its series UID when there was one. */
   deleteByPath(filePath: string): string | undefined {
-    const r = this.db.prepare('SELECT series_instance_uid AS uid FROM instances WHERE path = ?').get(filePath) as { uid: string } | undefined;
-    if (r) this.db.prepare('DELETE FROM instances WHERE path = ?').run(filePath);
+    const r = prepared(this.db, 'SELECT series_instance_uid AS uid FROM instances WHERE path = ?').get(filePath) as { uid: string } | undefined;
+    if (r) prepared(this.db, 'DELETE FROM instances WHERE path = ?').run(filePath);
     return r?.uid;
   }
 
   bySeriesUid(seriesInstanceUid: string): InstanceRow[] {
-    return (this.db.prepare('SELECT * FROM instances WHERE series_instance_uid = ? ORDER BY id').all(seriesInstanceUid) as Raw[]).map(toRow);
+    return (prepared(this.db, 'SELECT * FROM instances WHERE series_instance_uid = ? ORDER BY id').all(seriesInstanceUid) as Raw[]).map(toRow);
   }
 
   /** Instances of one built series in display order. */
   bySeriesId(seriesId: number): InstanceRow[] {
-    return (this.db.prepare('SELECT * FROM instances WHERE series_id = ? ORDER BY display_order, id').all(seriesId) as Raw[]).map(toRow);
+    return (prepared(this.db, 'SELECT * FROM instances WHERE series_id = ? ORDER BY display_order, id').all(seriesId) as Raw[]).map(toRow);
   }
 
   assign(id: number, seriesId: number, timePoint: number, displayOrder: number): void {
-    this.db.prepare('UPDATE instances SET series_id = ?, time_point = ?, display_order = ? WHERE id = ?').run(seriesId, timePoint, displayOrder, id);
+    prepared(this.db, 'UPDATE instances SET series_id = ?, time_point = ?, display_order = ? WHERE id = ?').run(seriesId, timePoint, displayOrder, id);
   }
 
   countByFolder(folderId: number): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM instances WHERE folder_id = ?').get(folderId) as { n: number }).n;
+    return (prepared(this.db, 'SELECT COUNT(*) AS n FROM instances WHERE folder_id = ?').get(folderId) as { n: number }).n;
   }
 
   seriesUidsByFolder(folderId: number): string[] {
-    return (this.db.prepare('SELECT DISTINCT series_instance_uid AS uid FROM instances WHERE folder_id = ?').all(folderId) as { uid: string }[]).map((r) => r.uid);
+    return (prepared(this.db, 'SELECT DISTINCT series_instance_uid AS uid FROM instances WHERE folder_id = ?').all(folderId) as { uid: string }[]).map((r) => r.uid);
   }
 }

@@ -4,6 +4,7 @@
  * Rows are updated in place so their ids stay stable across re-indexing.
  */
 import type { Database } from 'better-sqlite3';
+import { prepared } from '../prepared';
 
 export interface SeriesFields {
   seriesInstanceUid: string;
@@ -96,8 +97,7 @@ export class SeriesRepository {
 
   /** Writes one built series part and returns its id (stable for the same UID and part). */
   upsert(studyId: number, f: SeriesFields): number {
-    this.db
-      .prepare(
+    prepared(this.db, 
         `INSERT INTO series (study_id, series_instance_uid, part, parts, modality, series_number, series_description, body_part, rows, columns,
            photometric_interpretation, instances, frames, time_points, transfer_syntaxes, pixel_spacing, slice_spacing, reconstructable, gaps,
            multi_frame, is_image, notes)
@@ -122,20 +122,20 @@ export class SeriesRepository {
         isImage: f.isImage ? 1 : 0,
         notes: JSON.stringify(f.notes),
       });
-    return (this.db.prepare('SELECT id FROM series WHERE series_instance_uid = ? AND part = ?').get(f.seriesInstanceUid, f.part) as { id: number }).id;
+    return (prepared(this.db, 'SELECT id FROM series WHERE series_instance_uid = ? AND part = ?').get(f.seriesInstanceUid, f.part) as { id: number }).id;
   }
 
   /** Drops parts numbered above `keepParts` (all of them when 0). */
   deletePartsAbove(seriesInstanceUid: string, keepParts: number): void {
-    this.db.prepare('DELETE FROM series WHERE series_instance_uid = ? AND part > ?').run(seriesInstanceUid, keepParts);
+    prepared(this.db, 'DELETE FROM series WHERE series_instance_uid = ? AND part > ?').run(seriesInstanceUid, keepParts);
   }
 
   byUid(seriesInstanceUid: string, part = 1): SeriesRow | undefined {
-    const r = this.db.prepare(`${SELECT} WHERE s.series_instance_uid = ? AND s.part = ?`).get(seriesInstanceUid, part) as Raw | undefined;
+    const r = prepared(this.db, `${SELECT} WHERE s.series_instance_uid = ? AND s.part = ?`).get(seriesInstanceUid, part) as Raw | undefined;
     return r && toRow(r);
   }
 
   byStudy(studyId: number): SeriesRow[] {
-    return (this.db.prepare(`${SELECT} WHERE s.study_id = ? ORDER BY s.series_number, s.series_instance_uid, s.part`).all(studyId) as Raw[]).map(toRow);
+    return (prepared(this.db, `${SELECT} WHERE s.study_id = ? ORDER BY s.series_number, s.series_instance_uid, s.part`).all(studyId) as Raw[]).map(toRow);
   }
 }

@@ -1,6 +1,7 @@
 /** Repository for `studies`: one row per Study Instance UID, with its patient fields. */
 import type { Database } from 'better-sqlite3';
 import type { DicomHeader } from '../../dicom/header';
+import { prepared } from '../prepared';
 
 export interface StudyRow {
   id: number;
@@ -24,8 +25,7 @@ export class StudiesRepository {
 
   /** The study's id; fields already known are kept, missing ones are filled from `h`. */
   upsertFromHeader(h: DicomHeader): number {
-    this.db
-      .prepare(
+    prepared(this.db, 
         `INSERT INTO studies (study_instance_uid, patient_id, patient_name, patient_birth_date, patient_sex, study_date, study_time, study_description, accession_number)
          VALUES (@studyInstanceUid, @patientId, @patientName, @patientBirthDate, @patientSex, @studyDate, @studyTime, @studyDescription, @accessionNumber)
          ON CONFLICT(study_instance_uid) DO UPDATE SET
@@ -49,23 +49,22 @@ export class StudiesRepository {
         studyDescription: h.studyDescription,
         accessionNumber: h.accessionNumber,
       });
-    return (this.db.prepare('SELECT id FROM studies WHERE study_instance_uid = ?').get(h.studyInstanceUid) as { id: number }).id;
+    return (prepared(this.db, 'SELECT id FROM studies WHERE study_instance_uid = ?').get(h.studyInstanceUid) as { id: number }).id;
   }
 
   byUid(uid: string): StudyRow | undefined {
-    return this.db.prepare(`${SELECT} WHERE study_instance_uid = ?`).get(uid) as StudyRow | undefined;
+    return prepared(this.db, `${SELECT} WHERE study_instance_uid = ?`).get(uid) as StudyRow | undefined;
   }
 
   /** All studies, or those with at least one instance from `folderId`; newest study date first. */
   list(folderId?: number): StudyRow[] {
-    if (folderId === undefined) return this.db.prepare(`${SELECT} ORDER BY study_date DESC, id`).all() as StudyRow[];
-    return this.db
-      .prepare(`${SELECT} WHERE study_instance_uid IN (SELECT study_instance_uid FROM instances WHERE folder_id = ?) ORDER BY study_date DESC, id`)
+    if (folderId === undefined) return prepared(this.db, `${SELECT} ORDER BY study_date DESC, id`).all() as StudyRow[];
+    return prepared(this.db, `${SELECT} WHERE study_instance_uid IN (SELECT study_instance_uid FROM instances WHERE folder_id = ?) ORDER BY study_date DESC, id`)
       .all(folderId) as StudyRow[];
   }
 
   /** Removes studies left without series (after files vanished). */
   deleteEmpty(): number {
-    return this.db.prepare('DELETE FROM studies WHERE id NOT IN (SELECT study_id FROM series)').run().changes;
+    return prepared(this.db, 'DELETE FROM studies WHERE id NOT IN (SELECT study_id FROM series)').run().changes;
   }
 }
