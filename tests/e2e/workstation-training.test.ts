@@ -3,7 +3,8 @@
 // open the 192-slice MR, mark 4 slices as normal with the keymap's N key,
 // train MediCLIP for 2 epochs and see progress (epoch, step, loss), see the
 // adapter in the Models tab with its demo label, then scan the series with
-// method mediclip and that adapter and see the anomaly map drawn (warm pixels).
+// method mediclip and that adapter and see the anomaly map drawn (warm pixels);
+// a second, long job is cancelled from the panel.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -142,6 +143,20 @@ describe.skipIf(skipReason !== '')(`workstation training${skipReason ? ` (${skip
     await page.waitForFunction(() => document.querySelector('[data-pane=left]')?.getAttribute('data-layer') === 'hidden');
     await page.waitForTimeout(300);
     expect(on).toBeGreaterThan(5 * (await warmHueFraction(page)));
+    expect(errors).toEqual([]);
+  }, TRAIN_TIMEOUT_MS + 60_000);
+
+  it('cancels a running training job from the panel', async () => {
+    await page.click('[data-tab=train]');
+    await page.fill('[data-testid=train-epochs]', '200');
+    await page.click('[data-testid=train-start]');
+    await page.waitForSelector('[data-testid=train-progress][data-state=running]', { timeout: TRAIN_TIMEOUT_MS });
+    await page.click('[data-testid=train-cancel]');
+    await page.waitForSelector('[data-testid=train-progress][data-state=cancelled]', { timeout: 120_000 });
+    expect(await page.textContent('[data-testid=train-progress]')).toContain('cancelled');
+    expect(await page.isDisabled('[data-testid=train-start]')).toBe(false);
+    const rows = db().prepare('SELECT COUNT(*) AS n FROM adapters').get() as { n: number };
+    expect(rows.n).toBe(1); // only the finished adapter is registered
     expect(errors).toEqual([]);
   }, TRAIN_TIMEOUT_MS + 60_000);
 });
