@@ -36,6 +36,23 @@ export async function readHeaderFile(filePath: string): Promise<HeaderResult> {
   }
 }
 
+/**
+ * Reads many headers with a few files in flight at once (open, stat, read and
+ * close each wait on the disk), results in the order of `paths`.
+ */
+export async function readHeaderFiles(paths: readonly string[], inFlight = 8): Promise<HeaderResult[]> {
+  const results: HeaderResult[] = new Array(paths.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < paths.length) {
+      const i = next++;
+      results[i] = await readHeaderFile(paths[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, paths.length) }, lane));
+  return results;
+}
+
 export function describeFailure(err: unknown): string {
   if (err instanceof HeaderError) return err.message;
   const e = err as NodeJS.ErrnoException;

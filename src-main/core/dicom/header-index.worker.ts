@@ -4,15 +4,11 @@
  * path, errors as readable reasons). Bundled as dist/main/header-index.worker.js.
  */
 import { parentPort } from 'node:worker_threads';
-import { readHeaderFile } from './header-file';
+import { readHeaderFiles } from './header-file';
 
 if (parentPort) {
   const port = parentPort;
   port.on('message', (msg: { id: number; paths: string[] }) => {
-    void (async () => {
-      const results = [];
-      for (const p of msg.paths) results.push(await readHeaderFile(p));
-      port.postMessage({ id: msg.id, results });
-    })();
+    void readHeaderFiles(msg.paths).then((results) => port.postMessage({ id: msg.id, results }));
   });
 }

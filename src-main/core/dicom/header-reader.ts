@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { readHeaderFile, type HeaderResult } from './header-file';
+import { readHeaderFiles, type HeaderResult } from './header-file';
 
 export interface HeaderReader {
   readonly mode: 'worker' | 'in-process';
@@ -27,11 +27,7 @@ export function createHeaderReader(workerPath: string | null = defaultWorkerPath
   if (!workerPath) {
     return {
       mode: 'in-process',
-      async read(paths) {
-        const out: HeaderResult[] = [];
-        for (const p of paths) out.push(await readHeaderFile(p));
-        return out;
-      },
+      read: (paths) => readHeaderFiles(paths),
       async close() {},
     };
   }
