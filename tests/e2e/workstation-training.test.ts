@@ -4,7 +4,8 @@
 // train MediCLIP for 2 epochs and see progress (epoch, step, loss), see the
 // adapter in the Models tab with its demo label, then scan the series with
 // method mediclip and that adapter and see the anomaly map drawn (warm pixels);
-// a second, long job is cancelled from the panel.
+// a second, long job is cancelled from the panel; MadCLIP trains from
+// normal and abnormal marks (image labels only).
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -157,6 +158,32 @@ describe.skipIf(skipReason !== '')(`workstation training${skipReason ? ` (${skip
     expect(await page.isDisabled('[data-testid=train-start]')).toBe(false);
     const rows = db().prepare('SELECT COUNT(*) AS n FROM adapters').get() as { n: number };
     expect(rows.n).toBe(1); // only the finished adapter is registered
+    expect(errors).toEqual([]);
+  }, TRAIN_TIMEOUT_MS + 60_000);
+
+  it('trains MadCLIP from normal and abnormal marks (image labels) and offers it for madclip scans', async () => {
+    await page.click('[data-tab=train]');
+    await page.selectOption('[data-testid=train-method]', 'madclip');
+    await page.fill('[data-testid=train-epochs]', '1');
+    await page.click('[data-pane=left]');
+    for (let i = 0; i < 2; i++) {
+      for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('b');
+    }
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=marks] li[data-label=abnormal]').length === 2);
+    await page.click('[data-testid=train-start]');
+    await page.waitForFunction(() => {
+      const p = document.querySelector('[data-testid=train-progress]');
+      return p?.getAttribute('data-state') === 'done' && p.getAttribute('data-adapter')?.startsWith('madclip-');
+    }, null, { timeout: TRAIN_TIMEOUT_MS });
+    const id = (await page.getAttribute('[data-testid=train-progress]', 'data-adapter'))!;
+    const manifest = JSON.parse((db().prepare('SELECT manifest_json AS m FROM adapters WHERE id = ?').get(id) as { m: string }).m) as {
+      training: { shots: { normal: number; abnormal: number; abnormalWithMask: number } };
+    };
+    expect(manifest.training.shots).toEqual({ normal: 4, abnormal: 2, abnormalWithMask: 0 });
+    await page.click('[data-tab=scan]');
+    expect(await page.inputValue('[data-testid=method-select]')).toBe('madclip');
+    expect(await page.inputValue('[data-testid=adapter-select]')).toBe(id);
     expect(errors).toEqual([]);
   }, TRAIN_TIMEOUT_MS + 60_000);
 });
