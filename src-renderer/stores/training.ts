@@ -1,6 +1,7 @@
 /**
  * Few-shot training from the workstation: the images the user marks (normal;
- * for MadCLIP also abnormal — image labels only, no masks), the method,
+ * for MadCLIP also abnormal, optionally with a lesion mask painted with the
+ * brush — without one an abnormal mark is an image label), the method,
  * epochs and seed, a running job with live progress (epoch, step, loss) from
  * `training.progress` events, and cancel. When a job finishes, the adapter
  * list is reloaded and the new adapter is chosen for scans with its method.
@@ -10,13 +11,15 @@
  *   await training.start();
  */
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, watch } from 'vue';
 import type { TrainingProgress } from '../../src-shared/contract/training-calls';
 import { api } from '../bridge/api';
 import { useMessagesStore } from './messages';
 import { useModelsStore } from './models';
 import { useScansStore } from './scans';
 import { useViewerStore } from './viewer';
+import { ensureLesionLabelmap, maskOf, runLengths } from '../viewer/lesion-masks';
+import { allPanes } from '../viewer/engine';
 
 export type MarkLabel = 'normal' | 'abnormal';
 export type TrainMethod = 'mediclip' | 'madclip';
@@ -27,6 +30,8 @@ export interface Mark {
   frame: number;
   label: MarkLabel;
   seriesInstanceUid: string;
+  /** The Cornerstone image id shown (its painted mask is read at training start). */
+  imageId: string;
   /** Display index in its series (1-based in the UI). */
   index: number;
   seriesLabel: string;
@@ -43,6 +48,8 @@ export const useTrainingStore = defineStore('training', () => {
   const epochs = ref(5);
   const seed = ref(0);
   const job = ref<TrainingProgress | null>(null);
+  /** The brush is the mouse tool (painting lesion masks). */
+  const brushing = computed(() => viewer.tool === 'brush');
   const starting = ref(false);
 
   const normal = computed(() => marks.value.filter((m) => m.label === 'normal'));
@@ -57,7 +64,10 @@ export const useTrainingStore = defineStore('training', () => {
     let at = viewer.index;
     for (const inst of series.instancesInOrder) {
       if (at < inst.frames) {
-        return { path: inst.path, frame: at, seriesInstanceUid: series.seriesInstanceUid, index: viewer.index, seriesLabel: series.seriesDescription ?? series.modality ?? 'series' };
+        return {
+          path: inst.path, frame: at, seriesInstanceUid: series.seriesInstanceUid, imageId: viewer.imageIds[viewer.index] ?? '',
+          index: viewer.index, seriesLabel: series.seriesDescription ?? series.modality ?? 'series',
+        };
       }
       at -= inst.frames;
     }
@@ -91,6 +101,24 @@ export const useTrainingStore = defineStore('training', () => {
     marks.value = [];
   }
 
+  /** Takes the brush (creating the lesion labelmap of the open stack), or puts it down. */
+  async function toggleBrush(): Promise<void> {
+    if (brushing.value) {
+      viewer.chooseTool('windowLevel');
+      return;
+    }
+    const ok = await messages.attempt('Preparing the lesion brush', async () => {
+      await ensureLesionLabelmap(viewer.imageIds, allPanes().map((p) => p.id));
+      return true;
+    });
+    if (ok) viewer.chooseTool('brush');
+  }
+
+  // A new stack: the brush belongs to the previous one's labelmap, so it is put down.
+  watch(() => viewer.stackVersion, () => {
+    if (brushing.value) viewer.chooseTool('windowLevel');
+  });
+
   api.on('training.progress', (p) => {
     if (job.value && p.jobId < job.value.jobId) return; // job ids grow: ignore late events of an older job
     job.value = p;
@@ -113,12 +141,16 @@ export const useTrainingStore = defineStore('training', () => {
     starting.value = true;
     try {
       const ref_ = (m: Mark) => ({ path: m.path, frame: m.frame });
+      const withMask = (m: Mark) => {
+        const mask = maskOf(m.imageId);
+        return { ...ref_(m), mask: mask ? { rows: mask.rows, columns: mask.columns, runs: runLengths(mask.data) } : null };
+      };
       const started = await messages.attempt(`Starting ${method.value === 'mediclip' ? 'MediCLIP' : 'MadCLIP'} training on ${normal.value.length} normal image(s)`, () =>
         api.call('training.start', {
           method: method.value,
           modelId: models.selectedId,
           normal: normal.value.map(ref_),
-          abnormal: method.value === 'madclip' ? abnormal.value.map(ref_) : [],
+          abnormal: method.value === 'madclip' ? abnormal.value.map(withMask) : [],
           epochs: epochs.value,
           seed: seed.value,
         }));
@@ -137,5 +169,8 @@ export const useTrainingStore = defineStore('training', () => {
     await messages.attempt('Cancelling the training', () => api.call('training.cancel', { jobId }));
   }
 
-  return { marks, method, epochs, seed, job, starting, normal, abnormal, running, canStart, shownMark, markShown, unmark, clearMarks, start, cancel };
+  return {
+    marks, method, epochs, seed, job, starting, normal, abnormal, running, canStart, shownMark, brushing,
+    markShown, unmark, clearMarks, toggleBrush, start, cancel,
+  };
 });

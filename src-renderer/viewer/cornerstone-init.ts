@@ -6,7 +6,7 @@
 import { init as initCore } from '@cornerstonejs/core';
 import { init as initLoader } from '@cornerstonejs/dicom-image-loader';
 import {
-  init as initTools, addTool, PanTool, ZoomTool, StackScrollTool, WindowLevelTool, LengthTool, EllipticalROITool,
+  init as initTools, addTool, PanTool, ZoomTool, StackScrollTool, WindowLevelTool, LengthTool, EllipticalROITool, BrushTool,
 } from '@cornerstonejs/tools';
 import { registerNodeDecodedLoader } from './node-decoded-loader';
 
@@ -18,7 +18,7 @@ export function startCornerstone(): Promise<void> {
     initLoader({ maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency ?? 2) - 1)) });
     registerNodeDecodedLoader(); // after the DICOM loader: it wraps its dicomfile: scheme
     initTools();
-    for (const tool of [PanTool, ZoomTool, StackScrollTool, WindowLevelTool, LengthTool, EllipticalROITool]) addTool(tool);
+    for (const tool of [PanTool, ZoomTool, StackScrollTool, WindowLevelTool, LengthTool, EllipticalROITool, BrushTool]) addTool(tool);
   })();
   return started;
 }

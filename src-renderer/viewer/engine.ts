@@ -2,14 +2,14 @@
  * The page's one Cornerstone rendering engine and tool group, and the panes
  * (stack viewports) that components enable in it. Mouse bindings: the primary
  * button runs the chosen tool; middle drag pans, right drag zooms and the
- * wheel scrolls, whatever the chosen tool.
+ * wheel scrolls, whatever the chosen tool. The brush paints lesion masks.
  *
  *   const viewport = enablePane('left', element); // a Types.IStackViewport
  *   setPrimaryTool('length');
  */
 import { RenderingEngine, Enums, type Types } from '@cornerstonejs/core';
 import {
-  ToolGroupManager, Enums as ToolEnums, PanTool, ZoomTool, StackScrollTool, WindowLevelTool, LengthTool, EllipticalROITool,
+  ToolGroupManager, Enums as ToolEnums, PanTool, ZoomTool, StackScrollTool, WindowLevelTool, LengthTool, EllipticalROITool, BrushTool,
   type Types as ToolTypes,
 } from '@cornerstonejs/tools';
 
@@ -22,6 +22,8 @@ export const PRIMARY_TOOLS = {
   zoom: ZoomTool.toolName,
   length: LengthTool.toolName,
   ellipseRoi: EllipticalROITool.toolName,
+  /** Paints the lesion mask of an abnormal training image (viewer/lesion-masks.ts). */
+  brush: 'LesionBrush',
 } as const;
 export type PrimaryTool = keyof typeof PRIMARY_TOOLS;
 
@@ -37,7 +39,8 @@ export function getEngine(): RenderingEngine {
 function getToolGroup(): ToolTypes.IToolGroup {
   if (toolGroup) return toolGroup;
   const group = ToolGroupManager.createToolGroup(TOOL_GROUP_ID) ?? ToolGroupManager.getToolGroup(TOOL_GROUP_ID)!;
-  for (const name of Object.values(PRIMARY_TOOLS)) group.addTool(name);
+  for (const name of Object.values(PRIMARY_TOOLS)) if (name !== PRIMARY_TOOLS.brush) group.addTool(name);
+  group.addToolInstance(PRIMARY_TOOLS.brush, BrushTool.toolName, { activeStrategy: 'FILL_INSIDE_CIRCLE' });
   group.addTool(StackScrollTool.toolName);
   group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
   group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
@@ -54,6 +57,8 @@ export function setPrimaryTool(tool: PrimaryTool): void {
   group.setToolActive(PRIMARY_TOOLS[tool], { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
   primary = tool;
 }
+
+export const TOOL_GROUP = TOOL_GROUP_ID;
 
 export function enablePane(paneId: string, element: HTMLDivElement): Types.IStackViewport {
   const rendering = getEngine();

@@ -2,12 +2,22 @@
  * The contract's calls and events for few-shot training in the app (issue 6/7):
  * start training an adapter from images the user marked (normal; for MadCLIP
  * also abnormal, image labels only), follow it through `training.progress`
- * events, cancel it, and list the trained adapters. Spread into calls.ts and events.ts.
+ * events, cancel it, and list the trained adapters. Abnormal images may carry
+ * a lesion mask painted with the brush (segmentation + detection losses);
+ * without one they are image labels (detection loss only). Spread into calls.ts and events.ts.
  */
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
 
 export const TrainingImageRefSchema = z.object({ path: z.string().min(1), frame: z.number().int().nonnegative() });
+
+/** A painted lesion mask at the image's pixel grid: run lengths of 0/1, alternating, starting with zeros. */
+export const LesionMaskSchema = z.object({
+  rows: z.number().int().positive().max(16384),
+  columns: z.number().int().positive().max(16384),
+  runs: z.array(z.number().int().nonnegative()).max(4_000_000),
+});
+export type LesionMask = z.infer<typeof LesionMaskSchema>;
 
 export const AdapterSummarySchema = z.object({
   id: z.string(),
@@ -41,12 +51,12 @@ export type TrainingProgress = z.infer<typeof TrainingProgressSchema>;
 
 export const trainingCalls = {
   'training.start': defineCall({
-    summary: 'Train a MediCLIP (normal images) or MadCLIP (normal + abnormal, image labels) adapter in the engine host; progress as training.progress events.',
+    summary: 'Train a MediCLIP (normal images) or MadCLIP (normal + abnormal, with or without lesion masks) adapter in the engine host; progress as training.progress events.',
     args: z.object({
       method: z.enum(['mediclip', 'madclip']),
       modelId: z.string().nullish(),
       normal: z.array(TrainingImageRefSchema).min(1).max(64),
-      abnormal: z.array(TrainingImageRefSchema).max(64).default([]),
+      abnormal: z.array(TrainingImageRefSchema.extend({ mask: LesionMaskSchema.nullish() })).max(64).default([]),
       epochs: z.number().int().min(1).max(200),
       seed: z.number().int().min(0).max(2 ** 31 - 1),
       textEncoder: z.enum(['faithful', 'fast']).default('faithful'),
@@ -55,7 +65,7 @@ export const trainingCalls = {
     result: z.object({ jobId: z.number().int() }),
   }),
   'training.cancel': defineCall({
-    summary: 'Stop a running training job; the finished epochs stay checkpointed.',
+    summary: 'Stop a running training job; nothing is registered and its folder is removed.',
     args: z.object({ jobId: z.number().int() }),
     result: z.object({ cancelled: z.boolean() }),
   }),

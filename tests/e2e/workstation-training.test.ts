@@ -5,7 +5,7 @@
 // adapter in the Models tab with its demo label, then scan the series with
 // method mediclip and that adapter and see the anomaly map drawn (warm pixels);
 // a second, long job is cancelled from the panel; MadCLIP trains from
-// normal and abnormal marks (image labels only).
+// normal and abnormal marks, one with a lesion painted with the brush.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -161,15 +161,30 @@ describe.skipIf(skipReason !== '')(`workstation training${skipReason ? ` (${skip
     expect(errors).toEqual([]);
   }, TRAIN_TIMEOUT_MS + 60_000);
 
-  it('trains MadCLIP from normal and abnormal marks (image labels) and offers it for madclip scans', async () => {
+  it('trains MadCLIP from normal and abnormal marks (one with a painted lesion mask) and offers it for madclip scans', async () => {
     await page.click('[data-tab=train]');
     await page.selectOption('[data-testid=train-method]', 'madclip');
     await page.fill('[data-testid=train-epochs]', '1');
     await page.click('[data-pane=left]');
-    for (let i = 0; i < 2; i++) {
-      for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowUp');
-      await page.keyboard.press('b');
-    }
+    for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('b'); // an image label only
+    for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowUp');
+    // Paint a lesion on this one with the brush, then mark it abnormal.
+    await page.click('[data-testid=brush]');
+    await page.waitForSelector('[data-testid=brush][aria-pressed=true]');
+    const box = (await (await page.$('[data-pane=left]'))!.boundingBox())!;
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    await page.mouse.move(cx - 30, cy - 10);
+    await page.mouse.down();
+    for (let i = 0; i <= 12; i++) await page.mouse.move(cx - 30 + i * 5, cy - 10 + (i % 4) * 5);
+    await page.mouse.up();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: outputPath('workstation-training-brush.png') });
+    await page.click('[data-testid=brush]'); // put the brush down
+    await page.waitForSelector('[data-testid=brush][aria-pressed=false]');
+    await page.click('[data-pane=left]');
+    await page.keyboard.press('b');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=marks] li[data-label=abnormal]').length === 2);
     await page.click('[data-testid=train-start]');
     await page.waitForFunction(() => {
@@ -180,7 +195,7 @@ describe.skipIf(skipReason !== '')(`workstation training${skipReason ? ` (${skip
     const manifest = JSON.parse((db().prepare('SELECT manifest_json AS m FROM adapters WHERE id = ?').get(id) as { m: string }).m) as {
       training: { shots: { normal: number; abnormal: number; abnormalWithMask: number } };
     };
-    expect(manifest.training.shots).toEqual({ normal: 4, abnormal: 2, abnormalWithMask: 0 });
+    expect(manifest.training.shots).toEqual({ normal: 4, abnormal: 2, abnormalWithMask: 1 });
     await page.click('[data-tab=scan]');
     expect(await page.inputValue('[data-testid=method-select]')).toBe('madclip');
     expect(await page.inputValue('[data-testid=adapter-select]')).toBe(id);

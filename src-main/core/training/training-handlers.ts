@@ -1,15 +1,19 @@
 /**
  * The contract handlers for training in the app: `training.start` runs the
  * engine host's `train` method in the background on the marked images (DICOM
- * files; the host decodes their first frame), registers the adapter in the case
+ * files; the host decodes their first frame; painted lesion masks are handed
+ * over as PNG files), registers the adapter in the case
  * log when it finishes, and reports every step as `training.progress`;
  * `training.cancel` aborts it; `models.adapters` lists the trained adapters.
  *
  *   ...createTrainingHandlers({ engineHost, roots, resolveBundle, adapters, adaptersDir, emit })
  */
+import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { CallHandlers, EventSink } from '../../../src-shared/contract/server';
-import type { AdapterSummary, TrainingProgress } from '../../../src-shared/contract/training-calls';
+import type { AdapterSummary, LesionMask, TrainingProgress } from '../../../src-shared/contract/training-calls';
+import { encodePng } from '../reports/png-export';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { AllowedRoots } from '../files/allowed-roots';
 import type { EngineHost } from '../engine-host/protocol';
@@ -43,6 +47,20 @@ export function summarise(a: RegisteredAdapter): AdapterSummary {
   };
 }
 
+/** Writes a run-length lesion mask as a black/white PNG (what the engine host's train method reads). */
+async function writeMaskPng(mask: LesionMask, file: string): Promise<void> {
+  const total = mask.rows * mask.columns;
+  const data = new Uint8Array(total * 4);
+  let at = 0;
+  mask.runs.forEach((length, i) => {
+    const v = i % 2 === 1 ? 255 : 0;
+    for (let k = 0; k < length && at < total; k++, at++) data.fill(v, at * 4, at * 4 + 3);
+  });
+  if (at !== total) throw new ClipScanError('BAD_ARGUMENTS', `A lesion mask covers ${at} pixels; the image has ${total}.`);
+  for (let i = 3; i < data.length; i += 4) data[i] = 255;
+  await fs.writeFile(file, encodePng({ width: mask.columns, height: mask.rows, data }));
+}
+
 export function createTrainingHandlers(deps: TrainingHandlerDeps): Pick<CallHandlers, TrainingCall> {
   const running = new Map<number, AbortController>();
   let nextJob = 1;
@@ -66,6 +84,17 @@ export function createTrainingHandlers(deps: TrainingHandlerDeps): Pick<CallHand
       const abnormal = args.method === 'madclip' ? await resolveImages(abnormalRefs, 'abnormal') : [];
       const bundle = await deps.resolveBundle(args.modelId);
       const jobId = nextJob++;
+      // Painted masks go to a temporary folder as PNG files for the host; removed when the job ends.
+      const masksDir = await fs.mkdtemp(path.join(os.tmpdir(), 'clipscan-masks-'));
+      const maskPaths = await Promise.all(abnormalRefs.map(async (r, i) => {
+        if (args.method !== 'madclip' || !r.mask) return null;
+        const file = path.join(masksDir, `${i}.png`);
+        await writeMaskPng(r.mask, file);
+        return file;
+      })).catch(async (err: unknown) => {
+        await fs.rm(masksDir, { recursive: true, force: true });
+        throw err;
+      });
       const id = `${args.method}-${bundle.id}-k${normal.length}-s${args.seed}-${stamp(new Date())}`.toLowerCase();
       const outDir = path.join(deps.adaptersDir, id);
       const controller = new AbortController();
@@ -78,7 +107,7 @@ export function createTrainingHandlers(deps: TrainingHandlerDeps): Pick<CallHand
       void (async () => {
         try {
           const r = await deps.engineHost().request('train', {
-            method: args.method, bundleDir: bundle.dir, normal, abnormal: abnormal.map((p) => ({ path: p, maskPath: null })),
+            method: args.method, bundleDir: bundle.dir, normal, abnormal: abnormal.map((p, i) => ({ path: p, maskPath: maskPaths[i] ?? null })),
             seed: args.seed, epochs: args.epochs, textEncoder: args.textEncoder ?? 'faithful', outDir,
             ...(args.organ ? { organ: args.organ } : {}),
             ...(deps.threads ? { threads: deps.threads } : {}),
@@ -93,9 +122,12 @@ export function createTrainingHandlers(deps: TrainingHandlerDeps): Pick<CallHand
           report({ state: 'done', epoch: r.lastEpoch, adapterId: r.manifest.id, message: `Adapter ${r.manifest.id} is ready.` });
         } catch (err) {
           const cancelled = controller.signal.aborted;
-          report({ state: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Training was cancelled; finished epochs are checkpointed.' : `Training failed: ${err instanceof Error ? err.message : String(err)}` });
+          // Each UI job trains into a new folder, so its checkpoints would never be resumed: remove them.
+          await fs.rm(outDir, { recursive: true, force: true }).catch(() => {});
+          report({ state: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Training was cancelled; no adapter was saved.' : `Training failed: ${err instanceof Error ? err.message : String(err)}` });
         } finally {
           running.delete(jobId);
+          await fs.rm(masksDir, { recursive: true, force: true }).catch(() => {});
         }
       })();
       return { jobId };
