@@ -8,6 +8,9 @@
  */
 export type ActionGroup = 'Navigation' | 'Tools' | 'Window/level' | 'View' | 'Layers' | 'Scans' | 'Training' | 'Library' | 'Help';
 
+/** The order the help overlay lists the groups in: looking, measuring, the anomaly layer, scanning, training, then the rest. */
+export const GROUP_ORDER: readonly ActionGroup[] = ['Navigation', 'Tools', 'Window/level', 'View', 'Layers', 'Scans', 'Training', 'Library', 'Help'];
+
 export interface KeyAction {
   readonly id: string;
   /** `KeyboardEvent.key` of the default key (case-sensitive for letters: lower case). */
