@@ -48,6 +48,11 @@ export const useTrainingStore = defineStore('training', () => {
   const epochs = ref(5);
   const seed = ref(0);
   const job = ref<TrainingProgress | null>(null);
+  /** Keys of abnormal marks whose image has a painted lesion (refreshed when marking and when the brush is put down). */
+  const masked = ref<Set<string>>(new Set());
+  function refreshMasked(): void {
+    masked.value = new Set(marks.value.filter((m) => m.label === 'abnormal' && maskOf(m.imageId) !== null).map((m) => m.key));
+  }
   /** The brush is the mouse tool (painting lesion masks). */
   const brushing = computed(() => viewer.tool === 'brush');
   const starting = ref(false);
@@ -91,6 +96,7 @@ export const useTrainingStore = defineStore('training', () => {
     const existing = marks.value.find((m) => m.key === key);
     marks.value = marks.value.filter((m) => m.key !== key);
     if (existing?.label !== label) marks.value = [...marks.value, { ...img, key, label }];
+    refreshMasked();
   }
 
   function unmark(key: string): void {
@@ -105,6 +111,7 @@ export const useTrainingStore = defineStore('training', () => {
   async function toggleBrush(): Promise<void> {
     if (brushing.value) {
       viewer.chooseTool('windowLevel');
+      refreshMasked();
       return;
     }
     const ok = await messages.attempt('Preparing the lesion brush', async () => {
@@ -170,7 +177,7 @@ export const useTrainingStore = defineStore('training', () => {
   }
 
   return {
-    marks, method, epochs, seed, job, starting, normal, abnormal, running, canStart, shownMark, brushing,
+    marks, masked, method, epochs, seed, job, starting, normal, abnormal, running, canStart, shownMark, brushing,
     markShown, unmark, clearMarks, toggleBrush, start, cancel,
   };
 });

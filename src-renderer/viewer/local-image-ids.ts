@@ -20,7 +20,8 @@ export function imageIdForFile(path: string): Promise<string> {
   if (!known) {
     known = api.call('dicom.readFile', { path }).then((bytes) => {
       // Files Cornerstone cannot decode go to the Node decoder from the start (clipscan: ids).
-      if (nodeDecoderReason(bytes) !== null) return nodeDecodedFileId(path);
+      const reason = nodeDecoderReason(bytes);
+      if (reason !== null) return nodeDecodedFileId(path, reason);
       const id = wadouri.fileManager.add(new Blob([bytes as Uint8Array<ArrayBuffer>]));
       rememberFileId(id, path);
       return id;

@@ -25,13 +25,15 @@ export const NODE_SCHEME = 'clipscan';
 const CORNERSTONE_LOAD_TIMEOUT_MS = 20_000;
 
 const pathById = new Map<string, string>(); // `clipscan:N` or `dicomfile:N` (without frame) → file path
+const skipReasons = new Map<string, string>(); // `clipscan:N` → why Cornerstone's loader was not used
 const headers = new Map<string, RenderedFrameHeader>(); // full image id → decoded frame header
 let nextNodeId = 0;
 
 /** A `clipscan:` file id for a file the Node decoder will draw. */
-export function nodeDecodedFileId(path: string): string {
+export function nodeDecodedFileId(path: string, reason: string): string {
   const id = `${NODE_SCHEME}:${nextNodeId++}`;
   pathById.set(id, path);
+  skipReasons.set(id, reason);
   return id;
 }
 
@@ -100,7 +102,8 @@ async function loadThroughNode(imageId: string, reason?: unknown): Promise<Types
   try {
     bytes = await api.call('dicom.renderFrame', { path: at.path, frame: at.frame });
   } catch (err) {
-    const first = reason ? ` The viewer's decoder failed first: ${describe(reason)}.` : '';
+    const skipped = skipReasons.get(imageId.split('?')[0]!);
+    const first = reason ? ` The viewer's decoder failed first: ${describe(reason)}.` : skipped ? ` (The viewer's decoder was not tried: ${skipped}.)` : '';
     throw new Error(`${fileName(at.path)}, frame ${at.frame + 1}: ${describe(err)}${first}`, { cause: err });
   }
   const { header, pixels } = decodeRenderedFrame(bytes);

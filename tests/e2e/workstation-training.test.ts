@@ -186,6 +186,7 @@ describe.skipIf(skipReason !== '')(`workstation training${skipReason ? ` (${skip
     await page.click('[data-pane=left]');
     await page.keyboard.press('b');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=marks] li[data-label=abnormal]').length === 2);
+    expect(await page.$$eval('[data-testid=marks] li[data-label=abnormal][data-masked=true]', (n) => n.length)).toBe(1);
     await page.click('[data-testid=train-start]');
     await page.waitForFunction(() => {
       const p = document.querySelector('[data-testid=train-progress]');
