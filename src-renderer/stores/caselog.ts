@@ -84,7 +84,7 @@ export const useCaselogStore = defineStore('caselog', () => {
           deidentify: deidentify.value,
           layout: format === 'png' ? (viewer.layout === 'side-by-side' ? 'side-by-side' : 'overlay') : null,
           imageId: result.imageIds[viewer.index] ?? null,
-          display: { colormap: layers.colormapName, opacity: layers.opacity, lowerThreshold: layers.threshold },
+          display: { colormap: layers.colormapName, opacity: layers.opacity, lowerThreshold: layers.threshold, range: layers.mapsFor(seriesInstanceUid)?.range },
         });
       });
       if (!saved) return undefined;

@@ -10,6 +10,9 @@
  *   const raw = await buildReportInput({ db, scans }, { scanId: 3, deidentify: false, keyImages: 3 });
  *   await exportFindingPdf(raw, '/home/me/finding.pdf');
  */
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { ScanImage, ScanSummary, Verdict as ScanVerdict } from '../../../src-shared/domain/scan';
@@ -19,6 +22,7 @@ import { decodeFile } from '../dicom/pixels';
 import type { DecodedFrame } from '../dicom/pixels/decoded-frame';
 import { readManifest } from '../engine/bundle';
 import type { ScanService } from '../scan/scan-service';
+import { AdapterManifestSchema, type AdapterManifest } from '../training/adapter-manifest';
 import { APP_VERSION } from '../version';
 import { toDisplayImage } from './display-image';
 import type { FindingReportInputRaw, KeyImage, LayerDisplay, StudyHeader, Verdict } from './report-input';
@@ -42,7 +46,8 @@ export interface ReportRequest {
   keyImages?: number | null;
   /** Shown first (the slice on screen); default: the finding's key image, else the highest-scoring slice. */
   imageId?: number | null;
-  display?: Partial<LayerDisplay> | null;
+  /** The anomaly layer as shown; `range` is the colour-map range in score units (default: the series min to max). */
+  display?: (Partial<LayerDisplay> & { range?: [number, number] }) | null;
 }
 
 export const MAX_KEY_IMAGES = 3;
@@ -107,6 +112,15 @@ async function resamplingOf(bundleDir: string | undefined, columns: number, rows
   return `bilinear from ${inputSize}×${inputSize} (${manifest.vision.gridSize}×${manifest.vision.gridSize} patches) to the ${grid}`;
 }
 
+/** The adapter a scan used, as its manifest and the sha256 of that manifest file (null for zero-shot). */
+async function adapterCard(adapterDir: string | null): Promise<{ manifest: AdapterManifest; sha256: string } | null> {
+  if (!adapterDir) return null;
+  const text = await fs.readFile(path.join(adapterDir, 'adapter.json'), 'utf8').catch(() => {
+    throw new ClipScanError('ADAPTER_MISSING', `The adapter this scan used is gone from ${adapterDir}; the report cannot name it.`);
+  });
+  return { manifest: AdapterManifestSchema.parse(JSON.parse(text)), sha256: crypto.createHash('sha256').update(text).digest('hex') };
+}
+
 /** Colour range shared by every key image: the lowest and highest map values of the series. */
 function seriesMapRange(images: ScanImage[]): { lo: number; hi: number } {
   let lo = Infinity;
@@ -133,10 +147,12 @@ export async function buildReportInput(deps: ReportSourceDeps, request: ReportRe
     throw new ClipScanError('IMAGE_NOT_IN_SERIES', `Image ${request.imageId} is not a scored image of series ${series.seriesInstanceUid} in scan ${summary.id}.`);
   }
   const chosen = pickKeyImages(images, count, request.imageId ?? finding?.keyImageId ?? null);
-  const range = seriesMapRange(images.filter((i) => i.status === 'done'));
+  const { range: shownRange, ...display } = request.display ?? {};
+  const range = shownRange ? { lo: shownRange[0], hi: shownRange[1] } : seriesMapRange(images.filter((i) => i.status === 'done'));
   const bundleDir = repo.get(summary.id)?.bundle_dir;
   const decode = deps.decode ?? decodeFile;
 
+  const adapter = await adapterCard(repo.get(summary.id)?.adapter_dir ?? null);
   const keyImages: KeyImage[] = [];
   for (const image of chosen) {
     const source = repo.imageSource(image.id)!;
@@ -172,14 +188,14 @@ export async function buildReportInput(deps: ReportSourceDeps, request: ReportRe
       bundleVersion: summary.model.version,
       bundleSha256: summary.model.sha256,
       method: summary.method,
-      shots: null, // adapters (few-shot) cannot be used for scans yet; see scan-service.ts
-      adapter: summary.adapterId ? { id: summary.adapterId, version: 'unknown', sha256: 'unknown' } : null,
+      shots: adapter ? adapter.manifest.training.shots.normal + adapter.manifest.training.shots.abnormal : null,
+      adapter: adapter ? { id: adapter.manifest.id, version: adapter.manifest.createdAt, sha256: adapter.sha256 } : null,
       demo: summary.model.demo,
     },
     executionProvider: summary.provider ?? 'unknown',
     verdict: series.verdict ? VERDICT_WORDS[series.verdict] : null,
     note: series.note,
-    display: { colormap: 'inferno', opacity: 0.5, lowerThreshold: null, ...stripUndefined(request.display ?? {}) },
+    display: { colormap: 'inferno', opacity: 0.5, lowerThreshold: null, ...stripUndefined(display) },
     generatedAt: generatedAtOf((deps.now ?? (() => new Date()))()),
     appVersion: APP_VERSION,
   };
