@@ -43,6 +43,7 @@ export function bindActions(): void {
     'viewer.reset': () => viewer.reset(),
     'viewer.hideIdentity': () => viewer.toggleIdentity(),
     'viewer.layout': () => viewer.toggleLayout(),
+    'viewer.mpr': () => viewer.toggleMpr(),
     'layers.toggleAnomaly': () => layers.toggleAnomaly(),
     'layers.opacityUp': () => layers.changeOpacity(0.1),
     'layers.opacityDown': () => layers.changeOpacity(-0.1),
@@ -54,7 +55,8 @@ export function bindActions(): void {
       helpOpen.value = !helpOpen.value;
     },
     'help.close': () => {
-      helpOpen.value = false;
+      if (helpOpen.value) helpOpen.value = false;
+      else if (viewer.mpr) viewer.toggleMpr();
     },
   });
 }

@@ -41,6 +41,7 @@ export const KEYMAP = [
   { id: 'viewer.reset', key: 'r', label: 'Reset zoom, pan and window', group: 'View' },
   { id: 'viewer.hideIdentity', key: 'a', label: 'Hide / show patient identity', group: 'View' },
   { id: 'viewer.layout', key: 'g', label: 'Single viewport / 1×2 side by side', group: 'View' },
+  { id: 'viewer.mpr', key: 'v', label: 'MPR (volume): axial, sagittal, coronal / back to the stack', group: 'View' },
   { id: 'layers.toggleAnomaly', key: 'o', label: 'Show / hide the anomaly map layer', group: 'Layers' },
   { id: 'layers.opacityUp', key: ']', label: 'Anomaly layer more opaque', group: 'Layers' },
   { id: 'layers.opacityDown', key: '[', label: 'Anomaly layer more transparent', group: 'Layers' },
@@ -49,7 +50,7 @@ export const KEYMAP = [
   { id: 'training.markNormal', key: 'n', label: 'Mark / unmark the shown image as normal (training)', group: 'Training' },
   { id: 'training.markAbnormal', key: 'b', label: 'Mark / unmark the shown image as abnormal (MadCLIP training)', group: 'Training' },
   { id: 'help.toggle', key: '?', label: 'Show / hide this help', group: 'Help' },
-  { id: 'help.close', key: 'Escape', label: 'Close help and dialogs', group: 'Help' },
+  { id: 'help.close', key: 'Escape', label: 'Close help and dialogs; leave MPR', group: 'Help' },
 ] as const satisfies readonly KeyAction[];
 
 export type ActionId = (typeof KEYMAP)[number]['id'];

@@ -3,6 +3,8 @@
  * order), the slice shown, the mouse tool, window preset, invert, cine, the
  * layout (one viewport, or original | anomaly map side by side) and whether
  * patient identity is hidden. Actions act on every pane through viewer/engine.
+ * `mpr` switches to the axial/sagittal/coronal volume view (components/MprLayout.vue)
+ * for reconstructable CT/MR series; `mprBlocker` says why it is not offered.
  *
  *   const viewer = useViewerStore();
  *   await viewer.openSeries(seriesUid);
@@ -50,6 +52,8 @@ export const useViewerStore = defineStore('viewer', () => {
   const cinePlaying = ref(false);
   const layout = ref<Layout>('single');
   const hideIdentity = ref(localStorage.getItem(IDENTITY_KEY) === '1');
+  /** The MPR (volume) view is shown instead of the stack panes. */
+  const mpr = ref(false);
   let generation = 0;
   let openedAt = 0;
   let cineTimer: ReturnType<typeof setInterval> | null = null;
@@ -62,6 +66,15 @@ export const useViewerStore = defineStore('viewer', () => {
   /** Cine steps through frames (multi-frame) or time points at the same position (4D). */
   const cineStep = computed(() => (timePoints.value > 1 ? positions.value : 1));
   const canCine = computed(() => total.value > 1 && (timePoints.value > 1 || (series.value?.multiFrame ?? false)));
+  /** Why MPR cannot be offered for what is open (null when it can). */
+  const mprBlocker = computed<string | null>(() => {
+    const s = series.value;
+    if (!s || total.value === 0) return 'MPR needs an open CT or MR series.';
+    if (s.modality !== 'CT' && s.modality !== 'MR') return `MPR is for CT and MR volumes; this series is ${s.modality ?? 'of unknown modality'}.`;
+    if (!s.reconstructable) return `Not a volume, so no MPR: ${s.notes.join('; ') || 'the slices are not parallel, evenly spaced and complete'}.`;
+    if (status.value !== 'ready') return 'MPR is offered once the series is shown.';
+    return null;
+  });
 
   async function showStackOn(viewport: Types.IStackViewport): Promise<void> {
     if (imageIds.value.length === 0) return;
@@ -138,6 +151,7 @@ export const useViewerStore = defineStore('viewer', () => {
     fetched.value = 0;
     cached.value = 0;
     timings.value = { firstImageMs: null, allCachedMs: null };
+    mpr.value = false;
     return ++generation;
   }
 
@@ -270,13 +284,31 @@ export const useViewerStore = defineStore('viewer', () => {
   }
 
   function toggleLayout(): void {
+    if (mpr.value) mpr.value = false;
     layout.value = layout.value === 'single' ? 'side-by-side' : 'single';
+  }
+
+  /** Enters MPR (the stack's window/level is kept) or leaves it back to the stack view. */
+  function toggleMpr(): void {
+    if (mpr.value) {
+      mpr.value = false;
+      return;
+    }
+    const why = mprBlocker.value;
+    if (why) {
+      messages.push('info', why);
+      return;
+    }
+    stopCine();
+    const range = allPanes()[0]?.getProperties().voiRange;
+    if (range) voi.value = { lower: range.lower, upper: range.upper };
+    mpr.value = true;
   }
 
   return {
     series, study, fileLabel, imageIds, stackVersion, status, statusText, fetched, cached, timings, index, tool, preset, invert, voi, zoom,
-    cinePlaying, layout, hideIdentity, total, timePoints, positions, modality, canCine,
+    cinePlaying, layout, hideIdentity, mpr, mprBlocker, total, timePoints, positions, modality, canCine,
     showStackOn, openSeries, openFiles, setIndex, noteIndex, step, chooseTool, applyPreset, toggleInvert, reset, toggleCine, stopCine,
-    toggleIdentity, toggleLayout,
+    toggleIdentity, toggleLayout, toggleMpr,
   };
 });

@@ -1,0 +1,173 @@
+// MPR on demand in browser mode on the shared data: the 192-slice MR
+// (384 rows × 274 columns × 192 slices, 0.667 × 0.700 × 0.667 mm) switches to
+// three volume viewports (axial, sagittal, coronal) whose canvases show real
+// structure, with the section shapes the geometry gives (sagittal 256 × 128 mm,
+// coronal 192 × 128 mm: wider than tall); the wheel scrolls the axial pane;
+// the key leaves MPR back to the stack view. The gantry-tilted CT gets a
+// disabled button that says why.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { hasChromium, SKIP_NO_CHROMIUM } from '../helpers/browser';
+import { hasSharedData, outputPath, SHARED_DATA, SKIP_NO_SHARED_DATA } from '../helpers/paths';
+import { canvasStats } from '../helpers/canvas';
+import { newPage, openDataFolder, openSeries, startHarness, type Harness } from './workstation-harness';
+
+const skipReason = !hasChromium ? SKIP_NO_CHROMIUM : !hasSharedData ? SKIP_NO_SHARED_DATA : '';
+
+/** The series UID of a shared DICOM set, from the data set's MANIFEST.tsv. */
+function seriesOfSet(set: string): string {
+  const lines = fs.readFileSync(path.join(SHARED_DATA, 'MANIFEST.tsv'), 'utf8').trim().split('\n');
+  const header = lines[0]!.split('\t');
+  const uidCol = header.indexOf('series_uid');
+  const row = lines.slice(1).map((l) => l.split('\t')).find((f) => f[0]!.startsWith(`dicom/${set}/`) && f[uidCol]);
+  if (!row) throw new Error(`${set} is not in MANIFEST.tsv`);
+  return row[uidCol]!;
+}
+
+/** Width/height of the bounding box of the lit pixels of a canvas (the section drawn, not the black margin). */
+async function litBoxAspect(page: Page, selector: string): Promise<number> {
+  return page.$eval(selector, (node) => {
+    const canvas = node as HTMLCanvasElement;
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const ctx = copy.getContext('2d')!;
+    ctx.drawImage(canvas, 0, 0);
+    const { data, width, height } = ctx.getImageData(0, 0, copy.width, copy.height);
+    let x0 = width, x1 = -1, y0 = height, y1 = -1;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 4;
+        if (data[i]! + data[i + 1]! + data[i + 2]! > 30) {
+          x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+        }
+      }
+    }
+    return x1 < 0 ? NaN : (x1 - x0 + 1) / (y1 - y0 + 1);
+  });
+}
+
+async function canvasHash(page: Page, selector: string): Promise<number> {
+  return page.$eval(selector, (node) => {
+    const canvas = node as HTMLCanvasElement;
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const ctx = copy.getContext('2d')!;
+    ctx.drawImage(canvas, 0, 0);
+    const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
+    let h = 0;
+    for (let i = 0; i < data.length; i += 4) h = (h * 31 + data[i]!) >>> 0;
+    return h;
+  });
+}
+
+describe.skipIf(skipReason !== '')(`workstation MPR${skipReason ? ` (${skipReason})` : ''}`, () => {
+  let h: Harness;
+  let page: Page;
+  const errors: string[] = [];
+  const attr = (pane: string, name: string) => page.$eval(`[data-pane=${pane}]`, (n, a) => n.getAttribute(a), name);
+
+  beforeAll(async () => {
+    h = await startHarness();
+    page = await newPage(h, errors);
+    await openDataFolder(page);
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('shows the MR as axial, sagittal and coronal volume sections, scrolls, and goes back to the stack', async () => {
+    await openSeries(page, seriesOfSet('mr-brain-t1w-studyforrest'));
+    const button = '[data-action="viewer.mpr"]';
+    await page.waitForFunction((sel) => !(document.querySelector(sel) as HTMLButtonElement | null)?.disabled, button);
+    await page.click(button);
+    await page.waitForSelector('[data-testid=mpr][data-state=ready]', { timeout: 120_000 });
+    expect(await page.$('[data-pane=left]')).toBeNull();
+    // The volume streams in from the cached images; wait until every pane shows a lit, structured section.
+    for (const plane of ['axial', 'sagittal', 'coronal']) {
+      await page.waitForFunction(
+        (sel) => {
+          const c = document.querySelector(sel) as HTMLCanvasElement | null;
+          if (!c || !c.width) return false;
+          const copy = document.createElement('canvas');
+          copy.width = c.width;
+          copy.height = c.height;
+          const ctx = copy.getContext('2d')!;
+          ctx.drawImage(c, 0, 0);
+          const { data } = ctx.getImageData(0, 0, c.width, c.height);
+          let lit = 0;
+          for (let i = 0; i < data.length; i += 4) if (data[i]! > 10) lit++;
+          return lit / (data.length / 4) > 0.1;
+        },
+        `[data-pane=mpr-${plane}] canvas`,
+        { timeout: 60_000 },
+      );
+    }
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: outputPath('workstation-mpr.png') });
+
+    const slices: Record<string, number> = {};
+    for (const plane of ['axial', 'sagittal', 'coronal']) {
+      const stats = await canvasStats(page, `[data-pane=mpr-${plane}] canvas`);
+      expect(stats.litFraction, plane).toBeGreaterThan(0.1);
+      expect(stats.distinctGreys, plane).toBeGreaterThan(40);
+      slices[plane] = Number(await attr(`mpr-${plane}`, 'data-slices'));
+    }
+    // Slice counts along each axis: 192 acquired slices, 274 columns, 384 rows.
+    expect(slices.axial).toBe(192);
+    expect(slices.sagittal).toBe(274);
+    expect(slices.coronal).toBe(384);
+
+    // Section shapes in mm from the volume geometry, and the drawn content wider than tall on sagittal and coronal.
+    const aspect = async (plane: string) => Number(await attr(`mpr-${plane}`, 'data-aspect'));
+    expect(await aspect('axial')).toBeCloseTo(192 / 256, 1);
+    expect(await aspect('sagittal')).toBeCloseTo(256 / 128, 1);
+    expect(await aspect('coronal')).toBeCloseTo(192 / 128, 1);
+    expect(await litBoxAspect(page, '[data-pane=mpr-sagittal] canvas')).toBeGreaterThan(1.2);
+    expect(await litBoxAspect(page, '[data-pane=mpr-coronal] canvas')).toBeGreaterThan(1.1);
+    expect(await litBoxAspect(page, '[data-pane=mpr-axial] canvas')).toBeLessThan(1);
+
+    // The wheel scrolls the axial pane: another slice index and other pixels.
+    const before = Number(await attr('mpr-axial', 'data-index'));
+    const hashBefore = await canvasHash(page, '[data-pane=mpr-axial] canvas');
+    const box = (await (await page.$('[data-pane=mpr-axial]'))!.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 8; i++) await page.mouse.wheel(0, 120);
+    await page.waitForFunction((b) => Number(document.querySelector('[data-pane=mpr-axial]')?.getAttribute('data-index')) !== b, before);
+    await page.waitForTimeout(300);
+    expect(Math.abs(Number(await attr('mpr-axial', 'data-index')) - before)).toBeGreaterThanOrEqual(4);
+    expect(await canvasHash(page, '[data-pane=mpr-axial] canvas')).not.toBe(hashBefore);
+    await page.screenshot({ path: outputPath('workstation-mpr-scrolled.png') });
+
+    // Escape leaves MPR: the stack view is back and lit.
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid=mpr]', { state: 'detached' });
+    await page.waitForSelector('[data-pane=left]');
+    await page.waitForFunction(() => Number(document.querySelector('[data-pane=left]')?.getAttribute('data-index')) >= 0);
+    await page.waitForTimeout(300);
+    expect((await canvasStats(page, '[data-pane=left] canvas')).litFraction).toBeGreaterThan(0.2);
+    await page.screenshot({ path: outputPath('workstation-mpr-back-to-stack.png') });
+
+    // The key enters MPR again (a new volume) and leaves it again.
+    await page.keyboard.press('v');
+    await page.waitForSelector('[data-testid=mpr][data-state=ready]', { timeout: 120_000 });
+    await page.keyboard.press('v');
+    await page.waitForSelector('[data-pane=left]');
+    expect(errors).toEqual([]);
+  });
+
+  it('offers no MPR for the gantry-tilted CT and says why', async () => {
+    await openSeries(page, seriesOfSet('ct-head-tilted-ge'));
+    const button = await page.$('[data-action="viewer.mpr"]');
+    expect(await button!.isDisabled()).toBe(true);
+    expect(await button!.getAttribute('title')).toMatch(/gantry tilt/);
+    await page.keyboard.press('v');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=notification]')].some((n) => /gantry tilt/.test(n.textContent ?? '')));
+    expect(await page.$('[data-testid=mpr]')).toBeNull();
+    expect(errors).toEqual([]);
+  });
+});
