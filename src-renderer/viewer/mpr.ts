@@ -72,12 +72,14 @@ export async function buildMprVolume(seriesUid: string, imageIds: readonly strin
   return volumeId;
 }
 
-function toolGroup(): ToolTypes.IToolGroup {
+/** The MPR tool group on these viewports; bindings are set after the viewports are in (crosshairs need them). */
+function toolGroupFor(viewportIds: readonly string[]): ToolTypes.IToolGroup {
   for (const tool of [PanTool, ZoomTool, StackScrollTool, WindowLevelTool, CrosshairsTool]) addTool(tool);
   const group = ToolGroupManager.getToolGroup(TOOL_GROUP_ID) ?? ToolGroupManager.createToolGroup(TOOL_GROUP_ID)!;
   for (const tool of [PanTool, ZoomTool, StackScrollTool, WindowLevelTool, CrosshairsTool]) {
     if (!group.hasTool(tool.toolName)) group.addTool(tool.toolName);
   }
+  for (const viewportId of viewportIds) group.addViewport(viewportId, ENGINE_ID);
   const { MouseBindings, KeyboardBindings } = ToolEnums;
   group.setToolActive(WindowLevelTool.toolName, { bindings: [{ mouseButton: MouseBindings.Primary }] });
   group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
@@ -103,12 +105,9 @@ export async function showMpr(
   }
   current = { volumeId, viewportIds };
   await setVolumesForViewports(engine, [{ volumeId }], viewportIds);
-  const group = toolGroup();
+  toolGroupFor(viewportIds);
   const sync = SynchronizerManager.getSynchronizer(VOI_SYNC_ID) ?? synchronizers.createVOISynchronizer(VOI_SYNC_ID, { syncInvertState: true, syncColormap: false });
-  for (const viewportId of viewportIds) {
-    group.addViewport(viewportId, ENGINE_ID);
-    sync.add({ renderingEngineId: ENGINE_ID, viewportId });
-  }
+  for (const viewportId of viewportIds) sync.add({ renderingEngineId: ENGINE_ID, viewportId });
   const viewports = viewportIds.map((id) => engine.getViewport(id) as Types.IVolumeViewport);
   for (const vp of viewports) {
     if (display.voiRange) vp.setProperties({ voiRange: display.voiRange });
