@@ -3,8 +3,8 @@
 // three volume viewports (axial, sagittal, coronal) whose canvases show real
 // structure, with the section shapes the geometry gives (sagittal 256 × 128 mm,
 // coronal 192 × 128 mm: wider than tall); the wheel scrolls the axial pane;
-// the key leaves MPR back to the stack view. The gantry-tilted CT gets a
-// disabled button that says why.
+// Escape and the key leave MPR back to the stack view. The chest CT shows in
+// MPR too; the gantry-tilted CT gets a disabled button that says why.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,6 +165,27 @@ describe.skipIf(skipReason !== '')(`workstation MPR${skipReason ? ` (${skipReaso
     // The key enters MPR again (a new volume) and leaves it again.
     await page.keyboard.press('v');
     await page.waitForSelector('[data-testid=mpr][data-state=ready]', { timeout: 120_000 });
+    await page.keyboard.press('v');
+    await page.waitForSelector('[data-pane=left]');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the 64-slice chest CT in MPR with its window (Hounsfield units)', async () => {
+    await openSeries(page, seriesOfSet('ct-chest-lidc-0314'));
+    await page.keyboard.press('3'); // mediastinum window, kept in MPR
+    await page.keyboard.press('v');
+    await page.waitForSelector('[data-testid=mpr][data-state=ready]', { timeout: 120_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-pane=mpr-coronal]')?.getAttribute('data-slices')) > 0);
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: outputPath('workstation-mpr-ct.png') });
+    // 64 slices make a thin slab: sagittal and coronal are narrow strips, so less of their canvas is lit.
+    for (const plane of ['axial', 'sagittal', 'coronal']) {
+      const stats = await canvasStats(page, `[data-pane=mpr-${plane}] canvas`);
+      expect(stats.litFraction, plane).toBeGreaterThan(plane === 'axial' ? 0.1 : 0.01);
+      expect(stats.distinctGreys, plane).toBeGreaterThan(40);
+    }
+    expect(Number(await attr('mpr-axial', 'data-slices'))).toBeGreaterThanOrEqual(64);
+    expect(Number(await attr('mpr-sagittal', 'data-aspect'))).toBeGreaterThan(2);
     await page.keyboard.press('v');
     await page.waitForSelector('[data-pane=left]');
     expect(errors).toEqual([]);
