@@ -68,6 +68,7 @@ export async function buildMprVolume(seriesUid: string, imageIds: readonly strin
   const volumeId = `${LOADER_SCHEME}:${seriesUid}`;
   const volume = await volumeLoader.createAndCacheVolume(volumeId, { imageIds: [...imageIds] });
   current = { volumeId, viewportIds: [] };
+  noteVolumesCached();
   volume.load();
   return volumeId;
 }
@@ -127,11 +128,12 @@ export function closeMpr(): void {
   const { volumeId } = current;
   current = null;
   if (cache.getVolume(volumeId)) cache.removeVolumeLoadObject(volumeId);
+  noteVolumesCached();
 }
 
-/** Whether the volume is still in Cornerstone's cache (tests check that leaving MPR frees it). */
-export function mprVolumeCached(volumeId: string): boolean {
-  return cache.getVolume(volumeId) !== undefined;
+/** Test hook: how many volumes Cornerstone's cache holds, on <html data-volumes-cached> (leaving MPR must bring it to 0). */
+function noteVolumesCached(): void {
+  document.documentElement.dataset.volumesCached = String(cache.getVolumes().length);
 }
 
 /** Slice shown and slice count of one MPR viewport. */

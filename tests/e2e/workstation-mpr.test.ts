@@ -74,7 +74,6 @@ describe.skipIf(skipReason !== '')(`workstation MPR${skipReason ? ` (${skipReaso
   beforeAll(async () => {
     h = await startHarness();
     page = await newPage(h, errors);
-    if (process.env.MPR_DEBUG) page.on('console', (m) => { if (m.type() !== 'debug') console.log(`[${m.type()}] ${m.text().slice(0, 300)}`); });
     await openDataFolder(page);
   });
 
@@ -89,11 +88,8 @@ describe.skipIf(skipReason !== '')(`workstation MPR${skipReason ? ` (${skipReaso
     await page.click(button);
     await page.waitForSelector('[data-testid=mpr][data-state=ready]', { timeout: 120_000 });
     expect(await page.$('[data-pane=left]')).toBeNull();
-    if (process.env.MPR_DEBUG) {
-      await page.waitForTimeout(3000);
-      await page.screenshot({ path: outputPath('workstation-mpr-debug.png') });
-      for (const plane of ['axial', 'sagittal', 'coronal']) console.log(plane, await canvasStats(page, `[data-pane=mpr-${plane}] canvas`), await attr(`mpr-${plane}`, 'data-slices'), await attr(`mpr-${plane}`, 'data-aspect'));
-    }
+    expect(await page.getAttribute('html', 'data-volumes-cached')).toBe('1');
+
     // The volume streams in from the cached images; wait until every pane shows a lit, structured section.
     for (const plane of ['axial', 'sagittal', 'coronal']) {
       await page.waitForFunction(
@@ -157,6 +153,7 @@ describe.skipIf(skipReason !== '')(`workstation MPR${skipReason ? ` (${skipReaso
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid=mpr]', { state: 'detached' });
     await page.waitForSelector('[data-pane=left]');
+    expect(await page.getAttribute('html', 'data-volumes-cached'), 'the volume is freed').toBe('0');
     await page.waitForFunction(() => Number(document.querySelector('[data-pane=left]')?.getAttribute('data-index')) >= 0);
     await page.waitForTimeout(300);
     expect((await canvasStats(page, '[data-pane=left] canvas')).litFraction).toBeGreaterThan(0.2);
