@@ -5,6 +5,7 @@
  * and derives spacing, gaps, tilt and whether the series is a volume. Pure.
  */
 import { isImageObject, type DicomHeader } from './header';
+import type { SeriesFields } from '../caselog/repositories/series';
 
 export interface BuildInput {
   id: number;
@@ -17,29 +18,8 @@ export interface BuiltMember {
   displayOrder: number;
 }
 
-export interface BuiltSeries {
-  seriesInstanceUid: string;
-  part: number;
-  parts: number;
-  modality: string | null;
-  seriesNumber: number | null;
-  seriesDescription: string | null;
-  bodyPart: string | null;
-  rows: number | null;
-  columns: number | null;
-  photometricInterpretation: string | null;
-  instances: number;
-  frames: number;
-  timePoints: number;
-  transferSyntaxes: string[];
-  pixelSpacing: [number, number] | null;
-  /** The smallest step between slice positions (mm), when there are several positions. */
-  sliceSpacing: number | null;
-  reconstructable: boolean;
-  gaps: number;
-  multiFrame: boolean;
-  isImage: boolean;
-  notes: string[];
+/** A series as built from its headers (the columns of the `series` table), with its members in display order. */
+export interface BuiltSeries extends SeriesFields {
   members: BuiltMember[];
 }
 

@@ -22,6 +22,7 @@ export interface SeriesFields {
   timePoints: number;
   transferSyntaxes: string[];
   pixelSpacing: [number, number] | null;
+  /** The smallest step between slice positions (mm), when there are several positions. */
   sliceSpacing: number | null;
   reconstructable: boolean;
   gaps: number;
