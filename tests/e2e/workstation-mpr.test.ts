@@ -194,7 +194,7 @@ describe.skipIf(skipReason !== '')(`workstation MPR${skipReason ? ` (${skipReaso
     expect(await button!.isDisabled()).toBe(true);
     expect(await button!.getAttribute('title')).toMatch(/gantry tilt/);
     await page.keyboard.press('v');
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=notification]')].some((n) => /gantry tilt/.test(n.textContent ?? '')));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid=notification]')).some((n) => /gantry tilt/.test(n.textContent ?? '')));
     expect(await page.$('[data-testid=mpr]')).toBeNull();
     expect(errors).toEqual([]);
   });
