@@ -30,6 +30,8 @@ export interface Harness {
 export interface HarnessOptions {
   /** Scans run for real: the engine host in-process and the bundled demo model (models/fixtures/tiny-demo). */
   scans?: boolean;
+  /** Folders the user allowed at launch besides the shared DICOM data (browser mode's folder browser shows only these). */
+  extraRoots?: string[];
 }
 
 export const DEMO_BUNDLE_DIR = path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo');
@@ -41,7 +43,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const backend = createBackend({
     mode: 'browser',
     databasePath: path.join(dbDir, 'caselog.sqlite'),
-    allowedRoots: [DICOM_ROOT],
+    allowedRoots: [DICOM_ROOT, ...(options.extraRoots ?? [])],
     emit: checkedEventSink((name, payload) => server?.emit(name, payload)),
     ...(options.scans ? { engineHost: createInProcessHost, demoBundleDir: DEMO_BUNDLE_DIR, threads: 1 } : {}),
   });

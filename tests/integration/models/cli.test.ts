@@ -10,7 +10,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outputPath, PROJECT_ROOT } from '../../helpers/paths';
-import { startBundleServer, type BundleServer } from './bundle-server';
+import { startBundleServer, type BundleServer } from '../../helpers/bundle-server';
 import { copyFixture, FIXTURE_BUNDLE, fixtureManifestSha256 } from './helpers';
 
 const CLI = path.join(outputPath('models-cli'), 'cli.js');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createContractServer } from '../../../src-shared/contract/server';
 import { createBackend, type Backend } from '../../../src-main/core/services';
-import { startBundleServer, type BundleServer } from './bundle-server';
+import { startBundleServer, type BundleServer } from '../../helpers/bundle-server';
 import { FIXTURE_BUNDLE, fixtureManifestSha256 } from './helpers';
 
 const SHA = fixtureManifestSha256();

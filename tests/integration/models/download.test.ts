@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DownloadProgress } from '../../../src-main/core/models';
-import { startBundleServer, type BundleServer } from './bundle-server';
+import { startBundleServer, type BundleServer } from '../../helpers/bundle-server';
 import { FIXTURE_BUNDLE, fixtureManifestSha256, makeTestApp, type TestApp } from './helpers';
 
 const SHA = fixtureManifestSha256();

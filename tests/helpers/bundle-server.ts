@@ -1,9 +1,12 @@
 /**
  * A loopback HTTP server that serves a bundle folder like a static file host
  * (GET /b/<path>, with `Range: bytes=N-` answered by 206 + Content-Range), and
- * can be told to misbehave: cut the connection part way through a file, ignore
- * Range (always 200 with the whole file), or flip one byte of a file. Every
- * request is recorded so tests can assert what the client asked for.
+ * can be told to misbehave: cut the connection part way through a file, hold
+ * a file part way until the test releases it (to watch a download in
+ * progress), ignore Range (always 200 with the whole file), or flip one byte
+ * of a file. Every request is recorded so tests can assert what the client
+ * asked for. Used by the model registry's integration tests and the Models
+ * tab's end-to-end test.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -19,6 +22,8 @@ export interface RecordedRequest {
 export interface Misbehaviour {
   /** Send only the first `afterBytes` bytes of the body of `file`, then destroy the socket. */
   cut?: { file: string; afterBytes: number } | null;
+  /** Send only the first `afterBytes` bytes of the body of `file`, then wait until `release()` sends the rest. */
+  hold?: { file: string; afterBytes: number } | null;
   ignoreRange?: boolean;
   /** Serve `file` with the byte at `offset` flipped. */
   corrupt?: { file: string; offset: number } | null;
@@ -29,12 +34,17 @@ export interface BundleServer {
   readonly manifestUrl: string;
   readonly requests: RecordedRequest[];
   misbehave: Misbehaviour;
+  /** Responses held by `hold` so far (each counted once its first part is sent). */
+  readonly held: number;
+  /** Sends the rest of every held response. */
+  release(): void;
   close(): Promise<void>;
 }
 
 export async function startBundleServer(folder: string): Promise<BundleServer> {
   const requests: RecordedRequest[] = [];
-  const state = { misbehave: {} as Misbehaviour };
+  const state = { misbehave: {} as Misbehaviour, held: 0 };
+  const waiting: (() => void)[] = [];
   const server = http.createServer((req, res) => {
     const rel = decodeURIComponent((req.url ?? '').replace(/^\/b\//, ''));
     const file = path.join(folder, rel);
@@ -72,6 +82,14 @@ export async function startBundleServer(folder: string): Promise<BundleServer> {
       res.write(payload.subarray(0, n), () => setTimeout(() => res.socket?.destroy(), 20));
       return;
     }
+    if (m.hold?.file === rel) {
+      const n = Math.max(0, Math.min(payload.length - 1, m.hold.afterBytes));
+      res.write(payload.subarray(0, n), () => {
+        state.held++;
+        waiting.push(() => res.end(payload.subarray(n)));
+      });
+      return;
+    }
     res.end(payload);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -86,6 +104,12 @@ export async function startBundleServer(folder: string): Promise<BundleServer> {
     },
     set misbehave(v: Misbehaviour) {
       state.misbehave = v;
+    },
+    get held() {
+      return state.held;
+    },
+    release() {
+      for (const send of waiting.splice(0)) send();
     },
     close: () =>
       new Promise<void>((resolve) => {
