@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { hasChromium, SKIP_NO_CHROMIUM } from '../helpers/browser';
 import { hasSharedData, outputPath, SHARED_DATA, SKIP_NO_SHARED_DATA } from '../helpers/paths';
-import { canvasStats } from '../helpers/canvas';
+import { canvasStats, waitForCanvas } from '../helpers/canvas';
 import { newPage, openDataFolder, openSeries, startHarness, type Harness } from './workstation-harness';
 
 const skipReason = !hasChromium ? SKIP_NO_CHROMIUM : !hasSharedData ? SKIP_NO_SHARED_DATA : '';
@@ -28,41 +28,8 @@ function seriesOfSet(set: string): string {
 
 /** Width/height of the bounding box of the lit grey pixels of a canvas (the section drawn; not the black margin, not the crosshair lines). */
 async function litBoxAspect(page: Page, selector: string): Promise<number> {
-  return page.$eval(selector, (node) => {
-    const canvas = node as HTMLCanvasElement;
-    const copy = document.createElement('canvas');
-    copy.width = canvas.width;
-    copy.height = canvas.height;
-    const ctx = copy.getContext('2d')!;
-    ctx.drawImage(canvas, 0, 0);
-    const { data, width, height } = ctx.getImageData(0, 0, copy.width, copy.height);
-    let x0 = width, x1 = -1, y0 = height, y1 = -1;
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const i = (y * width + x) * 4;
-        const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
-        if (r + g + b > 30 && Math.abs(r - g) < 3 && Math.abs(g - b) < 3) {
-          x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
-        }
-      }
-    }
-    return x1 < 0 ? NaN : (x1 - x0 + 1) / (y1 - y0 + 1);
-  });
-}
-
-async function canvasHash(page: Page, selector: string): Promise<number> {
-  return page.$eval(selector, (node) => {
-    const canvas = node as HTMLCanvasElement;
-    const copy = document.createElement('canvas');
-    copy.width = canvas.width;
-    copy.height = canvas.height;
-    const ctx = copy.getContext('2d')!;
-    ctx.drawImage(canvas, 0, 0);
-    const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
-    let h = 0;
-    for (let i = 0; i < data.length; i += 4) h = (h * 31 + data[i]!) >>> 0;
-    return h;
-  });
+  const box = (await canvasStats(page, selector)).litGreyBox;
+  return box ? box.width / box.height : NaN;
 }
 
 describe.skipIf(skipReason !== '')(`workstation MPR${skipReason ? ` (${skipReason})` : ''}`, () => {
@@ -92,23 +59,7 @@ describe.skipIf(skipReason !== '')(`workstation MPR${skipReason ? ` (${skipReaso
 
     // The volume streams in from the cached images; wait until every pane shows a lit, structured section.
     for (const plane of ['axial', 'sagittal', 'coronal']) {
-      await page.waitForFunction(
-        (sel) => {
-          const c = document.querySelector(sel) as HTMLCanvasElement | null;
-          if (!c || !c.width) return false;
-          const copy = document.createElement('canvas');
-          copy.width = c.width;
-          copy.height = c.height;
-          const ctx = copy.getContext('2d')!;
-          ctx.drawImage(c, 0, 0);
-          const { data } = ctx.getImageData(0, 0, c.width, c.height);
-          let lit = 0;
-          for (let i = 0; i < data.length; i += 4) if (data[i]! > 10) lit++;
-          return lit / (data.length / 4) > 0.05;
-        },
-        `[data-pane=mpr-${plane}] canvas`,
-        { timeout: 60_000 },
-      );
+      await waitForCanvas(page, `[data-pane=mpr-${plane}] canvas`, (s) => s.litFraction > 0.05, { timeout: 60_000 });
     }
     await page.waitForTimeout(300);
     await page.screenshot({ path: outputPath('workstation-mpr.png') });
@@ -139,14 +90,14 @@ describe.skipIf(skipReason !== '')(`workstation MPR${skipReason ? ` (${skipReaso
 
     // The wheel scrolls the axial pane: another slice index and other pixels.
     const before = Number(await attr('mpr-axial', 'data-index'));
-    const hashBefore = await canvasHash(page, '[data-pane=mpr-axial] canvas');
+    const hashBefore = (await canvasStats(page, '[data-pane=mpr-axial] canvas')).hash;
     const box = (await (await page.$('[data-pane=mpr-axial]'))!.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     for (let i = 0; i < 8; i++) await page.mouse.wheel(0, 120);
     await page.waitForFunction((b) => Number(document.querySelector('[data-pane=mpr-axial]')?.getAttribute('data-index')) !== b, before);
     await page.waitForTimeout(300);
     expect(Math.abs(Number(await attr('mpr-axial', 'data-index')) - before)).toBeGreaterThanOrEqual(4);
-    expect(await canvasHash(page, '[data-pane=mpr-axial] canvas')).not.toBe(hashBefore);
+    expect((await canvasStats(page, '[data-pane=mpr-axial] canvas')).hash).not.toBe(hashBefore);
     await page.screenshot({ path: outputPath('workstation-mpr-scrolled.png') });
 
     // Escape leaves MPR: the stack view is back and lit.

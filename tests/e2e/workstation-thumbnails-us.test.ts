@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { hasChromium, SKIP_NO_CHROMIUM } from '../helpers/browser';
 import { hasSharedData, outputPath, SKIP_NO_SHARED_DATA } from '../helpers/paths';
-import { canvasStats } from '../helpers/canvas';
+import { allCanvasStats, canvasStats } from '../helpers/canvas';
 import { decodeRenderedFrame } from '../../src-shared/domain/rendered-frame';
 import { readHeaderFile } from '../../src-main/core/dicom/header-file';
 import { DICOM_ROOT, listedSeries, newPage, openDataFolder, startHarness, type Harness } from './workstation-harness';
@@ -62,16 +62,8 @@ describe.skipIf(skipReason !== '')(`thumbnails and the Node-decoder fallback${sk
     }
     const states = await page.$$eval('[data-testid=thumbnail]', (n) => n.map((c) => ({ state: c.getAttribute('data-state'), title: c.getAttribute('title') })));
     expect(states.filter((s) => s.state !== 'drawn'), 'thumbnails not drawn').toEqual([]);
-    const lit = await page.$$eval('[data-testid=thumbnail]', (nodes) =>
-      nodes.map((node) => {
-        const c = node as HTMLCanvasElement;
-        const label = c.closest('[data-testid=series]')?.textContent?.slice(0, 60) ?? '';
-        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-        let on = 0;
-        for (let i = 0; i < d.length; i += 4) if (d[i]! + d[i + 1]! + d[i + 2]! > 30) on++;
-        return { label, lit: on / (d.length / 4) };
-      }),
-    );
+    const labels = await page.$$eval('[data-testid=thumbnail]', (nodes) => nodes.map((c) => c.closest('[data-testid=series]')?.textContent?.slice(0, 60) ?? ''));
+    const lit = (await allCanvasStats(page, '[data-testid=thumbnail]')).map((s, i) => ({ label: labels[i]!, lit: s.litFraction }));
     expect(lit.filter((t) => t.lit <= 0.02), 'dark thumbnails').toEqual([]);
     await page.$eval('[data-testid=study-list]', (n) => n.scrollIntoView());
     await page.$$eval('[data-testid=thumbnail]', (n) => n[0]!.scrollIntoView({ block: 'center' }));

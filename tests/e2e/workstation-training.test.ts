@@ -19,22 +19,6 @@ import { listedSeries, newPage, openDataFolder, openSeries, startHarness, type H
 const skipReason = !hasChromium ? SKIP_NO_CHROMIUM : !hasSharedData ? SKIP_NO_SHARED_DATA : '';
 const TRAIN_TIMEOUT_MS = 400_000;
 
-/** Fraction of viewport pixels with a warm hue (red or yellow clearly above blue): the map layer over a grey image. */
-async function warmHueFraction(page: Page): Promise<number> {
-  return page.$eval('[data-pane=left] canvas', (node) => {
-    const c = node as HTMLCanvasElement;
-    const copy = document.createElement('canvas');
-    copy.width = c.width;
-    copy.height = c.height;
-    const ctx = copy.getContext('2d')!;
-    ctx.drawImage(c, 0, 0);
-    const d = ctx.getImageData(0, 0, copy.width, copy.height).data;
-    let warm = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i]! > 120 && d[i]! > d[i + 2]! + 40) warm++;
-    return warm / (d.length / 4);
-  });
-}
-
 /** The series UID of the MR T1w set, from the data set's MANIFEST.tsv. */
 function mrUid(): string {
   const lines = fs.readFileSync(path.join(SHARED_DATA, 'MANIFEST.tsv'), 'utf8').trim().split('\n');
@@ -138,12 +122,12 @@ describe.skipIf(skipReason !== '')(`workstation training${skipReason ? ` (${skip
     await page.screenshot({ path: outputPath('workstation-training-scan.png') });
     expect(stats.litFraction).toBeGreaterThan(0.2);
     // The demo model's maps sit in a narrow band, drawn in Inferno's yellow end: count warm hues (red/yellow over grey).
-    const on = await warmHueFraction(page);
+    const on = stats.warmHueFraction;
     expect(on).toBeGreaterThan(0.02);
     await page.keyboard.press('o');
     await page.waitForFunction(() => document.querySelector('[data-pane=left]')?.getAttribute('data-layer') === 'hidden');
     await page.waitForTimeout(300);
-    expect(on).toBeGreaterThan(5 * (await warmHueFraction(page)));
+    expect(on).toBeGreaterThan(5 * (await canvasStats(page, '[data-pane=left] canvas')).warmHueFraction);
     expect(errors).toEqual([]);
   }, TRAIN_TIMEOUT_MS + 60_000);
 
