@@ -175,10 +175,14 @@ describe.skipIf(skipReason !== '')(`workstation Models tab${skipReason ? ` (${sk
     expect(shown.max).toBe(TOTAL);
     expect(shown.text).toMatch(/\d+% vision\.onnx/);
     expect(server.held).toBe(1);
+    // The same download cannot be started twice: the button says it is running.
+    expect(await page.textContent('[data-testid=model-download] button[type=submit]')).toBe('Downloading…');
+    expect(await page.isDisabled('[data-testid=model-download] button[type=submit]')).toBe(true);
     expect(bundleRows()).toEqual([]); // nothing registered before every file is verified
     server.release();
     await page.waitForSelector(bundle);
     await page.waitForSelector('[data-testid=model-download-progress]', { state: 'detached' });
+    expect(await page.textContent('[data-testid=model-download] button[type=submit]')).toBe('Download');
     expect(await page.textContent(`${bundle} .warn`)).toBe(DEMO_LABEL);
     expect(await page.textContent(bundle)).toContain(server.manifestUrl);
     expect(bundleRows()).toEqual([
