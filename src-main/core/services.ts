@@ -123,7 +123,7 @@ export function createBackend(config: BackendConfig): Backend {
     },
     'files.listFolder': async ({ path }) => listFolder(roots, path),
     ...createScanHandlers(scans),
-    ...createModelHandlers(models, config.emit),
+    ...createModelHandlers(models, roots, config.emit),
     ...createLibraryHandlers(caseLog, roots, config.emit),
     ...createReportHandlers(reports),
     ...createRenderFrameHandlers(roots),

@@ -5,14 +5,16 @@
  */
 import type { CallHandlers, EventSink } from '../../../src-shared/contract/server';
 import type { ModelRegistry } from './registry';
+import type { AllowedRoots } from '../files/allowed-roots';
 
 type ModelCallName = 'models.list' | 'models.import' | 'models.download' | 'models.cancelDownload' | 'models.verify' | 'models.remove';
 
-export function createModelHandlers(registry: ModelRegistry, emit?: EventSink): Pick<CallHandlers, ModelCallName> {
+/** `roots`: a folder to import must lie inside the folders the user allowed (browser mode is a network service). */
+export function createModelHandlers(registry: ModelRegistry, roots: AllowedRoots, emit?: EventSink): Pick<CallHandlers, ModelCallName> {
   const running = new Map<string, AbortController>();
   return {
     'models.list': async () => registry.list(),
-    'models.import': async ({ folder }) => registry.importBundle(folder),
+    'models.import': async ({ folder }) => registry.importBundle(await roots.resolve(folder)),
     'models.download': async ({ manifestUrl, manifestSha256 }) => {
       const key = manifestSha256.toLowerCase();
       const controller = new AbortController();

@@ -46,6 +46,9 @@ it('cancels a running download through models.cancelDownload, then downloads wit
 
   expect(await rpc.dispatch('models.verify', { id: 'tiny-demo' })).toMatchObject({ ok: true });
   expect(await rpc.dispatch('models.remove', { id: 'tiny-demo@1' })).toMatchObject({ ok: true });
+  // A folder outside the allowed ones is refused; once allowed, it imports.
+  expect(await rpc.dispatch('models.import', { folder: FIXTURE_BUNDLE })).toMatchObject({ ok: false, error: { code: 'PATH_NOT_ALLOWED' } });
+  await backend.roots.allow(FIXTURE_BUNDLE);
   expect(await rpc.dispatch('models.import', { folder: FIXTURE_BUNDLE })).toMatchObject({ ok: true, value: { key: 'tiny-demo@1', sourceUrl: null } });
   expect(await rpc.dispatch('models.cancelDownload', { manifestSha256: SHA })).toEqual({ ok: true, value: { cancelled: false } });
 });
