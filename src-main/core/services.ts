@@ -3,8 +3,6 @@
  * one configuration, and maps the contract's calls onto them. Electron's main
  * process, browser mode and tests all start here, so they run the same code.
  */
-import { findAdapter, listAdapters, registerAdapter, type RegisteredAdapter } from './training/adapter-registry';
-import type { AdapterManifest } from './training/adapter-manifest';
 import fs from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -26,6 +24,8 @@ import { createReportHandlers } from './reports/report-handlers';
 import { ReportService } from './reports/report-service';
 import { createRenderFrameHandlers } from './dicom/render-frame';
 import { createTrainingHandlers } from './training/training-handlers';
+import { findAdapter, listAdapters, registerAdapter, type RegisteredAdapter } from './training/adapter-registry';
+import type { AdapterManifest } from './training/adapter-manifest';
 
 export interface BackendConfig {
   mode: AppInfo['mode'];
@@ -69,12 +69,13 @@ export function createBackend(config: BackendConfig): Backend {
   const roots = new AllowedRoots(config.allowedRoots);
   const caseLog = openCaseLog(config.databasePath);
   const models = new ModelRegistry({ db: caseLog.db, modelsDir: modelsDirFor(config.databasePath) });
-  // Anomaly maps live beside the database, in maps/<database name>/ (a temporary folder for an in-memory one).
-  const mapsDir =
-    config.databasePath === ':memory:'
-      ? mkdtempSync(nodePath.join(os.tmpdir(), 'clipscan-maps-'))
-      : // One folder per case-log file, so two databases side by side never share scan ids' map files.
-        nodePath.join(nodePath.dirname(nodePath.resolve(config.databasePath)), 'maps', nodePath.parse(config.databasePath).name);
+  // What the case log refers to lives beside it (in a temporary folder for an in-memory database):
+  // maps/<database name>/ (two case logs in one folder never share map files), exports/, adapters/.
+  const inMemory = config.databasePath === ':memory:';
+  const dataDir = inMemory ? mkdtempSync(nodePath.join(os.tmpdir(), 'clipscan-data-')) : nodePath.dirname(nodePath.resolve(config.databasePath));
+  const mapsDir = nodePath.join(dataDir, 'maps', inMemory ? 'memory' : nodePath.parse(config.databasePath).name);
+  const exportsDir = nodePath.join(dataDir, 'exports');
+  const adaptersDir = nodePath.join(dataDir, 'adapters');
   let host: EngineHost | null = null;
   // One engine host at a time; a crashed one is reported and replaced on the next request.
   const engineHost = () => {
@@ -94,9 +95,12 @@ export function createBackend(config: BackendConfig): Backend {
     threads: config.threads,
   });
 
-  const exportsDir =
-    config.databasePath === ':memory:' ? nodePath.join(mapsDir, 'exports') : nodePath.join(nodePath.dirname(nodePath.resolve(config.databasePath)), 'exports');
   const reports = new ReportService({ db: caseLog.db, scans, exportsDir });
+  const adapters: Backend['adapters'] = {
+    register: (manifest, adapterDir, bundleDir) => registerAdapter(caseLog.db, manifest, adapterDir, bundleDir),
+    get: (id) => findAdapter(caseLog.db, id),
+    list: () => listAdapters(caseLog.db),
+  };
 
   const handlers: CallHandlers = {
     'app.info': async () => ({
@@ -127,12 +131,7 @@ export function createBackend(config: BackendConfig): Backend {
     ...createLibraryHandlers(caseLog, roots, config.emit),
     ...createReportHandlers(reports),
     ...createRenderFrameHandlers(roots),
-    ...createTrainingHandlers({
-      engineHost, roots, resolveBundle, emit: config.emit, threads: config.threads,
-      adapters: { register: (m, dir, bundleDir) => registerAdapter(caseLog.db, m, dir, bundleDir), list: () => listAdapters(caseLog.db) },
-      // Adapters live beside the database (a temporary folder for an in-memory one), like `clipscan train` puts them.
-      adaptersDir: config.databasePath === ':memory:' ? nodePath.join(mapsDir, 'adapters') : nodePath.join(nodePath.dirname(nodePath.resolve(config.databasePath)), 'adapters'),
-    }),
+    ...createTrainingHandlers({ engineHost, roots, resolveBundle, emit: config.emit, threads: config.threads, adapters, adaptersDir }),
   };
 
   return {
@@ -142,11 +141,7 @@ export function createBackend(config: BackendConfig): Backend {
     scans,
     models,
     reports,
-    adapters: {
-      register: (manifest, adapterDir, bundleDir) => registerAdapter(caseLog.db, manifest, adapterDir, bundleDir),
-      get: (id) => findAdapter(caseLog.db, id),
-      list: () => listAdapters(caseLog.db),
-    },
+    adapters,
     async close() {
       await host?.close();
       caseLog.close();
