@@ -7,6 +7,7 @@
 // paper's epochs (algorithms.md §2.6, §4.7). Prints tables. Not a test.
 //
 //   node bench/train-step.mjs                  # the committed tiny fixture
+//   node bench/train-step.mjs --arch ViT-L-14 --methods madclip  # one method only
 //   node bench/train-step.mjs --arch ViT-L-14  # full size: export.py writes a random-weight bundle to
 //                                              # /tmp/clipscan-bench/<arch> once (minutes, GBs), reused after
 import { spawnSync } from 'node:child_process';
@@ -18,7 +19,7 @@ import ort from 'onnxruntime-node';
 
 const { values } = parseArgs({ options: {
   arch: { type: 'string' }, threads: { type: 'string', default: '2' }, repeats: { type: 'string', default: '5' },
-  shots: { type: 'string', default: '16' }, pool: { type: 'string', default: '8' }, 'encode-repeats': { type: 'string', default: '3' },
+  shots: { type: 'string', default: '16' }, methods: { type: 'string', default: 'mediclip,madclip' }, pool: { type: 'string', default: '8' }, 'encode-repeats': { type: 'string', default: '3' },
 } });
 const python = process.env.CLIPSCAN_PYTHON ?? '/usr/bin/python3';
 const threads = Number(values.threads);
@@ -30,6 +31,9 @@ const peakMB = () => {
   const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
   return m ? Number(m[1]) / 1024 : process.memoryUsage().rss / 2 ** 20;
 };
+
+// Load average at start and end: a busy VM inflates both sides unevenly (bench/README.md, 2026-11-25).
+const loadStart = os.loadavg()[0];
 
 // 1. the bundle
 let bundle = path.join('models', 'fixtures', 'tiny-demo');
@@ -48,7 +52,7 @@ const manifest = JSON.parse(fs.readFileSync(path.join(bundle, 'manifest.json'), 
 
 // 2. PyTorch side: times and inputs, same weights (export.py --random --seed 0 [--arch])
 const out = path.join(os.tmpdir(), 'clipscan-bench', `inputs-${values.arch ?? 'tiny'}`);
-const args = ['bench/train_step_torch.py', '--out', out, '--bundle', bundle, '--repeats', values.repeats, '--threads', values.threads, ...(values.arch ? ['--arch', values.arch] : [])];
+const args = ['bench/train_step_torch.py', '--out', out, '--bundle', bundle, '--repeats', values.repeats, '--threads', values.threads, '--methods', values.methods, ...(values.arch ? ['--arch', values.arch] : [])];
 const torchRun = spawnSync(python, args, { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, CLIPSCAN_TORCH_THREADS: values.threads } });
 if (torchRun.status !== 0) {
   console.error(`PyTorch side failed (is python3-torch installed for ${python}?):\n${torchRun.stderr}`);
@@ -125,6 +129,7 @@ const table = (head, body) => {
   return [line(head), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...body.map(line)].join('\n');
 };
 console.log(`${values.arch ?? 'tiny fixture'} (${bundle}); ${threads} threads; median of ${values.repeats}; ${os.cpus()[0]?.model ?? '?'} ×${os.cpus().length}; ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${new Date().toISOString().slice(0, 10)}`);
+console.log(`1-min load average: ${loadStart.toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end (this run's own ${threads} threads add about ${threads}; more than that means another job shared the cores)`);
 if (exportSeconds !== null) console.log(`bundle export: ${exportSeconds.toFixed(0)} s`);
 console.log(table(['method', 'text encoder', 'T', 'batch', 'ORT ms/step', 'torch ms/step', 'torch/ORT', '≥ 2×', 'ORT peak RSS MB', 'torch peak RSS MB'], rows));
 console.log(`\nvision forward (feature pool), ORT, batch ${ENCODE_BATCH} at ${S}²: ${(encS * 1000).toFixed(0)} ms/image; peak RSS ${visionPeak.toFixed(0)} MB`);
