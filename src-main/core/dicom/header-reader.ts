@@ -4,6 +4,7 @@
  * running from TypeScript source, or when no worker file exists).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -31,6 +32,23 @@ export function createHeaderReader(workerPath: string | null = defaultWorkerPath
       async close() {},
     };
   }
+  // One worker per core (at most 2 here: the main thread also builds series and writes SQLite);
+  // each batch is split between them and the results come back in the order of `paths`.
+  const workers = Array.from({ length: Math.max(1, Math.min(2, os.availableParallelism())) }, () => startWorker(workerPath));
+  return {
+    mode: 'worker',
+    async read(paths) {
+      const share = Math.ceil(paths.length / workers.length);
+      const parts = await Promise.all(workers.map((w, i) => (i * share < paths.length ? w.read(paths.slice(i * share, (i + 1) * share)) : [])));
+      return parts.flat();
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
+
+function startWorker(workerPath: string): { read(paths: string[]): Promise<HeaderResult[]>; close(): Promise<void> } {
   const worker = new Worker(workerPath);
   let nextId = 1;
   const pending = new Map<number, { resolve: (r: HeaderResult[]) => void; reject: (e: Error) => void }>();
@@ -45,7 +63,6 @@ export function createHeaderReader(workerPath: string | null = defaultWorkerPath
   worker.on('error', (err) => failAll(err));
   worker.on('exit', (code) => failAll(new Error(`the header worker exited (code ${code})`)));
   return {
-    mode: 'worker',
     read(paths) {
       return new Promise((resolve, reject) => {
         const id = nextId++;
