@@ -2,8 +2,9 @@
  * The viewer: which series is open (its images as Cornerstone ids in display
  * order), the slice shown, the mouse tool, window preset, invert, cine, the
  * layout (one viewport, or original | anomaly map side by side) and whether
- * patient identity is hidden. Actions act on every pane through viewer/engine.
- * `mpr` switches to the axial/sagittal/coronal volume view (components/MprLayout.vue)
+ * patient identity is hidden. The display actions (presets, invert, reset)
+ * act on whichever view is shown: every stack pane (viewer/engine), or the
+ * three MPR volume viewports (viewer/mpr) while `mpr` is on. `mpr` switches to the axial/sagittal/coronal volume view (components/MprLayout.vue)
  * for reconstructable CT/MR series; `mprBlocker` says why it is not offered.
  *
  *   const viewer = useViewerStore();
@@ -16,6 +17,7 @@ import { imageLoader, type Types } from '@cornerstonejs/core';
 import type { SeriesDetail, StudySummary } from '../../src-shared/domain/library';
 import { api } from '../bridge/api';
 import { allPanes, setPrimaryTool, type PrimaryTool } from '../viewer/engine';
+import { autoWindow, isVolumeViewport, mprViewports, resetView } from '../viewer/mpr';
 import { imageIdsForInstances } from '../viewer/local-image-ids';
 import { presetById, voiRangeOf, type PresetId } from '../viewer/presets';
 import { useMessagesStore } from './messages';
@@ -23,6 +25,8 @@ import { withTimeout } from '../util/with-timeout';
 
 export type ViewerStatus = 'idle' | 'loading' | 'ready' | 'error';
 export type Layout = 'single' | 'side-by-side';
+/** A viewport the display actions act on: a stack pane or an MPR volume viewport. */
+type ShownViewport = Types.IStackViewport | Types.IVolumeViewport;
 
 const IDENTITY_KEY = 'clipscan.hideIdentity';
 const CACHE_IN_FLIGHT = 2;
@@ -75,6 +79,11 @@ export const useViewerStore = defineStore('viewer', () => {
     if (status.value !== 'ready') return 'MPR is offered once the series is shown.';
     return null;
   });
+
+  /** The viewports the display actions act on: the three MPR viewports while MPR is shown, else the stack panes. */
+  function shownViewports(): ShownViewport[] {
+    return mpr.value ? mprViewports() : allPanes();
+  }
 
   async function showStackOn(viewport: Types.IStackViewport): Promise<void> {
     if (imageIds.value.length === 0) return;
@@ -198,7 +207,7 @@ export const useViewerStore = defineStore('viewer', () => {
   }
 
   function setIndex(next: number): void {
-    if (total.value === 0) return;
+    if (total.value === 0 || mpr.value) return;
     const clamped = Math.min(total.value - 1, Math.max(0, Math.round(next)));
     index.value = clamped;
     for (const vp of allPanes()) if (vp.getCurrentImageIdIndex() !== clamped) void vp.setImageIdIndex(clamped);
@@ -212,7 +221,7 @@ export const useViewerStore = defineStore('viewer', () => {
    * synchronizer has nothing to match).
    */
   function noteIndex(shown: number): void {
-    if (total.value === 0 || shown >= total.value) return;
+    if (total.value === 0 || shown >= total.value || mpr.value) return;
     index.value = shown;
     for (const vp of allPanes()) if (vp.getCurrentImageIdIndex() !== shown) void vp.setImageIdIndex(shown);
   }
@@ -229,10 +238,13 @@ export const useViewerStore = defineStore('viewer', () => {
   function applyPreset(id: PresetId): void {
     preset.value = id;
     const range = voiRangeOf(presetById(id));
-    for (const vp of allPanes()) {
+    // What MPR shows once its volume is built, when the preset is chosen while it is being built.
+    if (mpr.value) voi.value = range;
+    for (const vp of shownViewports()) {
       if (range) vp.setProperties({ voiRange: range });
       else {
-        vp.resetProperties();
+        if (isVolumeViewport(vp)) autoWindow(vp);
+        else vp.resetProperties();
         if (invert.value) vp.setProperties({ invert: true });
       }
       vp.render();
@@ -241,8 +253,9 @@ export const useViewerStore = defineStore('viewer', () => {
 
   function toggleInvert(): void {
     invert.value = !invert.value;
-    for (const vp of allPanes()) {
-      vp.setProperties({ invert: !(vp.getProperties().invert ?? false) });
+    // Set, not flipped per viewport: the window/level synchronizers already pass the invert state between viewports.
+    for (const vp of shownViewports()) {
+      vp.setProperties({ invert: invert.value });
       vp.render();
     }
   }
@@ -251,9 +264,13 @@ export const useViewerStore = defineStore('viewer', () => {
     stopCine();
     preset.value = 'auto';
     invert.value = false;
-    for (const vp of allPanes()) {
-      vp.resetCamera();
-      vp.resetProperties();
+    if (mpr.value) voi.value = null;
+    for (const vp of shownViewports()) {
+      if (isVolumeViewport(vp)) resetView(vp);
+      else {
+        vp.resetCamera();
+        vp.resetProperties();
+      }
       vp.render();
     }
   }

@@ -16,6 +16,10 @@
  *   const volumeId = await buildMprVolume(seriesUid, imageIds);
  *   await showMpr(volumeId, { axial: el1, sagittal: el2, coronal: el3 }, { voiRange, invert });
  *   closeMpr(); // viewports off, volume decached
+ *
+ * While MPR is shown the viewer store's display actions (window presets,
+ * invert, reset) act on `mprViewports()`; `autoWindow` and `resetView` are
+ * the volume counterparts of a stack viewport's resetProperties/resetCamera.
  */
 import { Enums, cache, imageLoader, volumeLoader, setVolumesForViewports, cornerstoneStreamingImageVolumeLoader, type Types } from '@cornerstonejs/core';
 import {
@@ -116,6 +120,36 @@ export async function showMpr(
   }
   engine.renderViewports(viewportIds);
   return viewports;
+}
+
+/** The three MPR viewports while they are shown (none while the volume is still being built, or outside MPR). */
+export function mprViewports(): Types.IVolumeViewport[] {
+  if (!current) return [];
+  const engine = getEngine();
+  return current.viewportIds.map((id) => engine.getViewport(id) as Types.IVolumeViewport | undefined).filter((vp): vp is Types.IVolumeViewport => vp !== undefined);
+}
+
+/** Whether a viewport of the page's engine is one of the MPR (volume) viewports rather than a stack pane. */
+export function isVolumeViewport(vp: Types.IStackViewport | Types.IVolumeViewport): vp is Types.IVolumeViewport {
+  return vp.type === Enums.ViewportType.ORTHOGRAPHIC;
+}
+
+/**
+ * The volume's own window (Cornerstone's default VOI for it: the images' window
+ * centre/width, else their range) on this viewport; slice, pan and zoom kept
+ * (Cornerstone's resetProperties also recentres the camera, so it is put back).
+ */
+export function autoWindow(vp: Types.IVolumeViewport): void {
+  const camera = vp.getCamera();
+  vp.resetProperties();
+  vp.setCamera(camera);
+}
+
+/** Reset: the volume's own window, not inverted, pan and zoom undone; the slice shown is kept. */
+export function resetView(vp: Types.IVolumeViewport): void {
+  autoWindow(vp);
+  vp.setProperties({ invert: false });
+  vp.resetCamera({ resetPan: true, resetZoom: true, resetToCenter: false });
 }
 
 /** Leaves MPR: viewports disabled, tool group and synchronizer destroyed, the volume removed from the cache. */

@@ -4,7 +4,8 @@
 // structure, with the section shapes the geometry gives (sagittal 256 × 128 mm,
 // coronal 192 × 128 mm: wider than tall); the wheel scrolls the axial pane;
 // Escape and the key leave MPR back to the stack view. The chest CT shows in
-// MPR too; the gantry-tilted CT gets a disabled button that says why.
+// MPR too, and there the toolbar's Lung preset and Reset act on the volume
+// viewports; the gantry-tilted CT gets a disabled button that says why.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +135,30 @@ describe.skipIf(skipReason !== '')(`workstation MPR${skipReason ? ` (${skipReaso
     }
     expect(Number(await attr('mpr-axial', 'data-slices'))).toBeGreaterThanOrEqual(64);
     expect(Number(await attr('mpr-sagittal', 'data-aspect'))).toBeGreaterThan(2);
+
+    // The toolbar acts on the volume viewports: Reset (the volume's own window), then the Lung preset changes
+    // the axial pane's pixels and Reset brings them back; the stack-only slider and score strip are replaced by a note.
+    expect(await page.$('[data-testid=slice-slider]')).toBeNull();
+    expect(await page.$('[data-testid=slice-scores]')).toBeNull();
+    expect(await page.textContent('[data-testid=mpr-note]')).toMatch(/wheel/);
+    const axial = '[data-pane=mpr-axial] canvas';
+    const settle = async () => {
+      // Two equal reads in a row: the render after a property change has landed.
+      let last = (await canvasStats(page, axial)).hash;
+      for (;;) {
+        await page.waitForTimeout(250);
+        const now = (await canvasStats(page, axial)).hash;
+        if (now === last) return now;
+        last = now;
+      }
+    };
+    await page.click('[data-action="viewer.reset"]');
+    const resetHash = await settle();
+    await page.click('[data-action="preset.lung"]');
+    const lungHash = await settle();
+    expect(lungHash, 'the Lung preset redraws the axial pane').not.toBe(resetHash);
+    await page.click('[data-action="viewer.reset"]');
+    expect(await settle(), 'Reset brings the axial pane back').toBe(resetHash);
     await page.keyboard.press('v');
     await page.waitForSelector('[data-pane=left]');
     expect(errors).toEqual([]);
