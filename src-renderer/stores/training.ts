@@ -22,7 +22,8 @@ import { ensureLesionLabelmap, maskOf, runLengths } from '../viewer/lesion-masks
 import { allPanes } from '../viewer/engine';
 
 export type MarkLabel = 'normal' | 'abnormal';
-export type TrainMethod = 'mediclip' | 'madclip';
+export type { TrainableMethod as TrainMethod } from '../../src-shared/domain/scan';
+import type { TrainableMethod as TrainMethod } from '../../src-shared/domain/scan';
 
 export interface Mark {
   key: string;

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
+import { TextEncoderVariantSchema, TrainableMethodSchema } from '../domain/scan';
 
 export const TrainingImageRefSchema = z.object({ path: z.string().min(1), frame: z.number().int().nonnegative() });
 
@@ -21,7 +22,7 @@ export type LesionMask = z.infer<typeof LesionMaskSchema>;
 
 export const AdapterSummarySchema = z.object({
   id: z.string(),
-  method: z.enum(['mediclip', 'madclip']),
+  method: TrainableMethodSchema,
   bundleId: z.string(),
   bundleVersion: z.string(),
   /** Trained on a demo bundle (random weights): results are not meaningful. */
@@ -29,7 +30,7 @@ export const AdapterSummarySchema = z.object({
   shots: z.object({ normal: z.number().int(), abnormal: z.number().int() }),
   epochs: z.number().int(),
   seed: z.number().int(),
-  textEncoder: z.enum(['faithful', 'fast']),
+  textEncoder: TextEncoderVariantSchema,
   lastLoss: z.number().nullable(),
   createdAt: z.string(),
 });
@@ -38,7 +39,7 @@ export type AdapterSummary = z.infer<typeof AdapterSummarySchema>;
 export const TrainingProgressSchema = z.object({
   jobId: z.number().int(),
   state: z.enum(['preparing', 'running', 'done', 'cancelled', 'failed']),
-  method: z.enum(['mediclip', 'madclip']),
+  method: TrainableMethodSchema,
   epoch: z.number().int(),
   epochs: z.number().int(),
   step: z.number().int(),
@@ -53,13 +54,13 @@ export const trainingCalls = {
   'training.start': defineCall({
     summary: 'Train a MediCLIP (normal images) or MadCLIP (normal + abnormal, with or without lesion masks) adapter in the engine host; progress as training.progress events.',
     args: z.object({
-      method: z.enum(['mediclip', 'madclip']),
+      method: TrainableMethodSchema,
       modelId: z.string().nullish(),
       normal: z.array(TrainingImageRefSchema).min(1).max(64),
       abnormal: z.array(TrainingImageRefSchema.extend({ mask: LesionMaskSchema.nullish() })).max(64).default([]),
       epochs: z.number().int().min(1).max(200),
       seed: z.number().int().min(0).max(2 ** 31 - 1),
-      textEncoder: z.enum(['faithful', 'fast']).default('faithful'),
+      textEncoder: TextEncoderVariantSchema.default('faithful'),
       organ: z.string().max(60).nullish(),
     }),
     result: z.object({ jobId: z.number().int() }),

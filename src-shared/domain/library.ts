@@ -110,20 +110,21 @@ export const IndexSummarySchema = z.object({
   studies: z.array(
     z.object({
       studyInstanceUid: z.string(),
+      // The fields the JSON names, taken from the series summary.
       series: z.array(
-        z.object({
-          seriesInstanceUid: z.string(),
-          modality: z.string().nullable(),
-          rows: z.number().int().nullable(),
-          columns: z.number().int().nullable(),
-          instances: z.number().int().nonnegative(),
-          frames: z.number().int().nonnegative(),
-          timePoints: z.number().int().positive(),
-          photometricInterpretation: z.string().nullable(),
-          transferSyntaxes: z.array(z.string()),
-          reconstructable: z.boolean(),
-          gaps: z.number().int().nonnegative(),
-          notes: z.array(z.string()),
+        SeriesSummarySchema.pick({
+          seriesInstanceUid: true,
+          modality: true,
+          rows: true,
+          columns: true,
+          instances: true,
+          frames: true,
+          timePoints: true,
+          photometricInterpretation: true,
+          transferSyntaxes: true,
+          reconstructable: true,
+          gaps: true,
+          notes: true,
         }),
       ),
     }),

@@ -12,6 +12,14 @@ export type ScanStatus = z.infer<typeof ScanStatusSchema>;
 export const MethodIdSchema = z.enum(['zeroshot', 'mediclip', 'madclip']);
 export type MethodId = z.infer<typeof MethodIdSchema>;
 
+/** The methods that learn from a few images (adapters); zero-shot needs none. */
+export const TrainableMethodSchema = MethodIdSchema.exclude(['zeroshot']);
+export type TrainableMethod = z.infer<typeof TrainableMethodSchema>;
+
+/** MediCLIP/MadCLIP's text encoder: the reference's unmasked one (faithful) or causal and truncated (fast). */
+export const TextEncoderVariantSchema = z.enum(['faithful', 'fast']);
+export type TextEncoderVariant = z.infer<typeof TextEncoderVariantSchema>;
+
 export const VerdictSchema = z.enum(['true_finding', 'false_alarm', 'unsure']);
 export type Verdict = z.infer<typeof VerdictSchema>;
 

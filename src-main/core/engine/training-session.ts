@@ -20,7 +20,8 @@ import { loadTokenEmbedding, loadTokenizer } from './text-encoder';
 import type { ClipTokenizer } from './tokenizer';
 import { createVisionEncoder, type VisionEncoder } from './vision-encoder';
 
-export type TrainMethodId = 'mediclip' | 'madclip';
+export type { TrainableMethod as TrainMethodId } from '../../../src-shared/domain/scan';
+import type { TrainableMethod as TrainMethodId } from '../../../src-shared/domain/scan';
 export type TextVariant = 'faithful' | 'fast';
 export const N_CTX = 8;
 

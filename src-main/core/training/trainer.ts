@@ -11,8 +11,8 @@
 import type { TrainingImage } from './image';
 import type { AdapterManifest } from './adapter-manifest';
 
-export type TrainMethod = 'mediclip' | 'madclip';
-export type TextEncoderVariant = 'faithful' | 'fast';
+export type { TrainableMethod as TrainMethod, TextEncoderVariant } from '../../../src-shared/domain/scan';
+import type { TrainableMethod as TrainMethod, TextEncoderVariant } from '../../../src-shared/domain/scan';
 
 export interface TrainProgress {
   epoch: number;

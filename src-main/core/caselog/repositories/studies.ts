@@ -3,18 +3,11 @@ import type { Database } from 'better-sqlite3';
 import type { DicomHeader } from '../../dicom/header';
 import { prepared } from '../prepared';
 
-export interface StudyRow {
-  id: number;
-  studyInstanceUid: string;
-  patientId: string | null;
-  patientName: string | null;
-  patientBirthDate: string | null;
-  patientSex: string | null;
-  studyDate: string | null;
-  studyTime: string | null;
-  studyDescription: string | null;
-  accessionNumber: string | null;
-}
+/** The study-level fields of a header, with the row id. */
+export type StudyRow = { id: number } & Pick<
+  DicomHeader,
+  'studyInstanceUid' | 'patientId' | 'patientName' | 'patientBirthDate' | 'patientSex' | 'studyDate' | 'studyTime' | 'studyDescription' | 'accessionNumber'
+>;
 
 const SELECT = `SELECT id, study_instance_uid AS studyInstanceUid, patient_id AS patientId, patient_name AS patientName,
   patient_birth_date AS patientBirthDate, patient_sex AS patientSex, study_date AS studyDate, study_time AS studyTime,
