@@ -3,7 +3,7 @@
  * preload bridge (Electron) or HTTP (browser mode). UI code imports `api` and
  * never knows which transport it runs on.
  *
- *   const info = await api.call('app.info', {});
+ *   const info = await api.call(appCalls.info, {});
  */
 import { createContractClient, type ContractTransport } from '../../src-shared/contract/client';
 import type { CallOutcome } from '../../src-shared/contract/errors';

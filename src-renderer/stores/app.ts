@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { AppInfo } from '../../src-shared/domain/app-info';
 import { api } from '../bridge/api';
+import { appCalls } from '../../src-shared/contract/calls';
 
 export const useAppStore = defineStore('app', () => {
   const info = ref<AppInfo | null>(null);
@@ -10,7 +11,7 @@ export const useAppStore = defineStore('app', () => {
 
   async function load() {
     try {
-      info.value = await api.call('app.info', {});
+      info.value = await api.call(appCalls.info, {});
     } catch (err) {
       error.value = err instanceof Error ? err.message : String(err);
     }

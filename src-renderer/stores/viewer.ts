@@ -22,6 +22,7 @@ import { imageIdsForInstances } from '../viewer/local-image-ids';
 import { presetById, voiRangeOf, type PresetId } from '../viewer/presets';
 import { useMessagesStore } from './messages';
 import { withTimeout } from '../util/with-timeout';
+import { libraryCalls } from '../../src-shared/contract/library-calls';
 
 export type ViewerStatus = 'idle' | 'loading' | 'ready' | 'error';
 export type Layout = 'single' | 'side-by-side';
@@ -167,7 +168,7 @@ export const useViewerStore = defineStore('viewer', () => {
   async function openSeries(seriesInstanceUid: string, part: number, owner: StudySummary | null): Promise<void> {
     const gen = beginOpen('Opening series');
     try {
-      const detail = await api.call('library.series', { seriesInstanceUid, part });
+      const detail = await api.call(libraryCalls.series, { seriesInstanceUid, part });
       if (gen !== generation) return;
       const label = detail.seriesDescription ?? detail.modality ?? 'series';
       if (!detail.isImage) throw new Error(`${label} holds no images (${detail.notes.join('; ') || 'not an image object'}).`);

@@ -88,7 +88,7 @@ describe.skipIf(skipReason !== '')(`workstation scan, anomaly layer and case log
     const top = db()
       .prepare(`SELECT sop_instance_uid AS sop, frame_index AS frame, score FROM scan_images WHERE scan_id = ? AND status = 'done' ORDER BY score DESC, seq LIMIT 1`)
       .get(scanId) as { sop: string; frame: number; score: number };
-    const detail = await (h.backend.handlers['library.series'] as (a: { seriesInstanceUid: string; part: number }) => Promise<{ instancesInOrder: { sopInstanceUid: string }[] }>)({
+    const detail = await (h.backend.handlers.library.series as (a: { seriesInstanceUid: string; part: number }) => Promise<{ instancesInOrder: { sopInstanceUid: string }[] }>)({
       seriesInstanceUid: ctUid,
       part: 1,
     });
