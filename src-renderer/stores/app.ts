@@ -2,10 +2,11 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { AppInfo } from '../../src-shared/domain/app-info';
-import { api } from '../bridge/api';
+import { useApi } from '../bridge/api';
 import { appCalls } from '../../src-shared/contract/calls';
 
 export const useAppStore = defineStore('app', () => {
+  const api = useApi();
   const info = ref<AppInfo | null>(null);
   const error = ref<string | null>(null);
 

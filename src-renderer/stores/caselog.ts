@@ -12,7 +12,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Verdict } from '../../src-shared/domain/scan';
 import { reportCalls, type ExportRecord, type ReportFormat } from '../../src-shared/contract/report-calls';
-import { api } from '../bridge/api';
+import { useApi } from '../bridge/api';
 import { useMessagesStore } from './messages';
 import { useScansStore } from './scans';
 import { useLayersStore } from './layers';
@@ -27,6 +27,7 @@ export const VERDICTS: { id: Verdict; label: string }[] = [
 ];
 
 export const useCaselogStore = defineStore('caselog', () => {
+  const api = useApi();
   const messages = useMessagesStore();
   const scans = useScansStore();
   const layers = useLayersStore();

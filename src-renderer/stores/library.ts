@@ -10,7 +10,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { FolderListing } from '../../src-shared/domain/files';
 import type { IndexProgress, IndexSummary, RecentFolder, SeriesSummary, StudySummary } from '../../src-shared/domain/library';
-import { api } from '../bridge/api';
+import { useApi } from '../bridge/api';
 import { useMessagesStore } from './messages';
 import { appCalls } from '../../src-shared/contract/calls';
 import { libraryCalls } from '../../src-shared/contract/library-calls';
@@ -21,6 +21,7 @@ export function seriesKey(series: { seriesInstanceUid: string; part: number }): 
 }
 
 export const useLibraryStore = defineStore('library', () => {
+  const api = useApi();
   const messages = useMessagesStore();
   const listing = ref<FolderListing | null>(null);
   const browsing = ref(false);

@@ -14,7 +14,7 @@ import type { InstalledBundle } from '../../src-shared/domain/installed-bundle';
 import type { FolderListing } from '../../src-shared/domain/files';
 import { DEMO_MODEL_LABEL } from '../../src-shared/domain/model-bundle';
 import { trainingCalls, type AdapterSummary } from '../../src-shared/contract/training-calls';
-import { api } from '../bridge/api';
+import { useApi } from '../bridge/api';
 import { useMessagesStore } from './messages';
 import { appCalls } from '../../src-shared/contract/calls';
 import { modelCalls } from '../../src-shared/contract/models-calls';
@@ -35,6 +35,7 @@ export interface AdapterEntry extends AdapterSummary {
 }
 
 export const useModelsStore = defineStore('models', () => {
+  const api = useApi();
   const messages = useMessagesStore();
   const bundles = ref<InstalledBundle[]>([]);
   /** The bundle scans use; null: the bundled demo model. */

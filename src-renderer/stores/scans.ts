@@ -12,7 +12,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import type { MethodId, ScanImage, ScanProgress, ScanSummary } from '../../src-shared/domain/scan';
-import { api } from '../bridge/api';
+import { useApi } from '../bridge/api';
 import { displayDefaults, displayIndexOf, floatsOf, mapRangeOf, scoresInDisplayOrder, topIndexOf } from '../viewer/scan-results';
 import { useLayersStore } from './layers';
 import { useLibraryStore } from './library';
@@ -38,6 +38,7 @@ const MAP_FETCHES_IN_FLIGHT = 3;
 export const SCORE_UNIT = 'anomaly score';
 
 export const useScansStore = defineStore('scans', () => {
+  const api = useApi();
   const messages = useMessagesStore();
   const models = useModelsStore();
   const library = useLibraryStore();

@@ -13,7 +13,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { trainingCalls, type TrainingProgress } from '../../src-shared/contract/training-calls';
-import { api } from '../bridge/api';
+import { useApi } from '../bridge/api';
 import { useMessagesStore } from './messages';
 import { useModelsStore } from './models';
 import { useScansStore } from './scans';
@@ -39,6 +39,7 @@ export interface Mark {
 }
 
 export const useTrainingStore = defineStore('training', () => {
+  const api = useApi();
   const messages = useMessagesStore();
   const models = useModelsStore();
   const viewer = useViewerStore();

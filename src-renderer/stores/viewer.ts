@@ -15,7 +15,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { imageLoader, type Types } from '@cornerstonejs/core';
 import type { SeriesDetail, StudySummary } from '../../src-shared/domain/library';
-import { api } from '../bridge/api';
+import { useApi } from '../bridge/api';
 import { allPanes, setPrimaryTool, type PrimaryTool } from '../viewer/engine';
 import { autoWindow, isVolumeViewport, mprViewports, resetView } from '../viewer/mpr';
 import { imageIdsForInstances } from '../viewer/local-image-ids';
@@ -34,6 +34,7 @@ const CACHE_IN_FLIGHT = 2;
 const FIRST_IMAGE_TIMEOUT_MS = 30_000;
 
 export const useViewerStore = defineStore('viewer', () => {
+  const api = useApi();
   const messages = useMessagesStore();
   const series = shallowRef<SeriesDetail | null>(null);
   const study = shallowRef<StudySummary | null>(null);
