@@ -64,12 +64,18 @@ export const contract = {
 } as const;
 
 export type Contract = typeof contract;
-export type GroupName = keyof Contract;
 
-/** Every call by its wire name, for the dispatchers; also where the call sits in `contract`. */
-export const callsByName: ReadonlyMap<string, { group: GroupName; key: string; spec: CallSpec }> = (() => {
-  const byName = new Map<string, { group: GroupName; key: string; spec: CallSpec }>();
-  for (const [group, calls] of Object.entries(contract) as [GroupName, Record<string, CallSpec>][]) {
+/** Where a call sits in `contract` (`contract[group][key]`), and the call. */
+export interface ContractEntry {
+  group: keyof Contract;
+  key: string;
+  spec: CallSpec;
+}
+
+/** Every call by its wire name, for the dispatchers. */
+export const callsByName: ReadonlyMap<string, ContractEntry> = (() => {
+  const byName = new Map<string, ContractEntry>();
+  for (const [group, calls] of Object.entries(contract) as [keyof Contract, Record<string, CallSpec>][]) {
     for (const [key, spec] of Object.entries(calls)) {
       if (byName.has(spec.name)) throw new Error(`Two contract calls are named ${spec.name}.`);
       byName.set(spec.name, { group, key, spec });
