@@ -45,7 +45,7 @@ export function openCaseLog(file: string, options: OpenCaseLogOptions = {}): Cas
     throw new ClipScanError('CASELOG_OPEN_FAILED', `Cannot open the case log ${file}: ${(err as Error).message}`, { cause: err });
   }
   try {
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 15_000}`);
     if (!inMemory) db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');

@@ -40,7 +40,7 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
   // Instances stored by a run that stopped before their series were built (older versions built them only at the end).
   log.db.transaction(() => {
     for (const uid of repos.instances.unbuiltSeriesUids()) repos.rebuildSeries(uid);
-  })();
+  }).immediate();
   const folderId = repos.folders.upsert(root);
   const knownInstances = repos.instances.stampsByFolder(folderId);
   const knownErrors = repos.errors.stampsByFolder(folderId);
@@ -73,7 +73,7 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
         progress.indexed++;
       });
       for (const uid of touchedSeries) repos.rebuildSeries(uid);
-    })();
+    }).immediate();
     emit();
   };
 
@@ -126,7 +126,7 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
         });
         for (const uid of touchedSeries) repos.rebuildSeries(uid);
         repos.studies.deleteEmpty();
-      })();
+      }).immediate();
     }
   } finally {
     if (ownReader) await reader.close();
