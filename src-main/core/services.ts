@@ -143,6 +143,7 @@ export function createBackend(config: BackendConfig): Backend {
     reports,
     adapters,
     async close() {
+      await scans.stopAll();
       await host?.close();
       caseLog.close();
     },

@@ -88,6 +88,13 @@ export class ScanService {
     this.running.get(scanId)?.controller.abort();
   }
 
+  /** Cancels every background scan and waits until each has recorded how it ended (before the case log closes). */
+  async stopAll(): Promise<void> {
+    const entries = [...this.running.values()];
+    for (const entry of entries) entry.controller.abort();
+    await Promise.allSettled(entries.map((entry) => entry.done));
+  }
+
   /** Waits for a background scan started with `start`. */
   async settled(scanId: number): Promise<ScanSummary> {
     const entry = this.running.get(scanId);
