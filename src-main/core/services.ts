@@ -31,6 +31,8 @@ export interface BackendConfig {
   mode: AppInfo['mode'];
   databasePath: string;
   allowedRoots: string[];
+  /** Browser mode's server: calls from the UI cannot add readable folders (see AllowedRoots). */
+  confined?: boolean;
   initialFile?: string | null;
   /** Where back-end events go (IPC to the window, or the browser-mode event stream). */
   emit?: EventSink;
@@ -66,7 +68,7 @@ export interface Backend {
 }
 
 export function createBackend(config: BackendConfig): Backend {
-  const roots = new AllowedRoots(config.allowedRoots);
+  const roots = new AllowedRoots(config.allowedRoots, config.confined === true);
   const caseLog = openCaseLog(config.databasePath);
   const models = new ModelRegistry({ db: caseLog.db, modelsDir: modelsDirFor(config.databasePath) });
   // What the case log refers to lives beside it (in a temporary folder for an in-memory database):
@@ -118,8 +120,12 @@ export function createBackend(config: BackendConfig): Backend {
       const folder = await config.dialogs.chooseFolder(title);
       return { native: true, folder: folder ? await roots.allow(folder) : null };
     },
-    'app.chooseSavePath': async ({ defaultName, format }) =>
-      config.dialogs ? { native: true, path: await config.dialogs.chooseSavePath(defaultName, format) } : { native: false, path: null },
+    'app.chooseSavePath': async ({ defaultName, format }) => {
+      if (!config.dialogs) return { native: false, path: null };
+      const chosen = await config.dialogs.chooseSavePath(defaultName, format);
+      if (chosen) reports.grantSavePath(chosen);
+      return { native: true, path: chosen };
+    },
     'dicom.readFile': async ({ path }) => {
       const real = await roots.resolve(path);
       const bytes = await fs.readFile(real);

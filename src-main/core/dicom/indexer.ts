@@ -26,6 +26,8 @@ export interface IndexOptions {
   /** Reads headers; default: the worker next to the bundle, or in-process from source. */
   reader?: HeaderReader;
   batchSize?: number;
+  /** Whether a symbolic link's real target may be followed (default: always). */
+  linkAllowed?: (realTarget: string) => boolean;
 }
 
 export async function indexFolder(log: CaseLog, folder: string, options: IndexOptions = {}): Promise<IndexSummary> {
@@ -79,7 +81,7 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
 
   try {
     emit();
-    for await (const entry of walkFolder(root, options.signal)) {
+    for await (const entry of walkFolder(root, options.signal, options.linkAllowed)) {
       seen.add(entry.path);
       if (!entry.ok) {
         repos.errors.record(folderId, entry.path, {}, 'error', entry.reason);

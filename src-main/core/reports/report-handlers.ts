@@ -1,4 +1,7 @@
-/** The contract's report calls (reports.*), mapped onto the report service; wired in services.ts. */
+/**
+ * The contract's report calls (reports.*), mapped onto the report service; wired in services.ts.
+ * An export asked for by the UI writes only into the exports folder or where the native save dialog said.
+ */
 import type { CallHandlers } from '../../../src-shared/contract/server';
 import type { ReportService } from './report-service';
 
@@ -7,6 +10,7 @@ type ReportCallName = 'reports.export' | 'reports.defaultPath' | 'reports.list';
 export function createReportHandlers(reports: ReportService): Pick<CallHandlers, ReportCallName> {
   return {
     'reports.export': async (args) => {
+      await reports.checkUiTarget(args.path);
       const saved = await reports.export({
         scanId: args.scanId,
         seriesInstanceUid: args.seriesInstanceUid,
