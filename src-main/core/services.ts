@@ -3,13 +3,13 @@
  * one configuration, and maps the contract's calls onto them. Electron's main
  * process, browser mode and tests all start here, so they run the same code.
  */
-import fs from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import type { CallHandlers, EventSink } from '../../src-shared/contract/server';
 import type { AppInfo } from '../../src-shared/domain/app-info';
 import { AllowedRoots } from './files/allowed-roots';
+import { readRegularFile } from './files/regular-file';
 import { listFolder } from './files/list-folder';
 import { APP_VERSION } from './version';
 import { openCaseLog } from './caselog';
@@ -128,7 +128,7 @@ export function createBackend(config: BackendConfig): Backend {
     },
     'dicom.readFile': async ({ path }) => {
       const real = await roots.resolve(path);
-      const bytes = await fs.readFile(real);
+      const bytes = await readRegularFile(real);
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     },
     'files.listFolder': async ({ path }) => listFolder(roots, path),

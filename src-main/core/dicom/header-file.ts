@@ -9,6 +9,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DicomHeader } from './header';
 import { HeaderError, NeedMoreBytes, parseDicomHeader } from './header-parser';
+import { NotARegularFile, openRegularFile } from '../files/regular-file';
 
 const FIRST_READ = 64 * 1024;
 const LONGEST_HEADER = 64 * 1024 * 1024;
@@ -18,7 +19,7 @@ export type HeaderResult = { path: string; ok: true; header: DicomHeader } | { p
 export async function readHeaderFile(filePath: string): Promise<HeaderResult> {
   let handle: fs.FileHandle | undefined;
   try {
-    handle = await fs.open(filePath, 'r');
+    handle = await openRegularFile(filePath);
     const size = (await handle.stat()).size;
     for (let want = FIRST_READ; ; want *= 16) {
       const bytes = Buffer.allocUnsafe(Math.min(size, want));
@@ -57,6 +58,7 @@ export async function readHeaderFiles(paths: readonly string[], inFlight = 8): P
 
 export function describeFailure(err: unknown): string {
   if (err instanceof HeaderError) return err.message;
+  if (err instanceof NotARegularFile) return `${err.kind}, not a regular file: not read`;
   const e = err as NodeJS.ErrnoException;
   switch (e.code) {
     case 'EACCES':

@@ -3,10 +3,12 @@
  * needed), in a stable order. Symbolic links are followed once: a link back to
  * a folder already being walked is reported as a loop, never followed.
  * Unreadable folders and broken links are yielded as problems, not thrown,
- * and so are links whose target `linkAllowed` refuses.
+ * and so are links whose target `linkAllowed` refuses and special files
+ * (pipes, sockets, devices), which are never opened.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { specialFileKind } from '../files/regular-file';
 
 export type WalkEntry = { path: string; ok: true; size: number; mtimeMs: number } | { path: string; ok: false; reason: string };
 
@@ -61,6 +63,8 @@ async function* walkDir(dir: string, seenDirs: Set<string>, signal?: AbortSignal
       seenDirs.delete(real);
     } else if (stat.isFile()) {
       yield { path: full, ok: true, size: stat.size, mtimeMs: stat.mtimeMs };
+    } else {
+      yield { path: full, ok: false, reason: `${specialFileKind(stat) ?? 'not a regular file'}: skipped` };
     }
   }
 }
