@@ -1,8 +1,8 @@
 /**
  * The contract handlers of the library calls (library.*), wired by services.ts:
  * indexing allows the folder for the viewer (a confined back end only indexes
- * folders already allowed, and does not follow links out of them), streams progress events, and can
- * be cancelled per folder.
+ * folders already allowed, and does not follow links out of them), streams
+ * progress events, and can be cancelled per folder.
  */
 import path from 'node:path';
 import fs from 'node:fs/promises';
