@@ -51,6 +51,7 @@ describe('chaos', () => {
     expect(out.done + out.failed).toBe(out.images);
     for (const image of out.series.flatMap((s) => s.images)) if (image.status === 'failed') expect(image.error).toMatch(/^[^[{]{8,}/);
     expect(scan.peakRssBytes).toBeLessThan(GB);
+    console.info(`chaos: ${FILES} files, peak RSS index ${Math.round(index.peakRssBytes / 2 ** 20)} MiB, scan ${Math.round(scan.peakRssBytes / 2 ** 20)} MiB; ${summary.errors.length} refused, ${out.done} images scored, ${out.failed} failed`);
     expect(checkInvariants(db, path.join(dir, 'maps', 'corpus'))).toEqual({ instancesWithoutSeries: 0, doneWithoutMap: [], mapsNotInCaseLog: [], tempFiles: [] });
   }, 900_000);
 
