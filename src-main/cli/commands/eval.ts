@@ -95,6 +95,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const report = await runEval({
       dataDir: values.data,
@@ -116,5 +117,6 @@ export async function evalCommand(argv: string[]): Promise<number> {
     return 0;
   } finally {
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

@@ -41,6 +41,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
   });
   const onSigint = () => void backend.handlers.library.cancelIndex({ folder });
   process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
   try {
     const summary = await backend.handlers.library.indexFolder({ folder });
     bar.finish();
@@ -48,6 +49,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
     return 0;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
     await backend.close();
   }
 }

@@ -48,6 +48,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     let scanId: number;
     if (values.resume) {
@@ -77,6 +78,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
     return summary.status === 'done' ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await backend.close();
   }
 }

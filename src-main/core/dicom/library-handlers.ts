@@ -1,7 +1,8 @@
 /**
  * The contract handlers of the library calls (library.*), wired by services.ts:
- * indexing allows the folder for the viewer, streams progress events, and can
- * be cancelled per folder.
+ * indexing allows the folder for the viewer (a confined back end only indexes
+ * folders already allowed, and does not follow links out of them), streams
+ * progress events, and can be cancelled per folder.
  */
 import path from 'node:path';
 import fs from 'node:fs/promises';
@@ -10,7 +11,7 @@ import type { libraryCalls } from '../../../src-shared/contract/library-calls';
 import type { EventSink } from '../../../src-shared/contract/server';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { CaseLog } from '../caselog/open';
-import type { AllowedRoots } from '../files/allowed-roots';
+import { isInside, type AllowedRoots } from '../files/allowed-roots';
 import { indexFolder } from './indexer';
 import { LibraryRepositories } from './library-store';
 
@@ -23,15 +24,19 @@ export function createLibraryHandlers(caseLog: CaseLog, roots: AllowedRoots, emi
     indexFolder: async ({ folder }) => {
       let real: string;
       try {
-        real = await roots.allow(folder);
-      } catch {
+        real = await roots.admit(folder);
+      } catch (err) {
+        if (err instanceof ClipScanError && err.code === 'PATH_NOT_ALLOWED') throw err;
         throw new ClipScanError('FOLDER_NOT_FOUND', `${folder} is not a folder that can be read.`);
       }
+      // Confined (browser mode): links that lead out of the allowed folders are reported, not followed.
+      const realRoots = roots.confined ? await roots.realRoots() : null;
+      const linkAllowed = realRoots ? (target: string) => isInside(target, realRoots) : undefined;
       if (running.has(real)) throw new ClipScanError('INDEX_RUNNING', `${real} is already being indexed.`);
       const controller = new AbortController();
       running.set(real, controller);
       try {
-        return await indexFolder(caseLog, real, { signal: controller.signal, onProgress: (p) => emit?.('library.indexProgress', p) });
+        return await indexFolder(caseLog, real, { signal: controller.signal, onProgress: (p) => emit?.('library.indexProgress', p), linkAllowed });
       } finally {
         running.delete(real);
       }

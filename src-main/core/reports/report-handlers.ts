@@ -1,4 +1,7 @@
-/** The contract's report calls (reports.*), mapped onto the report service; wired in services.ts. */
+/**
+ * The contract's report calls (reports.*), mapped onto the report service; wired in services.ts.
+ * An export asked for by the UI writes only into the exports folder or where the native save dialog said.
+ */
 import type { HandlersFor } from '../../../src-shared/contract/define';
 import type { reportCalls } from '../../../src-shared/contract/report-calls';
 import type { ReportService } from './report-service';
@@ -6,6 +9,7 @@ import type { ReportService } from './report-service';
 export function createReportHandlers(reports: ReportService): HandlersFor<typeof reportCalls> {
   return {
     export: async (args) => {
+      await reports.checkUiTarget(args.path);
       const saved = await reports.export({
         scanId: args.scanId,
         seriesInstanceUid: args.seriesInstanceUid,
