@@ -14,9 +14,9 @@ import { listFolder } from './files/list-folder';
 import { APP_VERSION } from './version';
 import { openCaseLog } from './caselog';
 import { createLibraryHandlers } from './dicom/library-handlers';
-import type { EngineHost } from './engine-host/protocol';
+import type { EngineHost } from './engine-client/protocol';
 import { createInProcessHost } from './engine-host/in-process';
-import { createBundleResolver } from './scan/bundle-resolver';
+import { createBundleResolver } from './models/bundle-resolver';
 import { createScanHandlers } from './scan/scan-handlers';
 import { ScanService } from './scan/scan-service';
 import { createModelHandlers, ModelRegistry, modelsDirFor } from './models';
@@ -24,8 +24,8 @@ import { createReportHandlers } from './reports/report-handlers';
 import { ReportService } from './reports/report-service';
 import { createRenderFrameHandlers } from './dicom/render-frame';
 import { createTrainingHandlers } from './training/training-handlers';
-import { findAdapter, listAdapters, registerAdapter, type RegisteredAdapter } from './training/adapter-registry';
-import type { AdapterManifest } from './training/adapter-manifest';
+import { findAdapter, listAdapters, registerAdapter, type RegisteredAdapter } from './caselog/repositories/adapters';
+import type { AdapterManifest } from '../../src-shared/domain/adapter-manifest';
 
 export interface BackendConfig {
   mode: AppInfo['mode'];

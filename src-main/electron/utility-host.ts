@@ -6,8 +6,8 @@
  */
 import path from 'node:path';
 import { utilityProcess } from 'electron';
-import { createHostClient } from '../core/engine-host/client';
-import type { EngineHost, HostReplyMessage } from '../core/engine-host/protocol';
+import { createHostClient } from '../core/workers/rpc-client';
+import type { EngineHost, HostReplyMessage } from '../core/engine-client/protocol';
 
 export function createUtilityProcessHost(bundleDir: string, log: (level: string, message: string) => void): EngineHost {
   const child = utilityProcess.fork(path.join(bundleDir, 'engine-host.worker.js'), [], { serviceName: 'ClipScan engine', stdio: 'inherit' });

@@ -14,7 +14,7 @@ import { MethodIdSchema, type ScanSummary } from '../../../src-shared/domain/sca
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { createBackend } from '../../core/services';
 import { resolveDatabasePath } from '../../core/config/app-paths';
-import { createWorkerHost } from '../../host/worker-host';
+import { createWorkerHost } from '../../core/workers/launcher';
 import { locateDemoBundle } from '../install-layout';
 import { createProgressBar, formatTable } from '../terminal';
 

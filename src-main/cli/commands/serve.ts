@@ -12,7 +12,7 @@ import { resolveDatabasePath } from '../../core/config/app-paths';
 import { startWebServer, type WebServer } from '../../web/server';
 import { checkedEventSink } from '../../../src-shared/contract/server';
 import { locateRendererDir, locateDefaultSample, locateDemoBundle } from '../install-layout';
-import { createWorkerHost } from '../../host/worker-host';
+import { createWorkerHost } from '../../core/workers/launcher';
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({

@@ -16,7 +16,7 @@ import { DEMO_MODEL_LABEL } from '../../../src-shared/domain/model-bundle';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { createBackend } from '../../core/services';
 import { resolveDatabasePath } from '../../core/config/app-paths';
-import { createWorkerHost } from '../../host/worker-host';
+import { createWorkerHost } from '../../core/workers/launcher';
 import { createRng } from '../../core/training/rng';
 import { locateDemoBundle } from '../install-layout';
 import { createProgressBar } from '../terminal';

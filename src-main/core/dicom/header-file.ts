@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { DicomHeader } from './header';
+import type { DicomHeader } from '../../../src-shared/domain/dicom-header';
 import { HeaderError, NeedMoreBytes, parseDicomHeader } from './header-parser';
 
 const FIRST_READ = 64 * 1024;

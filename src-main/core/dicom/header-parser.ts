@@ -10,7 +10,7 @@
  * start of a longer file and the header runs past it (read more, call again).
  */
 import zlib from 'node:zlib';
-import type { DicomHeader } from './header';
+import type { DicomHeader } from '../../../src-shared/domain/dicom-header';
 
 export class HeaderError extends Error {
   constructor(message: string) {

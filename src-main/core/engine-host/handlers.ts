@@ -7,7 +7,7 @@
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
 import { scoreImages } from './score-images';
 import { train } from './train';
-import type { HostMethod, HostMethods, HostReplyMessage, HostRequestMessage } from './protocol';
+import type { HostMethod, HostMethods, HostReplyMessage, HostRequestMessage } from '../engine-client/protocol';
 
 type Handler<M extends HostMethod> = (
   params: HostMethods[M]['params'],

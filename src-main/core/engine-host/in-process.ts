@@ -3,9 +3,9 @@
  * same protocol and serialisation-free. Used by unit tests and as a last resort
  * when no worker can be started; never for the app's normal path.
  */
-import { createHostClient, type HostChannel } from './client';
+import { createHostClient, type HostChannel } from '../workers/rpc-client';
 import { serveEngineHost } from './handlers';
-import type { EngineHost, HostReplyMessage, HostRequestMessage } from './protocol';
+import type { EngineHost, HostReplyMessage, HostRequestMessage } from '../engine-client/protocol';
 
 export function createInProcessHost(): EngineHost {
   let toHost: ((m: HostRequestMessage) => void) | null = null;

@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
 import { createPixelDecoder, type PixelDecoder } from '../dicom/pixels';
 import { createEngine, type Engine, type ProviderName } from '../engine/engine';
-import type { HostMethods } from './protocol';
+import type { HostMethods } from '../engine-client/protocol';
 
 let decoderPromise: Promise<PixelDecoder> | null = null;
 let engine: Engine | null = null;

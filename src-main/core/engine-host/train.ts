@@ -7,10 +7,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createPixelDecoder, type PixelDecoder } from '../dicom/pixels';
-import { decodeImageFile } from '../eval/image-file';
+import { decodeImageFile } from '../images/image-file';
 import { trainAdapter } from '../training/trainer';
-import type { TrainingImage } from '../training/image';
-import type { HostMethods } from './protocol';
+import type { TrainingImage } from '../images/image8';
+import type { HostMethods } from '../engine-client/protocol';
 
 let decoderPromise: Promise<PixelDecoder> | null = null;
 

@@ -12,8 +12,8 @@
  */
 import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
-import type { AdapterManifest } from '../training/adapter-manifest';
-import { readAdapter } from '../training/adapter-files';
+import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
+import { readAdapter } from '../models/adapter-files';
 import { sha256File, type OpenedBundle } from './bundle';
 import { Tensor, type EngineSession, type OrtRuntime, type OrtTensor } from './ort-runtime';
 import { loadTokenEmbedding, loadTokenizer } from './text-encoder';

@@ -22,7 +22,7 @@ import { decodeFile } from '../dicom/pixels';
 import type { DecodedFrame } from '../dicom/pixels/decoded-frame';
 import { readManifest } from '../engine/bundle';
 import type { ScanService } from '../scan/scan-service';
-import { AdapterManifestSchema, type AdapterManifest } from '../training/adapter-manifest';
+import { AdapterManifestSchema, type AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 import { APP_VERSION } from '../version';
 import { toDisplayImage } from './display-image';
 import type { FindingReportInputRaw, KeyImage, LayerDisplay, StudyHeader, Verdict } from './report-input';

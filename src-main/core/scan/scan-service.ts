@@ -14,12 +14,12 @@ import type { Database } from 'better-sqlite3';
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
 import type { EventSink } from '../../../src-shared/contract/server';
 import type { MethodId, ScanSummary, Verdict } from '../../../src-shared/domain/scan';
-import type { EngineHost } from '../engine-host/protocol';
-import type { BundleResolver } from './bundle-resolver';
+import type { EngineHost } from '../engine-client/protocol';
+import type { BundleResolver } from '../models/bundle-resolver';
 import { readMapFile, writeMapFile } from './map-files';
 import { organWord } from './organ-word';
 import { ScanRepository, type NewScan } from './scan-repository';
-import { findAdapter } from '../training/adapter-registry';
+import { findAdapter } from '../caselog/repositories/adapters';
 
 /** Default operating point of the zero-shot score (a softmax probability of "abnormal"). */
 export const DEFAULT_THRESHOLDS: Record<MethodId, number> = { zeroshot: 0.5, mediclip: 0.5, madclip: 0.5 };

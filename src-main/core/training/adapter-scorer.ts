@@ -10,7 +10,7 @@ import type { HeadSession, TrainMethodId } from '../engine/training-session';
 import { adapterScore } from '../engine/training-session';
 import { preprocessFrame, type PreprocessSpec } from '../engine/preprocess';
 import { mapToImageGrid } from '../engine/grid-mapping';
-import { asFrame, IMAGE8_WINDOW, isImage8 } from './image';
+import { asFrame, IMAGE8_WINDOW, isImage8 } from '../images/image8';
 import type { AdapterScorer } from './trainer';
 
 export function createAdapterScorer(session: HeadSession, weights: ReadonlyMap<string, Float32Array>, t: Float32Array, spec: PreprocessSpec,

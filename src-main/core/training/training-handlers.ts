@@ -16,10 +16,10 @@ import type { AdapterSummary, LesionMask, TrainingProgress } from '../../../src-
 import { encodePng } from '../reports/png-export';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { AllowedRoots } from '../files/allowed-roots';
-import type { EngineHost } from '../engine-host/protocol';
-import type { ResolvedBundle } from '../scan/bundle-resolver';
-import type { AdapterManifest } from './adapter-manifest';
-import type { RegisteredAdapter } from './adapter-registry';
+import type { EngineHost } from '../engine-client/protocol';
+import type { ResolvedBundle } from '../models/bundle-resolver';
+import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
+import type { RegisteredAdapter } from '../caselog/repositories/adapters';
 
 export interface TrainingHandlerDeps {
   engineHost: () => EngineHost;

@@ -1,8 +1,8 @@
 // The engine-host client over a fake channel: request ids, progress routing,
 // remote errors with their stack, cancel messages, and a dying host.
 import { describe, expect, it } from 'vitest';
-import { createHostClient, type HostChannel } from '../../../src-main/core/engine-host/client';
-import type { HostReplyMessage, HostRequestMessage } from '../../../src-main/core/engine-host/protocol';
+import { createHostClient, type HostChannel } from '../../../src-main/core/workers/rpc-client';
+import type { HostReplyMessage, HostRequestMessage } from '../../../src-main/core/engine-client/protocol';
 
 function fakeChannel() {
   const sent: HostRequestMessage[] = [];

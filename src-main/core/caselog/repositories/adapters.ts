@@ -11,8 +11,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { ClipScanError } from '../../../src-shared/contract/errors';
-import { AdapterManifestSchema, type AdapterManifest } from './adapter-manifest';
+import { ClipScanError } from '../../../../src-shared/contract/errors';
+import { AdapterManifestSchema, type AdapterManifest } from '../../../../src-shared/domain/adapter-manifest';
 
 export interface RegisteredAdapter {
   id: string;

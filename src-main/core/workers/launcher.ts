@@ -7,13 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { createHostClient } from '../core/engine-host/client';
-import type { EngineHost, HostReplyMessage } from '../core/engine-host/protocol';
+import { createHostClient } from './rpc-client';
+import type { EngineHost, HostReplyMessage } from '../engine-client/protocol';
 
 export function locateWorkerBundle(name: string): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   // Running from dist/main: the bundle sits beside us. Running from source (tests): use the built one.
-  const candidates = [path.join(here, `${name}.js`), path.resolve(here, '..', '..', 'dist', 'main', `${name}.js`)];
+  const candidates = [path.join(here, `${name}.js`), path.resolve(here, '..', '..', '..', 'dist', 'main', `${name}.js`)];
   const found = candidates.find((p) => fs.existsSync(p));
   if (!found) throw new Error(`The ${name} bundle is not built (looked in ${candidates.join(', ')}). Run "npm run build:main".`);
   return found;

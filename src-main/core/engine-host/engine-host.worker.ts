@@ -3,8 +3,8 @@
  * child process: serves the protocol on whichever port it was started with.
  */
 import { parentPort } from 'node:worker_threads';
-import { serveEngineHost } from '../core/engine-host/handlers';
-import type { HostReplyMessage, HostRequestMessage } from '../core/engine-host/protocol';
+import { serveEngineHost } from './handlers';
+import type { HostReplyMessage, HostRequestMessage } from '../engine-client/protocol';
 
 interface ElectronParentPort {
   postMessage(message: unknown): void;

@@ -5,7 +5,7 @@
  * a readable error when the host dies (so a crashed host never hangs a scan).
  */
 import { ClipScanError, fromWireError } from '../../../src-shared/contract/errors';
-import type { EngineHost, HostReplyMessage, HostRequestMessage } from './protocol';
+import type { EngineHost, HostReplyMessage, HostRequestMessage } from '../engine-client/protocol';
 
 export interface HostChannel {
   send(message: HostRequestMessage): void;

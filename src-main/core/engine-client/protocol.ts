@@ -10,7 +10,7 @@
  *              | { kind: 'error', id, error } | { kind: 'log', level, message }
  */
 import type { WireError } from '../../../src-shared/contract/errors';
-import type { AdapterManifest } from '../training/adapter-manifest';
+import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 
 /** One image (a frame of a DICOM file) to score. */
 export interface ImageToScore {
