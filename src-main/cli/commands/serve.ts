@@ -12,7 +12,7 @@ import { resolveDatabasePath } from '../../core/config/app-paths';
 import { startWebServer, type WebServer } from '../../web/server';
 import { checkedEventSink } from '../../../src-shared/contract/server';
 import { locateRendererDir, locateDefaultSample, locateDemoBundle } from '../install-layout';
-import { createWorkerHost } from '../../core/workers/launcher';
+import { startEngineHostWorker } from '../../core/engine-client/engine-host-client';
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -41,7 +41,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     databasePath: resolveDatabasePath({ db: values.db }),
     allowedRoots: allowed,
     initialFile,
-    engineHost: () => createWorkerHost(),
+    engineHost: () => startEngineHostWorker(),
     demoBundleDir: locateDemoBundle(),
   });
   server = await startWebServer({

@@ -16,7 +16,7 @@ import { DEMO_MODEL_LABEL } from '../../../src-shared/domain/model-bundle';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { createBackend } from '../../core/services';
 import { resolveDatabasePath } from '../../core/config/app-paths';
-import { createWorkerHost } from '../../core/workers/launcher';
+import { startEngineHostWorker } from '../../core/engine-client/engine-host-client';
 import { createRng } from '../../core/training/rng';
 import { locateDemoBundle } from '../install-layout';
 import { createProgressBar } from '../terminal';
@@ -75,12 +75,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
   }) : [];
 
   const databasePath = resolveDatabasePath({ db: values.db });
-  const backend = createBackend({ mode: 'browser', databasePath, allowedRoots: [], engineHost: () => createWorkerHost(), demoBundleDir: locateDemoBundle() });
+  const backend = createBackend({ mode: 'browser', databasePath, allowedRoots: [], engineHost: () => startEngineHostWorker(), demoBundleDir: locateDemoBundle() });
   const bar = createProgressBar(process.stderr, !values.json && process.stderr.isTTY === true);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
-  const host = createWorkerHost();
+  const host = startEngineHostWorker();
   try {
     const bundleDir = values.model ? backend.models.get(values.model)?.dir : locateDemoBundle();
     if (!bundleDir) throw new ClipScanError('NO_MODEL', values.model ? `No installed model "${values.model}" (see clipscan models list).` : 'No model bundle: the demo bundle is missing.');

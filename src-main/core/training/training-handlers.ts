@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CallHandlers, EventSink } from '../../../src-shared/contract/server';
 import type { AdapterSummary, LesionMask, TrainingProgress } from '../../../src-shared/contract/training-calls';
-import { encodePng } from '../reports/png-export';
+import { encodePng } from '../images/png';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { AllowedRoots } from '../files/allowed-roots';
 import type { EngineHost } from '../engine-client/protocol';

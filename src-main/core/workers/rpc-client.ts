@@ -1,19 +1,11 @@
 /**
- * The caller's side of the engine-host protocol over any message channel:
+ * The caller's side of the worker protocol (rpc-protocol.ts) over any channel:
  * numbers requests, routes progress, result and error messages back, sends
  * cancel when the caller's signal aborts, and fails every pending request with
- * a readable error when the host dies (so a crashed host never hangs a scan).
+ * a readable error when the worker dies (so a crashed engine host never hangs a scan).
  */
 import { ClipScanError, fromWireError } from '../../../src-shared/contract/errors';
-import type { EngineHost, HostReplyMessage, HostRequestMessage } from '../engine-client/protocol';
-
-export interface HostChannel {
-  send(message: HostRequestMessage): void;
-  onMessage(listener: (message: HostReplyMessage) => void): void;
-  /** Called once when the host is gone; `reason` says why (exit code, crash). */
-  onExit(listener: (reason: string) => void): void;
-  terminate(): Promise<void>;
-}
+import type { RpcChannel, RpcClient, RpcMethodMap } from './rpc-protocol';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -21,7 +13,22 @@ interface Pending {
   onProgress?: (data: never) => void;
 }
 
-export function createHostClient(channel: HostChannel, log: (level: string, message: string) => void = () => {}): EngineHost {
+export interface RpcClientOptions {
+  /** Receives the worker's log messages. */
+  log?: (level: string, message: string) => void;
+  /** The error code and message pending and later requests fail with once the worker is gone. */
+  crash?: { code: string; stopped(reason: string): string; notRunning(reason: string): string };
+}
+
+const WORKER_CRASH: Required<RpcClientOptions>['crash'] = {
+  code: 'WORKER_CRASHED',
+  stopped: (reason) => `A worker stopped unexpectedly (${reason}).`,
+  notRunning: (reason) => `The worker is not running (${reason}).`,
+};
+
+export function createRpcClient<M extends RpcMethodMap>(channel: RpcChannel, options: RpcClientOptions = {}): RpcClient<M> {
+  const log = options.log ?? (() => {});
+  const crash = options.crash ?? WORKER_CRASH;
   let nextId = 1;
   let deadReason: string | null = null;
   const pending = new Map<number, Pending>();
@@ -43,20 +50,21 @@ export function createHostClient(channel: HostChannel, log: (level: string, mess
 
   channel.onExit((reason) => {
     deadReason = reason;
-    const error = new ClipScanError('ENGINE_HOST_CRASHED', `The engine process stopped unexpectedly (${reason}). Finished results are kept; run the scan again to continue.`);
+    const error = new ClipScanError(crash.code, crash.stopped(reason));
     for (const entry of pending.values()) entry.reject(error);
     pending.clear();
   });
 
   return {
-    request(method, params, options = {}) {
-      if (deadReason) return Promise.reject(new ClipScanError('ENGINE_HOST_CRASHED', `The engine process is not running (${deadReason}).`));
+    request(method, params, requestOptions = {}) {
+      if (deadReason) return Promise.reject(new ClipScanError(crash.code, crash.notRunning(deadReason)));
       const id = nextId++;
       return new Promise((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: options.onProgress as ((data: never) => void) | undefined });
-        if (options.signal) {
-          if (options.signal.aborted) channel.send({ kind: 'cancel', id });
-          else options.signal.addEventListener('abort', () => channel.send({ kind: 'cancel', id }), { once: true });
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: requestOptions.onProgress as ((data: never) => void) | undefined });
+        const signal = requestOptions.signal;
+        if (signal) {
+          if (signal.aborted) channel.send({ kind: 'cancel', id });
+          else signal.addEventListener('abort', () => channel.send({ kind: 'cancel', id }), { once: true });
         }
         channel.send({ kind: 'request', id, method, params });
       });
