@@ -55,7 +55,7 @@ function run(command, args) {
 }
 
 run('npm', ['run', 'build', '--silent']);
-if (fs.existsSync('scripts/fixture-bundle.mjs')) run(process.execPath, ['scripts/fixture-bundle.mjs']);
+run(process.execPath, ['scripts/check-fixture-bundle.mjs']);
 // Unit and integration tests first, then the browser tests on their own, so the
 // two do not fight over the CPU (the e2e tests drive a software-rendered WebGL).
 const extra = process.argv.slice(2);

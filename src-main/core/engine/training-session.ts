@@ -10,11 +10,10 @@
  *   const out = await ts.step(weights, { feats, masks, sampleW });   // { loss, textEmbeddings, grads }
  *   const r = await ts.head(weights, out.textEmbeddings, featsOfOneImage);  // { map [S×S], score }
  */
-import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 import { readAdapter } from '../models/adapter-files';
-import { sha256File, type OpenedBundle } from './bundle';
+import type { OpenedBundle } from './bundle';
 import { Tensor, type EngineSession, type OrtRuntime, type OrtTensor } from './ort-runtime';
 import { loadTokenEmbedding, loadTokenizer } from './text-encoder';
 import type { ClipTokenizer } from './tokenizer';
@@ -271,8 +270,7 @@ export async function loadAdapter(runtime: OrtRuntime, bundle: OpenedBundle, dir
   if (manifest.bundle.id !== bundle.manifest.id || manifest.bundle.version !== bundle.manifest.version) {
     throw new ClipScanError('ADAPTER_BUNDLE_MISMATCH', `Adapter ${manifest.id} was trained on the model ${manifest.bundle.id}@${manifest.bundle.version}, not ${bundle.manifest.id}@${bundle.manifest.version}.`);
   }
-  const mine = await sha256File(path.join(bundle.dir, 'manifest.json'));
-  if (mine !== manifest.bundle.manifestSha256) {
+  if (bundle.manifestSha256 !== manifest.bundle.manifestSha256) {
     throw new ClipScanError('ADAPTER_BUNDLE_MISMATCH', `Adapter ${manifest.id} was trained on a different export of ${manifest.bundle.id} (manifest sha256 differs).`);
   }
   const head = await openHeadSession(runtime, bundle, manifest.method);

@@ -20,7 +20,7 @@ import { StudiesRepository } from '../caselog/repositories/studies';
 import { SeriesRepository } from '../caselog/repositories/series';
 import { decodeFile } from '../dicom/pixels';
 import type { DecodedFrame } from '../dicom/pixels/decoded-frame';
-import { readManifest } from '../engine/bundle';
+import { readManifest } from '../models/manifest';
 import type { ScanService } from '../scan/scan-service';
 import { AdapterManifestSchema, type AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 import { APP_VERSION } from '../version';
@@ -105,7 +105,7 @@ function headerOf(db: Database, seriesInstanceUid: string, modality: string | nu
 
 /** How the stored map was made, in words: the engine samples the model-grid map bilinearly at every image pixel. */
 async function resamplingOf(bundleDir: string | undefined, columns: number, rows: number): Promise<string> {
-  const manifest = bundleDir ? await readManifest(bundleDir).catch(() => null) : null;
+  const manifest = bundleDir ? (await readManifest(bundleDir).catch(() => null))?.manifest ?? null : null;
   const grid = `${columns}×${rows} image grid`;
   if (!manifest) return `bilinear to the ${grid} (by the scan engine)`;
   const { inputSize } = manifest.preprocess;

@@ -9,7 +9,7 @@
  *   const saved = await reports.export({ scanId: 3, format: 'pdf', path: '~/f.pdf', deidentify: true });
  *   reports.list(3);   // [{ id, format: 'pdf', path, sha256, ... }]
  */
-import { createHash } from 'node:crypto';
+import { sha256File } from '../files/sha256';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ExportRecord, ReportFormat } from '../../../src-shared/contract/report-calls';
@@ -51,12 +51,6 @@ export interface ExportedReport {
   height?: number;
 }
 
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 export class ReportService {
   private fonts: Promise<ReportFonts> | null = null;
 
@@ -81,7 +75,7 @@ export class ReportService {
     }
     // The file is complete on disk; record what is there. If recording fails, take the file back.
     try {
-      const sha256 = await sha256Of(saved.path);
+      const sha256 = await sha256File(saved.path);
       const exportId = this.options.scans.repository.recordExport({
         scanId: request.scanId,
         seriesInstanceUid,

@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
-import { openBundle, sha256File } from '../engine/bundle';
+import { openBundle } from '../engine/bundle';
 import { createOrtRuntime } from '../engine/ort-runtime';
 import { openTrainingSession, type TrainingSession } from '../engine/training-session';
 import { mediclipPrompts } from '../engine/methods/mediclip';
@@ -104,7 +104,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   if (!(epochs >= 0) || !Number.isInteger(epochs)) throw new ClipScanError('BAD_OPTION', `epochs must be a whole number ≥ 0, got ${epochs}.`);
 
   const bundle = await openBundle(options.bundleDir);
-  const bundleSha = await sha256File(path.join(bundle.dir, 'manifest.json'));
+  const bundleSha = bundle.manifestSha256;
   const runtime = createOrtRuntime({ threads: options.threads ?? 2, preferredProviders: ['cpu'] });
   try {
     const session = await openTrainingSession(runtime, bundle, method, textEncoder);
