@@ -24,8 +24,8 @@ import { createReportHandlers } from './reports/report-handlers';
 import { ReportService } from './reports/report-service';
 import { createRenderFrameHandlers } from './dicom/render-frame';
 import { createTrainingHandlers } from './training/training-handlers';
-import { findAdapter, listAdapters, registerAdapter, type RegisteredAdapter } from './caselog/repositories/adapters';
-import type { AdapterManifest } from '../../src-shared/domain/adapter-manifest';
+import { AdapterRepository } from './caselog/repositories/adapters';
+import { TrainingService } from './training/training-service';
 
 export interface BackendConfig {
   mode: AppInfo['mode'];
@@ -57,11 +57,9 @@ export interface Backend {
   /** Finding exports (PNG/PDF) of scans, recorded in the case log; proposed files go to `<folder of the database>/exports`. */
   readonly reports: ReportService;
   /** Trained adapters in the case log (issue 6). */
-  readonly adapters: {
-    register(manifest: AdapterManifest, adapterDir: string, bundleDir: string): void;
-    get(id: string): RegisteredAdapter | null;
-    list(): RegisteredAdapter[];
-  };
+  readonly adapters: AdapterRepository;
+  /** Trains adapters in the engine host and registers them (the app's jobs and `clipscan train`). */
+  readonly training: TrainingService;
   close(): Promise<void>;
 }
 
@@ -86,8 +84,10 @@ export function createBackend(config: BackendConfig): Backend {
     return (host ??= (config.engineHost ?? createInProcessHost)());
   };
   const resolveBundle = createBundleResolver({ demoBundleDir: config.demoBundleDir ?? null, lookup: async (id) => models.get(id)?.dir ?? null });
+  const adapters = new AdapterRepository(caseLog.db);
   const scans = new ScanService({
     db: caseLog.db,
+    adapters,
     mapsDir,
     engineHost,
     resolveBundle,
@@ -96,11 +96,7 @@ export function createBackend(config: BackendConfig): Backend {
   });
 
   const reports = new ReportService({ db: caseLog.db, scans, exportsDir });
-  const adapters: Backend['adapters'] = {
-    register: (manifest, adapterDir, bundleDir) => registerAdapter(caseLog.db, manifest, adapterDir, bundleDir),
-    get: (id) => findAdapter(caseLog.db, id),
-    list: () => listAdapters(caseLog.db),
-  };
+  const training = new TrainingService({ engineHost, resolveBundle, adapters, adaptersDir, emit: config.emit, threads: config.threads });
 
   const handlers: CallHandlers = {
     'app.info': async () => ({
@@ -131,7 +127,7 @@ export function createBackend(config: BackendConfig): Backend {
     ...createLibraryHandlers(caseLog, roots, config.emit),
     ...createReportHandlers(reports),
     ...createRenderFrameHandlers(roots),
-    ...createTrainingHandlers({ engineHost, roots, resolveBundle, emit: config.emit, threads: config.threads, adapters, adaptersDir }),
+    ...createTrainingHandlers(training, roots),
   };
 
   return {
@@ -142,6 +138,7 @@ export function createBackend(config: BackendConfig): Backend {
     models,
     reports,
     adapters,
+    training,
     async close() {
       await host?.close();
       caseLog.close();

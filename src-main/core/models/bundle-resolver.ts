@@ -4,7 +4,7 @@
  * records about it: id, version, manifest sha256, folder, demo flag.
  */
 import { ClipScanError } from '../../../src-shared/contract/errors';
-import { readManifest } from './manifest';
+import { readManifest, totalBytes } from './manifest';
 
 export interface ResolvedBundle {
   id: string;
@@ -13,13 +13,15 @@ export interface ResolvedBundle {
   dir: string;
   demo: boolean;
   displayName: string;
+  /** Sum of the listed files' sizes. */
+  totalBytes: number;
 }
 
 export type BundleResolver = (modelId?: string | null) => Promise<ResolvedBundle>;
 
 export async function describeBundleFolder(dir: string): Promise<ResolvedBundle> {
   const { manifest: m, sha256 } = await readManifest(dir);
-  return { id: m.id, version: m.version, sha256, dir, demo: m.demo, displayName: m.displayName };
+  return { id: m.id, version: m.version, sha256, dir, demo: m.demo, displayName: m.displayName, totalBytes: totalBytes(m) };
 }
 
 /** Resolves ids through `lookup` (the installed-bundle registry); no id means the demo bundle. */

@@ -19,13 +19,14 @@ import type { BundleResolver } from '../models/bundle-resolver';
 import { readMapFile, writeMapFile } from './map-files';
 import { organWord } from './organ-word';
 import { ScanRepository, type NewScan } from './scan-repository';
-import { findAdapter } from '../caselog/repositories/adapters';
+import type { AdapterRepository } from '../caselog/repositories/adapters';
 
 /** Default operating point of the zero-shot score (a softmax probability of "abnormal"). */
 export const DEFAULT_THRESHOLDS: Record<MethodId, number> = { zeroshot: 0.5, mediclip: 0.5, madclip: 0.5 };
 
 export interface ScanServiceOptions {
   db: Database;
+  adapters: AdapterRepository;
   mapsDir: string;
   engineHost: () => EngineHost;
   resolveBundle: BundleResolver;
@@ -54,7 +55,7 @@ export class ScanService {
     if (request.method !== 'zeroshot' && !request.adapterId) {
       throw new ClipScanError('ADAPTER_REQUIRED', `The ${request.method} method needs a trained adapter; choose one, or use zeroshot.`);
     }
-    const trained = request.adapterId ? findAdapter(this.options.db, request.adapterId) : null;
+    const trained = request.adapterId ? this.options.adapters.find(request.adapterId) : null;
     if (request.adapterId && !trained) throw new ClipScanError('ADAPTER_NOT_FOUND', `No adapter "${request.adapterId}" in the case log. Train one with "clipscan train".`);
     if (trained && trained.method !== request.method) throw new ClipScanError('ADAPTER_MISMATCH', `Adapter ${trained.id} was trained for ${trained.method}, not ${request.method}.`);
     // An adapter runs on the bundle it was trained on (the demo bundle when it was trained on that).

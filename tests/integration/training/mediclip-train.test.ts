@@ -103,7 +103,7 @@ describe('MediCLIP training (tiny bundle)', () => {
     fs.mkdirSync(dbDir);
     const backend = createBackend({ mode: 'browser', databasePath: path.join(dbDir, 'clipscan.db'), allowedRoots: [], demoBundleDir: BUNDLE, engineHost: createInProcessHost });
     try {
-      backend.adapters.register(r.manifest, outDir, BUNDLE);
+      await backend.training.registerFolder(r.manifest, outDir, BUNDLE);
       expect(backend.adapters.list().map((a) => a.id)).toEqual([r.manifest.id]);
       const folder = path.join(FIXTURES, 'dicom', 'transfer-syntaxes-mr');
       await backend.handlers['library.indexFolder']({ folder });
