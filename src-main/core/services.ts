@@ -25,6 +25,7 @@ import { ReportService } from './reports/report-service';
 import { createRenderFrameHandlers } from './dicom/render-frame';
 import { createTrainingHandlers } from './training/training-handlers';
 import { AdapterRepository } from './caselog/repositories/adapters';
+import { ExportRepository } from './caselog/repositories/exports';
 import { TrainingService } from './training/training-service';
 
 export interface BackendConfig {
@@ -95,7 +96,7 @@ export function createBackend(config: BackendConfig): Backend {
     threads: config.threads,
   });
 
-  const reports = new ReportService({ db: caseLog.db, scans, exportsDir });
+  const reports = new ReportService({ db: caseLog.db, scans, exportsLog: new ExportRepository(caseLog.db), exportsDir });
   const training = new TrainingService({ engineHost, resolveBundle, adapters, adaptersDir, emit: config.emit, threads: config.threads });
 
   const handlers: CallHandlers = {

@@ -140,22 +140,22 @@ export async function buildReportInput(deps: ReportSourceDeps, request: ReportRe
   }
   const summary = deps.scans.summary(request.scanId);
   const series = pickSeries(summary, request.seriesInstanceUid);
-  const repo = deps.scans.repository;
   const images = deps.scans.images(summary.id, series.seriesInstanceUid);
-  const finding = repo.finding(summary.id, series.seriesInstanceUid);
+  const finding = deps.scans.finding(summary.id, series.seriesInstanceUid);
   if (request.imageId != null && !images.some((i) => i.id === request.imageId && i.status === 'done')) {
     throw new ClipScanError('IMAGE_NOT_IN_SERIES', `Image ${request.imageId} is not a scored image of series ${series.seriesInstanceUid} in scan ${summary.id}.`);
   }
   const chosen = pickKeyImages(images, count, request.imageId ?? finding?.keyImageId ?? null);
   const { range: shownRange, ...display } = request.display ?? {};
   const range = shownRange ? { lo: shownRange[0], hi: shownRange[1] } : seriesMapRange(images.filter((i) => i.status === 'done'));
-  const bundleDir = repo.get(summary.id)?.bundle_dir;
+  const folders = deps.scans.folders(summary.id);
+  const bundleDir = folders?.bundleDir;
   const decode = deps.decode ?? decodeFile;
 
-  const adapter = await adapterCard(repo.get(summary.id)?.adapter_dir ?? null);
+  const adapter = await adapterCard(folders?.adapterDir ?? null);
   const keyImages: KeyImage[] = [];
   for (const image of chosen) {
-    const source = repo.imageSource(image.id)!;
+    const source = deps.scans.imageSource(image.id)!;
     let frame: DecodedFrame;
     try {
       frame = await decode(source.path, source.frameIndex);

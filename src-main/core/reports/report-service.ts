@@ -5,10 +5,11 @@
  * case log's `exports` table. A failure at any step leaves neither a file nor
  * a row. Used by the contract calls (reports.*) and `clipscan report`.
  *
- *   const reports = new ReportService({ db, scans, exportsDir });
+ *   const reports = new ReportService({ db, scans, exportsLog: new ExportRepository(db), exportsDir });
  *   const saved = await reports.export({ scanId: 3, format: 'pdf', path: '~/f.pdf', deidentify: true });
  *   reports.list(3);   // [{ id, format: 'pdf', path, sha256, ... }]
  */
+import type { ExportRepository } from '../caselog/repositories/exports';
 import { sha256File } from '../files/sha256';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +22,8 @@ import { loadReportFonts, type ReportFonts } from './report-fonts';
 import { parseFindingReportInput } from './report-input';
 
 export interface ReportServiceOptions extends ReportSourceDeps {
+  /** The case log's record of written exports. */
+  exportsLog: ExportRepository;
   /** Where `defaultPath` proposes files: `<app data>/exports`. */
   exportsDir: string;
   /** The PDF fonts (default: loadReportFonts()). */
@@ -76,7 +79,7 @@ export class ReportService {
     // The file is complete on disk; record what is there. If recording fails, take the file back.
     try {
       const sha256 = await sha256File(saved.path);
-      const exportId = this.options.scans.repository.recordExport({
+      const exportId = this.options.exportsLog.record({
         scanId: request.scanId,
         seriesInstanceUid,
         format: request.format,
@@ -106,7 +109,7 @@ export class ReportService {
   }
 
   list(scanId?: number | null): ExportRecord[] {
-    return this.options.scans.repository.exports(scanId).map((r) => ({ ...r, deidentified: r.deidentified === 1 }));
+    return this.options.exportsLog.list(scanId).map((r) => ({ ...r, deidentified: r.deidentified === 1 }));
   }
 
   private loadFonts(): Promise<ReportFonts> {

@@ -94,16 +94,21 @@ describe('scan service', () => {
     const db = new Database(path.join(dir, 'clipscan.db'), { readonly: true });
     expect(db.prepare('SELECT verdict, note FROM findings WHERE scan_id = ?').get(scanId)).toEqual({ verdict: 'false_alarm', note: 'calcified granuloma' });
     db.close();
+    // The list (two queries for all scans) says what each scan's own summary says, verdict included.
+    const second = await backend.scans.create({ seriesInstanceUids: [uid], method: 'zeroshot' });
+    expect(backend.scans.list()).toEqual([backend.scans.summary(second), backend.scans.summary(scanId)]);
+    expect(backend.scans.list()[1]!.series[0]).toMatchObject({ verdict: 'false_alarm', done: 4 });
   });
 
   it('records a broken image as failed with a readable reason and scans the rest', async () => {
     const uid = await chestSeries(backend);
     const scanId = await backend.scans.create({ seriesInstanceUids: [uid], method: 'zeroshot' });
     // Point one image at a truncated copy of its file.
-    const db = backend.scans.repository;
     const broken = path.join(dir, 'truncated.dcm');
     fs.writeFileSync(broken, fs.readFileSync(path.join(folder, fs.readdirSync(folder).filter((f) => f.endsWith('.dcm'))[0]!)).subarray(0, 4000));
-    (db as unknown as { db: Database.Database }).db.prepare('UPDATE scan_images SET path = ? WHERE scan_id = ? AND seq = 1').run(broken, scanId);
+    const db = new Database(path.join(dir, 'clipscan.db'));
+    db.prepare('UPDATE scan_images SET path = ? WHERE scan_id = ? AND seq = 1').run(broken, scanId);
+    db.close();
     const summary = await backend.scans.run(scanId);
     expect(summary.status).toBe('done');
     expect(summary.imagesDone).toBe(3);
