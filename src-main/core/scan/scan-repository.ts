@@ -18,6 +18,7 @@ export interface NewScan {
 export interface PendingImage {
   id: number;
   seq: number;
+  sopInstanceUid: string;
   path: string;
   frameIndex: number;
   seriesInstanceUid: string;
@@ -150,7 +151,7 @@ export class ScanRepository {
 
   pendingImages(scanId: number): PendingImage[] {
     return prepared(this.db, 
-        `SELECT id, seq, path, frame_index AS frameIndex, series_instance_uid AS seriesInstanceUid, organ
+        `SELECT id, seq, sop_instance_uid AS sopInstanceUid, path, frame_index AS frameIndex, series_instance_uid AS seriesInstanceUid, organ
          FROM scan_images WHERE scan_id = ? AND status = 'pending' ORDER BY seq`,
       )
       .all(scanId) as PendingImage[];

@@ -13,7 +13,7 @@
 import type { Database } from 'better-sqlite3';
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
 import type { EventSink } from '../../../src-shared/contract/server';
-import type { MethodId, ScanStatus, ScanSummary, Verdict } from '../../../src-shared/domain/scan';
+import type { MethodId, ScanProgress, ScanStatus, ScanSummary, Verdict } from '../../../src-shared/domain/scan';
 import type { EngineHost } from '../engine-client/protocol';
 import type { BundleResolver } from '../models/bundle-resolver';
 import { readMapFile, writeMapFile } from './map-files';
@@ -24,7 +24,7 @@ import type { AdapterRepository } from '../caselog/repositories/adapters';
 /** Default operating point of the zero-shot score (a softmax probability of "abnormal"). */
 export const DEFAULT_THRESHOLDS: Record<MethodId, number> = { zeroshot: 0.5, mediclip: 0.5, madclip: 0.5 };
 
-type ScanProgressImage = { id: number; seriesInstanceUid: string; score: number | null; error: string | null };
+type ScanProgressImage = NonNullable<ScanProgress['image']>;
 
 export interface ScanServiceOptions {
   db: Database;
@@ -126,16 +126,19 @@ export class ScanService {
               const image = bySeq.get(scored.key);
               if (!image) return;
               const write = (async () => {
+                const row = { id: image.id, seq: image.seq, seriesInstanceUid: image.seriesInstanceUid, sopInstanceUid: image.sopInstanceUid, frameIndex: image.frameIndex };
                 if (scored.ok) {
                   const mapFile = await writeMapFile(this.options.mapsDir, scanId, image.seq, scored.map);
                   this.repo.recordImageDone(image.id, { score: scored.score, mapFile, rows: scored.rows, columns: scored.columns, mapMin: scored.mapMin, mapMax: scored.mapMax });
                   counts.done++;
-                  this.emitProgress(scanId, 'running', counts, { id: image.id, seriesInstanceUid: image.seriesInstanceUid, score: scored.score, error: null });
+                  this.emitProgress(scanId, 'running', counts, {
+                    ...row, status: 'done', score: scored.score, mapRows: scored.rows, mapColumns: scored.columns, mapMin: scored.mapMin, mapMax: scored.mapMax, error: null,
+                  });
                 } else {
                   const message = `${scored.error.message}`;
                   this.repo.recordImageFailed(image.id, message);
                   counts.failed++;
-                  this.emitProgress(scanId, 'running', counts, { id: image.id, seriesInstanceUid: image.seriesInstanceUid, score: null, error: message });
+                  this.emitProgress(scanId, 'running', counts, { ...row, status: 'failed', score: null, mapRows: null, mapColumns: null, mapMin: null, mapMax: null, error: message });
                 }
                 onImage?.({ ...counts });
               })();

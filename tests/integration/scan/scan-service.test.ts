@@ -7,6 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../../src-main/core/services';
+import type { ScanProgress } from '../../../src-shared/domain/scan';
 import { createInProcessHost } from '../../../src-main/core/engine-host/in-process';
 import { FIXTURES, PROJECT_ROOT, SHARED_DATA, hasSharedData, SKIP_NO_SHARED_DATA } from '../../helpers/paths';
 
@@ -115,6 +116,29 @@ describe('scan service', () => {
     expect(summary.imagesFailed).toBe(1);
     const failed = (await backend.handlers['scans.images']({ scanId, seriesInstanceUid: uid })).find((i) => i.status === 'failed')!;
     expect(failed.error).toMatch(/cut short/);
+  });
+
+  it('sends each finished image with its result in the progress event', async () => {
+    const events: ScanProgress[] = [];
+    const b = createBackend({
+      mode: 'browser', databasePath: path.join(dir, 'events.db'), allowedRoots: [], demoBundleDir, engineHost: createInProcessHost,
+      emit: (name, payload) => {
+        if (name === 'scans.progress') events.push(payload as ScanProgress);
+      },
+    });
+    try {
+      const uid = await chestSeries(b);
+      const scanId = await b.scans.create({ seriesInstanceUids: [uid], method: 'zeroshot' });
+      await b.scans.run(scanId);
+      const images = await b.handlers['scans.images']({ scanId, seriesInstanceUid: uid });
+      const finished = events.filter((e) => e.image).map((e) => e.image!);
+      expect(finished.map((i) => i.id).sort()).toEqual(images.map((i) => i.id).sort());
+      for (const image of images) expect(finished.find((i) => i.id === image.id)).toEqual({ ...image, seriesInstanceUid: uid });
+      expect(events.map((e) => e.imagesDone)).toEqual([0, 1, 2, 3, 4, 4]);
+      expect(events.at(-1)).toMatchObject({ status: 'done', image: null });
+    } finally {
+      await b.close();
+    }
   });
 
   it('refuses what it cannot scan with a clear message', async () => {
