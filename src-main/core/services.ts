@@ -27,6 +27,7 @@ import { createTrainingHandlers } from './training/training-handlers';
 import { AdapterRepository } from './caselog/repositories/adapters';
 import { ExportRepository } from './caselog/repositories/exports';
 import { TrainingService } from './training/training-service';
+import { LibraryService } from './dicom/library-service';
 
 export interface BackendConfig {
   mode: AppInfo['mode'];
@@ -57,6 +58,8 @@ export interface Backend {
   readonly models: ModelRegistry;
   /** Finding exports (PNG/PDF) of scans, recorded in the case log; proposed files go to `<folder of the database>/exports`. */
   readonly reports: ReportService;
+  /** Indexing folders into the case log and reading the library (the app's calls and `clipscan index`). */
+  readonly library: LibraryService;
   /** Trained adapters in the case log (issue 6). */
   readonly adapters: AdapterRepository;
   /** Trains adapters in the engine host and registers them (the app's jobs and `clipscan train`). */
@@ -85,6 +88,7 @@ export function createBackend(config: BackendConfig): Backend {
     return (host ??= (config.engineHost ?? createInProcessHost)());
   };
   const resolveBundle = createBundleResolver({ demoBundleDir: config.demoBundleDir ?? null, lookup: async (id) => models.get(id)?.dir ?? null });
+  const library = new LibraryService(caseLog);
   const adapters = new AdapterRepository(caseLog.db);
   const scans = new ScanService({
     db: caseLog.db,
@@ -125,7 +129,7 @@ export function createBackend(config: BackendConfig): Backend {
     'files.listFolder': async ({ path }) => listFolder(roots, path),
     ...createScanHandlers(scans),
     ...createModelHandlers(models, roots, config.emit),
-    ...createLibraryHandlers(caseLog, roots, config.emit),
+    ...createLibraryHandlers(library, roots, config.emit),
     ...createReportHandlers(reports),
     ...createRenderFrameHandlers(roots),
     ...createTrainingHandlers(training, roots),
@@ -138,6 +142,7 @@ export function createBackend(config: BackendConfig): Backend {
     scans,
     models,
     reports,
+    library,
     adapters,
     training,
     async close() {

@@ -1,24 +1,16 @@
 /**
  * The contract handlers of the library calls (library.*), wired by services.ts:
- * indexing allows the folder for the viewer, streams progress events, and can
- * be cancelled per folder.
+ * indexing allows the folder for the viewer, then runs the library service's
+ * job (library-service.ts) with progress events; cancel is per folder.
  */
-import path from 'node:path';
-import fs from 'node:fs/promises';
 import type { CallHandlers, EventSink } from '../../../src-shared/contract/server';
 import { ClipScanError } from '../../../src-shared/contract/errors';
-import type { CaseLog } from '../caselog/open';
 import type { AllowedRoots } from '../files/allowed-roots';
-import { indexFolder } from './indexer';
-import { LibraryRepositories } from './library-store';
+import type { LibraryService } from './library-service';
 
 type LibraryCall = 'library.indexFolder' | 'library.cancelIndex' | 'library.studies' | 'library.series' | 'library.recentFolders';
 
-export function createLibraryHandlers(caseLog: CaseLog, roots: AllowedRoots, emit?: EventSink): Pick<CallHandlers, LibraryCall> {
-  const running = new Map<string, AbortController>();
-  const repos = new LibraryRepositories(caseLog.db);
-  const realFolder = async (folder: string) => fs.realpath(path.resolve(folder)).catch(() => path.resolve(folder));
-
+export function createLibraryHandlers(library: LibraryService, roots: AllowedRoots, emit?: EventSink): Pick<CallHandlers, LibraryCall> {
   return {
     'library.indexFolder': async ({ folder }) => {
       let real: string;
@@ -27,26 +19,11 @@ export function createLibraryHandlers(caseLog: CaseLog, roots: AllowedRoots, emi
       } catch {
         throw new ClipScanError('FOLDER_NOT_FOUND', `${folder} is not a folder that can be read.`);
       }
-      if (running.has(real)) throw new ClipScanError('INDEX_RUNNING', `${real} is already being indexed.`);
-      const controller = new AbortController();
-      running.set(real, controller);
-      try {
-        return await indexFolder(caseLog, real, { signal: controller.signal, onProgress: (p) => emit?.('library.indexProgress', p) });
-      } finally {
-        running.delete(real);
-      }
+      return library.index(real, { onProgress: (p) => emit?.('library.indexProgress', p) });
     },
-    'library.cancelIndex': async ({ folder }) => {
-      const controller = running.get(await realFolder(folder));
-      controller?.abort();
-      return { cancelled: controller !== undefined };
-    },
-    'library.studies': async ({ folder }) => {
-      if (folder === undefined) return repos.studySummaries();
-      const row = repos.folders.byPath(await realFolder(folder));
-      return row ? repos.studySummaries(row.id) : [];
-    },
-    'library.series': async ({ seriesInstanceUid, part }) => repos.seriesDetail(seriesInstanceUid, part ?? 1),
-    'library.recentFolders': async () => repos.recentFolders(),
+    'library.cancelIndex': async ({ folder }) => ({ cancelled: await library.cancel(folder) }),
+    'library.studies': async ({ folder }) => library.studies(folder),
+    'library.series': async ({ seriesInstanceUid, part }) => library.series(seriesInstanceUid, part ?? 1),
+    'library.recentFolders': async () => library.recentFolders(),
   };
 }
