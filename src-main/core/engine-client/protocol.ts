@@ -6,6 +6,7 @@
  * reports as progress and returns. Its handlers live in core/engine-host.
  */
 import type { WireError } from '../../../src-shared/contract/errors';
+import type { TextEncoderVariant, TrainableMethod } from '../../../src-shared/domain/scan';
 import type { RpcClient } from '../workers/rpc-protocol';
 import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 
@@ -42,14 +43,14 @@ export interface ScoreImagesResult {
 
 /** Few-shot training (issue 6): support images by file (JPG/PNG or DICOM), adapter written to outDir. */
 export interface TrainParams {
-  method: 'mediclip' | 'madclip';
+  method: TrainableMethod;
   bundleDir: string;
   normal: string[];
   abnormal?: { path: string; maskPath?: string | null }[];
   seed: number;
   epochs: number;
   poolSize?: number;
-  textEncoder?: 'faithful' | 'fast';
+  textEncoder?: TextEncoderVariant;
   organ?: string;
   outDir: string;
   threads?: number;
