@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { createRpcClient, type RpcClientOptions } from './rpc-client';
 import type { RpcChannel, RpcClient, RpcMethodMap, RpcReplyMessage } from './rpc-protocol';
 
@@ -30,9 +30,16 @@ export function locateWorkerBundle(name: string): string {
   return found;
 }
 
-/** Starts `bundlePath` (default: the located bundle `name`) in a worker thread and returns its client. */
-export function startWorkerThread<M extends RpcMethodMap>(name: string, options: RpcClientOptions & { bundlePath?: string } = {}): RpcClient<M> {
-  const worker = new Worker(options.bundlePath ?? locateWorkerBundle(name));
+/**
+ * Starts `bundlePath` (default: the located bundle `name`) in a worker thread and returns its client;
+ * `resourceLimits` caps its heap, `unref` lets the process exit while it idles.
+ */
+export function startWorkerThread<M extends RpcMethodMap>(
+  name: string,
+  options: RpcClientOptions & { bundlePath?: string; resourceLimits?: ResourceLimits; unref?: boolean } = {},
+): RpcClient<M> {
+  const worker = new Worker(options.bundlePath ?? locateWorkerBundle(name), options.resourceLimits ? { resourceLimits: options.resourceLimits } : {});
+  if (options.unref) worker.unref();
   let exited = false;
   const channel: RpcChannel = {
     send: (message) => worker.postMessage(message),
