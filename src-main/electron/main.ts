@@ -1,13 +1,17 @@
 /**
  * Electron's main process: one secure window serving the renderer over the
  * privileged `app://` scheme, the contract's calls over one IPC channel (main
- * frame of the app only), and nothing heavy: the back end it composes runs
+ * frame of the app only), binary calls such as file bytes as GETs of the same
+ * `app://` origin (src-shared/contract/binary-get.ts: raw bytes, no structured
+ * clone through IPC), and nothing heavy: the back end it composes runs
  * indexing and inference off this thread.
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, net, protocol } from 'electron';
-import { createContractServer, checkedEventSink } from '../../src-shared/contract/server';
+import { createContractServer, checkedEventSink, type ContractServer } from '../../src-shared/contract/server';
+import { answerBinaryGet } from '../../src-shared/contract/binary-get';
+import { API_CALL_PREFIX } from '../../src-shared/contract/http-protocol';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../src-shared/contract/ipc-channels';
 import { ClipScanError, toWireError } from '../../src-shared/contract/errors';
 import { createBackend } from '../core/services';
@@ -16,6 +20,7 @@ import { resolveDatabasePath } from '../core/config/app-paths';
 import { RENDERER_CSP } from '../core/security/csp';
 import {
   APP_ENTRY_URL,
+  APP_ORIGIN,
   APP_SCHEME,
   appUrlToRelativePath,
   isNavigationAllowed,
@@ -43,8 +48,17 @@ app.on('web-contents-created', (_event, contents) => {
 
 async function start() {
   await app.whenReady();
+  let contract: ContractServer | null = null;
 
   protocol.handle(APP_SCHEME, async (request) => {
+    const { pathname, search } = new URL(request.url);
+    if (pathname.startsWith(API_CALL_PREFIX)) {
+      // Only the app's own pages load app:// URLs (navigation elsewhere is denied); a request naming another origin is refused.
+      const origin = request.headers.get('origin');
+      if (!contract || request.method !== 'GET' || (origin !== null && origin !== APP_ORIGIN)) return new Response('Forbidden', { status: 403 });
+      const answer = await answerBinaryGet(contract, pathname, search);
+      return new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType, 'cache-control': 'no-store' } });
+    }
     const relative = appUrlToRelativePath(request.url);
     if (!relative) return new Response('Not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(path.join(rendererDir, relative)).toString());
@@ -75,14 +89,15 @@ async function start() {
       if (window && !window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, name, payload);
     }),
   });
-  const contract = createContractServer(backend.handlers);
+  contract = createContractServer(backend.handlers);
+  const calls = contract;
 
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, name: unknown, args: unknown) => {
     const frame = event.senderFrame;
     if (!frame || !isTrustedSender({ url: frame.url, isMainFrame: frame === event.sender.mainFrame })) {
       return { ok: false, error: toWireError(new ClipScanError('UNTRUSTED_SENDER', 'IPC refused: not the app window.')) };
     }
-    return contract.dispatch(String(name), args);
+    return calls.dispatch(String(name), args);
   });
 
   window = new BrowserWindow({
