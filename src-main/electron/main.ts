@@ -48,15 +48,16 @@ app.on('web-contents-created', (_event, contents) => {
 
 async function start() {
   await app.whenReady();
-  let contract: ContractServer | null = null;
+  /** Set once the back end is composed; binary GETs before that are refused. */
+  let binaryCalls: ContractServer | null = null;
 
   protocol.handle(APP_SCHEME, async (request) => {
     const { pathname, search } = new URL(request.url);
     if (pathname.startsWith(API_CALL_PREFIX)) {
       // Only the app's own pages load app:// URLs (navigation elsewhere is denied); a request naming another origin is refused.
       const origin = request.headers.get('origin');
-      if (!contract || request.method !== 'GET' || (origin !== null && origin !== APP_ORIGIN)) return new Response('Forbidden', { status: 403 });
-      const answer = await answerBinaryGet(contract, pathname, search);
+      if (!binaryCalls || request.method !== 'GET' || (origin !== null && origin !== APP_ORIGIN)) return new Response('Forbidden', { status: 403 });
+      const answer = await answerBinaryGet(binaryCalls, pathname, search);
       return new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType, 'cache-control': 'no-store' } });
     }
     const relative = appUrlToRelativePath(request.url);
@@ -89,15 +90,15 @@ async function start() {
       if (window && !window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, name, payload);
     }),
   });
-  contract = createContractServer(backend.handlers);
-  const calls = contract;
+  const contract = createContractServer(backend.handlers);
+  binaryCalls = contract;
 
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, name: unknown, args: unknown) => {
     const frame = event.senderFrame;
     if (!frame || !isTrustedSender({ url: frame.url, isMainFrame: frame === event.sender.mainFrame })) {
       return { ok: false, error: toWireError(new ClipScanError('UNTRUSTED_SENDER', 'IPC refused: not the app window.')) };
     }
-    return calls.dispatch(String(name), args);
+    return contract.dispatch(String(name), args);
   });
 
   window = new BrowserWindow({
