@@ -52,6 +52,7 @@ export function startBackgroundCache(onCached: (cached: number) => void, inFligh
   }
 
   function add(ids: readonly string[]): void {
+    if (cancelled) return;
     for (const id of ids) {
       if (queued.has(id)) continue;
       queued.add(id);
