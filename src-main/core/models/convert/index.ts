@@ -25,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { ModelBundleManifest } from '../../../../src-shared/domain/model-bundle';
-import { ClipTokenizer } from '../../engine/tokenizer';
+import { byteSymbols, ClipTokenizer } from '../../engine/tokenizer';
 import { ConvertError } from './errors';
 import { planGraph, writeGraph, type Recipe } from './onnx-template';
 import { resizePositionalTable } from './pos-resize';
@@ -118,6 +118,7 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<ModelB
     if (vocabSize !== dims.vocabSize) {
       throw new ConvertError('CONVERT_MISMATCH', `${checkpoint.label} has ${dims.vocabSize} token embeddings but its BPE merges give ${vocabSize} tokens; pass the matching merges file.`);
     }
+    if (checkpoint.vocab) checkVocab(checkpoint.vocab, merges, checkpoint.label);
     const mergesText = merges.map(([a, b]) => `${a} ${b}\n`).join('');
     const training = options.training ?? true;
     if (training && sha256(mergesText) !== template.merges.sha256) {
@@ -262,6 +263,17 @@ async function readMerges(o: ConvertOptions, c: Checkpoint, resources: string): 
     if (parts.length !== 2) throw new ConvertError('CONVERT_MISMATCH', `the BPE merges file has a line that is not a pair: ${JSON.stringify(l)}`);
     return [parts[0], parts[1]];
   });
+}
+
+/** A Hugging Face vocab.json must number tokens as CLIP's layout does: bytes, bytes + </w>, merges, SOT, EOT. */
+function checkVocab(vocab: Record<string, number>, merges: Array<[string, string]>, label: string): void {
+  const { charOfByte, order } = byteSymbols();
+  const tokens = [...order.map((b) => charOfByte[b]), ...order.map((b) => `${charOfByte[b]}</w>`), ...merges.map(([a, b]) => a + b), '<|startoftext|>', '<|endoftext|>'];
+  const wrong = tokens.findIndex((t, i) => vocab[t] !== i);
+  if (wrong >= 0 || Object.keys(vocab).length !== tokens.length) {
+    const what = wrong >= 0 ? `token ${JSON.stringify(tokens[wrong])} has id ${vocab[tokens[wrong]]}, expected ${wrong}` : `${Object.keys(vocab).length} entries, expected ${tokens.length}`;
+    throw new ConvertError('CONVERT_MISMATCH', `${label}: vocab.json does not follow CLIP's token layout for its merges.txt (${what}).`);
+  }
 }
 
 /** Reads the tensor a recipe names, in OpenAI layout, with the positional grid resized to the template's. */
