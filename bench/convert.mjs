@@ -45,7 +45,8 @@ if (!fs.existsSync(checkpoint)) {
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'clipscan-bench-convert-'));
 try {
   const bundleFile = path.join(work, 'convert.mjs');
-  await build({ entryPoints: ['src-main/core/models/convert/index.ts'], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: bundleFile, logLevel: 'warning' });
+  await build({ entryPoints: ['src-main/core/models/convert/index.ts'], bundle: true, platform: 'node', format: 'esm', outfile: bundleFile, logLevel: 'warning',
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } });
   const load = os.loadavg()[0];
   const r = spawnSync(process.execPath, [import.meta.filename, '--child', JSON.stringify([bundleFile, checkpoint, path.join(work, 'bundle'), values.arch]),
     ...(values['no-training'] ? ['--no-training'] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
