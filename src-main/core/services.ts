@@ -19,7 +19,7 @@ import { createInProcessHost } from './engine-host/in-process';
 import { createBundleResolver } from './scan/bundle-resolver';
 import { createScanHandlers } from './scan/scan-handlers';
 import { ScanService } from './scan/scan-service';
-import { createModelHandlers, ModelRegistry, modelsDirFor } from './models';
+import { CheckpointInstaller, createModelHandlers, ModelRegistry, modelsDirFor } from './models';
 import { createReportHandlers } from './reports/report-handlers';
 import { ReportService } from './reports/report-service';
 import { createRenderFrameHandlers } from './dicom/render-frame';
@@ -54,6 +54,8 @@ export interface Backend {
   readonly scans: ScanService;
   /** Installed model bundles (`<folder of the database>/models`). */
   readonly models: ModelRegistry;
+  /** Checkpoints (official downloads or files) converted into bundles in the engine host (issue 11). */
+  readonly checkpoints: CheckpointInstaller;
   /** Finding exports (PNG/PDF) of scans, recorded in the case log; proposed files go to `<folder of the database>/exports`. */
   readonly reports: ReportService;
   /** Trained adapters in the case log (issue 6). */
@@ -85,6 +87,7 @@ export function createBackend(config: BackendConfig): Backend {
     }
     return (host ??= (config.engineHost ?? createInProcessHost)());
   };
+  const checkpoints = new CheckpointInstaller({ registry: models, engineHost });
   const resolveBundle = createBundleResolver({ demoBundleDir: config.demoBundleDir ?? null, lookup: async (id) => models.get(id)?.dir ?? null });
   const scans = new ScanService({
     db: caseLog.db,
@@ -127,7 +130,7 @@ export function createBackend(config: BackendConfig): Backend {
     },
     'files.listFolder': async ({ path }) => listFolder(roots, path),
     ...createScanHandlers(scans),
-    ...createModelHandlers(models, roots, config.emit),
+    ...createModelHandlers(models, roots, config.emit, checkpoints),
     ...createLibraryHandlers(caseLog, roots, config.emit),
     ...createReportHandlers(reports),
     ...createRenderFrameHandlers(roots),
@@ -140,6 +143,7 @@ export function createBackend(config: BackendConfig): Backend {
     handlers,
     scans,
     models,
+    checkpoints,
     reports,
     adapters,
     async close() {

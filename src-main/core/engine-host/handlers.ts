@@ -7,6 +7,7 @@
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
 import { scoreImages } from './score-images';
 import { train } from './train';
+import { convertCheckpointInHost } from './convert';
 import type { HostMethod, HostMethods, HostReplyMessage, HostRequestMessage } from './protocol';
 
 type Handler<M extends HostMethod> = (
@@ -18,6 +19,7 @@ export const hostHandlers: { [M in HostMethod]: Handler<M> } = {
   ping: async () => ({ pid: process.pid, node: process.versions.node }),
   scoreImages,
   train,
+  convertCheckpoint: convertCheckpointInHost,
 };
 
 /** A duplex message port: worker_threads' parentPort, a child process, or Electron's parentPort. */

@@ -11,6 +11,7 @@
  */
 import type { WireError } from '../../../src-shared/contract/errors';
 import type { AdapterManifest } from '../training/adapter-manifest';
+import type { ConvertOptions, ConvertProgress } from '../models/convert';
 
 /** One image (a frame of a DICOM file) to score. */
 export interface ImageToScore {
@@ -67,7 +68,11 @@ export interface TrainResultMessage {
   losses: number[];
 }
 
+/** Checkpoint → bundle conversion (issue 11): the converter's options without the callbacks. */
+export type ConvertCheckpointParams = Omit<ConvertOptions, 'onProgress' | 'signal'>;
+
 export interface HostMethods {
+  convertCheckpoint: { params: ConvertCheckpointParams; progress: ConvertProgress; result: { id: string; version: string } };
   train: { params: TrainParams; progress: TrainStep; result: TrainResultMessage };
   scoreImages: { params: ScoreImagesParams; progress: ImageScored; result: ScoreImagesResult };
   ping: { params: Record<string, never>; progress: never; result: { pid: number; node: string } };

@@ -3,3 +3,5 @@ export { ModelRegistry, modelsDirFor, toInstalledBundle, type DownloadOptions, t
 export type { DownloadProgress } from './download';
 export { readCatalog } from './catalog';
 export { createModelHandlers } from './model-handlers';
+export { CheckpointInstaller, type AddCheckpointOptions, type CheckpointStep } from './checkpoint-installer';
+export { findCachedCheckpoints } from './checkpoint-cache';
