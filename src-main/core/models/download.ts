@@ -264,6 +264,12 @@ export async function downloadPinnedFile(url: string, dest: string, sha256: stri
   let offset = (await sizeOf(partial)) ?? 0;
   let res = await get(url, o, offset > 0 ? { Range: `bytes=${offset}-` } : {});
   let flags: 'a' | 'w' = 'w';
+  if (res.status === 416 && offset > 0 && (await hashFile(partial)) === sha256) {
+    // Everything had arrived before the interruption.
+    await res.body?.cancel();
+    await fsp.rename(partial, dest);
+    return;
+  }
   if (res.status === 206 && offset > 0 && contentRangeStart(res) === offset) flags = 'a';
   else if (res.status === 416 || res.status === 206 || (res.status === 200 && offset > 0)) {
     // Already complete (416), or a range we did not ask for, or Range ignored: start over.
