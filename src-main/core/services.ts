@@ -63,6 +63,8 @@ export interface Backend {
     register(manifest: AdapterManifest, adapterDir: string, bundleDir: string): void;
     get(id: string): RegisteredAdapter | null;
     list(): RegisteredAdapter[];
+    /** Imports a MediCLIP `.pkl` or MadCLIP `.pth` trained by the papers' own code (engine host), then registers it. */
+    importOriginal(file: string, options?: { modelId?: string | null; organ?: string }): Promise<RegisteredAdapter>;
   };
   close(): Promise<void>;
 }
@@ -103,6 +105,20 @@ export function createBackend(config: BackendConfig): Backend {
     register: (manifest, adapterDir, bundleDir) => registerAdapter(caseLog.db, manifest, adapterDir, bundleDir),
     get: (id) => findAdapter(caseLog.db, id),
     list: () => listAdapters(caseLog.db),
+    async importOriginal(file, options = {}) {
+      const bundle = await resolveBundle(options.modelId);
+      const outDir = nodePath.join(adaptersDir, `imported-${nodePath.parse(file).name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}-${Date.now().toString(36)}`);
+      const r = await engineHost().request('importAdapter', {
+        file: nodePath.resolve(file), bundleDir: bundle.dir, outDir, ...(options.organ ? { organ: options.organ } : {}), ...(config.threads ? { threads: config.threads } : {}),
+      });
+      try {
+        registerAdapter(caseLog.db, r.manifest, r.adapterDir, bundle.dir);
+      } catch (err) {
+        await fs.rm(r.adapterDir, { recursive: true, force: true });
+        throw err;
+      }
+      return findAdapter(caseLog.db, r.manifest.id)!;
+    },
   };
 
   const handlers: CallHandlers = {

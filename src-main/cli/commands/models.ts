@@ -8,8 +8,10 @@
  *   clipscan models remove <id|id@version> [--json]
  *   clipscan models catalog [--json]
  *   clipscan models add <ViT-B-16|ViT-L-14|ViT-L-14-336> [--json]     (download the official OpenAI file, convert, install)
- *   clipscan models add <file.pt|model.safetensors|folder> [--json]    (convert a checkpoint you have)
+ *   clipscan models add <file.pt|model.safetensors|folder> [--bpe FILE] [--json]   (convert a checkpoint you have)
  *   clipscan models checkpoints [--json]                               (the official ones, and what the caches hold)
+ *   clipscan models add-adapter <file.pkl|file.pth> [--model ID] [--organ WORD] [--json]
+ *       (an adapter trained by the original MediCLIP or MadCLIP code, for scans with --adapter)
  *
  * A demo bundle is always printed with "demo model, random weights, not for
  * diagnosis". Ctrl-C during a download stops it and keeps what arrived, so
@@ -23,9 +25,10 @@ import type { CatalogEntry, InstalledBundle } from '../../../src-shared/domain/i
 import { resolveDatabasePath } from '../../core/config/app-paths';
 import { findCachedCheckpoints, readCatalog } from '../../core/models';
 import { createWorkerHost } from '../../host/worker-host';
+import { summarise } from '../../core/training/training-handlers';
 import { formatBytes } from '../../core/models/disk';
 import { createBackend, type Backend } from '../../core/services';
-import { projectRoot } from '../install-layout';
+import { locateDemoBundle, projectRoot } from '../install-layout';
 import { createProgressBar, formatTable } from '../terminal';
 
 const USAGE = `Usage:
@@ -37,8 +40,9 @@ const USAGE = `Usage:
   clipscan models remove <id> [--json]
   clipscan models catalog [--json]
   clipscan models add <ViT-B-16|ViT-L-14|ViT-L-14-336> [--json]
-  clipscan models add <file.pt|model.safetensors|folder> [--json]
+  clipscan models add <file.pt|model.safetensors|folder> [--bpe MERGES] [--json]
   clipscan models checkpoints [--json]
+  clipscan models add-adapter <MediCLIP .pkl | MadCLIP .pth> [--model ID] [--organ WORD] [--json]
 `;
 
 const NO_MODEL_HINT =
@@ -99,7 +103,7 @@ async function download(backend: Backend, target: string, sha256: string | undef
 }
 
 /** Runs one checkpoint job with a progress bar per phase (download, convert, verify); Ctrl-C cancels it. */
-async function addCheckpoint(backend: Backend, source: string, json: boolean | undefined): Promise<number> {
+async function addCheckpoint(backend: Backend, source: string, bpe: string | undefined, json: boolean | undefined): Promise<number> {
   const bar = createProgressBar(process.stderr, !json && process.stderr.isTTY === true);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -107,6 +111,7 @@ async function addCheckpoint(backend: Backend, source: string, json: boolean | u
   let phase = '';
   try {
     const bundles = await backend.checkpoints.add(source, {
+      ...(bpe ? { bpe } : {}),
       signal: controller.signal,
       onProgress: (p) => {
         if (p.phase !== phase) {
@@ -136,14 +141,16 @@ export async function modelsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, db: { type: 'string' }, sha256: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      json: { type: 'boolean' }, db: { type: 'string' }, sha256: { type: 'string' }, model: { type: 'string' }, organ: { type: 'string' }, bpe: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
   });
   const [sub, target] = positionals;
   if (!sub || values.help) {
     process.stdout.write(USAGE);
     return sub || values.help ? 0 : 2;
   }
-  const needsTarget = ['import', 'download', 'verify', 'remove', 'add'];
+  const needsTarget = ['import', 'download', 'verify', 'remove', 'add', 'add-adapter'];
   if (needsTarget.includes(sub) && !target) {
     process.stderr.write(`clipscan models ${sub}: missing argument.\n${USAGE}`);
     return 2;
@@ -154,7 +161,7 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     out(values.json, entries, entries.length ? `${formatTable(['bundle', 'name', 'size', 'licence'], rows)}\n` : 'The catalog lists no downloadable bundle yet.\n');
     return 0;
   }
-  const backend = createBackend({ mode: 'browser', databasePath: resolveDatabasePath({ db: values.db }), allowedRoots: [], engineHost: () => createWorkerHost() });
+  const backend = createBackend({ mode: 'browser', databasePath: resolveDatabasePath({ db: values.db }), allowedRoots: [], engineHost: () => createWorkerHost(), demoBundleDir: locateDemoBundle() });
   try {
     switch (sub) {
       case 'list': {
@@ -171,7 +178,13 @@ export async function modelsCommand(argv: string[]): Promise<number> {
       case 'download':
         return await download(backend, target!, values.sha256, values.json);
       case 'add':
-        return await addCheckpoint(backend, target!, values.json);
+        return await addCheckpoint(backend, target!, values.bpe, values.json);
+      case 'add-adapter': {
+        const a = await backend.adapters.importOriginal(target!, { modelId: values.model ?? null, ...(values.organ ? { organ: values.organ } : {}) });
+        const demo = a.manifest.demo ? ` — ${DEMO_MODEL_LABEL}` : '';
+        out(values.json, summarise(a), `Imported ${a.method === 'mediclip' ? 'MediCLIP' : 'MadCLIP'} adapter ${a.id} for the model ${a.bundleId}@${a.bundleVersion}${demo}.\nScan with it: clipscan scan <folder> --method ${a.method} --adapter ${a.id}${values.model ? ` --model ${values.model}` : ''}\n`);
+        return 0;
+      }
       case 'checkpoints': {
         const official = backend.checkpoints.official();
         const found = await findCachedCheckpoints();

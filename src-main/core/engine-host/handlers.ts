@@ -8,6 +8,7 @@ import { ClipScanError, toWireError } from '../../../src-shared/contract/errors'
 import { scoreImages } from './score-images';
 import { train } from './train';
 import { convertCheckpointInHost } from './convert';
+import { importOriginalAdapter } from '../training/adapter-import';
 import type { HostMethod, HostMethods, HostReplyMessage, HostRequestMessage } from './protocol';
 
 type Handler<M extends HostMethod> = (
@@ -20,6 +21,7 @@ export const hostHandlers: { [M in HostMethod]: Handler<M> } = {
   scoreImages,
   train,
   convertCheckpoint: convertCheckpointInHost,
+  importAdapter: (params) => importOriginalAdapter(params),
 };
 
 /** A duplex message port: worker_threads' parentPort, a child process, or Electron's parentPort. */

@@ -12,6 +12,7 @@
 import type { WireError } from '../../../src-shared/contract/errors';
 import type { AdapterManifest } from '../training/adapter-manifest';
 import type { ConvertOptions, ConvertProgress } from '../models/convert';
+import type { ImportAdapterOptions } from '../training/adapter-import';
 
 /** One image (a frame of a DICOM file) to score. */
 export interface ImageToScore {
@@ -72,6 +73,7 @@ export interface TrainResultMessage {
 export type ConvertCheckpointParams = Omit<ConvertOptions, 'onProgress' | 'signal'>;
 
 export interface HostMethods {
+  importAdapter: { params: ImportAdapterOptions; progress: never; result: { adapterDir: string; manifest: AdapterManifest } };
   convertCheckpoint: { params: ConvertCheckpointParams; progress: ConvertProgress; result: { id: string; version: string } };
   train: { params: TrainParams; progress: TrainStep; result: TrainResultMessage };
   scoreImages: { params: ScoreImagesParams; progress: ImageScored; result: ScoreImagesResult };

@@ -30,6 +30,8 @@ import type { ModelRegistry } from './registry';
 export type CheckpointStep = Omit<CheckpointProgress, 'source'>;
 
 export interface AddCheckpointOptions {
+  /** A BPE merges file for a checkpoint whose vocabulary is not OpenAI's (a file path only; HF folders carry theirs). */
+  bpe?: string;
   signal?: AbortSignal;
   onProgress?: (p: CheckpointStep) => void;
 }
@@ -49,6 +51,7 @@ interface ConvertJob {
   displayName?: string;
   version: string;
   sourceUrl: string | null;
+  bpe?: string;
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -91,7 +94,7 @@ export class CheckpointInstaller {
     const input = path.resolve(source);
     o.onProgress?.({ phase: 'verify', done: 0, total: 1, detail: `Reading ${path.basename(input)}` });
     const sha = await hashFile(await weightsFile(input));
-    return [await this.convertAndInstall({ input, variant: 'auto', version: sha.slice(0, 12), sourceUrl: null }, o)];
+    return [await this.convertAndInstall({ input, variant: 'auto', version: sha.slice(0, 12), sourceUrl: null, ...(o.bpe ? { bpe: path.resolve(o.bpe) } : {}) }, o)];
   }
 
   private async addOfficial(name: string, o: AddCheckpointOptions): Promise<InstalledBundle[]> {
@@ -115,7 +118,7 @@ export class CheckpointInstaller {
     }
     const bundles: InstalledBundle[] = [];
     for (const v of c.variants) {
-      bundles.push(await this.convertAndInstall({ input: file, variant: src.variant, id: v.id, displayName: v.displayName, version, sourceUrl: src.url }, o));
+      bundles.push(await this.convertAndInstall({ input: file, variant: src.variant, id: v.id, displayName: v.displayName, version, sourceUrl: src.url, ...(src.bpe ? { bpe: src.bpe } : {}) }, o));
     }
     await fsp.rm(folder, { recursive: true, force: true });
     return bundles;
@@ -127,7 +130,10 @@ export class CheckpointInstaller {
     try {
       await this.deps.engineHost().request(
         'convertCheckpoint',
-        { input: job.input, outDir, variant: job.variant, version: job.version, ...(job.id ? { id: job.id } : {}), ...(job.displayName ? { displayName: job.displayName } : {}) },
+        {
+          input: job.input, outDir, variant: job.variant, version: job.version,
+          ...(job.id ? { id: job.id } : {}), ...(job.displayName ? { displayName: job.displayName } : {}), ...(job.bpe ? { bpe: job.bpe } : {}),
+        },
         { signal: o.signal, onProgress: (p) => o.onProgress?.({ phase: 'convert', done: p.done, total: p.total, detail: p.stage }) },
       );
       if (o.signal?.aborted) throw new ClipScanError('CANCELLED', 'The conversion was cancelled; nothing was installed.');

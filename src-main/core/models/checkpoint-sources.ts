@@ -4,7 +4,7 @@
  * (`https://openaipublic.azureedge.net/clip/models/<sha256>/ViT-L-14.pt`).
  *
  * Test-only override: `CLIPSCAN_TEST_CHECKPOINTS` holds JSON
- * `{ "<name>": { "url": "http://127.0.0.1:…/<sha256>/<file>", "variant"?: "tiny" } }`
+ * `{ "<name>": { "url": "http://127.0.0.1:…/<sha256>/<file>", "variant"?: "tiny", "bpe"?: "<merges file>" } }`
  * so tests can serve a random-weight file from a loopback server under the
  * official name (the sha256 still comes from the URL path). Users never set it.
  */
@@ -20,6 +20,8 @@ export interface CheckpointSource {
   sha256: string;
   /** What the converter is asked for. */
   variant: ConvertVariant;
+  /** A merges file other than OpenAI's (test override only). */
+  bpe?: string;
 }
 
 /** The sha256 an OpenAI-style URL carries in its path; null when it has none. */
@@ -29,10 +31,16 @@ export function sha256FromUrl(url: string): string | null {
   return hex.length === 1 ? hex[0]!.toLowerCase() : null;
 }
 
-function testOverride(name: string, env: NodeJS.ProcessEnv): { url: string; variant?: ConvertVariant } | null {
+interface TestOverride {
+  url: string;
+  variant?: ConvertVariant;
+  bpe?: string;
+}
+
+function testOverride(name: string, env: NodeJS.ProcessEnv): TestOverride | null {
   const raw = env[TEST_CHECKPOINTS_ENV];
   if (!raw) return null;
-  const table = JSON.parse(raw) as Record<string, { url: string; variant?: ConvertVariant }>;
+  const table = JSON.parse(raw) as Record<string, TestOverride>;
   return table[name] ?? null;
 }
 
@@ -48,5 +56,5 @@ export function resolveOfficialCheckpoint(name: string, env: NodeJS.ProcessEnv =
   const url = override?.url ?? `${OPENAI_CLIP_BASE_URL}${checkpoint.sha256}/${checkpoint.file}`;
   const sha256 = sha256FromUrl(url);
   if (!sha256) throw new ClipScanError('BAD_URL', `${url} carries no sha256 in its path; the checkpoint cannot be checked.`);
-  return { checkpoint, url, sha256, variant: override?.variant ?? checkpoint.name };
+  return { checkpoint, url, sha256, variant: override?.variant ?? checkpoint.name, ...(override?.bpe ? { bpe: override.bpe } : {}) };
 }
