@@ -50,6 +50,8 @@ export const useModelsStore = defineStore('models', () => {
   const found = ref<FoundCheckpoint[]>([]);
   /** Running checkpoint jobs by source (official name or path), with their latest progress. */
   const checkpointJobs = ref<Record<string, CheckpointProgress>>({});
+  /** The start-up offer of cached checkpoints is made once per session. */
+  let offeredFound = false;
 
   const selected = computed(() => bundles.value.find((b) => b.id === selectedId.value) ?? null);
   /** The chosen model is a demo bundle (the default one, or an installed demo bundle). */
@@ -82,6 +84,11 @@ export const useModelsStore = defineStore('models', () => {
     ]);
     checkpoints.value = official ?? checkpoints.value;
     found.value = cached ?? found.value;
+    if (!offeredFound && found.value.length > 0 && !bundles.value.some((b) => !b.demo)) {
+      offeredFound = true;
+      const what = found.value.map((f) => f.name ?? f.path.split(/[\\/]/).at(-1)).join(', ');
+      messages.push('info', `CLIP checkpoints found on this computer (${what}): import them in the Models tab. Nothing is copied until you do.`);
+    }
     if (selectedId.value && !bundles.value.some((b) => b.id === selectedId.value)) selectedId.value = null;
   }
 

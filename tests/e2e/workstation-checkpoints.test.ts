@@ -3,8 +3,8 @@
 // tiny architecture, written by Debian PyTorch) under OpenAI's URL layout
 // `<sha256>/ViT-L-14.pt`, wired in through the test-only CLIPSCAN_TEST_CHECKPOINTS.
 // The "Get" entries list the three official checkpoints with size, licence and
-// purpose; a checkpoint in a fake HOME's ~/.cache/clip is offered and nothing
-// is copied. Get ViT-L-14 → the download progress shows (the server holds the
+// purpose; a checkpoint in a fake HOME's ~/.cache/clip is offered at start-up
+// (a notice, and an Import entry) and nothing is copied. Get ViT-L-14 → the download progress shows (the server holds the
 // file half way), then the conversion, then the bundle is listed and a scan of
 // a small DICOM series with it finishes, recorded with that bundle.
 import fs from 'node:fs';
@@ -64,6 +64,9 @@ describe.skipIf(skipReason !== '')(`workstation real models${skipReason ? ` (${s
     for (const e of entries) expect(e.text).toMatch(/about \d+ MB · MIT/);
     expect(entries[1]!.text).toContain('MediCLIP');
     expect(entries[2]!.text).toContain('MadCLIP');
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('[data-testid=notification][data-level=info]')).some((n) => /CLIP checkpoints found on this computer \(ViT-B-16\).*Nothing is copied until you do/.test(n.textContent ?? '')),
+    );
     const found = await page.getAttribute('[data-testid=checkpoint-found]', 'data-path');
     expect(found).toBe(path.join(home, '.cache', 'clip', 'ViT-B-16.pt'));
     expect(fs.readdirSync(path.join(h.dbDir))).not.toContain('models');
