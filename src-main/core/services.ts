@@ -16,7 +16,7 @@ import { openCaseLog } from './caselog';
 import { createLibraryHandlers } from './dicom/library-handlers';
 import type { EngineHost } from './engine-host/protocol';
 import { createInProcessHost } from './engine-host/in-process';
-import { createBundleResolver } from './scan/bundle-resolver';
+import { createBundleResolver, type BundleResolver } from './scan/bundle-resolver';
 import { createScanHandlers } from './scan/scan-handlers';
 import { ScanService } from './scan/scan-service';
 import { CheckpointInstaller, createModelHandlers, ModelRegistry, modelsDirFor } from './models';
@@ -52,6 +52,8 @@ export interface Backend {
   readonly roots: AllowedRoots;
   readonly handlers: CallHandlers;
   readonly scans: ScanService;
+  /** The bundle a method runs on for a chosen model id (the demo bundle for none). */
+  readonly resolveBundle: BundleResolver;
   /** Installed model bundles (`<folder of the database>/models`). */
   readonly models: ModelRegistry;
   /** Checkpoints (official downloads or files) converted into bundles in the engine host (issue 11). */
@@ -158,6 +160,7 @@ export function createBackend(config: BackendConfig): Backend {
     roots,
     handlers,
     scans,
+    resolveBundle,
     models,
     checkpoints,
     reports,

@@ -113,3 +113,22 @@ export const CheckpointProgressSchema = z.object({
 export type CheckpointProgress = z.infer<typeof CheckpointProgressSchema>;
 
 export const AddCheckpointResultSchema = z.object({ bundles: z.array(InstalledBundleSchema) });
+
+const L_FAMILY = new Set(['ViT-L-14', 'ViT-L-14-336', 'openai-vit-l-14', 'openai-vit-l-14-336-madclip'].map((s) => s.toLowerCase()));
+const variantsOf = (name: OfficialCheckpointName) => OFFICIAL_CHECKPOINTS.find((c) => c.name === name)!.variants.map((v) => v.id);
+
+/**
+ * The method picks the variant it needs: given a model the user chose by an
+ * official name or by one of its bundles' ids, the bundle id the method runs
+ * on (MadCLIP: ViT-L/14-336 at 240 with exact GELU; MediCLIP: ViT-L/14 at 224
+ * with QuickGELU; zero-shot: the named checkpoint's own bundle). Null when the
+ * choice is not an official checkpoint, or the method has no variant of it.
+ */
+export function checkpointVariantFor(method: 'zeroshot' | 'mediclip' | 'madclip', modelId: string): { id: string; from: OfficialCheckpointName } | null {
+  const key = modelId.toLowerCase();
+  if (L_FAMILY.has(key) && method === 'madclip') return { id: variantsOf('ViT-L-14-336')[0]!, from: 'ViT-L-14-336' };
+  if (L_FAMILY.has(key) && method === 'mediclip') return { id: variantsOf('ViT-L-14')[0]!, from: 'ViT-L-14' };
+  const named = OFFICIAL_CHECKPOINTS.find((c) => c.name.toLowerCase() === key);
+  if (named && method === 'zeroshot') return { id: named.variants[0]!.id, from: named.name };
+  return null;
+}

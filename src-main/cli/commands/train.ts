@@ -82,8 +82,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   const host = createWorkerHost();
   try {
-    const bundleDir = values.model ? backend.models.get(values.model)?.dir : locateDemoBundle();
-    if (!bundleDir) throw new ClipScanError('NO_MODEL', values.model ? `No installed model "${values.model}" (see clipscan models list).` : 'No model bundle: the demo bundle is missing.');
+    const bundleDir = values.model ? (await backend.resolveBundle(values.model, method)).dir : locateDemoBundle();
+    if (!bundleDir) throw new ClipScanError('NO_MODEL', 'No model bundle: the demo bundle is missing.');
     const bundleId = JSON.parse(fs.readFileSync(path.join(bundleDir, 'manifest.json'), 'utf8')).id as string;
     const id = `${method}-${bundleId}-k${normal.length}-s${seed}`;
     const outDir = path.resolve(values.out ?? path.join(path.dirname(databasePath), 'adapters', id));

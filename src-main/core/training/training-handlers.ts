@@ -17,14 +17,14 @@ import { encodePng } from '../reports/png-export';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { AllowedRoots } from '../files/allowed-roots';
 import type { EngineHost } from '../engine-host/protocol';
-import type { ResolvedBundle } from '../scan/bundle-resolver';
+import type { BundleResolver } from '../scan/bundle-resolver';
 import type { AdapterManifest } from './adapter-manifest';
 import type { RegisteredAdapter } from './adapter-registry';
 
 export interface TrainingHandlerDeps {
   engineHost: () => EngineHost;
   roots: AllowedRoots;
-  resolveBundle: (modelId: string | null | undefined) => Promise<ResolvedBundle>;
+  resolveBundle: BundleResolver;
   adapters: { register(manifest: AdapterManifest, adapterDir: string, bundleDir: string): void; list(): RegisteredAdapter[] };
   /** Where new adapter folders go (`<folder of the database>/adapters`). */
   adaptersDir: string;
@@ -82,7 +82,7 @@ export function createTrainingHandlers(deps: TrainingHandlerDeps): Pick<CallHand
       }
       const normal = await resolveImages(args.normal, 'normal');
       const abnormal = args.method === 'madclip' ? await resolveImages(abnormalRefs, 'abnormal') : [];
-      const bundle = await deps.resolveBundle(args.modelId);
+      const bundle = await deps.resolveBundle(args.modelId, args.method);
       const jobId = nextJob++;
       // Painted masks go to a temporary folder as PNG files for the host; removed when the job ends.
       const masksDir = await fs.mkdtemp(path.join(os.tmpdir(), 'clipscan-masks-'));
