@@ -191,12 +191,12 @@ const RESNET_BLOCKS: Record<string, string> = { '3,4,6,3': 'ResNet-50', '3,4,23,
 
 export function checkpointDims(c: Checkpoint): CheckpointDims {
   const t = c.tensors;
+  if ([...t.keys()].some((k) => k.startsWith('visual.layer1.'))) {
+    const blocks = [1, 2, 3, 4].map((l) => new Set([...t.keys()].filter((k) => k.startsWith(`visual.layer${l}.`)).map((k) => k.split('.')[2])).size);
+    const name = RESNET_BLOCKS[blocks.join(',')] ?? 'ResNet';
+    throw new ConvertError('CONVERT_UNSUPPORTED_ARCH', `${c.label}: ${name} CLIP is not supported; ClipScan converts the ViT models ViT-B-16, ViT-L-14 and ViT-L-14-336.`);
+  }
   if (!t.has('visual.conv1.weight') || !t.has('visual.class_embedding')) {
-    if ([...t.keys()].some((k) => k.startsWith('visual.layer1.'))) {
-      const blocks = [1, 2, 3, 4].map((l) => new Set([...t.keys()].filter((k) => k.startsWith(`visual.layer${l}.`)).map((k) => k.split('.')[2])).size);
-      const name = RESNET_BLOCKS[blocks.join(',')] ?? 'ResNet';
-      throw new ConvertError('CONVERT_UNSUPPORTED_ARCH', `${c.label}: ${name} CLIP is not supported; ClipScan converts the ViT models ViT-B-16, ViT-L-14 and ViT-L-14-336.`);
-    }
     throw new ConvertError('CONVERT_NOT_A_CHECKPOINT', `${c.label} is not a CLIP checkpoint (visual.conv1.weight is missing).`);
   }
   const shape = (k: string) => {
