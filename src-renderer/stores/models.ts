@@ -97,6 +97,11 @@ export const useModelsStore = defineStore('models', () => {
     return messages.attempt('Listing the folder', () => api.call('files.listFolder', { path }));
   }
 
+  /** The desktop app's native folder dialog (the chosen folder becomes readable); `native: false` in browser mode. */
+  async function chooseFolder(title: string): Promise<{ native: boolean; folder: string | null } | undefined> {
+    return messages.attempt('Choosing a folder', () => api.call('app.chooseFolder', { title }));
+  }
+
   async function importFolder(folder: string): Promise<InstalledBundle | undefined> {
     busy.value = true;
     try {
@@ -162,6 +167,6 @@ export const useModelsStore = defineStore('models', () => {
 
   return {
     bundles, selectedId, selected, selectedIsDemo, downloads, busy, adapters, checkpoints, found, checkpointJobs,
-    load, listFolder, importFolder, download, cancelDownload, addCheckpoint, cancelCheckpoint, verify, remove,
+    load, listFolder, chooseFolder, importFolder, download, cancelDownload, addCheckpoint, cancelCheckpoint, verify, remove,
   };
 });

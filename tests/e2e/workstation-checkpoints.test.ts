@@ -6,7 +6,9 @@
 // purpose; a checkpoint in a fake HOME's ~/.cache/clip is offered at start-up
 // (a notice, and an Import entry) and nothing is copied. Get ViT-L-14 → the download progress shows (the server holds the
 // file half way), then the conversion, then the bundle is listed and a scan of
-// a small DICOM series with it finishes, recorded with that bundle.
+// a small DICOM series with it finishes, recorded with that bundle. "Import
+// checkpoint…" walks the allowed folders to a .pt whose vocabulary is not
+// OpenAI's: the readable refusal is shown and nothing is installed.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +32,7 @@ describe.skipIf(skipReason !== '')(`workstation real models${skipReason ? ` (${s
   let served = '';
   let home = '';
   let urlPath = '';
+  let userFiles = '';
   const saved = { home: process.env.HOME, table: process.env[ENV] };
   const errors: string[] = [];
 
@@ -43,7 +46,9 @@ describe.skipIf(skipReason !== '')(`workstation real models${skipReason ? ` (${s
     fs.copyFileSync(file, path.join(home, '.cache', 'clip', 'ViT-B-16.pt'));
     process.env.HOME = home;
     process.env[ENV] = JSON.stringify({ 'ViT-L-14': { url: `${server.baseUrl}${urlPath}`, variant: 'tiny', bpe } });
-    h = await startHarness({ scans: true });
+    userFiles = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'clipscan-user-ckpt-')));
+    fs.copyFileSync(file, path.join(userFiles, 'my-clip.pt'));
+    h = await startHarness({ scans: true, extraRoots: [userFiles] });
     page = await newPage(h, errors);
     await page.click('[data-tab=models]');
     await page.waitForSelector('[data-testid=checkpoint-get]');
@@ -55,7 +60,7 @@ describe.skipIf(skipReason !== '')(`workstation real models${skipReason ? ` (${s
     process.env.HOME = saved.home;
     if (saved.table === undefined) delete process.env[ENV];
     else process.env[ENV] = saved.table;
-    for (const d of [served, home]) if (d) fs.rmSync(d, { recursive: true, force: true });
+    for (const d of [served, home, userFiles]) if (d) fs.rmSync(d, { recursive: true, force: true });
   });
 
   it('lists the official checkpoints as Get entries and offers the cached one without copying it', async () => {
@@ -122,4 +127,23 @@ describe.skipIf(skipReason !== '')(`workstation real models${skipReason ? ` (${s
     }
     expect(errors).toEqual([]);
   }, 600_000);
+
+  it('Import checkpoint… reaches a file in an allowed folder; a vocabulary mismatch is refused readably, nothing installed', async () => {
+    await page.click('[data-tab=models]');
+    await page.waitForSelector('[data-testid=models-panel]');
+    const before = await page.$$eval('[data-testid=model-bundle]', (n) => n.length);
+    await page.click('[data-testid=checkpoint-import]');
+    await page.waitForSelector('[data-testid=checkpoint-browser]');
+    await page.click(`[data-testid=checkpoint-browser] [data-folder="${userFiles}"]`);
+    await page.click('[data-testid=checkpoint-browser] [data-file="my-clip.pt"]');
+    const text = await page.waitForFunction(
+      () => Array.from(document.querySelectorAll('[data-testid=notification][data-level=error]')).map((n) => n.textContent ?? '').find((t) => /my-clip\.pt/.test(t)),
+    ).then((h) => h.jsonValue());
+    await page.screenshot({ path: outputPath('workstation-checkpoints-import-refused.png') });
+    expect(text).toMatch(/my-clip\.pt has 745 token embeddings but its BPE merges give \d+ tokens/);
+    expect(text).not.toMatch(/\[object|at .*\.ts:\d+|undefined/);
+    await page.waitForSelector('[data-testid=checkpoint-progress]', { state: 'detached' });
+    expect(await page.$$eval('[data-testid=model-bundle]', (n) => n.length)).toBe(before);
+    expect(fs.readdirSync(path.join(h.dbDir, 'models', '.staging'))).toEqual([]);
+  }, 120_000);
 });
