@@ -5,9 +5,9 @@
  * runs them directly (tests, and a fallback when no worker can be started).
  */
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
+import { convertCheckpoint } from '../models/convert';
 import { scoreImages } from './score-images';
 import { train } from './train';
-import { convertCheckpointInHost } from './convert';
 import { importOriginalAdapter } from '../training/adapter-import';
 import type { HostMethod, HostMethods, HostReplyMessage, HostRequestMessage } from './protocol';
 
@@ -18,9 +18,9 @@ type Handler<M extends HostMethod> = (
 
 export const hostHandlers: { [M in HostMethod]: Handler<M> } = {
   ping: async () => ({ pid: process.pid, node: process.versions.node }),
+  convertCheckpoint: (params, { progress, signal }) => convertCheckpoint({ ...params, onProgress: progress, signal }),
   scoreImages,
   train,
-  convertCheckpoint: convertCheckpointInHost,
   importAdapter: (params) => importOriginalAdapter(params),
 };
 

@@ -10,8 +10,9 @@
  *              | { kind: 'error', id, error } | { kind: 'log', level, message }
  */
 import type { WireError } from '../../../src-shared/contract/errors';
-import type { AdapterManifest } from '../training/adapter-manifest';
+import type { ModelBundleManifest } from '../../../src-shared/domain/model-bundle';
 import type { ConvertOptions, ConvertProgress } from '../models/convert';
+import type { AdapterManifest } from '../training/adapter-manifest';
 import type { ImportAdapterOptions } from '../training/adapter-import';
 
 /** One image (a frame of a DICOM file) to score. */
@@ -69,12 +70,12 @@ export interface TrainResultMessage {
   losses: number[];
 }
 
-/** Checkpoint → bundle conversion (issue 11): the converter's options without the callbacks. */
+/** `convertCheckpoint`: the converter's options without the callbacks (progress and cancel go through the protocol). */
 export type ConvertCheckpointParams = Omit<ConvertOptions, 'onProgress' | 'signal'>;
 
 export interface HostMethods {
+  convertCheckpoint: { params: ConvertCheckpointParams; progress: ConvertProgress; result: ModelBundleManifest };
   importAdapter: { params: ImportAdapterOptions; progress: never; result: { adapterDir: string; manifest: AdapterManifest } };
-  convertCheckpoint: { params: ConvertCheckpointParams; progress: ConvertProgress; result: { id: string; version: string } };
   train: { params: TrainParams; progress: TrainStep; result: TrainResultMessage };
   scoreImages: { params: ScoreImagesParams; progress: ImageScored; result: ScoreImagesResult };
   ping: { params: Record<string, never>; progress: never; result: { pid: number; node: string } };

@@ -4,13 +4,13 @@ reads, written with Debian PyTorch for tests/integration/models-convert:
   jit.pt        torch.jit.save of the OpenAI module layout (like OpenAI's ViT-*.pt);
                 linear/conv/attention/projection weights fp16, the rest fp32, as
                 OpenAI's convert_weights leaves them
-  sd.pt         torch.save({'state_dict': {'module.<key>': fp16 tensor}}) (full-size: absent)
+  sd.pt         torch.save({'state_dict': {'module.<key>': fp16 tensor}}) (tiny only)
   hf/           Hugging Face CLIPModel layout: model.safetensors (written by hand:
                 u64 header length, JSON header, raw little-endian data), config.json,
-                merges.txt (tiny: the tiny merges) -- the same values as jit.pt, in fp32
+                merges.txt (the tiny merges) -- the same values as jit.pt, in fp32 (tiny only)
   bpe.txt.gz    the tiny merges as a bpe_simple_vocab-style file (tiny only)
 
-  /usr/bin/python3 tests/integration/models-convert/make_checkpoints.py --kind tiny|ViT-B-16 --seed 3 --out DIR
+  /usr/bin/python3 tests/integration/models-convert/make_checkpoints.py --kind tiny|ViT-B-16|ViT-L-14|ViT-L-14-336 --seed 3 --out DIR
 """
 from __future__ import annotations
 
@@ -118,14 +118,17 @@ def write_safetensors(path: str, tensors: dict[str, torch.Tensor]) -> None:
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument('--kind', choices=['tiny', 'ViT-B-16'], required=True)
+    p.add_argument('--kind', choices=['tiny', 'ViT-B-16', 'ViT-L-14', 'ViT-L-14-336'], required=True)
     p.add_argument('--seed', type=int, default=3)
     p.add_argument('--out', required=True)
     args = p.parse_args()
-    os.makedirs(os.path.join(args.out, 'hf'), exist_ok=True)
     model, merges = build(args.kind, args.seed)
     layout = OpenAILayout(model).eval()
     half_like_openai(layout)
+    if args.kind != 'tiny':
+        torch.jit.save(torch.jit.trace(layout, (torch.zeros(1),)), os.path.join(args.out, 'jit.pt'))
+        return
+    os.makedirs(os.path.join(args.out, 'hf'), exist_ok=True)
     full = {k: v.detach().float().clone() for k, v in layout.state_dict().items()}
     write_safetensors(os.path.join(args.out, 'hf', 'model.safetensors'), hf_state_dict(full))
     heads = model.cfg.vision_heads
