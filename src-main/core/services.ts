@@ -16,10 +16,10 @@ import { openCaseLog } from './caselog';
 import { createLibraryHandlers } from './dicom/library-handlers';
 import type { EngineHost } from './engine-client/protocol';
 import { createInProcessHost } from './engine-host/in-process';
-import { createBundleResolver } from './models/bundle-resolver';
+import { createBundleResolver, type BundleResolver } from './models/bundle-resolver';
 import { createScanHandlers } from './scan/scan-handlers';
 import { ScanService } from './scan/scan-service';
-import { createModelHandlers, ModelRegistry, modelsDirFor } from './models';
+import { CheckpointInstaller, createModelHandlers, ModelRegistry, modelsDirFor } from './models';
 import { createReportHandlers } from './reports/report-handlers';
 import { ReportService } from './reports/report-service';
 import { createRenderFrameHandlers } from './dicom/render-frame';
@@ -56,15 +56,19 @@ export interface Backend {
   readonly roots: AllowedRoots;
   readonly handlers: CallHandlers;
   readonly scans: ScanService;
+  /** The bundle a method runs on for a chosen model id (the demo bundle for none). */
+  readonly resolveBundle: BundleResolver;
   /** Installed model bundles (`<folder of the database>/models`). */
   readonly models: ModelRegistry;
+  /** Checkpoints (official downloads or files) converted into bundles in the engine host (issue 11). */
+  readonly checkpoints: CheckpointInstaller;
   /** Finding exports (PNG/PDF) of scans, recorded in the case log; proposed files go to `<folder of the database>/exports`. */
   readonly reports: ReportService;
   /** Indexing folders into the case log and reading the library (the app's calls and `clipscan index`). */
   readonly library: LibraryService;
   /** Trained adapters in the case log (issue 6). */
   readonly adapters: AdapterRepository;
-  /** Trains adapters in the engine host and registers them (the app's jobs and `clipscan train`). */
+  /** Trains adapters in the engine host and registers them (the app's jobs and `clipscan train`), or imports the papers' own. */
   readonly training: TrainingService;
   close(): Promise<void>;
 }
@@ -89,6 +93,7 @@ export function createBackend(config: BackendConfig): Backend {
     }
     return (host ??= (config.engineHost ?? createInProcessHost)());
   };
+  const checkpoints = new CheckpointInstaller({ registry: models, engineHost });
   const resolveBundle = createBundleResolver({ demoBundleDir: config.demoBundleDir ?? null, lookup: async (id) => models.get(id)?.dir ?? null });
   const library = new LibraryService(caseLog);
   const adapters = new AdapterRepository(caseLog.db);
@@ -136,7 +141,7 @@ export function createBackend(config: BackendConfig): Backend {
       listFolder: async ({ path }) => listFolder(roots, path),
     },
     scans: createScanHandlers(scans),
-    models: createModelHandlers(models, roots, config.emit),
+    models: createModelHandlers(models, roots, config.emit, checkpoints),
     library: createLibraryHandlers(library, roots, config.emit),
     reports: createReportHandlers(reports),
     render: createRenderFrameHandlers(roots),
@@ -148,7 +153,9 @@ export function createBackend(config: BackendConfig): Backend {
     roots,
     handlers,
     scans,
+    resolveBundle,
     models,
+    checkpoints,
     reports,
     library,
     adapters,

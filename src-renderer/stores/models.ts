@@ -2,7 +2,9 @@
  * Model bundles: what is installed (models.list), which bundle scans use (none
  * chosen = the bundled demo model, random weights), import from a folder,
  * download by manifest URL pinned by its sha256 with live progress and
- * cancel, verify and remove; the trained adapters (models.adapters).
+ * cancel, verify and remove; the trained adapters (models.adapters); real
+ * CLIP checkpoints (issue 11): the official "Get" entries, checkpoints found in
+ * the caches, and adding one (download and/or conversion) with progress and cancel.
  *
  *   const models = useModelsStore();
  *   await models.load();
@@ -14,6 +16,7 @@ import type { InstalledBundle } from '../../src-shared/domain/installed-bundle';
 import type { FolderListing } from '../../src-shared/domain/files';
 import { DEMO_MODEL_LABEL } from '../../src-shared/domain/model-bundle';
 import { trainingCalls, type AdapterSummary } from '../../src-shared/contract/training-calls';
+import type { CheckpointProgress, FoundCheckpoint, OfficialCheckpointInfo } from '../../src-shared/domain/checkpoints';
 import { useApi } from '../bridge/api';
 import { useMessagesStore } from './messages';
 import { appCalls } from '../../src-shared/contract/calls';
@@ -45,6 +48,14 @@ export const useModelsStore = defineStore('models', () => {
   /** Trained adapters in the case log. */
   const adapters = ref<AdapterEntry[]>([]);
 
+  /** The official checkpoints ("Get" entries) and what the cache search found. */
+  const checkpoints = ref<OfficialCheckpointInfo[]>([]);
+  const found = ref<FoundCheckpoint[]>([]);
+  /** Running checkpoint jobs by source (official name or path), with their latest progress. */
+  const checkpointJobs = ref<Record<string, CheckpointProgress>>({});
+  /** The start-up offer of cached checkpoints is made once per session. */
+  let offeredFound = false;
+
   const selected = computed(() => bundles.value.find((b) => b.id === selectedId.value) ?? null);
   /** The chosen model is a demo bundle (the default one, or an installed demo bundle). */
   const selectedIsDemo = computed(() => selectedId.value === null || (selected.value?.demo ?? false));
@@ -52,6 +63,10 @@ export const useModelsStore = defineStore('models', () => {
   api.on('models.downloadProgress', (p) => {
     const at = downloads.value.find((d) => d.manifestSha256 === p.manifestSha256);
     if (at) Object.assign(at, { bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, file: p.file });
+  });
+
+  api.on('models.checkpointProgress', (p) => {
+    if (p.source in checkpointJobs.value) checkpointJobs.value[p.source] = p;
   });
 
   function adapterLabel(a: AdapterSummary): string {
@@ -66,12 +81,28 @@ export const useModelsStore = defineStore('models', () => {
     ]);
     bundles.value = listed ?? bundles.value;
     if (trained) adapters.value = trained.map((a) => ({ ...a, label: adapterLabel(a) }));
+    const [official, cached] = await Promise.all([
+      messages.attempt('Listing the official checkpoints', () => api.call(modelCalls.checkpoints, {})),
+      messages.attempt('Looking for checkpoints on this computer', () => api.call(modelCalls.findCheckpoints, {})),
+    ]);
+    checkpoints.value = official ?? checkpoints.value;
+    found.value = cached ?? found.value;
+    if (!offeredFound && found.value.length > 0 && !bundles.value.some((b) => !b.demo)) {
+      offeredFound = true;
+      const what = found.value.map((f) => f.name ?? f.path.split(/[\\/]/).at(-1)).join(', ');
+      messages.push('info', `CLIP checkpoints found on this computer (${what}): import them in the Models tab. Nothing is copied until you do.`);
+    }
     if (selectedId.value && !bundles.value.some((b) => b.id === selectedId.value)) selectedId.value = null;
   }
 
   /** Browser mode's folder browser for imports: one folder inside the allowed roots (null: the roots). */
   async function listFolder(path: string | null): Promise<FolderListing | undefined> {
     return messages.attempt('Listing the folder', () => api.call(appCalls.listFolder, { path }));
+  }
+
+  /** The desktop app's native folder dialog (the chosen folder becomes readable); `native: false` in browser mode. */
+  async function chooseFolder(title: string): Promise<{ native: boolean; folder: string | null } | undefined> {
+    return messages.attempt('Choosing a folder', () => api.call(appCalls.chooseFolder, { title }));
   }
 
   async function importFolder(folder: string): Promise<InstalledBundle | undefined> {
@@ -104,6 +135,28 @@ export const useModelsStore = defineStore('models', () => {
     await messages.attempt('Cancelling the download', () => api.call(modelCalls.cancelDownload, { manifestSha256 }));
   }
 
+  /**
+   * Gets an official checkpoint (`{ name }`), or converts a file inside the
+   * allowed folders (`{ path }`) or one the cache search found (`{ cachedPath }`).
+   */
+  async function addCheckpoint(args: { name: OfficialCheckpointInfo['name'] } | { path: string } | { cachedPath: string }): Promise<InstalledBundle[] | undefined> {
+    const source = 'name' in args ? args.name : 'path' in args ? args.path : args.cachedPath;
+    if (source in checkpointJobs.value) return undefined;
+    checkpointJobs.value[source] = { source, phase: 'name' in args ? 'download' : 'convert', done: 0, total: 0, detail: '' };
+    try {
+      const r = await messages.attempt(`Adding ${source}`, () => api.call(modelCalls.addCheckpoint, args));
+      if (r) messages.push('info', `Installed ${r.bundles.map((b) => `${b.displayName} (${b.key})`).join(', ')}.`);
+      await load();
+      return r?.bundles;
+    } finally {
+      delete checkpointJobs.value[source];
+    }
+  }
+
+  async function cancelCheckpoint(source: string): Promise<void> {
+    await messages.attempt('Cancelling', () => api.call(modelCalls.cancelCheckpoint, { source }));
+  }
+
   async function verify(id: string): Promise<void> {
     const bundle = await messages.attempt(`Verifying ${id}`, () => api.call(modelCalls.verify, { id }));
     if (bundle) messages.push('info', `${bundle.displayName}: every file matches its manifest.`);
@@ -115,5 +168,8 @@ export const useModelsStore = defineStore('models', () => {
     await load();
   }
 
-  return { bundles, selectedId, selected, selectedIsDemo, downloads, busy, adapters, load, listFolder, importFolder, download, cancelDownload, verify, remove };
+  return {
+    bundles, selectedId, selected, selectedIsDemo, downloads, busy, adapters, checkpoints, found, checkpointJobs,
+    load, listFolder, chooseFolder, importFolder, download, cancelDownload, addCheckpoint, cancelCheckpoint, verify, remove,
+  };
 });

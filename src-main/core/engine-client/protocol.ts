@@ -67,11 +67,23 @@ export interface TrainResultMessage {
   losses: number[];
 }
 
+/** `importAdapter`: a MediCLIP `.pkl` or MadCLIP `.pth` saved by the papers' own code, as a ClipScan adapter. */
+export interface ImportAdapterOptions {
+  file: string;
+  bundleDir: string;
+  /** The adapter folder to write; must not exist yet. */
+  outDir: string;
+  /** MadCLIP's organ word for its prompts (as `clipscan train --organ`). */
+  organ?: string;
+  threads?: number;
+}
+
 /** `convertCheckpoint`: the converter's options without the callbacks (progress and cancel go through the protocol). */
 export type ConvertCheckpointParams = Omit<ConvertOptions, 'onProgress' | 'signal'>;
 
 export type HostMethods = {
   convertCheckpoint: { params: ConvertCheckpointParams; progress: ConvertProgress; result: ModelBundleManifest };
+  importAdapter: { params: ImportAdapterOptions; progress: never; result: { adapterDir: string; manifest: AdapterManifest } };
   train: { params: TrainParams; progress: TrainStep; result: TrainResultMessage };
   scoreImages: { params: ScoreImagesParams; progress: ImageScored; result: ScoreImagesResult };
   ping: { params: Record<string, never>; progress: never; result: { pid: number; node: string } };

@@ -13,12 +13,14 @@ import { convertCheckpoint } from '../models/convert';
 import { createHostState } from './host-state';
 import { scoreImages } from './score-images';
 import { train } from './train';
+import { importOriginalAdapter } from '../training/adapter-import';
 
 export function createHostHandlers(): RpcHandlers<HostMethods> {
   const state = createHostState();
   return {
     ping: async () => ({ pid: process.pid, node: process.versions.node }),
     convertCheckpoint: (params, { progress, signal }) => convertCheckpoint({ ...params, onProgress: progress, signal }),
+    importAdapter: (params) => importOriginalAdapter(params),
     scoreImages: (params, context) => scoreImages(state, params, context),
     train: (params, context) => train(state, params, context),
   };

@@ -1,10 +1,14 @@
 /**
  * Which model bundle a scan runs on: the one the user chose by id, or the
  * bundled demo (random weights, labelled as such). Returns what the scan
- * records about it: id, version, manifest sha256, folder, demo flag.
+ * records about it: id, version, manifest sha256, folder, demo flag. A model
+ * chosen by an official checkpoint's name or family resolves to the variant
+ * the method needs (`checkpointVariantFor`: MadCLIP runs on ViT-L/14-336 at 240).
  */
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { readManifest, totalBytes } from './manifest';
+import { checkpointVariantFor } from '../../../src-shared/domain/checkpoints';
+import type { MethodId } from '../../../src-shared/domain/scan';
 
 export interface ResolvedBundle {
   id: string;
@@ -17,7 +21,7 @@ export interface ResolvedBundle {
   totalBytes: number;
 }
 
-export type BundleResolver = (modelId?: string | null) => Promise<ResolvedBundle>;
+export type BundleResolver = (modelId?: string | null, method?: MethodId) => Promise<ResolvedBundle>;
 
 export async function describeBundleFolder(dir: string): Promise<ResolvedBundle> {
   const { manifest: m, sha256 } = await readManifest(dir);
@@ -26,9 +30,13 @@ export async function describeBundleFolder(dir: string): Promise<ResolvedBundle>
 
 /** Resolves ids through `lookup` (the installed-bundle registry); no id means the demo bundle. */
 export function createBundleResolver(options: { demoBundleDir: string | null; lookup?: (id: string) => Promise<string | null> }): BundleResolver {
-  return async (modelId) => {
+  return async (modelId, method) => {
     if (modelId) {
-      const dir = (await options.lookup?.(modelId)) ?? null;
+      const variant = method ? checkpointVariantFor(method, modelId) : null;
+      const dir = (await options.lookup?.(variant?.id ?? modelId)) ?? null;
+      if (!dir && variant && variant.id !== modelId) {
+        throw new ClipScanError('MODEL_NOT_INSTALLED', `The ${method} method runs on ${variant.id}, made from OpenAI's ${variant.from}; get it with "clipscan models add ${variant.from}" (or Get in the Models tab).`);
+      }
       if (!dir) throw new ClipScanError('MODEL_NOT_INSTALLED', `No installed model bundle has the id "${modelId}". See "clipscan models list".`);
       return describeBundleFolder(dir);
     }

@@ -236,3 +236,69 @@ export async function bytesPresent(dir: string, manifest: ModelBundleManifest): 
   }
   return n;
 }
+
+/** The total size a 200 or 206 response announces (Content-Length or the Content-Range total), or null. */
+function announcedSize(res: Response, offset: number): number | null {
+  const total = /\/(\d+)$/.exec(res.headers.get('content-range') ?? '');
+  if (total) return Number(total[1]);
+  const length = res.headers.get('content-length');
+  return length !== null && /^\d+$/.test(length) ? Number(length) + offset : null;
+}
+
+/**
+ * Downloads one file pinned by its sha256 (an OpenAI checkpoint, whose URL
+ * carries the hash) to `dest`, resuming `<dest>.partial` with a Range request.
+ * The size is what the server announces. Policy as for bundles: an
+ * interruption, cancel or full disk keeps the partial file; a wrong sha256
+ * deletes it (CHECKSUM_MISMATCH). A finished `dest` with the right hash is
+ * reused without a request.
+ */
+export async function downloadPinnedFile(url: string, dest: string, sha256: string, o: TransferOptions): Promise<void> {
+  checkHttpUrl(url);
+  const name = path.basename(dest);
+  const partial = `${dest}.partial`;
+  if ((await sizeOf(dest)) !== null) {
+    if ((await sha256File(dest)) === sha256) return;
+    await fsp.rm(dest, { force: true });
+  }
+  await fsp.mkdir(path.dirname(dest), { recursive: true });
+  let offset = (await sizeOf(partial)) ?? 0;
+  let res = await get(url, o, offset > 0 ? { Range: `bytes=${offset}-` } : {});
+  let flags: 'a' | 'w' = 'w';
+  if (res.status === 416 && offset > 0 && (await sha256File(partial)) === sha256) {
+    // Everything had arrived before the interruption.
+    await res.body?.cancel();
+    await fsp.rename(partial, dest);
+    return;
+  }
+  if (res.status === 206 && offset > 0 && contentRangeStart(res) === offset) flags = 'a';
+  else if (res.status === 416 || res.status === 206 || (res.status === 200 && offset > 0)) {
+    // Already complete (416), or a range we did not ask for, or Range ignored: start over.
+    await res.body?.cancel();
+    offset = 0;
+    res = await get(url, o);
+  }
+  if (res.status !== 200 && !(res.status === 206 && flags === 'a')) {
+    await res.body?.cancel();
+    throw new ClipScanError('DOWNLOAD_FAILED', `The server answered HTTP ${res.status} for ${url}.`);
+  }
+  const total = announcedSize(res, flags === 'a' ? offset : 0);
+  const progress = new Progress(0, total ?? 0, o.onProgress);
+  progress.add(flags === 'a' ? offset : 0, name, true);
+  const fail = async (detail: string) => {
+    await fsp.rm(partial, { force: true });
+    return new ClipScanError('CHECKSUM_MISMATCH', `${name} from ${url} ${detail}. The file was refused and deleted; nothing was installed.`);
+  };
+  try {
+    await receive(res, partial, flags, total ?? Number.MAX_SAFE_INTEGER, url, name, name, progress, o);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'CHECKSUM_MISMATCH') throw await fail(`is larger than the ${total} bytes announced`);
+    throw err;
+  }
+  const got = (await sizeOf(partial)) ?? 0;
+  if (total !== null && got < total) throw interrupted(url, `${name} ended after ${got} of ${total} bytes`);
+  const sha = await sha256File(partial);
+  if (sha !== sha256) throw await fail(`has sha256 ${sha}, expected ${sha256}`);
+  await fsp.rename(partial, dest);
+  progress.add(0, name, true);
+}

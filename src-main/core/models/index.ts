@@ -4,3 +4,6 @@ export type { DownloadProgress } from './download';
 export { readCatalog } from './catalog';
 export { createModelHandlers } from './model-handlers';
 export { convertCheckpoint, ConvertError, CONVERT_VARIANTS, type ConvertOptions, type ConvertProgress, type ConvertVariant } from './convert';
+
+export { CheckpointInstaller, type AddCheckpointOptions, type CheckpointStep } from './checkpoint-installer';
+export { findCachedCheckpoints } from './checkpoint-cache';

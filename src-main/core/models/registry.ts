@@ -121,6 +121,41 @@ export class ModelRegistry {
   }
 
   /**
+   * Registers a bundle written by the converter into `staging` (a folder under
+   * `<models>/.staging`, so the install is one rename): its manifest is read,
+   * every file is verified against it, then the folder is renamed into place
+   * and listed. On any failure the staging folder is removed and nothing is listed.
+   */
+  async installStaged(staging: string, sourceUrl: string | null): Promise<InstalledBundle> {
+    try {
+      const parsed = await readManifest(staging);
+      const m = parsed.manifest;
+      const existing = this.repo.get(m.id, m.version);
+      if (existing) {
+        if (existing.manifestSha256 === parsed.sha256) {
+          await fsp.rm(staging, { recursive: true, force: true });
+          return toInstalledBundle(existing);
+        }
+        throw alreadyInstalled(existing, parsed.sha256);
+      }
+      return await this.exclusive(bundleKey(m), async () => {
+        await verifyBundleFiles(staging, m);
+        return toInstalledBundle(await commitInstall({ modelsDir: this.modelsDir, staging, parsed, sourceUrl, repo: this.repo }));
+      });
+    } catch (err) {
+      await fsp.rm(staging, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** A fresh folder under `<models>/.staging` for a conversion (same file system as the installed bundles). */
+  async newStagingDir(prefix: string): Promise<string> {
+    const root = path.join(this.modelsDir, '.staging');
+    await fsp.mkdir(root, { recursive: true });
+    return fsp.mkdtemp(path.join(root, `${prefix}-`));
+  }
+
+  /**
    * Downloads a bundle by the URL of its manifest.json, pinned by the manifest's
    * sha256. Resumes an earlier interrupted download of the same manifest.
    */

@@ -64,7 +64,7 @@ export class ScanService {
     if (trained && trained.method !== request.method) throw new ClipScanError('ADAPTER_MISMATCH', `Adapter ${trained.id} was trained for ${trained.method}, not ${request.method}.`);
     // An adapter runs on the bundle it was trained on (the demo bundle when it was trained on that).
     const modelId = request.modelId ?? (trained && !trained.manifest.bundle.demo ? trained.bundleId : null);
-    const bundle = await this.options.resolveBundle(modelId);
+    const bundle = await this.options.resolveBundle(modelId, request.method);
     if (trained && (trained.bundleId !== bundle.id || trained.bundleVersion !== bundle.version || trained.manifest.bundle.manifestSha256 !== bundle.sha256)) {
       throw new ClipScanError('ADAPTER_BUNDLE_MISMATCH', `Adapter ${trained.id} was trained on ${trained.bundleId}@${trained.bundleVersion}, not on the chosen model ${bundle.id}@${bundle.version}.`);
     }

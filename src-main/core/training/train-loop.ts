@@ -186,11 +186,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
         losses,
       },
       supportFingerprint,
-      scoreNormalisation: method === 'mediclip'
-        ? 'none: map = P(abnormal) of the head, in [0.12, 0.88]; score = max of the map'
-        : withMasks ? 'none: map = sum over 4 layers of P(abnormal), in [0, 4]; score = max of the map (the reference min-max normalises over the test set; not done here)'
-          : 'none: map = sum over 4 layers of P(abnormal); score = detection head, sum over layers of the mean patch P(abnormal), in [0, 4]',
-      defaultThreshold: method === 'mediclip' ? 0.5 : 2,
+      ...adapterScoring(method, withMasks),
       taps: [...session.taps],
       createdAt: new Date().toISOString(),
     };
@@ -200,6 +196,17 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   } finally {
     await runtime.release();
   }
+}
+
+/** How an adapter's scores read (adapter.json `scoreNormalisation`, `defaultThreshold`). */
+export function adapterScoring(method: 'mediclip' | 'madclip', withMasks: boolean): Pick<AdapterManifest, 'scoreNormalisation' | 'defaultThreshold'> {
+  return {
+    scoreNormalisation: method === 'mediclip'
+      ? 'none: map = P(abnormal) of the head, in [0.12, 0.88]; score = max of the map'
+      : withMasks ? 'none: map = sum over 4 layers of P(abnormal), in [0, 4]; score = max of the map (the reference min-max normalises over the test set; not done here)'
+        : 'none: map = sum over 4 layers of P(abnormal); score = detection head, sum over layers of the mean patch P(abnormal), in [0, 4]',
+    defaultThreshold: method === 'mediclip' ? 0.5 : 2,
+  };
 }
 
 export function adapterIdFrom(dir: string): string {

@@ -114,7 +114,7 @@ export class TrainingService {
     if (request.method === 'madclip' && (request.abnormal ?? []).length === 0) {
       throw new ClipScanError('NO_SUPPORT', 'MadCLIP learns from normal and abnormal images: mark at least one image as abnormal.');
     }
-    const bundle = await this.options.resolveBundle(request.modelId);
+    const bundle = await this.options.resolveBundle(request.modelId, request.method);
     const adapterDir = path.resolve(request.outDir ?? path.join(this.options.adaptersDir, adapterIdFor(request, bundle.id)));
     return { request, bundle, adapterDir };
   }
@@ -194,6 +194,30 @@ export class TrainingService {
 
   list(): RegisteredAdapter[] {
     return this.options.adapters.list();
+  }
+
+  /**
+   * Imports a MediCLIP `.pkl` or MadCLIP `.pth` trained by the papers' own code (mapped in the engine host),
+   * then registers it; the adapter folder is removed again when registering fails.
+   */
+  async importOriginal(file: string, options: { modelId?: string | null; organ?: string } = {}): Promise<RegisteredAdapter> {
+    const bundle = await this.options.resolveBundle(options.modelId);
+    const name = path.parse(file).name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
+    const outDir = path.join(this.options.adaptersDir, `imported-${name}-${Date.now().toString(36)}`);
+    const r = await this.options.engineHost().request('importAdapter', {
+      file: path.resolve(file),
+      bundleDir: bundle.dir,
+      outDir,
+      ...(options.organ ? { organ: options.organ } : {}),
+      ...(this.options.threads ? { threads: this.options.threads } : {}),
+    });
+    try {
+      this.register(r.manifest, r.adapterDir, bundle);
+    } catch (err) {
+      await fs.rm(r.adapterDir, { recursive: true, force: true });
+      throw err;
+    }
+    return this.options.adapters.find(r.manifest.id)!;
   }
 
   /** Records a finished adapter folder in the case log (trained by `train`, or by a test or tool directly). */

@@ -1,0 +1,88 @@
+/**
+ * Imports an adapter trained by the papers' own code (runs in the engine host,
+ * which owns onnxruntime): reads the checkpoint through the restricted
+ * unpickler, recognises MediCLIP or MadCLIP, maps its tensors onto the
+ * bundle's training graph (original-adapters.ts; refused when anything is
+ * missing or misshapen), computes the class text embeddings from the learned
+ * prompts with that graph, and writes a ClipScan adapter folder. The caller
+ * registers it in the case log.
+ *
+ *   const r = await importOriginalAdapter({ file: 'checkpoints_42.pkl', bundleDir, outDir });
+ */
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { openBundle } from '../engine/bundle';
+import { sha256File } from '../files/sha256';
+import { createOrtRuntime } from '../engine/ort-runtime';
+import { openTrainingSession } from '../engine/training-session';
+import { mediclipPrompts } from '../engine/methods/mediclip';
+import { madclipOrgan, madclipPrompts } from '../engine/methods/madclip';
+import { writeAdapter, type Tensor32 } from '../models/adapter-files';
+import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
+import type { ImportAdapterOptions } from '../engine-client/protocol';
+import { readAdapterCheckpoint } from './adapter-checkpoint';
+import { detectOriginalMethod, mapOriginalAdapter } from './original-adapters';
+import { adapterScoring, DEFAULTS } from './train-loop';
+
+export async function importOriginalAdapter(o: ImportAdapterOptions): Promise<{ adapterDir: string; manifest: AdapterManifest }> {
+  const label = path.basename(o.file);
+  const tensors = await readAdapterCheckpoint(o.file);
+  const method = detectOriginalMethod(tensors, label);
+  const bundle = await openBundle(o.bundleDir);
+  const m = bundle.manifest;
+  const runtime = createOrtRuntime({ threads: o.threads ?? 2, preferredProviders: ['cpu'] });
+  try {
+    const session = await openTrainingSession(runtime, bundle, method, 'faithful');
+    const organ = method === 'madclip' ? madclipOrgan(o.organ) : undefined;
+    session.setPrompts(method === 'mediclip' ? mediclipPrompts() : madclipPrompts(organ as string));
+    const learned = mapOriginalAdapter(method, tensors, session.learnables, label);
+    const weights = new Map([...learned].map(([k, t]) => [k, t.data]));
+
+    // The class text embeddings depend on the prompts only; one step on constant features gives them.
+    const S = m.preprocess.inputSize;
+    const G = m.vision.gridSize;
+    const batch = session.batch;
+    const step = await session.step(weights, {
+      feats: session.taps.map(() => new Float32Array(batch * G * G * m.vision.width).fill(1)),
+      masks: new Float32Array(batch * S * S),
+      sampleW: new Float32Array(batch).fill(1),
+      labels: new Float32Array(batch),
+      segW: new Float32Array(batch),
+    });
+    const out = new Map<string, Tensor32>(learned);
+    out.set('text_embeddings', { data: step.textEmbeddings, shape: [2, m.embedDim] });
+
+    const fileSha = await sha256File(o.file);
+    const manifest: Omit<AdapterManifest, 'weights'> = {
+      schemaVersion: 1,
+      id: path.basename(o.outDir),
+      method,
+      bundle: { id: m.id, version: m.version, manifestSha256: await sha256File(path.join(bundle.dir, 'manifest.json')), demo: m.demo },
+      demo: m.demo,
+      training: {
+        seed: 0, epochs: 0, epochsDone: 0, batchSize: batch, learningRate: DEFAULTS.lr, betas: DEFAULTS.betas, eps: DEFAULTS.eps, poolSize: 1, textEncoder: 'faithful',
+        graph: { file: session.lossFile, sha256: m.files.find((f) => f.path === session.lossFile)?.sha256 ?? '' },
+        shots: { normal: 0, abnormal: 0, abnormalWithMask: 0 },
+        ...(organ ? { organ } : {}),
+        synthesis: `imported from ${label} (sha256 ${fileSha}), trained by the original ${method === 'mediclip' ? 'MediCLIP' : 'MadCLIP'} code`,
+        losses: [],
+      },
+      supportFingerprint: [],
+      ...adapterScoring(method, false),
+      taps: [...session.taps],
+      createdAt: new Date().toISOString(),
+    };
+    await fsp.mkdir(path.dirname(o.outDir), { recursive: true });
+    const tmp = await fsp.mkdtemp(`${o.outDir}.tmp-`);
+    try {
+      const full = await writeAdapter(tmp, manifest, out);
+      await fsp.rename(tmp, o.outDir);
+      return { adapterDir: o.outDir, manifest: full };
+    } catch (err) {
+      await fsp.rm(tmp, { recursive: true, force: true });
+      throw err;
+    }
+  } finally {
+    await runtime.release();
+  }
+}
