@@ -30,7 +30,7 @@ export async function scoreImages(
   decoderPromise ??= createPixelDecoder();
   const decoder = await decoderPromise;
   const eng = getEngine(params.threads, params.providers);
-  const bundle = await eng.loadBundle(params.bundleDir);
+  const bundle = await eng.loadBundle(params.bundleDir, { precision: params.precision ?? 'fp32' });
   let scored = 0;
   let failed = 0;
   for (const image of params.images) {

@@ -14,12 +14,14 @@ import type { Database } from 'better-sqlite3';
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
 import type { EventSink } from '../../../src-shared/contract/server';
 import type { MethodId, ScanSummary, Verdict } from '../../../src-shared/domain/scan';
+import type { VisionPrecision } from '../../../src-shared/domain/model-bundle';
 import type { EngineHost } from '../engine-host/protocol';
 import type { BundleResolver } from './bundle-resolver';
 import { readMapFile, writeMapFile } from './map-files';
 import { organWord } from './organ-word';
 import { ScanRepository, type NewScan } from './scan-repository';
 import { findAdapter } from '../training/adapter-registry';
+import { readManifest } from '../engine/bundle';
 
 /** Default operating point of the zero-shot score (a softmax probability of "abnormal"). */
 export const DEFAULT_THRESHOLDS: Record<MethodId, number> = { zeroshot: 0.5, mediclip: 0.5, madclip: 0.5 };
@@ -40,6 +42,8 @@ export interface CreateScanRequest {
   adapterId?: string | null;
   /** Organ word for the prompts; by default read off each series' body part or description. */
   organ?: string | null;
+  /** Vision tower (issue 17); default fp32. */
+  precision?: VisionPrecision | null;
 }
 
 export class ScanService {
@@ -63,9 +67,14 @@ export class ScanService {
     if (trained && (trained.bundleId !== bundle.id || trained.bundleVersion !== bundle.version || trained.manifest.bundle.manifestSha256 !== bundle.sha256)) {
       throw new ClipScanError('ADAPTER_BUNDLE_MISMATCH', `Adapter ${trained.id} was trained on ${trained.bundleId}@${trained.bundleVersion}, not on the chosen model ${bundle.id}@${bundle.version}.`);
     }
+    const precision = request.precision ?? 'fp32';
+    if (precision === 'int8' && !(await readManifest(bundle.dir)).vision.int8File) {
+      throw new ClipScanError('NO_INT8_MODEL', `The model ${bundle.id} has no int8 vision tower; re-export or re-convert it with this ClipScan version, or scan with precision fp32.`);
+    }
     const scan: NewScan = {
       method: request.method,
       bundle,
+      precision,
       adapter: trained ? { id: trained.id, dir: trained.dir } : null,
       threshold: trained ? trained.manifest.defaultThreshold : DEFAULT_THRESHOLDS[request.method],
       images: this.imagesOf(request.seriesInstanceUids, request.organ),
@@ -111,6 +120,7 @@ export class ScanService {
             bundleDir: row.bundle_dir,
             method: row.method,
             adapterDir: row.adapter_dir,
+            precision: row.precision,
             images: pending.map((p) => ({ key: String(p.id), path: p.path, frameIndex: p.frameIndex, organ: p.organ })),
             threads: this.options.threads,
           },
@@ -162,6 +172,7 @@ export class ScanService {
       method: row.method,
       model: { id: row.bundle_id, version: row.bundle_version, sha256: row.bundle_sha256, demo: row.demo === 1 },
       adapterId: row.adapter_id,
+      precision: row.precision,
       provider: row.provider,
       fallbackReason: row.fallback_reason,
       threshold: row.threshold,

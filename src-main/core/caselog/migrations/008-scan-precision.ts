@@ -1,0 +1,14 @@
+/**
+ * Migration 008 (issue 17): which vision tower a scan runs, 'fp32' (vision.onnx)
+ * or 'int8' (vision.int8.onnx). Scans made before it ran fp32.
+ */
+import type { Migration } from '../migration';
+
+export const migration008ScanPrecision: Migration = {
+  // Numbered 008 for the merge; the version is this branch's next free one (positions have no holes).
+  version: 4,
+  name: 'scan-precision',
+  up(db) {
+    db.exec(`ALTER TABLE scans ADD COLUMN precision TEXT NOT NULL DEFAULT 'fp32' CHECK (precision IN ('fp32', 'int8'))`);
+  },
+};
