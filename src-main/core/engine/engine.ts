@@ -57,9 +57,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
       await runtime.release(path.join(old.dir, old.manifest.text.file));
     },
   );
-  // adapters opened once per (bundle, folder) and kept with the bundle (they use its sessions)
-  const adapterFor = (bundle: LoadedBundle, dir: string): Promise<LoadedAdapter> =>
-    memoize(bundle, `adapter:${path.resolve(dir)}`, () => loadAdapter(runtime, { dir: bundle.dir, manifest: bundle.manifest, demo: bundle.demo, label: bundle.label, file: (rel) => path.join(bundle.dir, rel) }, dir));
+  // adapters opened once per (bundle, folder) and kept with the bundle (they use its sessions,
+  // the vision tower of the bundle's precision included)
+  const adapterFor = (bundle: LoadedBundle, dir: string): Promise<LoadedAdapter> => {
+    const manifest = { ...bundle.manifest, vision: { ...bundle.manifest.vision, file: visionFile(bundle.manifest, bundle.precision) } };
+    return memoize(bundle, `adapter:${path.resolve(dir)}`, () => loadAdapter(runtime, { dir: bundle.dir, manifest, demo: bundle.demo, label: bundle.label, file: (rel) => path.join(bundle.dir, rel) }, dir));
+  };
   return {
     providers: runtime.providers,
     loadBundle: (dir, o) => bundles.get(dir, o),
