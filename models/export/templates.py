@@ -12,9 +12,9 @@ gets a recipe instead: the checkpoint key and a transform, one of
   int8          vision.int8.onnx: the int8 weight quantize.py makes of the float [K, N]
                 matrix that `from` ({op: id|T, dims}) gives; int8scale: its per-column scales
 Unmatched initializers (causal masks, interpolation matrices) stay in the template.
-The whole export is done twice with different seeds and the templates must come out
-byte-identical: then nothing in them depends on the weights, except through the
-recipes. The converter refills raw_data, so its graphs are the exporter's bytes.
+The whole export is done twice with different seeds (--seeds 1,2, the default) and
+the templates must come out byte-identical: then nothing in them depends on the
+weights, except through the recipes. The converter refills raw_data, so its graphs are the exporter's bytes.
 
   /usr/bin/python3 -m models.export.templates --variant tiny --out models/templates
   /usr/bin/python3 -m models.export.templates --variant ViT-B-16 --out models/templates \
@@ -142,12 +142,13 @@ def main() -> int:
     p.add_argument('--variant', required=True, choices=['tiny', 'ViT-B-16', 'ViT-L-14', 'ViT-L-14-336'])
     p.add_argument('--bpe', help='merges file for the full-size variants (resources/clip-bpe/...)')
     p.add_argument('--out', required=True)
+    p.add_argument('--seeds', default='1,2', help='seeds to export with; two or more check that the templates do not depend on the weights')
     args = p.parse_args()
     if args.variant != 'tiny' and not args.bpe:
         p.error('--bpe is needed for the full-size variants (the fast training graphs depend on the tokenizer)')
     torch.set_num_threads(int(os.environ.get('CLIPSCAN_TORCH_THREADS', '2')))
     runs = []
-    for seed in (1, 2):
+    for seed in [int(x) for x in args.seeds.split(',')]:
         work = tempfile.mkdtemp(prefix='clipscan-template-')
         try:
             runs.append(export_once(args.variant, seed, args.bpe, work))
@@ -155,9 +156,9 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
     model, tok, meta, manifest, stripped = runs[0]
     for f, (data, recipes) in stripped.items():
-        other = runs[1][4][f]
-        if data != other[0] or recipes != other[1]:
-            raise SystemExit(f'{f}: the weight-free template differs between seeds: something in it depends on the weights')
+        for other in runs[1:]:
+            if data != other[4][f][0] or recipes != other[4][f][1]:
+                raise SystemExit(f'{f}: the weight-free template differs between seeds: something in it depends on the weights')
         n_params = len(openai_state_dict(model))
         print(f'{f}: {len(recipes)} recipes ({n_params} parameters), template {len(data)} bytes')
     dest = os.path.join(args.out, args.variant)

@@ -5,6 +5,7 @@
  * runs them directly (tests, and a fallback when no worker can be started).
  */
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
+import { convertCheckpoint } from '../models/convert';
 import { scoreImages } from './score-images';
 import { train } from './train';
 import type { HostMethod, HostMethods, HostReplyMessage, HostRequestMessage } from './protocol';
@@ -16,6 +17,7 @@ type Handler<M extends HostMethod> = (
 
 export const hostHandlers: { [M in HostMethod]: Handler<M> } = {
   ping: async () => ({ pid: process.pid, node: process.versions.node }),
+  convertCheckpoint: (params, { progress, signal }) => convertCheckpoint({ ...params, onProgress: progress, signal }),
   scoreImages,
   train,
 };

@@ -10,6 +10,8 @@
  *              | { kind: 'error', id, error } | { kind: 'log', level, message }
  */
 import type { WireError } from '../../../src-shared/contract/errors';
+import type { ModelBundleManifest } from '../../../src-shared/domain/model-bundle';
+import type { ConvertOptions, ConvertProgress } from '../models/convert';
 import type { AdapterManifest } from '../training/adapter-manifest';
 import type { VisionPrecision } from '../../../src-shared/domain/model-bundle';
 
@@ -70,7 +72,11 @@ export interface TrainResultMessage {
   losses: number[];
 }
 
+/** `convertCheckpoint`: the converter's options without the callbacks (progress and cancel go through the protocol). */
+export type ConvertCheckpointParams = Omit<ConvertOptions, 'onProgress' | 'signal'>;
+
 export interface HostMethods {
+  convertCheckpoint: { params: ConvertCheckpointParams; progress: ConvertProgress; result: ModelBundleManifest };
   train: { params: TrainParams; progress: TrainStep; result: TrainResultMessage };
   scoreImages: { params: ScoreImagesParams; progress: ImageScored; result: ScoreImagesResult };
   ping: { params: Record<string, never>; progress: never; result: { pid: number; node: string } };

@@ -25,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { ModelBundleManifest } from '../../../../src-shared/domain/model-bundle';
-import { ClipTokenizer } from '../../engine/tokenizer';
+import { byteSymbols, ClipTokenizer } from '../../engine/tokenizer';
 import { ConvertError } from './errors';
 import { withInt8Recipes } from './int8';
 import { planGraph, writeGraph, type Recipe } from './onnx-template';
@@ -121,6 +121,7 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<ModelB
     if (vocabSize !== dims.vocabSize) {
       throw new ConvertError('CONVERT_MISMATCH', `${checkpoint.label} has ${dims.vocabSize} token embeddings but its BPE merges give ${vocabSize} tokens; pass the matching merges file.`);
     }
+    if (checkpoint.vocab) checkVocab(checkpoint.vocab, merges, checkpoint.label);
     const mergesText = merges.map(([a, b]) => `${a} ${b}\n`).join('');
     const training = options.training ?? true;
     if (training && sha256(mergesText) !== template.merges.sha256) {
@@ -135,18 +136,19 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<ModelB
       ...(training ? Object.values(template.training).map((e) => e.file) : []),
     ];
     const tensor = withInt8Recipes(tensorLoader(checkpoint, template));
+    const written: ModelBundleManifest['files'] = [];
     for (const file of files) {
       checkCancel();
-      await writeGraphFile(tmp, file, template, tensor, (done, total) => progress({ stage: file, done, total }), checkCancel);
+      written.push(await writeGraphFile(tmp, file, template, tensor, (done, total) => progress({ stage: file, done, total }), checkCancel));
     }
     progress({ stage: 'tokenizer', done: 0, total: 1 });
     const tokenTable = await checkpoint.tensors.get('token_embedding.weight')!.read();
-    await writeFile(tmp, 'token_embedding.f32', Buffer.from(tokenTable.buffer, tokenTable.byteOffset, tokenTable.byteLength));
-    await writeFile(tmp, 'bpe_merges.txt', mergesText);
-    await writeFile(tmp, 'tokenizer_check.json', tokenizerCheck(mergesText, template));
+    written.push(await writeFile(tmp, 'token_embedding.f32', Buffer.from(tokenTable.buffer, tokenTable.byteOffset, tokenTable.byteLength)));
+    written.push(await writeFile(tmp, 'bpe_merges.txt', mergesText));
+    written.push(await writeFile(tmp, 'tokenizer_check.json', tokenizerCheck(mergesText, template)));
     progress({ stage: 'tokenizer', done: 1, total: 1 });
-    const manifest = buildManifest(options, template, dims, checkpoint.label, weightsHash, vocabSize, training,
-      await listFiles(tmp, [...files, 'token_embedding.f32', 'bpe_merges.txt', 'tokenizer_check.json']));
+    written.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const manifest = buildManifest(options, template, dims, checkpoint.label, weightsHash, vocabSize, training, written);
     await writeFile(tmp, 'manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
     checkCancel();
     await fsp.rename(tmp, outDir);
@@ -194,12 +196,12 @@ const RESNET_BLOCKS: Record<string, string> = { '3,4,6,3': 'ResNet-50', '3,4,23,
 
 export function checkpointDims(c: Checkpoint): CheckpointDims {
   const t = c.tensors;
+  if ([...t.keys()].some((k) => k.startsWith('visual.layer1.'))) {
+    const blocks = [1, 2, 3, 4].map((l) => new Set([...t.keys()].filter((k) => k.startsWith(`visual.layer${l}.`)).map((k) => k.split('.')[2])).size);
+    const name = RESNET_BLOCKS[blocks.join(',')] ?? 'ResNet';
+    throw new ConvertError('CONVERT_UNSUPPORTED_ARCH', `${c.label}: ${name} CLIP is not supported; ClipScan converts the ViT models ViT-B-16, ViT-L-14 and ViT-L-14-336.`);
+  }
   if (!t.has('visual.conv1.weight') || !t.has('visual.class_embedding')) {
-    if ([...t.keys()].some((k) => k.startsWith('visual.layer1.'))) {
-      const blocks = [1, 2, 3, 4].map((l) => new Set([...t.keys()].filter((k) => k.startsWith(`visual.layer${l}.`)).map((k) => k.split('.')[2])).size);
-      const name = RESNET_BLOCKS[blocks.join(',')] ?? 'ResNet';
-      throw new ConvertError('CONVERT_UNSUPPORTED_ARCH', `${c.label}: ${name} CLIP is not supported; ClipScan converts the ViT models ViT-B-16, ViT-L-14 and ViT-L-14-336.`);
-    }
     throw new ConvertError('CONVERT_NOT_A_CHECKPOINT', `${c.label} is not a CLIP checkpoint (visual.conv1.weight is missing).`);
   }
   const shape = (k: string) => {
@@ -266,6 +268,17 @@ async function readMerges(o: ConvertOptions, c: Checkpoint, resources: string): 
   });
 }
 
+/** A Hugging Face vocab.json must number tokens as CLIP's layout does: bytes, bytes + </w>, merges, SOT, EOT. */
+function checkVocab(vocab: Record<string, number>, merges: Array<[string, string]>, label: string): void {
+  const { charOfByte, order } = byteSymbols();
+  const tokens = [...order.map((b) => charOfByte[b]), ...order.map((b) => `${charOfByte[b]}</w>`), ...merges.map(([a, b]) => a + b), '<|startoftext|>', '<|endoftext|>'];
+  const wrong = tokens.findIndex((t, i) => vocab[t] !== i);
+  if (wrong >= 0 || Object.keys(vocab).length !== tokens.length) {
+    const what = wrong >= 0 ? `token ${JSON.stringify(tokens[wrong])} has id ${vocab[tokens[wrong]]}, expected ${wrong}` : `${Object.keys(vocab).length} entries, expected ${tokens.length}`;
+    throw new ConvertError('CONVERT_MISMATCH', `${label}: vocab.json does not follow CLIP's token layout for its merges.txt (${what}).`);
+  }
+}
+
 /** Reads the tensor a recipe names, in OpenAI layout, with the positional grid resized to the template's. */
 function tensorLoader(c: Checkpoint, t: VariantTemplate): (r: Recipe) => Promise<Float32Array> {
   return async (r) => {
@@ -296,14 +309,14 @@ function mismatch(c: Checkpoint, r: Recipe, shape: number[]): ConvertError {
 }
 
 async function writeGraphFile(dir: string, file: string, t: VariantTemplate, tensor: (r: Recipe) => Promise<Float32Array | Int8Array>,
-  onProgress: (done: number, total: number) => void, checkCancel: () => void): Promise<void> {
+  onProgress: (done: number, total: number) => void, checkCancel: () => void): Promise<ModelBundleManifest['files'][number]> {
   const plan = planGraph(await readGraphTemplate(t, file), t.graphs[file].recipes);
   const dest = path.join(dir, ...file.split('/'));
   await fsp.mkdir(path.dirname(dest), { recursive: true });
   const fh = await fsp.open(dest, 'wx');
   try {
     let done = 0;
-    await writeGraph(fh, plan, async (r) => {
+    const hash = await writeGraph(fh, plan, async (r) => {
       checkCancel();
       return tensor(r);
     }, (n) => {
@@ -311,19 +324,23 @@ async function writeGraphFile(dir: string, file: string, t: VariantTemplate, ten
       onProgress(done, plan.bytes);
     });
     await fh.sync();
+    return { path: file, bytes: plan.bytes, sha256: hash };
   } finally {
     await fh.close();
   }
 }
 
-async function writeFile(dir: string, name: string, data: string | Buffer): Promise<void> {
+/** Writes and fsyncs a small file; returns its manifest entry. */
+async function writeFile(dir: string, name: string, data: string | Buffer): Promise<ModelBundleManifest['files'][number]> {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const fh = await fsp.open(path.join(dir, name), 'wx');
   try {
-    await fh.writeFile(data);
+    await fh.writeFile(bytes);
     await fh.sync();
   } finally {
     await fh.close();
   }
+  return { path: name, bytes: bytes.length, sha256: sha256(bytes) };
 }
 
 /** tokenizer_check.json exactly as export.py writes it (json.dumps per entry, ensure_ascii False). */
@@ -348,14 +365,6 @@ async function hashFile(file: string, onProgress: (done: number, total: number) 
     onProgress(done, total);
   }
   return hash.digest('hex');
-}
-
-async function listFiles(dir: string, names: string[]): Promise<ModelBundleManifest['files']> {
-  const sorted = [...names].sort();
-  return Promise.all(sorted.map(async (n) => {
-    const p = path.join(dir, ...n.split('/'));
-    return { path: n, bytes: (await fsp.stat(p)).size, sha256: await hashFile(p, () => {}) };
-  }));
 }
 
 function buildManifest(o: ConvertOptions, t: VariantTemplate, d: CheckpointDims, label: string, weightsHash: string, vocabSize: number,

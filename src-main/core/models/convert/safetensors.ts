@@ -60,10 +60,12 @@ export async function openHuggingFaceCheckpoint(input: string): Promise<Checkpoi
     const vision = (config?.vision_config ?? {}) as { hidden_act?: string; hidden_size?: number; num_attention_heads?: number };
     const mergesFile = path.join(dir, 'merges.txt');
     const mergesText = fs.existsSync(mergesFile) ? await fsp.readFile(mergesFile, 'utf8') : undefined;
+    const vocab = (await readJson(path.join(dir, 'vocab.json'))) as Record<string, number> | null;
     return {
       label,
       tensors: toOpenAiLayout(records, raw, label),
       mergesText,
+      vocab: vocab ?? undefined,
       headWidth: vision.hidden_size && vision.num_attention_heads ? vision.hidden_size / vision.num_attention_heads : undefined,
       activation: vision.hidden_act === 'quick_gelu' ? 'quickgelu' : vision.hidden_act === 'gelu' ? 'gelu' : undefined,
       close: () => fh.close(),

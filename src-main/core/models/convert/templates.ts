@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { ConvertError } from './errors';
 import type { Recipe } from './onnx-template';
 
 export interface TemplateConfig {
@@ -73,6 +74,9 @@ export function findConverterResources(): string {
 
 export async function loadVariantTemplate(resources: string, variant: string): Promise<VariantTemplate> {
   const dir = path.join(resources, 'model-templates', variant);
+  if (!fs.existsSync(path.join(dir, 'template.json'))) {
+    throw new ConvertError('CONVERT_UNSUPPORTED_ARCH', `No graph templates for ${variant} in ${path.dirname(dir)}; reinstall ClipScan.`);
+  }
   const json = JSON.parse(await fsp.readFile(path.join(dir, 'template.json'), 'utf8')) as Omit<VariantTemplate, 'dir'>;
   return { ...json, dir };
 }

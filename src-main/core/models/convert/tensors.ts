@@ -17,6 +17,8 @@ export interface Checkpoint {
   readonly tensors: ReadonlyMap<string, TensorSource>;
   /** BPE merges text found beside the weights (Hugging Face merges.txt), if any. */
   readonly mergesText?: string;
+  /** Token → id found beside the weights (Hugging Face vocab.json), if any; checked against the merges. */
+  readonly vocab?: Record<string, number>;
   /** Attention head width, where the file says it (Hugging Face config.json). */
   readonly headWidth?: number;
   /** Activation named by the file (Hugging Face config.json hidden_act), if any. */
