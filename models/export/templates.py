@@ -123,14 +123,14 @@ def strip_graph(path: str, sd: dict[str, np.ndarray]) -> tuple[bytes, list[dict]
     return model.SerializeToString(), recipes
 
 
-def export_once(variant: str, seed: int, bpe: str | None, work: str):
+def export_once(variant: str, seed: int, bpe: str | None, work: str, training: bool):
     argv = ['--random', '--seed', str(seed), '--out', work]
     argv += ['--tiny'] if variant == 'tiny' else ['--arch', variant]
     if bpe:
         argv += ['--bpe', bpe]
     args = parse_args(argv)
     model, tok, meta = build_random(args)
-    manifest = write_bundle(model, tok, meta, work, '1', 'bicubic')
+    manifest = write_bundle(model, tok, meta, work, '1', 'bicubic', training=training)
     sd = openai_state_dict(model)
     files = GRAPHS + [e['file'] for e in manifest['training'].values()]
     stripped = {f: strip_graph(os.path.join(work, f), sd) for f in files}
@@ -142,6 +142,8 @@ def main() -> int:
     p.add_argument('--variant', required=True, choices=['tiny', 'ViT-B-16', 'ViT-L-14', 'ViT-L-14-336'])
     p.add_argument('--bpe', help='merges file for the full-size variants (resources/clip-bpe/...)')
     p.add_argument('--out', required=True)
+    p.add_argument('--no-training', action='store_true', help='vision and text graphs only (the training graphs of a full-size '
+                   'model take an hour or more to export on 2 cores)')
     p.add_argument('--seeds', default='1,2', help='seeds to export with; two or more check that the templates do not depend on the weights')
     args = p.parse_args()
     if args.variant != 'tiny' and not args.bpe:
@@ -151,7 +153,7 @@ def main() -> int:
     for seed in [int(x) for x in args.seeds.split(',')]:
         work = tempfile.mkdtemp(prefix='clipscan-template-')
         try:
-            runs.append(export_once(args.variant, seed, args.bpe, work))
+            runs.append(export_once(args.variant, seed, args.bpe, work, not args.no_training))
         finally:
             shutil.rmtree(work, ignore_errors=True)
     model, tok, meta, manifest, stripped = runs[0]

@@ -67,7 +67,10 @@ export interface ConvertOptions {
   version?: string;
   displayName?: string;
   licence?: string;
-  /** Include the train/*.onnx loss+gradient graphs (default true, as export.py). */
+  /**
+   * Include the train/*.onnx loss+gradient graphs (as export.py does). Default: when the
+   * variant's templates have them (tiny: yes; the full-size templates shipped so far: no).
+   */
   training?: boolean;
   /**
    * A bpe_simple_vocab-style merges file (.txt or .gz; header line, then merges). Default: the
@@ -123,7 +126,11 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<ModelB
     }
     if (checkpoint.vocab) checkVocab(checkpoint.vocab, merges, checkpoint.label);
     const mergesText = merges.map(([a, b]) => `${a} ${b}\n`).join('');
-    const training = options.training ?? true;
+    const shipped = Object.keys(template.training).length > 0;
+    if (options.training === true && !shipped) {
+      throw new ConvertError('CONVERT_MISMATCH', `The training graphs of ${variant} are not shipped with this ClipScan (models/README.md: converter templates); convert without them (training: false).`);
+    }
+    const training = options.training ?? shipped;
     if (training && sha256(mergesText) !== template.merges.sha256) {
       throw new ConvertError('CONVERT_MISMATCH', `${checkpoint.label}: its BPE merges differ from those the ${variant} training graphs were built with; convert without the training graphs (training: false).`);
     }
