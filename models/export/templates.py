@@ -9,6 +9,8 @@ gets a recipe instead: the checkpoint key and a transform, one of
   id            the tensor as is (float32)
   T             the 2-D tensor transposed
   rows:<n>      its first n rows (positional table sliced by the fast training graphs)
+  int8          vision.int8.onnx: the int8 weight quantize.py makes of the float [K, N]
+                matrix that `from` ({op: id|T, dims}) gives; int8scale: its per-column scales
 Unmatched initializers (causal masks, interpolation matrices) stay in the template.
 The whole export is done twice with different seeds (--seeds 1,2, the default) and
 the templates must come out byte-identical: then nothing in them depends on the
@@ -44,8 +46,9 @@ from onnx import numpy_helper
 from . import clip_model as cm
 from . import tokenizer as tk
 from .export import build_random, parse_args, write_bundle
+from .quantize import quantize_columns
 
-GRAPHS = ['vision.onnx', 'text.onnx']
+GRAPHS = ['vision.onnx', 'vision.int8.onnx', 'text.onnx']
 
 
 def openai_state_dict(model: cm.Clip) -> dict[str, np.ndarray]:
@@ -71,11 +74,46 @@ def recipe_for(a: np.ndarray, sd: dict[str, np.ndarray]) -> dict | None:
     return None
 
 
+class Int8Matcher:
+    """Recipes for vision.int8.onnx's int8 weights and their scales (quantize.py)."""
+
+    def __init__(self, sd: dict[str, np.ndarray], model: onnx.ModelProto):
+        self.sd = sd
+        # A scale vector is [N]; the K of its weight is read off the int8 initializer it belongs to.
+        self.rows_by_scale = {i.name + '_scale': i.dims[0] for i in model.graph.initializer if i.data_type == onnx.TensorProto.INT8}
+        self.cache: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+
+    def candidates(self, k: int, n: int):
+        for key, v in self.sd.items():
+            for op, w in (('id', v), ('T', v.T)):
+                if v.ndim == 2 and w.shape == (k, n):
+                    if (key, op) not in self.cache:
+                        self.cache[(key, op)] = quantize_columns(w)
+                    yield key, op, self.cache[(key, op)]
+
+    def recipe_for(self, a: np.ndarray, name: str) -> dict | None:
+        if a.dtype == np.int8 and a.ndim == 2:
+            found = [(key, op) for key, op, (q, _) in self.candidates(*a.shape) if np.array_equal(q, a)]
+            kind = 'int8'
+        elif a.dtype == np.float32 and a.ndim == 1 and name in self.rows_by_scale:
+            found = [(key, op) for key, op, (_, s) in self.candidates(self.rows_by_scale[name], a.shape[0]) if np.array_equal(s, a)]
+            kind = 'int8scale'
+        else:
+            return None
+        if not found:
+            return None
+        key, op = found[0]
+        w = self.sd[key] if op == 'id' else self.sd[key].T
+        return {'key': key, 'op': kind, 'from': {'op': op, 'dims': list(w.shape)}}
+
+
 def strip_graph(path: str, sd: dict[str, np.ndarray]) -> tuple[bytes, list[dict]]:
     model = onnx.load(path)
     recipes = []
+    int8 = Int8Matcher(sd, model)
     for init in model.graph.initializer:
-        r = recipe_for(numpy_helper.to_array(init), sd)
+        a = numpy_helper.to_array(init)
+        r = recipe_for(a, sd) or int8.recipe_for(a, init.name)
         if r is None:
             continue
         if init.data_location != onnx.TensorProto.DEFAULT or not init.raw_data:

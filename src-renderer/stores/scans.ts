@@ -15,6 +15,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import type { MethodId, ScanImage, ScanProgress, ScanSummary } from '../../src-shared/domain/scan';
+import type { VisionPrecision } from '../../src-shared/domain/model-bundle';
 import { useApi } from '../bridge/api';
 import { displayDefaults, displayIndexOf, floatsOf, mapRangeOf, scoresInDisplayOrder, summaryAfterProgress, topIndexOf } from '../viewer/scan-results';
 import { useLayersStore } from './layers';
@@ -49,6 +50,8 @@ export const useScansStore = defineStore('scans', () => {
   const layers = useLayersStore();
 
   const method = ref<MethodId>('zeroshot');
+  /** Vision tower of new scans (issue 17): fp32 by default, int8 is faster on CPU. */
+  const precision = ref<VisionPrecision>('fp32');
   const adapterId = ref<string | null>(null);
   /** Every scan the UI knows, by id (from scans.list, scans.get and progress events). */
   const summaries = shallowRef(new Map<number, ScanSummary>());
@@ -178,7 +181,7 @@ export const useScansStore = defineStore('scans', () => {
     starting.value = true;
     try {
       const started = await messages.attempt('Starting the scan', () =>
-        api.call(scanCalls.start, { seriesInstanceUids, method: method.value, modelId: models.selectedId, adapterId: method.value === 'zeroshot' ? null : adapterId.value }),
+        api.call(scanCalls.start, { seriesInstanceUids, method: method.value, modelId: models.selectedId, adapterId: method.value === 'zeroshot' ? null : adapterId.value, precision: precision.value }),
       );
       if (!started) return undefined;
       sessionIds.value = [started.scanId, ...sessionIds.value.filter((id) => id !== started.scanId)];
@@ -344,7 +347,7 @@ export const useScansStore = defineStore('scans', () => {
   );
 
   return {
-    method, adapterId, summaries, sessionIds, chosenScanId, result, starting, list, queue, running, provider, resultScan, resultSeries, demoInUse,
+    method, precision, adapterId, summaries, sessionIds, chosenScanId, result, starting, list, queue, running, provider, resultScan, resultSeries, demoInUse,
     remember, loadList, refresh, start, startSelected, startFolder, cancel, resume, showScan, loadResult, jumpToTop,
   };
 });

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
+import { VisionPrecisionSchema } from '../domain/model-bundle';
 import { MethodIdSchema, ScanImageSchema, ScanProgressSchema, ScanSeriesSchema, ScanSummarySchema, VerdictSchema } from '../domain/scan';
 
 const ScanIdArgs = z.object({ scanId: z.number().int().positive() });
@@ -19,6 +20,8 @@ export const scanCalls = {
       modelId: z.string().nullish(),
       adapterId: z.string().nullish(),
       organ: z.string().max(40).nullish(),
+      /** Vision tower: 'fp32' (default) or 'int8' (faster on CPU; the model must have one). */
+      precision: VisionPrecisionSchema.nullish(),
     }),
     result: z.object({ scanId: z.number().int() }),
   }),

@@ -4,7 +4,7 @@
  * engine, registry and reports read. See shared/design/architecture.md §4.
  *
  * Graph contracts (names are the ONNX input/output names):
- * - vision.onnx: input `pixels` float32 [B, 3, S, S] (already normalised per
+ * - vision.onnx (and vision.int8.onnx, `vision.int8File`): input `pixels` float32 [B, 3, S, S] (already normalised per
  *   `preprocess`); outputs `tap_<l>` float32 [B, 1+G², Wv] for each layer l in
  *   `vision.taps` (raw residual stream after block l, CLS at index 0, no ln_post,
  *   no proj), `pooled` float32 [B, D] (= ln_post(CLS of the last block) @ proj),
@@ -57,6 +57,8 @@ export const ModelBundleManifestSchema = z.object({
     gridSize: z.number().int().positive(),
     width: z.number().int().positive(),
     taps: z.array(z.number().int().positive()).min(1),
+    /** The same tower with int8 weight MatMuls (issue 17; same contract, run with precision 'int8'). Absent in older bundles. */
+    int8File: z.string().optional(),
   }),
   text: z.object({
     file: z.string(),
@@ -76,5 +78,13 @@ export const ModelBundleManifestSchema = z.object({
   files: z.array(BundleFileSchema).min(1),
 });
 export type ModelBundleManifest = z.infer<typeof ModelBundleManifestSchema>;
+
+/**
+ * Which vision tower a scan runs (issue 17): 'fp32' (vision.onnx, the default) or
+ * 'int8' (vision.int8.onnx: dynamic int8 weight MatMuls, faster on CPU).
+ */
+export const VisionPrecisionSchema = z.enum(['fp32', 'int8']);
+export type VisionPrecision = z.infer<typeof VisionPrecisionSchema>;
+export const VISION_PRECISIONS = VisionPrecisionSchema.options;
 
 export const DEMO_MODEL_LABEL = 'demo model, random weights, not for diagnosis';

@@ -5,6 +5,7 @@
  * (`scans.map`, raw float32 at the image grid).
  */
 import { z } from 'zod';
+import { VisionPrecisionSchema } from './model-bundle';
 
 export const ScanStatusSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
 export type ScanStatus = z.infer<typeof ScanStatusSchema>;
@@ -60,6 +61,8 @@ export const ScanSummarySchema = z.object({
   method: MethodIdSchema,
   model: z.object({ id: z.string(), version: z.string(), sha256: z.string(), demo: z.boolean() }),
   adapterId: z.string().nullable(),
+  /** The vision tower that ran (issue 17); scans from before it: fp32. */
+  precision: VisionPrecisionSchema.default('fp32'),
   provider: z.string().nullable(),
   fallbackReason: z.string().nullable(),
   threshold: z.number(),

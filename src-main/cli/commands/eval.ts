@@ -1,6 +1,9 @@
 /**
  * `clipscan eval --data <set folder> --method zeroshot|mediclip|madclip --shots K --seed S
- *   [--model ID|DIR] [--epochs N] [--limit N] [--keep-leaks] [--organ WORD] [--threads N] [--json]`
+ *   [--model ID|DIR] [--epochs N] [--limit N] [--keep-leaks] [--organ WORD] [--precision fp32|int8] [--threads N] [--json]`
+ *
+ * `--precision int8` scores zero-shot with the bundle's int8 vision tower: run it
+ * next to the default fp32 to check int8's AUROC on real weights (issue 17).
  *
  * MediCLIP's protocol on a MediCLIP-layout set (src-main/core/eval/runner.ts):
  * prints a table (last epoch next to best epoch), or with --json one object
@@ -12,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClipScanError } from '../../../src-shared/contract/errors';
-import { DEMO_MODEL_LABEL } from '../../../src-shared/domain/model-bundle';
+import { DEMO_MODEL_LABEL, VisionPrecisionSchema } from '../../../src-shared/domain/model-bundle';
 import { runEval, type EpochMetrics, type EvalMethod, type EvalReport } from '../../core/eval';
 import { createBackend } from '../../core/services';
 import { resolveDatabasePath } from '../../core/config/app-paths';
@@ -50,7 +53,7 @@ const fmt = (v: number | null): string => (v === null ? '-' : v.toFixed(4));
 
 function describe(r: EvalReport): string {
   const lines: string[] = [];
-  lines.push(`Eval ${r.dataset.name}: method ${r.method}, ${r.shots}-shot, seed ${r.seed}, model ${r.model} ${r.modelVersion}${r.demo ? ` (${DEMO_MODEL_LABEL.toUpperCase()})` : ''}, epochs ${r.epochs}`);
+  lines.push(`Eval ${r.dataset.name}: method ${r.method}, ${r.shots}-shot, seed ${r.seed}, model ${r.model} ${r.modelVersion}, precision ${r.precision}${r.demo ? ` (${DEMO_MODEL_LABEL.toUpperCase()})` : ''}, epochs ${r.epochs}`);
   lines.push(`Support (normal, train split): ${r.support.normal.join(', ')}`);
   if (r.support.abnormal.length) lines.push(`Support (abnormal, drawn from the TEST split and removed from the scored set): ${r.support.abnormal.join(', ')}`);
   lines.push(`Scored: ${r.test.scored} test images (${r.test.normal} normal, ${r.test.abnormal} abnormal) of ${r.dataset.test}; image score = ${r.imageScore}`);
@@ -79,6 +82,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       'keep-leaks': { type: 'boolean' },
       'adapter-dir': { type: 'string' },
       organ: { type: 'string' },
+      precision: { type: 'string', default: 'fp32' },
       threads: { type: 'string' },
       db: { type: 'string' },
       json: { type: 'boolean' },
@@ -90,6 +94,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const shots = intOption('shots', values.shots);
   const seed = intOption('seed', values.seed);
   if (shots === undefined || seed === undefined) throw new ClipScanError('BAD_ARGUMENTS', '--shots K and --seed S are required (the support set is drawn with the seed).');
+  const precision = VisionPrecisionSchema.safeParse(values.precision);
+  if (!precision.success) throw new ClipScanError('BAD_ARGUMENTS', `Unknown precision "${values.precision}": use fp32 (the default) or int8.`);
   const bundleDir = await resolveModel(values.model, values.db);
   const bar = createProgressBar(process.stderr, !values.json && process.stderr.isTTY === true);
   const controller = new AbortController();
@@ -107,6 +113,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       limit: intOption('limit', values.limit),
       keepLeaks: values['keep-leaks'] === true,
       organ: values.organ,
+      precision: precision.data,
       threads: intOption('threads', values.threads),
       adapterDir: values['adapter-dir'],
       signal: controller.signal,

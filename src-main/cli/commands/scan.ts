@@ -3,13 +3,13 @@
  * with a method on a model bundle, in the engine host (a worker thread). The
  * scan is persisted: interrupted, it continues with `--resume ID`.
  *
- *   clipscan scan <folder> [--method zeroshot] [--model ID] [--adapter ID] [--organ WORD] [--db FILE] [--json] [--threads N]
+ *   clipscan scan <folder> [--method zeroshot] [--model ID] [--adapter ID] [--organ WORD] [--precision fp32|int8] [--db FILE] [--json] [--threads N]
  *   clipscan scan --series UID [--series UID]... [options]
  *   clipscan scan --resume SCAN_ID [--db FILE] [--json]
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_MODEL_LABEL } from '../../../src-shared/domain/model-bundle';
+import { DEMO_MODEL_LABEL, VisionPrecisionSchema } from '../../../src-shared/domain/model-bundle';
 import { MethodIdSchema, type ScanSummary } from '../../../src-shared/domain/scan';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { createBackend } from '../../core/services';
@@ -27,6 +27,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
       model: { type: 'string' },
       adapter: { type: 'string' },
       organ: { type: 'string' },
+      precision: { type: 'string', default: 'fp32' },
       series: { type: 'string', multiple: true },
       resume: { type: 'string' },
       db: { type: 'string' },
@@ -36,6 +37,8 @@ export async function scanCommand(argv: string[]): Promise<number> {
   });
   const method = MethodIdSchema.safeParse(values.method);
   if (!method.success) throw new ClipScanError('BAD_ARGUMENTS', `Unknown method "${values.method}": use zeroshot, mediclip or madclip.`);
+  const precision = VisionPrecisionSchema.safeParse(values.precision);
+  if (!precision.success) throw new ClipScanError('BAD_ARGUMENTS', `Unknown precision "${values.precision}": use fp32 (the default) or int8.`);
   const backend = createBackend({
     mode: 'browser',
     databasePath: resolveDatabasePath({ db: values.db }),
@@ -63,7 +66,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
         seriesUids = studies.flatMap((study) => study.series.filter((x) => x.isImage).map((x) => x.seriesInstanceUid));
       }
       if (seriesUids.length === 0) throw new ClipScanError('NOTHING_TO_SCAN', 'Nothing to scan: give a folder or --series UID.');
-      scanId = await backend.scans.create({ seriesInstanceUids: [...new Set(seriesUids)], method: method.data, modelId: values.model, adapterId: values.adapter, organ: values.organ });
+      scanId = await backend.scans.create({ seriesInstanceUids: [...new Set(seriesUids)], method: method.data, modelId: values.model, adapterId: values.adapter, organ: values.organ, precision: precision.data });
     }
     const first = backend.scans.summary(scanId);
     if (first.model.demo && !values.json) process.stderr.write(`Model ${first.model.id}: ${DEMO_MODEL_LABEL.toUpperCase()}. ${DEMO_MEANING}\n`);
@@ -98,6 +101,7 @@ function toJson(s: ScanSummary, results: ImageResults) {
     modelSha256: s.model.sha256,
     demo: s.model.demo,
     ...(s.model.demo ? { warning: DEMO_MODEL_LABEL, meaning: DEMO_MEANING } : {}),
+    precision: s.precision,
     provider: s.provider,
     fallbackReason: s.fallbackReason,
     threshold: s.threshold,
@@ -121,7 +125,7 @@ function toJson(s: ScanSummary, results: ImageResults) {
 
 function describe(s: ScanSummary, results: ImageResults): string {
   const rows = s.series.map((x) => [x.modality ?? '?', x.description ?? '', x.images, x.failed, x.score === null ? '-' : x.score.toFixed(4), x.score !== null && x.score >= s.threshold ? 'above' : '']);
-  const head = `Scan ${s.id} ${s.status}: ${s.imagesDone}/${s.imagesTotal} images scored, ${s.imagesFailed} failed; method ${s.method}; model ${s.model.id} ${s.model.version}${s.model.demo ? ` (${DEMO_MODEL_LABEL})` : ''}; provider ${s.provider ?? '?'}${s.fallbackReason ? ` (fell back: ${s.fallbackReason})` : ''}; threshold ${s.threshold}\n`;
+  const head = `Scan ${s.id} ${s.status}: ${s.imagesDone}/${s.imagesTotal} images scored, ${s.imagesFailed} failed; method ${s.method}; model ${s.model.id} ${s.model.version}${s.model.demo ? ` (${DEMO_MODEL_LABEL})` : ''}; precision ${s.precision}; provider ${s.provider ?? '?'}${s.fallbackReason ? ` (fell back: ${s.fallbackReason})` : ''}; threshold ${s.threshold}\n`;
   const firstMap = results.find((r) => r.mapFile)?.mapFile;
   const where = firstMap ? `Maps (float32 at the image grid, one file per image): ${path.dirname(firstMap)}\n` : '';
   const failures = results.filter((r) => r.error).map((r) => `  ${r.sopInstanceUid} frame ${r.frameIndex}: ${r.error}`);

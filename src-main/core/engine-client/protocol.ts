@@ -11,6 +11,7 @@ import type { ModelBundleManifest } from '../../../src-shared/domain/model-bundl
 import type { RpcClient } from '../workers/rpc-protocol';
 import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 import type { ConvertOptions, ConvertProgress } from '../models/convert';
+import type { VisionPrecision } from '../../../src-shared/domain/model-bundle';
 
 /** One image (a frame of a DICOM file) to score. */
 export interface ImageToScore {
@@ -26,6 +27,8 @@ export interface ScoreImagesParams {
   bundleDir: string;
   method: string;
   adapterDir?: string | null;
+  /** Vision tower (issue 17): 'fp32' (default) or 'int8'. */
+  precision?: VisionPrecision;
   images: ImageToScore[];
   threads?: number;
   providers?: string[];

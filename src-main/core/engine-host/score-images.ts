@@ -16,7 +16,7 @@ export async function scoreImages(
 ): Promise<HostMethods['scoreImages']['result']> {
   const decoder = await state.decoder();
   const eng = state.engine(params.threads, params.providers);
-  const bundle = await eng.loadBundle(params.bundleDir);
+  const bundle = await eng.loadBundle(params.bundleDir, { precision: params.precision ?? 'fp32' });
   let scored = 0;
   let failed = 0;
   for (const image of params.images) {

@@ -10,7 +10,7 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { readManifest } from '../models/manifest';
-import type { LoadedBundle } from './loaded-bundle';
+import type { LoadBundleOptions, LoadedBundle } from './loaded-bundle';
 
 /** Size and mtime of the manifest and of every file it lists. */
 export async function bundleStamp(dir: string): Promise<string> {
@@ -29,7 +29,8 @@ export async function bundleStamp(dir: string): Promise<string> {
 }
 
 export interface BundleCache {
-  get(dir: string, options?: { verify?: boolean }): Promise<LoadedBundle>;
+  /** One entry per folder and precision. */
+  get(dir: string, options?: LoadBundleOptions): Promise<LoadedBundle>;
   clear(): void;
 }
 
@@ -38,21 +39,22 @@ export interface BundleCache {
  * so that the caller can drop its ONNX sessions (cached by file path).
  */
 export function createBundleCache(
-  load: (dir: string, options: { verify?: boolean }) => Promise<LoadedBundle>,
+  load: (dir: string, options: LoadBundleOptions) => Promise<LoadedBundle>,
   onStale: (old: LoadedBundle) => Promise<void> = async () => {},
 ): BundleCache {
   const entries = new Map<string, { stamp: string; bundle: Promise<LoadedBundle> }>();
   return {
     async get(dir, options = {}) {
-      const key = path.resolve(dir);
-      const stamp = await bundleStamp(key);
+      const abs = path.resolve(dir);
+      const key = `${abs}\0${options.precision ?? 'fp32'}`;
+      const stamp = await bundleStamp(abs);
       const hit = entries.get(key);
       if (hit && hit.stamp === stamp) return hit.bundle;
       if (hit) {
         entries.delete(key);
         await hit.bundle.then(onStale, () => undefined);
       }
-      const bundle = load(key, options);
+      const bundle = load(abs, options);
       entries.set(key, { stamp, bundle });
       bundle.catch(() => {
         if (entries.get(key)?.bundle === bundle) entries.delete(key);

@@ -11,7 +11,7 @@
  */
 import path from 'node:path';
 import { createOrtRuntime, type ProviderName } from './ort-runtime';
-import { loadBundleInto, memoize, type LoadedBundle } from './loaded-bundle';
+import { loadBundleInto, memoize, visionFile, type LoadBundleOptions, type LoadedBundle } from './loaded-bundle';
 import type { DecodedFrame } from '../dicom/pixels/decoded-frame';
 import type { AnomalyMethod, AnomalyResult, ScoreContext } from './methods/anomaly-method';
 import { zeroshot } from './methods/zeroshot';
@@ -36,8 +36,8 @@ export type ScoreOptions = Omit<ScoreContext, 'bundle'>;
 
 export interface Engine {
   readonly providers: readonly ProviderName[];
-  /** Verifies and opens a bundle; the same folder, unchanged on disk, returns the same LoadedBundle. */
-  loadBundle(dir: string, options?: { verify?: boolean }): Promise<LoadedBundle>;
+  /** Verifies and opens a bundle; the same folder and precision, unchanged on disk, returns the same LoadedBundle. */
+  loadBundle(dir: string, options?: LoadBundleOptions): Promise<LoadedBundle>;
   scoreFrame(bundle: LoadedBundle, method: AnomalyMethod | string, frame: DecodedFrame, options?: ScoreOptions): Promise<AnomalyResult>;
   release(): Promise<void>;
 }
@@ -53,13 +53,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const bundles = createBundleCache(
     (dir, o) => loadBundleInto(runtime, dir, o),
     async (old) => {
-      await runtime.release(path.join(old.dir, old.manifest.vision.file));
+      await runtime.release(path.join(old.dir, visionFile(old.manifest, old.precision)));
       await runtime.release(path.join(old.dir, old.manifest.text.file));
     },
   );
-  // adapters opened once per (bundle, folder) and kept with the bundle (they use its sessions)
-  const adapterFor = (bundle: LoadedBundle, dir: string): Promise<LoadedAdapter> =>
-    memoize(bundle, `adapter:${path.resolve(dir)}`, () => loadAdapter(runtime, { dir: bundle.dir, manifest: bundle.manifest, manifestSha256: bundle.manifestSha256, demo: bundle.demo, label: bundle.label, file: (rel) => path.join(bundle.dir, rel) }, dir));
+  // adapters opened once per (bundle, folder) and kept with the bundle (they use its sessions,
+  // the vision tower of the bundle's precision included)
+  const adapterFor = (bundle: LoadedBundle, dir: string): Promise<LoadedAdapter> => {
+    const manifest = { ...bundle.manifest, vision: { ...bundle.manifest.vision, file: visionFile(bundle.manifest, bundle.precision) } };
+    return memoize(bundle, `adapter:${path.resolve(dir)}`, () =>
+      loadAdapter(runtime, { dir: bundle.dir, manifest, manifestSha256: bundle.manifestSha256, demo: bundle.demo, label: bundle.label, file: (rel) => path.join(bundle.dir, rel) }, dir),
+    );
+  };
   return {
     providers: runtime.providers,
     loadBundle: (dir, o) => bundles.get(dir, o),

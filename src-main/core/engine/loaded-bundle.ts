@@ -6,7 +6,8 @@
  *   const b = await loadBundleInto(runtime, '/models/tiny-demo');
  *   b.provider; b.fallbackReason; b.demo && b.label;
  */
-import type { ModelBundleManifest } from '../../../src-shared/domain/model-bundle';
+import type { ModelBundleManifest, VisionPrecision } from '../../../src-shared/domain/model-bundle';
+import { ClipScanError } from '../../../src-shared/contract/errors';
 import { openBundle } from './bundle';
 import { createTextEncoder, type TextEncoder } from './text-encoder';
 import { createVisionEncoder, type VisionEncoder } from './vision-encoder';
@@ -25,14 +26,23 @@ export interface LoadedBundle {
   /** Why a preferred provider was not used, if one failed. */
   fallbackReason?: string;
   providers: { vision: string; text: string };
+  /** Which vision graph runs: vision.file (fp32) or vision.int8File. */
+  precision: VisionPrecision;
   vision: VisionEncoder;
   text: TextEncoder;
   memo: Map<string, Promise<unknown>>;
 }
 
-export async function loadBundleInto(runtime: OrtRuntime, dir: string, options: { verify?: boolean } = {}): Promise<LoadedBundle> {
+export interface LoadBundleOptions {
+  verify?: boolean;
+  /** Default 'fp32'. */
+  precision?: VisionPrecision;
+}
+
+export async function loadBundleInto(runtime: OrtRuntime, dir: string, options: LoadBundleOptions = {}): Promise<LoadedBundle> {
   const opened = await openBundle(dir, options);
-  const vision = await createVisionEncoder(runtime, opened);
+  const precision = options.precision ?? 'fp32';
+  const vision = await createVisionEncoder(runtime, opened, visionFile(opened.manifest, precision));
   const text = await createTextEncoder(runtime, opened);
   return {
     dir: opened.dir,
@@ -43,10 +53,20 @@ export async function loadBundleInto(runtime: OrtRuntime, dir: string, options: 
     provider: vision.provider,
     ...(vision.fallbackReason ? { fallbackReason: vision.fallbackReason } : {}),
     providers: { vision: vision.provider, text: text.provider },
+    precision,
     vision,
     text,
     memo: new Map(),
   };
+}
+
+/** The vision graph of a precision; a bundle exported before issue 17 has no int8 tower. */
+export function visionFile(m: ModelBundleManifest, precision: VisionPrecision): string {
+  if (precision === 'fp32') return m.vision.file;
+  if (!m.vision.int8File) {
+    throw new ClipScanError('NO_INT8_MODEL', `The model ${m.id} has no int8 vision tower (vision.int8.onnx); re-export or re-convert it with this ClipScan version, or scan with precision fp32.`);
+  }
+  return m.vision.int8File;
 }
 
 /** Computes once per bundle and key; a failed computation is forgotten so it can be retried. */

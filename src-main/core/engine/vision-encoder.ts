@@ -28,8 +28,9 @@ export interface VisionEncoder {
   encode(pixels: Float32Array, batch: number, options?: { taps?: readonly number[] }): Promise<VisionOutputs>;
 }
 
-export async function createVisionEncoder(runtime: OrtRuntime, bundle: OpenedBundle): Promise<VisionEncoder> {
-  const session = await runtime.session(bundle.file(bundle.manifest.vision.file));
+/** `file`: the bundle's vision graph to run (default the fp32 `vision.file`; loaded-bundle.ts picks int8). */
+export async function createVisionEncoder(runtime: OrtRuntime, bundle: OpenedBundle, file = bundle.manifest.vision.file): Promise<VisionEncoder> {
+  const session = await runtime.session(bundle.file(file));
   return visionEncoderFrom(session, bundle.manifest);
 }
 

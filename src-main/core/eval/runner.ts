@@ -21,6 +21,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { VisionPrecision } from '../../../src-shared/domain/model-bundle';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { DEMO_MODEL_LABEL } from '../../../src-shared/domain/model-bundle';
 import { createEngine } from '../engine';
@@ -56,6 +57,8 @@ export interface EvalOptions {
   keepLeaks?: boolean;
   organ?: string;
   threads?: number;
+  /** Vision tower for zero-shot scoring (issue 17): 'int8' checks the int8 tower's AUROC against fp32's. Default fp32. */
+  precision?: VisionPrecision;
   /** Where the trained adapter is written; default: a temporary folder, removed afterwards. */
   adapterDir?: string;
   onProgress?(p: EvalProgress): void;
@@ -74,6 +77,8 @@ export interface EvalReport {
   seed: number;
   model: string;
   modelVersion: string;
+  /** The vision tower that scored. */
+  precision: VisionPrecision;
   demo: boolean;
   demoLabel?: string;
   epochs: number;
@@ -125,6 +130,9 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const warnings: string[] = [];
   const set = await readMediclipDataset(options.dataDir);
   const bundleInfo = await readBundleManifest(options.bundleDir);
+  if (options.precision === 'int8' && method !== 'zeroshot') {
+    throw new ClipScanError('BAD_ARGUMENTS', '--precision int8 is for zeroshot evaluation; adapters are trained and scored on the fp32 tower here.');
+  }
 
   // 1. Decode everything once: hashes for the duplicate report.
   const all = [...set.train, ...set.test];
@@ -215,7 +223,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     imageScore = "the zeroshot method's image score (engine.scoreFrame)";
     const engine = createEngine({ threads: options.threads });
     try {
-      const bundle = await engine.loadBundle(options.bundleDir);
+      const bundle = await engine.loadBundle(options.bundleDir, { precision: options.precision ?? 'fp32' });
       perEpoch.push(
         await scorePass(async (img) => {
           const r = await engine.scoreFrame(bundle, 'zeroshot', image8ToFrame(img), { ...(options.organ ? { organ: options.organ } : {}), signal: options.signal });
@@ -281,6 +289,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     shots,
     seed,
     model: bundleInfo.id,
+    precision: options.precision ?? 'fp32',
     modelVersion: bundleInfo.version,
     demo: bundleInfo.demo,
     ...(bundleInfo.demo ? { demoLabel: DEMO_MODEL_LABEL } : {}),

@@ -191,6 +191,7 @@ export async function buildReportInput(deps: ReportSourceDeps, request: ReportRe
       shots: adapter ? adapter.manifest.training.shots.normal + adapter.manifest.training.shots.abnormal : null,
       adapter: adapter ? { id: adapter.manifest.id, version: adapter.manifest.createdAt, sha256: adapter.sha256 } : null,
       demo: summary.model.demo,
+      precision: summary.precision,
     },
     executionProvider: summary.provider ?? 'unknown',
     verdict: series.verdict ? VERDICT_WORDS[series.verdict] : null,

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { COLORMAP_NAMES } from '../../../src-shared/imaging/colormaps';
+import { VisionPrecisionSchema } from '../../../src-shared/domain/model-bundle';
 
 /** Typed arrays of any backing buffer (z.instanceof would narrow them to ArrayBuffer-backed ones). */
 const bytesSchema = z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'expected a Uint8Array' });
@@ -98,6 +99,8 @@ export const ModelCardSchema = z.object({
   shots: z.number().int().nonnegative().nullable(),
   adapter: AdapterCardSchema.nullable(),
   demo: z.boolean(),
+  /** The vision tower that ran the scan (issue 17). */
+  precision: VisionPrecisionSchema.default('fp32'),
 });
 export type ModelCard = z.infer<typeof ModelCardSchema>;
 

@@ -90,6 +90,7 @@ export function modelRows(model: ModelCard, executionProvider: string): [string,
     ['Method', model.method],
     ['Shots', model.shots === null ? '— (zero-shot)' : String(model.shots)],
     ['Adapter', adapter],
+    ['Vision precision', model.precision === 'int8' ? 'int8 (dynamically quantised weights)' : 'fp32'],
     ['Execution provider', executionProvider],
   ];
 }

@@ -5,12 +5,14 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { MethodId, ScanImage, ScanStatus, ScanSummary, Verdict } from '../../../src-shared/domain/scan';
+import type { VisionPrecision } from '../../../src-shared/domain/model-bundle';
 import { prepared } from '../caselog/prepared';
 
 export interface NewScan {
   method: MethodId;
   bundle: { id: string; version: string; sha256: string; dir: string; demo: boolean };
   adapter: { id: string; dir: string } | null;
+  precision: VisionPrecision;
   threshold: number;
   images: { seriesInstanceUid: string; sopInstanceUid: string; frameIndex: number; path: string; organ: string | null }[];
 }
@@ -36,6 +38,7 @@ export interface ScanRow {
   demo: number;
   adapter_id: string | null;
   adapter_dir: string | null;
+  precision: VisionPrecision;
   provider: string | null;
   fallback_reason: string | null;
   threshold: number;
@@ -85,8 +88,8 @@ export class ScanRepository {
 
   create(scan: NewScan): number {
     const insertScan = prepared(this.db, 
-      `INSERT INTO scans (status, method, bundle_id, bundle_version, bundle_sha256, bundle_dir, demo, adapter_id, adapter_dir, threshold, images_total, created_at)
-       VALUES ('queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO scans (status, method, bundle_id, bundle_version, bundle_sha256, bundle_dir, demo, adapter_id, adapter_dir, precision, threshold, images_total, created_at)
+       VALUES ('queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertImage = prepared(this.db, 
       `INSERT INTO scan_images (scan_id, seq, series_instance_uid, sop_instance_uid, frame_index, path, organ) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -94,7 +97,7 @@ export class ScanRepository {
     return this.db.transaction(() => {
       const { bundle, adapter } = scan;
       const id = Number(
-        insertScan.run(scan.method, bundle.id, bundle.version, bundle.sha256, bundle.dir, bundle.demo ? 1 : 0, adapter?.id ?? null, adapter?.dir ?? null, scan.threshold, scan.images.length, now())
+        insertScan.run(scan.method, bundle.id, bundle.version, bundle.sha256, bundle.dir, bundle.demo ? 1 : 0, adapter?.id ?? null, adapter?.dir ?? null, scan.precision, scan.threshold, scan.images.length, now())
           .lastInsertRowid,
       );
       scan.images.forEach((img, seq) => insertImage.run(id, seq, img.seriesInstanceUid, img.sopInstanceUid, img.frameIndex, img.path, img.organ));

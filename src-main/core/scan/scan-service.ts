@@ -16,8 +16,10 @@ import type { Database } from 'better-sqlite3';
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
 import type { EventSink } from '../../../src-shared/contract/server';
 import type { MethodId, ScanProgress, ScanStatus, ScanSummary, Verdict } from '../../../src-shared/domain/scan';
+import type { VisionPrecision } from '../../../src-shared/domain/model-bundle';
 import type { EngineHost } from '../engine-client/protocol';
 import type { BundleResolver } from '../models/bundle-resolver';
+import { readManifest } from '../models/manifest';
 import { readMapFile, removeOrphanTempMaps, writeMapFile } from './map-files';
 import { organWord } from './organ-word';
 import { ScanRepository, type ImageCounts, type NewScan, type ScanRow } from './scan-repository';
@@ -45,6 +47,8 @@ export interface CreateScanRequest {
   adapterId?: string | null;
   /** Organ word for the prompts; by default read off each series' body part or description. */
   organ?: string | null;
+  /** Vision tower (issue 17); default fp32. */
+  precision?: VisionPrecision | null;
 }
 
 export class ScanService {
@@ -68,9 +72,14 @@ export class ScanService {
     if (trained && (trained.bundleId !== bundle.id || trained.bundleVersion !== bundle.version || trained.manifest.bundle.manifestSha256 !== bundle.sha256)) {
       throw new ClipScanError('ADAPTER_BUNDLE_MISMATCH', `Adapter ${trained.id} was trained on ${trained.bundleId}@${trained.bundleVersion}, not on the chosen model ${bundle.id}@${bundle.version}.`);
     }
+    const precision = request.precision ?? 'fp32';
+    if (precision === 'int8' && !(await readManifest(bundle.dir)).manifest.vision.int8File) {
+      throw new ClipScanError('NO_INT8_MODEL', `The model ${bundle.id} has no int8 vision tower; re-export or re-convert it with this ClipScan version, or scan with precision fp32.`);
+    }
     const scan: NewScan = {
       method: request.method,
       bundle,
+      precision,
       adapter: trained ? { id: trained.id, dir: trained.dir } : null,
       threshold: trained ? trained.manifest.defaultThreshold : DEFAULT_THRESHOLDS[request.method],
       images: this.imagesOf(request.seriesInstanceUids, request.organ),
@@ -130,6 +139,7 @@ export class ScanService {
             bundleDir: row.bundle_dir,
             method: row.method,
             adapterDir: row.adapter_dir,
+            precision: row.precision,
             images: pending.map((p) => ({ key: String(p.id), path: p.path, frameIndex: p.frameIndex, organ: p.organ })),
             threads: this.options.threads,
           },
@@ -209,6 +219,7 @@ export class ScanService {
       method: row.method,
       model: { id: row.bundle_id, version: row.bundle_version, sha256: row.bundle_sha256, demo: row.demo === 1 },
       adapterId: row.adapter_id,
+      precision: row.precision,
       provider: row.provider,
       fallbackReason: row.fallback_reason,
       threshold: row.threshold,

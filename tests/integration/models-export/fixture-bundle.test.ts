@@ -24,13 +24,13 @@ describe('tiny demo fixture bundle', () => {
   it('is a demo bundle, labelled as such, with the pinned structure', () => {
     expect(manifest.demo).toBe(true);
     expect(manifest.displayName).toContain(DEMO_MODEL_LABEL);
-    expect(manifest.vision).toMatchObject({ file: 'vision.onnx', patchSize: 16, gridSize: 14, width: 64, taps: [1, 2, 3, 4] });
+    expect(manifest.vision).toMatchObject({ file: 'vision.onnx', patchSize: 16, gridSize: 14, width: 64, taps: [1, 2, 3, 4], int8File: 'vision.int8.onnx' });
     expect(manifest.preprocess.inputSize).toBe(224);
     expect(manifest.text.contextLength).toBe(77);
     expect(manifest.files.map((f) => f.path)).toEqual(
       ['bpe_merges.txt', 'text.onnx', 'token_embedding.f32', 'tokenizer_check.json',
         'train/madclip-fast.onnx', 'train/madclip-head.onnx', 'train/madclip.onnx',
-        'train/mediclip-fast.onnx', 'train/mediclip-head.onnx', 'train/mediclip.onnx', 'vision.onnx']);
+        'train/mediclip-fast.onnx', 'train/mediclip-head.onnx', 'train/mediclip.onnx', 'vision.int8.onnx', 'vision.onnx']);
     expect(Object.keys(manifest.training).sort()).toEqual(['madclip', 'madclip-fast', 'madclip-head', 'mediclip', 'mediclip-fast', 'mediclip-head']);
     const total = manifest.files.reduce((s, f) => s + f.bytes, 0);
     expect(total).toBeLessThan(7 * 1024 * 1024); // the six training graphs each hold the tiny text tower (~1 MB)

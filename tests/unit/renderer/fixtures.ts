@@ -80,6 +80,7 @@ export function scanSummary(overrides: Partial<ScanSummary> = {}): ScanSummary {
     status: 'queued',
     method: 'zeroshot',
     model: { id: 'tiny-demo', version: '1', sha256: 'a'.repeat(64), demo: true },
+    precision: 'fp32',
     adapterId: null,
     provider: null,
     fallbackReason: null,

@@ -52,7 +52,7 @@ describe('scans store', () => {
 
     expect(await scans.startSelected()).toBe(7);
 
-    expect(backend.sent(scanCalls.start)).toEqual([{ seriesInstanceUids: [SERIES_UID], method: 'mediclip', modelId: 'clip-b16@2', adapterId: 'mediclip-new' }]);
+    expect(backend.sent(scanCalls.start)).toEqual([{ seriesInstanceUids: [SERIES_UID], method: 'mediclip', modelId: 'clip-b16@2', adapterId: 'mediclip-new', precision: 'fp32' }]);
     expect(backend.sent(scanCalls.get)).toEqual([{ scanId: 7 }]);
     expect(scans.queue.map((s) => s.id)).toEqual([7]);
     expect(scans.starting).toBe(false);
@@ -67,7 +67,18 @@ describe('scans store', () => {
 
     await scans.startSelected();
 
-    expect(backend.sent(scanCalls.start)).toEqual([{ seriesInstanceUids: [SERIES_UID], method: 'zeroshot', modelId: null, adapterId: null }]);
+    expect(backend.sent(scanCalls.start)).toEqual([{ seriesInstanceUids: [SERIES_UID], method: 'zeroshot', modelId: null, adapterId: null, precision: 'fp32' }]);
+  });
+
+  it('sends the chosen vision precision (int8) with the scan', async () => {
+    serveScan7();
+    selectSeries();
+    const scans = useScansStore();
+    scans.precision = 'int8';
+
+    await scans.startSelected();
+
+    expect(backend.sent(scanCalls.start)).toEqual([{ seriesInstanceUids: [SERIES_UID], method: 'zeroshot', modelId: null, adapterId: null, precision: 'int8' }]);
   });
 
   it('asks for a series instead of calling the back end when none is selected', async () => {

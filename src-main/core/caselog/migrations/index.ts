@@ -7,5 +7,6 @@ import type { Migration } from '../migration';
 import { migration001Library } from './001-library';
 import { migration002Models } from './002-models';
 import { migration003Scans } from './003-scans';
+import { migration004ScanPrecision } from './004-scan-precision';
 
-export const migrations: readonly Migration[] = [migration001Library, migration002Models, migration003Scans];
+export const migrations: readonly Migration[] = [migration001Library, migration002Models, migration003Scans, migration004ScanPrecision];

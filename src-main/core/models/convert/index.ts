@@ -27,6 +27,7 @@ import zlib from 'node:zlib';
 import type { ModelBundleManifest } from '../../../../src-shared/domain/model-bundle';
 import { byteSymbols, ClipTokenizer } from '../tokenizer';
 import { ConvertError } from './errors';
+import { withInt8Recipes } from './int8';
 import { planGraph, writeGraph, type Recipe } from './onnx-template';
 import { resizePositionalTable } from './pos-resize';
 import { openHuggingFaceCheckpoint } from './safetensors';
@@ -82,6 +83,8 @@ export interface ConvertOptions {
   signal?: AbortSignal;
 }
 
+/** The int8 vision tower (issue 17), written when the variant's template has it. */
+const INT8_VISION = 'vision.int8.onnx';
 export const CONVERTER_ID = 'clipscan converter 1 (models/export 1 graphs)';
 const CLIP_MEAN: [number, number, number] = [0.48145466, 0.4578275, 0.40821073];
 const CLIP_STD: [number, number, number] = [0.26862954, 0.26130258, 0.27577711];
@@ -136,10 +139,10 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<ModelB
     tmp = await fsp.mkdtemp(path.join(path.dirname(outDir), `.${path.basename(outDir)}.converting-`));
     const weightsHash = await hashFile(checkpointFile(options.input, checkpoint), (done, total) => progress({ stage: 'read', done, total }));
     const files = [
-      'vision.onnx', 'text.onnx',
+      'vision.onnx', ...(template.graphs[INT8_VISION] ? [INT8_VISION] : []), 'text.onnx',
       ...(training ? Object.values(template.training).map((e) => e.file) : []),
     ];
-    const tensor = tensorLoader(checkpoint, template);
+    const tensor = withInt8Recipes(tensorLoader(checkpoint, template));
     const written: ModelBundleManifest['files'] = [];
     for (const file of files) {
       checkCancel();
@@ -312,7 +315,7 @@ function mismatch(c: Checkpoint, r: Recipe, shape: number[]): ConvertError {
   return new ConvertError('CONVERT_MISMATCH', `${c.label}: ${r.key} has shape [${shape.join(', ')}], which does not fit the graph (${r.op} → [${r.dims.join(', ')}]).`);
 }
 
-async function writeGraphFile(dir: string, file: string, t: VariantTemplate, tensor: (r: Recipe) => Promise<Float32Array>,
+async function writeGraphFile(dir: string, file: string, t: VariantTemplate, tensor: (r: Recipe) => Promise<Float32Array | Int8Array>,
   onProgress: (done: number, total: number) => void, checkCancel: () => void): Promise<ModelBundleManifest['files'][number]> {
   const plan = planGraph(await readGraphTemplate(t, file), t.graphs[file].recipes);
   const dest = path.join(dir, ...file.split('/'));
@@ -394,7 +397,10 @@ function buildManifest(o: ConvertOptions, t: VariantTemplate, d: CheckpointDims,
     architecture: name,
     activation: cfg.activation,
     preprocess: { inputSize: cfg.input_size, mean: clipNorm ? CLIP_MEAN : null, std: clipNorm ? CLIP_STD : null, resize: 'bicubic' },
-    vision: { file: 'vision.onnx', patchSize: cfg.patch_size, gridSize: t.gridSize, width: cfg.vision_width, taps: [...cfg.taps] },
+    vision: {
+      file: 'vision.onnx', patchSize: cfg.patch_size, gridSize: t.gridSize, width: cfg.vision_width, taps: [...cfg.taps],
+      ...(files.some((f) => f.path === INT8_VISION) ? { int8File: INT8_VISION } : {}),
+    },
     text: {
       file: 'text.onnx', tokenEmbeddingFile: 'token_embedding.f32', bpeMergesFile: 'bpe_merges.txt', tokenizerCheckFile: 'tokenizer_check.json',
       width: cfg.text_width, contextLength: cfg.context_length, vocabSize, sotToken: vocabSize - 2, eotToken: vocabSize - 1,

@@ -14,10 +14,15 @@ import type fsp from 'node:fs/promises';
 export interface Recipe {
   name: string;
   key: string;
-  op: 'id' | 'T' | 'rows';
+  /** int8 / int8scale: vision.int8.onnx's weights and their column scales (int8.ts), of the matrix `from` gives. */
+  op: 'id' | 'T' | 'rows' | 'int8' | 'int8scale';
   rows?: number;
+  from?: { op: 'id' | 'T'; dims: number[] };
   dims: number[];
 }
+
+/** Bytes per element of the initializer a recipe fills. */
+export const recipeItemBytes = (r: Recipe): number => (r.op === 'int8' ? 1 : 4);
 
 /** One part of the output: template bytes, or the raw data of a recipe. */
 type Piece = Buffer | { recipe: Recipe; bytes: number };
@@ -98,7 +103,7 @@ export function planGraph(template: Buffer, recipes: readonly Recipe[]): { piece
         graphLen += g.end - g.start;
         continue;
       }
-      const dataBytes = numel(recipe.dims) * 4;
+      const dataBytes = numel(recipe.dims) * recipeItemBytes(recipe);
       const inner = [...fields(template, g.valStart, g.end)];
       // proto2: the template keeps an empty raw_data field; it is replaced, anything in it is an error.
       if (inner.some((t) => t.no === 9 && t.end > t.valStart)) throw new Error(`template initializer ${recipe.name} already has data`);
@@ -128,12 +133,12 @@ function tensorName(buf: Buffer, initializer: Field): string {
 
 /**
  * Streams the planned graph into `fh`; `fill(recipe)` returns the initializer's
- * float32 values. Returns the sha256 of what was written.
+ * values (float32, or int8 for an int8 recipe). Returns the sha256 of what was written.
  */
 export async function writeGraph(
   fh: fsp.FileHandle,
   plan: { pieces: Piece[] },
-  fill: (r: Recipe) => Promise<Float32Array>,
+  fill: (r: Recipe) => Promise<Float32Array | Int8Array>,
   onBytes: (n: number) => void,
 ): Promise<string> {
   const hash = crypto.createHash('sha256');
@@ -149,7 +154,7 @@ export async function writeGraph(
       continue;
     }
     const values = await fill(p.recipe);
-    if (values.length * 4 !== p.bytes) throw new Error(`${p.recipe.name}: ${values.length} values, expected ${p.bytes / 4}`);
+    if (values.byteLength !== p.bytes) throw new Error(`${p.recipe.name}: ${values.byteLength} bytes, expected ${p.bytes}`);
     await write(Buffer.from(values.buffer, values.byteOffset, values.byteLength));
   }
   return hash.digest('hex');
