@@ -113,7 +113,7 @@ async function resamplingOf(bundleDir: string | undefined, columns: number, rows
 }
 
 /** The adapter a scan used, as its manifest and the sha256 of that manifest file (null for zero-shot). */
-async function adapterCard(adapterDir: string | null): Promise<{ manifest: AdapterManifest; sha256: string } | null> {
+export async function adapterCard(adapterDir: string | null): Promise<{ manifest: AdapterManifest; sha256: string } | null> {
   if (!adapterDir) return null;
   const text = await fs.readFile(path.join(adapterDir, 'adapter.json'), 'utf8').catch(() => {
     throw new ClipScanError('ADAPTER_MISSING', `The adapter this scan used is gone from ${adapterDir}; the report cannot name it.`);
