@@ -3,6 +3,7 @@
  *
  *   clipscan dicomweb query --server URL [--patient TEXT] [--study-date RANGE] [--modality M] [--patients] [--json]
  *   clipscan dicomweb retrieve --server URL --study UID [--db FILE] [--json]
+ *   clipscan dicomweb send --server URL --scan ID [--deidentify] [--seg] [--pmap] [--sr] [--db FILE] [--json]
  *
  * Credentials come from the environment, never from the command line (which
  * other users can see): CLIPSCAN_DICOMWEB_USER and CLIPSCAN_DICOMWEB_PASSWORD
@@ -23,6 +24,7 @@ import { createProgressBar, formatTable } from '../terminal';
 const USAGE = `Usage:
   clipscan dicomweb query --server URL [--patient TEXT] [--study-date RANGE] [--modality M] [--patients] [--json]
   clipscan dicomweb retrieve --server URL --study UID [--db FILE] [--json]
+  clipscan dicomweb send --server URL --scan ID [--deidentify] [--seg] [--pmap] [--sr] [--db FILE] [--json]
 Credentials: CLIPSCAN_DICOMWEB_USER and CLIPSCAN_DICOMWEB_PASSWORD, or CLIPSCAN_DICOMWEB_TOKEN.`;
 
 /** Credentials from the environment (basic needs both user and password). */
@@ -46,6 +48,7 @@ export async function dicomwebCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'query') return query(rest);
   if (sub === 'retrieve') return retrieve(rest);
+  if (sub === 'send') return (await import('./dicomweb-send')).sendCommand(rest, serverFrom);
   process.stderr.write(`${sub && sub !== '--help' && sub !== '-h' ? `Unknown dicomweb command "${sub}".\n` : ''}${USAGE}\n`);
   return sub === '--help' || sub === '-h' ? 0 : 2;
 }
