@@ -31,7 +31,11 @@ export function createLibraryHandlers(caseLog: CaseLog, roots: AllowedRoots, emi
       const controller = new AbortController();
       running.set(real, controller);
       try {
-        return await indexFolder(caseLog, real, { signal: controller.signal, onProgress: (p) => emit?.('library.indexProgress', p) });
+        return await indexFolder(caseLog, real, {
+          signal: controller.signal,
+          onProgress: (p) => emit?.('library.indexProgress', p),
+          onMediaRoot: (dir) => void roots.allow(dir).catch(() => undefined), // a DICOMDIR's folder or a .zip's extraction folder
+        });
       } finally {
         running.delete(real);
       }
