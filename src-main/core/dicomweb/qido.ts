@@ -81,7 +81,7 @@ async function pagedQuery(server: DicomwebServer, path: string, params: URLSearc
     page.set('limit', String(pageSize));
     page.set('offset', String(offset));
     const res = await dicomwebRequest(server, `${path}?${page}`, { headers: JSON_ACCEPT, signal: options.signal });
-    const rows = await readJson<DicomJsonDataset[]>(server, res, options.signal);
+    const rows = readJson<DicomJsonDataset[]>(server, res);
     if (!Array.isArray(rows)) throw new ClipScanError('DICOMWEB_BAD_ANSWER', `The DICOMweb server answered ${path} with something that is not a list of matches.`);
     all.push(...rows);
     options.onPage?.(all.length);

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { IndexSummary } from '../../../src-shared/domain/library';
 import { writeFileAtomic } from '../reports/atomic-write';
-import { dicomwebRequest, readBody } from './http';
+import { dicomwebRequest } from './http';
 import { parseMultipart } from './multipart';
 import { studyInstances, type RemoteInstance } from './qido';
 import { describeServer, serverFolderName, type DicomwebServer } from './server';
@@ -52,6 +52,8 @@ export interface RetrieveResult {
   present: number;
   bytes: number;
   summary: IndexSummary;
+  /** Where the time went, for bench/dicomweb-retrieve.mjs. */
+  seconds: { listing: number; fetching: number; indexing: number };
 }
 
 /** UIDs become folder and file names: only digits and dots, as PS3.5 9.1 requires, so a server cannot steer writes. */
@@ -69,8 +71,7 @@ const ACCEPT_DICOM = 'multipart/related; type="application/dicom"; transfer-synt
 async function fetchInstance(server: DicomwebServer, i: RemoteInstance, signal?: AbortSignal): Promise<Buffer> {
   const url = `studies/${i.studyInstanceUid}/series/${i.seriesInstanceUid}/instances/${i.sopInstanceUid}`;
   const res = await dicomwebRequest(server, url, { headers: { accept: ACCEPT_DICOM }, signal });
-  const body = await readBody(server, res, signal);
-  const parts = parseMultipart(body, res.headers.get('content-type'));
+  const parts = parseMultipart(res.body, res.contentType);
   const dicom = parts.find((p) => p.body.length >= 132 && p.body.toString('latin1', 128, 132) === 'DICM');
   if (!dicom) throw new ClipScanError('DICOMWEB_BAD_ANSWER', `The server's answer for instance ${i.sopInstanceUid} holds no DICOM file.`);
   return dicom.body;
@@ -81,10 +82,12 @@ export async function retrieveStudy(server: DicomwebServer, studyInstanceUid: st
   const progress: RetrieveProgress = { studyInstanceUid, total: 0, retrieved: 0, present: 0, bytes: 0, phase: 'listing' };
   const emit = () => options.onProgress?.({ ...progress });
   emit();
+  const t0 = performance.now();
   const instances = await studyInstances(server, studyInstanceUid, { pageSize: options.pageSize, signal: options.signal });
   if (instances.length === 0) throw new ClipScanError('DICOMWEB_STUDY_NOT_FOUND', `The DICOMweb server ${describeServer(server)} has no instances of study ${studyInstanceUid}.`);
   progress.total = instances.length;
   progress.phase = 'retrieving';
+  const t1 = performance.now();
   emit();
 
   const target = (i: RemoteInstance) => path.join(folder, checkUid(i.seriesInstanceUid, 'Series Instance'), `${checkUid(i.sopInstanceUid, 'SOP Instance')}.dcm`);
@@ -134,8 +137,10 @@ export async function retrieveStudy(server: DicomwebServer, studyInstanceUid: st
 
   progress.phase = 'indexing';
   emit();
+  const t2 = performance.now();
   const summary = await options.index(folder);
+  const seconds = { listing: (t1 - t0) / 1000, fetching: (t2 - t1) / 1000, indexing: (performance.now() - t2) / 1000 };
   progress.phase = 'done';
   emit();
-  return { studyInstanceUid, folder, instances: instances.length, retrieved: progress.retrieved, present: progress.present, bytes: progress.bytes, summary };
+  return { studyInstanceUid, folder, instances: instances.length, retrieved: progress.retrieved, present: progress.present, bytes: progress.bytes, summary, seconds };
 }

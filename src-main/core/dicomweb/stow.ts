@@ -23,8 +23,8 @@ export async function storeInstances(server: DicomwebServer, files: Uint8Array[]
   const { body, contentType } = buildMultipart(files);
   let answer: DicomJsonDataset;
   try {
-    const res = await dicomwebRequest(server, 'studies', { method: 'POST', headers: { 'content-type': contentType, accept: 'application/dicom+json' }, body: new Uint8Array(body), signal: options.signal });
-    answer = await readJson<DicomJsonDataset>(server, res, options.signal);
+    const res = await dicomwebRequest(server, 'studies', { method: 'POST', headers: { 'content-type': contentType, accept: 'application/dicom+json' }, body, signal: options.signal });
+    answer = readJson<DicomJsonDataset>(server, res);
   } catch (err) {
     if (err instanceof ClipScanError && err.code === 'DICOMWEB_HTTP_ERROR') {
       throw new ClipScanError('DICOMWEB_STORE_FAILED', `The DICOMweb server refused the objects: ${err.message}`, { cause: err });
