@@ -34,7 +34,7 @@ export async function sendCommand(argv: string[], serverFrom: (url: string | und
     const { objects, notes } = await buildDicomResults(backend.scans, {
       scanId,
       seriesInstanceUid: values.series,
-      kinds: chosen.length ? chosen : DICOM_RESULT_KINDS,
+      kinds: chosen.length ? chosen : 'all',
       deidentify: values.deidentify === true,
     });
     const result = await storeInstances(server, objects.map((o) => o.bytes));

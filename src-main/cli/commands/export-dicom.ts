@@ -54,7 +54,7 @@ export async function exportDicomCommand(argv: string[]): Promise<number> {
       scanId,
       seriesInstanceUid: values.series,
       outDir: values.out,
-      kinds: chosen.length ? chosen : DICOM_RESULT_KINDS,
+      kinds: chosen.length ? chosen : 'all',
       deidentify: values.deidentify === true,
     });
     if (values.json) process.stdout.write(`${JSON.stringify({ files, notes })}\n`);

@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../reports/atomic-write';
 import { writeDataset, type Dataset } from './dataset-io';
 import { buildParametricMap } from './pmap';
 import { buildSegmentation } from './seg';
+import { hasPatientGeometry } from './functional-groups';
 import { loadSourceSeries } from './source-series';
 import { buildFindingReport } from './sr';
 
@@ -24,7 +25,8 @@ export interface DicomExportRequest {
   scanId: number;
   seriesInstanceUid?: string | null;
   outDir: string;
-  kinds: DicomResultKind[];
+  /** 'all': every kind that applies to the series (no Parametric Map without patient geometry, with a note). */
+  kinds: DicomResultKind[] | 'all';
   deidentify: boolean;
   now?: Date;
 }
@@ -52,7 +54,12 @@ export async function buildDicomResults(scans: ScanService, request: Omit<DicomE
   if (request.kinds.length === 0) throw new ClipScanError('BAD_ARGUMENTS', 'Choose at least one of SEG, Parametric Map and SR.');
   const src = await loadSourceSeries(scans, request.scanId, request.seriesInstanceUid);
   const options = { deidentify: request.deidentify, now: request.now ?? new Date() };
-  const objects = request.kinds.map((kind) => {
+  let kinds = request.kinds === 'all' ? DICOM_RESULT_KINDS : request.kinds;
+  if (request.kinds === 'all' && !(src.first.FrameOfReferenceUID && hasPatientGeometry(src.frames))) {
+    kinds = kinds.filter((k) => k !== 'pmap');
+    src.notes.push('No Parametric Map: the series has no frame of reference or patient positions (a Parametric Map needs them).');
+  }
+  const objects = kinds.map((kind) => {
     const dataset = BUILD[kind](src, { ...options, seriesNumber: SERIES_NUMBER[kind] });
     return { kind, dataset, bytes: writeDataset(dataset) };
   });

@@ -35,6 +35,12 @@ export function geometryOf(frame: SourceFrame): { position?: number[]; orientati
 }
 
 /** Shared group: orientation and pixel measures of the first frame (all frames of one series share them). */
+/** True when every frame has a position and the series an orientation and pixel spacing (a Parametric Map needs them). */
+export function hasPatientGeometry(frames: SourceFrame[]): boolean {
+  const first = geometryOf(frames[0]!);
+  return first.orientation !== undefined && first.spacing !== undefined && frames.every((f) => geometryOf(f).position !== undefined);
+}
+
 export function sharedGroup(first: SourceFrame): Dataset {
   const g = geometryOf(first);
   const shared: Dataset = {};
@@ -46,6 +52,8 @@ export function sharedGroup(first: SourceFrame): Dataset {
 /** Per-frame group: where the frame lies, which source image it derives from, its dimension index. */
 export function perFrameGroup(frame: SourceFrame, index: number, derivation: Dataset, extra: Dataset = {}): Dataset {
   const g = geometryOf(frame);
+  // Without positions the frames are ordered as a stack (the dimension is In-Stack Position Number).
+  const stack = g.position ? {} : { StackID: '1', InStackPositionNumber: index + 1 };
   const source: Dataset = {
     ReferencedSOPClassUID: frame.header.SOPClassUID,
     ReferencedSOPInstanceUID: frame.header.SOPInstanceUID,
@@ -55,7 +63,7 @@ export function perFrameGroup(frame: SourceFrame, index: number, derivation: Dat
   return {
     ...extra,
     DerivationImageSequence: [{ SourceImageSequence: [source], DerivationCodeSequence: [derivation] }],
-    FrameContentSequence: [{ DimensionIndexValues: extra.SegmentIdentificationSequence ? [1, index + 1] : [index + 1] }],
+    FrameContentSequence: [{ ...stack, DimensionIndexValues: extra.SegmentIdentificationSequence ? [1, index + 1] : [index + 1] }],
     ...(g.position ? { PlanePositionSequence: [{ ImagePositionPatient: g.position }] } : {}),
   };
 }

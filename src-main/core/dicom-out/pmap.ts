@@ -4,9 +4,10 @@
  * reference, with a real-world value mapping (identity, no units) that says
  * what the numbers are: ClipScan anomaly scores.
  */
+import { ClipScanError } from '../../../src-shared/contract/errors';
 import { code, ds, newUid, type Dataset } from './dataset-io';
 import { commonModules, frameOfReference, referencedSeries, type CommonOptions } from './common-modules';
-import { dimensions, geometryOf, perFrameGroup, sharedGroup } from './functional-groups';
+import { dimensions, hasPatientGeometry, perFrameGroup, sharedGroup } from './functional-groups';
 import type { SourceSeries } from './source-series';
 
 export const PARAMETRIC_MAP_STORAGE = '1.2.840.10008.5.1.4.1.1.30';
@@ -14,6 +15,12 @@ export const PARAMETRIC_MAP_STORAGE = '1.2.840.10008.5.1.4.1.1.30';
 const FRAME_TYPE = ['DERIVED', 'PRIMARY', 'VOLUME', 'NONE'];
 
 export function buildParametricMap(src: SourceSeries, options: CommonOptions & { seriesNumber: number }): Dataset {
+  if (!src.first.FrameOfReferenceUID || !hasPatientGeometry(src.frames)) {
+    throw new ClipScanError(
+      'PMAP_NEEDS_GEOMETRY',
+      `A Parametric Map needs a frame of reference and each image's position and orientation; series ${src.series.seriesInstanceUid} has none (a radiograph, or an object without them). Export the SEG and SR instead.`,
+    );
+  }
   const pixels = new Float32Array(src.frames.length * src.rows * src.columns);
   src.frames.forEach((f, k) => pixels.set(f.map, k * src.rows * src.columns));
   let lo = Infinity;
@@ -23,7 +30,6 @@ export function buildParametricMap(src: SourceSeries, options: CommonOptions & {
     if (v > hi) hi = v;
   }
   if (!(hi > lo)) hi = lo + 1;
-  const hasPosition = src.frames.every((f) => geometryOf(f).position !== undefined);
   const derivation = code('110816', 'DCM', 'Image Processing');
   const mapping: Dataset = {
     LUTExplanation: 'ClipScan anomaly score',
@@ -69,7 +75,7 @@ export function buildParametricMap(src: SourceSeries, options: CommonOptions & {
     Columns: src.columns,
     BitsAllocated: 32,
     AcquisitionContextSequence: [],
-    ...dimensions(false, hasPosition, newUid()),
+    ...dimensions(false, true, newUid()),
     NumberOfFrames: src.frames.length,
     SharedFunctionalGroupsSequence: [shared],
     PerFrameFunctionalGroupsSequence: src.frames.map((f, k) => perFrameGroup(f, k, derivation)),

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../../src-main/core/services';
 import { createInProcessHost } from '../../../src-main/core/engine-host/in-process';
 import { exportDicom } from '../../../src-main/core/dicom-out/export-dicom';
-import { FIXTURES, PROJECT_ROOT } from '../../helpers/paths';
+import { FIXTURES, hasSharedData, PROJECT_ROOT, SHARED_DATA, SKIP_NO_SHARED_DATA } from '../../helpers/paths';
 import { dciodvfy, pydicomJson, SKIP_NO_DICOM_TOOLS, skipDicomTools } from './dicom-tools';
 
 const CT = path.join(FIXTURES, 'dicom', 'ct-chest-lidc-0314');
@@ -167,5 +167,33 @@ describe.skipIf(skipDicomTools)(`DICOM SEG, Parametric Map and SR of a scan (${s
     const missing = spawnSync(process.execPath, [CLI, 'export-dicom', '--scan', '999', '--out', out, '--db', db], { encoding: 'utf8' });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/999/);
+  });
+});
+
+// A radiograph has no frame of reference or patient positions: the SEG orders
+// its frames as a stack, and a Parametric Map (which needs geometry) is left
+// out with a note, or refused when asked for by name.
+describe.skipIf(skipDicomTools || !hasSharedData)(`DICOM results of a radiograph (${!hasSharedData ? SKIP_NO_SHARED_DATA : skipDicomTools ? SKIP_NO_DICOM_TOOLS : 'CR from shared data'})`, () => {
+  const folder = path.join(dir, 'cr');
+  let crBackend: Backend;
+  let crScan: number;
+  beforeAll(async () => {
+    fs.mkdirSync(folder, { recursive: true });
+    fs.copyFileSync(path.join(SHARED_DATA, 'dicom', 'cr-dx', 'gdcm-CR-MONO1-10-chest.dcm'), path.join(folder, 'cr.dcm'));
+    crBackend = createBackend({ mode: 'browser', databasePath: path.join(dir, 'cr.db'), allowedRoots: [], demoBundleDir: path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo'), engineHost: createInProcessHost });
+    await crBackend.handlers['library.indexFolder']({ folder });
+    const [study] = await crBackend.handlers['library.studies']({});
+    crScan = await crBackend.scans.create({ seriesInstanceUids: [study!.series[0]!.seriesInstanceUid], method: 'zeroshot' });
+    await crBackend.scans.run(crScan);
+  });
+  afterAll(async () => crBackend?.close());
+
+  it('writes a conformant SEG and SR, and explains why there is no Parametric Map', async () => {
+    const { files, notes } = await exportDicom(crBackend.scans, { scanId: crScan, outDir: path.join(dir, 'cr-out'), kinds: 'all', deidentify: true });
+    expect(files.map((f) => f.kind)).toEqual(['seg', 'sr']);
+    expect(notes).toEqual([expect.stringMatching(/No Parametric Map: the series has no frame of reference/)]);
+    for (const f of files) expectConformant(f.path);
+    await expect(exportDicom(crBackend.scans, { scanId: crScan, outDir: path.join(dir, 'cr-pmap'), kinds: ['pmap'], deidentify: false })).rejects.toMatchObject({ code: 'PMAP_NEEDS_GEOMETRY' });
+    expect(fs.existsSync(path.join(dir, 'cr-pmap'))).toBe(false);
   });
 });
