@@ -44,12 +44,12 @@ export interface DicomExportFile {
 const SERIES_NUMBER: Record<DicomResultKind, number> = { seg: 9901, pmap: 9902, sr: 9903 };
 const BUILD: Record<DicomResultKind, typeof buildSegmentation> = { seg: buildSegmentation, pmap: buildParametricMap, sr: buildFindingReport };
 
-/** Builds the requested objects in memory (for writing, or sending with STOW-RS). */
 export interface BuiltDicomResults {
   objects: { kind: DicomResultKind; dataset: Dataset; bytes: Uint8Array }[];
   notes: string[];
 }
 
+/** Builds the requested objects in memory (for writing, or sending with STOW-RS). */
 export async function buildDicomResults(scans: ScanService, request: Omit<DicomExportRequest, 'outDir'>): Promise<BuiltDicomResults> {
   if (request.kinds.length === 0) throw new ClipScanError('BAD_ARGUMENTS', 'Choose at least one of SEG, Parametric Map and SR.');
   const src = await loadSourceSeries(scans, request.scanId, request.seriesInstanceUid);

@@ -61,6 +61,8 @@ for f in sys.argv[1:]:
   out[d.SOPInstanceUID] = [float(v) for v in d.ImagePositionPatient]
 print(json.dumps(out))`;
 
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
 interface ImageRead { sopClass: string; frames: number; shape: number[]; frameOfReference: string; study: string; patientName: string; patientId: string; identityRemoved?: string; positions: number[][]; sources: string[] }
 
 function readImage(file: string): { info: ImageRead; pixels: Buffer } {
@@ -84,10 +86,7 @@ describe.skipIf(skipDicomTools)(`DICOM SEG, Parametric Map and SR of a scan (${s
     await backend.scans.run(scanId);
     backend.scans.saveVerdict(scanId, seriesUid, 'unsure', 'Nodule-like focus, compare with prior.', null);
   });
-  afterAll(async () => {
-    await backend?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => backend?.close());
 
   it('writes a conformant SEG and Parametric Map on the source frame of reference, matching the stored maps', async () => {
     const { files, notes } = await exportDicom(backend.scans, { scanId, outDir: path.join(dir, 'out'), kinds: ['seg', 'pmap'], deidentify: false });
