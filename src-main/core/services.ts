@@ -103,35 +103,37 @@ export function createBackend(config: BackendConfig): Backend {
   };
 
   const handlers: CallHandlers = {
-    'app.info': async () => ({
-      name: 'ClipScan',
-      version: APP_VERSION,
-      mode: config.mode,
-      platform: `${process.platform}-${process.arch}`,
-      nodeVersion: process.versions.node,
-      databasePath: config.databasePath,
-      allowedRoots: roots.list(),
-      initialFile: config.initialFile ?? null,
-    }),
-    'app.chooseFolder': async ({ title }) => {
-      if (!config.dialogs) return { native: false, folder: null };
-      const folder = await config.dialogs.chooseFolder(title);
-      return { native: true, folder: folder ? await roots.allow(folder) : null };
+    app: {
+      info: async () => ({
+        name: 'ClipScan',
+        version: APP_VERSION,
+        mode: config.mode,
+        platform: `${process.platform}-${process.arch}`,
+        nodeVersion: process.versions.node,
+        databasePath: config.databasePath,
+        allowedRoots: roots.list(),
+        initialFile: config.initialFile ?? null,
+      }),
+      chooseFolder: async ({ title }) => {
+        if (!config.dialogs) return { native: false, folder: null };
+        const folder = await config.dialogs.chooseFolder(title);
+        return { native: true, folder: folder ? await roots.allow(folder) : null };
+      },
+      chooseSavePath: async ({ defaultName, format }) =>
+        config.dialogs ? { native: true, path: await config.dialogs.chooseSavePath(defaultName, format) } : { native: false, path: null },
+      readFile: async ({ path }) => {
+        const real = await roots.resolve(path);
+        const bytes = await fs.readFile(real);
+        return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      },
+      listFolder: async ({ path }) => listFolder(roots, path),
     },
-    'app.chooseSavePath': async ({ defaultName, format }) =>
-      config.dialogs ? { native: true, path: await config.dialogs.chooseSavePath(defaultName, format) } : { native: false, path: null },
-    'dicom.readFile': async ({ path }) => {
-      const real = await roots.resolve(path);
-      const bytes = await fs.readFile(real);
-      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    },
-    'files.listFolder': async ({ path }) => listFolder(roots, path),
-    ...createScanHandlers(scans),
-    ...createModelHandlers(models, roots, config.emit),
-    ...createLibraryHandlers(caseLog, roots, config.emit),
-    ...createReportHandlers(reports),
-    ...createRenderFrameHandlers(roots),
-    ...createTrainingHandlers({ engineHost, roots, resolveBundle, emit: config.emit, threads: config.threads, adapters, adaptersDir }),
+    scans: createScanHandlers(scans),
+    models: createModelHandlers(models, roots, config.emit),
+    library: createLibraryHandlers(caseLog, roots, config.emit),
+    reports: createReportHandlers(reports),
+    render: createRenderFrameHandlers(roots),
+    training: createTrainingHandlers({ engineHost, roots, resolveBundle, emit: config.emit, threads: config.threads, adapters, adaptersDir }),
   };
 
   return {

@@ -10,8 +10,10 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { FolderListing } from '../../src-shared/domain/files';
 import type { IndexProgress, IndexSummary, RecentFolder, SeriesSummary, StudySummary } from '../../src-shared/domain/library';
-import { api } from '../bridge/api';
+import { useApi } from '../bridge/api';
 import { useMessagesStore } from './messages';
+import { appCalls } from '../../src-shared/contract/calls';
+import { libraryCalls } from '../../src-shared/contract/library-calls';
 
 /** Identifies one listed series: a split series is listed once per part. */
 export function seriesKey(series: { seriesInstanceUid: string; part: number }): string {
@@ -19,6 +21,7 @@ export function seriesKey(series: { seriesInstanceUid: string; part: number }): 
 }
 
 export const useLibraryStore = defineStore('library', () => {
+  const api = useApi();
   const messages = useMessagesStore();
   const listing = ref<FolderListing | null>(null);
   const browsing = ref(false);
@@ -39,7 +42,7 @@ export const useLibraryStore = defineStore('library', () => {
   });
 
   async function browse(path?: string | null): Promise<void> {
-    const result = await messages.attempt('Listing the folder', () => api.call('files.listFolder', { path: path ?? null }));
+    const result = await messages.attempt('Listing the folder', () => api.call(appCalls.listFolder, { path: path ?? null }));
     if (result) {
       listing.value = result;
       browsing.value = true;
@@ -47,7 +50,7 @@ export const useLibraryStore = defineStore('library', () => {
   }
 
   async function loadRecent(): Promise<void> {
-    recent.value = (await messages.attempt('Reading recent folders', () => api.call('library.recentFolders', {}))) ?? [];
+    recent.value = (await messages.attempt('Reading recent folders', () => api.call(libraryCalls.recentFolders, {}))) ?? [];
   }
 
   /** Indexes `path` (progress arrives as events), then lists what it holds. */
@@ -59,14 +62,14 @@ export const useLibraryStore = defineStore('library', () => {
     studies.value = [];
     selectedKey.value = null;
     try {
-      const result = await messages.attempt(`Indexing ${path}`, () => api.call('library.indexFolder', { folder: path }));
+      const result = await messages.attempt(`Indexing ${path}`, () => api.call(libraryCalls.indexFolder, { folder: path }));
       if (!result) return;
       summary.value = result;
       folder.value = result.folder;
       if (result.errors.length > 0) {
         messages.push('warning', `${result.errors.length} file(s) in ${result.folder} could not be read as DICOM (first: ${result.errors[0]!.reason}).`);
       }
-      studies.value = (await messages.attempt('Listing studies', () => api.call('library.studies', { folder: result.folder }))) ?? [];
+      studies.value = (await messages.attempt('Listing studies', () => api.call(libraryCalls.studies, { folder: result.folder }))) ?? [];
       await loadRecent();
     } finally {
       indexing.value = false;
@@ -75,7 +78,7 @@ export const useLibraryStore = defineStore('library', () => {
 
   async function cancelIndex(): Promise<void> {
     const target = progress.value?.folder ?? folder.value;
-    if (target) await messages.attempt('Cancelling indexing', () => api.call('library.cancelIndex', { folder: target }));
+    if (target) await messages.attempt('Cancelling indexing', () => api.call(libraryCalls.cancelIndex, { folder: target }));
   }
 
   function select(series: SeriesSummary): void {

@@ -5,22 +5,22 @@
  */
 import path from 'node:path';
 import fs from 'node:fs/promises';
-import type { CallHandlers, EventSink } from '../../../src-shared/contract/server';
+import type { HandlersFor } from '../../../src-shared/contract/define';
+import type { libraryCalls } from '../../../src-shared/contract/library-calls';
+import type { EventSink } from '../../../src-shared/contract/server';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { CaseLog } from '../caselog/open';
 import type { AllowedRoots } from '../files/allowed-roots';
 import { indexFolder } from './indexer';
 import { LibraryRepositories } from './library-store';
 
-type LibraryCall = 'library.indexFolder' | 'library.cancelIndex' | 'library.studies' | 'library.series' | 'library.recentFolders';
-
-export function createLibraryHandlers(caseLog: CaseLog, roots: AllowedRoots, emit?: EventSink): Pick<CallHandlers, LibraryCall> {
+export function createLibraryHandlers(caseLog: CaseLog, roots: AllowedRoots, emit?: EventSink): HandlersFor<typeof libraryCalls> {
   const running = new Map<string, AbortController>();
   const repos = new LibraryRepositories(caseLog.db);
   const realFolder = async (folder: string) => fs.realpath(path.resolve(folder)).catch(() => path.resolve(folder));
 
   return {
-    'library.indexFolder': async ({ folder }) => {
+    indexFolder: async ({ folder }) => {
       let real: string;
       try {
         real = await roots.allow(folder);
@@ -40,17 +40,17 @@ export function createLibraryHandlers(caseLog: CaseLog, roots: AllowedRoots, emi
         running.delete(real);
       }
     },
-    'library.cancelIndex': async ({ folder }) => {
+    cancelIndex: async ({ folder }) => {
       const controller = running.get(await realFolder(folder));
       controller?.abort();
       return { cancelled: controller !== undefined };
     },
-    'library.studies': async ({ folder }) => {
+    studies: async ({ folder }) => {
       if (folder === undefined) return repos.studySummaries();
       const row = repos.folders.byPath(await realFolder(folder));
       return row ? repos.studySummaries(row.id) : [];
     },
-    'library.series': async ({ seriesInstanceUid, part }) => repos.seriesDetail(seriesInstanceUid, part ?? 1),
-    'library.recentFolders': async () => repos.recentFolders(),
+    series: async ({ seriesInstanceUid, part }) => repos.seriesDetail(seriesInstanceUid, part ?? 1),
+    recentFolders: async () => repos.recentFolders(),
   };
 }

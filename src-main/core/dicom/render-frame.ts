@@ -5,9 +5,10 @@
  * viewer when Cornerstone's own decoders fail on a file.
  *
  *   const handlers = createRenderFrameHandlers(roots);
- *   const bytes = await handlers['dicom.renderFrame']({ path, frame: 0 });
+ *   const bytes = await handlers.renderFrame({ path, frame: 0 });
  */
-import type { CallHandlers } from '../../../src-shared/contract/server';
+import type { HandlersFor } from '../../../src-shared/contract/define';
+import type { renderCalls } from '../../../src-shared/contract/render-calls';
 import { encodeRenderedFrame, type RenderedFrameHeader } from '../../../src-shared/domain/rendered-frame';
 import type { AllowedRoots } from '../files/allowed-roots';
 import { readHeaderFile } from './header-file';
@@ -55,8 +56,8 @@ export async function renderFrame(realPath: string, frame: number): Promise<Uint
   return encodeRenderedFrame(header, pixels);
 }
 
-export function createRenderFrameHandlers(roots: AllowedRoots): Pick<CallHandlers, 'dicom.renderFrame'> {
+export function createRenderFrameHandlers(roots: AllowedRoots): HandlersFor<typeof renderCalls> {
   return {
-    'dicom.renderFrame': async ({ path, frame }) => renderFrame(await roots.resolve(path), frame),
+    renderFrame: async ({ path, frame }) => renderFrame(await roots.resolve(path), frame),
   };
 }
