@@ -93,7 +93,7 @@ async function retrieve(argv: string[]): Promise<number> {
   try {
     const result = await retrieveStudy(server, values.study, {
       libraryDir: path.join(path.dirname(databasePath), 'dicomweb'),
-      index: (folder) => backend.handlers['library.indexFolder']({ folder }),
+      index: (folder) => backend.handlers.library.indexFolder({ folder }),
       signal: controller.signal,
       onProgress: (p: RetrieveProgress) => bar.update(p.retrieved + p.present, Math.max(p.total, 1), `${p.phase}: ${p.retrieved} fetched, ${p.present} already here`),
     });

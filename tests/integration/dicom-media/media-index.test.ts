@@ -56,16 +56,16 @@ describe.skipIf(skipDcmtk)('index a DICOMDIR', () => {
 
   it('indexes the referenced files (no extensions, any case) and reports the missing one', async () => {
     const backend = backendIn('dicomdir');
-    const summary = await backend.handlers['library.indexFolder']({ folder: path.join(media, 'DICOMDIR') });
+    const summary = await backend.handlers.library.indexFolder({ folder: path.join(media, 'DICOMDIR') });
     expect(summary.dicomFiles).toBe(3);
     // OTHER/NOTREF (an MR) is on the media but not referenced: not indexed.
     expect(summary.studies.flatMap((s) => s.series.map((x) => x.modality))).toEqual(['CT']);
-    expect((await backend.handlers['library.studies']({})).map((s) => s.patientId)).toEqual(['LIDC-IDRI-0314']);
+    expect((await backend.handlers.library.studies({})).map((s) => s.patientId)).toEqual(['LIDC-IDRI-0314']);
     expect(summary.errors).toHaveLength(1);
     expect(summary.errors[0]).toMatchObject({ path: path.join(fs.realpathSync(media), 'IMAGES', 'IM4'), reason: 'referenced by the DICOMDIR but missing from the media' });
     // The viewer may read the referenced files.
     const file = path.join(fs.realpathSync(media), 'images', 'IM1');
-    expect((await backend.handlers['dicom.readFile']({ path: file })).byteLength).toBe(fs.statSync(file).size);
+    expect((await backend.handlers.app.readFile({ path: file })).byteLength).toBe(fs.statSync(file).size);
   });
 
   it('works from the CLI', () => {
@@ -78,7 +78,7 @@ describe.skipIf(skipDcmtk)('index a DICOMDIR', () => {
     const evil = path.join(dir, 'evil-media');
     fs.cpSync(media, evil, { recursive: true });
     run('dcmodify', ['-nb', '-m', '(0004,1220)[3].(0004,1500)=..\\..\\etc\\passwd', path.join(evil, 'DICOMDIR')]);
-    await expect(backendIn('evil').handlers['library.indexFolder']({ folder: path.join(evil, 'DICOMDIR') })).rejects.toMatchObject({
+    await expect(backendIn('evil').handlers.library.indexFolder({ folder: path.join(evil, 'DICOMDIR') })).rejects.toMatchObject({
       code: 'DICOMDIR_BAD_REFERENCE',
       message: expect.stringMatching(/not a plain path inside its folder/),
     });
@@ -93,14 +93,14 @@ describe('index a .zip of DICOM', () => {
     const zip = path.join(zips, 'ct.zip');
     makeZip(zip, fs.readdirSync(CT).map((f) => `z.write(${JSON.stringify(path.join(CT, f))}, 'study/ct/${f.replace('.dcm', '')}')`).join('\n'));
     const backend = backendIn('zip');
-    const summary = await backend.handlers['library.indexFolder']({ folder: zip });
+    const summary = await backend.handlers.library.indexFolder({ folder: zip });
     expect(summary).toMatchObject({ dicomFiles: 4, errors: [] });
     const archives = path.join(dir, 'zip', 'archives');
     const [extracted] = fs.readdirSync(archives);
     expect(extracted).toMatch(/^ct\.zip-[0-9a-f]{12}$/);
     const files = fs.readdirSync(path.join(archives, extracted!), { recursive: true }).map(String).sort();
     expect(files).toEqual(['study', 'study/ct', ...fs.readdirSync(CT).map((f) => `study/ct/${f.replace('.dcm', '')}`).sort()]);
-    const again = await backend.handlers['library.indexFolder']({ folder: zip });
+    const again = await backend.handlers.library.indexFolder({ folder: zip });
     expect(again.dicomFiles).toBe(4);
     expect(fs.readdirSync(archives)).toEqual([extracted]);
     const r = spawnSync(process.execPath, [CLI, 'index', zip, '--db', path.join(dir, 'zip-cli', 'c.db'), '--json'], { encoding: 'utf8' });
@@ -120,7 +120,7 @@ describe('index a .zip of DICOM', () => {
       const zip = path.join(zips, name);
       makeZip(zip, script);
       const backend = backendIn(name);
-      await expect(backend.handlers['library.indexFolder']({ folder: zip })).rejects.toMatchObject({ code: 'ZIP_REFUSED', message: expect.stringMatching(message) });
+      await expect(backend.handlers.library.indexFolder({ folder: zip })).rejects.toMatchObject({ code: 'ZIP_REFUSED', message: expect.stringMatching(message) });
       const archives = path.join(dir, name, 'archives');
       expect(fs.existsSync(archives) ? fs.readdirSync(archives) : []).toEqual([]);
       expect(fs.existsSync(path.join(dir, 'escaped.dcm')) || fs.existsSync(path.join(dir, name, 'escaped.dcm'))).toBe(false);
@@ -137,6 +137,6 @@ describe('index a .zip of DICOM', () => {
       bytes.writeUInt32LE(1000, i + at);
     }
     fs.writeFileSync(zip, bytes);
-    await expect(backendIn('liar').handlers['library.indexFolder']({ folder: zip })).rejects.toMatchObject({ code: 'ZIP_REFUSED', message: expect.stringMatching(/holds more data than it declares/) });
+    await expect(backendIn('liar').handlers.library.indexFolder({ folder: zip })).rejects.toMatchObject({ code: 'ZIP_REFUSED', message: expect.stringMatching(/holds more data than it declares/) });
   });
 });

@@ -79,8 +79,8 @@ function expectConformant(file: string) {
 describe.skipIf(skipDicomTools)(`DICOM SEG, Parametric Map and SR of a scan (${skipDicomTools ? SKIP_NO_DICOM_TOOLS : 'dciodvfy + pydicom'})`, () => {
   beforeAll(async () => {
     backend = createBackend({ mode: 'browser', databasePath: db, allowedRoots: [], demoBundleDir: path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo'), engineHost: createInProcessHost });
-    await backend.handlers['library.indexFolder']({ folder: CT });
-    const [study] = await backend.handlers['library.studies']({});
+    await backend.handlers.library.indexFolder({ folder: CT });
+    const [study] = await backend.handlers.library.studies({});
     seriesUid = study!.series[0]!.seriesInstanceUid;
     scanId = await backend.scans.create({ seriesInstanceUids: [seriesUid], method: 'zeroshot' });
     await backend.scans.run(scanId);
@@ -180,8 +180,8 @@ describe.skipIf(skipDicomTools || !hasSharedData)(`DICOM results of a radiograph
     fs.mkdirSync(folder, { recursive: true });
     fs.copyFileSync(path.join(SHARED_DATA, 'dicom', 'cr-dx', 'gdcm-CR-MONO1-10-chest.dcm'), path.join(folder, 'cr.dcm'));
     crBackend = createBackend({ mode: 'browser', databasePath: path.join(dir, 'cr.db'), allowedRoots: [], demoBundleDir: path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo'), engineHost: createInProcessHost });
-    await crBackend.handlers['library.indexFolder']({ folder });
-    const [study] = await crBackend.handlers['library.studies']({});
+    await crBackend.handlers.library.indexFolder({ folder });
+    const [study] = await crBackend.handlers.library.studies({});
     crScan = await crBackend.scans.create({ seriesInstanceUids: [study!.series[0]!.seriesInstanceUid], method: 'zeroshot' });
     await crBackend.scans.run(crScan);
   });

@@ -69,7 +69,7 @@ describe.skipIf(skipOrthanc)(`a 2,000-instance study (${skipOrthanc ? SKIP_NO_OR
     try {
       const server = parseServer(`${proxy.url}/dicom-web`);
       const libraryDir = path.join(dir, 'dicomweb');
-      const index = (folder: string) => backend.handlers['library.indexFolder']({ folder });
+      const index = (folder: string) => backend.handlers.library.indexFolder({ folder });
       const controller = new AbortController();
       const seen: RetrieveProgress[] = [];
       const cancelled = await retrieveStudy(server, STUDY, {

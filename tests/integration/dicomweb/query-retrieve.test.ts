@@ -87,7 +87,7 @@ describe.skipIf(skipOrthanc)(`DICOMweb query and retrieve (${skipOrthanc ? SKIP_
     const result = await retrieveStudy(server, CT_STUDY, {
       libraryDir,
       pageSize: 2,
-      index: (folder) => backend.handlers['library.indexFolder']({ folder }),
+      index: (folder) => backend.handlers.library.indexFolder({ folder }),
       onProgress: (p) => phases.add(p.phase),
     });
     expect([...phases]).toEqual(['listing', 'retrieving', 'indexing', 'done']);
@@ -97,9 +97,9 @@ describe.skipIf(skipOrthanc)(`DICOMweb query and retrieve (${skipOrthanc ? SKIP_
     expect(written).toHaveLength(4);
     expect(new Set(written.map(sha))).toEqual(originals);
     expect(result.summary.dicomFiles).toBe(4);
-    const [study] = await backend.handlers['library.studies']({});
+    const [study] = await backend.handlers.library.studies({});
     expect(study).toMatchObject({ studyInstanceUid: CT_STUDY, patientId: 'LIDC-IDRI-0314' });
-    const again = await retrieveStudy(server, CT_STUDY, { libraryDir, index: (folder) => backend.handlers['library.indexFolder']({ folder }) });
+    const again = await retrieveStudy(server, CT_STUDY, { libraryDir, index: (folder) => backend.handlers.library.indexFolder({ folder }) });
     expect(again).toMatchObject({ retrieved: 0, present: 4 });
   });
 
@@ -131,7 +131,7 @@ describe.skipIf(skipOrthanc)(`DICOMweb query and retrieve (${skipOrthanc ? SKIP_
     const proxy = await startProxy({ target: orthanc.url, forwardHeaders: orthanc.authHeaders, cutWhen: (p) => /\/instances\/[0-9.]+$/.test(p) && ++instanceAnswers === 3 });
     try {
       const viaProxy = parseServer(`${proxy.url}/dicom-web`);
-      const index = (folder: string) => backend.handlers['library.indexFolder']({ folder });
+      const index = (folder: string) => backend.handlers.library.indexFolder({ folder });
       const err = (await retrieveStudy(viaProxy, CT_STUDY, { libraryDir, index, concurrency: 1 }).catch((e: unknown) => e)) as Error & { code: string };
       expect(err.code).toBe('DICOMWEB_CONNECTION_LOST');
       expect(err.message).toMatch(/connection .* was lost.* 2 of 4 instances are in .*run the retrieve again/);
@@ -150,7 +150,7 @@ describe.skipIf(skipOrthanc)(`DICOMweb query and retrieve (${skipOrthanc ? SKIP_
   it('cancels between instances, keeping what was fetched', async () => {
     const { backend, libraryDir } = backendAt('cancel');
     const controller = new AbortController();
-    const index = (folder: string) => backend.handlers['library.indexFolder']({ folder });
+    const index = (folder: string) => backend.handlers.library.indexFolder({ folder });
     const err = await retrieveStudy(server, CT_STUDY, {
       libraryDir,
       index,

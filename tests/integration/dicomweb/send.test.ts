@@ -35,8 +35,8 @@ describe.skipIf(skipOrthanc)(`DICOMweb send (${skipOrthanc ? SKIP_NO_ORTHANC : '
     server = parseServer(orthanc.dicomweb, { kind: 'basic', username: 'clip', password: 'stow-pw' });
     for (const f of fs.readdirSync(CT)) await orthanc.upload(path.join(CT, f));
     backend = createBackend({ mode: 'browser', databasePath: db, allowedRoots: [], demoBundleDir: path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo'), engineHost: createInProcessHost });
-    await backend.handlers['library.indexFolder']({ folder: CT });
-    const [study] = await backend.handlers['library.studies']({});
+    await backend.handlers.library.indexFolder({ folder: CT });
+    const [study] = await backend.handlers.library.studies({});
     scanId = await backend.scans.create({ seriesInstanceUids: [study!.series[0]!.seriesInstanceUid], method: 'zeroshot' });
     await backend.scans.run(scanId);
   });
@@ -64,7 +64,7 @@ describe.skipIf(skipOrthanc)(`DICOMweb send (${skipOrthanc ? SKIP_NO_ORTHANC : '
 
     const fresh = createBackend({ mode: 'browser', databasePath: path.join(dir, 'fresh', 'c.db'), allowedRoots: [] });
     try {
-      const got = await retrieveStudy(server, CT_STUDY, { libraryDir: path.join(dir, 'fresh', 'dicomweb'), index: (folder) => fresh.handlers['library.indexFolder']({ folder }) });
+      const got = await retrieveStudy(server, CT_STUDY, { libraryDir: path.join(dir, 'fresh', 'dicomweb'), index: (folder) => fresh.handlers.library.indexFolder({ folder }) });
       expect(got).toMatchObject({ instances: 7, retrieved: 7 });
       expect(got.summary.dicomFiles).toBe(7);
       expect(got.summary.errors).toEqual([]);
