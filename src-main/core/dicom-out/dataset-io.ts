@@ -35,6 +35,13 @@ export async function readHeader(file: string): Promise<Dataset> {
   return DicomMetaDictionary.naturalizeDataset(dict.dict);
 }
 
+/** A whole DICOM file, pixel data included (PixelData: one ArrayBuffer per fragment or frame list), naturalized. */
+export async function readDataset(file: string): Promise<Dataset> {
+  const bytes = await fs.readFile(file);
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  return DicomMetaDictionary.naturalizeDataset(DicomMessage.readFile(buffer).dict);
+}
+
 export function newUid(): string {
   return DicomMetaDictionary.uid();
 }
