@@ -21,6 +21,7 @@ import { createScanHandlers } from './scan/scan-handlers';
 import { ScanService } from './scan/scan-service';
 import { createModelHandlers, ModelRegistry, modelsDirFor } from './models';
 import { createReportHandlers } from './reports/report-handlers';
+import { createTruthHandlers } from './ground-truth/truth-handlers';
 import { ReportService } from './reports/report-service';
 import { createRenderFrameHandlers } from './dicom/render-frame';
 import { createTrainingHandlers } from './training/training-handlers';
@@ -131,8 +132,9 @@ export function createBackend(config: BackendConfig): Backend {
     scans: createScanHandlers(scans),
     models: createModelHandlers(models, roots, config.emit),
     library: createLibraryHandlers(caseLog, roots, config.emit),
-    reports: createReportHandlers(reports),
+    reports: createReportHandlers(reports, roots),
     render: createRenderFrameHandlers(roots),
+    truth: createTruthHandlers(scans, roots),
     training: createTrainingHandlers({ engineHost, roots, resolveBundle, emit: config.emit, threads: config.threads, adapters, adaptersDir }),
   };
 

@@ -6,11 +6,13 @@
  *
  *   const { evaluation } = await evaluateTruth(scans, { scanId, seriesInstanceUid, truthFile });
  */
+import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { TruthEvaluation } from '../../../src-shared/domain/ground-truth';
 import { aupro, diceOf, overlapCounts, pixelAuroc, sumCounts } from '../../../src-shared/metrics';
 import { loadSourceSeries } from '../dicom-out/source-series';
 import type { ScanService } from '../scan/scan-service';
+import type { GroundTruthCard } from '../reports/report-input';
 import { loadTruthMasks } from './truth-masks';
 
 export interface TruthRequest {
@@ -68,4 +70,24 @@ export async function evaluateTruth(scans: ScanService, request: TruthRequest): 
     notes,
   };
   return { evaluation, masks: new Map(src.frames.map((f, k) => [f.image.id, truth.masks[k]!])) };
+}
+
+/** The evaluation as the report's ground-truth section. */
+export async function groundTruthCard(scans: ScanService, scanId: number, seriesInstanceUid: string, truthFile: string): Promise<GroundTruthCard> {
+  const { evaluation: e } = await evaluateTruth(scans, { scanId, seriesInstanceUid, truthFile });
+  return {
+    source: path.basename(truthFile),
+    kind: e.truthKind,
+    threshold: e.threshold,
+    dice3d: e.dice3d,
+    meanSliceDice: e.meanSliceDice,
+    pixelAuroc: e.pixelAuroc,
+    aupro: e.aupro,
+    truePositives: e.truePositives,
+    falsePositives: e.falsePositives,
+    falseNegatives: e.falseNegatives,
+    slicesWithTruth: e.slices.filter((s) => s.dice !== null).length,
+    slices: e.slices.length,
+    notes: e.notes,
+  };
 }

@@ -27,6 +27,7 @@ import { APP_VERSION } from '../version';
 import { toDisplayImage } from './display-image';
 import type { FindingReportInputRaw, KeyImage, LayerDisplay, StudyHeader, Verdict } from './report-input';
 import { generatedAtOf } from './report-time';
+import { groundTruthCard } from '../ground-truth/evaluate-truth';
 
 export interface ReportSourceDeps {
   db: Database;
@@ -48,6 +49,8 @@ export interface ReportRequest {
   imageId?: number | null;
   /** The anomaly layer as shown; `range` is the colour-map range in score units (default: the series min to max). */
   display?: (Partial<LayerDisplay> & { range?: [number, number] }) | null;
+  /** A DICOM SEG or NIfTI ground truth of the series: the report gets a ground-truth section with the metrics. */
+  truthFile?: string | null;
 }
 
 export const MAX_KEY_IMAGES = 3;
@@ -198,6 +201,7 @@ export async function buildReportInput(deps: ReportSourceDeps, request: ReportRe
     display: { colormap: 'inferno', opacity: 0.5, lowerThreshold: null, ...stripUndefined(display) },
     generatedAt: generatedAtOf((deps.now ?? (() => new Date()))()),
     appVersion: APP_VERSION,
+    ...(request.truthFile ? { groundTruth: await groundTruthCard(deps.scans, summary.id, series.seriesInstanceUid, request.truthFile) } : {}),
   };
 }
 

@@ -20,6 +20,7 @@ import { packBits } from '../../../src-main/core/dicom-out/seg';
 import { evaluateTruth } from '../../../src-main/core/ground-truth/evaluate-truth';
 import { pixelAuroc } from '../../../src-shared/metrics';
 import { FIXTURES, PROJECT_ROOT } from '../../helpers/paths';
+import { hasPoppler, pdfText, SKIP_NO_POPPLER } from '../reports/pdf-tools';
 
 const CT = path.join(FIXTURES, 'dicom', 'ct-chest-lidc-0314');
 const CLI = path.join(PROJECT_ROOT, 'dist', 'main', 'cli.js');
@@ -166,6 +167,31 @@ describe('ground truth on a scanned series', () => {
     const far = path.join(dir, 'elsewhere.nii.gz');
     writeNifti(far, [SIZE, SIZE, 1], voxels, ras.map((row) => [...row.slice(0, 3), row[3]! + 5000]));
     await expect(evaluateTruth(backend.scans, { scanId, seriesInstanceUid: seriesUid, truthFile: far })).rejects.toMatchObject({ code: 'TRUTH_NOT_ON_SERIES' });
+  });
+
+  it('answers the truth.evaluate and truth.mask calls, only for files inside the allowed folders', async () => {
+    const file = path.join(dir, 'by-position.dcm');
+    await expect(backend.handlers.truth.evaluate({ scanId, seriesInstanceUid: seriesUid, path: file })).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED' });
+    await backend.roots.allow(dir);
+    const e = await backend.handlers.truth.evaluate({ scanId, seriesInstanceUid: seriesUid, path: file });
+    expect(e.truthPixels).toBe(3600 + 25);
+    const sums = await Promise.all(e.slices.map(async (s) => (await backend.handlers.truth.mask({ imageId: s.imageId })).reduce((a, b) => a + b, 0)));
+    expect(sums).toEqual([0, 3600, 25, 0]);
+    await expect(backend.handlers.truth.mask({ imageId: 999999 })).rejects.toMatchObject({ code: 'NO_TRUTH_LOADED' });
+  });
+
+  it.skipIf(!hasPoppler())(`puts a ground-truth section with the metrics in the PDF report (${hasPoppler() ? 'pdftotext' : SKIP_NO_POPPLER})`, async () => {
+    const truthFile = path.join(dir, 'by-position.dcm');
+    const { evaluation: e } = await evaluateTruth(backend.scans, { scanId, seriesInstanceUid: seriesUid, truthFile });
+    const saved = await backend.handlers.reports.export({ scanId, format: 'pdf', path: path.join(dir, 'report.pdf'), deidentify: false, truthFile });
+    const text = pdfText(saved.path).replace(/\s+/g, ' ');
+    expect(text).toContain('Ground truth');
+    expect(text).toContain('DICOM SEG by-position.dcm');
+    expect(text).toContain(`3D Dice ${e.dice3d === null ? 'undefined' : e.dice3d.toFixed(3)}`);
+    expect(text).toContain(`Pixel AUROC ${e.pixelAuroc!.toFixed(3)}`);
+    expect(text).toContain(`${e.truePositives} true positive, ${e.falsePositives} false positive, ${e.falseNegatives} false negative`);
+    const plain = await backend.handlers.reports.export({ scanId, format: 'pdf', path: path.join(dir, 'plain.pdf'), deidentify: false });
+    expect(pdfText(plain.path)).not.toContain('Ground truth');
   });
 
   it('runs as clipscan eval --series --truth --json', () => {
