@@ -22,6 +22,7 @@ import { ScanService } from './scan/scan-service';
 import { createModelHandlers, ModelRegistry, modelsDirFor } from './models';
 import { createReportHandlers } from './reports/report-handlers';
 import { createTruthHandlers } from './ground-truth/truth-handlers';
+import { createDicomwebHandlers } from './dicomweb/dicomweb-handlers';
 import { ReportService } from './reports/report-service';
 import { createRenderFrameHandlers } from './dicom/render-frame';
 import { createTrainingHandlers } from './training/training-handlers';
@@ -135,6 +136,7 @@ export function createBackend(config: BackendConfig): Backend {
     reports: createReportHandlers(reports, roots),
     render: createRenderFrameHandlers(roots),
     truth: createTruthHandlers(scans, roots),
+    dicomweb: createDicomwebHandlers({ scans, libraryDir: nodePath.join(dataDir, 'dicomweb'), index: (folder) => handlers.library.indexFolder({ folder }), emit: config.emit }),
     training: createTrainingHandlers({ engineHost, roots, resolveBundle, emit: config.emit, threads: config.threads, adapters, adaptersDir }),
   };
 

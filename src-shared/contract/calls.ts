@@ -16,6 +16,7 @@ import { reportCalls } from './report-calls';
 import { renderCalls } from './render-calls';
 import { trainingCalls } from './training-calls';
 import { truthCalls } from './truth-calls';
+import { dicomwebCalls } from './dicomweb-calls';
 import { AppInfoSchema } from '../domain/app-info';
 import { FolderListingSchema } from '../domain/files';
 
@@ -63,6 +64,7 @@ export const contract = {
   render: renderCalls,
   training: trainingCalls,
   truth: truthCalls,
+  dicomweb: dicomwebCalls,
 } as const;
 
 export type Contract = typeof contract;
