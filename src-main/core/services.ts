@@ -23,6 +23,7 @@ import { createModelHandlers, ModelRegistry, modelsDirFor } from './models';
 import { createReportHandlers } from './reports/report-handlers';
 import { createTruthHandlers } from './ground-truth/truth-handlers';
 import { createDicomwebHandlers } from './dicomweb/dicomweb-handlers';
+import type { DicomwebServer } from './dicomweb/server';
 import { ReportService } from './reports/report-service';
 import { createRenderFrameHandlers } from './dicom/render-frame';
 import { createTrainingHandlers } from './training/training-handlers';
@@ -47,6 +48,8 @@ export interface BackendConfig {
   };
   /** ONNX Runtime intra-op threads for scans. */
   threads?: number;
+  /** The DICOMweb server kept between sessions (Electron: safeStorage); browser mode keeps it in memory only. */
+  dicomweb?: { initialServer: DicomwebServer | null; onServerChanged: (server: DicomwebServer) => void };
 }
 
 export interface Backend {
@@ -136,7 +139,7 @@ export function createBackend(config: BackendConfig): Backend {
     reports: createReportHandlers(reports, roots),
     render: createRenderFrameHandlers(roots),
     truth: createTruthHandlers(scans, roots),
-    dicomweb: createDicomwebHandlers({ scans, libraryDir: nodePath.join(dataDir, 'dicomweb'), index: (folder) => handlers.library.indexFolder({ folder }), emit: config.emit }),
+    dicomweb: createDicomwebHandlers({ scans, libraryDir: nodePath.join(dataDir, 'dicomweb'), index: (folder) => handlers.library.indexFolder({ folder }), emit: config.emit, ...config.dicomweb }),
     training: createTrainingHandlers({ engineHost, roots, resolveBundle, emit: config.emit, threads: config.threads, adapters, adaptersDir }),
   };
 
