@@ -20,7 +20,10 @@
 //   5  training  scan  the jobs: training (loop and service) and scans (queue, results)
 //   6  reports  eval  engine-host
 //        what uses the jobs: reports, the evaluation harness, the engine host process
-//   7  services.ts     the composition root
+//   7  dicom-out       scan results written as DICOM (SEG, Parametric Map, SR)
+//   8  ground-truth  dicomweb
+//        a scan against a SEG or NIfTI truth; query, retrieve and send over DICOMweb
+//   9  services.ts     the composition root
 //
 // `node scripts/core-import-graph.mjs` prints the graph this order allows.
 import path from 'node:path';
@@ -38,6 +41,8 @@ export const CORE_LAYERS = [
   ['engine-client'],
   ['training', 'scan'],
   ['reports', 'eval', 'engine-host'],
+  ['dicom-out'],
+  ['ground-truth', 'dicomweb'],
   ['services'],
 ];
 

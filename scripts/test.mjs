@@ -37,6 +37,16 @@ const checks = [
     ok: () => spawnSync('pdftotext', ['-v'], { stdio: 'ignore' }).status === 0,
     fix: 'sudo apt-get install poppler-utils',
   },
+  {
+    what: 'Orthanc with its DICOMweb plugin (DICOMweb query, retrieve and send tests; started by the tests on loopback, not as a service)',
+    ok: () => fs.existsSync('/usr/sbin/Orthanc') && ['/usr/share/orthanc/plugins/libOrthancDicomWeb.so', '/usr/lib/orthanc/libOrthancDicomWeb.so'].some((p) => fs.existsSync(p)),
+    fix: 'sudo apt-get install orthanc orthanc-dicomweb   (the tests start their own Orthanc; the system service may stay off)',
+  },
+  {
+    what: 'dicom3tools and DCMTK (validation of the DICOM objects ClipScan writes: dciodvfy, dcmdump)',
+    ok: () => spawnSync('dciodvfy', ['-version'], { stdio: 'ignore' }).error === undefined && spawnSync('dcmdump', ['--version'], { stdio: 'ignore' }).status === 0,
+    fix: 'sudo apt-get install dicom3tools dcmtk',
+  },
 ];
 const missing = checks.filter((c) => !c.ok());
 if (missing.length > 0) {

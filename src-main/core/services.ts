@@ -21,7 +21,11 @@ import { createScanHandlers } from './scan/scan-handlers';
 import { ScanService } from './scan/scan-service';
 import { CheckpointInstaller, createModelHandlers, ModelRegistry, modelsDirFor } from './models';
 import { createReportHandlers } from './reports/report-handlers';
+import { createTruthHandlers } from './ground-truth/truth-handlers';
+import { createDicomwebHandlers } from './dicomweb/dicomweb-handlers';
+import type { DicomwebServer } from './dicomweb/server';
 import { ReportService } from './reports/report-service';
+import { groundTruthCard } from './ground-truth/evaluate-truth';
 import { createRenderFrameHandlers } from './dicom/render-frame';
 import { createTrainingHandlers } from './training/training-handlers';
 import { AdapterRepository } from './caselog/repositories/adapters';
@@ -49,6 +53,8 @@ export interface BackendConfig {
   };
   /** ONNX Runtime intra-op threads for scans. */
   threads?: number;
+  /** The DICOMweb server kept between sessions (Electron: safeStorage); browser mode keeps it in memory only. */
+  dicomweb?: { initialServer: DicomwebServer | null; onServerChanged: (server: DicomwebServer) => void };
 }
 
 export interface Backend {
@@ -107,7 +113,13 @@ export function createBackend(config: BackendConfig): Backend {
     threads: config.threads,
   });
 
-  const reports = new ReportService({ db: caseLog.db, scans, exportsLog: new ExportRepository(caseLog.db), exportsDir });
+  const reports = new ReportService({
+    db: caseLog.db,
+    scans,
+    exportsLog: new ExportRepository(caseLog.db),
+    exportsDir,
+    groundTruth: (scanId, seriesUid, truthFile) => groundTruthCard(scans, scanId, seriesUid, truthFile),
+  });
   const training = new TrainingService({ engineHost, resolveBundle, adapters, adaptersDir, emit: config.emit, threads: config.threads });
 
   const handlers: CallHandlers = {
@@ -143,8 +155,10 @@ export function createBackend(config: BackendConfig): Backend {
     scans: createScanHandlers(scans),
     models: createModelHandlers(models, roots, config.emit, checkpoints),
     library: createLibraryHandlers(library, roots, config.emit),
-    reports: createReportHandlers(reports),
+    reports: createReportHandlers(reports, roots),
     render: createRenderFrameHandlers(roots),
+    truth: createTruthHandlers(scans, roots),
+    dicomweb: createDicomwebHandlers({ scans, libraryDir: nodePath.join(dataDir, 'dicomweb'), index: (folder) => handlers.library.indexFolder({ folder }), emit: config.emit, ...config.dicomweb }),
     training: createTrainingHandlers(training, roots),
   };
 

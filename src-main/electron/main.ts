@@ -16,6 +16,7 @@ import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../src-shared/contract/i
 import { ClipScanError, toWireError } from '../../src-shared/contract/errors';
 import { createBackend } from '../core/services';
 import { createUtilityProcessHost } from './utility-host';
+import { loadDicomwebServer, saveDicomwebServer } from './dicomweb-credentials';
 import { resolveDatabasePath } from '../core/config/app-paths';
 import { RENDERER_CSP } from '../core/security/csp';
 import {
@@ -76,6 +77,7 @@ async function start() {
     mode: 'electron',
     databasePath: resolveDatabasePath({ appDataDir: app.getPath('userData') }),
     allowedRoots: [],
+    dicomweb: { initialServer: loadDicomwebServer(app.getPath('userData')), onServerChanged: (server) => saveDicomwebServer(app.getPath('userData'), server) },
     engineHost: () => createUtilityProcessHost((level, message) => console[level === 'error' ? 'error' : 'log'](`[engine] ${message}`)),
     dialogs: {
       async chooseFolder(title) {

@@ -15,6 +15,8 @@ import { modelCalls } from './models-calls';
 import { reportCalls } from './report-calls';
 import { renderCalls } from './render-calls';
 import { trainingCalls } from './training-calls';
+import { truthCalls } from './truth-calls';
+import { dicomwebCalls } from './dicomweb-calls';
 import { AppInfoSchema } from '../domain/app-info';
 import { FolderListingSchema } from '../domain/files';
 
@@ -61,6 +63,8 @@ export const contract = {
   reports: reportCalls,
   render: renderCalls,
   training: trainingCalls,
+  truth: truthCalls,
+  dicomweb: dicomwebCalls,
 } as const;
 
 export type Contract = typeof contract;

@@ -8,12 +8,14 @@ import { scanEvents } from './scan-calls';
 import { libraryEvents } from './library-calls';
 import { modelEvents } from './models-calls';
 import { trainingEvents } from './training-calls';
+import { dicomwebEvents } from './dicomweb-calls';
 
 export const events = {
   ...scanEvents,
   ...libraryEvents,
   ...modelEvents,
   ...trainingEvents,
+  ...dicomwebEvents,
   'app.notice': defineEvent({
     summary: 'A message for the notification area (for example a crashed worker that was restarted).',
     payload: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),

@@ -53,6 +53,8 @@ export const reportCalls = {
       /** PDF: how many key images (highest-scoring slices), 1 to 3; default 1. */
       keyImages: z.number().int().min(1).max(3).nullish(),
       display: ReportDisplaySchema.nullish(),
+      /** PDF: a DICOM SEG or NIfTI ground truth of the series (a path inside the allowed folders); adds a ground-truth section. */
+      truthFile: z.string().min(1).nullish(),
     }),
     result: z.object({
       path: z.string(),

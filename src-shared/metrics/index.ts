@@ -6,3 +6,4 @@ export { imageAuroc, pixelAuroc } from './auroc';
 export { aupro, type AuproOptions, type MaskMap, type ScoreMap } from './aupro';
 export { f1OptimalThreshold, type F1Threshold } from './f1-threshold';
 export { connectedComponents8, type Components } from './connected-components';
+export { diceOf, overlapCounts, sumCounts, type OverlapCounts } from './dice';

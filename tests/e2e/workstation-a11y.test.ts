@@ -38,7 +38,7 @@ describe.skipIf(!hasChromium)(`workstation keyboard and accessible names${hasChr
     );
 
   it('names every control, in every side-panel tab', async () => {
-    for (const tab of ['scan', 'train', 'caselog', 'models']) {
+    for (const tab of ['scan', 'train', 'caselog', 'models', 'dicomweb']) {
       await page.click(`[data-tab=${tab}]`);
       expect(await unnamedControls(), tab).toEqual([]);
     }

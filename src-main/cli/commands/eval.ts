@@ -1,4 +1,5 @@
 /**
+ * (With --truth: a scanned series against its ground truth, see eval-truth.ts.)
  * `clipscan eval --data <set folder> --method zeroshot|mediclip|madclip --shots K --seed S
  *   [--model ID|DIR] [--epochs N] [--limit N] [--keep-leaks] [--organ WORD] [--precision fp32|int8] [--threads N] [--json]`
  *
@@ -69,6 +70,7 @@ function describe(r: EvalReport): string {
 }
 
 export async function evalCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--truth')) return (await import('./eval-truth')).evalTruthCommand(argv);
   const { values } = parseArgs({
     args: argv,
     options: {

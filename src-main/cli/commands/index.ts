@@ -10,7 +10,7 @@ import { createBackend } from '../../core/services';
 import type { IndexSummary } from '../../../src-shared/domain/library';
 import { createProgressBar, formatTable } from '../terminal';
 
-const USAGE = 'Usage: clipscan index <folder> [--db FILE] [--json]';
+const USAGE = 'Usage: clipscan index <folder | DICOMDIR | file.zip> [--db FILE] [--json]';
 
 export async function indexCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -4,13 +4,14 @@
  * atomically (extension forced) and recorded in the case log's exports.
  *
  *   clipscan report --scan ID [--series UID] --format png|pdf --out FILE [--deidentify]
- *                   [--layout overlay|side-by-side] [--key-images N] [--db FILE] [--json]
+ *                   [--layout overlay|side-by-side] [--key-images N] [--truth SEG|NIFTI] [--db FILE] [--json]
  *
  * Prints the path written (with --json: path, bytes, sha256, export id, pages
  * and key-image placements); the demo-model warning goes to stderr (and into
  * the JSON) when the scan used a demo bundle.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { ReportFormatSchema } from '../../../src-shared/contract/report-calls';
@@ -19,7 +20,7 @@ import { resolveDatabasePath } from '../../core/config/app-paths';
 import { MAX_KEY_IMAGES } from '../../core/reports/from-scan';
 import { createBackend } from '../../core/services';
 
-const USAGE = 'clipscan report --scan ID [--series UID] --format png|pdf --out FILE [--deidentify] [--layout overlay|side-by-side] [--key-images N] [--db FILE] [--json]';
+const USAGE = 'clipscan report --scan ID [--series UID] --format png|pdf --out FILE [--deidentify] [--layout overlay|side-by-side] [--key-images N] [--truth SEG|NIFTI] [--db FILE] [--json]';
 
 function positiveInt(value: string | undefined, what: string): number | undefined {
   if (value === undefined) return undefined;
@@ -39,6 +40,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
       deidentify: { type: 'boolean', default: false },
       layout: { type: 'string' },
       'key-images': { type: 'string' },
+      truth: { type: 'string' },
       db: { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -68,6 +70,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
       deidentify: values.deidentify === true,
       layout,
       keyImages,
+      truthFile: values.truth ? path.resolve(values.truth) : undefined,
     });
     if (saved.demo && !values.json) process.stderr.write(`Warning: scan ${scanId} used a ${DEMO_MODEL_LABEL}.\n`);
     if (values.json) {

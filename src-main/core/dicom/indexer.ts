@@ -10,6 +10,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { IndexProgress, IndexSummary } from '../../../src-shared/domain/library';
@@ -19,6 +20,7 @@ import { LibraryRepositories } from './library-store';
 import { createHeaderReader, type HeaderReader } from './header-reader';
 import type { WalkEntry } from './walk';
 import { walkFolder } from './walk';
+import { archivesDirFor, openMediaFile, type MediaSource } from './media/media';
 
 export interface IndexOptions {
   signal?: AbortSignal;
@@ -28,16 +30,24 @@ export interface IndexOptions {
   batchSize?: number;
   /** Whether a symbolic link's real target may be followed (default: always). */
   linkAllowed?: (realTarget: string) => boolean;
+  /** For a DICOMDIR or .zip: the folder whose files the viewer will read. */
+  onMediaRoot?: (folder: string) => void;
 }
 
 export async function indexFolder(log: CaseLog, folder: string, options: IndexOptions = {}): Promise<IndexSummary> {
   let root: string;
+  let media: MediaSource | null = null;
   try {
     root = await fs.realpath(path.resolve(folder));
-    if (!(await fs.stat(root)).isDirectory()) throw new Error('not a folder');
-  } catch {
-    throw new ClipScanError('FOLDER_NOT_FOUND', `${folder} is not a folder that can be read.`);
+    const stat = await fs.stat(root);
+    // A DICOMDIR or a .zip stands in for a folder (../dicom-media).
+    if (stat.isFile()) media = await openMediaFile(root, archivesDirFor(log.file, os.tmpdir()));
+    if (!stat.isDirectory() && !media) throw new Error('not a folder');
+  } catch (err) {
+    if (err instanceof ClipScanError) throw err;
+    throw new ClipScanError('FOLDER_NOT_FOUND', `${folder} is not a folder, DICOMDIR or .zip that can be read.`);
   }
+  if (media) options.onMediaRoot?.(media.readableRoot);
   const repos = new LibraryRepositories(log.db);
   // Instances stored by a run that stopped before their series were built (older versions built them only at the end).
   log.db.transaction(() => {
@@ -81,7 +91,7 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
 
   try {
     emit();
-    for await (const entry of walkFolder(root, options.signal, options.linkAllowed)) {
+    for await (const entry of media ? media.walk(options.signal) : walkFolder(root, options.signal, options.linkAllowed)) {
       seen.add(entry.path);
       if (!entry.ok) {
         repos.errors.record(folderId, entry.path, {}, 'error', entry.reason);

@@ -25,7 +25,11 @@ export function createLibraryHandlers(library: LibraryService, roots: AllowedRoo
       // Confined (browser mode): links that lead out of the allowed folders are reported, not followed.
       const realRoots = roots.confined ? await roots.realRoots() : null;
       const linkAllowed = realRoots ? (target: string) => isInside(target, realRoots) : undefined;
-      return library.index(real, { onProgress: (p) => emit?.('library.indexProgress', p), linkAllowed });
+      return library.index(real, {
+        onProgress: (p) => emit?.('library.indexProgress', p),
+        linkAllowed,
+        onMediaRoot: (dir) => void roots.allow(dir).catch(() => undefined), // a DICOMDIR's folder or a .zip's extraction folder
+      });
     },
     cancelIndex: async ({ folder }) => ({ cancelled: await library.cancel(folder) }),
     studies: async ({ folder }) => library.studies(folder),

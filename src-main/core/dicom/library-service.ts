@@ -10,9 +10,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
-import type { IndexProgress, IndexSummary } from '../../../src-shared/domain/library';
+import type { IndexSummary } from '../../../src-shared/domain/library';
 import type { CaseLog } from '../caselog/open';
-import { indexFolder } from './indexer';
+import { indexFolder, type IndexOptions } from './indexer';
 import { LibraryRepositories } from './library-store';
 
 /** The folder's real path (symbolic links resolved), or its absolute path when it cannot be resolved. */
@@ -26,17 +26,17 @@ export class LibraryService {
     this.repos = new LibraryRepositories(caseLog.db);
   }
 
-  /** Indexes `folder` (`linkAllowed`: which link targets to follow); throws INDEX_RUNNING while that folder is already being indexed, INDEX_CANCELLED when cancelled. */
+  /** Indexes `folder` (a DICOMDIR or .zip too; `linkAllowed`: which link targets to follow); throws INDEX_RUNNING while that folder is already being indexed, INDEX_CANCELLED when cancelled. */
   async index(
     folder: string,
-    options: { onProgress?: (p: IndexProgress) => void; linkAllowed?: (target: string) => boolean } = {},
+    options: Pick<IndexOptions, 'onProgress' | 'linkAllowed' | 'onMediaRoot'> = {},
   ): Promise<IndexSummary> {
     const real = await realFolder(folder);
     if (this.running.has(real)) throw new ClipScanError('INDEX_RUNNING', `${real} is already being indexed.`);
     const controller = new AbortController();
     this.running.set(real, controller);
     try {
-      return await indexFolder(this.caseLog, real, { signal: controller.signal, onProgress: options.onProgress, linkAllowed: options.linkAllowed });
+      return await indexFolder(this.caseLog, real, { ...options, signal: controller.signal });
     } finally {
       this.running.delete(real);
     }

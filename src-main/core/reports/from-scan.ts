@@ -25,7 +25,7 @@ import type { ScanService } from '../scan/scan-service';
 import { AdapterManifestSchema, type AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 import { APP_VERSION } from '../version';
 import { toDisplayImage } from './display-image';
-import type { FindingReportInputRaw, KeyImage, LayerDisplay, StudyHeader, Verdict } from './report-input';
+import type { FindingReportInputRaw, GroundTruthCard, KeyImage, LayerDisplay, StudyHeader, Verdict } from './report-input';
 import { generatedAtOf } from './report-time';
 
 export interface ReportSourceDeps {
@@ -35,6 +35,8 @@ export interface ReportSourceDeps {
   decode?: (path: string, frameIndex: number) => Promise<DecodedFrame>;
   /** The report's date and time (default: now). */
   now?: () => Date;
+  /** Measures the scan against a ground-truth file (core/ground-truth, wired in services.ts); needed for `truthFile`. */
+  groundTruth?: (scanId: number, seriesInstanceUid: string, truthFile: string) => Promise<GroundTruthCard>;
 }
 
 export interface ReportRequest {
@@ -48,6 +50,8 @@ export interface ReportRequest {
   imageId?: number | null;
   /** The anomaly layer as shown; `range` is the colour-map range in score units (default: the series min to max). */
   display?: (Partial<LayerDisplay> & { range?: [number, number] }) | null;
+  /** A DICOM SEG or NIfTI ground truth of the series: the report gets a ground-truth section with the metrics. */
+  truthFile?: string | null;
 }
 
 export const MAX_KEY_IMAGES = 3;
@@ -113,7 +117,7 @@ async function resamplingOf(bundleDir: string | undefined, columns: number, rows
 }
 
 /** The adapter a scan used, as its manifest and the sha256 of that manifest file (null for zero-shot). */
-async function adapterCard(adapterDir: string | null): Promise<{ manifest: AdapterManifest; sha256: string } | null> {
+export async function adapterCard(adapterDir: string | null): Promise<{ manifest: AdapterManifest; sha256: string } | null> {
   if (!adapterDir) return null;
   const text = await fs.readFile(path.join(adapterDir, 'adapter.json'), 'utf8').catch(() => {
     throw new ClipScanError('ADAPTER_MISSING', `The adapter this scan used is gone from ${adapterDir}; the report cannot name it.`);
@@ -131,6 +135,11 @@ function seriesMapRange(images: ScanImage[]): { lo: number; hi: number } {
   }
   if (!(lo <= hi)) return { lo: 0, hi: 1 };
   return hi > lo ? { lo, hi } : { lo, hi: lo + Math.max(1e-6, Math.abs(lo) * 1e-6) };
+}
+
+function truthCardOf(deps: ReportSourceDeps, scanId: number, seriesInstanceUid: string, truthFile: string): Promise<GroundTruthCard> {
+  if (!deps.groundTruth) throw new ClipScanError('TRUTH_UNAVAILABLE', 'This report builder was not given a ground-truth reader.');
+  return deps.groundTruth(scanId, seriesInstanceUid, truthFile);
 }
 
 export async function buildReportInput(deps: ReportSourceDeps, request: ReportRequest): Promise<FindingReportInputRaw> {
@@ -199,6 +208,7 @@ export async function buildReportInput(deps: ReportSourceDeps, request: ReportRe
     display: { colormap: 'inferno', opacity: 0.5, lowerThreshold: null, ...stripUndefined(display) },
     generatedAt: generatedAtOf((deps.now ?? (() => new Date()))()),
     appVersion: APP_VERSION,
+    ...(request.truthFile ? { groundTruth: await truthCardOf(deps, summary.id, series.seriesInstanceUid, request.truthFile) } : {}),
   };
 }
 

@@ -21,6 +21,7 @@ import type { ReportFonts } from './report-fonts';
 import type { FindingReportInput } from './report-input';
 import { DEIDENTIFIED_NOTE, DEMO_WARNING, DISCLAIMER, documentTitle, headerRows, modelRows, resultRows, scoreWithThreshold, singleLine } from './report-text';
 import { formatScore } from './score-format';
+import { groundTruthRows } from './ground-truth-rows';
 
 /** A rectangle on a page in PDF points, measured from the page's top-left corner. */
 export interface PageRect {
@@ -244,6 +245,11 @@ export async function renderFindingPdf(input: FindingReportInput, fonts: ReportF
 
   flow.heading('Result');
   flow.rows(resultRows(input));
+
+  if (input.groundTruth) {
+    flow.heading('Ground truth');
+    flow.rows(groundTruthRows(input.groundTruth));
+  }
 
   flow.heading('Model');
   flow.rows(modelRows(input.model, input.executionProvider));

@@ -4,9 +4,10 @@
  */
 import type { HandlersFor } from '../../../src-shared/contract/define';
 import type { reportCalls } from '../../../src-shared/contract/report-calls';
+import type { AllowedRoots } from '../files/allowed-roots';
 import type { ReportService } from './report-service';
 
-export function createReportHandlers(reports: ReportService): HandlersFor<typeof reportCalls> {
+export function createReportHandlers(reports: ReportService, roots: AllowedRoots): HandlersFor<typeof reportCalls> {
   return {
     export: async (args) => {
       await reports.checkUiTarget(args.path);
@@ -20,6 +21,7 @@ export function createReportHandlers(reports: ReportService): HandlersFor<typeof
         imageId: args.imageId,
         keyImages: args.keyImages,
         display: args.display,
+        truthFile: args.truthFile ? await roots.resolve(args.truthFile) : null,
       });
       return { path: saved.path, bytes: saved.bytes, format: saved.format, exportId: saved.exportId, sha256: saved.sha256 };
     },

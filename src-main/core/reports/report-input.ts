@@ -117,6 +117,24 @@ export const LayerDisplaySchema = z.object({
 });
 export type LayerDisplay = z.infer<typeof LayerDisplaySchema>;
 
+/** The scan measured against a ground truth (src-main/core/ground-truth), for the report's ground-truth section. */
+export const GroundTruthCardSchema = z.object({
+  source: z.string().min(1),
+  kind: z.enum(['seg', 'nifti']),
+  threshold: z.number(),
+  dice3d: z.number().nullable(),
+  meanSliceDice: z.number().nullable(),
+  pixelAuroc: z.number().nullable(),
+  aupro: z.number().nullable(),
+  truePositives: z.number().int(),
+  falsePositives: z.number().int(),
+  falseNegatives: z.number().int(),
+  slicesWithTruth: z.number().int(),
+  slices: z.number().int(),
+  notes: z.array(z.string()).default([]),
+});
+export type GroundTruthCard = z.infer<typeof GroundTruthCardSchema>;
+
 export const FindingReportInputSchema = z.object({
   header: StudyHeaderSchema,
   /** Remove patient identity and study identifiers from the report, its text and its metadata. */
@@ -138,6 +156,7 @@ export const FindingReportInputSchema = z.object({
   appVersion: z.string().min(1),
   /** Who exported it, when the case log knows; shown unless de-identified. */
   operator: z.string().optional(),
+  groundTruth: GroundTruthCardSchema.optional(),
 });
 export type FindingReportInput = z.infer<typeof FindingReportInputSchema>;
 export type FindingReportInputRaw = z.input<typeof FindingReportInputSchema>;
