@@ -13,7 +13,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { imageLoader, type Types } from '@cornerstonejs/core';
+import { imageLoader, metaData, type Types } from '@cornerstonejs/core';
 import type { SeriesDetail, StudySummary } from '../../src-shared/domain/library';
 import { api } from '../bridge/api';
 import { allPanes, setPrimaryTool, type PrimaryTool } from '../viewer/engine';
@@ -31,6 +31,24 @@ type ShownViewport = Types.IStackViewport | Types.IVolumeViewport;
 const IDENTITY_KEY = 'clipscan.hideIdentity';
 const CACHE_IN_FLIGHT = 2;
 const FIRST_IMAGE_TIMEOUT_MS = 30_000;
+
+/**
+ * Puts a pane whose camera went non-finite (an image that failed, or bad
+ * geometry) back to a fitted view: Cornerstone carries zoom and pan over to
+ * the next stack, so one broken image would leave every later series black.
+ */
+function recoverCamera(viewport: Types.IStackViewport): void {
+  if (Number.isFinite(viewport.getZoom())) return;
+  viewport.resetCamera();
+}
+
+/** Whether the image shown is MONOCHROME1, which Cornerstone draws inverted by itself (volumes are CT/MR: never). */
+function naturallyInverted(viewport: ShownViewport): boolean {
+  if (isVolumeViewport(viewport)) return false;
+  const imageId = viewport.getCurrentImageId();
+  const pixel = imageId ? (metaData.get('imagePixelModule', imageId) as { photometricInterpretation?: string } | undefined) : undefined;
+  return pixel?.photometricInterpretation === 'MONOCHROME1';
+}
 
 export const useViewerStore = defineStore('viewer', () => {
   const messages = useMessagesStore();
@@ -50,6 +68,7 @@ export const useViewerStore = defineStore('viewer', () => {
   const index = ref(0);
   const tool = ref<PrimaryTool>('windowLevel');
   const preset = ref<PresetId>('auto');
+  /** The user's Invert, relative to how the image is meant to look (a MONOCHROME1 image is drawn with low values white either way). */
   const invert = ref(false);
   const voi = ref<{ lower: number; upper: number } | null>(null);
   const zoom = ref(1);
@@ -87,14 +106,26 @@ export const useViewerStore = defineStore('viewer', () => {
 
   async function showStackOn(viewport: Types.IStackViewport): Promise<void> {
     if (imageIds.value.length === 0) return;
+    recoverCamera(viewport);
     await viewport.setStack(imageIds.value, Math.min(index.value, imageIds.value.length - 1));
+    recoverCamera(viewport);
     applyDisplay(viewport);
+  }
+
+  /**
+   * The viewport's invert property for the user's Invert: Cornerstone draws a
+   * MONOCHROME1 image through an inverted ramp (low values white), so the
+   * user's Invert flips that, not a plain grey ramp.
+   */
+  function invertFor(viewport: ShownViewport): boolean {
+    return naturallyInverted(viewport) !== invert.value;
   }
 
   function applyDisplay(viewport: Types.IStackViewport): void {
     const range = voiRangeOf(presetById(preset.value));
     if (range) viewport.setProperties({ voiRange: range });
-    if (invert.value !== (viewport.getProperties().invert ?? false)) viewport.setProperties({ invert: invert.value });
+    const wanted = invertFor(viewport);
+    if (wanted !== (viewport.getProperties().invert ?? false)) viewport.setProperties({ invert: wanted });
     viewport.render();
   }
 
@@ -115,6 +146,7 @@ export const useViewerStore = defineStore('viewer', () => {
       void cacheAll(ids, gen);
     } catch (err) {
       if (gen !== generation) return;
+      for (const vp of allPanes()) recoverCamera(vp);
       status.value = 'error';
       statusText.value = `Could not display ${label}`;
       messages.error(`Displaying ${label}`, err);
@@ -245,7 +277,7 @@ export const useViewerStore = defineStore('viewer', () => {
       else {
         if (isVolumeViewport(vp)) autoWindow(vp);
         else vp.resetProperties();
-        if (invert.value) vp.setProperties({ invert: true });
+        if (invert.value) vp.setProperties({ invert: invertFor(vp) });
       }
       vp.render();
     }
@@ -255,7 +287,7 @@ export const useViewerStore = defineStore('viewer', () => {
     invert.value = !invert.value;
     // Set, not flipped per viewport: the window/level synchronizers already pass the invert state between viewports.
     for (const vp of shownViewports()) {
-      vp.setProperties({ invert: invert.value });
+      vp.setProperties({ invert: invertFor(vp) });
       vp.render();
     }
   }
