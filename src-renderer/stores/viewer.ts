@@ -77,6 +77,13 @@ export const useViewerStore = defineStore('viewer', () => {
   const hideIdentity = ref(localStorage.getItem(IDENTITY_KEY) === '1');
   /** The MPR (volume) view is shown instead of the stack panes. */
   const mpr = ref(false);
+  /**
+   * The auto window of the open series: taken once, from the first slice shown
+   * (its stored window, else its value range), and kept for every slice, so
+   * that brightness does not jump while scrolling (Cornerstone would take each
+   * slice's own range).
+   */
+  let seriesVoi: { lower: number; upper: number } | null = null;
   let generation = 0;
   let openedAt = 0;
   let cineTimer: ReturnType<typeof setInterval> | null = null;
@@ -121,9 +128,32 @@ export const useViewerStore = defineStore('viewer', () => {
     return naturallyInverted(viewport) !== invert.value;
   }
 
+  /** Pins the series' auto window on a grey stack pane (taking it from this pane when there is none yet). */
+  function keepSeriesWindow(viewport: Types.IStackViewport): void {
+    const imageId = viewport.getCurrentImageId();
+    const pixel = imageId ? (metaData.get('imagePixelModule', imageId) as { samplesPerPixel?: number } | undefined) : undefined;
+    if ((pixel?.samplesPerPixel ?? 1) > 1) return;
+    const shown = viewport.getProperties().voiRange;
+    seriesVoi ??= shown ? { lower: shown.lower, upper: shown.upper } : null;
+    if (!seriesVoi) return;
+    // Cornerstone ignores a setProperties equal to the range shown, and only a
+    // range set through setProperties is kept across slices: step off it first.
+    if (shown && shown.lower === seriesVoi.lower && shown.upper === seriesVoi.upper) {
+      viewport.setProperties({ voiRange: { lower: seriesVoi.lower, upper: seriesVoi.upper + 1 } }, true);
+    }
+    viewport.setProperties({ voiRange: seriesVoi });
+  }
+
+  /** A stack pane back to the image's own display (window, MONOCHROME1 ramp), then the series' auto window. */
+  function autoDisplay(viewport: Types.IStackViewport): void {
+    viewport.resetProperties();
+    keepSeriesWindow(viewport);
+  }
+
   function applyDisplay(viewport: Types.IStackViewport): void {
     const range = voiRangeOf(presetById(preset.value));
     if (range) viewport.setProperties({ voiRange: range });
+    else keepSeriesWindow(viewport);
     const wanted = invertFor(viewport);
     if (wanted !== (viewport.getProperties().invert ?? false)) viewport.setProperties({ invert: wanted });
     viewport.render();
@@ -193,6 +223,7 @@ export const useViewerStore = defineStore('viewer', () => {
     cached.value = 0;
     timings.value = { firstImageMs: null, allCachedMs: null };
     mpr.value = false;
+    seriesVoi = null;
     return ++generation;
   }
 
@@ -276,7 +307,7 @@ export const useViewerStore = defineStore('viewer', () => {
       if (range) vp.setProperties({ voiRange: range });
       else {
         if (isVolumeViewport(vp)) autoWindow(vp);
-        else vp.resetProperties();
+        else autoDisplay(vp);
         if (invert.value) vp.setProperties({ invert: invertFor(vp) });
       }
       vp.render();
@@ -301,7 +332,7 @@ export const useViewerStore = defineStore('viewer', () => {
       if (isVolumeViewport(vp)) resetView(vp);
       else {
         vp.resetCamera();
-        vp.resetProperties();
+        autoDisplay(vp);
       }
       vp.render();
     }

@@ -3,6 +3,8 @@
 // region known to be dark (air outside the body, lung) dark, and Invert makes
 // it bright. A radiograph with Pixel Spacing 0\0 draws (spacing unknown:
 // 1 mm, lengths in uncalibrated px), and the series opened next draws too.
+// An MR series without a stored window keeps one auto window/level while
+// scrolling.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -112,6 +114,29 @@ describe.skipIf(skipReason !== '')(`viewer display${skipReason ? ` (${skipReason
     expect(await page.textContent('[data-testid=status]')).toBe('ready');
     expect((await canvasStats(page, `${LEFT} canvas`)).litFraction).toBeGreaterThan(0.3);
     expect(await measureAcross()).toMatch(/\d mm\b/);
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps one auto window/level while scrolling an MR series', async () => {
+    await page.goto(`${h.server.launchUrl}&folder=${encodeURIComponent(path.join(DICOM_ROOT, 'mr-brain-t1w-studyforrest'))}`);
+    await page.waitForSelector('[data-testid=index-summary]', { timeout: 90_000 });
+    const uid = await page.$eval('[data-testid=series]', (n) => n.getAttribute('data-uid') ?? '');
+    await openSeries(page, uid);
+    const windowText = () => page.$eval('[data-testid=overlay-window]', (n) => n.textContent ?? '');
+    const first = await windowText();
+    expect(first).toMatch(/^W \d+ L \d+/);
+    const box = (await (await page.$(LEFT))!.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const seen = new Set<string>();
+    for (const delta of [120, 120, 120, 120, 120, -120, -120, -120, -120, -120, -120, -120, -120, -120, -120]) {
+      const before = await paneIndex();
+      await page.mouse.wheel(0, delta * 4);
+      await page.waitForFunction((b) => Number(document.querySelector('[data-pane=left]')?.getAttribute('data-index')) !== b, before);
+      await page.waitForTimeout(100);
+      seen.add(await windowText());
+    }
+    await page.screenshot({ path: outputPath('display-mr-scroll-1366x768.png') });
+    expect([...seen]).toEqual([first]);
     expect(errors).toEqual([]);
   });
 });
