@@ -135,7 +135,9 @@ export const useScansStore = defineStore('scans', () => {
       );
       if (!started) return undefined;
       sessionIds.value = [started.scanId, ...sessionIds.value.filter((id) => id !== started.scanId)];
-      chosenScanId.value = null;
+      // The same request while its scan is queued or running: the back end hands that scan back; show it.
+      chosenScanId.value = started.reused ? started.scanId : null;
+      if (started.reused) messages.push('info', `Scan ${started.scanId} is already doing this; it is selected.`);
       await refresh(started.scanId);
       return started.scanId;
     } finally {

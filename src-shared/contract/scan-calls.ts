@@ -11,7 +11,7 @@ const ScanIdArgs = z.object({ scanId: z.number().int().positive() });
 
 export const scanCalls = {
   'scans.start': defineCall({
-    summary: 'Create a scan over some series and start it in the background.',
+    summary: 'Create a scan over some series and start it in the background; an identical request while the first is queued or running returns that scan (reused).',
     args: z.object({
       seriesInstanceUids: z.array(z.string().min(1)).min(1),
       method: MethodIdSchema,
@@ -19,7 +19,7 @@ export const scanCalls = {
       adapterId: z.string().nullish(),
       organ: z.string().max(40).nullish(),
     }),
-    result: z.object({ scanId: z.number().int() }),
+    result: z.object({ scanId: z.number().int(), reused: z.boolean().optional() }),
   }),
   'scans.resume': defineCall({ summary: 'Continue a cancelled, failed or interrupted scan.', args: ScanIdArgs, result: z.object({ scanId: z.number().int() }) }),
   'scans.cancel': defineCall({ summary: 'Stop a running scan; finished images are kept.', args: ScanIdArgs, result: z.object({}) }),

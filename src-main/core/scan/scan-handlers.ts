@@ -6,11 +6,7 @@ type ScanCallName = 'scans.start' | 'scans.resume' | 'scans.cancel' | 'scans.lis
 
 export function createScanHandlers(scans: ScanService): Pick<CallHandlers, ScanCallName> {
   return {
-    'scans.start': async (args) => {
-      const scanId = await scans.create(args);
-      scans.start(scanId);
-      return { scanId };
-    },
+    'scans.start': async (args) => scans.createAndStart(args),
     'scans.resume': async ({ scanId }) => {
       scans.summary(scanId);
       scans.start(scanId);
