@@ -1,13 +1,15 @@
 /**
  * The library: the folder being browsed (browser mode's folder browser), the
  * indexing run with its live progress, the studies and series found, the
- * recent folders from the case log, and which series is selected.
+ * recent folders from the case log, and which series is selected. The folder
+ * and series shown are remembered (localStorage) and restored after a reload;
+ * `reveal` opens any indexed series, opening its folder first when needed.
  *
  *   const library = useLibraryStore();
  *   await library.openFolder('/data/dicom'); // indexes, then lists studies
  */
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, watch } from 'vue';
 import type { FolderListing } from '../../src-shared/domain/files';
 import type { IndexProgress, IndexSummary, RecentFolder, SeriesSummary, StudySummary } from '../../src-shared/domain/library';
 import { api } from '../bridge/api';
@@ -16,6 +18,29 @@ import { useMessagesStore } from './messages';
 /** Identifies one listed series: a split series is listed once per part. */
 export function seriesKey(series: { seriesInstanceUid: string; part: number }): string {
   return `${series.seriesInstanceUid}#${series.part}`;
+}
+
+const LAST_VIEW_KEY = 'clipscan.lastView';
+
+/** The folder and series shown last (what a reload restores). */
+interface LastView {
+  folder: string;
+  seriesKey: string | null;
+}
+
+function readLastView(): LastView | null {
+  try {
+    const saved = JSON.parse(localStorage.getItem(LAST_VIEW_KEY) ?? 'null') as Partial<LastView> | null;
+    return typeof saved?.folder === 'string' ? { folder: saved.folder, seriesKey: typeof saved.seriesKey === 'string' ? saved.seriesKey : null } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `path` lies in `folder` (either separator). */
+function isInside(path: string, folder: string): boolean {
+  const base = folder.replace(/[\\/]+$/, '');
+  return path.startsWith(`${base}/`) || path.startsWith(`${base}\\`);
 }
 
 export const useLibraryStore = defineStore('library', () => {
@@ -33,6 +58,10 @@ export const useLibraryStore = defineStore('library', () => {
 
   const allSeries = computed<SeriesSummary[]>(() => studies.value.flatMap((s) => s.series));
   const selectedSeries = computed(() => allSeries.value.find((s) => seriesKey(s) === selectedKey.value) ?? null);
+
+  watch([folder, selectedKey, indexing], () => {
+    if (folder.value && !indexing.value) localStorage.setItem(LAST_VIEW_KEY, JSON.stringify({ folder: folder.value, seriesKey: selectedKey.value } satisfies LastView));
+  });
 
   api.on('library.indexProgress', (p) => {
     if (!folder.value || p.folder === folder.value) progress.value = p;
@@ -78,6 +107,43 @@ export const useLibraryStore = defineStore('library', () => {
     if (target) await messages.attempt('Cancelling indexing', () => api.call('library.cancelIndex', { folder: target }));
   }
 
+  /**
+   * At start: opens `requested` (a launch parameter), else the folder shown
+   * last (unchanged files are not read again), and selects the series shown
+   * last when it is in that folder.
+   */
+  async function restoreLastView(requested: string | null): Promise<void> {
+    const last = readLastView();
+    const target = requested ?? last?.folder;
+    if (!target) return;
+    await openFolder(target);
+    if (last?.seriesKey && last.folder === folder.value && allSeries.value.some((s) => seriesKey(s) === last.seriesKey)) selectedKey.value = last.seriesKey;
+  }
+
+  /**
+   * Selects an indexed series wherever it is (a case-log entry): when the open
+   * folder does not hold it, the indexed folder that does (else the series'
+   * own folder) is opened first, re-reading only files that changed.
+   */
+  async function reveal(seriesInstanceUid: string): Promise<void> {
+    const find = () => allSeries.value.find((s) => s.seriesInstanceUid === seriesInstanceUid && s.isImage);
+    let series = find();
+    if (!series) {
+      const detail = await messages.attempt('Finding the series', () => api.call('library.series', { seriesInstanceUid }));
+      const file = detail?.instancesInOrder[0]?.path;
+      if (!file) return;
+      if (recent.value.length === 0) await loadRecent();
+      const indexed = recent.value.map((r) => r.path).filter((p) => isInside(file, p));
+      await openFolder(indexed[0] ?? file.replace(/[\\/][^\\/]*$/, ''));
+      series = find();
+      if (!series) {
+        messages.push('warning', `The series is no longer in ${folder.value}.`);
+        return;
+      }
+    }
+    select(series);
+  }
+
   function select(series: SeriesSummary): void {
     selectedKey.value = seriesKey(series);
   }
@@ -96,6 +162,6 @@ export const useLibraryStore = defineStore('library', () => {
 
   return {
     listing, browsing, folder, progress, indexing, summary, studies, recent, selectedKey, allSeries, selectedSeries,
-    browse, loadRecent, openFolder, cancelIndex, select, studyOf, step,
+    browse, loadRecent, openFolder, restoreLastView, reveal, cancelIndex, select, studyOf, step,
   };
 });

@@ -277,7 +277,8 @@ export const useScansStore = defineStore('scans', () => {
     const scan = summaries.value.get(scanId);
     const uid = seriesUid ?? scan?.series[0]?.seriesInstanceUid;
     const series = library.allSeries.find((s) => s.seriesInstanceUid === uid);
-    if (series && library.selectedKey !== `${series.seriesInstanceUid}#${series.part}`) library.select(series);
+    if (!series && uid) void library.reveal(uid);
+    else if (series && library.selectedKey !== `${series.seriesInstanceUid}#${series.part}`) library.select(series);
     else void loadResult();
   }
 
