@@ -6,6 +6,9 @@
  *   overlayText({ study, series, index: 4, total: 192, ... }).topLeft // ['Jane_Doe', ...]
  */
 import type { SeriesSummary, StudySummary } from '../../src-shared/domain/library';
+import { formatDicomDate, formatPersonName, imageSize } from '../../src-shared/domain/series-label';
+
+export { formatDicomDate, formatPersonName };
 
 export interface OverlayInput {
   study: StudySummary | null;
@@ -27,19 +30,6 @@ export interface OverlayText {
   bottomRight: string[];
 }
 
-/** DICOM DA (YYYYMMDD) as YYYY-MM-DD. */
-export function formatDicomDate(da: string | null): string | null {
-  if (!da || !/^\d{8}$/.test(da)) return da;
-  return `${da.slice(0, 4)}-${da.slice(4, 6)}-${da.slice(6, 8)}`;
-}
-
-/** A DICOM person name (Family^Given) as "Family, Given". */
-export function formatPersonName(pn: string | null): string | null {
-  if (!pn) return pn;
-  const [family, given] = pn.split('^');
-  return given ? `${family}, ${given}` : (family ?? pn);
-}
-
 export function overlayText(input: OverlayInput): OverlayText {
   const { study, series } = input;
   const topLeft: string[] = [];
@@ -55,7 +45,7 @@ export function overlayText(input: OverlayInput): OverlayText {
   if (series) {
     topRight.push([series.modality, series.seriesNumber !== null ? `Se ${series.seriesNumber}` : null].filter(Boolean).join(' · '));
     if (series.seriesDescription) topRight.push(series.seriesDescription);
-    if (series.rows && series.columns) topRight.push(`${series.columns}×${series.rows}`);
+    if (series.rows && series.columns) topRight.push(imageSize(series.columns, series.rows));
   }
 
   const bottomLeft: string[] = [];

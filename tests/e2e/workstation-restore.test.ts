@@ -70,6 +70,10 @@ describe.skipIf(skipReason !== '')(`reload and case log${skipReason ? ` (${skipR
     await waitShown(DOG_DX);
     expect(await skipped()).toBe(5);
     await page.waitForSelector('[data-testid=caselog-series].shown');
+    expect(await page.textContent('[data-testid=caselog-series] [data-testid=series-label]')).toBe('DX #1001 CHEST · Dog, AVeryGood · 2020-01-25');
+    await page.keyboard.press('a'); // hide identity: the label drops the patient
+    expect(await page.textContent('[data-testid=caselog-series] [data-testid=series-label]')).toBe('DX #1001 CHEST · 2020-01-25');
+    await page.keyboard.press('a');
     await page.screenshot({ path: outputPath('restore-caselog-1600x1000.png') });
     expect(errors).toEqual([]);
   });

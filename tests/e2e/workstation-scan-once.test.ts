@@ -1,6 +1,7 @@
 // The same scan is never started twice: on the 64-slice chest CT, S, S and a
 // click on Scan series (three identical requests while the first is queued or
-// running) leave one scan in the queue and in the case log, selected.
+// running) leave one scan in the queue and in the case log, selected. The
+// queue labels the series as a PACS does (modality, number, description, date).
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +43,7 @@ describe.skipIf(skipReason !== '')(`one scan per identical request${skipReason ?
     db.close();
     expect(rows).toHaveLength(1);
     expect(jobs).toEqual([{ id: String(rows[0]!.id), selected: 'true' }]);
+    expect(await page.textContent('[data-testid=scan-job] [data-testid=series-label]')).toBe('CT #30026 (no description) · 2000-01-01');
     await page.click('[data-testid=scan-cancel]');
     await page.waitForSelector('[data-testid=scan-job][data-status=cancelled]', { timeout: 60_000 });
     expect(errors).toEqual([]);
