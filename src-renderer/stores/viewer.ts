@@ -93,6 +93,16 @@ export const useViewerStore = defineStore('viewer', () => {
   /** Images per time point (slice positions of a 4D series). */
   const positions = computed(() => Math.max(1, Math.round(total.value / timePoints.value)));
   const modality = computed(() => series.value?.modality ?? null);
+  /** The file (instance) the shown image comes from: a multi-frame file holds several images. */
+  const shownInstance = computed(() => {
+    let at = index.value;
+    for (const instance of series.value?.instancesInOrder ?? []) {
+      const frames = Math.max(1, instance.frames);
+      if (at < frames) return instance;
+      at -= frames;
+    }
+    return null;
+  });
   /** Cine steps through frames (multi-frame) or time points at the same position (4D). */
   const cineStep = computed(() => (timePoints.value > 1 ? positions.value : 1));
   const canCine = computed(() => total.value > 1 && (timePoints.value > 1 || (series.value?.multiFrame ?? false)));
@@ -387,7 +397,7 @@ export const useViewerStore = defineStore('viewer', () => {
 
   return {
     series, study, fileLabel, imageIds, stackVersion, status, statusText, fetched, cached, timings, index, tool, preset, invert, voi, zoom,
-    cinePlaying, layout, hideIdentity, mpr, mprBlocker, total, timePoints, positions, modality, canCine,
+    cinePlaying, layout, hideIdentity, mpr, mprBlocker, total, timePoints, positions, modality, shownInstance, canCine,
     showStackOn, openSeries, openFiles, setIndex, noteIndex, step, chooseTool, applyPreset, toggleInvert, reset, toggleCine, stopCine,
     toggleIdentity, toggleLayout, toggleMpr,
   };

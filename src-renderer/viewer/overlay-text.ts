@@ -1,6 +1,7 @@
 /**
  * The text drawn in a viewport's corners: patient and study (top left), series
- * (top right), slice/time point (bottom left), window and zoom (bottom right).
+ * (top right), slice/time point with slice location and thickness (bottom
+ * left), window and zoom (bottom right).
  * With identity hidden, name, ID and birth date are replaced by "Hidden".
  *
  *   overlayText({ study, series, index: 4, total: 192, ... }).topLeft // ['Jane_Doe', ...]
@@ -21,6 +22,9 @@ export interface OverlayInput {
   timePoints: number;
   voi: { lower: number; upper: number } | null;
   zoom: number;
+  /** Slice Location and Slice Thickness of the image shown, in mm (null: not in the file). */
+  sliceLocation?: number | null;
+  sliceThickness?: number | null;
 }
 
 export interface OverlayText {
@@ -55,6 +59,11 @@ export function overlayText(input: OverlayInput): OverlayText {
       bottomLeft.push(`Slice ${(input.index % input.positions) + 1}/${input.positions} · Time ${t + 1}/${input.timePoints}`);
     } else bottomLeft.push(`Image ${input.index + 1}/${input.total}`);
   }
+  const where = [
+    input.sliceLocation != null ? `Loc ${input.sliceLocation.toFixed(1)} mm` : null,
+    input.sliceThickness != null && input.sliceThickness > 0 ? `Thk ${Number(input.sliceThickness.toFixed(2))} mm` : null,
+  ].filter(Boolean);
+  if (input.total > 0 && where.length > 0) bottomLeft.push(where.join(' · '));
 
   const bottomRight: string[] = [];
   if (input.voi) {
