@@ -22,6 +22,7 @@ import { imageIdsForInstances } from '../viewer/local-image-ids';
 import { presetById, voiRangeOf, type PresetId } from '../viewer/presets';
 import { useMessagesStore } from './messages';
 import { withTimeout } from '../util/with-timeout';
+import { missingBefore } from '../../src-shared/domain/slice-gaps';
 
 export type ViewerStatus = 'idle' | 'loading' | 'ready' | 'error';
 export type Layout = 'single' | 'side-by-side';
@@ -93,6 +94,8 @@ export const useViewerStore = defineStore('viewer', () => {
   /** Images per time point (slice positions of a 4D series). */
   const positions = computed(() => Math.max(1, Math.round(total.value / timePoints.value)));
   const modality = computed(() => series.value?.modality ?? null);
+  /** Per display index: slice positions missing just before it (0 almost everywhere). */
+  const gapsBefore = computed(() => (series.value ? missingBefore(series.value.instancesInOrder) : []));
   /** The file (instance) the shown image comes from: a multi-frame file holds several images. */
   const shownInstance = computed(() => {
     let at = index.value;
@@ -397,7 +400,7 @@ export const useViewerStore = defineStore('viewer', () => {
 
   return {
     series, study, fileLabel, imageIds, stackVersion, status, statusText, fetched, cached, timings, index, tool, preset, invert, voi, zoom,
-    cinePlaying, layout, hideIdentity, mpr, mprBlocker, total, timePoints, positions, modality, shownInstance, canCine,
+    cinePlaying, layout, hideIdentity, mpr, mprBlocker, total, timePoints, positions, modality, shownInstance, gapsBefore, canCine,
     showStackOn, openSeries, openFiles, setIndex, noteIndex, step, chooseTool, applyPreset, toggleInvert, reset, toggleCine, stopCine,
     toggleIdentity, toggleLayout, toggleMpr,
   };

@@ -25,6 +25,8 @@ export interface OverlayInput {
   /** Slice Location and Slice Thickness of the image shown, in mm (null: not in the file). */
   sliceLocation?: number | null;
   sliceThickness?: number | null;
+  /** Slice positions missing just before the image shown. */
+  missingBefore?: number;
 }
 
 export interface OverlayText {
@@ -64,6 +66,7 @@ export function overlayText(input: OverlayInput): OverlayText {
     input.sliceThickness != null && input.sliceThickness > 0 ? `Thk ${Number(input.sliceThickness.toFixed(2))} mm` : null,
   ].filter(Boolean);
   if (input.total > 0 && where.length > 0) bottomLeft.push(where.join(' · '));
+  if (input.missingBefore) bottomLeft.push(`Gap before this slice: ${input.missingBefore} position${input.missingBefore > 1 ? 's' : ''} missing`);
 
   const bottomRight: string[] = [];
   if (input.voi) {
