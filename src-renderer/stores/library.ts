@@ -4,6 +4,7 @@
  * recent folders from the case log, and which series is selected. The folder
  * and series shown are remembered (localStorage) and restored after a reload;
  * `reveal` opens any indexed series, opening its folder first when needed.
+ * The study list's search and sort are kept the same way.
  *
  *   const library = useLibraryStore();
  *   await library.openFolder('/data/dicom'); // indexes, then lists studies
@@ -14,6 +15,7 @@ import type { FolderListing } from '../../src-shared/domain/files';
 import type { IndexProgress, IndexSummary, RecentFolder, SeriesSummary, StudySummary } from '../../src-shared/domain/library';
 import { api } from '../bridge/api';
 import { useMessagesStore } from './messages';
+import { filterStudies, STUDY_SORT_KEYS, type StudySort } from '../viewer/study-filter';
 
 /** Identifies one listed series: a split series is listed once per part. */
 export function seriesKey(series: { seriesInstanceUid: string; part: number }): string {
@@ -21,6 +23,18 @@ export function seriesKey(series: { seriesInstanceUid: string; part: number }): 
 }
 
 const LAST_VIEW_KEY = 'clipscan.lastView';
+const STUDY_LIST_KEY = 'clipscan.studyList';
+
+function readStudyList(): { query: string; sort: StudySort } {
+  const fallback: StudySort = { key: 'folder', descending: false };
+  try {
+    const saved = JSON.parse(localStorage.getItem(STUDY_LIST_KEY) ?? 'null') as { query?: unknown; sort?: Partial<StudySort> } | null;
+    const key = STUDY_SORT_KEYS.find((k) => k.id === saved?.sort?.key)?.id;
+    return { query: typeof saved?.query === 'string' ? saved.query : '', sort: key ? { key, descending: saved?.sort?.descending === true } : fallback };
+  } catch {
+    return { query: '', sort: fallback };
+  }
+}
 
 /** The folder and series shown last (what a reload restores). */
 interface LastView {
@@ -55,6 +69,13 @@ export const useLibraryStore = defineStore('library', () => {
   const recent = ref<RecentFolder[]>([]);
   /** `seriesKey` of the selected series (a split series has one key per part). */
   const selectedKey = ref<string | null>(null);
+
+  const savedList = readStudyList();
+  /** The study list's search words and sort (kept across reloads). */
+  const studyQuery = ref(savedList.query);
+  const studySort = ref<StudySort>(savedList.sort);
+  const shownStudies = computed(() => filterStudies(studies.value, studyQuery.value, studySort.value));
+  watch([studyQuery, studySort], () => localStorage.setItem(STUDY_LIST_KEY, JSON.stringify({ query: studyQuery.value, sort: studySort.value })), { deep: true });
 
   const allSeries = computed<SeriesSummary[]>(() => studies.value.flatMap((s) => s.series));
   const selectedSeries = computed(() => allSeries.value.find((s) => seriesKey(s) === selectedKey.value) ?? null);
@@ -154,14 +175,14 @@ export const useLibraryStore = defineStore('library', () => {
 
   /** Moves the selection by `step` series (images only), wrapping at neither end. */
   function step(delta: number): void {
-    const images = allSeries.value.filter((s) => s.isImage);
+    const images = shownStudies.value.flatMap((s) => s.series).filter((s) => s.isImage);
     const at = images.findIndex((s) => seriesKey(s) === selectedKey.value);
     const next = images[Math.min(images.length - 1, Math.max(0, at + delta))];
     if (next) select(next);
   }
 
   return {
-    listing, browsing, folder, progress, indexing, summary, studies, recent, selectedKey, allSeries, selectedSeries,
+    listing, browsing, folder, progress, indexing, summary, studies, studyQuery, studySort, shownStudies, recent, selectedKey, allSeries, selectedSeries,
     browse, loadRecent, openFolder, restoreLastView, reveal, cancelIndex, select, studyOf, step,
   };
 });
