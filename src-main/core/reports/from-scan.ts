@@ -72,7 +72,15 @@ export function pickKeyImages(images: ScanImage[], count: number, first: number 
   const scored = images.filter((i) => i.status === 'done' && i.score !== null);
   const byScore = [...scored].sort((a, b) => b.score! - a.score! || a.seq - b.seq);
   const lead = first === null ? undefined : scored.find((i) => i.id === first);
-  return (lead ? [lead, ...byScore.filter((i) => i.id !== lead.id)] : byScore).slice(0, count);
+  // Distinct peaks: each further key image lies more than `radius` slices from every one already chosen
+  // (a tenth of the series, at least the neighbours), so three key images are not three adjacent slices.
+  const radius = Math.max(1, Math.round(scored.length / 10));
+  const picked: ScanImage[] = lead ? [lead] : [];
+  for (const image of byScore) {
+    if (picked.length >= count) break;
+    if (picked.every((p) => Math.abs(p.seq - image.seq) > radius)) picked.push(image);
+  }
+  return picked.slice(0, count);
 }
 
 /** "slice 3 of 64", "frame 2 of 10" (one multi-frame object), "image 1 of 1". */
@@ -195,7 +203,8 @@ export async function buildReportInput(deps: ReportSourceDeps, request: ReportRe
     executionProvider: summary.provider ?? 'unknown',
     verdict: series.verdict ? VERDICT_WORDS[series.verdict] : null,
     note: series.note,
-    display: { colormap: 'inferno', opacity: 0.5, lowerThreshold: null, ...stripUndefined(display) },
+    // One threshold: the map is drawn from the scan's own operating point, whatever the screen's slider showed.
+    display: { colormap: 'inferno', opacity: 0.5, ...stripUndefined(display), lowerThreshold: summary.threshold },
     generatedAt: generatedAtOf((deps.now ?? (() => new Date()))()),
     appVersion: APP_VERSION,
   };
