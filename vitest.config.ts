@@ -13,9 +13,10 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+          include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/chaos/**/*.test.ts'],
           testTimeout: 60_000,
-          hookTimeout: 120_000,
+          // Setup hooks build the app or run Python exports: on a loaded 2-core machine they need minutes.
+          hookTimeout: 600_000,
         },
       },
       {

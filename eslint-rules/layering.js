@@ -4,6 +4,7 @@
 //   src-renderer  imports only src-renderer, src-shared and browser packages
 //   src-main/core imports src-main/core, src-shared and Node; never electron
 //   electron      may be imported only under src-main/electron
+//   tests/unit/renderer  the renderer's unit tests (Node, vitest) may import src-renderer; no other test may
 import path from 'node:path';
 import { builtinModules } from 'node:module';
 
@@ -18,6 +19,7 @@ function layerOf(file) {
   if (rel.startsWith('src-main/core/')) return 'core';
   if (rel.startsWith('src-main/electron/')) return 'electron';
   if (rel.startsWith('src-main/')) return 'main';
+  if (rel.startsWith('tests/unit/renderer/')) return 'renderer-tests';
   return 'other';
 }
 
@@ -34,7 +36,7 @@ function violation(fromLayer, fromFile, spec) {
     if (fromLayer === 'shared' && target !== 'shared') return 'src-shared may import only src-shared';
     if (fromLayer === 'renderer' && target !== 'renderer' && target !== 'shared') return 'src-renderer may import only src-renderer and src-shared';
     if (fromLayer === 'core' && target !== 'core' && target !== 'shared') return 'src-main/core may import only core and src-shared';
-    if (fromLayer !== 'renderer' && target === 'renderer') return 'only the renderer may import src-renderer';
+    if (fromLayer !== 'renderer' && fromLayer !== 'renderer-tests' && target === 'renderer') return 'only the renderer (and tests/unit/renderer) may import src-renderer';
     if (fromLayer !== 'electron' && target === 'electron' && fromLayer !== 'other') return 'src-main/electron is an entry point; nothing imports it';
     return null;
   }

@@ -58,9 +58,15 @@ run('npm', ['run', 'build', '--silent']);
 if (fs.existsSync('scripts/fixture-bundle.mjs')) run(process.execPath, ['scripts/fixture-bundle.mjs']);
 // Unit and integration tests first, then the browser tests on their own, so the
 // two do not fight over the CPU (the e2e tests drive a software-rendered WebGL).
+// A failure in the first never skips the second; the run fails if either did.
 const extra = process.argv.slice(2);
 if (extra.length > 0) run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...extra]);
 else {
-  run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'unit']);
-  run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'e2e']);
+  const failed = ['unit', 'e2e'].filter(
+    (project) => spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', project], { stdio: 'inherit' }).status !== 0,
+  );
+  if (failed.length > 0) {
+    console.error(`\nFailed: the ${failed.join(' and ')} project${failed.length > 1 ? 's' : ''}.`);
+    process.exit(1);
+  }
 }

@@ -36,12 +36,22 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     return await command.run(rest);
-  } catch (err) {
+  } catch (caught) {
+    const err = await explainForCli(caught, rest);
     const e = err instanceof Error ? err : new Error(String(err));
     process.stderr.write(`clipscan ${name}: ${e.message}\n`);
     if (process.env.CLIPSCAN_DEBUG) process.stderr.write(`${e.stack ?? ''}\n`);
     return 1;
   }
+}
+
+/** A SQLite error that escaped a command names the case log (the one --db or CLIPSCAN_DB chose) and the cause. */
+async function explainForCli(err: unknown, argv: string[]): Promise<unknown> {
+  if ((err as { name?: unknown } | null)?.name !== 'SqliteError') return err;
+  const [{ explainCaseLogError }, { resolveDatabasePath }] = await Promise.all([import('../core/caselog/open'), import('../core/config/app-paths')]);
+  const at = argv.findIndex((a) => a === '--db' || a.startsWith('--db='));
+  const db = at < 0 ? undefined : argv[at]!.startsWith('--db=') ? argv[at]!.slice(5) : argv[at + 1];
+  return explainCaseLogError(err, resolveDatabasePath({ db }));
 }
 
 main(process.argv.slice(2)).then(

@@ -3,13 +3,13 @@
  * one configuration, and maps the contract's calls onto them. Electron's main
  * process, browser mode and tests all start here, so they run the same code.
  */
-import fs from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import type { CallHandlers, EventSink } from '../../src-shared/contract/server';
 import type { AppInfo } from '../../src-shared/domain/app-info';
 import { AllowedRoots } from './files/allowed-roots';
+import { readRegularFile } from './files/regular-file';
 import { listFolder } from './files/list-folder';
 import { APP_VERSION } from './version';
 import { openCaseLog } from './caselog';
@@ -31,6 +31,8 @@ export interface BackendConfig {
   mode: AppInfo['mode'];
   databasePath: string;
   allowedRoots: string[];
+  /** Browser mode's server: calls from the UI cannot add readable folders (see AllowedRoots). */
+  confined?: boolean;
   initialFile?: string | null;
   /** Where back-end events go (IPC to the window, or the browser-mode event stream). */
   emit?: EventSink;
@@ -66,7 +68,7 @@ export interface Backend {
 }
 
 export function createBackend(config: BackendConfig): Backend {
-  const roots = new AllowedRoots(config.allowedRoots);
+  const roots = new AllowedRoots(config.allowedRoots, config.confined === true);
   const caseLog = openCaseLog(config.databasePath);
   const models = new ModelRegistry({ db: caseLog.db, modelsDir: modelsDirFor(config.databasePath) });
   // What the case log refers to lives beside it (in a temporary folder for an in-memory database):
@@ -103,35 +105,41 @@ export function createBackend(config: BackendConfig): Backend {
   };
 
   const handlers: CallHandlers = {
-    'app.info': async () => ({
-      name: 'ClipScan',
-      version: APP_VERSION,
-      mode: config.mode,
-      platform: `${process.platform}-${process.arch}`,
-      nodeVersion: process.versions.node,
-      databasePath: config.databasePath,
-      allowedRoots: roots.list(),
-      initialFile: config.initialFile ?? null,
-    }),
-    'app.chooseFolder': async ({ title }) => {
-      if (!config.dialogs) return { native: false, folder: null };
-      const folder = await config.dialogs.chooseFolder(title);
-      return { native: true, folder: folder ? await roots.allow(folder) : null };
+    app: {
+      info: async () => ({
+        name: 'ClipScan',
+        version: APP_VERSION,
+        mode: config.mode,
+        platform: `${process.platform}-${process.arch}`,
+        nodeVersion: process.versions.node,
+        databasePath: config.databasePath,
+        allowedRoots: roots.list(),
+        initialFile: config.initialFile ?? null,
+      }),
+      chooseFolder: async ({ title }) => {
+        if (!config.dialogs) return { native: false, folder: null };
+        const folder = await config.dialogs.chooseFolder(title);
+        return { native: true, folder: folder ? await roots.allow(folder) : null };
+      },
+      chooseSavePath: async ({ defaultName, format }) => {
+        if (!config.dialogs) return { native: false, path: null };
+        const chosen = await config.dialogs.chooseSavePath(defaultName, format);
+        if (chosen) reports.grantSavePath(chosen);
+        return { native: true, path: chosen };
+      },
+      readFile: async ({ path }) => {
+        const real = await roots.resolve(path);
+        const bytes = await readRegularFile(real);
+        return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      },
+      listFolder: async ({ path }) => listFolder(roots, path),
     },
-    'app.chooseSavePath': async ({ defaultName, format }) =>
-      config.dialogs ? { native: true, path: await config.dialogs.chooseSavePath(defaultName, format) } : { native: false, path: null },
-    'dicom.readFile': async ({ path }) => {
-      const real = await roots.resolve(path);
-      const bytes = await fs.readFile(real);
-      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    },
-    'files.listFolder': async ({ path }) => listFolder(roots, path),
-    ...createScanHandlers(scans),
-    ...createModelHandlers(models, roots, config.emit),
-    ...createLibraryHandlers(caseLog, roots, config.emit),
-    ...createReportHandlers(reports),
-    ...createRenderFrameHandlers(roots),
-    ...createTrainingHandlers({ engineHost, roots, resolveBundle, emit: config.emit, threads: config.threads, adapters, adaptersDir }),
+    scans: createScanHandlers(scans),
+    models: createModelHandlers(models, roots, config.emit),
+    library: createLibraryHandlers(caseLog, roots, config.emit),
+    reports: createReportHandlers(reports),
+    render: createRenderFrameHandlers(roots),
+    training: createTrainingHandlers({ engineHost, roots, resolveBundle, emit: config.emit, threads: config.threads, adapters, adaptersDir }),
   };
 
   return {
@@ -143,6 +151,7 @@ export function createBackend(config: BackendConfig): Backend {
     reports,
     adapters,
     async close() {
+      await scans.stopAll();
       await host?.close();
       caseLog.close();
     },

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, net, protocol } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session } from 'electron';
 import { createContractServer, checkedEventSink } from '../../src-shared/contract/server';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../src-shared/contract/ipc-channels';
 import { ClipScanError, toWireError } from '../../src-shared/contract/errors';
@@ -19,6 +19,7 @@ import {
   APP_SCHEME,
   appUrlToRelativePath,
   isNavigationAllowed,
+  isPermissionGranted,
   isTrustedSender,
   secureWebPreferences,
 } from './window-security';
@@ -43,6 +44,8 @@ app.on('web-contents-created', (_event, contents) => {
 
 async function start() {
   await app.whenReady();
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => callback(isPermissionGranted(permission, details.requestingUrl)));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionGranted(permission, requestingOrigin));
 
   protocol.handle(APP_SCHEME, async (request) => {
     const relative = appUrlToRelativePath(request.url);

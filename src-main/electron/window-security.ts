@@ -56,6 +56,15 @@ export function isTrustedSender(sender: { url: string | undefined | null; isMain
   return sender.isMainFrame && isAppUrl(sender.url);
 }
 
+/**
+ * Permission requests and checks (camera, microphone, notifications,
+ * clipboard, fullscreen, device access...): the app uses none, so every one is
+ * denied, whoever asks.
+ */
+export function isPermissionGranted(_permission: string, _requestingUrl: string | undefined | null): boolean {
+  return false;
+}
+
 /** Navigation away from the app and `window.open` are always denied. */
 export function isNavigationAllowed(url: string): boolean {
   return isAppUrl(url);

@@ -4,7 +4,9 @@
  * UI runs without an Electron binary, and how the end-to-end tests drive it.
  *
  * Only loopback peers are answered, the Host header must name this server (no
- * DNS rebinding), and every API request must carry the per-launch token.
+ * DNS rebinding), every API request must carry the per-launch token, and a
+ * call sent by a page of another origin is refused. Errors go to the browser as
+ * name, code and message; their stacks go to the server's log.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import crypto from 'node:crypto';
@@ -21,6 +23,8 @@ export interface WebServerOptions {
   port?: number;
   /** Fixed token for tests; a random one is made otherwise. */
   token?: string;
+  /** Where the stacks of failed calls are written (default: stderr). */
+  logError?: (line: string) => void;
 }
 
 export interface WebServer {
@@ -44,6 +48,11 @@ export function isAllowedHost(host: string | undefined, port: number): boolean {
   return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
 }
 
+/** Browsers send Origin with every POST; a call without one comes from a non-browser client that holds the token. */
+export function isAllowedOrigin(origin: string | undefined, port: number): boolean {
+  return origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+}
+
 function tokensEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
@@ -65,6 +74,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const token = options.token ?? crypto.randomBytes(24).toString('base64url');
   const contract: ContractServer = createContractServer(options.handlers);
   const eventStreams = new Set<ServerResponse>();
+  const logError = options.logError ?? ((line: string) => process.stderr.write(`${line}\n`));
   let port = 0;
 
   async function handleCall(name: string, req: IncomingMessage, res: ServerResponse) {
@@ -74,6 +84,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const outcome = await contract.dispatch(name, args);
     if (outcome.ok && outcome.value instanceof Uint8Array) {
       res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(outcome.value);
+      return;
+    }
+    if (!outcome.ok) {
+      const { name: errorName, code, message, stack } = outcome.error;
+      logError(`clipscan serve: ${name} failed${code ? ` (${code})` : ''}: ${stack ?? message}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: { name: errorName, code, message } }));
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(outcome));
@@ -104,6 +120,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
           return;
         }
         if (req.method === 'POST' && url.pathname.startsWith(API_CALL_PREFIX)) {
+          if (!isAllowedOrigin(req.headers.origin, port)) {
+            res.writeHead(403, { 'content-type': 'text/plain' }).end('Calls from another origin are refused');
+            return;
+          }
           await handleCall(decodeURIComponent(url.pathname.slice(API_CALL_PREFIX.length)), req, res);
           return;
         }

@@ -1,13 +1,18 @@
 /**
  * The renderer's one door to the back end: the typed contract client over the
- * preload bridge (Electron) or HTTP (browser mode). UI code imports `api` and
- * never knows which transport it runs on.
+ * preload bridge (Electron) or HTTP (browser mode). main.ts connects once and
+ * hands the client over with `setApi`; stores and viewer modules read it with
+ * `useApi()` and never know which transport it runs on. A unit test sets a
+ * client over a fake transport instead (tests/unit/renderer).
  *
- *   const info = await api.call('app.info', {});
+ *   setApi(connectToBackend());                         // main.ts, before mounting
+ *   const info = await useApi().call(appCalls.info, {});
  */
-import { createContractClient, type ContractTransport } from '../../src-shared/contract/client';
+import { createContractClient, type ContractClient, type ContractTransport } from '../../src-shared/contract/client';
 import type { CallOutcome } from '../../src-shared/contract/errors';
 import { createHttpTransport, readLaunchToken } from './http-transport';
+
+let current: ContractClient | null = null;
 
 function preloadTransport(bridge: NonNullable<Window['clipscan']>): ContractTransport {
   return {
@@ -16,4 +21,16 @@ function preloadTransport(bridge: NonNullable<Window['clipscan']>): ContractTran
   };
 }
 
-export const api = createContractClient(window.clipscan ? preloadTransport(window.clipscan) : createHttpTransport(readLaunchToken()));
+/** The client for the page this renderer runs in: the preload bridge when Electron gave one, else browser mode's HTTP API. */
+export function connectToBackend(): ContractClient {
+  return createContractClient(window.clipscan ? preloadTransport(window.clipscan) : createHttpTransport(readLaunchToken()));
+}
+
+export function setApi(client: ContractClient): void {
+  current = client;
+}
+
+export function useApi(): ContractClient {
+  if (!current) throw new Error('The back-end API is not set: main.ts calls setApi(connectToBackend()) before mounting the app.');
+  return current;
+}

@@ -11,12 +11,14 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Verdict } from '../../src-shared/domain/scan';
-import type { ExportRecord, ReportFormat } from '../../src-shared/contract/report-calls';
-import { api } from '../bridge/api';
+import { reportCalls, type ExportRecord, type ReportFormat } from '../../src-shared/contract/report-calls';
+import { useApi } from '../bridge/api';
 import { useMessagesStore } from './messages';
 import { useScansStore } from './scans';
 import { useLayersStore } from './layers';
 import { useViewerStore } from './viewer';
+import { appCalls } from '../../src-shared/contract/calls';
+import { scanCalls } from '../../src-shared/contract/scan-calls';
 
 export const VERDICTS: { id: Verdict; label: string }[] = [
   { id: 'true_finding', label: 'True finding' },
@@ -25,6 +27,7 @@ export const VERDICTS: { id: Verdict; label: string }[] = [
 ];
 
 export const useCaselogStore = defineStore('caselog', () => {
+  const api = useApi();
   const messages = useMessagesStore();
   const scans = useScansStore();
   const layers = useLayersStore();
@@ -39,13 +42,13 @@ export const useCaselogStore = defineStore('caselog', () => {
 
   async function refresh(): Promise<void> {
     await scans.loadList();
-    exports.value = (await messages.attempt('Listing exports', () => api.call('reports.list', {}))) ?? exports.value;
+    exports.value = (await messages.attempt('Listing exports', () => api.call(reportCalls.list, {}))) ?? exports.value;
   }
 
   async function setVerdict(scanId: number, seriesInstanceUid: string, verdict: Verdict | null, note: string, keyImageId?: number | null): Promise<boolean> {
     saving.value++;
     try {
-      const saved = await messages.attempt('Saving the verdict', () => api.call('findings.setVerdict', { scanId, seriesInstanceUid, verdict, note, keyImageId: keyImageId ?? null }));
+      const saved = await messages.attempt('Saving the verdict', () => api.call(scanCalls.setVerdict, { scanId, seriesInstanceUid, verdict, note, keyImageId: keyImageId ?? null }));
       if (!saved) return false;
       const scan = scans.summaries.get(scanId);
       if (scan) scans.remember({ ...scan, series: scan.series.map((s) => (s.seriesInstanceUid === seriesInstanceUid ? saved : s)) });
@@ -71,12 +74,12 @@ export const useCaselogStore = defineStore('caselog', () => {
     try {
       const saved = await messages.attempt(`Exporting the ${format.toUpperCase()}`, async () => {
         const { scanId, seriesInstanceUid } = result;
-        const proposed = (await api.call('reports.defaultPath', { scanId, seriesInstanceUid, format })).path;
+        const proposed = (await api.call(reportCalls.defaultPath, { scanId, seriesInstanceUid, format })).path;
         // Electron asks where to save; browser mode has no save dialog and writes the proposed file.
-        const chosen = await api.call('app.chooseSavePath', { defaultName: proposed.split(/[\\/]/).pop()!, format });
+        const chosen = await api.call(appCalls.chooseSavePath, { defaultName: proposed.split(/[\\/]/).pop()!, format });
         if (chosen.native && !chosen.path) return null;
         const path = chosen.path ?? proposed;
-        return api.call('reports.export', {
+        return api.call(reportCalls.export, {
           scanId,
           seriesInstanceUid,
           format,
@@ -89,7 +92,7 @@ export const useCaselogStore = defineStore('caselog', () => {
       });
       if (!saved) return undefined;
       messages.push('info', `Saved ${saved.path} (${Math.round(saved.bytes / 1024)} kB).`);
-      exports.value = (await messages.attempt('Listing exports', () => api.call('reports.list', {}))) ?? exports.value;
+      exports.value = (await messages.attempt('Listing exports', () => api.call(reportCalls.list, {}))) ?? exports.value;
       return saved.path;
     } finally {
       exporting.value = false;

@@ -13,9 +13,11 @@ import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type { FolderListing } from '../../src-shared/domain/files';
 import type { IndexProgress, IndexSummary, RecentFolder, SeriesSummary, StudySummary } from '../../src-shared/domain/library';
-import { api } from '../bridge/api';
+import { useApi } from '../bridge/api';
 import { useMessagesStore } from './messages';
 import { filterStudies, STUDY_SORT_KEYS, type StudySort } from '../viewer/study-filter';
+import { appCalls } from '../../src-shared/contract/calls';
+import { libraryCalls } from '../../src-shared/contract/library-calls';
 
 /** Identifies one listed series: a split series is listed once per part. */
 export function seriesKey(series: { seriesInstanceUid: string; part: number }): string {
@@ -58,6 +60,7 @@ function isInside(path: string, folder: string): boolean {
 }
 
 export const useLibraryStore = defineStore('library', () => {
+  const api = useApi();
   const messages = useMessagesStore();
   const listing = ref<FolderListing | null>(null);
   const browsing = ref(false);
@@ -89,7 +92,7 @@ export const useLibraryStore = defineStore('library', () => {
   });
 
   async function browse(path?: string | null): Promise<void> {
-    const result = await messages.attempt('Listing the folder', () => api.call('files.listFolder', { path: path ?? null }));
+    const result = await messages.attempt('Listing the folder', () => api.call(appCalls.listFolder, { path: path ?? null }));
     if (result) {
       listing.value = result;
       browsing.value = true;
@@ -97,7 +100,7 @@ export const useLibraryStore = defineStore('library', () => {
   }
 
   async function loadRecent(): Promise<void> {
-    recent.value = (await messages.attempt('Reading recent folders', () => api.call('library.recentFolders', {}))) ?? [];
+    recent.value = (await messages.attempt('Reading recent folders', () => api.call(libraryCalls.recentFolders, {}))) ?? [];
   }
 
   /** Indexes `path` (progress arrives as events), then lists what it holds. */
@@ -109,14 +112,14 @@ export const useLibraryStore = defineStore('library', () => {
     studies.value = [];
     selectedKey.value = null;
     try {
-      const result = await messages.attempt(`Indexing ${path}`, () => api.call('library.indexFolder', { folder: path }));
+      const result = await messages.attempt(`Indexing ${path}`, () => api.call(libraryCalls.indexFolder, { folder: path }));
       if (!result) return;
       summary.value = result;
       folder.value = result.folder;
       if (result.errors.length > 0) {
         messages.push('warning', `${result.errors.length} file(s) in ${result.folder} could not be read as DICOM (first: ${result.errors[0]!.reason}).`);
       }
-      studies.value = (await messages.attempt('Listing studies', () => api.call('library.studies', { folder: result.folder }))) ?? [];
+      studies.value = (await messages.attempt('Listing studies', () => api.call(libraryCalls.studies, { folder: result.folder }))) ?? [];
       await loadRecent();
     } finally {
       indexing.value = false;
@@ -125,7 +128,7 @@ export const useLibraryStore = defineStore('library', () => {
 
   async function cancelIndex(): Promise<void> {
     const target = progress.value?.folder ?? folder.value;
-    if (target) await messages.attempt('Cancelling indexing', () => api.call('library.cancelIndex', { folder: target }));
+    if (target) await messages.attempt('Cancelling indexing', () => api.call(libraryCalls.cancelIndex, { folder: target }));
   }
 
   /**
@@ -150,7 +153,7 @@ export const useLibraryStore = defineStore('library', () => {
     const find = () => allSeries.value.find((s) => s.seriesInstanceUid === seriesInstanceUid && s.isImage);
     let series = find();
     if (!series) {
-      const detail = await messages.attempt('Finding the series', () => api.call('library.series', { seriesInstanceUid }));
+      const detail = await messages.attempt('Finding the series', () => api.call(libraryCalls.series, { seriesInstanceUid }));
       const file = detail?.instancesInOrder[0]?.path;
       if (!file) return;
       if (recent.value.length === 0) await loadRecent();

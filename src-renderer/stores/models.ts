@@ -13,9 +13,11 @@ import { computed, ref } from 'vue';
 import type { InstalledBundle } from '../../src-shared/domain/installed-bundle';
 import type { FolderListing } from '../../src-shared/domain/files';
 import { DEMO_MODEL_LABEL } from '../../src-shared/domain/model-bundle';
-import type { AdapterSummary } from '../../src-shared/contract/training-calls';
-import { api } from '../bridge/api';
+import { trainingCalls, type AdapterSummary } from '../../src-shared/contract/training-calls';
+import { useApi } from '../bridge/api';
 import { useMessagesStore } from './messages';
+import { appCalls } from '../../src-shared/contract/calls';
+import { modelCalls } from '../../src-shared/contract/models-calls';
 
 export { DEMO_MODEL_LABEL };
 
@@ -33,6 +35,7 @@ export interface AdapterEntry extends AdapterSummary {
 }
 
 export const useModelsStore = defineStore('models', () => {
+  const api = useApi();
   const messages = useMessagesStore();
   const bundles = ref<InstalledBundle[]>([]);
   /** The bundle scans use; null: the bundled demo model. */
@@ -58,8 +61,8 @@ export const useModelsStore = defineStore('models', () => {
 
   async function load(): Promise<void> {
     const [listed, trained] = await Promise.all([
-      messages.attempt('Listing the installed models', () => api.call('models.list', {})),
-      messages.attempt('Listing the trained adapters', () => api.call('models.adapters', {})),
+      messages.attempt('Listing the installed models', () => api.call(modelCalls.list, {})),
+      messages.attempt('Listing the trained adapters', () => api.call(trainingCalls.adapters, {})),
     ]);
     bundles.value = listed ?? bundles.value;
     if (trained) adapters.value = trained.map((a) => ({ ...a, label: adapterLabel(a) }));
@@ -68,13 +71,13 @@ export const useModelsStore = defineStore('models', () => {
 
   /** Browser mode's folder browser for imports: one folder inside the allowed roots (null: the roots). */
   async function listFolder(path: string | null): Promise<FolderListing | undefined> {
-    return messages.attempt('Listing the folder', () => api.call('files.listFolder', { path }));
+    return messages.attempt('Listing the folder', () => api.call(appCalls.listFolder, { path }));
   }
 
   async function importFolder(folder: string): Promise<InstalledBundle | undefined> {
     busy.value = true;
     try {
-      const bundle = await messages.attempt(`Importing the model bundle in ${folder}`, () => api.call('models.import', { folder }));
+      const bundle = await messages.attempt(`Importing the model bundle in ${folder}`, () => api.call(modelCalls.import, { folder }));
       if (bundle) messages.push('info', `Installed ${bundle.displayName} (${bundle.key}).`);
       await load();
       return bundle;
@@ -88,7 +91,7 @@ export const useModelsStore = defineStore('models', () => {
     if (downloads.value.some((d) => d.manifestSha256 === sha)) return undefined;
     downloads.value.push({ manifestUrl, manifestSha256: sha, bytesDone: 0, bytesTotal: 0, file: '' });
     try {
-      const bundle = await messages.attempt(`Downloading ${manifestUrl}`, () => api.call('models.download', { manifestUrl: manifestUrl.trim(), manifestSha256: sha }));
+      const bundle = await messages.attempt(`Downloading ${manifestUrl}`, () => api.call(modelCalls.download, { manifestUrl: manifestUrl.trim(), manifestSha256: sha }));
       if (bundle) messages.push('info', `Installed ${bundle.displayName} (${bundle.key}).`);
       await load();
       return bundle;
@@ -98,16 +101,16 @@ export const useModelsStore = defineStore('models', () => {
   }
 
   async function cancelDownload(manifestSha256: string): Promise<void> {
-    await messages.attempt('Cancelling the download', () => api.call('models.cancelDownload', { manifestSha256 }));
+    await messages.attempt('Cancelling the download', () => api.call(modelCalls.cancelDownload, { manifestSha256 }));
   }
 
   async function verify(id: string): Promise<void> {
-    const bundle = await messages.attempt(`Verifying ${id}`, () => api.call('models.verify', { id }));
+    const bundle = await messages.attempt(`Verifying ${id}`, () => api.call(modelCalls.verify, { id }));
     if (bundle) messages.push('info', `${bundle.displayName}: every file matches its manifest.`);
   }
 
   async function remove(id: string): Promise<void> {
-    const bundle = await messages.attempt(`Removing ${id}`, () => api.call('models.remove', { id }));
+    const bundle = await messages.attempt(`Removing ${id}`, () => api.call(modelCalls.remove, { id }));
     if (bundle) messages.push('info', `Removed ${bundle.displayName}.`);
     await load();
   }

@@ -12,13 +12,14 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import type { MethodId, ScanImage, ScanProgress, ScanSummary } from '../../src-shared/domain/scan';
-import { api } from '../bridge/api';
+import { useApi } from '../bridge/api';
 import { displayDefaults, displayIndexOf, floatsOf, mapRangeOf, scoresInDisplayOrder, topIndexOf } from '../viewer/scan-results';
 import { useLayersStore } from './layers';
 import { useLibraryStore } from './library';
 import { useMessagesStore } from './messages';
 import { useModelsStore } from './models';
 import { useViewerStore } from './viewer';
+import { scanCalls } from '../../src-shared/contract/scan-calls';
 
 /** The results of one scan on the open series, in the viewer's display order. */
 export interface SeriesResult {
@@ -37,6 +38,7 @@ const MAP_FETCHES_IN_FLIGHT = 3;
 export const SCORE_UNIT = 'anomaly score';
 
 export const useScansStore = defineStore('scans', () => {
+  const api = useApi();
   const messages = useMessagesStore();
   const models = useModelsStore();
   const library = useLibraryStore();
@@ -87,7 +89,7 @@ export const useScansStore = defineStore('scans', () => {
   }
 
   async function loadList(): Promise<void> {
-    const all = await messages.attempt('Listing past scans', () => api.call('scans.list', {}));
+    const all = await messages.attempt('Listing past scans', () => api.call(scanCalls.list, {}));
     if (!all) return;
     const next = new Map(summaries.value);
     for (const s of all) next.set(s.id, s);
@@ -95,7 +97,7 @@ export const useScansStore = defineStore('scans', () => {
   }
 
   async function refresh(scanId: number): Promise<void> {
-    const summary = await messages.attempt(`Reading scan ${scanId}`, () => api.call('scans.get', { scanId }));
+    const summary = await messages.attempt(`Reading scan ${scanId}`, () => api.call(scanCalls.get, { scanId }));
     if (summary) remember(summary);
   }
 
@@ -131,7 +133,7 @@ export const useScansStore = defineStore('scans', () => {
     starting.value = true;
     try {
       const started = await messages.attempt('Starting the scan', () =>
-        api.call('scans.start', { seriesInstanceUids, method: method.value, modelId: models.selectedId, adapterId: method.value === 'zeroshot' ? null : adapterId.value }),
+        api.call(scanCalls.start, { seriesInstanceUids, method: method.value, modelId: models.selectedId, adapterId: method.value === 'zeroshot' ? null : adapterId.value }),
       );
       if (!started) return undefined;
       sessionIds.value = [started.scanId, ...sessionIds.value.filter((id) => id !== started.scanId)];
@@ -156,12 +158,12 @@ export const useScansStore = defineStore('scans', () => {
   }
 
   async function cancel(scanId: number): Promise<void> {
-    await messages.attempt(`Cancelling scan ${scanId}`, () => api.call('scans.cancel', { scanId }));
+    await messages.attempt(`Cancelling scan ${scanId}`, () => api.call(scanCalls.cancel, { scanId }));
     scheduleRefresh(scanId, true);
   }
 
   async function resume(scanId: number): Promise<void> {
-    const resumed = await messages.attempt(`Resuming scan ${scanId}`, () => api.call('scans.resume', { scanId }));
+    const resumed = await messages.attempt(`Resuming scan ${scanId}`, () => api.call(scanCalls.resume, { scanId }));
     if (resumed && !sessionIds.value.includes(scanId)) sessionIds.value = [scanId, ...sessionIds.value];
     scheduleRefresh(scanId, true);
   }
@@ -195,7 +197,7 @@ export const useScansStore = defineStore('scans', () => {
       return;
     }
     const uid = detail.seriesInstanceUid;
-    const images = await messages.attempt('Reading slice scores', () => api.call('scans.images', { scanId: scan.id, seriesInstanceUid: uid }));
+    const images = await messages.attempt('Reading slice scores', () => api.call(scanCalls.images, { scanId: scan.id, seriesInstanceUid: uid }));
     if (!images || gen !== resultGeneration) return;
     const total = detail.instancesInOrder.reduce((n, i) => n + Math.max(1, i.frames), 0);
     const at = displayIndexOf(detail.instancesInOrder, images);
@@ -237,7 +239,7 @@ export const useScansStore = defineStore('scans', () => {
       while (next < todo.length && gen === resultGeneration) {
         const { index, image } = todo[next++]!;
         try {
-          const bytes = await api.call('scans.map', { imageId: image.id });
+          const bytes = await api.call(scanCalls.map, { imageId: image.id });
           const values = floatsOf(bytes, image.mapRows! * image.mapColumns!);
           mapCache.set(image.id, values);
           maps[index] = values;

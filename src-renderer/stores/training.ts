@@ -12,8 +12,8 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import type { TrainingProgress } from '../../src-shared/contract/training-calls';
-import { api } from '../bridge/api';
+import { trainingCalls, type TrainingProgress } from '../../src-shared/contract/training-calls';
+import { useApi } from '../bridge/api';
 import { useMessagesStore } from './messages';
 import { useModelsStore } from './models';
 import { useScansStore } from './scans';
@@ -39,6 +39,7 @@ export interface Mark {
 }
 
 export const useTrainingStore = defineStore('training', () => {
+  const api = useApi();
   const messages = useMessagesStore();
   const models = useModelsStore();
   const viewer = useViewerStore();
@@ -154,7 +155,7 @@ export const useTrainingStore = defineStore('training', () => {
         return { ...ref_(m), mask: mask ? { rows: mask.rows, columns: mask.columns, runs: runLengths(mask.data) } : null };
       };
       const started = await messages.attempt(`Starting ${method.value === 'mediclip' ? 'MediCLIP' : 'MadCLIP'} training on ${normal.value.length} normal image(s)`, () =>
-        api.call('training.start', {
+        api.call(trainingCalls.start, {
           method: method.value,
           modelId: models.selectedId,
           normal: normal.value.map(ref_),
@@ -174,7 +175,7 @@ export const useTrainingStore = defineStore('training', () => {
   async function cancel(): Promise<void> {
     if (!job.value || !running.value) return;
     const jobId = job.value.jobId;
-    await messages.attempt('Cancelling the training', () => api.call('training.cancel', { jobId }));
+    await messages.attempt('Cancelling the training', () => api.call(trainingCalls.cancel, { jobId }));
   }
 
   return {

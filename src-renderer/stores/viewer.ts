@@ -15,7 +15,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { imageLoader, metaData, type Types } from '@cornerstonejs/core';
 import type { SeriesDetail, StudySummary } from '../../src-shared/domain/library';
-import { api } from '../bridge/api';
+import { useApi } from '../bridge/api';
 import { allPanes, setPrimaryTool, type PrimaryTool } from '../viewer/engine';
 import { autoWindow, isVolumeViewport, mprViewports, resetView } from '../viewer/mpr';
 import { imageIdsForInstances } from '../viewer/local-image-ids';
@@ -23,6 +23,7 @@ import { presetById, voiRangeOf, type PresetId } from '../viewer/presets';
 import { useMessagesStore } from './messages';
 import { withTimeout } from '../util/with-timeout';
 import { missingBefore } from '../../src-shared/domain/slice-gaps';
+import { libraryCalls } from '../../src-shared/contract/library-calls';
 
 export type ViewerStatus = 'idle' | 'loading' | 'ready' | 'error';
 export type Layout = 'single' | 'side-by-side';
@@ -52,6 +53,7 @@ function naturallyInverted(viewport: ShownViewport): boolean {
 }
 
 export const useViewerStore = defineStore('viewer', () => {
+  const api = useApi();
   const messages = useMessagesStore();
   const series = shallowRef<SeriesDetail | null>(null);
   const study = shallowRef<StudySummary | null>(null);
@@ -243,7 +245,7 @@ export const useViewerStore = defineStore('viewer', () => {
   async function openSeries(seriesInstanceUid: string, part: number, owner: StudySummary | null): Promise<void> {
     const gen = beginOpen('Opening series');
     try {
-      const detail = await api.call('library.series', { seriesInstanceUid, part });
+      const detail = await api.call(libraryCalls.series, { seriesInstanceUid, part });
       if (gen !== generation) return;
       const label = detail.seriesDescription ?? detail.modality ?? 'series';
       if (!detail.isImage) throw new Error(`${label} holds no images (${detail.notes.join('; ') || 'not an image object'}).`);

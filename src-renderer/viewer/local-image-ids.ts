@@ -8,9 +8,10 @@
  *   const ids = await imageIdsForInstances(detail.instancesInOrder, (done, total) => ...);
  */
 import { wadouri } from '@cornerstonejs/dicom-image-loader';
-import { api } from '../bridge/api';
+import { useApi } from '../bridge/api';
 import { nodeDecodedFileId, rememberFileId } from './node-decoded-loader';
 import { nodeDecoderReason } from './decodable';
+import { appCalls } from '../../src-shared/contract/calls';
 
 const idsByPath = new Map<string, Promise<string>>();
 const FETCHES_IN_FLIGHT = 6;
@@ -18,7 +19,7 @@ const FETCHES_IN_FLIGHT = 6;
 export function imageIdForFile(path: string): Promise<string> {
   let known = idsByPath.get(path);
   if (!known) {
-    known = api.call('dicom.readFile', { path }).then((bytes) => {
+    known = useApi().call(appCalls.readFile, { path }).then((bytes) => {
       // Files Cornerstone cannot decode go to the Node decoder from the start (clipscan: ids).
       const reason = nodeDecoderReason(bytes);
       if (reason !== null) return nodeDecodedFileId(path, reason);

@@ -17,10 +17,11 @@
  */
 import { imageLoader, metaData, utilities, type Types } from '@cornerstonejs/core';
 import { wadouri } from '@cornerstonejs/dicom-image-loader';
-import { api } from '../bridge/api';
+import { useApi } from '../bridge/api';
 import { decodeRenderedFrame, type RenderedFrameHeader } from '../../src-shared/domain/rendered-frame';
 import { withTimeout } from '../util/with-timeout';
 import { usableSpacing } from './pixel-spacing';
+import { renderCalls } from '../../src-shared/contract/render-calls';
 
 export const NODE_SCHEME = 'clipscan';
 const CORNERSTONE_LOAD_TIMEOUT_MS = 20_000;
@@ -101,7 +102,7 @@ async function loadThroughNode(imageId: string, reason?: unknown): Promise<Types
   if (!at) throw new Error(`No file is known for the image ${imageId}.`);
   let bytes: Uint8Array;
   try {
-    bytes = await api.call('dicom.renderFrame', { path: at.path, frame: at.frame });
+    bytes = await useApi().call(renderCalls.renderFrame, { path: at.path, frame: at.frame });
   } catch (err) {
     const skipped = skipReasons.get(imageId.split('?')[0]!);
     const first = reason ? ` The viewer's decoder failed first: ${describe(reason)}.` : skipped ? ` (The viewer's decoder was not tried: ${skipped}.)` : '';

@@ -11,11 +11,12 @@
  *   ticket.cancel();   // scrolled away before its turn
  */
 import { imageLoader, type Types } from '@cornerstonejs/core';
-import { api } from '../bridge/api';
+import { useApi } from '../bridge/api';
 import { startCornerstone } from './cornerstone-init';
 import { frameIds, imageIdForFile } from './local-image-ids';
 import { describe } from './node-decoded-loader';
 import { withTimeout } from '../util/with-timeout';
+import { libraryCalls } from '../../src-shared/contract/library-calls';
 
 export type ThumbnailOutcome = { ok: true } | { ok: false; reason: string };
 
@@ -112,7 +113,7 @@ function paint(image: Types.IImage, target: HTMLCanvasElement): void {
 
 async function draw(job: Job): Promise<void> {
   await startCornerstone();
-  const detail = await api.call('library.series', { seriesInstanceUid: job.seriesInstanceUid, part: job.part });
+  const detail = await useApi().call(libraryCalls.series, { seriesInstanceUid: job.seriesInstanceUid, part: job.part });
   if (!detail.isImage || detail.instancesInOrder.length === 0) throw new Error('the series holds no images');
   // The middle slice position (of the first time point for a 4D series), its middle frame for multi-frame files.
   const positions = Math.max(1, Math.round(detail.instancesInOrder.length / detail.timePoints));

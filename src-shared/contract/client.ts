@@ -5,10 +5,11 @@
  * error back into an Error with the remote name, message and stack.
  *
  *   const api = createContractClient(transport);
- *   const info = await api.call('app.info', {});
+ *   const info = await api.call(appCalls.info, {});
  *   const stop = api.on('app.notice', (n) => console.log(n.message));
  */
-import { calls, type CallArgs, type CallName, type CallResult } from './calls';
+import { callsByName } from './calls';
+import type { CallArgs, CallResult, CallSpec } from './define';
 import { events, isEventName, type EventName, type EventPayload } from './events';
 import { fromWireError, type CallOutcome } from './errors';
 
@@ -19,7 +20,8 @@ export interface ContractTransport {
 }
 
 export interface ContractClient {
-  call<K extends CallName>(name: K, args: CallArgs<K>): Promise<CallResult<K>>;
+  /** Runs one call of `contract` (e.g. `scanCalls.start`); it travels by its wire name. */
+  call<C extends CallSpec>(call: C, args: CallArgs<C>): Promise<CallResult<C>>;
   on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
 }
 
@@ -41,12 +43,12 @@ export function createContractClient(transport: ContractTransport): ContractClie
   }
 
   return {
-    async call(name, args) {
-      const spec = calls[name];
+    async call<C extends CallSpec>(spec: C, args: CallArgs<C>) {
+      if (callsByName.get(spec.name)?.spec !== spec) throw new Error(`${spec.name} is not a call of the contract (src-shared/contract/calls.ts).`);
       const checkedArgs = spec.args.parse(args);
-      const outcome = await transport.invoke(name, checkedArgs, spec.binary === true);
+      const outcome = await transport.invoke(spec.name, checkedArgs, spec.binary === true);
       if (!outcome.ok) throw fromWireError(outcome.error);
-      return spec.result.parse(outcome.value) as CallResult<typeof name>;
+      return spec.result.parse(outcome.value) as CallResult<C>;
     },
     on(name, listener) {
       ensureSubscribed();

@@ -1,6 +1,6 @@
 /**
- * The contract's calls and events for model bundles (spread into calls.ts and
- * events.ts): list, import from a folder, download by manifest URL pinned by
+ * The contract's calls and events for model bundles (`contract.models` in calls.ts;
+ * events spread into events.ts): list, import from a folder, download by manifest URL pinned by
  * its sha256 (progress as `models.downloadProgress` events, keyed by that
  * sha256, which is also what `models.cancelDownload` takes), verify, remove.
  */
@@ -12,24 +12,27 @@ import { Sha256Schema } from '../domain/model-bundle';
 const DownloadKey = z.object({ manifestSha256: Sha256Schema });
 
 export const modelCalls = {
-  'models.list': defineCall({ summary: 'Installed model bundles (demo ones carry their label).', args: z.object({}), result: z.array(InstalledBundleSchema) }),
-  'models.import': defineCall({
+  list: defineCall({ name: 'models.list', summary: 'Installed model bundles (demo ones carry their label).', args: z.object({}), result: z.array(InstalledBundleSchema) }),
+  import: defineCall({
+    name: 'models.import',
     summary: 'Install a bundle from a folder holding its manifest.json; every file is checked against the manifest.',
     args: z.object({ folder: z.string().min(1) }),
     result: InstalledBundleSchema,
   }),
-  'models.download': defineCall({
+  download: defineCall({
+    name: 'models.download',
     summary: 'Download and install a bundle from the URL of its manifest.json, pinned by the manifest sha256; resumes an interrupted download.',
     args: z.object({ manifestUrl: z.string().url(), manifestSha256: Sha256Schema }),
     result: InstalledBundleSchema,
   }),
-  'models.cancelDownload': defineCall({
+  cancelDownload: defineCall({
+    name: 'models.cancelDownload',
     summary: 'Stop a running download; what arrived is kept for a resume.',
     args: DownloadKey,
     result: z.object({ cancelled: z.boolean() }),
   }),
-  'models.verify': defineCall({ summary: 'Re-check every file of an installed bundle against its manifest.', args: z.object({ id: z.string().min(1) }), result: InstalledBundleSchema }),
-  'models.remove': defineCall({ summary: 'Uninstall a bundle (refused while trained adapters use it).', args: z.object({ id: z.string().min(1) }), result: InstalledBundleSchema }),
+  verify: defineCall({ name: 'models.verify', summary: 'Re-check every file of an installed bundle against its manifest.', args: z.object({ id: z.string().min(1) }), result: InstalledBundleSchema }),
+  remove: defineCall({ name: 'models.remove', summary: 'Uninstall a bundle (refused while trained adapters use it).', args: z.object({ id: z.string().min(1) }), result: InstalledBundleSchema }),
 } as const;
 
 export const modelEvents = {

@@ -1,5 +1,5 @@
 /**
- * The contract's calls for finding exports (spread into calls.ts): write a PNG
+ * The contract's calls for finding exports (`contract.reports` in calls.ts): write a PNG
  * or a PDF finding report of one scanned series where the user chose, record
  * it in the case log, propose a file name in the app data folder (browser
  * mode has no save dialog), and list what was exported.
@@ -35,7 +35,8 @@ export const ExportRecordSchema = z.object({
 export type ExportRecord = z.infer<typeof ExportRecordSchema>;
 
 export const reportCalls = {
-  'reports.export': defineCall({
+  export: defineCall({
+    name: 'reports.export',
     summary:
       'Write a PNG finding image or a PDF finding report of one scanned series (default: the highest-scoring one) and record it in the case log. ' +
       'The extension is forced (.png/.pdf): the result says where the file went.',
@@ -61,12 +62,14 @@ export const reportCalls = {
       sha256: z.string(),
     }),
   }),
-  'reports.defaultPath': defineCall({
+  defaultPath: defineCall({
+    name: 'reports.defaultPath',
     summary: 'A file name for an export inside the app data folder: <app data>/exports/scan-<id>-<series>.<ext> (the folder is created).',
     args: z.object({ scanId: z.number().int().positive(), seriesInstanceUid: z.string().min(1).nullish(), format: ReportFormatSchema }),
     result: z.object({ path: z.string() }),
   }),
-  'reports.list': defineCall({
+  list: defineCall({
+    name: 'reports.list',
     summary: 'Exports recorded in the case log, newest first (of one scan when scanId is given).',
     args: z.object({ scanId: z.number().int().positive().nullish() }),
     result: z.array(ExportRecordSchema),

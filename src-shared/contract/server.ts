@@ -4,12 +4,14 @@
  * `CallOutcome`. Electron's ipcMain and the browser-mode HTTP server both call
  * `dispatch`; neither knows any call by name.
  */
-import { calls, isCallName, type CallArgs, type CallName, type CallResult } from './calls';
+import { callsByName, type Contract } from './calls';
+import type { HandlersFor } from './define';
 import { events, type EventName, type EventPayload } from './events';
 import { ClipScanError, toWireError, type CallOutcome } from './errors';
 
+/** One handler per call, grouped like `contract`: `handlers.scans.start` handles `scanCalls.start`. */
 export type CallHandlers = {
-  [K in CallName]: (args: CallArgs<K>) => Promise<CallResult<K>>;
+  [G in keyof Contract]: HandlersFor<Contract[G]>;
 };
 
 export type EventSink = <K extends EventName>(name: K, payload: EventPayload<K>) => void;
@@ -21,16 +23,17 @@ export interface ContractServer {
 
 export function createContractServer(handlers: CallHandlers): ContractServer {
   return {
-    isBinary: (name) => isCallName(name) && calls[name].binary === true,
+    isBinary: (name) => callsByName.get(name)?.spec.binary === true,
     async dispatch(name, rawArgs) {
       try {
-        if (!isCallName(name)) throw new ClipScanError('UNKNOWN_CALL', `There is no call named "${name}".`);
-        const spec = calls[name];
+        const entry = callsByName.get(name);
+        if (!entry) throw new ClipScanError('UNKNOWN_CALL', `There is no call named "${name}".`);
+        const { spec } = entry;
         const parsed = spec.args.safeParse(rawArgs ?? {});
         if (!parsed.success) {
           throw new ClipScanError('BAD_ARGUMENTS', `Invalid arguments for ${name}: ${parsed.error.message}`);
         }
-        const handler = handlers[name] as (args: unknown) => Promise<unknown>;
+        const handler = (handlers[entry.group] as Record<string, (args: unknown) => Promise<unknown>>)[entry.key]!;
         const value = await handler(parsed.data);
         const checked = spec.result.safeParse(value);
         if (!checked.success) {

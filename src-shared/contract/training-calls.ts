@@ -4,7 +4,7 @@
  * also abnormal, image labels only), follow it through `training.progress`
  * events, cancel it, and list the trained adapters. Abnormal images may carry
  * a lesion mask painted with the brush (segmentation + detection losses);
- * without one they are image labels (detection loss only). Spread into calls.ts and events.ts.
+ * without one they are image labels (detection loss only). `contract.training` in calls.ts; events spread into events.ts.
  */
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
@@ -51,7 +51,8 @@ export const TrainingProgressSchema = z.object({
 export type TrainingProgress = z.infer<typeof TrainingProgressSchema>;
 
 export const trainingCalls = {
-  'training.start': defineCall({
+  start: defineCall({
+    name: 'training.start',
     summary: 'Train a MediCLIP (normal images) or MadCLIP (normal + abnormal, with or without lesion masks) adapter in the engine host; progress as training.progress events.',
     args: z.object({
       method: TrainableMethodSchema,
@@ -65,12 +66,14 @@ export const trainingCalls = {
     }),
     result: z.object({ jobId: z.number().int() }),
   }),
-  'training.cancel': defineCall({
+  cancel: defineCall({
+    name: 'training.cancel',
     summary: 'Stop a running training job; nothing is registered and its folder is removed.',
     args: z.object({ jobId: z.number().int() }),
     result: z.object({ cancelled: z.boolean() }),
   }),
-  'models.adapters': defineCall({
+  adapters: defineCall({
+    name: 'models.adapters',
     summary: 'Trained adapters in the case log, oldest first.',
     args: z.object({}),
     result: z.array(AdapterSummarySchema),

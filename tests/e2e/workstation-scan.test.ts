@@ -88,10 +88,7 @@ describe.skipIf(skipReason !== '')(`workstation scan, anomaly layer and case log
     const top = db()
       .prepare(`SELECT sop_instance_uid AS sop, frame_index AS frame, score FROM scan_images WHERE scan_id = ? AND status = 'done' ORDER BY score DESC, seq LIMIT 1`)
       .get(scanId) as { sop: string; frame: number; score: number };
-    const detail = await (h.backend.handlers['library.series'] as (a: { seriesInstanceUid: string; part: number }) => Promise<{ instancesInOrder: { sopInstanceUid: string }[] }>)({
-      seriesInstanceUid: ctUid,
-      part: 1,
-    });
+    const detail = await h.backend.handlers.library.series({ seriesInstanceUid: ctUid, part: 1 });
     const expected = detail.instancesInOrder.findIndex((i) => i.sopInstanceUid === top.sop) + top.frame;
     expect(expected).toBeGreaterThanOrEqual(0);
     await page.keyboard.press('Home');

@@ -35,17 +35,17 @@ describe.skipIf(skipReason !== '')(`thumbnails and the Node-decoder fallback${sk
   });
 
   it('dicom.renderFrame decodes the segmented-palette ALOKA file to RGB in Node', async () => {
-    const bytes = await h.backend.handlers['dicom.renderFrame']({ path: path.join(US_DIR, 'gdcm-US-ALOKA-16.dcm'), frame: 0 });
+    const bytes = await h.backend.handlers.render.renderFrame({ path: path.join(US_DIR, 'gdcm-US-ALOKA-16.dcm'), frame: 0 });
     const { header, pixels } = decodeRenderedFrame(bytes);
     expect(header.samplesPerPixel).toBe(3);
     expect(header.photometric).toBe('RGB');
     expect(header.storedPhotometric).toBe('PALETTE COLOR');
     expect(pixels.length).toBe(header.rows * header.columns * 3);
     expect(pixels.some((v) => v > 0)).toBe(true);
-    const grey = decodeRenderedFrame(await h.backend.handlers['dicom.renderFrame']({ path: firstFile(path.join(DICOM_ROOT, 'ct-chest-lidc-0314')), frame: 0 }));
+    const grey = decodeRenderedFrame(await h.backend.handlers.render.renderFrame({ path: firstFile(path.join(DICOM_ROOT, 'ct-chest-lidc-0314')), frame: 0 }));
     expect(grey.header.dtype).toBe('float32');
     expect(grey.header.min).toBeLessThan(-500); // Hounsfield units: air
-    await expect(h.backend.handlers['dicom.renderFrame']({ path: '/etc/passwd', frame: 0 })).rejects.toThrow();
+    await expect(h.backend.handlers.render.renderFrame({ path: '/etc/passwd', frame: 0 })).rejects.toThrow();
   });
 
   it('draws every visible image series thumbnail, one at a time, as the list scrolls', async () => {
@@ -79,7 +79,7 @@ describe.skipIf(skipReason !== '')(`thumbnails and the Node-decoder fallback${sk
       n.map((b) => ({ uid: b.getAttribute('data-uid')!, part: Number(b.getAttribute('data-part')) })));
     const covered = new Set<string>();
     for (const s of listed) {
-      const detail = await h.backend.handlers['library.series']({ seriesInstanceUid: s.uid, part: s.part });
+      const detail = await h.backend.handlers.library.series({ seriesInstanceUid: s.uid, part: s.part });
       const files = detail.instancesInOrder.map((i) => fs.realpathSync(i.path)).filter((p) => p.startsWith(fs.realpathSync(US_DIR)));
       if (files.length === 0) continue;
       files.forEach((f) => covered.add(f));
@@ -102,7 +102,7 @@ describe.skipIf(skipReason !== '')(`thumbnails and the Node-decoder fallback${sk
     for (const f of usFiles.filter((x) => !covered.has(x))) {
       const sop = await sopOf(f);
       expect(coveredSops.has(sop) || (await sameSopElsewhere(f, sop)), `${f} not opened and not a duplicate instance`).toBe(true);
-      const { pixels } = decodeRenderedFrame(await h.backend.handlers['dicom.renderFrame']({ path: f, frame: 0 }));
+      const { pixels } = decodeRenderedFrame(await h.backend.handlers.render.renderFrame({ path: f, frame: 0 }));
       expect(pixels.some((v) => v > 0), f).toBe(true);
     }
     const notes = await page.$$eval('[data-testid=notification]', (n) => n.map((x) => x.textContent ?? ''));

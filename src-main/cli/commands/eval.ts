@@ -37,7 +37,7 @@ async function resolveModel(model: string | undefined, db: string | undefined): 
   if (fs.existsSync(path.join(model, 'manifest.json'))) return path.resolve(model);
   const backend = createBackend({ mode: 'browser', databasePath: resolveDatabasePath({ db }), allowedRoots: [] });
   try {
-    const list = await backend.handlers['models.list']({});
+    const list = await backend.handlers.models.list({});
     const hit = list.find((b) => b.id === model);
     if (!hit) throw new ClipScanError('MODEL_NOT_INSTALLED', `No installed model bundle has the id "${model}" (and it is not a bundle folder). See "clipscan models list".`);
     return hit.dir;
@@ -95,6 +95,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const report = await runEval({
       dataDir: values.data,
@@ -116,5 +117,6 @@ export async function evalCommand(argv: string[]): Promise<number> {
     return 0;
   } finally {
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

@@ -40,15 +40,17 @@ export async function indexCommand(argv: string[]): Promise<number> {
       bar.update(handled, Math.max(p.filesSeen, handled), `indexed ${p.indexed}, unchanged ${p.skipped}, errors ${p.errors}`);
     },
   });
-  const onSigint = () => void backend.handlers['library.cancelIndex']({ folder });
+  const onSigint = () => void backend.handlers.library.cancelIndex({ folder });
   process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
   try {
-    const summary = await backend.handlers['library.indexFolder']({ folder });
+    const summary = await backend.handlers.library.indexFolder({ folder });
     bar.finish();
     process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `${describe(summary)}\n`);
     return 0;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
     await backend.close();
   }
 }

@@ -71,6 +71,7 @@ async function download(backend: Backend, target: string, sha256: string | undef
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const b = await backend.models.downloadBundle(source, {
       signal: controller.signal,
@@ -88,6 +89,7 @@ async function download(backend: Backend, target: string, sha256: string | undef
     throw err;
   } finally {
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

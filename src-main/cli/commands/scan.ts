@@ -49,6 +49,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     let scanId: number;
     if (values.resume) {
@@ -58,8 +59,8 @@ export async function scanCommand(argv: string[]): Promise<number> {
       let seriesUids = values.series ?? [];
       if (positionals[0]) {
         const folder = path.resolve(positionals[0]);
-        await backend.handlers['library.indexFolder']({ folder });
-        const studies = await backend.handlers['library.studies']({ folder });
+        await backend.handlers.library.indexFolder({ folder });
+        const studies = await backend.handlers.library.studies({ folder });
         seriesUids = studies.flatMap((study) => study.series.filter((x) => x.isImage).map((x) => x.seriesInstanceUid));
       }
       if (seriesUids.length === 0) throw new ClipScanError('NOTHING_TO_SCAN', 'Nothing to scan: give a folder or --series UID.');
@@ -78,6 +79,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
     return summary.status === 'done' ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await backend.close();
   }
 }

@@ -40,6 +40,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     emit: checkedEventSink((name, payload) => server?.emit(name, payload)),
     databasePath: resolveDatabasePath({ db: values.db }),
     allowedRoots: allowed,
+    confined: true,
     initialFile,
     engineHost: () => createWorkerHost(),
     demoBundleDir: locateDemoBundle(),

@@ -80,6 +80,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const host = createWorkerHost();
   try {
     const bundleDir = values.model ? backend.models.get(values.model)?.dir : locateDemoBundle();
@@ -114,6 +115,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     return 0;
   } finally {
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await host.close();
     await backend.close();
   }

@@ -4,7 +4,10 @@
  * timeout so that the CLI and the app can share the file, and every pending
  * migration applied in order (each in a transaction, `PRAGMA user_version`
  * records how far the file is). A file written by a newer ClipScan is refused
- * rather than touched.
+ * rather than touched, and so is a damaged one (`PRAGMA quick_check` runs on a
+ * read-only connection before anything is written). SQLite errors that mean
+ * the file cannot be used (full disk, read-only, damaged) are turned into
+ * messages that name the file and the cause (`explainCaseLogError`).
  *
  *   const log = openCaseLog('/path/clipscan.db');   // or ':memory:' in tests
  *   log.db.prepare('SELECT ...').all();
@@ -37,15 +40,18 @@ export function openCaseLog(file: string, options: OpenCaseLogOptions = {}): Cas
   checkMigrationList(migrations);
   const inMemory = file === ':memory:' || file === '';
   if (!inMemory) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (!inMemory) refuseIfDamaged(file);
 
   let db: Db;
   try {
     db = new Database(inMemory ? ':memory:' : file);
   } catch (err) {
+    const explained = explainCaseLogError(err, file);
+    if (explained !== err) throw explained;
     throw new ClipScanError('CASELOG_OPEN_FAILED', `Cannot open the case log ${file}: ${(err as Error).message}`, { cause: err });
   }
   try {
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 15_000}`);
     if (!inMemory) db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
@@ -62,10 +68,53 @@ export function openCaseLog(file: string, options: OpenCaseLogOptions = {}): Cas
     db.close();
     if (err instanceof ClipScanError) throw err;
     const e = err as Error;
-    if (/file is not a database|malformed/i.test(e.message))
+    if (/file is not a database/i.test(e.message))
       throw new ClipScanError('CASELOG_NOT_A_DATABASE', `${file} is not a ClipScan case log (SQLite says: ${e.message}).`, { cause: err });
-    throw err;
+    throw explainCaseLogError(err, file);
   }
+}
+
+/** Runs `PRAGMA quick_check` on an existing file through a read-only connection; throws CASELOG_DAMAGED when it fails. */
+function refuseIfDamaged(file: string): void {
+  if ((fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0) === 0) return;
+  // A read-only connection to a WAL file leaves an empty -wal and an -shm behind: removed unless they were there before.
+  const companions = [`${file}-wal`, `${file}-shm`].filter((f) => !fs.existsSync(f));
+  let problems: string[];
+  let check: Db | null = null;
+  try {
+    check = new Database(file, { readonly: true, fileMustExist: true });
+    problems = (check.pragma('quick_check(5)') as { quick_check: string }[]).map((r) => r.quick_check).filter((r) => r !== 'ok');
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    if (!code.startsWith('SQLITE_CORRUPT')) return; // not a verdict on the contents (or not a database at all): opening for real reports it
+    problems = [(err as Error).message];
+  } finally {
+    check?.close();
+    if (companions.length === 2 && fs.statSync(companions[0]!, { throwIfNoEntry: false })?.size === 0) for (const f of companions) fs.rmSync(f, { force: true });
+  }
+  if (problems.length === 0) return;
+  throw new ClipScanError(
+    'CASELOG_DAMAGED',
+    `The case log ${file} is damaged (SQLite's check says: ${problems.join('; ')}). ClipScan did not change it. ` +
+      'Restore it from a backup, or start a new case log with --db or CLIPSCAN_DB (the sqlite3 tool\'s ".recover" may rescue part of it).',
+  );
+}
+
+/** A SQLite error that means the case log file cannot be used, as a ClipScanError naming the file and the cause; anything else unchanged. */
+export function explainCaseLogError(err: unknown, file: string): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return err;
+  const sqlite = `SQLite: ${(err as Error).message}, ${code}`;
+  const hint = 'or use another case log with --db or CLIPSCAN_DB';
+  if (code === 'SQLITE_FULL')
+    return new ClipScanError('CASELOG_FULL', `The case log ${file} cannot be written: the disk is full (${sqlite}). Free some space and try again; what was saved is kept.`, { cause: err });
+  if (code.startsWith('SQLITE_READONLY'))
+    return new ClipScanError('CASELOG_READ_ONLY', `The case log ${file} is read-only (${sqlite}). Make the file and its folder writable, ${hint}.`, { cause: err });
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
+    return new ClipScanError('CASELOG_DAMAGED', `The case log ${file} is damaged (${sqlite}). Restore it from a backup, ${hint}.`, { cause: err });
+  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_PERM')
+    return new ClipScanError('CASELOG_IO_ERROR', `The case log ${file} cannot be read or written (${sqlite}). Check the disk and the file's permissions, ${hint}.`, { cause: err });
+  return err;
 }
 
 function checkMigrationList(migrations: readonly Migration[]): void {

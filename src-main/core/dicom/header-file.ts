@@ -1,34 +1,37 @@
 /**
- * Reads the header of one DICOM file from disk: the first 64 KiB, then the
- * whole file only when the header runs past them (or the data set is
- * deflated). Any failure becomes a readable reason, never a throw.
+ * Reads the header of one DICOM file from disk: the first 64 KiB, then 16
+ * times more each time the header runs past what was read, up to 64 MiB (a
+ * header longer than that is refused, the rest of the file is never loaded).
+ * Any failure becomes a readable reason, never a throw.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DicomHeader } from './header';
 import { HeaderError, NeedMoreBytes, parseDicomHeader } from './header-parser';
+import { NotARegularFile, openRegularFile } from '../files/regular-file';
 
 const FIRST_READ = 64 * 1024;
+const LONGEST_HEADER = 64 * 1024 * 1024;
 
 export type HeaderResult = { path: string; ok: true; header: DicomHeader } | { path: string; ok: false; reason: string };
 
 export async function readHeaderFile(filePath: string): Promise<HeaderResult> {
   let handle: fs.FileHandle | undefined;
   try {
-    handle = await fs.open(filePath, 'r');
+    handle = await openRegularFile(filePath);
     const size = (await handle.stat()).size;
-    const first = Buffer.allocUnsafe(Math.min(size, FIRST_READ));
-    const { bytesRead } = await handle.read(first, 0, first.length, 0);
-    const head = first.subarray(0, bytesRead);
-    let header: DicomHeader;
-    try {
-      header = parseDicomHeader(head, bytesRead >= size);
-    } catch (err) {
-      if (!(err instanceof NeedMoreBytes)) throw err;
-      header = parseDicomHeader(await handle.readFile(), true);
+    for (let want = FIRST_READ; ; want *= 16) {
+      const bytes = Buffer.allocUnsafe(Math.min(size, want));
+      const { bytesRead } = await handle.read(bytes, 0, bytes.length, 0);
+      try {
+        const header = parseDicomHeader(bytes.subarray(0, bytesRead), bytesRead >= size, size);
+        return { path: filePath, ok: true, header: fillMissingUids(header, filePath) };
+      } catch (err) {
+        if (!(err instanceof NeedMoreBytes) || bytesRead >= size) throw err;
+        if (want >= LONGEST_HEADER) throw new HeaderError(`the header does not end within the first ${LONGEST_HEADER / 1024 / 1024} MiB: the file is damaged or not an image`);
+      }
     }
-    return { path: filePath, ok: true, header: fillMissingUids(header, filePath) };
   } catch (err) {
     return { path: filePath, ok: false, reason: describeFailure(err) };
   } finally {
@@ -55,6 +58,7 @@ export async function readHeaderFiles(paths: readonly string[], inFlight = 8): P
 
 export function describeFailure(err: unknown): string {
   if (err instanceof HeaderError) return err.message;
+  if (err instanceof NotARegularFile) return `${err.kind}, not a regular file: not read`;
   const e = err as NodeJS.ErrnoException;
   switch (e.code) {
     case 'EACCES':

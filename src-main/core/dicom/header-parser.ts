@@ -9,8 +9,8 @@
  * that is not a usable DICOM instance; `NeedMoreBytes` when `bytes` is only the
  * start of a longer file and the header runs past it (read more, call again).
  */
-import zlib from 'node:zlib';
 import type { DicomHeader } from './header';
+import { inflateCapped, inflateLimitFor, InflateLimitError } from './inflate-limit';
 
 export class HeaderError extends Error {
   constructor(message: string) {
@@ -247,8 +247,12 @@ function describeNonDicom(b: Buffer): string {
   return 'not DICOM: the file does not start with a DICOM element';
 }
 
-/** Parses the header of one file (or its first bytes; see `NeedMoreBytes`). */
-export function parseDicomHeader(bytes: Uint8Array, complete: boolean): DicomHeader {
+/**
+ * Parses the header of one file (or its first bytes; see `NeedMoreBytes`).
+ * `fileSize` (the whole file's, when `bytes` is only its start) bounds what the
+ * header may claim: the inflated size of a deflated data set, the frame count.
+ */
+export function parseDicomHeader(bytes: Uint8Array, complete: boolean, fileSize = bytes.length): DicomHeader {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let r = new Reader(buf, complete);
   const { start, hasPreamble, metaExplicit } = locate(r);
@@ -285,21 +289,33 @@ export function parseDicomHeader(bytes: Uint8Array, complete: boolean): DicomHea
   else if (transferSyntaxUid === EXPLICIT_BE) syntax = { explicit: true, little: false };
   else syntax = { explicit: true, little: true };
 
+  let dataEnd = fileSize;
   if (DEFLATED.includes(transferSyntaxUid)) {
-    if (!complete) throw new NeedMoreBytes();
+    // Only the bytes read so far are inflated: the header usually ends long before the pixel data.
     let inflated: Buffer;
     try {
-      inflated = zlib.inflateRawSync(buf.subarray(o));
+      inflated = inflateCapped(buf.subarray(o), { partial: !complete, limitBytes: inflateLimitFor(fileSize - o) });
     } catch (err) {
+      if (err instanceof InflateLimitError) throw new HeaderError(err.message);
       throw new HeaderError(`the deflated data set cannot be inflated: ${(err as Error).message}`);
     }
-    r = new Reader(inflated, true);
+    r = new Reader(inflated, complete);
     o = 0;
+    dataEnd = complete ? inflated.length : Infinity;
   }
 
   const out = { values, pixelData: false };
-  walk(r, o, Infinity, syntax, 0, out);
-  return toHeader(out.values, transferSyntaxUid, hasPreamble, out.pixelData);
+  const pixelAt = walk(r, o, Infinity, syntax, 0, out);
+  const header = toHeader(out.values, transferSyntaxUid, hasPreamble, out.pixelData);
+  if (out.pixelData) header.frames = Math.min(header.frames, framesThatFit(header, readElementHead(r, pixelAt, syntax), dataEnd));
+  return header;
+}
+
+/** The most frames the pixel data element can hold: its length over one frame's, or one per 8-byte fragment header. */
+function framesThatFit(h: DicomHeader, pixel: ElementHead, dataEnd: number): number {
+  if (pixel.length === UNDEFINED) return Math.max(1, Math.floor((dataEnd - pixel.valueOffset) / 8));
+  const frameBits = (h.rows ?? 0) * (h.columns ?? 0) * (h.samplesPerPixel ?? 1) * (h.bitsAllocated ?? 0);
+  return frameBits > 0 ? Math.max(1, Math.floor((pixel.length * 8) / frameBits)) : h.frames;
 }
 
 function toHeader(v: Values, transferSyntaxUid: string, hasPreamble: boolean, hasPixelData: boolean): DicomHeader {

@@ -1,15 +1,20 @@
 /**
  * Indexes one folder into the case log: walks it, reads the headers of new or
  * changed files (unchanged path + size + mtime are skipped), stores instances
- * and per-file errors, drops rows of files that vanished, and rebuilds the
- * series they touch. Streams progress; an AbortSignal stops it between batches
- * (what was stored stays stored) and it then throws `INDEX_CANCELLED`.
+ * and per-file errors, drops rows of files that vanished (handing their
+ * instance to a duplicate file that still exists), and rebuilds the series each
+ * batch touches in the batch's own transaction, so a run stopped at any point
+ * (crash, kill, locked or full case log) leaves every stored instance in its
+ * series. Streams progress; an AbortSignal stops it between batches (what was
+ * stored stays stored) and it then throws `INDEX_CANCELLED`.
  */
+import { existsSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { IndexProgress, IndexSummary } from '../../../src-shared/domain/library';
 import type { CaseLog } from '../caselog/open';
+import type { IndexErrorRow } from '../caselog/repositories/index-errors';
 import { LibraryRepositories } from './library-store';
 import { createHeaderReader, type HeaderReader } from './header-reader';
 import type { WalkEntry } from './walk';
@@ -21,6 +26,8 @@ export interface IndexOptions {
   /** Reads headers; default: the worker next to the bundle, or in-process from source. */
   reader?: HeaderReader;
   batchSize?: number;
+  /** Whether a symbolic link's real target may be followed (default: always). */
+  linkAllowed?: (realTarget: string) => boolean;
 }
 
 export async function indexFolder(log: CaseLog, folder: string, options: IndexOptions = {}): Promise<IndexSummary> {
@@ -32,6 +39,10 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
     throw new ClipScanError('FOLDER_NOT_FOUND', `${folder} is not a folder that can be read.`);
   }
   const repos = new LibraryRepositories(log.db);
+  // Instances stored by a run that stopped before their series were built (older versions built them only at the end).
+  log.db.transaction(() => {
+    for (const uid of repos.instances.unbuiltSeriesUids()) repos.rebuildSeries(uid);
+  }).immediate();
   const folderId = repos.folders.upsert(root);
   const knownInstances = repos.instances.stampsByFolder(folderId);
   const knownErrors = repos.errors.stampsByFolder(folderId);
@@ -41,7 +52,6 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
   const progress: IndexProgress = { folder: root, filesSeen: 0, indexed: 0, skipped: 0, errors: 0, done: false };
   const emit = () => options.onProgress?.({ ...progress });
   const seen = new Set<string>();
-  const touchedSeries = new Set<string>();
   let batch: (WalkEntry & { ok: true })[] = [];
 
   const flush = async () => {
@@ -50,6 +60,7 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
     batch = [];
     const results = await reader.read(entries.map((e) => e.path));
     log.db.transaction(() => {
+      const touchedSeries = new Set<string>();
       results.forEach((res, i) => {
         const stamp = entries[i];
         if (!res.ok) {
@@ -63,13 +74,14 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
         for (const uid of outcome.touchedSeries) touchedSeries.add(uid);
         progress.indexed++;
       });
-    })();
+      for (const uid of touchedSeries) repos.rebuildSeries(uid);
+    }).immediate();
     emit();
   };
 
   try {
     emit();
-    for await (const entry of walkFolder(root, options.signal)) {
+    for await (const entry of walkFolder(root, options.signal, options.linkAllowed)) {
       seen.add(entry.path);
       if (!entry.ok) {
         repos.errors.record(folderId, entry.path, {}, 'error', entry.reason);
@@ -78,7 +90,7 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
       }
       progress.filesSeen++;
       const known = knownInstances.get(entry.path) ?? knownErrors.get(entry.path);
-      if (known && known.size === entry.size && known.mtimeMs === entry.mtimeMs) {
+      if (known && known.size === entry.size && known.mtimeMs === entry.mtimeMs && !isOrphanDuplicate(repos, knownErrors.get(entry.path))) {
         progress.skipped++;
         if (knownErrors.get(entry.path)?.kind === 'error') progress.errors++;
         else progress.indexed++;
@@ -92,19 +104,32 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
     if (!options.signal?.aborted) await flush();
     else batch = [];
 
-    log.db.transaction(() => {
-      if (!options.signal?.aborted) {
-        // Files that vanished since the last run.
-        for (const p of knownInstances.keys()) {
-          if (seen.has(p)) continue;
+    if (!options.signal?.aborted) {
+      // Files that vanished since the last run; a duplicate of one elsewhere takes over its instance.
+      const vanished = [...knownInstances.keys()].filter((p) => !seen.has(p));
+      const heirs = vanished.flatMap((p) => {
+        const uid = repos.instances.byPath(p)?.sopInstanceUid;
+        const heir = uid ? repos.errors.duplicatesOf([uid]).find((d) => !seen.has(d.path) && existsSync(d.path)) : undefined;
+        return heir ? [heir] : [];
+      });
+      const heirHeaders = await reader.read(heirs.map((h) => h.path));
+      log.db.transaction(() => {
+        const touchedSeries = new Set<string>();
+        for (const p of vanished) {
           const uid = repos.instances.deleteByPath(p);
           if (uid) touchedSeries.add(uid);
         }
         for (const p of knownErrors.keys()) if (!seen.has(p)) repos.errors.clear(p);
-      }
-      for (const uid of touchedSeries) repos.rebuildSeries(uid);
-      repos.studies.deleteEmpty();
-    })();
+        heirs.forEach((heir, i) => {
+          const res = heirHeaders[i];
+          if (!res?.ok) return;
+          const { size, mtimeMs } = statSync(heir.path);
+          for (const uid of repos.storeInstance(heir.folderId, { path: heir.path, size, mtimeMs }, res.header).touchedSeries) touchedSeries.add(uid);
+        });
+        for (const uid of touchedSeries) repos.rebuildSeries(uid);
+        repos.studies.deleteEmpty();
+      }).immediate();
+    }
   } finally {
     if (ownReader) await reader.close();
   }
@@ -118,4 +143,11 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
   progress.done = true;
   emit();
   return summary;
+}
+
+/** A duplicate whose original is gone (from the library or from the disk): it must be read again to take the instance over. */
+function isOrphanDuplicate(repos: LibraryRepositories, row: IndexErrorRow | undefined): boolean {
+  if (row?.kind !== 'duplicate' || !row.sopInstanceUid) return false;
+  const original = repos.instances.bySopInstanceUid(row.sopInstanceUid);
+  return !original || !existsSync(original.path);
 }

@@ -2,16 +2,21 @@
  * `dicom.renderFrame`: one frame of a DICOM file decoded by the Node pixel
  * decoder (the scanner's), with the header the viewer needs to build a
  * Cornerstone image from it (size, photometric, window, geometry). Used by the
- * viewer when Cornerstone's own decoders fail on a file.
+ * viewer when Cornerstone's own decoders fail on a file. The handler decodes in
+ * a worker with time and memory budgets (render-frame-worker.ts); a frame whose
+ * decoded size would pass `maxFrameBytes` is refused before decoding.
  *
  *   const handlers = createRenderFrameHandlers(roots);
- *   const bytes = await handlers['dicom.renderFrame']({ path, frame: 0 });
+ *   const bytes = await handlers.renderFrame({ path, frame: 0 });
  */
-import type { CallHandlers } from '../../../src-shared/contract/server';
+import type { HandlersFor } from '../../../src-shared/contract/define';
+import type { renderCalls } from '../../../src-shared/contract/render-calls';
 import { encodeRenderedFrame, type RenderedFrameHeader } from '../../../src-shared/domain/rendered-frame';
 import type { AllowedRoots } from '../files/allowed-roots';
 import { readHeaderFile } from './header-file';
 import { decodeFile } from './pixels';
+import { createFrameRenderer, type FrameRenderer } from './render-frame-worker';
+import { ClipScanError } from '../../../src-shared/contract/errors';
 
 function range(data: Float32Array): { min: number; max: number } {
   let min = Infinity;
@@ -24,9 +29,17 @@ function range(data: Float32Array): { min: number; max: number } {
   return Number.isFinite(min) ? { min, max } : { min: 0, max: 0 };
 }
 
-export async function renderFrame(realPath: string, frame: number): Promise<Uint8Array<ArrayBuffer>> {
-  const [decoded, head] = await Promise.all([decodeFile(realPath, frame), readHeaderFile(realPath)]);
+export async function renderFrame(realPath: string, frame: number, maxFrameBytes = Infinity): Promise<Uint8Array<ArrayBuffer>> {
+  const head = await readHeaderFile(realPath);
   const h = head.ok ? head.header : null;
+  const frameBytes = (h?.rows ?? 0) * (h?.columns ?? 0) * Math.max(1, h?.samplesPerPixel ?? 1) * 4;
+  if (frameBytes > maxFrameBytes) {
+    throw new ClipScanError(
+      'RENDER_TOO_LARGE',
+      `${realPath}: a ${h?.columns}×${h?.rows} frame needs ${Math.ceil(frameBytes / 2 ** 20)} MiB once decoded, more than the ${Math.floor(maxFrameBytes / 2 ** 20)} MiB allowed.`,
+    );
+  }
+  const decoded = await decodeFile(realPath, frame);
   const colour = decoded.samplesPerPixel === 3;
   const { min, max } = range(decoded.data);
   const header: RenderedFrameHeader = {
@@ -55,8 +68,8 @@ export async function renderFrame(realPath: string, frame: number): Promise<Uint
   return encodeRenderedFrame(header, pixels);
 }
 
-export function createRenderFrameHandlers(roots: AllowedRoots): Pick<CallHandlers, 'dicom.renderFrame'> {
+export function createRenderFrameHandlers(roots: AllowedRoots, renderer: FrameRenderer = createFrameRenderer()): HandlersFor<typeof renderCalls> {
   return {
-    'dicom.renderFrame': async ({ path, frame }) => renderFrame(await roots.resolve(path), frame),
+    renderFrame: async ({ path, frame }) => renderer.render(await roots.resolve(path), frame),
   };
 }

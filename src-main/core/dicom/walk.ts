@@ -2,24 +2,30 @@
  * Walks a folder recursively and yields every regular file (no extension
  * needed), in a stable order. Symbolic links are followed once: a link back to
  * a folder already being walked is reported as a loop, never followed.
- * Unreadable folders and broken links are yielded as problems, not thrown.
+ * Unreadable folders and broken links are yielded as problems, not thrown,
+ * and so are links whose target `linkAllowed` refuses and special files
+ * (pipes, sockets, devices), which are never opened.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { specialFileKind } from '../files/regular-file';
 
 export type WalkEntry = { path: string; ok: true; size: number; mtimeMs: number } | { path: string; ok: false; reason: string };
 
-export async function* walkFolder(root: string, signal?: AbortSignal): AsyncGenerator<WalkEntry> {
+export async function* walkFolder(root: string, signal?: AbortSignal, linkAllowed?: (realTarget: string) => boolean): AsyncGenerator<WalkEntry> {
   const seenDirs = new Set<string>();
   const rootReal = await fs.realpath(root);
   seenDirs.add(rootReal);
-  yield* walkDir(root, seenDirs, signal);
+  yield* walkDir(root, seenDirs, signal, linkAllowed);
 }
 
-async function* walkDir(dir: string, seenDirs: Set<string>, signal?: AbortSignal): AsyncGenerator<WalkEntry> {
+async function* walkDir(dir: string, seenDirs: Set<string>, signal?: AbortSignal, linkAllowed?: (realTarget: string) => boolean): AsyncGenerator<WalkEntry> {
   let names: string[];
+  const links = new Set<string>();
   try {
-    names = (await fs.readdir(dir)).sort();
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    for (const e of entries) if (e.isSymbolicLink()) links.add(e.name);
+    names = entries.map((e) => e.name).sort();
   } catch (err) {
     yield { path: dir, ok: false, reason: `folder cannot be read: ${errnoText(err)}` };
     return;
@@ -39,6 +45,13 @@ async function* walkDir(dir: string, seenDirs: Set<string>, signal?: AbortSignal
       else yield { path: full, ok: false, reason: `cannot be read: ${errnoText(err)}` };
       continue;
     }
+    if (linkAllowed && links.has(name)) {
+      const real = await fs.realpath(full).catch(() => full);
+      if (!linkAllowed(real)) {
+        yield { path: full, ok: false, reason: `a symbolic link to ${real}, outside the allowed folders: not followed` };
+        continue;
+      }
+    }
     if (stat.isDirectory()) {
       const real = await fs.realpath(full).catch(() => full);
       if (seenDirs.has(real)) {
@@ -46,10 +59,12 @@ async function* walkDir(dir: string, seenDirs: Set<string>, signal?: AbortSignal
         continue;
       }
       seenDirs.add(real);
-      yield* walkDir(full, seenDirs, signal);
+      yield* walkDir(full, seenDirs, signal, linkAllowed);
       seenDirs.delete(real);
     } else if (stat.isFile()) {
       yield { path: full, ok: true, size: stat.size, mtimeMs: stat.mtimeMs };
+    } else {
+      yield { path: full, ok: false, reason: `${specialFileKind(stat) ?? 'not a regular file'}: skipped` };
     }
   }
 }

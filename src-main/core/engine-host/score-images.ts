@@ -4,9 +4,9 @@
  * each image as soon as it is done (its map at the image grid, or a readable
  * per-image error). Stops between images when cancelled.
  */
-import fs from 'node:fs/promises';
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
 import { createPixelDecoder, type PixelDecoder } from '../dicom/pixels';
+import { readRegularFile } from '../files/regular-file';
 import { createEngine, type Engine, type ProviderName } from '../engine/engine';
 import type { HostMethods } from './protocol';
 
@@ -36,7 +36,7 @@ export async function scoreImages(
   for (const image of params.images) {
     if (context.signal.aborted) throw new ClipScanError('CANCELLED', 'The scan was cancelled.');
     try {
-      const bytes = new Uint8Array(await fs.readFile(image.path));
+      const bytes = new Uint8Array(await readRegularFile(image.path));
       const frame = await decoder.decode(bytes, image.frameIndex);
       const result = await eng.scoreFrame(bundle, params.method, frame, { signal: context.signal, organ: image.organ ?? undefined, ...(params.adapterDir ? { adapterDir: params.adapterDir } : {}) });
       context.progress({

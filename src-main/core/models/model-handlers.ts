@@ -3,19 +3,19 @@
  * are kept by manifest sha256 so `models.cancelDownload` can abort them; their
  * progress goes out as `models.downloadProgress` events.
  */
-import type { CallHandlers, EventSink } from '../../../src-shared/contract/server';
+import type { HandlersFor } from '../../../src-shared/contract/define';
+import type { modelCalls } from '../../../src-shared/contract/models-calls';
+import type { EventSink } from '../../../src-shared/contract/server';
 import type { ModelRegistry } from './registry';
 import type { AllowedRoots } from '../files/allowed-roots';
 
-type ModelCallName = 'models.list' | 'models.import' | 'models.download' | 'models.cancelDownload' | 'models.verify' | 'models.remove';
-
 /** `roots`: a folder to import must lie inside the folders the user allowed (browser mode is a network service). */
-export function createModelHandlers(registry: ModelRegistry, roots: AllowedRoots, emit?: EventSink): Pick<CallHandlers, ModelCallName> {
+export function createModelHandlers(registry: ModelRegistry, roots: AllowedRoots, emit?: EventSink): HandlersFor<typeof modelCalls> {
   const running = new Map<string, AbortController>();
   return {
-    'models.list': async () => registry.list(),
-    'models.import': async ({ folder }) => registry.importBundle(await roots.resolve(folder)),
-    'models.download': async ({ manifestUrl, manifestSha256 }) => {
+    list: async () => registry.list(),
+    import: async ({ folder }) => registry.importBundle(await roots.resolve(folder)),
+    download: async ({ manifestUrl, manifestSha256 }) => {
       const key = manifestSha256.toLowerCase();
       const controller = new AbortController();
       running.set(key, controller);
@@ -28,12 +28,12 @@ export function createModelHandlers(registry: ModelRegistry, roots: AllowedRoots
         if (running.get(key) === controller) running.delete(key);
       }
     },
-    'models.cancelDownload': async ({ manifestSha256 }) => {
+    cancelDownload: async ({ manifestSha256 }) => {
       const c = running.get(manifestSha256.toLowerCase());
       c?.abort();
       return { cancelled: c !== undefined };
     },
-    'models.verify': async ({ id }) => registry.verify(id),
-    'models.remove': async ({ id }) => registry.remove(id),
+    verify: async ({ id }) => registry.verify(id),
+    remove: async ({ id }) => registry.remove(id),
   };
 }

@@ -1,12 +1,15 @@
-/** The contract's report calls (reports.*), mapped onto the report service; wired in services.ts. */
-import type { CallHandlers } from '../../../src-shared/contract/server';
+/**
+ * The contract's report calls (reports.*), mapped onto the report service; wired in services.ts.
+ * An export asked for by the UI writes only into the exports folder or where the native save dialog said.
+ */
+import type { HandlersFor } from '../../../src-shared/contract/define';
+import type { reportCalls } from '../../../src-shared/contract/report-calls';
 import type { ReportService } from './report-service';
 
-type ReportCallName = 'reports.export' | 'reports.defaultPath' | 'reports.list';
-
-export function createReportHandlers(reports: ReportService): Pick<CallHandlers, ReportCallName> {
+export function createReportHandlers(reports: ReportService): HandlersFor<typeof reportCalls> {
   return {
-    'reports.export': async (args) => {
+    export: async (args) => {
+      await reports.checkUiTarget(args.path);
       const saved = await reports.export({
         scanId: args.scanId,
         seriesInstanceUid: args.seriesInstanceUid,
@@ -20,7 +23,7 @@ export function createReportHandlers(reports: ReportService): Pick<CallHandlers,
       });
       return { path: saved.path, bytes: saved.bytes, format: saved.format, exportId: saved.exportId, sha256: saved.sha256 };
     },
-    'reports.defaultPath': async (args) => ({ path: reports.defaultPath(args) }),
-    'reports.list': async ({ scanId }) => reports.list(scanId),
+    defaultPath: async (args) => ({ path: reports.defaultPath(args) }),
+    list: async ({ scanId }) => reports.list(scanId),
   };
 }

@@ -11,7 +11,10 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { ClipScanError } from '../../../src-shared/contract/errors';
+import { isInside } from '../files/allowed-roots';
 import type { ExportRecord, ReportFormat } from '../../../src-shared/contract/report-calls';
 import type { AtomicWriteOptions } from './atomic-write';
 import { exportFindingPng } from './finding-exports';
@@ -59,8 +62,31 @@ async function sha256Of(file: string): Promise<string> {
 
 export class ReportService {
   private fonts: Promise<ReportFonts> | null = null;
+  private readonly pathsFromSaveDialog = new Set<string>();
 
   constructor(private readonly options: ReportServiceOptions) {}
+
+  /** A file the user chose in the native save dialog: one export from the UI may write there. */
+  grantSavePath(file: string): void {
+    this.pathsFromSaveDialog.add(path.resolve(file));
+  }
+
+  /**
+   * For exports asked for by the UI: the target must lie in the exports folder
+   * or have come from the native save dialog; else `PATH_NOT_ALLOWED`.
+   */
+  async checkUiTarget(file: string): Promise<void> {
+    const target = path.resolve(file);
+    if (this.pathsFromSaveDialog.delete(target)) return;
+    fs.mkdirSync(this.options.exportsDir, { recursive: true });
+    const exportsReal = await fsp.realpath(this.options.exportsDir);
+    const parentReal = await fsp.realpath(path.dirname(target)).catch(() => null);
+    if (parentReal && isInside(path.join(parentReal, path.basename(target)), [exportsReal])) return;
+    throw new ClipScanError(
+      'PATH_NOT_ALLOWED',
+      `Exports from the app go to ${this.options.exportsDir} (or where you choose in the save dialog of the desktop app); ${file} is outside it.`,
+    );
+  }
 
   async export(request: ReportExportRequest, write: AtomicWriteOptions = {}): Promise<ExportedReport> {
     const raw = await buildReportInput(this.options, request);

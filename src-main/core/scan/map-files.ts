@@ -2,7 +2,9 @@
  * Anomaly maps on disk: raw little-endian float32 at the image grid, one file
  * per scanned image under `<maps dir>/scan-<id>/`, written atomically (temp
  * file, fsync, rename) so a crash never leaves a half map referenced by the
- * case log. Grid size and value range live in SQLite beside the path.
+ * case log. Grid size and value range live in SQLite beside the path. A
+ * temporary file left by a process killed mid-write is removed the next time
+ * its scan runs.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -30,6 +32,25 @@ export async function writeMapFile(mapsDir: string, scanId: number, seq: number,
     throw err;
   }
   return file;
+}
+
+/** Removes the temporary map files of a scan whose writing process no longer runs (its pid is in the name). */
+export async function removeOrphanTempMaps(mapsDir: string, scanId: number): Promise<void> {
+  const dir = path.join(mapsDir, `scan-${scanId}`);
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = /\.(\d+)\.tmp$/.exec(name)?.[1];
+    if (pid && !processRuns(Number(pid))) await fs.rm(path.join(dir, name), { force: true });
+  }
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export async function readMapFile(file: string, rows: number, columns: number): Promise<Float32Array> {

@@ -1,29 +1,28 @@
 /** The contract's scan and verdict calls, mapped onto the scan service. */
-import type { CallHandlers } from '../../../src-shared/contract/server';
+import type { HandlersFor } from '../../../src-shared/contract/define';
+import type { scanCalls } from '../../../src-shared/contract/scan-calls';
 import type { ScanService } from './scan-service';
 
-type ScanCallName = 'scans.start' | 'scans.resume' | 'scans.cancel' | 'scans.list' | 'scans.get' | 'scans.images' | 'scans.map' | 'findings.setVerdict';
-
-export function createScanHandlers(scans: ScanService): Pick<CallHandlers, ScanCallName> {
+export function createScanHandlers(scans: ScanService): HandlersFor<typeof scanCalls> {
   return {
-    'scans.start': async (args) => scans.createAndStart(args),
-    'scans.resume': async ({ scanId }) => {
+    start: async (args) => scans.createAndStart(args),
+    resume: async ({ scanId }) => {
       scans.summary(scanId);
       scans.start(scanId);
       return { scanId };
     },
-    'scans.cancel': async ({ scanId }) => {
+    cancel: async ({ scanId }) => {
       scans.cancel(scanId);
       return {};
     },
-    'scans.list': async () => scans.list(),
-    'scans.get': async ({ scanId }) => scans.summary(scanId),
-    'scans.images': async ({ scanId, seriesInstanceUid }) => scans.images(scanId, seriesInstanceUid),
-    'scans.map': async ({ imageId }) => {
+    list: async () => scans.list(),
+    get: async ({ scanId }) => scans.summary(scanId),
+    images: async ({ scanId, seriesInstanceUid }) => scans.images(scanId, seriesInstanceUid),
+    map: async ({ imageId }) => {
       const { data } = await scans.readMap(imageId);
       return new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
     },
-    'findings.setVerdict': async ({ scanId, seriesInstanceUid, verdict, note, keyImageId }) =>
+    setVerdict: async ({ scanId, seriesInstanceUid, verdict, note, keyImageId }) =>
       scans.saveVerdict(scanId, seriesInstanceUid, verdict, note, keyImageId ?? null),
   };
 }

@@ -94,7 +94,7 @@ export class ScanRepository {
       );
       scan.images.forEach((img, seq) => insertImage.run(id, seq, img.seriesInstanceUid, img.sopInstanceUid, img.frameIndex, img.path, img.organ));
       return id;
-    })();
+    }).immediate();
   }
 
   get(id: number): ScanRow | undefined {

@@ -8,7 +8,9 @@
  * The image list is frozen at creation (series → instances in display order →
  * frames). `run` sends the still-pending images to the engine host; every
  * image that comes back is written as a float32 map file and recorded in one
- * SQLite statement, so killing the process loses nothing finished.
+ * SQLite statement, so killing the process loses nothing finished. A map that
+ * cannot be written fails its image; a full disk stops the scan with that
+ * reason (status `failed`), and running it again continues.
  */
 import type { Database } from 'better-sqlite3';
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
@@ -16,7 +18,7 @@ import type { EventSink } from '../../../src-shared/contract/server';
 import type { MethodId, ScanSummary, Verdict } from '../../../src-shared/domain/scan';
 import type { EngineHost } from '../engine-host/protocol';
 import type { BundleResolver } from './bundle-resolver';
-import { readMapFile, writeMapFile } from './map-files';
+import { readMapFile, removeOrphanTempMaps, writeMapFile } from './map-files';
 import { organWord } from './organ-word';
 import { ScanRepository, type NewScan } from './scan-repository';
 import { findAdapter } from '../training/adapter-registry';
@@ -119,6 +121,13 @@ export class ScanService {
     this.running.get(scanId)?.controller.abort();
   }
 
+  /** Cancels every background scan and waits until each has recorded how it ended (before the case log closes). */
+  async stopAll(): Promise<void> {
+    const entries = [...this.running.values()];
+    for (const entry of entries) entry.controller.abort();
+    await Promise.allSettled(entries.map((entry) => entry.done));
+  }
+
   /** Waits for a background scan started with `start`. */
   async settled(scanId: number): Promise<ScanSummary> {
     const entry = this.running.get(scanId);
@@ -136,6 +145,10 @@ export class ScanService {
     this.emitProgress(scanId, null);
     const bySeq = new Map(pending.map((p) => [String(p.id), p]));
     const writes: Promise<void>[] = [];
+    // Set when the disk is full (or the case log cannot be written): the rest of the scan would fail the same way.
+    let stopReason: unknown = null;
+    const stop = new AbortController();
+    await removeOrphanTempMaps(this.options.mapsDir, scanId);
     try {
       if (pending.length > 0) {
         const result = await this.options.engineHost().request(
@@ -148,7 +161,7 @@ export class ScanService {
             threads: this.options.threads,
           },
           {
-            signal,
+            signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
             onProgress: (scored) => {
               const image = bySeq.get(scored.key);
               if (!image) return;
@@ -163,7 +176,20 @@ export class ScanService {
                   this.emitProgress(scanId, { id: image.id, seriesInstanceUid: image.seriesInstanceUid, score: null, error: message });
                 }
                 onImage?.(this.repo.counts(scanId));
-              })();
+              })().catch((err: unknown) => {
+                const wire = toWireError(err);
+                if (wire.code === 'DISK_FULL' && !stopReason) {
+                  stopReason = err;
+                  stop.abort();
+                }
+                try {
+                  this.repo.recordImageFailed(image.id, wire.message);
+                  this.emitProgress(scanId, { id: image.id, seriesInstanceUid: image.seriesInstanceUid, score: null, error: wire.message });
+                } catch (recordErr) {
+                  stopReason ??= recordErr; // the case log itself cannot be written: stop, the image stays pending
+                  stop.abort();
+                }
+              });
               writes.push(write);
             },
           },
@@ -171,9 +197,11 @@ export class ScanService {
         await Promise.all(writes);
         this.repo.setProvider(scanId, result.provider, result.fallbackReason);
       }
+      if (stopReason) throw stopReason;
       this.repo.finish(scanId, 'done');
-    } catch (err) {
+    } catch (caught) {
       await Promise.allSettled(writes);
+      const err = stopReason ?? caught;
       const wire = toWireError(err);
       if (signal?.aborted || wire.code === 'CANCELLED') this.repo.finish(scanId, 'cancelled');
       else this.repo.finish(scanId, 'failed', wire.message);

@@ -39,7 +39,7 @@ export function registerAdapter(db: Database, manifest: AdapterManifest, adapter
     }
     db.prepare(`INSERT OR REPLACE INTO adapters (id, bundle_id, bundle_version, method, path, manifest_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
       .run(manifest.id, manifest.bundle.id, manifest.bundle.version, manifest.method, path.resolve(adapterDir), JSON.stringify(manifest), manifest.createdAt);
-  })();
+  }).immediate();
 }
 
 interface Row { id: string; bundle_id: string; bundle_version: string; method: string; path: string; manifest_json: string; created_at: string }

@@ -6,13 +6,14 @@
  * log when it finishes, and reports every step as `training.progress`;
  * `training.cancel` aborts it; `models.adapters` lists the trained adapters.
  *
- *   ...createTrainingHandlers({ engineHost, roots, resolveBundle, adapters, adaptersDir, emit })
+ *   training: createTrainingHandlers({ engineHost, roots, resolveBundle, adapters, adaptersDir, emit })
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { CallHandlers, EventSink } from '../../../src-shared/contract/server';
-import type { AdapterSummary, LesionMask, TrainingProgress } from '../../../src-shared/contract/training-calls';
+import type { HandlersFor } from '../../../src-shared/contract/define';
+import type { EventSink } from '../../../src-shared/contract/server';
+import type { AdapterSummary, LesionMask, TrainingProgress, trainingCalls } from '../../../src-shared/contract/training-calls';
 import { encodePng } from '../reports/png-export';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { AllowedRoots } from '../files/allowed-roots';
@@ -31,8 +32,6 @@ export interface TrainingHandlerDeps {
   emit?: EventSink;
   threads?: number;
 }
-
-type TrainingCall = 'training.start' | 'training.cancel' | 'models.adapters';
 
 function stamp(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -61,7 +60,7 @@ async function writeMaskPng(mask: LesionMask, file: string): Promise<void> {
   await fs.writeFile(file, encodePng({ width: mask.columns, height: mask.rows, data }));
 }
 
-export function createTrainingHandlers(deps: TrainingHandlerDeps): Pick<CallHandlers, TrainingCall> {
+export function createTrainingHandlers(deps: TrainingHandlerDeps): HandlersFor<typeof trainingCalls> {
   const running = new Map<number, AbortController>();
   let nextJob = 1;
 
@@ -75,7 +74,7 @@ export function createTrainingHandlers(deps: TrainingHandlerDeps): Pick<CallHand
   }
 
   return {
-    'training.start': async (args) => {
+    start: async (args) => {
       const abnormalRefs = args.abnormal ?? [];
       if (args.method === 'madclip' && abnormalRefs.length === 0) {
         throw new ClipScanError('NO_SUPPORT', 'MadCLIP learns from normal and abnormal images: mark at least one image as abnormal.');
@@ -132,11 +131,11 @@ export function createTrainingHandlers(deps: TrainingHandlerDeps): Pick<CallHand
       })();
       return { jobId };
     },
-    'training.cancel': async ({ jobId }) => {
+    cancel: async ({ jobId }) => {
       const c = running.get(jobId);
       c?.abort();
       return { cancelled: c !== undefined };
     },
-    'models.adapters': async () => deps.adapters.list().map(summarise),
+    adapters: async () => deps.adapters.list().map(summarise),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Parity of onnxruntime-node against PyTorch on a freshly exported tiny bundle:
- * runs the Python exporter (/usr/bin/python3, or CLIPSCAN_PYTHON) into a temp
- * folder with --reference, then feeds the same inputs to vision.onnx and
+ * runs the Python exporter (/usr/bin/python3, or CLIPSCAN_PYTHON) with
+ * --reference (once per exporter version: the output is cached between runs), then feeds the same inputs to vision.onnx and
  * text.onnx at batch 1 and 3 (dynamic axis) and requires max relative error
  * (tests/parity/compare.ts) below 1e-4 for every tap, pooled, patch_embeds and
  * text_features. The text inputs are built here from token_embedding.f32 and the
@@ -9,16 +9,15 @@
  * is byte-identical to the committed fixture (the exporter is deterministic).
  * Skipped, with the reason in its name, when PyTorch is not installed.
  */
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelBundleManifestSchema, type ModelBundleManifest } from '../../../src-shared/domain/model-bundle';
 import { PROJECT_ROOT } from '../../helpers/paths';
-import { maxRelError, PYTHON, readF32, TORCH_MISSING } from '../../parity/compare';
+import { maxRelError, readF32, TORCH_MISSING } from '../../parity/compare';
+import { cachedPythonRun } from '../../helpers/python-cache';
 
 type F32Ref = { file: string; shape: number[] };
 type IntRef = { data: number[]; shape: number[] };
@@ -37,17 +36,12 @@ describe.skipIf(TORCH_MISSING !== null)(title, () => {
   let ref: Reference;
 
   beforeAll(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'clipscan-parity-'));
+    // Exported once per distinct exporter source and reused (tests/helpers/python-cache.ts).
+    tmp = cachedPythonRun('parity-export', (out) => ['-m', 'models.export.export', '--random', '--seed', '0', '--tiny', '--out', path.join(out, 'bundle'), '--reference', path.join(out, 'ref')]);
     bundle = path.join(tmp, 'bundle');
     refDir = path.join(tmp, 'ref');
-    const r = spawnSync(PYTHON, ['-m', 'models.export.export', '--random', '--seed', '0', '--tiny', '--out', bundle, '--reference', refDir],
-      { cwd: PROJECT_ROOT, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`exporter failed (${r.status}):\n${r.stderr}`);
     manifest = ModelBundleManifestSchema.parse(JSON.parse(fs.readFileSync(path.join(bundle, 'manifest.json'), 'utf8')));
     ref = JSON.parse(fs.readFileSync(path.join(refDir, 'reference.json'), 'utf8')) as Reference;
-  });
-  afterAll(() => {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   const f32 = (r: F32Ref) => new ort.Tensor('float32', readF32(path.join(refDir, r.file)), r.shape);

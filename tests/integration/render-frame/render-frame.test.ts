@@ -66,7 +66,7 @@ describe.skipIf(!hasSharedData)(`renderFrame on real files${hasSharedData ? '' :
 
   it('refuses files outside the allowed folders and frames past the end, naming the file', async () => {
     const handlers = createRenderFrameHandlers(new AllowedRoots([path.join(DICOM, 'us')]));
-    await expect(handlers['dicom.renderFrame']({ path: path.join(DICOM, 'cr-dx', 'gdcm-CR-MONO1-10-chest.dcm'), frame: 0 })).rejects.toThrow();
-    await expect(handlers['dicom.renderFrame']({ path: path.join(DICOM, 'us', 'US1_UNCR.dcm'), frame: 5 })).rejects.toThrow(/US1_UNCR/);
+    await expect(handlers.renderFrame({ path: path.join(DICOM, 'cr-dx', 'gdcm-CR-MONO1-10-chest.dcm'), frame: 0 })).rejects.toThrow();
+    await expect(handlers.renderFrame({ path: path.join(DICOM, 'us', 'US1_UNCR.dcm'), frame: 5 })).rejects.toThrow(/US1_UNCR/);
   });
 });

@@ -207,15 +207,15 @@ describe('reports from a real scan of the chest CT fixture (built CLI)', () => {
     const backend = createBackend({ mode: 'browser', databasePath: db, allowedRoots: [] });
     let contractPath: string;
     try {
-      await backend.handlers['findings.setVerdict']({ scanId: scan.scanId, seriesInstanceUid: uid, verdict: 'true_finding', note: 'Nodule-like focus, compare with the prior', keyImageId: images[3].id });
-      const { path: proposed } = await backend.handlers['reports.defaultPath']({ scanId: scan.scanId, format: 'pdf' });
+      await backend.handlers.scans.setVerdict({ scanId: scan.scanId, seriesInstanceUid: uid, verdict: 'true_finding', note: 'Nodule-like focus, compare with the prior', keyImageId: images[3].id });
+      const { path: proposed } = await backend.handlers.reports.defaultPath({ scanId: scan.scanId, format: 'pdf' });
       expect(proposed).toBe(path.join(dir, 'exports', `scan-${scan.scanId}-${uid}.pdf`));
-      const saved = await backend.handlers['reports.export']({ scanId: scan.scanId, format: 'pdf', path: proposed, deidentify: false });
+      const saved = await backend.handlers.reports.export({ scanId: scan.scanId, format: 'pdf', path: proposed, deidentify: false });
       expect(saved).toMatchObject({ path: proposed, format: 'pdf', sha256: sha256File(proposed), bytes: fs.statSync(proposed).size });
       contractPath = saved.path;
-      const listed = await backend.handlers['reports.list']({ scanId: scan.scanId });
+      const listed = await backend.handlers.reports.list({ scanId: scan.scanId });
       expect(listed[0]).toMatchObject({ id: saved.exportId, path: proposed, format: 'pdf', deidentified: false, seriesInstanceUid: uid });
-      expect((await backend.handlers['reports.defaultPath']({ scanId: scan.scanId, format: 'pdf' })).path).toBe(path.join(dir, 'exports', `scan-${scan.scanId}-${uid}-2.pdf`));
+      expect((await backend.handlers.reports.defaultPath({ scanId: scan.scanId, format: 'pdf' })).path).toBe(path.join(dir, 'exports', `scan-${scan.scanId}-${uid}-2.pdf`));
     } finally {
       await backend.close();
     }

@@ -24,8 +24,8 @@ describe.skipIf(!hasSharedData)(`scan every modality${hasSharedData ? '' : ` (sk
     });
     try {
       const folder = path.join(SHARED_DATA, 'dicom');
-      await backend.handlers['library.indexFolder']({ folder });
-      const series = (await backend.handlers['library.studies']({ folder })).flatMap((s) => s.series).filter((s) => s.isImage);
+      await backend.handlers.library.indexFolder({ folder });
+      const series = (await backend.handlers.library.studies({ folder })).flatMap((s) => s.series).filter((s) => s.isImage);
       const uids = [...new Set(series.map((s) => s.seriesInstanceUid))];
       const scanId = await backend.scans.create({ seriesInstanceUids: uids, method: 'zeroshot' });
       const summary = await backend.scans.run(scanId);

@@ -21,8 +21,8 @@ function open(): Backend {
 }
 
 async function chestSeries(b: Backend, from = folder): Promise<string> {
-  await b.handlers['library.indexFolder']({ folder: from });
-  const [study] = await b.handlers['library.studies']({ folder: from });
+  await b.handlers.library.indexFolder({ folder: from });
+  const [study] = await b.handlers.library.studies({ folder: from });
   return study!.series[0]!.seriesInstanceUid;
 }
 
@@ -46,7 +46,7 @@ describe('scan service', () => {
     expect(summary.provider).toBe('cpu');
     const [series] = summary.series;
     expect(series!.modality).toBe('CT');
-    const images = await backend.handlers['scans.images']({ scanId, seriesInstanceUid: uid });
+    const images = await backend.handlers.scans.images({ scanId, seriesInstanceUid: uid });
     expect(images).toHaveLength(4);
     for (const image of images) {
       expect(image.status).toBe('done');
@@ -57,7 +57,7 @@ describe('scan service', () => {
     const top = images.reduce((a, b) => (b.score! > a.score! ? b : a));
     expect(series!.topImageId).toBe(top.id);
     expect(series!.score).toBeCloseTo(top.score!, 12);
-    const bytes = await backend.handlers['scans.map']({ imageId: top.id });
+    const bytes = await backend.handlers.scans.map({ imageId: top.id });
     const map = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     expect(map.length).toBe(512 * 512);
     expect(Math.min(...map.subarray(0, 5000))).toBeGreaterThanOrEqual(top.mapMin! - 1e-6);
@@ -74,13 +74,13 @@ describe('scan service', () => {
     expect(first.status).toBe('cancelled');
     expect(first.imagesDone).toBeGreaterThanOrEqual(2);
     expect(first.imagesDone).toBeLessThan(total);
-    const before = await backend.handlers['scans.images']({ scanId, seriesInstanceUid: uid });
+    const before = await backend.handlers.scans.images({ scanId, seriesInstanceUid: uid });
     const kept = before.filter((i) => i.status === 'done');
 
     const second = await backend.scans.run(scanId);
     expect(second.status).toBe('done');
     expect(second.imagesDone).toBe(total);
-    const after = await backend.handlers['scans.images']({ scanId, seriesInstanceUid: uid });
+    const after = await backend.handlers.scans.images({ scanId, seriesInstanceUid: uid });
     expect(after).toHaveLength(total);
     for (const k of kept) expect(after.find((a) => a.id === k.id)!.score).toBe(k.score);
   });
@@ -89,7 +89,7 @@ describe('scan service', () => {
     const uid = await chestSeries(backend);
     const scanId = await backend.scans.create({ seriesInstanceUids: [uid], method: 'zeroshot' });
     await backend.scans.run(scanId);
-    const saved = await backend.handlers['findings.setVerdict']({ scanId, seriesInstanceUid: uid, verdict: 'false_alarm', note: 'calcified granuloma' });
+    const saved = await backend.handlers.scans.setVerdict({ scanId, seriesInstanceUid: uid, verdict: 'false_alarm', note: 'calcified granuloma' });
     expect(saved).toMatchObject({ verdict: 'false_alarm', note: 'calcified granuloma' });
     const db = new Database(path.join(dir, 'clipscan.db'), { readonly: true });
     expect(db.prepare('SELECT verdict, note FROM findings WHERE scan_id = ?').get(scanId)).toEqual({ verdict: 'false_alarm', note: 'calcified granuloma' });
@@ -108,7 +108,7 @@ describe('scan service', () => {
     expect(summary.status).toBe('done');
     expect(summary.imagesDone).toBe(3);
     expect(summary.imagesFailed).toBe(1);
-    const failed = (await backend.handlers['scans.images']({ scanId, seriesInstanceUid: uid })).find((i) => i.status === 'failed')!;
+    const failed = (await backend.handlers.scans.images({ scanId, seriesInstanceUid: uid })).find((i) => i.status === 'failed')!;
     expect(failed.error).toMatch(/cut short/);
   });
 

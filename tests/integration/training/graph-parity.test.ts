@@ -9,13 +9,12 @@
  * The prompt token ids the TypeScript builder makes must equal the exporter's.
  * Skipped, with the reason in its name, when PyTorch is not installed.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../helpers/paths';
-import { maxRelError, PYTHON, readF32, TORCH_MISSING } from '../../parity/compare';
+import { maxRelError, readF32, TORCH_MISSING } from '../../parity/compare';
+import { cachedPythonRun } from '../../helpers/python-cache';
 import { openBundle } from '../../../src-main/core/engine/bundle';
 import { createOrtRuntime, type OrtRuntime } from '../../../src-main/core/engine/ort-runtime';
 import { buildPromptInputs, openTrainingSession, type TrainMethodId, type TextVariant } from '../../../src-main/core/engine/training-session';
@@ -39,15 +38,12 @@ describe.skipIf(TORCH_MISSING !== null)(title, () => {
   let runtime: OrtRuntime;
 
   beforeAll(() => {
-    refDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clipscan-train-parity-'));
-    const r = spawnSync(PYTHON, ['-m', 'models.export.train_reference', '--out', refDir], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`train_reference failed (${r.status}):\n${r.stderr}`);
+    refDir = cachedPythonRun('train-reference', (out) => ['-m', 'models.export.train_reference', '--out', out]);
     cases = (JSON.parse(fs.readFileSync(path.join(refDir, 'reference.json'), 'utf8')) as { cases: Case[] }).cases;
     runtime = createOrtRuntime({ threads: 2, preferredProviders: ['cpu'] });
   }, 600_000);
   afterAll(async () => {
     await runtime?.release();
-    if (refDir) fs.rmSync(refDir, { recursive: true, force: true });
   });
 
   const f32 = (r: F32Ref) => readF32(path.join(refDir, r.file));

@@ -106,14 +106,14 @@ describe('MediCLIP training (tiny bundle)', () => {
       backend.adapters.register(r.manifest, outDir, BUNDLE);
       expect(backend.adapters.list().map((a) => a.id)).toEqual([r.manifest.id]);
       const folder = path.join(FIXTURES, 'dicom', 'transfer-syntaxes-mr');
-      await backend.handlers['library.indexFolder']({ folder });
-      const [study] = await backend.handlers['library.studies']({ folder });
+      await backend.handlers.library.indexFolder({ folder });
+      const [study] = await backend.handlers.library.studies({ folder });
       const uid = study!.series[0]!.seriesInstanceUid;
       const scanId = await backend.scans.create({ seriesInstanceUids: [uid], method: 'mediclip', adapterId: r.manifest.id });
       const summary = await backend.scans.run(scanId);
       expect(summary.status, JSON.stringify(summary).slice(0, 600)).toBe('done');
       expect(summary.adapterId).toBe(r.manifest.id);
-      const imgs = await backend.handlers['scans.images']({ scanId, seriesInstanceUid: uid });
+      const imgs = await backend.handlers.scans.images({ scanId, seriesInstanceUid: uid });
       expect(imgs.length).toBeGreaterThan(0);
       for (const im of imgs) {
         expect(im.status, JSON.stringify(im).slice(0, 500)).toBe('done');
@@ -121,7 +121,7 @@ describe('MediCLIP training (tiny bundle)', () => {
         expect(im.score).toBeLessThan(0.9);
         expect(im.mapRows).toBeGreaterThan(0);
       }
-      const bytes = await backend.handlers['scans.map']({ imageId: imgs[0]!.id });
+      const bytes = await backend.handlers.scans.map({ imageId: imgs[0]!.id });
       expect(bytes.byteLength / 4).toBe(imgs[0]!.mapRows! * imgs[0]!.mapColumns!);
     } finally {
       await backend.close();

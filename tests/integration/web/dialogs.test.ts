@@ -11,8 +11,8 @@ const folder = path.join(FIXTURES, 'dicom', 'ct-chest-lidc-0314');
 describe('native dialogs', () => {
   it('says there is none in browser mode', async () => {
     const backend = createBackend({ mode: 'browser', databasePath: ':memory:', allowedRoots: [] });
-    expect(await backend.handlers['app.chooseFolder']({})).toEqual({ native: false, folder: null });
-    expect(await backend.handlers['app.chooseSavePath']({ defaultName: 'x.pdf', format: 'pdf' })).toEqual({ native: false, path: null });
+    expect(await backend.handlers.app.chooseFolder({})).toEqual({ native: false, folder: null });
+    expect(await backend.handlers.app.chooseSavePath({ defaultName: 'x.pdf', format: 'pdf' })).toEqual({ native: false, path: null });
     await backend.close();
   });
 
@@ -25,12 +25,12 @@ describe('native dialogs', () => {
       dialogs: { chooseFolder: async () => answer, chooseSavePath: async (name) => `/tmp/${name}` },
     });
     const file = path.join(folder, (await import('node:fs')).readdirSync(folder).filter((f) => f.endsWith('.dcm'))[0]!);
-    await expect(backend.handlers['dicom.readFile']({ path: file })).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED' });
-    expect(await backend.handlers['app.chooseFolder']({ title: 'Open' })).toMatchObject({ native: true });
-    expect((await backend.handlers['dicom.readFile']({ path: file })).byteLength).toBeGreaterThan(1000);
+    await expect(backend.handlers.app.readFile({ path: file })).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED' });
+    expect(await backend.handlers.app.chooseFolder({ title: 'Open' })).toMatchObject({ native: true });
+    expect((await backend.handlers.app.readFile({ path: file })).byteLength).toBeGreaterThan(1000);
     answer = null;
-    expect(await backend.handlers['app.chooseFolder']({})).toEqual({ native: true, folder: null });
-    expect(await backend.handlers['app.chooseSavePath']({ defaultName: 'a.png', format: 'png' })).toEqual({ native: true, path: '/tmp/a.png' });
+    expect(await backend.handlers.app.chooseFolder({})).toEqual({ native: true, folder: null });
+    expect(await backend.handlers.app.chooseSavePath({ defaultName: 'a.png', format: 'png' })).toEqual({ native: true, path: '/tmp/a.png' });
     await backend.close();
   });
 });

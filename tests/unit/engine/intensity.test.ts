@@ -47,3 +47,31 @@ describe('applyWindow', () => {
     expect(Array.from(applyWindow(data, w, true))).toEqual([1, 1, 0.5, 0, 0, 1]);
   });
 });
+
+describe('percentiles', () => {
+  it('equals the sorted order statistics on random, constant, sorted and NaN-laced data', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const cases = [
+      Float32Array.from({ length: 5001 }, () => Math.round(rand() * 4000 - 1000)),
+      Float32Array.from({ length: 999 }, () => rand()),
+      new Float32Array(300).fill(3),
+      Float32Array.from({ length: 1000 }, (_, i) => i),
+      Float32Array.from({ length: 1000 }, (_, i) => 1000 - i),
+      Float32Array.from([Number.NaN, 5, Number.POSITIVE_INFINITY, 1, -2, Number.NaN]),
+      Float32Array.from([42]),
+    ];
+    const ps = [99.5, 0.5, 50, 0, 100, 25];
+    for (const values of cases) {
+      const sorted = values.filter((v) => Number.isFinite(v)).sort();
+      const expected = ps.map((p) => {
+        const pos = (p / 100) * (sorted.length - 1);
+        const lo = Math.floor(pos);
+        const hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+      });
+      expect(percentiles(values, ps)).toEqual(expected);
+    }
+    expect(percentiles(new Float32Array(0), [1, 2])).toEqual([0, 0]);
+  });
+});

@@ -23,7 +23,14 @@ describe('layer rules', () => {
     expect(await layeringErrors('src-renderer/x.ts', "import path from 'path';\nexport const a = path;\n")).toHaveLength(1);
     expect(await layeringErrors('src-renderer/x.ts', "import Database from 'better-sqlite3';\nexport const a = Database;\n")).toHaveLength(1);
     expect(await layeringErrors('src-renderer/x.ts', "import { a } from '../src-main/core/services';\nexport const b = a;\n")).toHaveLength(1);
-    expect(await layeringErrors('src-renderer/x.ts', "import { calls } from '../src-shared/contract/calls';\nexport const b = calls;\n")).toHaveLength(0);
+    expect(await layeringErrors('src-renderer/x.ts', "import { contract } from '../src-shared/contract/calls';\nexport const b = contract;\n")).toHaveLength(0);
+  });
+
+  it('lets the renderer unit tests, and no other test, import src-renderer', async () => {
+    const code = "import { useScansStore } from '../../../src-renderer/stores/scans';\nexport const a = useScansStore;\n";
+    expect(await layeringErrors('tests/unit/renderer/x.test.ts', code)).toHaveLength(0);
+    expect(await layeringErrors('tests/unit/scan/x.test.ts', code)).toHaveLength(1);
+    expect(await layeringErrors('tests/integration/x.test.ts', "import { useScansStore } from '../../src-renderer/stores/scans';\nexport const a = useScansStore;\n")).toHaveLength(1);
   });
 
   it('allows electron only in src-main/electron', async () => {

@@ -16,9 +16,12 @@ export interface IndexErrorRow {
   mtimeMs: number | null;
   kind: IndexErrorKind;
   reason: string;
+  folderId: number;
+  /** For duplicates: the SOP Instance UID the file repeats. */
+  sopInstanceUid: string | null;
 }
 
-const SELECT = 'SELECT path, size, mtime_ms AS mtimeMs, kind, reason FROM index_errors';
+const SELECT = 'SELECT path, size, mtime_ms AS mtimeMs, kind, reason, folder_id AS folderId, sop_instance_uid AS sopInstanceUid FROM index_errors';
 
 export class IndexErrorsRepository {
   constructor(private readonly db: Database) {}

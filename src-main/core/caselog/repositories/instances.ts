@@ -130,6 +130,11 @@ export class InstancesRepository {
     return (prepared(this.db, 'SELECT COUNT(*) AS n FROM instances WHERE folder_id = ?').get(folderId) as { n: number }).n;
   }
 
+  /** Series UIDs with an instance not yet built into a series (an index stopped before it rebuilt them). */
+  unbuiltSeriesUids(): string[] {
+    return (prepared(this.db, 'SELECT DISTINCT series_instance_uid AS uid FROM instances WHERE series_id IS NULL').all() as { uid: string }[]).map((r) => r.uid);
+  }
+
   seriesUidsByFolder(folderId: number): string[] {
     return (prepared(this.db, 'SELECT DISTINCT series_instance_uid AS uid FROM instances WHERE folder_id = ?').all(folderId) as { uid: string }[]).map((r) => r.uid);
   }

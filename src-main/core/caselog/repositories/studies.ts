@@ -52,8 +52,13 @@ export class StudiesRepository {
   /** All studies, or those with at least one instance from `folderId`; newest study date first. */
   list(folderId?: number): StudyRow[] {
     if (folderId === undefined) return prepared(this.db, `${SELECT} ORDER BY study_date DESC, id`).all() as StudyRow[];
-    return prepared(this.db, `${SELECT} WHERE study_instance_uid IN (SELECT study_instance_uid FROM instances WHERE folder_id = ?) ORDER BY study_date DESC, id`)
-      .all(folderId) as StudyRow[];
+    // A file of the folder that repeats an instance first seen elsewhere (a link or a copy) still puts its study in the folder.
+    return prepared(
+      this.db,
+      `${SELECT} WHERE study_instance_uid IN (SELECT study_instance_uid FROM instances WHERE folder_id = ?
+         OR sop_instance_uid IN (SELECT sop_instance_uid FROM index_errors WHERE folder_id = ? AND kind = 'duplicate'))
+       ORDER BY study_date DESC, id`,
+    ).all(folderId, folderId) as StudyRow[];
   }
 
   /** Removes studies left without series (after files vanished). */

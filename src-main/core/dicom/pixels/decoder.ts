@@ -4,8 +4,8 @@
  * syntax ClipScan supports. `createPixelDecoder()` is the entry point;
  * `decodeFile()` reads a file and decodes one frame.
  */
-import fs from 'node:fs/promises';
 import { ClipScanError } from '../../../../src-shared/contract/errors';
+import { readRegularFile } from '../../files/regular-file';
 import type { DecodedFrame } from './decoded-frame';
 import { parseDataSet, readPixelModule, type PixelModule } from './parse';
 import { encapsulatedFrame, nativeFrame, nativeSamplesPerFrame } from './frames';
@@ -229,8 +229,9 @@ export async function createPixelDecoder(): Promise<PixelDecoder> {
 export async function decodeFile(path: string, frameIndex = 0): Promise<DecodedFrame> {
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(path);
+    bytes = await readRegularFile(path);
   } catch (err) {
+    if (err instanceof ClipScanError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new ClipScanError('FILE_UNREADABLE', `Cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err });
   }

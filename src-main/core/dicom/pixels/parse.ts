@@ -3,13 +3,15 @@
  * "DICM") with dicom-parser and extracts what pixel decoding needs: the image
  * pixel module, rescale/window per frame (enhanced multi-frame functional
  * groups included), palette and modality LUTs, and the pixel data element.
- * dicom-parser does not copy pixel data, so parsing a whole file is cheap.
+ * dicom-parser does not copy pixel data, so parsing a whole file is cheap; a
+ * deflated data set is inflated here, once, with a ceiling (inflate-limit.ts).
  */
 import { createRequire } from 'node:module';
 import type { DataSet, Element } from 'dicom-parser';
 import { ClipScanError } from '../../../../src-shared/contract/errors';
 import { transferSyntaxInfo, type TransferSyntaxInfo } from './transfer-syntax';
 import { expandSegmentedLut } from './segmented-lut';
+import { inflateCapped, InflateLimitError } from '../inflate-limit';
 
 const require = createRequire(import.meta.url);
 const dicomParser = require('dicom-parser') as typeof import('dicom-parser');
@@ -65,12 +67,29 @@ function parseError(message: string, cause?: unknown): ClipScanError {
 
 function errorText(err: unknown): string {
   if (typeof err === 'string') return err;
+  if (err instanceof RangeError && /call stack/i.test(err.message)) return 'sequences are nested too deeply: the file is damaged';
   if (err instanceof Error) return err.message;
   // dicom-parser throws { exception, dataSet } when it stops part-way.
   const exception = (err as { exception?: unknown } | null)?.exception;
-  if (typeof exception === 'string') return exception;
+  if (exception !== undefined) return errorText(exception);
   return String(err);
 }
+
+/** dicom-parser's inflater hook: the whole file with its data set inflated (Buffer or Uint8Array in, Uint8Array out). */
+function inflateDataSet(bytes: Uint8Array, position: number): Uint8Array {
+  let inflated: Buffer;
+  try {
+    inflated = inflateCapped(bytes.subarray(position));
+  } catch (err) {
+    if (err instanceof InflateLimitError) throw new ClipScanError('DEFLATE_TOO_LARGE', `Refused: ${err.message}.`, { cause: err });
+    throw parseError(`The deflated data set cannot be inflated: ${(err as Error).message}`, err);
+  }
+  const whole = new Uint8Array(position + inflated.length);
+  whole.set(bytes.subarray(0, position));
+  whole.set(inflated, position);
+  return whole;
+}
+const parseOptions = { inflater: inflateDataSet as unknown as (arr: Uint8Array, position: number) => void };
 
 /** Group 0002 elements are explicit VR little endian; returns the transfer syntax and where the data set starts. */
 function readBareMetaGroup(bytes: Uint8Array): { tsUid: string; end: number } {
@@ -110,18 +129,20 @@ export function parseDataSet(bytes: Uint8Array): DataSet {
   if (bytes.length < 8) throw parseError(`Not a DICOM file: only ${bytes.length} bytes.`);
   const hasPrefix = bytes.length >= 132 && DICM.every((c, i) => bytes[128 + i] === c);
   try {
-    if (hasPrefix) return dicomParser.parseDicom(bytes);
+    if (hasPrefix) return dicomParser.parseDicom(bytes, parseOptions);
     const group = bytes[0] | (bytes[1] << 8);
     if (group === 0x0002) {
       const { tsUid, end } = readBareMetaGroup(bytes);
       if (!tsUid) throw parseError('The file has no DICM prefix and its meta information names no transfer syntax.');
-      return dicomParser.parseDicom(bytes.subarray(end), { TransferSyntaxUID: tsUid });
+      return dicomParser.parseDicom(bytes.subarray(end), { ...parseOptions, TransferSyntaxUID: tsUid });
     }
     if (group === 0x0008 || group === 0x0010 || group === 0x0018 || group === 0x0020 || group === 0x0028) {
       return dicomParser.parseDicom(bytes, { TransferSyntaxUID: looksLikeExplicitVr(bytes) ? EXPLICIT_LE : IMPLICIT_LE });
     }
   } catch (err) {
     if (err instanceof ClipScanError) throw err;
+    const exception = (err as { exception?: unknown } | null)?.exception;
+    if (exception instanceof ClipScanError) throw exception;
     throw parseError(`Cannot read the DICOM data set: ${errorText(err)}`, err);
   }
   throw new ClipScanError('NOT_DICOM', 'Not a DICOM file: no "DICM" prefix at byte 128 and no DICOM element at the start.');
@@ -243,7 +264,7 @@ export function readPixelModule(ds: DataSet): PixelModule {
   const pixelRepresentation = numOr(ds, 'x00280103', 0) === 1 ? 1 : 0;
   const planarConfiguration = numOr(ds, 'x00280006', 0) === 1 ? 1 : 0;
   const photometric = (ds.string('x00280004') ?? (samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2')).trim().toUpperCase();
-  const numberOfFrames = Math.max(1, Math.floor(numOr(ds, 'x00280008', 1)));
+  const declaredFrames = Math.max(1, Math.floor(numOr(ds, 'x00280008', 1)));
   const modality = (ds.string('x00080060') ?? '').trim();
 
   if (![1, 3].includes(samplesPerPixel)) {
@@ -270,6 +291,11 @@ export function readPixelModule(ds: DataSet): PixelModule {
   const modalityLut = mlutItem && !hasRescale && samplesPerPixel === 1 && !palette
     ? readLut(mlutItem, 'x00283002', 'x00283006', 'modality LUT')
     : undefined;
+
+  // Never more frames than the pixel data can hold: its length over one frame's, or its fragment count.
+  const frameBits = rows * columns * samplesPerPixel * bitsAllocated;
+  const fitting = ts.encapsulated ? (pixelElement.fragments?.length ?? declaredFrames) : Math.floor((pixelElement.length * 8) / frameBits);
+  const numberOfFrames = Math.max(1, Math.min(declaredFrames, fitting));
 
   const base: FrameValues = {
     rescaleSlope: numOr(ds, 'x00281053', 1) || 1,

@@ -1,0 +1,146 @@
+// The viewer store against a fake back end serving real DICOM files (the CT
+// subset in tests/fixtures): opening a series asks for it, fetches its files
+// and leaves the viewer on the middle slice; a series without images, and two
+// opens that overlap, end in the right state. No viewport is mounted in Node,
+// so this is the store's state, not drawing (the e2e tests draw); Cornerstone's
+// image loader for these files records what it is asked for and decodes nothing.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { imageLoader, type Types } from '@cornerstonejs/core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { appCalls } from '../../../src-shared/contract/calls';
+import { libraryCalls } from '../../../src-shared/contract/library-calls';
+import { useMessagesStore } from '../../../src-renderer/stores/messages';
+import { useViewerStore } from '../../../src-renderer/stores/viewer';
+import { imageIdForFile } from '../../../src-renderer/viewer/local-image-ids';
+import { FIXTURES } from '../../helpers/paths';
+import { useFakeBackend } from './fake-backend';
+import { SERIES_UID, seriesDetail, study } from './fixtures';
+
+const CT_DIR = path.join(FIXTURES, 'dicom', 'ct-chest-lidc-0314');
+const CT_FILES = fs.readdirSync(CT_DIR).filter((f) => f.endsWith('.dcm')).sort().map((f) => path.join(CT_DIR, f));
+
+const backend = useFakeBackend();
+/** Image ids the store asked Cornerstone to load and cache. */
+const loadRequests: string[] = [];
+const tempDirs: string[] = [];
+
+beforeAll(() => {
+  imageLoader.registerImageLoader('dicomfile', (imageId) => {
+    loadRequests.push(imageId);
+    return { promise: Promise.resolve({ imageId, sizeInBytes: 16 } as Types.IImage) };
+  });
+});
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Copies of the first `count` CT files under new paths: the viewer keeps the
+ * image id of every path it has read, so each test reads files it has not seen.
+ */
+function freshFiles(count: number): string[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clipscan-viewer-test-'));
+  tempDirs.push(dir);
+  return CT_FILES.slice(0, count).map((file) => {
+    const copy = path.join(dir, path.basename(file));
+    fs.copyFileSync(file, copy);
+    return copy;
+  });
+}
+
+/** dicom.readFile answers with the file's real bytes. */
+function serveFiles(): void {
+  backend.answer(appCalls.readFile, ({ path: file }) => new Uint8Array(fs.readFileSync(file)));
+}
+
+describe('viewer store', () => {
+  it('opens a series: asks for it, fetches every file, and shows its images from the middle slice', async () => {
+    const paths = freshFiles(3);
+    const detail = seriesDetail(paths);
+    const owner = study();
+    backend.answer(libraryCalls.series, () => detail);
+    serveFiles();
+    const viewer = useViewerStore();
+
+    await viewer.openSeries(SERIES_UID, 1, owner);
+
+    expect(backend.sent(libraryCalls.series)).toEqual([{ seriesInstanceUid: SERIES_UID, part: 1 }]);
+    expect(backend.sent(appCalls.readFile).map((a) => a.path).sort()).toEqual([...paths].sort());
+    expect(viewer.status).toBe('ready');
+    expect(viewer.statusText).toBe('Chest');
+    expect(viewer.series?.seriesInstanceUid).toBe(SERIES_UID);
+    expect(viewer.study).toEqual(owner);
+    expect(viewer.modality).toBe('CT');
+    expect(viewer.total).toBe(3);
+    expect(viewer.imageIds.every((id) => id.startsWith('dicomfile:'))).toBe(true);
+    expect(new Set(viewer.imageIds).size).toBe(3);
+    expect(viewer.index).toBe(1);
+    expect(viewer.fetched).toBe(3);
+    expect(viewer.mprBlocker).toBeNull();
+    expect(useMessagesStore().messages).toEqual([]);
+    // Then every image is loaded into Cornerstone's cache in the background, so scrolling does not wait.
+    await vi.waitFor(() => expect(viewer.cached).toBe(3));
+    expect(loadRequests).toEqual(expect.arrayContaining(viewer.imageIds));
+  });
+
+  it('refuses a series without images with its reason, and fetches no file', async () => {
+    backend.answer(libraryCalls.series, () => seriesDetail([CT_FILES[0]!], { isImage: false, modality: 'SR', seriesDescription: 'Report', notes: ['a structured report'] }));
+    const viewer = useViewerStore();
+
+    await viewer.openSeries(SERIES_UID, 1, null);
+
+    expect(viewer.status).toBe('error');
+    expect(viewer.statusText).toBe('Could not open the series');
+    expect(viewer.series).toBeNull();
+    expect(backend.sent(appCalls.readFile)).toEqual([]);
+    expect(useMessagesStore().messages.map((m) => m.text)).toEqual(['Opening the series: Report holds no images (a structured report).']);
+  });
+
+  it('keeps the series opened last when an earlier open answers later', async () => {
+    let answerFirst: () => void = () => {};
+    const [a, b, c, d] = freshFiles(4);
+    const first = seriesDetail([a!, b!], { seriesInstanceUid: '1.2.3.first', seriesDescription: 'First' });
+    const second = seriesDetail([c!, d!], { seriesInstanceUid: '1.2.3.second', seriesDescription: 'Second' });
+    backend.answer(libraryCalls.series, ({ seriesInstanceUid }) =>
+      seriesInstanceUid === '1.2.3.first' ? new Promise((resolve) => (answerFirst = () => resolve(first))) : second,
+    );
+    serveFiles();
+    const viewer = useViewerStore();
+
+    const opening = viewer.openSeries('1.2.3.first', 1, null);
+    await viewer.openSeries('1.2.3.second', 1, null);
+    answerFirst();
+    await opening;
+
+    expect(viewer.series?.seriesInstanceUid).toBe('1.2.3.second');
+    expect(viewer.statusText).toBe('Second');
+    expect(viewer.status).toBe('ready');
+    expect(backend.sent(appCalls.readFile).map((f) => f.path).sort()).toEqual([c, d].sort());
+    expect(viewer.imageIds).toEqual([await imageIdForFile(c!), await imageIdForFile(d!)]);
+  });
+
+  it('offers MPR only for a shown CT or MR volume, and says why not otherwise', async () => {
+    backend.answer(libraryCalls.series, ({ seriesInstanceUid }) =>
+      seriesDetail(CT_FILES.slice(0, 2), seriesInstanceUid === 'us' ? { seriesInstanceUid, modality: 'US' } : { seriesInstanceUid, reconstructable: false, notes: ['uneven spacing'] }),
+    );
+    serveFiles();
+    const viewer = useViewerStore();
+    expect(viewer.mprBlocker).toBe('MPR needs an open CT or MR series.');
+
+    await viewer.openSeries('us', 1, null);
+    expect(viewer.mprBlocker).toBe('MPR is for CT and MR volumes; this series is US.');
+    viewer.toggleMpr();
+    expect(viewer.mpr).toBe(false);
+    expect(useMessagesStore().messages.at(-1)?.text).toBe('MPR is for CT and MR volumes; this series is US.');
+
+    await viewer.openSeries('uneven', 1, null);
+    expect(viewer.mprBlocker).toBe('Not a volume, so no MPR: uneven spacing.');
+  });
+
+  it('remembers the hidden patient identity for the next window', () => {
+    useViewerStore().toggleIdentity();
+    expect(localStorage.getItem('clipscan.hideIdentity')).toBe('1');
+  });
+});
