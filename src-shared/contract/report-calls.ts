@@ -53,6 +53,10 @@ export const reportCalls = {
       /** PDF: how many key images (highest-scoring slices), 1 to 3; default 1. */
       keyImages: z.number().int().min(1).max(3).nullish(),
       display: ReportDisplaySchema.nullish(),
+      /** The window/level on screen (burned in as W/L); default: the file's window, else an automatic one. */
+      window: z.object({ center: z.number().finite(), width: z.number().positive() }).nullish(),
+      /** PNG only: the image pane's size on screen in device pixels, for "screen resolution"; absent: native resolution. */
+      screen: z.object({ width: z.number().int().positive().max(8192), height: z.number().int().positive().max(8192) }).nullish(),
     }),
     result: z.object({
       path: z.string(),

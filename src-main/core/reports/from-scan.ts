@@ -48,6 +48,8 @@ export interface ReportRequest {
   imageId?: number | null;
   /** The anomaly layer as shown; `range` is the colour-map range in score units (default: the series min to max). */
   display?: (Partial<LayerDisplay> & { range?: [number, number] }) | null;
+  /** The viewer's window/level on the slice shown; default: the file's window, else an automatic one. */
+  window?: { center: number; width: number } | null;
 }
 
 export const MAX_KEY_IMAGES = 3;
@@ -178,9 +180,11 @@ export async function buildReportInput(deps: ReportSourceDeps, request: ReportRe
         `The anomaly map of ${source.path} is ${map.columns}×${map.rows} but the image is now ${frame.columns}×${frame.rows}: the file changed since the scan. Scan it again.`,
       );
     }
+    const shown = toDisplayImage(frame, request.window);
     keyImages.push({
       label: sliceLabel(images, image),
-      original: toDisplayImage(frame).image,
+      original: shown.image,
+      window: shown.windowUsed,
       map: { values: map.data, ...range, resampling: await resamplingOf(bundleDir, frame.columns, frame.rows) },
       sliceScore: image.score!,
     });

@@ -20,6 +20,8 @@ export function createReportHandlers(reports: ReportService): HandlersFor<typeof
         imageId: args.imageId,
         keyImages: args.keyImages,
         display: args.display,
+        window: args.window,
+        screen: args.screen,
       });
       return { path: saved.path, bytes: saved.bytes, format: saved.format, exportId: saved.exportId, sha256: saved.sha256 };
     },

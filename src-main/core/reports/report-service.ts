@@ -22,6 +22,7 @@ import { buildReportInput, pickSeries, type ReportRequest, type ReportSourceDeps
 import type { KeyImagePlacement } from './pdf-report';
 import { loadReportFonts, type ReportFonts } from './report-fonts';
 import { parseFindingReportInput } from './report-input';
+import type { ScreenSize } from './resample';
 
 export interface ReportServiceOptions extends ReportSourceDeps {
   /** Where `defaultPath` proposes files: `<app data>/exports`. */
@@ -35,6 +36,8 @@ export interface ReportExportRequest extends ReportRequest {
   path: string;
   /** PNG only. */
   layout?: 'overlay' | 'side-by-side' | null;
+  /** PNG only: enlarge to this on-screen size (the "screen resolution" choice); default the native grid. */
+  screen?: ScreenSize | null;
 }
 
 export interface ExportedReport {
@@ -95,7 +98,7 @@ export class ReportService {
     let saved: { path: string; bytes: number };
     let extra: Partial<ExportedReport>;
     if (request.format === 'png') {
-      const png = await exportFindingPng(raw, request.path, { ...write, layout: request.layout ?? 'overlay' });
+      const png = await exportFindingPng(raw, request.path, { ...write, layout: request.layout ?? 'overlay', screen: request.screen });
       saved = png;
       extra = { width: png.width, height: png.height };
     } else {
