@@ -1,8 +1,10 @@
 /**
- * Test projects: `unit` (pure and Node-level tests, including integration
- * tests against real SQLite, ONNX sessions and DICOM files) and `e2e` (the
- * built renderer in headless Debian Chromium against browser mode).
- * `npm test` (scripts/test.mjs) builds first and checks system prerequisites.
+ * Test projects: `unit` (tests/unit: pure and Node-level tests of one module,
+ * seconds), `integration` (tests/integration: real SQLite, ONNX sessions, DICOM
+ * files, worker threads, the built CLI; minutes) and `e2e` (the built renderer
+ * in headless Debian Chromium against browser mode).
+ * `npm test` (scripts/test.mjs) builds first, checks system prerequisites and
+ * runs the three in that order.
  */
 import { defineConfig } from 'vitest/config';
 
@@ -13,7 +15,15 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/chaos/**/*.test.ts'],
+          include: ['tests/unit/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts', 'tests/chaos/**/*.test.ts'],
           testTimeout: 60_000,
           // Setup hooks build the app or run Python exports: on a loaded 2-core machine they need minutes.
           hookTimeout: 600_000,

@@ -5,10 +5,61 @@
 //   src-main/core imports src-main/core, src-shared and Node; never electron
 //   electron      may be imported only under src-main/electron
 //   tests/unit/renderer  the renderer's unit tests (Node, vitest) may import src-renderer; no other test may
+//
+// Inside src-main/core, imports run one way: a folder imports only folders of
+// a LOWER layer (and itself); an import up the list, or sideways to another
+// folder of the same layer, is an error. Lowest first:
+//
+//   0  caselog  files  config  security  workers  version.ts
+//        storage, allowed paths, app folders, CSP, the worker RPC and launcher
+//   1  dicom  models
+//        DICOM files (walk, headers, pixels, library); model bundles and adapter folders
+//   2  engine          the only owner of onnxruntime-node: sessions, preprocessing, methods
+//   3  images          8-bit images and PNG/JPEG files (training and evaluation inputs)
+//   4  engine-client   the caller's side of the engine host: its protocol and client
+//   5  training  scan  the jobs: training (loop and service) and scans (queue, results)
+//   6  reports  eval  engine-host
+//        what uses the jobs: reports, the evaluation harness, the engine host process
+//   7  services.ts     the composition root
+//
+// `node scripts/core-import-graph.mjs` prints the graph this order allows.
 import path from 'node:path';
 import { builtinModules } from 'node:module';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+const CORE = path.join(ROOT, 'src-main', 'core');
+
+/** The layers of src-main/core, lowest first (folder names, or file names without extension at the top level). */
+export const CORE_LAYERS = [
+  ['caselog', 'files', 'config', 'security', 'workers', 'version'],
+  ['dicom', 'models'],
+  ['engine'],
+  ['images'],
+  ['engine-client'],
+  ['training', 'scan'],
+  ['reports', 'eval', 'engine-host'],
+  ['services'],
+];
+
+/** The core folder (or top-level file) a path lies in and its layer rank; null outside src-main/core. */
+export function coreLayerOf(file) {
+  const rel = path.relative(CORE, file).split(path.sep).join('/');
+  if (rel.startsWith('..') || path.isAbsolute(rel) || rel === '') return null;
+  const folder = rel.split('/')[0].replace(/\.(ts|js|mjs)$/, '');
+  const rank = CORE_LAYERS.findIndex((names) => names.includes(folder));
+  return { folder, rank };
+}
+
+function coreOrderViolation(fromFile, targetFile) {
+  const from = coreLayerOf(fromFile);
+  const to = coreLayerOf(targetFile);
+  if (!from || !to || from.folder === to.folder) return null;
+  if (from.rank < 0) return `src-main/core/${from.folder} has no layer: add it to CORE_LAYERS in eslint-rules/layering.js`;
+  if (to.rank < 0) return `src-main/core/${to.folder} has no layer: add it to CORE_LAYERS in eslint-rules/layering.js`;
+  if (to.rank > from.rank) return `core layers run one way: ${from.folder} (layer ${from.rank}) may not import ${to.folder} (layer ${to.rank}, higher)`;
+  if (to.rank === from.rank) return `core layers run one way: ${from.folder} and ${to.folder} share layer ${from.rank} and may not import each other`;
+  return null;
+}
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const NATIVE_OR_NODE_PACKAGES = ['better-sqlite3', 'onnxruntime-node', 'electron', 'pngjs', 'pdf-lib', '@pdf-lib/fontkit'];
 
@@ -36,6 +87,7 @@ function violation(fromLayer, fromFile, spec) {
     if (fromLayer === 'shared' && target !== 'shared') return 'src-shared may import only src-shared';
     if (fromLayer === 'renderer' && target !== 'renderer' && target !== 'shared') return 'src-renderer may import only src-renderer and src-shared';
     if (fromLayer === 'core' && target !== 'core' && target !== 'shared') return 'src-main/core may import only core and src-shared';
+    if (fromLayer === 'core' && target === 'core') return coreOrderViolation(fromFile, path.resolve(path.dirname(fromFile), spec));
     if (fromLayer !== 'renderer' && fromLayer !== 'renderer-tests' && target === 'renderer') return 'only the renderer (and tests/unit/renderer) may import src-renderer';
     if (fromLayer !== 'electron' && target === 'electron' && fromLayer !== 'other') return 'src-main/electron is an entry point; nothing imports it';
     return null;

@@ -12,7 +12,7 @@ const entries = {
   'electron-main': 'src-main/electron/main.ts',
 };
 // Worker entry points register themselves by living in a `*.worker.ts` file.
-for (const dir of ['src-main/core', 'src-main/host'].filter((d) => fs.existsSync(d))) {
+for (const dir of ['src-main/core']) {
   for (const file of fs.readdirSync(dir, { recursive: true })) {
     const name = String(file);
     if (name.endsWith('.worker.ts')) entries[name.split('/').pop().replace(/\.ts$/, '')] = `${dir}/${name}`;

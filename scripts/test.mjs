@@ -1,6 +1,6 @@
 // `npm test`: checks the system packages the tests need (and says exactly how
-// to install what is missing), builds the app, prepares the fixture model
-// bundle, then runs every test project with vitest.
+// to install what is missing), builds the app, checks the fixture model
+// bundle, then runs the unit, integration and e2e test projects with vitest.
 //
 // Missing prerequisites fail the run with instructions; set
 // CLIPSCAN_SKIP_MISSING=1 to run anyway, the affected tests reporting
@@ -55,18 +55,15 @@ function run(command, args) {
 }
 
 run('npm', ['run', 'build', '--silent']);
-if (fs.existsSync('scripts/fixture-bundle.mjs')) run(process.execPath, ['scripts/fixture-bundle.mjs']);
-// Unit and integration tests first, then the browser tests on their own, so the
-// two do not fight over the CPU (the e2e tests drive a software-rendered WebGL).
-// A failure in the first never skips the second; the run fails if either did.
+run(process.execPath, ['scripts/check-fixture-bundle.mjs']);
+const vitest = (...args) => spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...args], { stdio: 'inherit' }).status ?? 1;
 const extra = process.argv.slice(2);
-if (extra.length > 0) run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...extra]);
-else {
-  const failed = ['unit', 'e2e'].filter(
-    (project) => spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', project], { stdio: 'inherit' }).status !== 0,
-  );
-  if (failed.length > 0) {
-    console.error(`\nFailed: the ${failed.join(' and ')} project${failed.length > 1 ? 's' : ''}.`);
-    process.exit(1);
-  }
+if (extra.length > 0) process.exit(vitest(...extra));
+// Unit, then integration, then the browser tests on their own, so that they do not fight over
+// the CPU (the e2e tests drive a software-rendered WebGL). A failing project does not stop the
+// next one; the run fails at the end if any did.
+const failed = ['unit', 'integration', 'e2e'].filter((project) => vitest('--project', project) !== 0);
+if (failed.length > 0) {
+  console.error(`\nFailed: ${failed.join(', ')}.`);
+  process.exit(1);
 }

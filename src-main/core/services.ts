@@ -14,9 +14,9 @@ import { listFolder } from './files/list-folder';
 import { APP_VERSION } from './version';
 import { openCaseLog } from './caselog';
 import { createLibraryHandlers } from './dicom/library-handlers';
-import type { EngineHost } from './engine-host/protocol';
+import type { EngineHost } from './engine-client/protocol';
 import { createInProcessHost } from './engine-host/in-process';
-import { createBundleResolver } from './scan/bundle-resolver';
+import { createBundleResolver } from './models/bundle-resolver';
 import { createScanHandlers } from './scan/scan-handlers';
 import { ScanService } from './scan/scan-service';
 import { createModelHandlers, ModelRegistry, modelsDirFor } from './models';
@@ -24,8 +24,10 @@ import { createReportHandlers } from './reports/report-handlers';
 import { ReportService } from './reports/report-service';
 import { createRenderFrameHandlers } from './dicom/render-frame';
 import { createTrainingHandlers } from './training/training-handlers';
-import { findAdapter, listAdapters, registerAdapter, type RegisteredAdapter } from './training/adapter-registry';
-import type { AdapterManifest } from './training/adapter-manifest';
+import { AdapterRepository } from './caselog/repositories/adapters';
+import { ExportRepository } from './caselog/repositories/exports';
+import { TrainingService } from './training/training-service';
+import { LibraryService } from './dicom/library-service';
 
 export interface BackendConfig {
   mode: AppInfo['mode'];
@@ -58,12 +60,12 @@ export interface Backend {
   readonly models: ModelRegistry;
   /** Finding exports (PNG/PDF) of scans, recorded in the case log; proposed files go to `<folder of the database>/exports`. */
   readonly reports: ReportService;
+  /** Indexing folders into the case log and reading the library (the app's calls and `clipscan index`). */
+  readonly library: LibraryService;
   /** Trained adapters in the case log (issue 6). */
-  readonly adapters: {
-    register(manifest: AdapterManifest, adapterDir: string, bundleDir: string): void;
-    get(id: string): RegisteredAdapter | null;
-    list(): RegisteredAdapter[];
-  };
+  readonly adapters: AdapterRepository;
+  /** Trains adapters in the engine host and registers them (the app's jobs and `clipscan train`). */
+  readonly training: TrainingService;
   close(): Promise<void>;
 }
 
@@ -88,8 +90,11 @@ export function createBackend(config: BackendConfig): Backend {
     return (host ??= (config.engineHost ?? createInProcessHost)());
   };
   const resolveBundle = createBundleResolver({ demoBundleDir: config.demoBundleDir ?? null, lookup: async (id) => models.get(id)?.dir ?? null });
+  const library = new LibraryService(caseLog);
+  const adapters = new AdapterRepository(caseLog.db);
   const scans = new ScanService({
     db: caseLog.db,
+    adapters,
     mapsDir,
     engineHost,
     resolveBundle,
@@ -97,12 +102,8 @@ export function createBackend(config: BackendConfig): Backend {
     threads: config.threads,
   });
 
-  const reports = new ReportService({ db: caseLog.db, scans, exportsDir });
-  const adapters: Backend['adapters'] = {
-    register: (manifest, adapterDir, bundleDir) => registerAdapter(caseLog.db, manifest, adapterDir, bundleDir),
-    get: (id) => findAdapter(caseLog.db, id),
-    list: () => listAdapters(caseLog.db),
-  };
+  const reports = new ReportService({ db: caseLog.db, scans, exportsLog: new ExportRepository(caseLog.db), exportsDir });
+  const training = new TrainingService({ engineHost, resolveBundle, adapters, adaptersDir, emit: config.emit, threads: config.threads });
 
   const handlers: CallHandlers = {
     app: {
@@ -136,10 +137,10 @@ export function createBackend(config: BackendConfig): Backend {
     },
     scans: createScanHandlers(scans),
     models: createModelHandlers(models, roots, config.emit),
-    library: createLibraryHandlers(caseLog, roots, config.emit),
+    library: createLibraryHandlers(library, roots, config.emit),
     reports: createReportHandlers(reports),
     render: createRenderFrameHandlers(roots),
-    training: createTrainingHandlers({ engineHost, roots, resolveBundle, emit: config.emit, threads: config.threads, adapters, adaptersDir }),
+    training: createTrainingHandlers(training, roots),
   };
 
   return {
@@ -149,7 +150,9 @@ export function createBackend(config: BackendConfig): Backend {
     scans,
     models,
     reports,
+    library,
     adapters,
+    training,
     async close() {
       await scans.stopAll();
       await host?.close();

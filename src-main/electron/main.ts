@@ -61,7 +61,7 @@ async function start() {
     mode: 'electron',
     databasePath: resolveDatabasePath({ appDataDir: app.getPath('userData') }),
     allowedRoots: [],
-    engineHost: () => createUtilityProcessHost(here, (level, message) => console[level === 'error' ? 'error' : 'log'](`[engine] ${message}`)),
+    engineHost: () => createUtilityProcessHost((level, message) => console[level === 'error' ? 'error' : 'log'](`[engine] ${message}`)),
     dialogs: {
       async chooseFolder(title) {
         const result = await dialog.showOpenDialog(window!, { title: title ?? 'Open a DICOM folder', properties: ['openDirectory'] });

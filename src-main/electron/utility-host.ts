@@ -4,18 +4,19 @@
  * crash of ONNX Runtime takes down only that process; the window reports it
  * and the next scan starts a fresh host.
  */
-import path from 'node:path';
 import { utilityProcess } from 'electron';
-import { createHostClient } from '../core/engine-host/client';
-import type { EngineHost, HostReplyMessage } from '../core/engine-host/protocol';
+import { createEngineHostClient, ENGINE_HOST_BUNDLE, type EngineLog } from '../core/engine-client/engine-host-client';
+import type { EngineHost } from '../core/engine-client/protocol';
+import { locateWorkerBundle } from '../core/workers/launcher';
+import type { RpcReplyMessage } from '../core/workers/rpc-protocol';
 
-export function createUtilityProcessHost(bundleDir: string, log: (level: string, message: string) => void): EngineHost {
-  const child = utilityProcess.fork(path.join(bundleDir, 'engine-host.worker.js'), [], { serviceName: 'ClipScan engine', stdio: 'inherit' });
+export function createUtilityProcessHost(log: EngineLog): EngineHost {
+  const child = utilityProcess.fork(locateWorkerBundle(ENGINE_HOST_BUNDLE), [], { serviceName: 'ClipScan engine', stdio: 'inherit' });
   let exited = false;
-  return createHostClient(
+  return createEngineHostClient(
     {
       send: (message) => child.postMessage(message),
-      onMessage: (listener) => child.on('message', (m: HostReplyMessage) => listener(m)),
+      onMessage: (listener) => child.on('message', (m: RpcReplyMessage) => listener(m)),
       onExit: (listener) => {
         child.on('exit', (code) => {
           if (!exited) listener(`exit code ${code}`);

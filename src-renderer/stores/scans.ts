@@ -3,7 +3,10 @@
  * model and method, the queue with live progress per series, cancel and
  * resume, and the results of the open series: per-slice scores in display
  * order and the anomaly maps (scans.map), handed to the layers store as they
- * arrive. "Jump to the highest-scoring slice" moves the viewer there.
+ * arrive. A progress event carries the finished image's result, so a running
+ * scan costs one scans.map per image shown and nothing else; the summary and
+ * the series' images are read again only when a scan's status changes.
+ * "Jump to the highest-scoring slice" moves the viewer there.
  *
  *   const scans = useScansStore();
  *   await scans.startSelected();
@@ -13,7 +16,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import type { MethodId, ScanImage, ScanProgress, ScanSummary } from '../../src-shared/domain/scan';
 import { useApi } from '../bridge/api';
-import { displayDefaults, displayIndexOf, floatsOf, mapRangeOf, scoresInDisplayOrder, topIndexOf } from '../viewer/scan-results';
+import { displayDefaults, displayIndexOf, floatsOf, mapRangeOf, scoresInDisplayOrder, summaryAfterProgress, topIndexOf } from '../viewer/scan-results';
 import { useLayersStore } from './layers';
 import { useLibraryStore } from './library';
 import { useMessagesStore } from './messages';
@@ -59,6 +62,9 @@ export const useScansStore = defineStore('scans', () => {
   const refreshTimers = new Map<number, ReturnType<typeof setTimeout>>();
   let resultTimer: ReturnType<typeof setTimeout> | null = null;
   let resultGeneration = 0;
+  /** The maps of the shown result per display index (null: not fetched yet), and live maps since the last hand-over to the layers. */
+  let shownMaps: (Float32Array | null)[] = [];
+  let liveSincePublish = 0;
   /** What `fitDisplay` last did for the shown result: on how many maps, and the threshold it chose. */
   let fitted: { loaded: number; threshold: number } | null = null;
 
@@ -116,12 +122,51 @@ export const useScansStore = defineStore('scans', () => {
   function onProgress(p: ScanProgress): void {
     const known = summaries.value.get(p.scanId);
     const statusChanged = !known || known.status !== p.status;
-    if (known) remember({ ...known, status: p.status, imagesDone: p.imagesDone, imagesFailed: p.imagesFailed, imagesTotal: p.imagesTotal });
-    scheduleRefresh(p.scanId, statusChanged);
+    if (known) remember(summaryAfterProgress(known, p));
+    if (statusChanged) scheduleRefresh(p.scanId, true);
     if (statusChanged && p.status === 'failed') messages.push('error', `Scan ${p.scanId} failed; finished images are kept (resume it from the queue).`);
     if (statusChanged && p.status === 'done') messages.push('info', `Scan ${p.scanId} is done.`);
     const open = viewer.series?.seriesInstanceUid;
-    if (open && (p.image?.seriesInstanceUid === open || statusChanged) && (chosenScanId.value === null || chosenScanId.value === p.scanId)) scheduleResult();
+    if (!open || (chosenScanId.value !== null && chosenScanId.value !== p.scanId)) return;
+    const shown = result.value;
+    if (!statusChanged && p.image?.seriesInstanceUid === open && shown?.scanId === p.scanId && shown.seriesInstanceUid === open) void showFinishedImage(shown, p.image);
+    else if (p.image?.seriesInstanceUid === open || statusChanged) scheduleResult();
+  }
+
+  /** Puts one image that just finished into the shown result: its score at once, its map when fetched. */
+  async function showFinishedImage(shown: SeriesResult, finished: NonNullable<ScanProgress['image']>): Promise<void> {
+    const detail = viewer.series;
+    if (!detail) return;
+    const { seriesInstanceUid: _uid, ...image } = finished;
+    const index = displayIndexOf(detail.instancesInOrder, [image])[0]!;
+    const total = shown.scores.length;
+    const scores = shown.scores.slice();
+    const imageIds = shown.imageIds.slice();
+    if (index >= 0 && index < total) {
+      scores[index] = image.status === 'done' ? image.score : null;
+      imageIds[index] = image.id;
+    }
+    result.value = { ...shown, images: shown.images.map((i) => (i.id === image.id ? image : i)), scores, imageIds, topIndex: topIndexOf(scores) };
+    if (image.status !== 'done' || !image.mapRows || !image.mapColumns || index < 0 || index >= total) return;
+    const gen = resultGeneration;
+    try {
+      const values = floatsOf(await api.call(scanCalls.map, { imageId: image.id }), image.mapRows * image.mapColumns);
+      mapCache.set(image.id, values);
+      if (gen !== resultGeneration) return;
+      shownMaps[index] = values;
+      if (index === viewer.index || ++liveSincePublish >= 8) publishMaps();
+    } catch (err) {
+      messages.error('Reading anomaly maps', err);
+    }
+  }
+
+  /** Hands the shown result's maps to the layers store (fitting the colour range and threshold first). */
+  function publishMaps(): void {
+    const current = result.value;
+    if (!current) return;
+    liveSincePublish = 0;
+    fitDisplay(current, shownMaps);
+    layers.setSeriesMaps(current.seriesInstanceUid, { key: `scan${current.scanId}`, range: current.range, unit: SCORE_UNIT, maps: [...shownMaps] });
   }
   api.on('scans.progress', onProgress);
 
@@ -214,9 +259,9 @@ export const useScansStore = defineStore('scans', () => {
   }
 
   async function fetchMaps(gen: number, total: number, images: ScanImage[], at: number[]): Promise<void> {
-    const current = result.value;
-    if (!current) return;
+    if (!result.value) return;
     const maps: (Float32Array | null)[] = new Array<Float32Array | null>(total).fill(null);
+    shownMaps = maps;
     const todo: { index: number; image: ScanImage }[] = [];
     images.forEach((image, k) => {
       const index = at[k]!;
@@ -226,9 +271,7 @@ export const useScansStore = defineStore('scans', () => {
       else todo.push({ index, image });
     });
     const publish = () => {
-      if (gen !== resultGeneration) return;
-      fitDisplay(current, maps);
-      layers.setSeriesMaps(current.seriesInstanceUid, { key: `scan${current.scanId}`, range: current.range, unit: SCORE_UNIT, maps: [...maps] });
+      if (gen === resultGeneration) publishMaps();
     };
     publish();
     todo.sort((a, b) => Math.abs(a.index - viewer.index) - Math.abs(b.index - viewer.index));

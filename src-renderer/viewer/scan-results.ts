@@ -6,7 +6,7 @@
  *
  *   const at = displayIndexOf(detail.instancesInOrder, images); // at[k]: index of images[k] or -1
  */
-import type { ScanImage } from '../../src-shared/domain/scan';
+import type { ScanImage, ScanProgress, ScanSummary } from '../../src-shared/domain/scan';
 
 export interface OrderedInstance {
   sopInstanceUid: string;
@@ -87,4 +87,23 @@ export function displayDefaults(maps: readonly (Float32Array | null)[], samples 
   const lo = q(0.005);
   const hi = Math.max(q(0.998), lo + 1e-6);
   return { range: [lo, hi], threshold: Math.min(q(0.9), hi) };
+}
+
+/**
+ * A scan's summary after a progress event, without asking the back end: the
+ * event's counts, and the finished image counted into its series (done or
+ * failed, highest score, top image). The full summary is read again when the
+ * scan's status changes.
+ */
+export function summaryAfterProgress(known: ScanSummary, p: ScanProgress): ScanSummary {
+  const image = p.image;
+  const series = !image
+    ? known.series
+    : known.series.map((s) => {
+        if (s.seriesInstanceUid !== image.seriesInstanceUid) return s;
+        if (image.status === 'failed') return { ...s, failed: s.failed + 1 };
+        const top = image.score !== null && (s.score === null || image.score > s.score);
+        return { ...s, done: s.done + 1, ...(top ? { score: image.score, topImageId: image.id } : {}) };
+      });
+  return { ...known, status: p.status, imagesDone: p.imagesDone, imagesFailed: p.imagesFailed, imagesTotal: p.imagesTotal, series };
 }

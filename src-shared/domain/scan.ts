@@ -84,7 +84,11 @@ export const ScanProgressSchema = z.object({
   imagesTotal: z.number().int(),
   imagesDone: z.number().int(),
   imagesFailed: z.number().int(),
-  /** The image just finished, when the event reports one. */
-  image: z.object({ id: z.number().int(), seriesInstanceUid: z.string(), score: z.number().nullable(), error: z.string().nullable() }).nullable(),
+  /**
+   * The image just finished, when the event reports one: its full result row
+   * (score, map size and range; its map is read with scans.map by id), so that
+   * a viewer can show it without asking for the scan's images again.
+   */
+  image: ScanImageSchema.extend({ seriesInstanceUid: z.string() }).nullable(),
 });
 export type ScanProgress = z.infer<typeof ScanProgressSchema>;

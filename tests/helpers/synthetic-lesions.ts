@@ -13,7 +13,7 @@
  *   test.images[i], test.masks[i] (Uint8Array, 0/1, 224×224), test.labels[i] (0/1)
  */
 import { createRng, type Rng } from '../../src-main/core/training/rng';
-import type { Image8 } from '../../src-main/core/training/image';
+import type { Image8 } from '../../src-main/core/images/image8';
 
 export const LESION_SIZE = 224;
 

@@ -29,22 +29,17 @@ export async function indexCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const bar = createProgressBar(process.stderr, !values.json && process.stderr.isTTY === true);
-  const backend = createBackend({
-    mode: 'browser',
-    databasePath: resolveDatabasePath({ db: values.db }),
-    allowedRoots: [],
-    emit: (name, payload) => {
-      if (name !== 'library.indexProgress') return;
-      const p = payload as { filesSeen: number; indexed: number; skipped: number; errors: number; done: boolean };
-      const handled = p.indexed + p.errors;
-      bar.update(handled, Math.max(p.filesSeen, handled), `indexed ${p.indexed}, unchanged ${p.skipped}, errors ${p.errors}`);
-    },
-  });
-  const onSigint = () => void backend.handlers.library.cancelIndex({ folder });
+  const backend = createBackend({ mode: 'browser', databasePath: resolveDatabasePath({ db: values.db }), allowedRoots: [] });
+  const onSigint = () => void backend.library.cancel(folder);
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
   try {
-    const summary = await backend.handlers.library.indexFolder({ folder });
+    const summary = await backend.library.index(folder, {
+      onProgress: (p) => {
+        const handled = p.indexed + p.errors;
+        bar.update(handled, Math.max(p.filesSeen, handled), `indexed ${p.indexed}, unchanged ${p.skipped}, errors ${p.errors}`);
+      },
+    });
     bar.finish();
     process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `${describe(summary)}\n`);
     return 0;

@@ -14,7 +14,7 @@ import { MethodIdSchema, type ScanSummary } from '../../../src-shared/domain/sca
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { createBackend } from '../../core/services';
 import { resolveDatabasePath } from '../../core/config/app-paths';
-import { createWorkerHost } from '../../host/worker-host';
+import { startEngineHostWorker } from '../../core/engine-client/engine-host-client';
 import { locateDemoBundle } from '../install-layout';
 import { createProgressBar, formatTable } from '../terminal';
 import { seriesLabel } from '../../../src-shared/domain/series-label';
@@ -41,7 +41,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
     mode: 'browser',
     databasePath: resolveDatabasePath({ db: values.db }),
     allowedRoots: [],
-    engineHost: () => createWorkerHost(),
+    engineHost: () => startEngineHostWorker(),
     demoBundleDir: locateDemoBundle(),
     threads: values.threads ? Number(values.threads) : undefined,
   });

@@ -12,7 +12,7 @@ import { resolveDatabasePath } from '../../core/config/app-paths';
 import { startWebServer, type WebServer } from '../../web/server';
 import { checkedEventSink } from '../../../src-shared/contract/server';
 import { locateRendererDir, locateDefaultSample, locateDemoBundle } from '../install-layout';
-import { createWorkerHost } from '../../host/worker-host';
+import { startEngineHostWorker } from '../../core/engine-client/engine-host-client';
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -42,7 +42,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     allowedRoots: allowed,
     confined: true,
     initialFile,
-    engineHost: () => createWorkerHost(),
+    engineHost: () => startEngineHostWorker(),
     demoBundleDir: locateDemoBundle(),
   });
   server = await startWebServer({

@@ -1,6 +1,7 @@
 /**
  * `clipscan train`: few-shot training of a MediCLIP or MadCLIP adapter in the
- * engine host (a worker thread), with a progress bar; the adapter is written to
+ * engine host (a worker thread), with a progress bar, through the training
+ * service the app uses; the adapter is written to
  * `<folder of the database>/adapters/<id>` and registered in the case log.
  * Run the same command again after an interruption: it resumes from the last
  * finished epoch. Support images: JPG/PNG files or DICOM files in the folders.
@@ -16,7 +17,7 @@ import { DEMO_MODEL_LABEL } from '../../../src-shared/domain/model-bundle';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { createBackend } from '../../core/services';
 import { resolveDatabasePath } from '../../core/config/app-paths';
-import { createWorkerHost } from '../../host/worker-host';
+import { startEngineHostWorker } from '../../core/engine-client/engine-host-client';
 import { createRng } from '../../core/training/rng';
 import { locateDemoBundle } from '../install-layout';
 import { createProgressBar } from '../terminal';
@@ -71,34 +72,28 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const abnormal = values.abnormal ? pick(listImages(values.abnormal), shots, seed, 'abnormal').map((p) => {
     const stem = path.parse(p).name;
     const mask = values.masks ? listImages(values.masks).find((m) => path.parse(m).name === stem) ?? null : null;
-    return { path: p, maskPath: mask };
+    return { path: p, mask: mask ? { file: mask } : null };
   }) : [];
 
   const databasePath = resolveDatabasePath({ db: values.db });
-  const backend = createBackend({ mode: 'browser', databasePath, allowedRoots: [], engineHost: () => createWorkerHost(), demoBundleDir: locateDemoBundle() });
+  const backend = createBackend({ mode: 'browser', databasePath, allowedRoots: [], engineHost: () => startEngineHostWorker(), demoBundleDir: locateDemoBundle() });
   const bar = createProgressBar(process.stderr, !values.json && process.stderr.isTTY === true);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const host = createWorkerHost();
   try {
-    const bundleDir = values.model ? backend.models.get(values.model)?.dir : locateDemoBundle();
-    if (!bundleDir) throw new ClipScanError('NO_MODEL', values.model ? `No installed model "${values.model}" (see clipscan models list).` : 'No model bundle: the demo bundle is missing.');
-    const bundleId = JSON.parse(fs.readFileSync(path.join(bundleDir, 'manifest.json'), 'utf8')).id as string;
-    const id = `${method}-${bundleId}-k${normal.length}-s${seed}`;
-    const outDir = path.resolve(values.out ?? path.join(path.dirname(databasePath), 'adapters', id));
-    const r = await host.request('train', {
-      method, bundleDir, normal, abnormal, seed, epochs, textEncoder, outDir,
+    const r = await backend.training.train({
+      method, modelId: values.model ?? null, normal, abnormal, seed, epochs, textEncoder,
+      ...(values.out ? { outDir: path.resolve(values.out) } : {}),
       ...(values.pool ? { poolSize: Number(values.pool) } : {}),
       ...(values.organ ? { organ: values.organ } : {}),
       ...(values.threads ? { threads: Number(values.threads) } : {}),
     }, {
       signal: controller.signal,
-      onProgress: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`),
+      onStep: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`),
     });
     bar.finish();
-    backend.adapters.register(r.manifest, r.adapterDir, bundleDir);
     const m = r.manifest;
     if (values.json) {
       process.stdout.write(JSON.stringify({
@@ -116,7 +111,6 @@ export async function trainCommand(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await host.close();
     await backend.close();
   }
 }

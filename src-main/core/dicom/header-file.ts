@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { DicomHeader } from './header';
+import type { DicomHeader } from '../../../src-shared/domain/dicom-header';
 import { HeaderError, NeedMoreBytes, parseDicomHeader } from './header-parser';
 import { NotARegularFile, openRegularFile } from '../files/regular-file';
 

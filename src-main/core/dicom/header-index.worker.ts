@@ -1,14 +1,13 @@
 /**
- * Worker thread that reads DICOM headers off the main thread. Receives
- * `{ id, paths }` batches, answers `{ id, results }` (one HeaderResult per
- * path, errors as readable reasons). Bundled as dist/main/header-index.worker.js.
+ * Worker thread that reads DICOM headers off the main thread: one method,
+ * `readHeaders`, answering one HeaderResult per path (errors as readable
+ * reasons). Bundled as dist/main/header-index.worker.js; see header-reader.ts.
  */
-import { parentPort } from 'node:worker_threads';
+import { requireParentRpcPort } from '../workers/parent-port';
+import { serveRpc } from '../workers/rpc-server';
 import { readHeaderFiles } from './header-file';
+import type { HeaderWorkerMethods } from './header-reader';
 
-if (parentPort) {
-  const port = parentPort;
-  port.on('message', (msg: { id: number; paths: string[] }) => {
-    void readHeaderFiles(msg.paths).then((results) => port.postMessage({ id: msg.id, results }));
-  });
-}
+serveRpc<HeaderWorkerMethods>(requireParentRpcPort('header-index.worker'), {
+  readHeaders: async ({ paths }) => readHeaderFiles(paths),
+});

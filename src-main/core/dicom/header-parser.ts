@@ -9,7 +9,7 @@
  * that is not a usable DICOM instance; `NeedMoreBytes` when `bytes` is only the
  * start of a longer file and the header runs past it (read more, call again).
  */
-import type { DicomHeader } from './header';
+import type { DicomHeader } from '../../../src-shared/domain/dicom-header';
 import { inflateCapped, inflateLimitFor, InflateLimitError } from './inflate-limit';
 
 export class HeaderError extends Error {

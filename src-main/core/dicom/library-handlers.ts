@@ -1,25 +1,18 @@
 /**
  * The contract handlers of the library calls (library.*), wired by services.ts:
  * indexing allows the folder for the viewer (a confined back end only indexes
- * folders already allowed, and does not follow links out of them), streams
- * progress events, and can be cancelled per folder.
+ * folders already allowed, and does not follow links out of them), then runs
+ * the library service's job (library-service.ts) with progress events; cancel
+ * is per folder.
  */
-import path from 'node:path';
-import fs from 'node:fs/promises';
 import type { HandlersFor } from '../../../src-shared/contract/define';
 import type { libraryCalls } from '../../../src-shared/contract/library-calls';
 import type { EventSink } from '../../../src-shared/contract/server';
 import { ClipScanError } from '../../../src-shared/contract/errors';
-import type { CaseLog } from '../caselog/open';
 import { isInside, type AllowedRoots } from '../files/allowed-roots';
-import { indexFolder } from './indexer';
-import { LibraryRepositories } from './library-store';
+import type { LibraryService } from './library-service';
 
-export function createLibraryHandlers(caseLog: CaseLog, roots: AllowedRoots, emit?: EventSink): HandlersFor<typeof libraryCalls> {
-  const running = new Map<string, AbortController>();
-  const repos = new LibraryRepositories(caseLog.db);
-  const realFolder = async (folder: string) => fs.realpath(path.resolve(folder)).catch(() => path.resolve(folder));
-
+export function createLibraryHandlers(library: LibraryService, roots: AllowedRoots, emit?: EventSink): HandlersFor<typeof libraryCalls> {
   return {
     indexFolder: async ({ folder }) => {
       let real: string;
@@ -32,26 +25,11 @@ export function createLibraryHandlers(caseLog: CaseLog, roots: AllowedRoots, emi
       // Confined (browser mode): links that lead out of the allowed folders are reported, not followed.
       const realRoots = roots.confined ? await roots.realRoots() : null;
       const linkAllowed = realRoots ? (target: string) => isInside(target, realRoots) : undefined;
-      if (running.has(real)) throw new ClipScanError('INDEX_RUNNING', `${real} is already being indexed.`);
-      const controller = new AbortController();
-      running.set(real, controller);
-      try {
-        return await indexFolder(caseLog, real, { signal: controller.signal, onProgress: (p) => emit?.('library.indexProgress', p), linkAllowed });
-      } finally {
-        running.delete(real);
-      }
+      return library.index(real, { onProgress: (p) => emit?.('library.indexProgress', p), linkAllowed });
     },
-    cancelIndex: async ({ folder }) => {
-      const controller = running.get(await realFolder(folder));
-      controller?.abort();
-      return { cancelled: controller !== undefined };
-    },
-    studies: async ({ folder }) => {
-      if (folder === undefined) return repos.studySummaries();
-      const row = repos.folders.byPath(await realFolder(folder));
-      return row ? repos.studySummaries(row.id) : [];
-    },
-    series: async ({ seriesInstanceUid, part }) => repos.seriesDetail(seriesInstanceUid, part ?? 1),
-    recentFolders: async () => repos.recentFolders(),
+    cancelIndex: async ({ folder }) => ({ cancelled: await library.cancel(folder) }),
+    studies: async ({ folder }) => library.studies(folder),
+    series: async ({ seriesInstanceUid, part }) => library.series(seriesInstanceUid, part ?? 1),
+    recentFolders: async () => library.recentFolders(),
   };
 }

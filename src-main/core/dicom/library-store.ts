@@ -12,7 +12,7 @@ import { IndexErrorsRepository } from '../caselog/repositories/index-errors';
 import { InstancesRepository, type FileStamp } from '../caselog/repositories/instances';
 import { SeriesRepository, type SeriesRow } from '../caselog/repositories/series';
 import { StudiesRepository } from '../caselog/repositories/studies';
-import type { DicomHeader } from './header';
+import type { DicomHeader } from '../../../src-shared/domain/dicom-header';
 import { buildSeries } from './series-builder';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -11,11 +11,14 @@
  *   const renderer = createFrameRenderer();
  *   const bytes = await renderer.render('/data/ct/1.dcm', 0);
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { ClipScanError, fromWireError, type WireError } from '../../../src-shared/contract/errors';
+import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
+import { startWorkerThread, workerBundleBeside } from '../workers/launcher';
+import type { RpcClient } from '../workers/rpc-protocol';
+
+/** The render worker's one method (render-frame.worker.ts). */
+export type RenderWorkerMethods = {
+  renderFrame: { params: { path: string; frame: number; maxFrameBytes: number }; progress: never; result: Uint8Array<ArrayBuffer> };
+};
 
 export interface FrameRenderer {
   render(filePath: string, frame: number): Promise<Uint8Array<ArrayBuffer>>;
@@ -33,94 +36,63 @@ export interface FrameRendererOptions {
   heapMb?: number;
 }
 
-/** The bundled worker next to the running bundle, or null when running from source. */
-export function defaultRenderWorkerPath(): string | null {
-  const here = fileURLToPath(import.meta.url);
-  if (!here.endsWith('.js')) return null;
-  const candidate = path.join(path.dirname(here), 'render-frame.worker.js');
-  return fs.existsSync(candidate) ? candidate : null;
-}
-
-interface Job {
-  filePath: string;
-  frame: number;
-  resolve: (bytes: Uint8Array<ArrayBuffer>) => void;
-  reject: (err: Error) => void;
-}
-
 export function createFrameRenderer(options: FrameRendererOptions = {}): FrameRenderer {
-  const workerPath = options.workerPath === undefined ? defaultRenderWorkerPath() : options.workerPath;
+  const workerPath = options.workerPath === undefined ? workerBundleBeside('render-frame.worker') : options.workerPath;
   const timeoutMs = options.timeoutMs ?? 20_000;
   const maxFrameBytes = options.maxFrameBytes ?? 1024 ** 3;
   if (!workerPath) {
     return { render: async (filePath, frame) => (await import('./render-frame')).renderFrame(filePath, frame, maxFrameBytes), async close() {} };
   }
   const heapMb = options.heapMb ?? 1024;
-  const queue: Job[] = [];
-  let worker: Worker | null = null;
-  let current: { job: Job; id: number; timer: NodeJS.Timeout } | null = null;
-  let nextId = 1;
+  let client: RpcClient<RenderWorkerMethods> | null = null;
+  let closed = false;
+  // One request at a time: a new one waits for the previous one to settle.
+  let queue: Promise<unknown> = Promise.resolve();
 
-  const settle = (outcome: { bytes?: Uint8Array<ArrayBuffer>; error?: Error }) => {
-    if (!current) return;
-    clearTimeout(current.timer);
-    const { job } = current;
-    current = null;
-    if (outcome.error) job.reject(outcome.error);
-    else job.resolve(outcome.bytes!);
-    pump();
-  };
-  const discardWorker = () => {
-    const w = worker;
-    worker = null;
-    w?.removeAllListeners();
-    void w?.terminate();
-  };
-  const startWorker = (): Worker => {
-    const w = new Worker(workerPath, { resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 64 } });
-    w.unref();
-    w.on('message', (msg: { id: number; bytes?: Uint8Array<ArrayBuffer>; error?: WireError }) => {
-      if (current?.id !== msg.id) return;
-      settle(msg.error ? { error: fromWireError(msg.error) } : { bytes: new Uint8Array(msg.bytes!.buffer, msg.bytes!.byteOffset, msg.bytes!.byteLength) });
-    });
-    const fail = (reason: string) => {
-      discardWorker();
-      const job = current?.job;
-      settle({ error: new ClipScanError('RENDER_FAILED', `Decoding ${job?.filePath} frame ${job?.frame} stopped: ${reason}. The file may be damaged or built to exhaust resources.`) });
-    };
-    w.on('error', (err) => fail(/memory/i.test(err.message) ? `it needed more than the ${heapMb} MiB allowed` : err.message));
-    w.on('exit', (code) => fail(`the decoder exited (code ${code})`));
-    return w;
-  };
-  const pump = () => {
-    if (current || queue.length === 0) return;
-    const job = queue.shift()!;
-    worker ??= startWorker();
-    const id = nextId++;
-    const timer = setTimeout(() => {
-      discardWorker();
-      settle({
-        error: new ClipScanError(
-          'RENDER_TIMEOUT',
-          `Decoding ${job.filePath} frame ${job.frame} took longer than ${timeoutMs / 1000} s and was stopped. The file may be damaged or built to exhaust resources.`,
-        ),
+  const stopped = (filePath: string, frame: number, reason: string) =>
+    new ClipScanError('RENDER_FAILED', `Decoding ${filePath} frame ${frame} stopped: ${reason}. The file may be damaged or built to exhaust resources.`);
+
+  async function renderOne(filePath: string, frame: number): Promise<Uint8Array<ArrayBuffer>> {
+    if (closed) throw new ClipScanError('CANCELLED', 'The renderer was closed.');
+    if (!client?.isAlive()) {
+      client = startWorkerThread<RenderWorkerMethods>('render-frame.worker', {
+        bundlePath: workerPath as string,
+        resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 64 },
+        unref: true,
       });
-    }, timeoutMs);
-    current = { job, id, timer };
-    worker.postMessage({ id, path: job.filePath, frame: job.frame, maxFrameBytes });
-  };
+    }
+    const worker = client;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // A decode cannot be interrupted inside the worker: drop the worker; the next request starts a fresh one.
+        client = null;
+        void worker.close();
+        reject(new ClipScanError('RENDER_TIMEOUT', `Decoding ${filePath} frame ${frame} took longer than ${timeoutMs / 1000} s and was stopped. The file may be damaged or built to exhaust resources.`));
+      }, timeoutMs);
+    });
+    try {
+      const bytes = await Promise.race([worker.request('renderFrame', { path: filePath, frame, maxFrameBytes }), timedOut]);
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    } catch (err) {
+      if (toWireError(err).code !== 'WORKER_CRASHED') throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      throw stopped(filePath, frame, /memory/i.test(message) ? `it needed more than the ${heapMb} MiB allowed` : message);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   return {
     render(filePath, frame) {
-      return new Promise((resolve, reject) => {
-        queue.push({ filePath, frame, resolve, reject });
-        pump();
-      });
+      const result = queue.then(() => renderOne(filePath, frame));
+      queue = result.catch(() => {});
+      return result;
     },
     async close() {
-      for (const job of queue.splice(0)) job.reject(new ClipScanError('CANCELLED', 'The renderer was closed.'));
-      if (current) settle({ error: new ClipScanError('CANCELLED', 'The renderer was closed.') });
-      discardWorker();
+      closed = true;
+      await client?.close();
+      client = null;
     },
   };
 }

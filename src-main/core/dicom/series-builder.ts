@@ -4,7 +4,7 @@
  * (then by instance number), splits repeated positions into time points (4D),
  * and derives spacing, gaps, tilt and whether the series is a volume. Pure.
  */
-import { isImageObject, type DicomHeader } from './header';
+import { isImageObject, type DicomHeader } from '../../../src-shared/domain/dicom-header';
 import type { SeriesFields } from '../caselog/repositories/series';
 import { imageSize } from '../../../src-shared/domain/series-label';
 

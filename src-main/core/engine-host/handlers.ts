@@ -1,49 +1,27 @@
 /**
- * What the engine host does for each protocol method. These functions run
- * inside the host (worker thread, child process or Electron utilityProcess);
- * `serveEngineHost` adapts them to any message port, and `createInProcessHost`
- * runs them directly (tests, and a fallback when no worker can be started).
+ * What the engine host does for each of its methods (engine-client/protocol.ts).
+ * These run inside the host (worker thread, child process or Electron
+ * utilityProcess); `serveEngineHost` answers them on any port, and
+ * `createInProcessHost` runs them in the caller's thread (tests).
+ * Each host has its own engine and decoder (host-state.ts): nothing is kept
+ * at module level.
  */
-import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
+import { serveRpc, type RpcHandlers } from '../workers/rpc-server';
+import type { RpcPort } from '../workers/rpc-protocol';
+import type { HostMethods } from '../engine-client/protocol';
+import { createHostState } from './host-state';
 import { scoreImages } from './score-images';
 import { train } from './train';
-import type { HostMethod, HostMethods, HostReplyMessage, HostRequestMessage } from './protocol';
 
-type Handler<M extends HostMethod> = (
-  params: HostMethods[M]['params'],
-  context: { progress: (data: HostMethods[M]['progress']) => void; signal: AbortSignal },
-) => Promise<HostMethods[M]['result']>;
-
-export const hostHandlers: { [M in HostMethod]: Handler<M> } = {
-  ping: async () => ({ pid: process.pid, node: process.versions.node }),
-  scoreImages,
-  train,
-};
-
-/** A duplex message port: worker_threads' parentPort, a child process, or Electron's parentPort. */
-export interface HostPort {
-  post(message: HostReplyMessage): void;
-  onMessage(listener: (message: HostRequestMessage) => void): void;
+export function createHostHandlers(): RpcHandlers<HostMethods> {
+  const state = createHostState();
+  return {
+    ping: async () => ({ pid: process.pid, node: process.versions.node }),
+    scoreImages: (params, context) => scoreImages(state, params, context),
+    train: (params, context) => train(state, params, context),
+  };
 }
 
-export function serveEngineHost(port: HostPort): void {
-  const running = new Map<number, AbortController>();
-  port.onMessage((message) => {
-    if (message.kind === 'cancel') {
-      running.get(message.id)?.abort();
-      return;
-    }
-    const { id, method, params } = message;
-    const handler = hostHandlers[method] as Handler<HostMethod> | undefined;
-    if (!handler) {
-      port.post({ kind: 'error', id, error: toWireError(new ClipScanError('UNKNOWN_HOST_METHOD', `The engine host has no method "${method}".`)) });
-      return;
-    }
-    const controller = new AbortController();
-    running.set(id, controller);
-    handler(params as never, { progress: (data) => port.post({ kind: 'progress', id, data }), signal: controller.signal })
-      .then((value) => port.post({ kind: 'result', id, value }))
-      .catch((err: unknown) => port.post({ kind: 'error', id, error: toWireError(err) }))
-      .finally(() => running.delete(id));
-  });
+export function serveEngineHost(port: RpcPort): void {
+  serveRpc(port, createHostHandlers());
 }

@@ -1,28 +1,27 @@
 /**
  * An engine host that runs the handlers in the calling thread, through the
- * same protocol and serialisation-free. Used by unit tests and as a last resort
- * when no worker can be started; never for the app's normal path.
+ * same protocol, without serialisation. Used by tests; never on the app's path.
  */
-import { createHostClient, type HostChannel } from './client';
+import { createEngineHostClient } from '../engine-client/engine-host-client';
+import type { EngineHost } from '../engine-client/protocol';
+import type { RpcReplyMessage, RpcRequestMessage } from '../workers/rpc-protocol';
 import { serveEngineHost } from './handlers';
-import type { EngineHost, HostReplyMessage, HostRequestMessage } from './protocol';
 
 export function createInProcessHost(): EngineHost {
-  let toHost: ((m: HostRequestMessage) => void) | null = null;
-  let toClient: ((m: HostReplyMessage) => void) | null = null;
+  let toHost: ((m: RpcRequestMessage) => void) | null = null;
+  let toClient: ((m: RpcReplyMessage) => void) | null = null;
   serveEngineHost({
     post: (m) => queueMicrotask(() => toClient?.(m)),
     onMessage: (listener) => {
       toHost = listener;
     },
   });
-  const channel: HostChannel = {
+  return createEngineHostClient({
     send: (m) => queueMicrotask(() => toHost?.(m)),
     onMessage: (listener) => {
       toClient = listener;
     },
     onExit: () => {},
     terminate: async () => {},
-  };
-  return createHostClient(channel);
+  });
 }

@@ -5,31 +5,17 @@
  * per-image error). Stops between images when cancelled.
  */
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
-import { createPixelDecoder, type PixelDecoder } from '../dicom/pixels';
 import { readRegularFile } from '../files/regular-file';
-import { createEngine, type Engine, type ProviderName } from '../engine/engine';
-import type { HostMethods } from './protocol';
-
-let decoderPromise: Promise<PixelDecoder> | null = null;
-let engine: Engine | null = null;
-let engineThreads: number | undefined;
-
-function getEngine(threads?: number, providers?: string[]): Engine {
-  if (!engine || engineThreads !== threads) {
-    void engine?.release();
-    engine = createEngine({ threads, preferredProviders: providers as ProviderName[] | undefined });
-    engineThreads = threads;
-  }
-  return engine;
-}
+import type { HostMethods } from '../engine-client/protocol';
+import type { HostState } from './host-state';
 
 export async function scoreImages(
+  state: HostState,
   params: HostMethods['scoreImages']['params'],
   context: { progress: (data: HostMethods['scoreImages']['progress']) => void; signal: AbortSignal },
 ): Promise<HostMethods['scoreImages']['result']> {
-  decoderPromise ??= createPixelDecoder();
-  const decoder = await decoderPromise;
-  const eng = getEngine(params.threads, params.providers);
+  const decoder = await state.decoder();
+  const eng = state.engine(params.threads, params.providers);
   const bundle = await eng.loadBundle(params.bundleDir);
   let scored = 0;
   let failed = 0;

@@ -6,19 +6,16 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { createPixelDecoder, type PixelDecoder } from '../dicom/pixels';
-import { decodeImageFile } from '../eval/image-file';
+import { decodeImageFile } from '../images/image-file';
 import { trainAdapter } from '../training/trainer';
-import type { TrainingImage } from '../training/image';
-import type { HostMethods } from './protocol';
+import type { TrainingImage } from '../images/image8';
+import type { HostMethods } from '../engine-client/protocol';
+import type { HostState } from './host-state';
 
-let decoderPromise: Promise<PixelDecoder> | null = null;
-
-async function readImage(file: string): Promise<TrainingImage> {
+async function readImage(state: HostState, file: string): Promise<TrainingImage> {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.png' || ext === '.jpg' || ext === '.jpeg') return decodeImageFile(file);
-  decoderPromise ??= createPixelDecoder();
-  const decoder = await decoderPromise;
+  const decoder = await state.decoder();
   return decoder.decode(new Uint8Array(await fs.readFile(file)), 0);
 }
 
@@ -31,12 +28,13 @@ async function readMask(file: string, rows: number, cols: number): Promise<Float
 }
 
 export async function train(
+  state: HostState,
   params: HostMethods['train']['params'],
   context: { progress: (data: HostMethods['train']['progress']) => void; signal: AbortSignal },
 ): Promise<HostMethods['train']['result']> {
-  const normal = await Promise.all(params.normal.map(readImage));
+  const normal = await Promise.all(params.normal.map((file) => readImage(state, file)));
   const abnormal = await Promise.all((params.abnormal ?? []).map(async (a) => {
-    const image = await readImage(a.path);
+    const image = await readImage(state, a.path);
     const [rows, cols] = 'rows' in image ? [image.rows, image.columns] : [image.height, image.width];
     return { image, mask: a.maskPath ? await readMask(a.maskPath, rows, cols) : null };
   }));

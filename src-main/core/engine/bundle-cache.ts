@@ -9,13 +9,13 @@
  */
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { readManifest } from './bundle';
+import { readManifest } from '../models/manifest';
 import type { LoadedBundle } from './loaded-bundle';
 
 /** Size and mtime of the manifest and of every file it lists. */
 export async function bundleStamp(dir: string): Promise<string> {
   const abs = path.resolve(dir);
-  const manifest = await readManifest(abs);
+  const { manifest } = await readManifest(abs);
   const names = ['manifest.json', ...manifest.files.map((f) => f.path)];
   const parts = await Promise.all(names.map(async (n) => {
     try {

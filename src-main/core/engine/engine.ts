@@ -59,7 +59,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   );
   // adapters opened once per (bundle, folder) and kept with the bundle (they use its sessions)
   const adapterFor = (bundle: LoadedBundle, dir: string): Promise<LoadedAdapter> =>
-    memoize(bundle, `adapter:${path.resolve(dir)}`, () => loadAdapter(runtime, { dir: bundle.dir, manifest: bundle.manifest, demo: bundle.demo, label: bundle.label, file: (rel) => path.join(bundle.dir, rel) }, dir));
+    memoize(bundle, `adapter:${path.resolve(dir)}`, () => loadAdapter(runtime, { dir: bundle.dir, manifest: bundle.manifest, manifestSha256: bundle.manifestSha256, demo: bundle.demo, label: bundle.label, file: (rel) => path.join(bundle.dir, rel) }, dir));
   return {
     providers: runtime.providers,
     loadBundle: (dir, o) => bundles.get(dir, o),

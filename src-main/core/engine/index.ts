@@ -7,8 +7,8 @@
  */
 export { createEngine, methodById, METHODS, type Engine, type EngineOptions, type ScoreOptions } from './engine';
 export type { LoadedBundle } from './loaded-bundle';
-export type { AnomalyMethod, AnomalyResult, ScoreContext, FitRequest } from './methods/anomaly-method';
-export { openBundle, readManifest, verifyBundleFiles, sha256File, DEMO_MODEL_LABEL, type OpenedBundle } from './bundle';
+export type { AnomalyMethod, AnomalyResult, ScoreContext } from './methods/anomaly-method';
+export { openBundle, DEMO_MODEL_LABEL, type OpenedBundle } from './bundle';
 export { defaultProviders, PLATFORM_PREFERENCE, type ProviderName } from './ort-runtime';
 export { ClipTokenizer } from './tokenizer';
 export { gridMapping, mapToImageGrid, imageToModel, modelToImage, type GridMapping, type FitMode } from './grid-mapping';

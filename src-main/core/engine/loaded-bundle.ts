@@ -15,6 +15,8 @@ import type { OrtRuntime } from './ort-runtime';
 export interface LoadedBundle {
   dir: string;
   manifest: ModelBundleManifest;
+  /** sha256 of manifest.json's exact bytes. */
+  manifestSha256: string;
   demo: boolean;
   /** Display name, with the demo label for random-weight bundles. */
   label: string;
@@ -35,6 +37,7 @@ export async function loadBundleInto(runtime: OrtRuntime, dir: string, options: 
   return {
     dir: opened.dir,
     manifest: opened.manifest,
+    manifestSha256: opened.manifestSha256,
     demo: opened.demo,
     label: opened.label,
     provider: vision.provider,

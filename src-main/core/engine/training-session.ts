@@ -10,19 +10,16 @@
  *   const out = await ts.step(weights, { feats, masks, sampleW });   // { loss, textEmbeddings, grads }
  *   const r = await ts.head(weights, out.textEmbeddings, featsOfOneImage);  // { map [S×S], score }
  */
-import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
-import type { AdapterManifest } from '../training/adapter-manifest';
-import { readAdapter } from '../training/adapter-files';
-import { sha256File, type OpenedBundle } from './bundle';
+import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
+import { readAdapter } from '../models/adapter-files';
+import type { OpenedBundle } from './bundle';
 import { Tensor, type EngineSession, type OrtRuntime, type OrtTensor } from './ort-runtime';
 import { loadTokenEmbedding, loadTokenizer } from './text-encoder';
 import type { ClipTokenizer } from './tokenizer';
 import { createVisionEncoder, type VisionEncoder } from './vision-encoder';
 
-export type { TrainableMethod as TrainMethodId } from '../../../src-shared/domain/scan';
-import type { TrainableMethod as TrainMethodId } from '../../../src-shared/domain/scan';
-export type TextVariant = 'faithful' | 'fast';
+import type { TextEncoderVariant, TrainableMethod } from '../../../src-shared/domain/scan';
 export const N_CTX = 8;
 
 /** One learned prompt: its phrase and how many of the 8 context vectors come before it. */
@@ -106,7 +103,7 @@ export interface HeadResult {
 
 /** What scoring needs: the vision taps and the inference head (no loss graph). */
 export interface HeadSession {
-  readonly method: TrainMethodId;
+  readonly method: TrainableMethod;
   /** Bundle tap layers the method uses, in feat_<j> order. */
   readonly taps: readonly number[];
   readonly provider: string;
@@ -117,7 +114,7 @@ export interface HeadSession {
 }
 
 export interface TrainingSession extends HeadSession {
-  readonly variant: TextVariant;
+  readonly variant: TextEncoderVariant;
   readonly batch: number;
   readonly promptLength: number;
   readonly lossFile: string;
@@ -128,7 +125,7 @@ export interface TrainingSession extends HeadSession {
 }
 
 /** The taps a method uses: MediCLIP the last three of the bundle's (12/18/24 of ViT-L), MadCLIP all four. */
-export function methodTaps(method: TrainMethodId, bundleTaps: readonly number[]): number[] {
+export function methodTaps(method: TrainableMethod, bundleTaps: readonly number[]): number[] {
   const sorted = [...bundleTaps].sort((a, b) => a - b);
   return method === 'mediclip' ? sorted.slice(-3) : sorted.slice(-4);
 }
@@ -145,7 +142,7 @@ function tensor(name: string, data: Float32Array, shape: number[]): OrtTensor {
   return new Tensor('float32', data, shape);
 }
 
-export async function openHeadSession(runtime: OrtRuntime, bundle: OpenedBundle, method: TrainMethodId): Promise<HeadSession> {
+export async function openHeadSession(runtime: OrtRuntime, bundle: OpenedBundle, method: TrainableMethod): Promise<HeadSession> {
   const m = bundle.manifest;
   const headEntry = m.training[`${method}-head`];
   if (!headEntry) {
@@ -194,7 +191,7 @@ export async function openHeadSession(runtime: OrtRuntime, bundle: OpenedBundle,
   };
 }
 
-export async function openTrainingSession(runtime: OrtRuntime, bundle: OpenedBundle, method: TrainMethodId, variant: TextVariant): Promise<TrainingSession> {
+export async function openTrainingSession(runtime: OrtRuntime, bundle: OpenedBundle, method: TrainableMethod, variant: TextEncoderVariant): Promise<TrainingSession> {
   const m = bundle.manifest;
   const entry = m.training[variant === 'fast' ? `${method}-fast` : method];
   if (!entry) {
@@ -262,7 +259,7 @@ export interface LoadedAdapter {
 }
 
 /** The image score of a head result: MadCLIP without masks scores by its detection head (§4.9). */
-export function adapterScore(method: TrainMethodId, withMasks: boolean, r: HeadResult): number {
+export function adapterScore(method: TrainableMethod, withMasks: boolean, r: HeadResult): number {
   return method === 'madclip' && !withMasks && r.detScore !== undefined ? r.detScore : r.score;
 }
 
@@ -271,8 +268,7 @@ export async function loadAdapter(runtime: OrtRuntime, bundle: OpenedBundle, dir
   if (manifest.bundle.id !== bundle.manifest.id || manifest.bundle.version !== bundle.manifest.version) {
     throw new ClipScanError('ADAPTER_BUNDLE_MISMATCH', `Adapter ${manifest.id} was trained on the model ${manifest.bundle.id}@${manifest.bundle.version}, not ${bundle.manifest.id}@${bundle.manifest.version}.`);
   }
-  const mine = await sha256File(path.join(bundle.dir, 'manifest.json'));
-  if (mine !== manifest.bundle.manifestSha256) {
+  if (bundle.manifestSha256 !== manifest.bundle.manifestSha256) {
     throw new ClipScanError('ADAPTER_BUNDLE_MISMATCH', `Adapter ${manifest.id} was trained on a different export of ${manifest.bundle.id} (manifest sha256 differs).`);
   }
   const head = await openHeadSession(runtime, bundle, manifest.method);

@@ -9,7 +9,7 @@
  * file with identical pixels: train image_24 = test image_83).
  */
 import crypto from 'node:crypto';
-import type { Image8 } from '../training/image';
+import type { Image8 } from '../images/image8';
 import type { DatasetSample } from './dataset';
 
 export function pixelHash(img: Image8): string {

@@ -6,4 +6,4 @@ export { runEval, EVAL_SIDE, type EvalOptions, type EvalReport, type EvalMethod,
 export { readMediclipDataset, type MediclipDataset, type DatasetSample } from './dataset';
 export { findDuplicates, pixelHash, fileHash, type DuplicateReport } from './duplicates';
 export { sampleSupport, stratifiedLimit } from './sampler';
-export { decodeImageFile, decodeImageBytes, resizeBilinear, maskTo, toLuma, toRgb } from './image-file';
+export { decodeImageFile, decodeImageBytes, resizeBilinear, maskTo, toLuma, toRgb } from '../images/image-file';

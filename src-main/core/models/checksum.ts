@@ -1,20 +1,14 @@
 /**
  * File checks against a manifest: size and streamed sha256 of every listed
- * file. A wrong size or hash is CHECKSUM_MISMATCH naming the file; a missing
- * file is BUNDLE_INCOMPLETE.
+ * file. A missing or truncated file is BUNDLE_INCOMPLETE; a longer file or a
+ * wrong hash is CHECKSUM_MISMATCH; the message names the file. The engine
+ * (engine/bundle.ts), the installer and `models verify` all check this way.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { ModelBundleManifest } from '../../../src-shared/domain/model-bundle';
-
-export async function hashFile(file: string): Promise<string> {
-  const hash = crypto.createHash('sha256');
-  await pipeline(fs.createReadStream(file), hash);
-  return hash.digest('hex');
-}
+import { sha256File } from '../files/sha256';
 
 export function checksumMismatch(bundle: string, file: string, detail: string): ClipScanError {
   return new ClipScanError(
@@ -35,8 +29,11 @@ export async function verifyFile(bundle: string, folder: string, entry: { path: 
     }
     throw err;
   }
-  if (size !== entry.bytes) throw checksumMismatch(bundle, entry.path, `${size} bytes, expected ${entry.bytes}`);
-  const sha = await hashFile(file);
+  if (size < entry.bytes) {
+    throw new ClipScanError('BUNDLE_INCOMPLETE', `Model bundle ${bundle}: ${entry.path} has ${size} of ${entry.bytes} bytes (truncated).`);
+  }
+  if (size > entry.bytes) throw checksumMismatch(bundle, entry.path, `${size} bytes, expected ${entry.bytes}`);
+  const sha = await sha256File(file);
   if (sha !== entry.sha256) throw checksumMismatch(bundle, entry.path, `sha256 ${sha.slice(0, 12)}…, expected ${entry.sha256.slice(0, 12)}…`);
 }
 

@@ -21,9 +21,10 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { ModelBundleManifest } from '../../../src-shared/domain/model-bundle';
-import { hashFile, checksumMismatch } from './checksum';
+import { checksumMismatch } from './checksum';
+import { sha256File, sha256Hex } from '../files/sha256';
 import { isDiskFull } from './disk';
-import { MAX_MANIFEST_BYTES, sha256Hex } from './manifest';
+import { MAX_MANIFEST_BYTES } from './manifest';
 
 export interface DownloadProgress {
   bytesDone: number;
@@ -156,7 +157,7 @@ async function receive(res: Response, partial: string, flags: 'a' | 'w', limit: 
 async function transferFile(manifestUrl: string, bundle: string, dir: string, entry: { path: string; bytes: number; sha256: string }, progress: Progress, o: TransferOptions): Promise<void> {
   const final = path.join(dir, ...entry.path.split('/'));
   const partial = `${final}.partial`;
-  if ((await sizeOf(final)) === entry.bytes && (await hashFile(final)) === entry.sha256) {
+  if ((await sizeOf(final)) === entry.bytes && (await sha256File(final)) === entry.sha256) {
     progress.add(entry.bytes, entry.path, true);
     return;
   }
@@ -194,7 +195,7 @@ async function transferFile(manifestUrl: string, bundle: string, dir: string, en
   }
   const got = (await sizeOf(partial)) ?? 0;
   if (got < entry.bytes) throw interrupted(url, `${entry.path} ended after ${got} of ${entry.bytes} bytes`);
-  const sha = await hashFile(partial);
+  const sha = await sha256File(partial);
   if (sha !== entry.sha256) throw checksumMismatch(bundle, entry.path, `sha256 ${sha.slice(0, 12)}…, expected ${entry.sha256.slice(0, 12)}…`);
   await fsp.rename(partial, final);
   progress.add(0, entry.path, true);

@@ -1,14 +1,18 @@
 /**
- * Reading and checking a bundle's manifest.json: zod schema (src-shared/domain/
- * model-bundle.ts), the sha256 of its exact bytes (the bundle's identity), and
- * file paths that stay inside the bundle folder (a downloaded manifest must not
- * be able to write to `../../somewhere`).
+ * The one reader of a bundle's manifest.json (engine, installer, scans,
+ * training, CLI): zod schema (src-shared/domain/model-bundle.ts), the sha256
+ * of its exact bytes (the bundle's identity), file paths that stay inside the
+ * bundle folder (a downloaded manifest must not be able to write to
+ * `../../somewhere`), and every file the engine reads listed with its size and
+ * checksum. No manifest: BUNDLE_NOT_FOUND; any other problem: BUNDLE_INVALID.
+ *
+ *   const { manifest, sha256 } = await readManifest('/models/tiny-demo');
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { ModelBundleManifestSchema, type ModelBundleManifest } from '../../../src-shared/domain/model-bundle';
+import { sha256Hex } from '../files/sha256';
 
 export const MANIFEST_FILE = 'manifest.json';
 /** A manifest is a few kB; anything much larger is not one. */
@@ -19,10 +23,6 @@ export interface ParsedManifest {
   /** The exact bytes, kept so the installed copy hashes the same. */
   bytes: Buffer;
   sha256: string;
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return crypto.createHash('sha256').update(bytes).digest('hex');
 }
 
 /** A relative path with forward slashes, no `..`, no absolute part, not the manifest itself. */
@@ -54,6 +54,10 @@ export function parseManifest(bytes: Buffer, where: string): ParsedManifest {
     checkFilePath(f.path, where);
     if (seen.has(f.path)) throw new ClipScanError('BUNDLE_INVALID', `${where} lists "${f.path}" twice.`);
     seen.add(f.path);
+  }
+  const needed = [manifest.vision.file, manifest.text.file, manifest.text.tokenEmbeddingFile, manifest.text.bpeMergesFile, manifest.text.tokenizerCheckFile, ...Object.values(manifest.training).map((t) => t.file)];
+  for (const f of needed) {
+    if (!seen.has(f)) throw new ClipScanError('BUNDLE_INVALID', `${where} uses ${f} but does not list its size and checksum.`);
   }
   return { manifest, bytes, sha256: sha256Hex(bytes) };
 }

@@ -20,9 +20,9 @@ import { StudiesRepository } from '../caselog/repositories/studies';
 import { SeriesRepository } from '../caselog/repositories/series';
 import { decodeFile } from '../dicom/pixels';
 import type { DecodedFrame } from '../dicom/pixels/decoded-frame';
-import { readManifest } from '../engine/bundle';
+import { readManifest } from '../models/manifest';
 import type { ScanService } from '../scan/scan-service';
-import { AdapterManifestSchema, type AdapterManifest } from '../training/adapter-manifest';
+import { AdapterManifestSchema, type AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 import { APP_VERSION } from '../version';
 import { toDisplayImage } from './display-image';
 import type { FindingReportInputRaw, KeyImage, LayerDisplay, StudyHeader, Verdict } from './report-input';
@@ -115,7 +115,7 @@ function headerOf(db: Database, seriesInstanceUid: string, modality: string | nu
 
 /** How the stored map was made, in words: the engine samples the model-grid map bilinearly at every image pixel. */
 async function resamplingOf(bundleDir: string | undefined, columns: number, rows: number): Promise<string> {
-  const manifest = bundleDir ? await readManifest(bundleDir).catch(() => null) : null;
+  const manifest = bundleDir ? (await readManifest(bundleDir).catch(() => null))?.manifest ?? null : null;
   const grid = `${columns}×${rows} image grid`;
   if (!manifest) return `bilinear to the ${grid} (by the scan engine)`;
   const { inputSize } = manifest.preprocess;
@@ -150,22 +150,22 @@ export async function buildReportInput(deps: ReportSourceDeps, request: ReportRe
   }
   const summary = deps.scans.summary(request.scanId);
   const series = pickSeries(summary, request.seriesInstanceUid);
-  const repo = deps.scans.repository;
   const images = deps.scans.images(summary.id, series.seriesInstanceUid);
-  const finding = repo.finding(summary.id, series.seriesInstanceUid);
+  const finding = deps.scans.finding(summary.id, series.seriesInstanceUid);
   if (request.imageId != null && !images.some((i) => i.id === request.imageId && i.status === 'done')) {
     throw new ClipScanError('IMAGE_NOT_IN_SERIES', `Image ${request.imageId} is not a scored image of series ${series.seriesInstanceUid} in scan ${summary.id}.`);
   }
   const chosen = pickKeyImages(images, count, request.imageId ?? finding?.keyImageId ?? null);
   const { range: shownRange, ...display } = request.display ?? {};
   const range = shownRange ? { lo: shownRange[0], hi: shownRange[1] } : seriesMapRange(images.filter((i) => i.status === 'done'));
-  const bundleDir = repo.get(summary.id)?.bundle_dir;
+  const folders = deps.scans.folders(summary.id);
+  const bundleDir = folders?.bundleDir;
   const decode = deps.decode ?? decodeFile;
 
-  const adapter = await adapterCard(repo.get(summary.id)?.adapter_dir ?? null);
+  const adapter = await adapterCard(folders?.adapterDir ?? null);
   const keyImages: KeyImage[] = [];
   for (const image of chosen) {
-    const source = repo.imageSource(image.id)!;
+    const source = deps.scans.imageSource(image.id)!;
     let frame: DecodedFrame;
     try {
       frame = await decode(source.path, source.frameIndex);

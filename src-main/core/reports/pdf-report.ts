@@ -15,7 +15,8 @@ import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib'
 import { writeFileAtomic, type AtomicWriteOptions } from './atomic-write';
 import { composeSideBySide } from './composite';
 import { resolveExportTarget } from './export-path';
-import { encodePng, type SavedExport } from './png-export';
+import { encodePng } from '../images/png';
+import type { SavedExport } from './png-export';
 import type { ReportFonts } from './report-fonts';
 import type { FindingReportInput } from './report-input';
 import { DEIDENTIFIED_NOTE, DEMO_WARNING, DISCLAIMER, documentTitle, headerRows, modelRows, resultRows, scoreWithThreshold, singleLine } from './report-text';

@@ -6,17 +6,10 @@
  *   const { path } = await exportPng(composeOverlay(...).raster, '/home/me/finding.dcm');
  *   // path === '/home/me/finding.png'
  */
-import { PNG } from 'pngjs';
+import { encodePng } from '../images/png';
 import { writeFileAtomic, type AtomicWriteOptions } from './atomic-write';
 import { resolveExportTarget } from './export-path';
 import type { RgbaRaster } from './raster';
-
-/** PNG bytes of an opaque RGBA raster, stored as 8-bit RGB (colour type 2; alpha is dropped). */
-export function encodePng(img: RgbaRaster): Buffer {
-  const png = new PNG({ width: img.width, height: img.height });
-  png.data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
-  return PNG.sync.write(png, { colorType: 2 });
-}
 
 export interface SavedExport {
   /** Where the file was written (the chosen path with the right extension). */

@@ -5,11 +5,12 @@
  * case log's `exports` table. A failure at any step leaves neither a file nor
  * a row. Used by the contract calls (reports.*) and `clipscan report`.
  *
- *   const reports = new ReportService({ db, scans, exportsDir });
+ *   const reports = new ReportService({ db, scans, exportsLog: new ExportRepository(db), exportsDir });
  *   const saved = await reports.export({ scanId: 3, format: 'pdf', path: '~/f.pdf', deidentify: true });
  *   reports.list(3);   // [{ id, format: 'pdf', path, sha256, ... }]
  */
-import { createHash } from 'node:crypto';
+import type { ExportRepository } from '../caselog/repositories/exports';
+import { sha256File } from '../files/sha256';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -25,6 +26,8 @@ import { parseFindingReportInput } from './report-input';
 import type { ScreenSize } from './resample';
 
 export interface ReportServiceOptions extends ReportSourceDeps {
+  /** The case log's record of written exports. */
+  exportsLog: ExportRepository;
   /** Where `defaultPath` proposes files: `<app data>/exports`. */
   exportsDir: string;
   /** The PDF fonts (default: loadReportFonts()). */
@@ -55,12 +58,6 @@ export interface ExportedReport {
   /** PNG: pixel size. */
   width?: number;
   height?: number;
-}
-
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 export class ReportService {
@@ -110,8 +107,8 @@ export class ReportService {
     }
     // The file is complete on disk; record what is there. If recording fails, take the file back.
     try {
-      const sha256 = await sha256Of(saved.path);
-      const exportId = this.options.scans.repository.recordExport({
+      const sha256 = await sha256File(saved.path);
+      const exportId = this.options.exportsLog.record({
         scanId: request.scanId,
         seriesInstanceUid,
         format: request.format,
@@ -141,7 +138,7 @@ export class ReportService {
   }
 
   list(scanId?: number | null): ExportRecord[] {
-    return this.options.scans.repository.exports(scanId).map((r) => ({ ...r, deidentified: r.deidentified === 1 }));
+    return this.options.exportsLog.list(scanId).map((r) => ({ ...r, deidentified: r.deidentified === 1 }));
   }
 
   private loadFonts(): Promise<ReportFonts> {

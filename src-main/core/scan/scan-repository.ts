@@ -1,7 +1,7 @@
 /**
  * The case-log tables of scans (migration 003): creating a scan with its
  * frozen image list, recording each finished image, and reading summaries.
- * Only this file writes SQL for scans, findings and exports.
+ * Only this file writes SQL for scans and findings (exports: caselog/repositories/exports.ts).
  */
 import type { Database } from 'better-sqlite3';
 import type { MethodId, ScanImage, ScanStatus, ScanSummary, Verdict } from '../../../src-shared/domain/scan';
@@ -18,6 +18,7 @@ export interface NewScan {
 export interface PendingImage {
   id: number;
   seq: number;
+  sopInstanceUid: string;
   path: string;
   frameIndex: number;
   seriesInstanceUid: string;
@@ -45,16 +46,20 @@ export interface ScanRow {
   error: string | null;
 }
 
-export interface ExportRow {
-  id: number;
-  scanId: number | null;
-  seriesInstanceUid: string | null;
-  format: 'png' | 'pdf';
+export interface ImageCounts {
+  total: number;
+  done: number;
+  failed: number;
+}
+
+export interface LibraryImage {
   path: string;
-  bytes: number;
-  sha256: string;
-  deidentified: number;
-  createdAt: string;
+  sopInstanceUid: string;
+  frames: number;
+  seriesInstanceUid: string;
+  isImage: number;
+  bodyPart: string | null;
+  description: string | null;
 }
 
 export interface ImageSourceRow {
@@ -105,6 +110,40 @@ export class ScanRepository {
     return prepared(this.db, 'SELECT * FROM scans ORDER BY id DESC').all() as ScanRow[];
   }
 
+  /** Every scan, newest first, with its image counts and per-series summaries: two queries, whatever the number of scans. */
+  listWithSeries(): { row: ScanRow; counts: ImageCounts; series: ScanSummary['series'] }[] {
+    const rows = prepared(
+      this.db,
+      `SELECT sc.*, COALESCE(c.total, 0) AS count_total, COALESCE(c.done, 0) AS count_done, COALESCE(c.failed, 0) AS count_failed
+       FROM scans sc LEFT JOIN (
+         SELECT scan_id, COUNT(*) AS total, SUM(status = 'done') AS done, SUM(status = 'failed') AS failed FROM scan_images GROUP BY scan_id
+       ) c ON c.scan_id = sc.id
+       ORDER BY sc.id DESC`,
+    ).all() as (ScanRow & { count_total: number; count_done: number; count_failed: number })[];
+    const series = new Map<number, ScanSummary['series']>();
+    for (const s of this.seriesSummaryRows(null)) {
+      const { scanId, ...summary } = s;
+      if (!series.has(scanId)) series.set(scanId, []);
+      series.get(scanId)!.push(summary);
+    }
+    return rows.map(({ count_total, count_done, count_failed, ...row }) => ({
+      row,
+      counts: { total: count_total, done: count_done, failed: count_failed },
+      series: series.get(row.id) ?? [],
+    }));
+  }
+
+  /** The library's images of one series, in display order, as a new scan lists them. */
+  librarySeriesImages(seriesInstanceUid: string): LibraryImage[] {
+    return prepared(
+      this.db,
+      `SELECT i.path, i.sop_instance_uid AS sopInstanceUid, i.frames, s.series_instance_uid AS seriesInstanceUid, s.is_image AS isImage,
+              s.body_part AS bodyPart, s.series_description AS description
+       FROM instances i JOIN series s ON i.series_id = s.id
+       WHERE s.series_instance_uid = ? ORDER BY s.part, i.display_order, i.instance_number`,
+    ).all(seriesInstanceUid) as LibraryImage[];
+  }
+
   /** Puts failed images back in the queue, so running a scan again retries them. */
   retryFailed(scanId: number): void {
     prepared(this.db, `UPDATE scan_images SET status = 'pending', error = NULL, finished_at = NULL WHERE scan_id = ? AND status = 'failed'`).run(scanId);
@@ -112,7 +151,7 @@ export class ScanRepository {
 
   pendingImages(scanId: number): PendingImage[] {
     return prepared(this.db, 
-        `SELECT id, seq, path, frame_index AS frameIndex, series_instance_uid AS seriesInstanceUid, organ
+        `SELECT id, seq, sop_instance_uid AS sopInstanceUid, path, frame_index AS frameIndex, series_instance_uid AS seriesInstanceUid, organ
          FROM scan_images WHERE scan_id = ? AND status = 'pending' ORDER BY seq`,
       )
       .all(scanId) as PendingImage[];
@@ -143,11 +182,11 @@ export class ScanRepository {
     prepared(this.db, `UPDATE scan_images SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = 'pending'`).run(error, now(), imageId);
   }
 
-  counts(scanId: number): { done: number; failed: number; total: number } {
+  counts(scanId: number): ImageCounts {
     return prepared(this.db, 
         `SELECT COUNT(*) AS total, SUM(status = 'done') AS done, SUM(status = 'failed') AS failed FROM scan_images WHERE scan_id = ?`,
       )
-      .get(scanId) as { done: number; failed: number; total: number };
+      .get(scanId) as ImageCounts;
   }
 
   images(scanId: number, seriesInstanceUid?: string): ScanImage[] {
@@ -173,8 +212,13 @@ export class ScanRepository {
   }
 
   seriesSummaries(scanId: number): ScanSummary['series'] {
+    return this.seriesSummaryRows(scanId).map(({ scanId: _scanId, ...summary }) => summary);
+  }
+
+  /** Per-series summaries of one scan, or of every scan when `scanId` is null. */
+  private seriesSummaryRows(scanId: number | null): (ScanSummary['series'][number] & { scanId: number })[] {
     const rows = prepared(this.db, 
-        `SELECT si.series_instance_uid AS seriesInstanceUid,
+        `SELECT si.scan_id AS scanId, si.series_instance_uid AS seriesInstanceUid,
                 COUNT(*) AS images, SUM(si.status = 'done') AS done, SUM(si.status = 'failed') AS failed,
                 MAX(si.score) AS score,
                 (SELECT id FROM scan_images t WHERE t.scan_id = si.scan_id AND t.series_instance_uid = si.series_instance_uid AND t.score IS NOT NULL
@@ -187,10 +231,10 @@ export class ScanRepository {
                 f.verdict AS verdict, COALESCE(f.note, '') AS note
          FROM scan_images si
          LEFT JOIN findings f ON f.scan_id = si.scan_id AND f.series_instance_uid = si.series_instance_uid
-         WHERE si.scan_id = ?
-         GROUP BY si.series_instance_uid ORDER BY MIN(si.seq)`,
+         WHERE (? IS NULL OR si.scan_id = ?)
+         GROUP BY si.scan_id, si.series_instance_uid ORDER BY si.scan_id, MIN(si.seq)`,
       )
-      .all(scanId) as (ScanSummary['series'][number] & { done: number | null; failed: number | null })[];
+      .all(scanId, scanId) as (ScanSummary['series'][number] & { scanId: number; done: number | null; failed: number | null })[];
     return rows.map((r) => ({ ...r, done: r.done ?? 0, failed: r.failed ?? 0 }));
   }
 
@@ -201,22 +245,6 @@ export class ScanRepository {
            key_image_id = COALESCE(excluded.key_image_id, key_image_id), updated_at = excluded.updated_at`,
       )
       .run(scanId, seriesInstanceUid, keyImageId, verdict, note, now(), now());
-  }
-
-  recordExport(entry: { scanId: number | null; seriesInstanceUid: string | null; format: 'png' | 'pdf'; path: string; bytes: number; sha256: string; deidentified: boolean }): number {
-    return Number(
-      prepared(this.db, `INSERT INTO exports (scan_id, series_instance_uid, format, path, bytes, sha256, deidentified, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(entry.scanId, entry.seriesInstanceUid, entry.format, entry.path, entry.bytes, entry.sha256, entry.deidentified ? 1 : 0, now()).lastInsertRowid,
-    );
-  }
-
-  /** The recorded exports (PNG/PDF), newest first; of one scan when `scanId` is given. */
-  exports(scanId?: number | null): ExportRow[] {
-    return prepared(this.db, 
-        `SELECT id, scan_id AS scanId, series_instance_uid AS seriesInstanceUid, format, path, bytes, sha256, deidentified, created_at AS createdAt
-         FROM exports WHERE (? IS NULL OR scan_id = ?) ORDER BY id DESC`,
-      )
-      .all(scanId ?? null, scanId ?? null) as ExportRow[];
   }
 
   /** Where one scanned image comes from (file, frame) and its result, for reports. */

@@ -15,19 +15,22 @@
 import type { Database } from 'better-sqlite3';
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
 import type { EventSink } from '../../../src-shared/contract/server';
-import type { MethodId, ScanSummary, Verdict } from '../../../src-shared/domain/scan';
-import type { EngineHost } from '../engine-host/protocol';
-import type { BundleResolver } from './bundle-resolver';
+import type { MethodId, ScanProgress, ScanStatus, ScanSummary, Verdict } from '../../../src-shared/domain/scan';
+import type { EngineHost } from '../engine-client/protocol';
+import type { BundleResolver } from '../models/bundle-resolver';
 import { readMapFile, removeOrphanTempMaps, writeMapFile } from './map-files';
 import { organWord } from './organ-word';
-import { ScanRepository, type NewScan } from './scan-repository';
-import { findAdapter } from '../training/adapter-registry';
+import { ScanRepository, type ImageCounts, type NewScan, type ScanRow } from './scan-repository';
+import type { AdapterRepository } from '../caselog/repositories/adapters';
 
 /** Default operating point of the zero-shot score (a softmax probability of "abnormal"). */
 export const DEFAULT_THRESHOLDS: Record<MethodId, number> = { zeroshot: 0.5, mediclip: 0.5, madclip: 0.5 };
 
+type ScanProgressImage = NonNullable<ScanProgress['image']>;
+
 export interface ScanServiceOptions {
   db: Database;
+  adapters: AdapterRepository;
   mapsDir: string;
   engineHost: () => EngineHost;
   resolveBundle: BundleResolver;
@@ -63,7 +66,7 @@ export class ScanService {
     if (request.method !== 'zeroshot' && !request.adapterId) {
       throw new ClipScanError('ADAPTER_REQUIRED', `The ${request.method} method needs a trained adapter; choose one, or use zeroshot.`);
     }
-    const trained = request.adapterId ? findAdapter(this.options.db, request.adapterId) : null;
+    const trained = request.adapterId ? this.options.adapters.find(request.adapterId) : null;
     if (request.adapterId && !trained) throw new ClipScanError('ADAPTER_NOT_FOUND', `No adapter "${request.adapterId}" in the case log. Train one with "clipscan train".`);
     if (trained && trained.method !== request.method) throw new ClipScanError('ADAPTER_MISMATCH', `Adapter ${trained.id} was trained for ${trained.method}, not ${request.method}.`);
     // An adapter runs on the bundle it was trained on (the demo bundle when it was trained on that).
@@ -142,7 +145,10 @@ export class ScanService {
     this.repo.retryFailed(scanId);
     const pending = this.repo.pendingImages(scanId);
     this.repo.markStarted(scanId, null, row.fallback_reason);
-    this.emitProgress(scanId, null);
+    const counts = this.repo.counts(scanId);
+    counts.done ??= 0;
+    counts.failed ??= 0;
+    this.emitProgress(scanId, 'running', counts, null);
     const bySeq = new Map(pending.map((p) => [String(p.id), p]));
     const writes: Promise<void>[] = [];
     // Set when the disk is full (or the case log cannot be written): the rest of the scan would fail the same way.
@@ -166,16 +172,21 @@ export class ScanService {
               const image = bySeq.get(scored.key);
               if (!image) return;
               const write = (async () => {
+                const row = { id: image.id, seq: image.seq, seriesInstanceUid: image.seriesInstanceUid, sopInstanceUid: image.sopInstanceUid, frameIndex: image.frameIndex };
                 if (scored.ok) {
                   const mapFile = await writeMapFile(this.options.mapsDir, scanId, image.seq, scored.map);
                   this.repo.recordImageDone(image.id, { score: scored.score, mapFile, rows: scored.rows, columns: scored.columns, mapMin: scored.mapMin, mapMax: scored.mapMax });
-                  this.emitProgress(scanId, { id: image.id, seriesInstanceUid: image.seriesInstanceUid, score: scored.score, error: null });
+                  counts.done++;
+                  this.emitProgress(scanId, 'running', counts, {
+                    ...row, status: 'done', score: scored.score, mapRows: scored.rows, mapColumns: scored.columns, mapMin: scored.mapMin, mapMax: scored.mapMax, error: null,
+                  });
                 } else {
                   const message = `${scored.error.message}`;
                   this.repo.recordImageFailed(image.id, message);
-                  this.emitProgress(scanId, { id: image.id, seriesInstanceUid: image.seriesInstanceUid, score: null, error: message });
+                  counts.failed++;
+                  this.emitProgress(scanId, 'running', counts, { ...row, status: 'failed', score: null, mapRows: null, mapColumns: null, mapMin: null, mapMax: null, error: message });
                 }
-                onImage?.(this.repo.counts(scanId));
+                onImage?.({ ...counts });
               })().catch((err: unknown) => {
                 const wire = toWireError(err);
                 if (wire.code === 'DISK_FULL' && !stopReason) {
@@ -184,7 +195,11 @@ export class ScanService {
                 }
                 try {
                   this.repo.recordImageFailed(image.id, wire.message);
-                  this.emitProgress(scanId, { id: image.id, seriesInstanceUid: image.seriesInstanceUid, score: null, error: wire.message });
+                  counts.failed++;
+                  this.emitProgress(scanId, 'running', counts, {
+                    id: image.id, seq: image.seq, seriesInstanceUid: image.seriesInstanceUid, sopInstanceUid: image.sopInstanceUid, frameIndex: image.frameIndex,
+                    status: 'failed', score: null, mapRows: null, mapColumns: null, mapMin: null, mapMax: null, error: wire.message,
+                  });
                 } catch (recordErr) {
                   stopReason ??= recordErr; // the case log itself cannot be written: stop, the image stays pending
                   stop.abort();
@@ -203,20 +218,24 @@ export class ScanService {
       await Promise.allSettled(writes);
       const err = stopReason ?? caught;
       const wire = toWireError(err);
-      if (signal?.aborted || wire.code === 'CANCELLED') this.repo.finish(scanId, 'cancelled');
+      const cancelled = signal?.aborted || wire.code === 'CANCELLED';
+      if (cancelled) this.repo.finish(scanId, 'cancelled');
       else this.repo.finish(scanId, 'failed', wire.message);
-      this.emitProgress(scanId, null);
+      this.emitProgress(scanId, cancelled ? 'cancelled' : 'failed', counts, null);
       if (!signal?.aborted && wire.code !== 'CANCELLED') throw err;
       return this.summary(scanId);
     }
-    this.emitProgress(scanId, null);
+    this.emitProgress(scanId, 'done', counts, null);
     return this.summary(scanId);
   }
 
   summary(scanId: number): ScanSummary {
     const row = this.repo.get(scanId);
     if (!row) throw new ClipScanError('SCAN_NOT_FOUND', `There is no scan ${scanId}.`);
-    const counts = this.repo.counts(scanId);
+    return this.toSummary(row, this.repo.counts(scanId), this.repo.seriesSummaries(scanId));
+  }
+
+  private toSummary(row: ScanRow, counts: ImageCounts, series: ScanSummary['series']): ScanSummary {
     return {
       id: row.id,
       status: row.status,
@@ -233,12 +252,12 @@ export class ScanService {
       startedAt: row.started_at,
       finishedAt: row.finished_at,
       error: row.error,
-      series: this.repo.seriesSummaries(scanId),
+      series,
     };
   }
 
   list(): ScanSummary[] {
-    return this.repo.list().map((r) => this.summary(r.id));
+    return this.repo.listWithSeries().map(({ row, counts, series }) => this.toSummary(row, counts, series));
   }
 
   images(scanId: number, seriesInstanceUid?: string) {
@@ -264,20 +283,26 @@ export class ScanService {
     return this.repo.results(scanId);
   }
 
-  get repository(): ScanRepository {
-    return this.repo;
+  /** The user's finding on one scanned series (verdict, note, chosen key image), if saved. */
+  finding(scanId: number, seriesInstanceUid: string) {
+    return this.repo.finding(scanId, seriesInstanceUid);
+  }
+
+  /** The folders a scan ran on: its model bundle and, for a trained method, its adapter. */
+  folders(scanId: number): { bundleDir: string; adapterDir: string | null } | null {
+    const row = this.repo.get(scanId);
+    return row ? { bundleDir: row.bundle_dir, adapterDir: row.adapter_dir } : null;
+  }
+
+  /** Where one scanned image comes from (file, frame) and its result. */
+  imageSource(imageId: number) {
+    return this.repo.imageSource(imageId);
   }
 
   private imagesOf(seriesInstanceUids: string[], organOverride?: string | null): NewScan['images'] {
-    const query = this.options.db.prepare(
-      `SELECT i.path, i.sop_instance_uid AS sopInstanceUid, i.frames, s.series_instance_uid AS seriesInstanceUid, s.is_image AS isImage,
-              s.body_part AS bodyPart, s.series_description AS description
-       FROM instances i JOIN series s ON i.series_id = s.id
-       WHERE s.series_instance_uid = ? ORDER BY s.part, i.display_order, i.instance_number`,
-    );
     const images: NewScan['images'] = [];
     for (const uid of seriesInstanceUids) {
-      const instances = query.all(uid) as { path: string; sopInstanceUid: string; frames: number; seriesInstanceUid: string; isImage: number; bodyPart: string | null; description: string | null }[];
+      const instances = this.repo.librarySeriesImages(uid);
       if (instances.length === 0) throw new ClipScanError('SERIES_NOT_FOUND', `Series ${uid} is not in the library. Index its folder first.`);
       if (instances.every((i) => i.isImage === 0)) throw new ClipScanError('NOT_AN_IMAGE_SERIES', `Series ${uid} holds no images (structured report, presentation state or similar); it cannot be scanned.`);
       for (const inst of instances) {
@@ -290,17 +315,14 @@ export class ScanService {
     return images;
   }
 
-  private emitProgress(scanId: number, image: { id: number; seriesInstanceUid: string; score: number | null; error: string | null } | null) {
-    if (!this.options.emit) return;
-    const row = this.repo.get(scanId);
-    if (!row) return;
-    const counts = this.repo.counts(scanId);
-    this.options.emit('scans.progress', {
+  /** One `scans.progress` event; `counts` are kept by the running scan, so an event costs no query. */
+  private emitProgress(scanId: number, status: ScanStatus, counts: ImageCounts, image: ScanProgressImage | null) {
+    this.options.emit?.('scans.progress', {
       scanId,
-      status: row.status,
+      status,
       imagesTotal: counts.total,
-      imagesDone: counts.done ?? 0,
-      imagesFailed: counts.failed ?? 0,
+      imagesDone: counts.done,
+      imagesFailed: counts.failed,
       image,
     });
   }

@@ -6,15 +6,16 @@
  *   const scorer = createAdapterScorer(session, weights, t, spec, 'mediclip', true);
  *   const { map, score } = await scorer.score(image);
  */
-import type { HeadSession, TrainMethodId } from '../engine/training-session';
+import type { TrainableMethod } from '../../../src-shared/domain/scan';
+import type { HeadSession } from '../engine/training-session';
 import { adapterScore } from '../engine/training-session';
 import { preprocessFrame, type PreprocessSpec } from '../engine/preprocess';
 import { mapToImageGrid } from '../engine/grid-mapping';
-import { asFrame, IMAGE8_WINDOW, isImage8 } from './image';
+import { asFrame, IMAGE8_WINDOW, isImage8 } from '../images/image8';
 import type { AdapterScorer } from './trainer';
 
 export function createAdapterScorer(session: HeadSession, weights: ReadonlyMap<string, Float32Array>, t: Float32Array, spec: PreprocessSpec,
-  method: TrainMethodId, withMasks: boolean): AdapterScorer {
+  method: TrainableMethod, withMasks: boolean): AdapterScorer {
   const frozen = new Map([...weights].map(([k, v]) => [k, v.slice()]));
   const text = t.slice();
   return {

@@ -14,7 +14,7 @@ import type { HeadSession } from '../engine/training-session';
 import type { PreprocessSpec } from '../engine/preprocess';
 import { createRng } from './rng';
 import { synthesizeMediclip, madclipVariants, drawColorJitter, type FloatImage } from './synthesis';
-import { greyToPixels } from './image';
+import { greyToPixels } from '../images/image8';
 
 export interface PoolEntry {
   /** Per used tap: [G² × Wv]. */

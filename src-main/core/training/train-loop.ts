@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
-import { openBundle, sha256File } from '../engine/bundle';
+import { openBundle } from '../engine/bundle';
 import { createOrtRuntime } from '../engine/ort-runtime';
 import { openTrainingSession, type TrainingSession } from '../engine/training-session';
 import { mediclipPrompts } from '../engine/methods/mediclip';
@@ -18,12 +18,12 @@ import { madclipOrgan, madclipPrompts } from '../engine/methods/madclip';
 import { preprocessFrame } from '../engine/preprocess';
 import { createRng } from './rng';
 import { createAdam } from './adam';
-import { readCheckpoint, removeCheckpoint, sha256Of, writeAdapter, writeCheckpoint, type Tensor32 } from './adapter-files';
+import { readCheckpoint, removeCheckpoint, sha256Of, writeAdapter, writeCheckpoint, type Tensor32 } from '../models/adapter-files';
 import { buildMadclipPool, buildMediclipPool, type MadclipSupport, type PoolEntry } from './feature-pool';
-import { asFrame, isImage8, IMAGE8_WINDOW, toGrey224, type TrainingImage } from './image';
+import { asFrame, isImage8, IMAGE8_WINDOW, toGrey224, type TrainingImage } from '../images/image8';
 import { createAdapterScorer } from './adapter-scorer';
 import type { TrainOptions, TrainResult } from './trainer';
-import type { AdapterManifest } from './adapter-manifest';
+import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 
 export const DEFAULTS = { poolSize: 8, lr: 1e-3, betas: [0.5, 0.999] as [number, number], eps: 1e-8 };
 
@@ -104,7 +104,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   if (!(epochs >= 0) || !Number.isInteger(epochs)) throw new ClipScanError('BAD_OPTION', `epochs must be a whole number ≥ 0, got ${epochs}.`);
 
   const bundle = await openBundle(options.bundleDir);
-  const bundleSha = await sha256File(path.join(bundle.dir, 'manifest.json'));
+  const bundleSha = bundle.manifestSha256;
   const runtime = createOrtRuntime({ threads: options.threads ?? 2, preferredProviders: ['cpu'] });
   try {
     const session = await openTrainingSession(runtime, bundle, method, textEncoder);

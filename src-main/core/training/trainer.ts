@@ -8,8 +8,8 @@
  *                                  outDir: '<app data>/adapters/<id>', onEpochEnd: async (e, scorer) => { ... } });
  *   r.adapterDir; r.manifest; r.losses;   // one loss per step
  */
-import type { TrainingImage } from './image';
-import type { AdapterManifest } from './adapter-manifest';
+import type { TrainingImage } from '../images/image8';
+import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 
 export type { TrainableMethod as TrainMethod, TextEncoderVariant } from '../../../src-shared/domain/scan';
 import type { TrainableMethod as TrainMethod, TextEncoderVariant } from '../../../src-shared/domain/scan';

@@ -1,12 +1,14 @@
 // Bundle verification on a copy of the fixture bundle: intact → opens (demo
 // labelled); one flipped byte → CHECKSUM_MISMATCH; truncated or missing file →
-// BUNDLE_INCOMPLETE; each message names the file.
+// BUNDLE_INCOMPLETE; no manifest → BUNDLE_NOT_FOUND (as for the installer);
+// each message names the file.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../helpers/paths';
-import { DEMO_MODEL_LABEL, openBundle, sha256File } from '../../../src-main/core/engine/bundle';
+import { DEMO_MODEL_LABEL, openBundle } from '../../../src-main/core/engine/bundle';
+import { sha256File } from '../../../src-main/core/files/sha256';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 
 const FIXTURE = path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo');
@@ -88,6 +90,6 @@ describe('openBundle', () => {
     expect(err.code).toBe('BUNDLE_INVALID');
     expect(err.message).toContain('text.onnx');
     fs.rmSync(mPath);
-    expect((await refusal(dir)).code).toBe('BUNDLE_INCOMPLETE');
+    expect((await refusal(dir)).code).toBe('BUNDLE_NOT_FOUND');
   });
 });

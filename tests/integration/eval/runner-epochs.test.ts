@@ -12,7 +12,7 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { SHARED_DATA } from '../../helpers/paths';
 import type { TrainOptions, TrainResult } from '../../../src-main/core/training/trainer';
-import type { Image8 } from '../../../src-main/core/training/image';
+import type { Image8 } from '../../../src-main/core/images/image8';
 
 const calls: TrainOptions[] = [];
 const labelOf = new Map<string, 0 | 1>();

@@ -3,7 +3,7 @@
  * validates against the shared schema, every file matches its listed size and
  * sha256, the files agree with the manifest's dimensions, the real ONNX graphs
  * open in onnxruntime-node with the pinned input/output names and shapes, and
- * scripts/fixture-bundle.mjs (run by `npm test`) accepts it and refuses a copy
+ * scripts/check-fixture-bundle.mjs (run by `npm test`) accepts it and refuses a copy
  * with one corrupted byte.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,7 +18,7 @@ import { PROJECT_ROOT } from '../../helpers/paths';
 
 const DIR = path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo');
 const manifest = ModelBundleManifestSchema.parse(JSON.parse(fs.readFileSync(path.join(DIR, 'manifest.json'), 'utf8')));
-const SCRIPT = path.join(PROJECT_ROOT, 'scripts', 'fixture-bundle.mjs');
+const SCRIPT = path.join(PROJECT_ROOT, 'scripts', 'check-fixture-bundle.mjs');
 
 describe('tiny demo fixture bundle', () => {
   it('is a demo bundle, labelled as such, with the pinned structure', () => {
@@ -110,7 +110,7 @@ describe('tiny demo fixture bundle', () => {
     await text.release();
   });
 
-  it('passes scripts/fixture-bundle.mjs, which refuses a copy with one corrupted byte', () => {
+  it('passes scripts/check-fixture-bundle.mjs, which refuses a copy with one corrupted byte', () => {
     const ok = spawnSync(process.execPath, [SCRIPT], { encoding: 'utf8' });
     expect(ok.status, ok.stderr).toBe(0);
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'clipscan-fixture-'));

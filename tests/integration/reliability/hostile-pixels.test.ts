@@ -14,6 +14,7 @@ import { readHeaderFile } from '../../../src-main/core/dicom/header-file';
 import { decodeFile } from '../../../src-main/core/dicom/pixels';
 import { renderFrame } from '../../../src-main/core/dicom/render-frame';
 import { scoreImages } from '../../../src-main/core/engine-host/score-images';
+import { createHostState } from '../../../src-main/core/engine-host/host-state';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { dicomSet, hasSharedData, PROJECT_ROOT, SHARED_DATA } from '../../helpers/paths';
 import { buildDicom, concatBytes, imageElements } from '../../unit/pixels/dicom-builder';
@@ -79,6 +80,7 @@ async function scan(files: string[]) {
   const outcomes = new Map<string, string | null>();
   const controller = new AbortController();
   await scoreImages(
+    createHostState(),
     { bundleDir: demoBundleDir, method: 'zeroshot', adapterDir: null, images: files.map((f) => ({ key: f, path: f, frameIndex: 0, organ: null })) },
     { signal: controller.signal, progress: (p) => outcomes.set(p.key, p.ok ? null : p.error.message) },
   );

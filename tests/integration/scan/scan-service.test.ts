@@ -7,6 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../../src-main/core/services';
+import type { ScanProgress } from '../../../src-shared/domain/scan';
 import { createInProcessHost } from '../../../src-main/core/engine-host/in-process';
 import { FIXTURES, PROJECT_ROOT, SHARED_DATA, hasSharedData, SKIP_NO_SHARED_DATA } from '../../helpers/paths';
 
@@ -94,22 +95,50 @@ describe('scan service', () => {
     const db = new Database(path.join(dir, 'clipscan.db'), { readonly: true });
     expect(db.prepare('SELECT verdict, note FROM findings WHERE scan_id = ?').get(scanId)).toEqual({ verdict: 'false_alarm', note: 'calcified granuloma' });
     db.close();
+    // The list (two queries for all scans) says what each scan's own summary says, verdict included.
+    const second = await backend.scans.create({ seriesInstanceUids: [uid], method: 'zeroshot' });
+    expect(backend.scans.list()).toEqual([backend.scans.summary(second), backend.scans.summary(scanId)]);
+    expect(backend.scans.list()[1]!.series[0]).toMatchObject({ verdict: 'false_alarm', done: 4 });
   });
 
   it('records a broken image as failed with a readable reason and scans the rest', async () => {
     const uid = await chestSeries(backend);
     const scanId = await backend.scans.create({ seriesInstanceUids: [uid], method: 'zeroshot' });
     // Point one image at a truncated copy of its file.
-    const db = backend.scans.repository;
     const broken = path.join(dir, 'truncated.dcm');
     fs.writeFileSync(broken, fs.readFileSync(path.join(folder, fs.readdirSync(folder).filter((f) => f.endsWith('.dcm'))[0]!)).subarray(0, 4000));
-    (db as unknown as { db: Database.Database }).db.prepare('UPDATE scan_images SET path = ? WHERE scan_id = ? AND seq = 1').run(broken, scanId);
+    const db = new Database(path.join(dir, 'clipscan.db'));
+    db.prepare('UPDATE scan_images SET path = ? WHERE scan_id = ? AND seq = 1').run(broken, scanId);
+    db.close();
     const summary = await backend.scans.run(scanId);
     expect(summary.status).toBe('done');
     expect(summary.imagesDone).toBe(3);
     expect(summary.imagesFailed).toBe(1);
     const failed = (await backend.handlers.scans.images({ scanId, seriesInstanceUid: uid })).find((i) => i.status === 'failed')!;
     expect(failed.error).toMatch(/cut short/);
+  });
+
+  it('sends each finished image with its result in the progress event', async () => {
+    const events: ScanProgress[] = [];
+    const b = createBackend({
+      mode: 'browser', databasePath: path.join(dir, 'events.db'), allowedRoots: [], demoBundleDir, engineHost: createInProcessHost,
+      emit: (name, payload) => {
+        if (name === 'scans.progress') events.push(payload as ScanProgress);
+      },
+    });
+    try {
+      const uid = await chestSeries(b);
+      const scanId = await b.scans.create({ seriesInstanceUids: [uid], method: 'zeroshot' });
+      await b.scans.run(scanId);
+      const images = await b.handlers.scans.images({ scanId, seriesInstanceUid: uid });
+      const finished = events.filter((e) => e.image).map((e) => e.image!);
+      expect(finished.map((i) => i.id).sort()).toEqual(images.map((i) => i.id).sort());
+      for (const image of images) expect(finished.find((i) => i.id === image.id)).toEqual({ ...image, seriesInstanceUid: uid });
+      expect(events.map((e) => e.imagesDone)).toEqual([0, 1, 2, 3, 4, 4]);
+      expect(events.at(-1)).toMatchObject({ status: 'done', image: null });
+    } finally {
+      await b.close();
+    }
   });
 
   it('refuses what it cannot scan with a clear message', async () => {

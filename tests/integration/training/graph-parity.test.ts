@@ -17,14 +17,15 @@ import { maxRelError, readF32, TORCH_MISSING } from '../../parity/compare';
 import { cachedPythonRun } from '../../helpers/python-cache';
 import { openBundle } from '../../../src-main/core/engine/bundle';
 import { createOrtRuntime, type OrtRuntime } from '../../../src-main/core/engine/ort-runtime';
-import { buildPromptInputs, openTrainingSession, type TrainMethodId, type TextVariant } from '../../../src-main/core/engine/training-session';
+import type { TextEncoderVariant, TrainableMethod } from '../../../src-shared/domain/scan';
+import { buildPromptInputs, openTrainingSession } from '../../../src-main/core/engine/training-session';
 import { mediclipPrompts } from '../../../src-main/core/engine/methods/mediclip';
 import { madclipPrompts } from '../../../src-main/core/engine/methods/madclip';
 import { loadTokenEmbedding, loadTokenizer } from '../../../src-main/core/engine/text-encoder';
 
 type F32Ref = { file: string; shape: number[] };
 type Case = {
-  method: TrainMethodId; variant: TextVariant; real: number; batch: number; organ: string | null; ids: number[][];
+  method: TrainableMethod; variant: TextEncoderVariant; real: number; batch: number; organ: string | null; ids: number[][];
   learnables: Record<string, F32Ref>; inputs: Record<string, F32Ref>; outputs: Record<string, F32Ref>;
 };
 

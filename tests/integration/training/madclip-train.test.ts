@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { trainAdapter } from '../../../src-main/core/training/trainer';
-import type { Image8 } from '../../../src-main/core/training/image';
+import type { Image8 } from '../../../src-main/core/images/image8';
 import { PROJECT_ROOT } from '../../helpers/paths';
 
 const BUNDLE = path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo');

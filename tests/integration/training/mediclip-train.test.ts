@@ -14,10 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { trainAdapter } from '../../../src-main/core/training/trainer';
-import { readAdapter } from '../../../src-main/core/training/adapter-files';
+import { readAdapter } from '../../../src-main/core/models/adapter-files';
 import { createRng } from '../../../src-main/core/training/rng';
-import type { Image8 } from '../../../src-main/core/training/image';
-import { decodeImageFile } from '../../../src-main/core/eval/image-file';
+import type { Image8 } from '../../../src-main/core/images/image8';
+import { decodeImageFile } from '../../../src-main/core/images/image-file';
 import { createBackend } from '../../../src-main/core/services';
 import { createInProcessHost } from '../../../src-main/core/engine-host/in-process';
 import { FIXTURES, PROJECT_ROOT, SHARED_DATA } from '../../helpers/paths';
@@ -103,7 +103,7 @@ describe('MediCLIP training (tiny bundle)', () => {
     fs.mkdirSync(dbDir);
     const backend = createBackend({ mode: 'browser', databasePath: path.join(dbDir, 'clipscan.db'), allowedRoots: [], demoBundleDir: BUNDLE, engineHost: createInProcessHost });
     try {
-      backend.adapters.register(r.manifest, outDir, BUNDLE);
+      await backend.training.registerFolder(r.manifest, outDir, BUNDLE);
       expect(backend.adapters.list().map((a) => a.id)).toEqual([r.manifest.id]);
       const folder = path.join(FIXTURES, 'dicom', 'transfer-syntaxes-mr');
       await backend.handlers.library.indexFolder({ folder });

@@ -1,6 +1,6 @@
 /** The series builder on synthetic headers: order, gaps, 4D, split series, tilt, non-image objects. */
 import { describe, expect, it } from 'vitest';
-import type { DicomHeader } from '../../../src-main/core/dicom/header';
+import type { DicomHeader } from '../../../src-shared/domain/dicom-header';
 import { buildSeries, type BuildInput } from '../../../src-main/core/dicom/series-builder';
 
 const AXIAL: DicomHeader['imageOrientationPatient'] = [1, 0, 0, 0, 1, 0];

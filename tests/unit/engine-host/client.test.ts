@@ -1,8 +1,8 @@
 // The engine-host client over a fake channel: request ids, progress routing,
 // remote errors with their stack, cancel messages, and a dying host.
 import { describe, expect, it } from 'vitest';
-import { createHostClient, type HostChannel } from '../../../src-main/core/engine-host/client';
-import type { HostReplyMessage, HostRequestMessage } from '../../../src-main/core/engine-host/protocol';
+import { createEngineHostClient as createHostClient } from '../../../src-main/core/engine-client/engine-host-client';
+import type { RpcChannel as HostChannel, RpcReplyMessage as HostReplyMessage, RpcRequestMessage as HostRequestMessage } from '../../../src-main/core/workers/rpc-protocol';
 
 function fakeChannel() {
   const sent: HostRequestMessage[] = [];

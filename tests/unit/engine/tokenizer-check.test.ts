@@ -5,12 +5,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../helpers/paths';
 import { loadTokenizer } from '../../../src-main/core/engine/text-encoder';
-import { readManifest } from '../../../src-main/core/engine/bundle';
+import { readManifest } from '../../../src-main/core/models/manifest';
 
 const BUNDLE = path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo');
 
 describe('tokenizer vs tokenizer_check.json of the fixture bundle', async () => {
-  const manifest = await readManifest(BUNDLE);
+  const { manifest } = await readManifest(BUNDLE);
   const checks = JSON.parse(fs.readFileSync(path.join(BUNDLE, manifest.text.tokenizerCheckFile), 'utf8')) as Array<{ text: string; ids: number[] }>;
   const tok = await loadTokenizer(BUNDLE, manifest);
 

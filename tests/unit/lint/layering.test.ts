@@ -1,5 +1,6 @@
 // The layer rules are enforced by lint: this proves the rule fires on each
 // forbidden import and stays quiet on allowed ones.
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ESLint } from 'eslint';
@@ -39,5 +40,38 @@ describe('layer rules', () => {
     expect(await layeringErrors('src-main/cli/x.ts', code)).toHaveLength(1);
     expect(await layeringErrors('src-main/electron/x.ts', code)).toHaveLength(0);
     expect(await layeringErrors('src-main/core/x.ts', "const e = require('electron');\nexport default e;\n")).toHaveLength(1);
+  });
+});
+
+describe('layer order inside src-main/core', () => {
+  it('fails on an import up the order and passes on one down it', async () => {
+    // caselog (layer 0) reaching up into dicom (layer 1): the loop this rule ended.
+    expect(await layeringErrors('src-main/core/caselog/x.ts', "import { walkFolder as walk } from '../dicom/walk';\nexport const a = walk;\n")).toEqual([
+      expect.stringContaining('caselog (layer 0) may not import dicom (layer 1, higher)'),
+    ]);
+    expect(await layeringErrors('src-main/core/engine/x.ts', "import type { X } from '../training/trainer';\nexport type Y = X;\n")).toHaveLength(1);
+    expect(await layeringErrors('src-main/core/engine-client/x.ts', "export { train } from '../engine-host/train';\n")).toHaveLength(1);
+    expect(await layeringErrors('src-main/core/dicom/x.ts', "const s = import('../services');\nexport default s;\n")).toHaveLength(1);
+    // Down the order, inside one folder, and into src-shared: allowed.
+    expect(await layeringErrors('src-main/core/dicom/x.ts', "import { prepared } from '../caselog/prepared';\nexport const a = prepared;\n")).toHaveLength(0);
+    expect(await layeringErrors('src-main/core/scan/x.ts', "import { walkFolder as walk } from '../dicom/walk';\nimport { organWord } from './organ-word';\nexport const a = [walk, organWord];\n")).toHaveLength(0);
+    expect(await layeringErrors('src-main/core/services.ts', "import { ScanService } from './scan/scan-service';\nexport const a = ScanService;\n")).toHaveLength(0);
+  });
+
+  it('keeps folders of one layer apart and every folder in a layer', async () => {
+    expect(await layeringErrors('src-main/core/scan/x.ts', "import { trainAdapter } from '../training/trainer';\nexport const a = trainAdapter;\n")).toEqual([
+      expect.stringContaining('share layer'),
+    ]);
+    expect(await layeringErrors('src-main/core/newfolder/x.ts', "import { walkFolder as walk } from '../dicom/walk';\nexport const a = walk;\n")).toEqual([
+      expect.stringContaining('has no layer'),
+    ]);
+  });
+
+  it('holds for the whole of src-main/core (scripts/core-import-graph.mjs finds no upward edge)', () => {
+    const run = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'scripts/core-import-graph.mjs'), '--json'], { encoding: 'utf8' });
+    const graph = JSON.parse(run.stdout) as { edges: { from: string; to: string }[]; upward: number };
+    expect(graph.edges.length).toBeGreaterThan(20);
+    expect(graph.upward).toBe(0);
+    expect(run.status).toBe(0);
   });
 });

@@ -4,7 +4,7 @@
  * size and mtime (to skip unchanged files when re-indexing) and its header.
  */
 import type { Database } from 'better-sqlite3';
-import type { DicomHeader } from '../../dicom/header';
+import type { DicomHeader } from '../../../../src-shared/domain/dicom-header';
 import { prepared } from '../prepared';
 
 export interface FileStamp {

@@ -1,6 +1,6 @@
 /** Repository for `studies`: one row per Study Instance UID, with its patient fields. */
 import type { Database } from 'better-sqlite3';
-import type { DicomHeader } from '../../dicom/header';
+import type { DicomHeader } from '../../../../src-shared/domain/dicom-header';
 import { prepared } from '../prepared';
 
 /** The study-level fields of a header, with the row id. */

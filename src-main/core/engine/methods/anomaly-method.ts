@@ -1,8 +1,9 @@
 /**
  * What every anomaly method implements (architecture.md §5): `score` turns one
  * decoded frame into a map at the image grid (rows × columns, overlaying the
- * image pixel for pixel) and an image score. `fit` trains an adapter for the
- * methods that need it (mediclip, madclip: issue 6); zero-shot has none.
+ * image pixel for pixel) and an image score. Methods that need training
+ * (mediclip, madclip) score with a trained adapter; training itself is the
+ * training service's job (core/training/training-service.ts), not the method's.
  *
  *   const r = await zeroshot.score(frame, { bundle, organ: 'brain' });
  *   r.map.length === frame.rows * frame.columns;  r.score ∈ [0, 1]
@@ -41,20 +42,10 @@ export interface AnomalyResult {
   demoLabel?: string;
 }
 
-/** Placeholder for training (issue 6). */
-export interface FitRequest {
-  support: readonly DecodedFrame[];
-  options: Record<string, unknown>;
-  onProgress?: (done: number, total: number) => void;
-  signal?: AbortSignal;
-}
-
 export interface AnomalyMethod {
   readonly id: string;
   readonly needsTraining: boolean;
   score(frame: DecodedFrame, context: ScoreContext): Promise<AnomalyResult>;
-  /** Returns the adapter's folder; only for methods with needsTraining. */
-  fit?(bundle: LoadedBundle, request: FitRequest): Promise<{ adapterDir: string }>;
 }
 
 export function valueRange(a: Float32Array): [number, number] {

@@ -13,7 +13,7 @@ import crypto from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
-import { AdapterManifestSchema, type AdapterManifest } from './adapter-manifest';
+import { AdapterManifestSchema, type AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 
 export interface Tensor32 {
   data: Float32Array;

@@ -12,7 +12,7 @@ import { PNG } from 'pngjs';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { decodeWithWasm } from '../dicom/pixels/codecs';
 import { resizePlane } from '../engine/resample';
-import type { Image8 } from '../training/image';
+import type { Image8 } from './image8';
 
 export async function decodeImageBytes(bytes: Uint8Array, name: string): Promise<Image8> {
   const ext = path.extname(name).toLowerCase();

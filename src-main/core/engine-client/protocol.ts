@@ -1,16 +1,14 @@
 /**
- * The engine host's message protocol. The engine host is the process (or
- * worker) that owns every onnxruntime-node session: an Electron utilityProcess
- * in the app, a worker thread in the CLI, browser mode and tests. Messages
- * carry a request id; a request gets any number of progress messages, then one
- * result or one error (with name, message and stack); the caller may cancel.
- *
- *   main → host: { kind: 'request', id, method, params } | { kind: 'cancel', id }
- *   host → main: { kind: 'progress', id, data } | { kind: 'result', id, value }
- *              | { kind: 'error', id, error } | { kind: 'log', level, message }
+ * The engine host's methods. The engine host is the process (or worker) that
+ * owns every onnxruntime-node session: an Electron utilityProcess in the app,
+ * a worker thread in the CLI, browser mode and tests. It speaks the worker
+ * protocol (workers/rpc-protocol.ts); this file says what each method takes,
+ * reports as progress and returns. Its handlers live in core/engine-host.
  */
 import type { WireError } from '../../../src-shared/contract/errors';
-import type { AdapterManifest } from '../training/adapter-manifest';
+import type { TextEncoderVariant, TrainableMethod } from '../../../src-shared/domain/scan';
+import type { RpcClient } from '../workers/rpc-protocol';
+import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 
 /** One image (a frame of a DICOM file) to score. */
 export interface ImageToScore {
@@ -45,14 +43,14 @@ export interface ScoreImagesResult {
 
 /** Few-shot training (issue 6): support images by file (JPG/PNG or DICOM), adapter written to outDir. */
 export interface TrainParams {
-  method: 'mediclip' | 'madclip';
+  method: TrainableMethod;
   bundleDir: string;
   normal: string[];
   abnormal?: { path: string; maskPath?: string | null }[];
   seed: number;
   epochs: number;
   poolSize?: number;
-  textEncoder?: 'faithful' | 'fast';
+  textEncoder?: TextEncoderVariant;
   organ?: string;
   outDir: string;
   threads?: number;
@@ -67,29 +65,12 @@ export interface TrainResultMessage {
   losses: number[];
 }
 
-export interface HostMethods {
+export type HostMethods = {
   train: { params: TrainParams; progress: TrainStep; result: TrainResultMessage };
   scoreImages: { params: ScoreImagesParams; progress: ImageScored; result: ScoreImagesResult };
   ping: { params: Record<string, never>; progress: never; result: { pid: number; node: string } };
-}
+};
 export type HostMethod = keyof HostMethods;
 
-export type HostRequestMessage = { kind: 'request'; id: number; method: HostMethod; params: unknown } | { kind: 'cancel'; id: number };
-
-export type HostReplyMessage =
-  | { kind: 'progress'; id: number; data: unknown }
-  | { kind: 'result'; id: number; value: unknown }
-  | { kind: 'error'; id: number; error: WireError }
-  | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string };
-
-/** What the scan service needs from an engine host, whatever process it lives in. */
-export interface EngineHost {
-  request<M extends HostMethod>(
-    method: M,
-    params: HostMethods[M]['params'],
-    options?: { onProgress?: (data: HostMethods[M]['progress']) => void; signal?: AbortSignal },
-  ): Promise<HostMethods[M]['result']>;
-  /** False once the host process or thread has died; the caller then starts a new one. */
-  isAlive(): boolean;
-  close(): Promise<void>;
-}
+/** What the scan and training services need from an engine host, whatever process it lives in. */
+export type EngineHost = RpcClient<HostMethods>;

@@ -5,14 +5,15 @@
  * demo model is not installed there, so registering a demo adapter records the
  * demo bundle's folder (INSERT OR IGNORE; it stays marked demo).
  *
- *   registerAdapter(db, manifest, adapterDir, bundleDir);
- *   const a = findAdapter(db, 'mediclip-brain-1');   // { id, dir, method, bundleId, bundleVersion, manifest }
+ *   const adapters = new AdapterRepository(db);
+ *   adapters.register(manifest, adapterDir, { dir, displayName, totalBytes });
+ *   const a = adapters.find('mediclip-brain-1');   // { id, dir, method, bundleId, bundleVersion, manifest }
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { ClipScanError } from '../../../src-shared/contract/errors';
-import { AdapterManifestSchema, type AdapterManifest } from './adapter-manifest';
+import { prepared } from '../prepared';
+import { ClipScanError } from '../../../../src-shared/contract/errors';
+import { AdapterManifestSchema, type AdapterManifest } from '../../../../src-shared/domain/adapter-manifest';
 
 export interface RegisteredAdapter {
   id: string;
@@ -24,18 +25,24 @@ export interface RegisteredAdapter {
   createdAt: string;
 }
 
-export function registerAdapter(db: Database, manifest: AdapterManifest, adapterDir: string, bundleDir: string): void {
+/** What the case log records about the bundle a demo adapter was trained on. */
+export interface AdapterBundleFolder {
+  dir: string;
+  displayName: string;
+  totalBytes: number;
+}
+
+function registerAdapter(db: Database, manifest: AdapterManifest, adapterDir: string, bundle: AdapterBundleFolder): void {
   db.transaction(() => {
     const known = db.prepare('SELECT 1 FROM bundles WHERE id = ? AND version = ?').get(manifest.bundle.id, manifest.bundle.version);
     if (!known) {
       if (!manifest.bundle.demo) {
         throw new ClipScanError('MODEL_NOT_INSTALLED', `The model ${manifest.bundle.id}@${manifest.bundle.version} is not installed; import it before registering adapters trained on it.`);
       }
-      const mf = JSON.parse(fs.readFileSync(path.join(bundleDir, 'manifest.json'), 'utf8')) as { displayName: string; files: { bytes: number }[] };
       db.prepare(`INSERT OR IGNORE INTO bundles (id, version, display_name, path, manifest_sha256, demo, total_bytes, installed_at, source_url)
                   VALUES (?, ?, ?, ?, ?, 1, ?, ?, NULL)`)
-        .run(manifest.bundle.id, manifest.bundle.version, mf.displayName, path.resolve(bundleDir), manifest.bundle.manifestSha256,
-          mf.files.reduce((s, f) => s + f.bytes, 0), new Date().toISOString());
+        .run(manifest.bundle.id, manifest.bundle.version, bundle.displayName, path.resolve(bundle.dir), manifest.bundle.manifestSha256,
+          bundle.totalBytes, new Date().toISOString());
     }
     db.prepare(`INSERT OR REPLACE INTO adapters (id, bundle_id, bundle_version, method, path, manifest_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
       .run(manifest.id, manifest.bundle.id, manifest.bundle.version, manifest.method, path.resolve(adapterDir), JSON.stringify(manifest), manifest.createdAt);
@@ -49,11 +56,19 @@ function fromRow(r: Row): RegisteredAdapter {
   return { id: r.id, dir: r.path, method: manifest.method, bundleId: r.bundle_id, bundleVersion: r.bundle_version, manifest, createdAt: r.created_at };
 }
 
-export function findAdapter(db: Database, id: string): RegisteredAdapter | null {
-  const r = db.prepare('SELECT * FROM adapters WHERE id = ?').get(id) as Row | undefined;
-  return r ? fromRow(r) : null;
-}
+export class AdapterRepository {
+  constructor(private readonly db: Database) {}
 
-export function listAdapters(db: Database): RegisteredAdapter[] {
-  return (db.prepare('SELECT * FROM adapters ORDER BY created_at').all() as Row[]).map(fromRow);
+  register(manifest: AdapterManifest, adapterDir: string, bundle: AdapterBundleFolder): void {
+    registerAdapter(this.db, manifest, adapterDir, bundle);
+  }
+
+  find(id: string): RegisteredAdapter | null {
+    const r = prepared(this.db, 'SELECT * FROM adapters WHERE id = ?').get(id) as Row | undefined;
+    return r ? fromRow(r) : null;
+  }
+
+  list(): RegisteredAdapter[] {
+    return (prepared(this.db, 'SELECT * FROM adapters ORDER BY created_at').all() as Row[]).map(fromRow);
+  }
 }

@@ -3,11 +3,8 @@
  * bundled demo (random weights, labelled as such). Returns what the scan
  * records about it: id, version, manifest sha256, folder, demo flag.
  */
-import crypto from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
-import { ModelBundleManifestSchema } from '../../../src-shared/domain/model-bundle';
+import { readManifest, totalBytes } from './manifest';
 
 export interface ResolvedBundle {
   id: string;
@@ -16,19 +13,15 @@ export interface ResolvedBundle {
   dir: string;
   demo: boolean;
   displayName: string;
+  /** Sum of the listed files' sizes. */
+  totalBytes: number;
 }
 
 export type BundleResolver = (modelId?: string | null) => Promise<ResolvedBundle>;
 
 export async function describeBundleFolder(dir: string): Promise<ResolvedBundle> {
-  const manifestPath = path.join(dir, 'manifest.json');
-  const text = await fs.readFile(manifestPath, 'utf8').catch(() => {
-    throw new ClipScanError('BUNDLE_NOT_FOUND', `No model bundle at ${dir} (manifest.json is missing).`);
-  });
-  const parsed = ModelBundleManifestSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new ClipScanError('BUNDLE_INVALID', `The manifest of ${dir} is not a valid ClipScan bundle: ${parsed.error.message}`);
-  const m = parsed.data;
-  return { id: m.id, version: m.version, sha256: crypto.createHash('sha256').update(text).digest('hex'), dir, demo: m.demo, displayName: m.displayName };
+  const { manifest: m, sha256 } = await readManifest(dir);
+  return { id: m.id, version: m.version, sha256, dir, demo: m.demo, displayName: m.displayName, totalBytes: totalBytes(m) };
 }
 
 /** Resolves ids through `lookup` (the installed-bundle registry); no id means the demo bundle. */
