@@ -61,12 +61,6 @@ export const useCaselogStore = defineStore('caselog', () => {
     }
   }
 
-  /**
-   * Exports the open series' finding as shown: PNG (overlay, or side by side in
-   * the 1×2 layout) or the PDF report, where the native save dialog says
-   * (Electron) or to the proposed file in the app data folder (browser mode).
-   * Errors go to the notification area.
-   */
   /** The window/level and the on-screen size (device pixels) of the image pane, for the PNG. */
   function shownView(): { window: { center: number; width: number } | null; screen: { width: number; height: number } | null } {
     const pane = allPanes()[0];
@@ -77,6 +71,13 @@ export const useCaselogStore = defineStore('caselog', () => {
     return { window, screen };
   }
 
+  /**
+   * Exports the open series' finding as shown: PNG (overlay, or side by side in
+   * the 1×2 layout; overlay text burned in, at screen or native size) or the
+   * PDF report, where the native save dialog says
+   * (Electron) or to the proposed file in the app data folder (browser mode).
+   * Errors go to the notification area.
+   */
   async function exportFinding(format: ReportFormat): Promise<string | undefined> {
     const result = scans.result;
     if (!result) {
