@@ -23,7 +23,7 @@ const negate = (v: Vec): Vec => [-v[0], -v[1], -v[2]];
 const cross = (a: Vec, b: Vec): Vec => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
 
 /** Patient directions at the four edges of the pane (LPS letters, strongest first, e.g. "LA" for an oblique). */
-export function edgeMarkers(viewport: Types.IStackViewport): EdgeMarkers | null {
+export function edgeMarkers(viewport: Pick<Types.IViewport, 'getCamera'>): EdgeMarkers | null {
   const { viewUp, viewPlaneNormal } = viewport.getCamera();
   if (!viewUp || !viewPlaneNormal) return null;
   const up = viewUp as Vec;
