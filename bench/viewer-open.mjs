@@ -6,12 +6,15 @@
  * to every slice decoded and cached, plus the renderer's JS heap
  * (performance.memory and CDP Performance.getMetrics). Each run uses a fresh
  * page (cold renderer caches; the back end's file cache is warm after run 1).
- * Prints a table of every run and the median.
+ * Prints a table of every run, the median and the 1-minute load average at the
+ * start and the end (the machine is shared: compare builds only as ratios of
+ * runs made in the same minutes, e.g. alternating the two builds).
  *
  *   npm run build && node bench/viewer-open.mjs [runs=3]
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -47,6 +50,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--enable-precise-memory-info'],
 });
 
+const loadAtStart = os.loadavg()[0];
 const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
 const rows = [];
 try {
@@ -98,4 +102,5 @@ const median = (key) => {
 };
 console.log(`Viewer open: 192-slice MR (384×274, implicit VR LE), browser mode, headless Chromium (SwiftShader), ${runs} run(s)`);
 console.table(rows.map((r) => ({ ...r, firstImageMs: Math.round(r.firstImageMs), allCachedMs: Math.round(r.allCachedMs) })));
+console.log(`load average (1 min): ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end, on ${os.cpus().length} cores`);
 console.log(`median: first image ${Math.round(median('firstImageMs'))} ms, whole stack cached ${Math.round(median('allCachedMs'))} ms, JS heap after ${median('heapAfterMB')} MB`);

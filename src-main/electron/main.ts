@@ -1,13 +1,17 @@
 /**
  * Electron's main process: one secure window serving the renderer over the
  * privileged `app://` scheme, the contract's calls over one IPC channel (main
- * frame of the app only), and nothing heavy: the back end it composes runs
+ * frame of the app only), binary calls such as file bytes as GETs of the same
+ * `app://` origin (src-shared/contract/binary-get.ts: raw bytes, no structured
+ * clone through IPC), and nothing heavy: the back end it composes runs
  * indexing and inference off this thread.
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session } from 'electron';
-import { createContractServer, checkedEventSink } from '../../src-shared/contract/server';
+import { createContractServer, checkedEventSink, type ContractServer } from '../../src-shared/contract/server';
+import { answerBinaryGet } from '../../src-shared/contract/binary-get';
+import { API_CALL_PREFIX } from '../../src-shared/contract/http-protocol';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../src-shared/contract/ipc-channels';
 import { ClipScanError, toWireError } from '../../src-shared/contract/errors';
 import { createBackend } from '../core/services';
@@ -16,6 +20,7 @@ import { resolveDatabasePath } from '../core/config/app-paths';
 import { RENDERER_CSP } from '../core/security/csp';
 import {
   APP_ENTRY_URL,
+  APP_ORIGIN,
   APP_SCHEME,
   appUrlToRelativePath,
   isNavigationAllowed,
@@ -46,8 +51,18 @@ async function start() {
   await app.whenReady();
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => callback(isPermissionGranted(permission, details.requestingUrl)));
   session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionGranted(permission, requestingOrigin));
+  /** Set once the back end is composed; binary GETs before that are refused. */
+  let binaryCalls: ContractServer | null = null;
 
   protocol.handle(APP_SCHEME, async (request) => {
+    const { pathname, search } = new URL(request.url);
+    if (pathname.startsWith(API_CALL_PREFIX)) {
+      // Only the app's own pages load app:// URLs (navigation elsewhere is denied); a request naming another origin is refused.
+      const origin = request.headers.get('origin');
+      if (!binaryCalls || request.method !== 'GET' || (origin !== null && origin !== APP_ORIGIN)) return new Response('Forbidden', { status: 403 });
+      const answer = await answerBinaryGet(binaryCalls, pathname, search);
+      return new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType, 'cache-control': 'no-store' } });
+    }
     const relative = appUrlToRelativePath(request.url);
     if (!relative) return new Response('Not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(path.join(rendererDir, relative)).toString());
@@ -79,6 +94,7 @@ async function start() {
     }),
   });
   const contract = createContractServer(backend.handlers);
+  binaryCalls = contract;
 
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, name: unknown, args: unknown) => {
     const frame = event.senderFrame;

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { createContractServer, type ContractServer } from '../../src-shared/contract/server';
 import type { CallHandlers } from '../../src-shared/contract/server';
 import { API_CALL_PREFIX, API_EVENTS_PATH, TOKEN_HEADER, TOKEN_QUERY } from '../../src-shared/contract/http-protocol';
+import { answerBinaryGet } from '../../src-shared/contract/binary-get';
 import { RENDERER_CSP } from '../core/security/csp';
 import { serveStatic } from './static-files';
 
@@ -125,6 +126,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
             return;
           }
           await handleCall(decodeURIComponent(url.pathname.slice(API_CALL_PREFIX.length)), req, res);
+          return;
+        }
+        if (req.method === 'GET' && url.pathname.startsWith(API_CALL_PREFIX)) {
+          const answer = await answerBinaryGet(contract, url.pathname, url.search);
+          res.writeHead(answer.status, { 'content-type': answer.contentType, 'cache-control': 'no-store' }).end(answer.body);
           return;
         }
         if (req.method === 'GET' && url.pathname === API_EVENTS_PATH) {

@@ -2,7 +2,9 @@
  * The renderer's one door to the back end: the typed contract client over the
  * preload bridge (Electron) or HTTP (browser mode). main.ts connects once and
  * hands the client over with `setApi`; stores and viewer modules read it with
- * `useApi()` and never know which transport it runs on. A unit test sets a
+ * `useApi()` and never know which transport it runs on. In both, binary calls
+ * (file bytes) are a GET of the page's own origin (src-shared/contract/binary-get.ts):
+ * the `app://` protocol in Electron, the HTTP server in browser mode. A unit test sets a
  * client over a fake transport instead (tests/unit/renderer).
  *
  *   setApi(connectToBackend());                         // main.ts, before mounting
@@ -11,12 +13,15 @@
 import { createContractClient, type ContractClient, type ContractTransport } from '../../src-shared/contract/client';
 import type { CallOutcome } from '../../src-shared/contract/errors';
 import { createHttpTransport, readLaunchToken } from './http-transport';
+import { binaryCallUrl } from '../../src-shared/contract/binary-get';
+import { outcomeOf } from './binary-fetch';
 
 let current: ContractClient | null = null;
 
 function preloadTransport(bridge: NonNullable<Window['clipscan']>): ContractTransport {
   return {
-    invoke: async (name, args) => (await bridge.invoke(name, args)) as CallOutcome<unknown>,
+    invoke: async (name, args, binary) =>
+      binary ? outcomeOf(await fetch(binaryCallUrl(name, args))) : ((await bridge.invoke(name, args)) as CallOutcome<unknown>),
     subscribe: (listener) => bridge.subscribe(listener),
   };
 }

@@ -1,12 +1,14 @@
 /**
- * Browser mode's transport: calls as `fetch` POSTs, events from an EventSource,
+ * Browser mode's transport: calls as `fetch` POSTs (binary calls, such as file
+ * bytes, as GETs that bring back the raw bytes), events from an EventSource,
  * the per-launch token from the page address (kept in sessionStorage so a
  * reload keeps working). Wire format: src-shared/contract/http-protocol.ts.
  */
 import type { ContractTransport } from '../../src-shared/contract/client';
-import type { CallOutcome } from '../../src-shared/contract/errors';
 import { events } from '../../src-shared/contract/events';
 import { API_CALL_PREFIX, API_EVENTS_PATH, TOKEN_HEADER, TOKEN_QUERY } from '../../src-shared/contract/http-protocol';
+import { binaryCallUrl } from '../../src-shared/contract/binary-get';
+import { outcomeOf } from './binary-fetch';
 
 const TOKEN_STORAGE_KEY = 'clipscan.token';
 
@@ -21,22 +23,18 @@ export function readLaunchToken(location: Location = window.location): string {
 
 export function createHttpTransport(token: string): ContractTransport {
   return {
-    async invoke(name, args) {
-      const response = await fetch(API_CALL_PREFIX + encodeURIComponent(name), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
-        body: JSON.stringify(args ?? {}),
-      });
+    async invoke(name, args, binary) {
+      const response = binary
+        ? await fetch(binaryCallUrl(name, args), { headers: { [TOKEN_HEADER]: token } })
+        : await fetch(API_CALL_PREFIX + encodeURIComponent(name), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
+          body: JSON.stringify(args ?? {}),
+        });
       if (response.status === 401) {
         return { ok: false, error: { name: 'AuthError', message: 'This page has no valid ClipScan token. Open the address that "clipscan serve" printed.' } };
       }
-      if (!response.ok) {
-        return { ok: false, error: { name: 'HttpError', message: `The back end answered ${response.status}: ${await response.text()}` } };
-      }
-      if (response.headers.get('content-type')?.startsWith('application/octet-stream')) {
-        return { ok: true, value: new Uint8Array(await response.arrayBuffer()) };
-      }
-      return (await response.json()) as CallOutcome<unknown>;
+      return outcomeOf(response);
     },
     subscribe(listener) {
       const source = new EventSource(`${API_EVENTS_PATH}?${TOKEN_QUERY}=${encodeURIComponent(token)}`);

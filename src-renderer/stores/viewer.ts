@@ -13,12 +13,13 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { imageLoader, metaData, type Types } from '@cornerstonejs/core';
+import { metaData, type Types } from '@cornerstonejs/core';
 import type { SeriesDetail, StudySummary } from '../../src-shared/domain/library';
 import { useApi } from '../bridge/api';
 import { allPanes, setPrimaryTool, type PrimaryTool } from '../viewer/engine';
 import { autoWindow, isVolumeViewport, mprViewports, resetView } from '../viewer/mpr';
 import { imageIdsForInstances } from '../viewer/local-image-ids';
+import { startBackgroundCache, type BackgroundCache } from '../viewer/background-cache';
 import { presetById, voiRangeOf, type PresetId } from '../viewer/presets';
 import { useMessagesStore } from './messages';
 import { withTimeout } from '../util/with-timeout';
@@ -31,7 +32,6 @@ export type Layout = 'single' | 'side-by-side';
 type ShownViewport = Types.IStackViewport | Types.IVolumeViewport;
 
 const IDENTITY_KEY = 'clipscan.hideIdentity';
-const CACHE_IN_FLIGHT = 2;
 const FIRST_IMAGE_TIMEOUT_MS = 30_000;
 
 /**
@@ -89,6 +89,8 @@ export const useViewerStore = defineStore('viewer', () => {
   let seriesVoi: { lower: number; upper: number } | null = null;
   let generation = 0;
   let openedAt = 0;
+  /** Caches the open stack's images while its files arrive (viewer/background-cache). */
+  let warm: BackgroundCache | null = null;
   let cineTimer: ReturnType<typeof setInterval> | null = null;
 
   const total = computed(() => imageIds.value.length);
@@ -217,16 +219,7 @@ export const useViewerStore = defineStore('viewer', () => {
 
   /** Decodes and caches every image of the stack in the background (scrolling is then instant). */
   async function cacheAll(ids: string[], gen: number): Promise<void> {
-    cached.value = 0;
-    let next = 0;
-    const worker = async () => {
-      while (next < ids.length && gen === generation) {
-        const id = ids[next++]!;
-        await imageLoader.loadAndCacheImage(id).catch(() => undefined);
-        if (gen === generation) cached.value++;
-      }
-    };
-    await Promise.all(Array.from({ length: CACHE_IN_FLIGHT }, worker));
+    await warm?.finish(ids);
     if (gen === generation) timings.value = { ...timings.value, allCachedMs: performance.now() - openedAt };
   }
 
@@ -239,7 +232,13 @@ export const useViewerStore = defineStore('viewer', () => {
     timings.value = { firstImageMs: null, allCachedMs: null };
     mpr.value = false;
     seriesVoi = null;
-    return ++generation;
+    const gen = ++generation;
+    warm?.cancel();
+    const cache = startBackgroundCache((done) => {
+      if (warm === cache) cached.value = done;
+    });
+    warm = cache;
+    return gen;
   }
 
   async function openSeries(seriesInstanceUid: string, part: number, owner: StudySummary | null): Promise<void> {
@@ -253,9 +252,15 @@ export const useViewerStore = defineStore('viewer', () => {
       study.value = owner;
       fileLabel.value = null;
       await showPreview(detail, gen);
-      const ids = await imageIdsForInstances(detail.instancesInOrder, (done) => {
-        if (gen === generation) fetched.value = done;
-      });
+      const ids = await imageIdsForInstances(
+        detail.instancesInOrder,
+        (done) => {
+          if (gen === generation) fetched.value = done;
+        },
+        (fileImageIds) => {
+          if (gen === generation) warm?.add(fileImageIds);
+        },
+      );
       if (gen !== generation) return;
       await showStack(ids, label);
     } catch (err) {

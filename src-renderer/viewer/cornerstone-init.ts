@@ -13,10 +13,18 @@ import { registerSpacingGuard } from './pixel-spacing';
 
 let started: Promise<void> | null = null;
 
+/**
+ * Decode workers for the DICOM image loader: one per logical core, at least 2
+ * (a worker decodes while the other's result is posted back) and at most 4.
+ */
+export function decodeWorkerCount(cores = navigator.hardwareConcurrency || 2): number {
+  return Math.max(2, Math.min(4, cores));
+}
+
 export function startCornerstone(): Promise<void> {
   started ??= (async () => {
     initCore();
-    initLoader({ maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency ?? 2) - 1)) });
+    initLoader({ maxWebWorkers: decodeWorkerCount() });
     registerNodeDecodedLoader(); // after the DICOM loader: it wraps its dicomfile: scheme
     registerSpacingGuard();
     initTools();

@@ -3,9 +3,10 @@
  * (`dicomfile:N`, plus `?frame=K` for each frame of a multi-frame file), the
  * path recommended for local files: no URL to the file system is ever exposed
  * to the renderer. Files Cornerstone cannot decode get `clipscan:N` ids, drawn
- * by the Node decoder (viewer/node-decoded-loader.ts). Files are fetched a few at a time, in display order.
+ * by the Node decoder (viewer/node-decoded-loader.ts). Files are fetched a few at a time, in display order;
+ * `onFileIds` hears each file's image ids as soon as it has arrived (to start decoding it).
  *
- *   const ids = await imageIdsForInstances(detail.instancesInOrder, (done, total) => ...);
+ *   const ids = await imageIdsForInstances(detail.instancesInOrder, (done, total) => ..., (ids) => cache.add(ids));
  */
 import { wadouri } from '@cornerstonejs/dicom-image-loader';
 import { useApi } from '../bridge/api';
@@ -42,6 +43,7 @@ export function frameIds(fileId: string, frames: number): string[] {
 export async function imageIdsForInstances(
   instances: readonly { path: string; frames: number }[],
   onProgress?: (done: number, total: number) => void,
+  onFileIds?: (ids: string[]) => void,
 ): Promise<string[]> {
   const fileIds: string[] = new Array<string>(instances.length);
   let next = 0;
@@ -49,8 +51,10 @@ export async function imageIdsForInstances(
   async function worker() {
     while (next < instances.length) {
       const at = next++;
-      fileIds[at] = await imageIdForFile(instances[at]!.path);
+      const fileId = await imageIdForFile(instances[at]!.path);
+      fileIds[at] = fileId;
       onProgress?.(++done, instances.length);
+      onFileIds?.(frameIds(fileId, instances[at]!.frames));
     }
   }
   await Promise.all(Array.from({ length: Math.min(FETCHES_IN_FLIGHT, instances.length) }, worker));

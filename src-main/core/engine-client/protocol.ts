@@ -7,8 +7,10 @@
  */
 import type { WireError } from '../../../src-shared/contract/errors';
 import type { TextEncoderVariant, TrainableMethod } from '../../../src-shared/domain/scan';
+import type { ModelBundleManifest } from '../../../src-shared/domain/model-bundle';
 import type { RpcClient } from '../workers/rpc-protocol';
 import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
+import type { ConvertOptions, ConvertProgress } from '../models/convert';
 
 /** One image (a frame of a DICOM file) to score. */
 export interface ImageToScore {
@@ -65,7 +67,11 @@ export interface TrainResultMessage {
   losses: number[];
 }
 
+/** `convertCheckpoint`: the converter's options without the callbacks (progress and cancel go through the protocol). */
+export type ConvertCheckpointParams = Omit<ConvertOptions, 'onProgress' | 'signal'>;
+
 export type HostMethods = {
+  convertCheckpoint: { params: ConvertCheckpointParams; progress: ConvertProgress; result: ModelBundleManifest };
   train: { params: TrainParams; progress: TrainStep; result: TrainResultMessage };
   scoreImages: { params: ScoreImagesParams; progress: ImageScored; result: ScoreImagesResult };
   ping: { params: Record<string, never>; progress: never; result: { pid: number; node: string } };

@@ -9,6 +9,7 @@
 import { serveRpc, type RpcHandlers } from '../workers/rpc-server';
 import type { RpcPort } from '../workers/rpc-protocol';
 import type { HostMethods } from '../engine-client/protocol';
+import { convertCheckpoint } from '../models/convert';
 import { createHostState } from './host-state';
 import { scoreImages } from './score-images';
 import { train } from './train';
@@ -17,6 +18,7 @@ export function createHostHandlers(): RpcHandlers<HostMethods> {
   const state = createHostState();
   return {
     ping: async () => ({ pid: process.pid, node: process.versions.node }),
+    convertCheckpoint: (params, { progress, signal }) => convertCheckpoint({ ...params, onProgress: progress, signal }),
     scoreImages: (params, context) => scoreImages(state, params, context),
     train: (params, context) => train(state, params, context),
   };

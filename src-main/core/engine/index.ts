@@ -10,7 +10,7 @@ export type { LoadedBundle } from './loaded-bundle';
 export type { AnomalyMethod, AnomalyResult, ScoreContext } from './methods/anomaly-method';
 export { openBundle, DEMO_MODEL_LABEL, type OpenedBundle } from './bundle';
 export { defaultProviders, PLATFORM_PREFERENCE, type ProviderName } from './ort-runtime';
-export { ClipTokenizer } from './tokenizer';
+export { ClipTokenizer } from '../models/tokenizer';
 export { gridMapping, mapToImageGrid, imageToModel, modelToImage, type GridMapping, type FitMode } from './grid-mapping';
 export { preprocessFrame, type PreprocessOptions, type ModelInput } from './preprocess';
 export { CT_WINDOW_PRESETS, chooseWindow, type WindowChoice, type ResolvedWindow } from './intensity';

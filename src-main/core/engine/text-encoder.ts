@@ -12,7 +12,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelBundleManifest } from '../../../src-shared/domain/model-bundle';
 import { ClipScanError } from '../../../src-shared/contract/errors';
-import { ClipTokenizer, eotIndex } from './tokenizer';
+import { ClipTokenizer, eotIndex } from '../models/tokenizer';
 import { Tensor, type EngineSession, type OrtRuntime } from './ort-runtime';
 import type { OpenedBundle } from './bundle';
 

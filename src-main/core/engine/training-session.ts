@@ -16,7 +16,7 @@ import { readAdapter } from '../models/adapter-files';
 import type { OpenedBundle } from './bundle';
 import { Tensor, type EngineSession, type OrtRuntime, type OrtTensor } from './ort-runtime';
 import { loadTokenEmbedding, loadTokenizer } from './text-encoder';
-import type { ClipTokenizer } from './tokenizer';
+import type { ClipTokenizer } from '../models/tokenizer';
 import { createVisionEncoder, type VisionEncoder } from './vision-encoder';
 
 import type { TextEncoderVariant, TrainableMethod } from '../../../src-shared/domain/scan';

@@ -3,3 +3,4 @@ export { ModelRegistry, modelsDirFor, toInstalledBundle, type DownloadOptions, t
 export type { DownloadProgress } from './download';
 export { readCatalog } from './catalog';
 export { createModelHandlers } from './model-handlers';
+export { convertCheckpoint, ConvertError, CONVERT_VARIANTS, type ConvertOptions, type ConvertProgress, type ConvertVariant } from './convert';

@@ -1,8 +1,8 @@
 // The CLIP BPE tokenizer on a hand-made merge list whose ids can be worked out
 // by hand (byte symbols 0..255, `</w>` variants 256..511, merges from 512).
 import { describe, expect, it } from 'vitest';
-import { ClipTokenizer, byteSymbols, eotIndex } from '../../../src-main/core/engine/tokenizer';
-import { unescapeHtml } from '../../../src-main/core/engine/html-unescape';
+import { ClipTokenizer, byteSymbols, eotIndex } from '../../../src-main/core/models/tokenizer';
+import { unescapeHtml } from '../../../src-main/core/models/html-unescape';
 
 const MERGES = '#version: 0.2\nt h\nth e</w>\na b\n';
 const opts = { contextLength: 8, sotToken: 515, eotToken: 516 };

@@ -1,0 +1,156 @@
+"""Weight-free graph templates for the TypeScript checkpoint converter
+(src-main/core/models/convert, issue 11). Run by a developer at build time; the
+outputs are committed under models/templates/<variant>/.
+
+For one variant the exporter writes a random-weight bundle (the same code path as
+`export.py --random`), then every ONNX initializer is matched against the model's
+parameters in OpenAI state-dict layout. A matched initializer loses its bytes and
+gets a recipe instead: the checkpoint key and a transform, one of
+  id            the tensor as is (float32)
+  T             the 2-D tensor transposed
+  rows:<n>      its first n rows (positional table sliced by the fast training graphs)
+Unmatched initializers (causal masks, interpolation matrices) stay in the template.
+The whole export is done twice with different seeds (--seeds 1,2, the default) and
+the templates must come out byte-identical: then nothing in them depends on the
+weights, except through the recipes. The converter refills raw_data, so its graphs are the exporter's bytes.
+
+  /usr/bin/python3 -m models.export.templates --variant tiny --out models/templates
+  /usr/bin/python3 -m models.export.templates --variant ViT-B-16 --out models/templates \
+      --bpe resources/clip-bpe/bpe_simple_vocab_16e6.txt.gz
+
+template.json: variant, config (the ClipConfig), headWidth, architecture, normalise,
+training (the manifest's entries), merges (count and sha256 of the merges the
+training graphs were built with: their fast variants truncate prompts to the
+longest tokenised prompt), checkSentences (tokenizer_check.json's texts), and per
+graph file its template name and recipes in initializer order.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+import torch
+from onnx import numpy_helper
+
+from . import clip_model as cm
+from . import tokenizer as tk
+from .export import build_random, parse_args, write_bundle
+
+GRAPHS = ['vision.onnx', 'text.onnx']
+
+
+def openai_state_dict(model: cm.Clip) -> dict[str, np.ndarray]:
+    out = {}
+    for k, v in model.state_dict().items():
+        if k.startswith('visual.'):
+            out[k] = v
+        elif k.startswith('text.'):
+            out[k[len('text.'):]] = v
+    return {k: v.detach().float().contiguous().numpy() for k, v in out.items()}
+
+
+def recipe_for(a: np.ndarray, sd: dict[str, np.ndarray]) -> dict | None:
+    if a.dtype != np.float32 or a.size < 2:
+        return None
+    for key, v in sd.items():
+        if v.shape == a.shape and np.array_equal(v, a):
+            return {'key': key, 'op': 'id'}
+        if v.ndim == 2 and v.shape[::-1] == a.shape and np.array_equal(v.T, a):
+            return {'key': key, 'op': 'T'}
+        if v.ndim == 2 and a.ndim == 2 and a.shape[1] == v.shape[1] and a.shape[0] < v.shape[0] and np.array_equal(v[:a.shape[0]], a):
+            return {'key': key, 'op': 'rows', 'rows': int(a.shape[0])}
+    return None
+
+
+def strip_graph(path: str, sd: dict[str, np.ndarray]) -> tuple[bytes, list[dict]]:
+    model = onnx.load(path)
+    recipes = []
+    for init in model.graph.initializer:
+        r = recipe_for(numpy_helper.to_array(init), sd)
+        if r is None:
+            continue
+        if init.data_location != onnx.TensorProto.DEFAULT or not init.raw_data:
+            raise SystemExit(f'{path}: initializer {init.name} is not stored as raw_data')
+        init.raw_data = b''
+        recipes.append({'name': init.name, **r, 'dims': list(init.dims)})
+    return model.SerializeToString(), recipes
+
+
+def export_once(variant: str, seed: int, bpe: str | None, work: str, training: bool):
+    argv = ['--random', '--seed', str(seed), '--out', work]
+    argv += ['--tiny'] if variant == 'tiny' else ['--arch', variant]
+    if bpe:
+        argv += ['--bpe', bpe]
+    args = parse_args(argv)
+    model, tok, meta = build_random(args)
+    manifest = write_bundle(model, tok, meta, work, '1', 'bicubic', training=training)
+    sd = openai_state_dict(model)
+    files = GRAPHS + [e['file'] for e in manifest['training'].values()]
+    stripped = {f: strip_graph(os.path.join(work, f), sd) for f in files}
+    return model, tok, meta, manifest, stripped
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(prog='python3 -m models.export.templates')
+    p.add_argument('--variant', required=True, choices=['tiny', 'ViT-B-16', 'ViT-L-14', 'ViT-L-14-336'])
+    p.add_argument('--bpe', help='merges file for the full-size variants (resources/clip-bpe/...)')
+    p.add_argument('--out', required=True)
+    p.add_argument('--no-training', action='store_true', help='vision and text graphs only (the training graphs of a full-size '
+                   'model take an hour or more to export on 2 cores)')
+    p.add_argument('--seeds', default='1,2', help='seeds to export with; two or more check that the templates do not depend on the weights')
+    args = p.parse_args()
+    if args.variant != 'tiny' and not args.bpe:
+        p.error('--bpe is needed for the full-size variants (the fast training graphs depend on the tokenizer)')
+    torch.set_num_threads(int(os.environ.get('CLIPSCAN_TORCH_THREADS', '2')))
+    runs = []
+    for seed in [int(x) for x in args.seeds.split(',')]:
+        work = tempfile.mkdtemp(prefix='clipscan-template-')
+        try:
+            runs.append(export_once(args.variant, seed, args.bpe, work, not args.no_training))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    model, tok, meta, manifest, stripped = runs[0]
+    for f, (data, recipes) in stripped.items():
+        for other in runs[1:]:
+            if data != other[4][f][0] or recipes != other[4][f][1]:
+                raise SystemExit(f'{f}: the weight-free template differs between seeds: something in it depends on the weights')
+        n_params = len(openai_state_dict(model))
+        print(f'{f}: {len(recipes)} recipes ({n_params} parameters), template {len(data)} bytes')
+    dest = os.path.join(args.out, args.variant)
+    shutil.rmtree(dest, ignore_errors=True)
+    os.makedirs(os.path.join(dest, 'train'))
+    graphs = {}
+    for f, (data, recipes) in stripped.items():
+        with open(os.path.join(dest, f + '.gz'), 'wb') as raw, gzip.GzipFile(fileobj=raw, mode='wb', compresslevel=9, mtime=0) as gz:
+            gz.write(data)
+        graphs[f] = {'template': f + '.gz', 'bytes': len(data), 'sha256': hashlib.sha256(data).hexdigest(), 'recipes': recipes}
+    merges_text = ''.join(f'{a} {b}\n' for a, b in tok.merges)
+    info = {
+        'variant': args.variant,
+        'config': dataclasses.asdict(model.cfg),
+        'gridSize': model.cfg.grid_size,
+        'architecture': meta['architecture'],
+        'normalise': meta['normalise'],
+        'training': manifest['training'],
+        'merges': {'count': len(tok.merges), 'sha256': hashlib.sha256(merges_text.encode('utf-8')).hexdigest()},
+        'checkSentences': tk.CHECK_SENTENCES,
+        'graphs': graphs,
+    }
+    with open(os.path.join(dest, 'template.json'), 'w', encoding='utf-8', newline='\n') as f:
+        f.write(json.dumps(info, indent=1, ensure_ascii=False) + '\n')
+    total = sum(os.path.getsize(os.path.join(r, n)) for r, _, ns in os.walk(dest) for n in ns)
+    print(f'wrote {dest}: {total} bytes')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
