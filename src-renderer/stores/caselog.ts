@@ -19,6 +19,7 @@ import { useLayersStore } from './layers';
 import { useViewerStore } from './viewer';
 import { appCalls } from '../../src-shared/contract/calls';
 import { scanCalls } from '../../src-shared/contract/scan-calls';
+import { allPanes } from '../viewer/engine';
 
 export const VERDICTS: { id: Verdict; label: string }[] = [
   { id: 'true_finding', label: 'True finding' },
@@ -37,6 +38,8 @@ export const useCaselogStore = defineStore('caselog', () => {
   const exports = ref<ExportRecord[]>([]);
   const exporting = ref(false);
   const deidentify = ref(viewer.hideIdentity);
+  /** PNG size: as large as the image is on screen, or the image's own grid. */
+  const pngResolution = ref<'screen' | 'native'>('screen');
 
   const history = computed(() => scans.list);
 
@@ -58,9 +61,20 @@ export const useCaselogStore = defineStore('caselog', () => {
     }
   }
 
+  /** The window/level and the on-screen size (device pixels) of the image pane, for the PNG. */
+  function shownView(): { window: { center: number; width: number } | null; screen: { width: number; height: number } | null } {
+    const pane = allPanes()[0];
+    const voi = pane?.getProperties().voiRange;
+    const window = voi && voi.upper > voi.lower ? { center: (voi.lower + voi.upper) / 2, width: voi.upper - voi.lower } : null;
+    const canvas = pane?.canvas;
+    const screen = pngResolution.value === 'screen' && canvas && canvas.width > 0 && canvas.height > 0 ? { width: canvas.width, height: canvas.height } : null;
+    return { window, screen };
+  }
+
   /**
    * Exports the open series' finding as shown: PNG (overlay, or side by side in
-   * the 1×2 layout) or the PDF report, where the native save dialog says
+   * the 1×2 layout; overlay text burned in, at screen or native size) or the
+   * PDF report, where the native save dialog says
    * (Electron) or to the proposed file in the app data folder (browser mode).
    * Errors go to the notification area.
    */
@@ -87,6 +101,7 @@ export const useCaselogStore = defineStore('caselog', () => {
           deidentify: deidentify.value,
           layout: format === 'png' ? (viewer.layout === 'side-by-side' ? 'side-by-side' : 'overlay') : null,
           imageId: result.imageIds[viewer.index] ?? null,
+          ...shownView(),
           display: { colormap: layers.colormapName, opacity: layers.opacity, lowerThreshold: layers.threshold, range: layers.mapsFor(seriesInstanceUid)?.range },
         });
       });
@@ -99,5 +114,5 @@ export const useCaselogStore = defineStore('caselog', () => {
     }
   }
 
-  return { saving, exports, exporting, deidentify, history, refresh, setVerdict, exportFinding };
+  return { saving, exports, exporting, deidentify, pngResolution, history, refresh, setVerdict, exportFinding };
 });

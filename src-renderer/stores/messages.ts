@@ -1,6 +1,8 @@
 /**
  * The one notification area's store: every error of an async UI action, and
  * every `app.notice` from the back end, ends up here with a readable message.
+ * Information fades after a few seconds; warnings and errors stay until
+ * dismissed. The same message again is merged into the one shown, with a count.
  *
  *   const messages = useMessagesStore();
  *   await messages.attempt('Opening the folder', () => api.call(...)); // undefined on failure
@@ -16,6 +18,8 @@ export interface Message {
   text: string;
   /** Technical detail (the remote stack), shown on demand. */
   detail?: string;
+  /** How many times it was pushed while shown (1: once). */
+  count: number;
 }
 
 export function describeError(err: unknown): { text: string; detail?: string } {
@@ -23,18 +27,26 @@ export function describeError(err: unknown): { text: string; detail?: string } {
   return { text: String(err) };
 }
 
-/** Information fades after this; warnings and errors stay until dismissed. */
-const INFO_LIFETIME_MS = 8000;
+/** Information fades this long after it was last pushed; warnings and errors stay until dismissed. */
+export const INFO_LIFETIME_MS = 5000;
 
 export const useMessagesStore = defineStore('messages', () => {
   const messages = ref<Message[]>([]);
   let nextId = 1;
+  const expiry = new Map<number, ReturnType<typeof setTimeout>>();
 
   function push(level: MessageLevel, text: string, detail?: string): number {
-    const id = nextId++;
-    messages.value.push({ id, level, text, detail });
-    if (messages.value.length > 20) messages.value.shift();
-    if (level === 'info') setTimeout(() => dismiss(id), INFO_LIFETIME_MS);
+    const same = messages.value.find((m) => m.level === level && m.text === text);
+    const id = same?.id ?? nextId++;
+    if (same) same.count++;
+    else {
+      messages.value.push({ id, level, text, detail, count: 1 });
+      if (messages.value.length > 20) dismiss(messages.value[0]!.id);
+    }
+    if (level === 'info') {
+      clearTimeout(expiry.get(id));
+      expiry.set(id, setTimeout(() => dismiss(id), INFO_LIFETIME_MS));
+    }
     return id;
   }
 
@@ -54,6 +66,8 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   function dismiss(id: number): void {
+    clearTimeout(expiry.get(id));
+    expiry.delete(id);
     messages.value = messages.value.filter((m) => m.id !== id);
   }
 

@@ -185,7 +185,9 @@ export const useScansStore = defineStore('scans', () => {
       );
       if (!started) return undefined;
       sessionIds.value = [started.scanId, ...sessionIds.value.filter((id) => id !== started.scanId)];
-      chosenScanId.value = null;
+      // The same request while its scan is queued or running: the back end hands that scan back; show it.
+      chosenScanId.value = started.reused ? started.scanId : null;
+      if (started.reused) messages.push('info', `Scan ${started.scanId} is already doing this; it is selected.`);
       await refresh(started.scanId);
       return started.scanId;
     } finally {
@@ -323,7 +325,8 @@ export const useScansStore = defineStore('scans', () => {
     const scan = summaries.value.get(scanId);
     const uid = seriesUid ?? scan?.series[0]?.seriesInstanceUid;
     const series = library.allSeries.find((s) => s.seriesInstanceUid === uid);
-    if (series && library.selectedKey !== `${series.seriesInstanceUid}#${series.part}`) library.select(series);
+    if (!series && uid) void library.reveal(uid);
+    else if (series && library.selectedKey !== `${series.seriesInstanceUid}#${series.part}`) library.select(series);
     else void loadResult();
   }
 

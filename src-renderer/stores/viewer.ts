@@ -13,7 +13,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { Types } from '@cornerstonejs/core';
+import { metaData, type Types } from '@cornerstonejs/core';
 import type { SeriesDetail, StudySummary } from '../../src-shared/domain/library';
 import { useApi } from '../bridge/api';
 import { allPanes, setPrimaryTool, type PrimaryTool } from '../viewer/engine';
@@ -23,6 +23,7 @@ import { startBackgroundCache, type BackgroundCache } from '../viewer/background
 import { presetById, voiRangeOf, type PresetId } from '../viewer/presets';
 import { useMessagesStore } from './messages';
 import { withTimeout } from '../util/with-timeout';
+import { missingBefore } from '../../src-shared/domain/slice-gaps';
 import { libraryCalls } from '../../src-shared/contract/library-calls';
 
 export type ViewerStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -32,6 +33,24 @@ type ShownViewport = Types.IStackViewport | Types.IVolumeViewport;
 
 const IDENTITY_KEY = 'clipscan.hideIdentity';
 const FIRST_IMAGE_TIMEOUT_MS = 30_000;
+
+/**
+ * Puts a pane whose camera went non-finite (an image that failed, or bad
+ * geometry) back to a fitted view: Cornerstone carries zoom and pan over to
+ * the next stack, so one broken image would leave every later series black.
+ */
+function recoverCamera(viewport: Types.IStackViewport): void {
+  if (Number.isFinite(viewport.getZoom())) return;
+  viewport.resetCamera();
+}
+
+/** Whether the image shown is MONOCHROME1, which Cornerstone draws inverted by itself (volumes are CT/MR: never). */
+function naturallyInverted(viewport: ShownViewport): boolean {
+  if (isVolumeViewport(viewport)) return false;
+  const imageId = viewport.getCurrentImageId();
+  const pixel = imageId ? (metaData.get('imagePixelModule', imageId) as { photometricInterpretation?: string } | undefined) : undefined;
+  return pixel?.photometricInterpretation === 'MONOCHROME1';
+}
 
 export const useViewerStore = defineStore('viewer', () => {
   const api = useApi();
@@ -52,6 +71,7 @@ export const useViewerStore = defineStore('viewer', () => {
   const index = ref(0);
   const tool = ref<PrimaryTool>('windowLevel');
   const preset = ref<PresetId>('auto');
+  /** The user's Invert, relative to how the image is meant to look (a MONOCHROME1 image is drawn with low values white either way). */
   const invert = ref(false);
   const voi = ref<{ lower: number; upper: number } | null>(null);
   const zoom = ref(1);
@@ -60,6 +80,13 @@ export const useViewerStore = defineStore('viewer', () => {
   const hideIdentity = ref(localStorage.getItem(IDENTITY_KEY) === '1');
   /** The MPR (volume) view is shown instead of the stack panes. */
   const mpr = ref(false);
+  /**
+   * The auto window of the open series: taken once, from the first slice shown
+   * (its stored window, else its value range), and kept for every slice, so
+   * that brightness does not jump while scrolling (Cornerstone would take each
+   * slice's own range).
+   */
+  let seriesVoi: { lower: number; upper: number } | null = null;
   let generation = 0;
   let openedAt = 0;
   /** Caches the open stack's images while its files arrive (viewer/background-cache). */
@@ -71,6 +98,18 @@ export const useViewerStore = defineStore('viewer', () => {
   /** Images per time point (slice positions of a 4D series). */
   const positions = computed(() => Math.max(1, Math.round(total.value / timePoints.value)));
   const modality = computed(() => series.value?.modality ?? null);
+  /** Per display index: slice positions missing just before it (0 almost everywhere). */
+  const gapsBefore = computed(() => (series.value ? missingBefore(series.value.instancesInOrder) : []));
+  /** The file (instance) the shown image comes from: a multi-frame file holds several images. */
+  const shownInstance = computed(() => {
+    let at = index.value;
+    for (const instance of series.value?.instancesInOrder ?? []) {
+      const frames = Math.max(1, instance.frames);
+      if (at < frames) return instance;
+      at -= frames;
+    }
+    return null;
+  });
   /** Cine steps through frames (multi-frame) or time points at the same position (4D). */
   const cineStep = computed(() => (timePoints.value > 1 ? positions.value : 1));
   const canCine = computed(() => total.value > 1 && (timePoints.value > 1 || (series.value?.multiFrame ?? false)));
@@ -91,14 +130,49 @@ export const useViewerStore = defineStore('viewer', () => {
 
   async function showStackOn(viewport: Types.IStackViewport): Promise<void> {
     if (imageIds.value.length === 0) return;
+    recoverCamera(viewport);
     await viewport.setStack(imageIds.value, Math.min(index.value, imageIds.value.length - 1));
+    recoverCamera(viewport);
     applyDisplay(viewport);
+  }
+
+  /**
+   * The viewport's invert property for the user's Invert: Cornerstone draws a
+   * MONOCHROME1 image through an inverted ramp (low values white), so the
+   * user's Invert flips that, not a plain grey ramp.
+   */
+  function invertFor(viewport: ShownViewport): boolean {
+    return naturallyInverted(viewport) !== invert.value;
+  }
+
+  /** Pins the series' auto window on a grey stack pane (taking it from this pane when there is none yet). */
+  function keepSeriesWindow(viewport: Types.IStackViewport): void {
+    const imageId = viewport.getCurrentImageId();
+    const pixel = imageId ? (metaData.get('imagePixelModule', imageId) as { samplesPerPixel?: number } | undefined) : undefined;
+    if ((pixel?.samplesPerPixel ?? 1) > 1) return;
+    const shown = viewport.getProperties().voiRange;
+    seriesVoi ??= shown ? { lower: shown.lower, upper: shown.upper } : null;
+    if (!seriesVoi) return;
+    // Cornerstone ignores a setProperties equal to the range shown, and only a
+    // range set through setProperties is kept across slices: step off it first.
+    if (shown && shown.lower === seriesVoi.lower && shown.upper === seriesVoi.upper) {
+      viewport.setProperties({ voiRange: { lower: seriesVoi.lower, upper: seriesVoi.upper + 1 } }, true);
+    }
+    viewport.setProperties({ voiRange: seriesVoi });
+  }
+
+  /** A stack pane back to the image's own display (window, MONOCHROME1 ramp), then the series' auto window. */
+  function autoDisplay(viewport: Types.IStackViewport): void {
+    viewport.resetProperties();
+    keepSeriesWindow(viewport);
   }
 
   function applyDisplay(viewport: Types.IStackViewport): void {
     const range = voiRangeOf(presetById(preset.value));
     if (range) viewport.setProperties({ voiRange: range });
-    if (invert.value !== (viewport.getProperties().invert ?? false)) viewport.setProperties({ invert: invert.value });
+    else keepSeriesWindow(viewport);
+    const wanted = invertFor(viewport);
+    if (wanted !== (viewport.getProperties().invert ?? false)) viewport.setProperties({ invert: wanted });
     viewport.render();
   }
 
@@ -119,6 +193,7 @@ export const useViewerStore = defineStore('viewer', () => {
       void cacheAll(ids, gen);
     } catch (err) {
       if (gen !== generation) return;
+      for (const vp of allPanes()) recoverCamera(vp);
       status.value = 'error';
       statusText.value = `Could not display ${label}`;
       messages.error(`Displaying ${label}`, err);
@@ -156,6 +231,7 @@ export const useViewerStore = defineStore('viewer', () => {
     cached.value = 0;
     timings.value = { firstImageMs: null, allCachedMs: null };
     mpr.value = false;
+    seriesVoi = null;
     const gen = ++generation;
     warm?.cancel();
     const cache = startBackgroundCache((done) => {
@@ -251,8 +327,8 @@ export const useViewerStore = defineStore('viewer', () => {
       if (range) vp.setProperties({ voiRange: range });
       else {
         if (isVolumeViewport(vp)) autoWindow(vp);
-        else vp.resetProperties();
-        if (invert.value) vp.setProperties({ invert: true });
+        else autoDisplay(vp);
+        if (invert.value) vp.setProperties({ invert: invertFor(vp) });
       }
       vp.render();
     }
@@ -262,7 +338,7 @@ export const useViewerStore = defineStore('viewer', () => {
     invert.value = !invert.value;
     // Set, not flipped per viewport: the window/level synchronizers already pass the invert state between viewports.
     for (const vp of shownViewports()) {
-      vp.setProperties({ invert: invert.value });
+      vp.setProperties({ invert: invertFor(vp) });
       vp.render();
     }
   }
@@ -276,7 +352,7 @@ export const useViewerStore = defineStore('viewer', () => {
       if (isVolumeViewport(vp)) resetView(vp);
       else {
         vp.resetCamera();
-        vp.resetProperties();
+        autoDisplay(vp);
       }
       vp.render();
     }
@@ -331,7 +407,7 @@ export const useViewerStore = defineStore('viewer', () => {
 
   return {
     series, study, fileLabel, imageIds, stackVersion, status, statusText, fetched, cached, timings, index, tool, preset, invert, voi, zoom,
-    cinePlaying, layout, hideIdentity, mpr, mprBlocker, total, timePoints, positions, modality, canCine,
+    cinePlaying, layout, hideIdentity, mpr, mprBlocker, total, timePoints, positions, modality, shownInstance, gapsBefore, canCine,
     showStackOn, openSeries, openFiles, setIndex, noteIndex, step, chooseTool, applyPreset, toggleInvert, reset, toggleCine, stopCine,
     toggleIdentity, toggleLayout, toggleMpr,
   };

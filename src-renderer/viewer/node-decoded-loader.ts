@@ -20,6 +20,7 @@ import { wadouri } from '@cornerstonejs/dicom-image-loader';
 import { useApi } from '../bridge/api';
 import { decodeRenderedFrame, type RenderedFrameHeader } from '../../src-shared/domain/rendered-frame';
 import { withTimeout } from '../util/with-timeout';
+import { usableSpacing } from './pixel-spacing';
 import { renderCalls } from '../../src-shared/contract/render-calls';
 
 export const NODE_SCHEME = 'clipscan';
@@ -58,7 +59,7 @@ function fileName(path: string): string {
 
 function buildImage(imageId: string, header: RenderedFrameHeader, pixels: Float32Array | Uint8Array): Types.IImage {
   const colour = header.samplesPerPixel === 3;
-  const [rowSpacing, columnSpacing] = header.pixelSpacing ?? [1, 1];
+  const [rowSpacing, columnSpacing] = usableSpacing(header.pixelSpacing) ?? [1, 1];
   const width = header.windowWidth ?? (colour ? 256 : Math.max(1, header.max - header.min));
   const center = header.windowCenter ?? (colour ? 128 : (header.max + header.min) / 2);
   const voxelManager = utilities.VoxelManager.createImageVoxelManager({
@@ -137,7 +138,8 @@ function loadFileImage(imageId: string, options?: Record<string, unknown>): Type
 function provider(type: string, imageId: string): unknown {
   const h = headers.get(imageId);
   if (!h) return undefined;
-  const [rowSpacing, columnSpacing] = h.pixelSpacing ?? [1, 1];
+  const spacing = usableSpacing(h.pixelSpacing);
+  const [rowSpacing, columnSpacing] = spacing ?? [1, 1];
   const orientation = h.imageOrientationPatient ?? [1, 0, 0, 0, 1, 0];
   switch (type) {
     case 'imagePlaneModule':
@@ -148,7 +150,7 @@ function provider(type: string, imageId: string): unknown {
         rowPixelSpacing: rowSpacing, columnPixelSpacing: columnSpacing, pixelSpacing: [rowSpacing, columnSpacing],
         sliceThickness: h.sliceThickness ?? undefined,
         frameOfReferenceUID: h.studyInstanceUid ? `${h.studyInstanceUid}.clipscan` : undefined,
-        usingDefaultValues: !h.pixelSpacing,
+        usingDefaultValues: !spacing,
       };
     case 'imagePixelModule':
       return {

@@ -1,11 +1,15 @@
 /**
  * The text drawn in a viewport's corners: patient and study (top left), series
- * (top right), slice/time point (bottom left), window and zoom (bottom right).
+ * (top right), slice/time point with slice location and thickness (bottom
+ * left), window and zoom (bottom right).
  * With identity hidden, name, ID and birth date are replaced by "Hidden".
  *
  *   overlayText({ study, series, index: 4, total: 192, ... }).topLeft // ['Jane_Doe', ...]
  */
 import type { SeriesSummary, StudySummary } from '../../src-shared/domain/library';
+import { formatDicomDate, formatPersonName, imageSize } from '../../src-shared/domain/series-label';
+
+export { formatDicomDate, formatPersonName };
 
 export interface OverlayInput {
   study: StudySummary | null;
@@ -18,6 +22,11 @@ export interface OverlayInput {
   timePoints: number;
   voi: { lower: number; upper: number } | null;
   zoom: number;
+  /** Slice Location and Slice Thickness of the image shown, in mm (null: not in the file). */
+  sliceLocation?: number | null;
+  sliceThickness?: number | null;
+  /** Slice positions missing just before the image shown. */
+  missingBefore?: number;
 }
 
 export interface OverlayText {
@@ -25,19 +34,6 @@ export interface OverlayText {
   topRight: string[];
   bottomLeft: string[];
   bottomRight: string[];
-}
-
-/** DICOM DA (YYYYMMDD) as YYYY-MM-DD. */
-export function formatDicomDate(da: string | null): string | null {
-  if (!da || !/^\d{8}$/.test(da)) return da;
-  return `${da.slice(0, 4)}-${da.slice(4, 6)}-${da.slice(6, 8)}`;
-}
-
-/** A DICOM person name (Family^Given) as "Family, Given". */
-export function formatPersonName(pn: string | null): string | null {
-  if (!pn) return pn;
-  const [family, given] = pn.split('^');
-  return given ? `${family}, ${given}` : (family ?? pn);
 }
 
 export function overlayText(input: OverlayInput): OverlayText {
@@ -55,7 +51,7 @@ export function overlayText(input: OverlayInput): OverlayText {
   if (series) {
     topRight.push([series.modality, series.seriesNumber !== null ? `Se ${series.seriesNumber}` : null].filter(Boolean).join(' · '));
     if (series.seriesDescription) topRight.push(series.seriesDescription);
-    if (series.rows && series.columns) topRight.push(`${series.columns}×${series.rows}`);
+    if (series.rows && series.columns) topRight.push(imageSize(series.columns, series.rows));
   }
 
   const bottomLeft: string[] = [];
@@ -65,6 +61,12 @@ export function overlayText(input: OverlayInput): OverlayText {
       bottomLeft.push(`Slice ${(input.index % input.positions) + 1}/${input.positions} · Time ${t + 1}/${input.timePoints}`);
     } else bottomLeft.push(`Image ${input.index + 1}/${input.total}`);
   }
+  const where = [
+    input.sliceLocation != null ? `Loc ${input.sliceLocation.toFixed(1)} mm` : null,
+    input.sliceThickness != null && input.sliceThickness > 0 ? `Thk ${Number(input.sliceThickness.toFixed(2))} mm` : null,
+  ].filter(Boolean);
+  if (input.total > 0 && where.length > 0) bottomLeft.push(where.join(' · '));
+  if (input.missingBefore) bottomLeft.push(`Gap before this slice: ${input.missingBefore} position${input.missingBefore > 1 ? 's' : ''} missing`);
 
   const bottomRight: string[] = [];
   if (input.voi) {

@@ -18,7 +18,7 @@ export const PRESETS: readonly WindowPreset[] = [
   { id: 'auto', label: 'Auto' },
   { id: 'brain', label: 'Brain', center: 40, width: 80, modalities: ['CT'] },
   { id: 'lung', label: 'Lung', center: -600, width: 1500, modalities: ['CT'] },
-  { id: 'mediastinum', label: 'Mediastinum', center: 40, width: 400, modalities: ['CT'] },
+  { id: 'mediastinum', label: 'Mediast.', center: 40, width: 400, modalities: ['CT'] },
   { id: 'bone', label: 'Bone', center: 400, width: 1800, modalities: ['CT'] },
 ];
 

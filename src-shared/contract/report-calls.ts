@@ -55,6 +55,10 @@ export const reportCalls = {
       display: ReportDisplaySchema.nullish(),
       /** PDF: a DICOM SEG or NIfTI ground truth of the series (a path inside the allowed folders); adds a ground-truth section. */
       truthFile: z.string().min(1).nullish(),
+      /** The window/level on screen (burned in as W/L); default: the file's window, else an automatic one. */
+      window: z.object({ center: z.number().finite(), width: z.number().positive() }).nullish(),
+      /** PNG only: the image pane's size on screen in device pixels, for "screen resolution"; absent: native resolution. */
+      screen: z.object({ width: z.number().int().positive().max(8192), height: z.number().int().positive().max(8192) }).nullish(),
     }),
     result: z.object({
       path: z.string(),

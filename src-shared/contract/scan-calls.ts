@@ -13,7 +13,7 @@ const ScanIdArgs = z.object({ scanId: z.number().int().positive() });
 export const scanCalls = {
   start: defineCall({
     name: 'scans.start',
-    summary: 'Create a scan over some series and start it in the background.',
+    summary: 'Create a scan over some series and start it in the background; an identical request while the first is queued or running returns that scan (reused).',
     args: z.object({
       seriesInstanceUids: z.array(z.string().min(1)).min(1),
       method: MethodIdSchema,
@@ -23,7 +23,7 @@ export const scanCalls = {
       /** Vision tower: 'fp32' (default) or 'int8' (faster on CPU; the model must have one). */
       precision: VisionPrecisionSchema.nullish(),
     }),
-    result: z.object({ scanId: z.number().int() }),
+    result: z.object({ scanId: z.number().int(), reused: z.boolean().optional() }),
   }),
   resume: defineCall({ name: 'scans.resume', summary: 'Continue a cancelled, failed or interrupted scan.', args: ScanIdArgs, result: z.object({ scanId: z.number().int() }) }),
   cancel: defineCall({ name: 'scans.cancel', summary: 'Stop a running scan; finished images are kept.', args: ScanIdArgs, result: z.object({}) }),

@@ -110,11 +110,15 @@ export const IndexSummarySchema = z.object({
   studies: z.array(
     z.object({
       studyInstanceUid: z.string(),
+      patientName: StudySummarySchema.shape.patientName,
+      studyDate: StudySummarySchema.shape.studyDate,
       // The fields the JSON names, taken from the series summary.
       series: z.array(
         SeriesSummarySchema.pick({
           seriesInstanceUid: true,
           modality: true,
+          seriesNumber: true,
+          seriesDescription: true,
           rows: true,
           columns: true,
           instances: true,

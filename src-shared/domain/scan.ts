@@ -42,7 +42,11 @@ export type ScanImage = z.infer<typeof ScanImageSchema>;
 export const ScanSeriesSchema = z.object({
   seriesInstanceUid: z.string(),
   modality: z.string().nullable(),
+  seriesNumber: z.number().int().nullable(),
   description: z.string().nullable(),
+  /** Of the series' study (for its label: see series-label.ts). */
+  patientName: z.string().nullable(),
+  studyDate: z.string().nullable(),
   images: z.number().int(),
   done: z.number().int(),
   failed: z.number().int(),

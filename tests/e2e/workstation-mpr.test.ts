@@ -64,6 +64,16 @@ describe.skipIf(skipReason !== '')(`workstation MPR${skipReason ? ` (${skipReaso
     }
     await page.waitForTimeout(300);
     await page.screenshot({ path: outputPath('workstation-mpr.png') });
+    // Each section names the patient direction at its edges (radiological convention: patient's right on the screen's left).
+    const markers = (plane: string) =>
+      page.$eval(`.pane:has([data-pane=mpr-${plane}])`, (pane) =>
+        ['top', 'bottom', 'left', 'right'].map((edge) => pane.querySelector(`[data-testid=orientation-${edge}]`)?.textContent ?? ''),
+      );
+    expect(await markers('axial')).toEqual(['A', 'P', 'R', 'L']);
+    expect((await markers('coronal')).slice(0, 2)).toEqual(['H', 'F']);
+    expect((await markers('coronal')).slice(2).sort()).toEqual(['L', 'R']);
+    expect((await markers('sagittal')).slice(0, 2)).toEqual(['H', 'F']);
+    expect((await markers('sagittal')).slice(2).sort()).toEqual(['A', 'P']);
 
     const slices: Record<string, number> = {};
     for (const plane of ['axial', 'sagittal', 'coronal']) {

@@ -117,3 +117,43 @@ export async function waitForCanvas(page: Page, selector: string, ready: (s: Can
     await page.waitForTimeout(pollMs);
   }
 }
+
+/** A rectangle of the image in fractions of its width and height (0..1), e.g. the upper left lung. */
+export interface ImageRegion {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Mean grey (0..255, the mean of R, G and B) that a pane's canvas shows over a
+ * region of its image: the pane's `data-image-box` (where the image lies on the
+ * canvas) maps the region's fractions to canvas pixels.
+ */
+export async function imageRegionMean(page: Page, paneSelector: string, region: ImageRegion): Promise<number> {
+  return page.$eval(
+    paneSelector,
+    (pane, r) => {
+      const box = (pane.getAttribute('data-image-box') ?? '').split(',').map(Number);
+      const canvas = pane.querySelector('canvas');
+      if (box.length !== 4 || !canvas) throw new Error('The pane shows no image (no data-image-box or canvas).');
+      const [bx, by, bw, bh] = box as [number, number, number, number];
+      const scale = canvas.width / canvas.clientWidth;
+      const x0 = Math.round((bx + r.x * bw) * scale);
+      const y0 = Math.round((by + r.y * bh) * scale);
+      const w = Math.max(1, Math.round(r.width * bw * scale));
+      const h = Math.max(1, Math.round(r.height * bh * scale));
+      const copy = document.createElement('canvas');
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const ctx = copy.getContext('2d')!;
+      ctx.drawImage(canvas, 0, 0);
+      const { data } = ctx.getImageData(x0, y0, w, h);
+      let sum = 0;
+      for (let i = 0; i < data.length; i += 4) sum += (data[i]! + data[i + 1]! + data[i + 2]!) / 3;
+      return sum / (w * h);
+    },
+    region,
+  );
+}

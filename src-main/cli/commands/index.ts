@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { resolveDatabasePath } from '../../core/config/app-paths';
 import { createBackend } from '../../core/services';
 import type { IndexSummary } from '../../../src-shared/domain/library';
+import { formatDicomDate, formatPersonName, imageSize, seriesTitle } from '../../../src-shared/domain/series-label';
 import { createProgressBar, formatTable } from '../terminal';
 
 const USAGE = 'Usage: clipscan index <folder | DICOMDIR | file.zip> [--db FILE] [--json]';
@@ -52,10 +53,10 @@ export async function indexCommand(argv: string[]): Promise<number> {
 function describe(s: IndexSummary): string {
   const rows = s.studies.flatMap((st) =>
     st.series.map((x) => [
-      st.studyInstanceUid.slice(-12),
-      x.seriesInstanceUid.slice(-12),
-      x.modality ?? '?',
-      `${x.rows ?? '?'}×${x.columns ?? '?'}`,
+      seriesTitle({ modality: x.modality, seriesNumber: x.seriesNumber, description: x.seriesDescription }),
+      formatPersonName(st.patientName) ?? '',
+      formatDicomDate(st.studyDate) ?? '',
+      imageSize(x.columns, x.rows),
       x.instances,
       x.frames,
       x.timePoints,
@@ -68,7 +69,7 @@ function describe(s: IndexSummary): string {
   const lines = [
     `${s.folder}: ${s.files} files, ${s.dicomFiles} DICOM, ${s.errors.length} errors, ${s.studies.length} studies`,
     '',
-    formatTable(['study …', 'series …', 'mod', 'size', 'files', 'frames', 'times', 'photometric', 'volume', 'gaps', 'notes'], rows),
+    formatTable(['series', 'patient', 'study date', 'size', 'files', 'frames', 'times', 'photometric', 'volume', 'gaps', 'notes'], rows),
   ];
   if (s.errors.length) lines.push('', 'Not indexed:', ...s.errors.map((e) => `  ${e.path}: ${e.reason}`));
   return lines.join('\n');

@@ -17,6 +17,7 @@ import { resolveDatabasePath } from '../../core/config/app-paths';
 import { startEngineHostWorker } from '../../core/engine-client/engine-host-client';
 import { locateDemoBundle } from '../install-layout';
 import { createProgressBar, formatTable } from '../terminal';
+import { seriesLabel } from '../../../src-shared/domain/series-label';
 
 export async function scanCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -124,11 +125,11 @@ function toJson(s: ScanSummary, results: ImageResults) {
 }
 
 function describe(s: ScanSummary, results: ImageResults): string {
-  const rows = s.series.map((x) => [x.modality ?? '?', x.description ?? '', x.images, x.failed, x.score === null ? '-' : x.score.toFixed(4), x.score !== null && x.score >= s.threshold ? 'above' : '']);
+  const rows = s.series.map((x) => [seriesLabel(x), x.images, x.failed, x.score === null ? '-' : x.score.toFixed(4), x.score !== null && x.score >= s.threshold ? 'above' : '']);
   const head = `Scan ${s.id} ${s.status}: ${s.imagesDone}/${s.imagesTotal} images scored, ${s.imagesFailed} failed; method ${s.method}; model ${s.model.id} ${s.model.version}${s.model.demo ? ` (${DEMO_MODEL_LABEL})` : ''}; precision ${s.precision}; provider ${s.provider ?? '?'}${s.fallbackReason ? ` (fell back: ${s.fallbackReason})` : ''}; threshold ${s.threshold}\n`;
   const firstMap = results.find((r) => r.mapFile)?.mapFile;
   const where = firstMap ? `Maps (float32 at the image grid, one file per image): ${path.dirname(firstMap)}\n` : '';
   const failures = results.filter((r) => r.error).map((r) => `  ${r.sopInstanceUid} frame ${r.frameIndex}: ${r.error}`);
   const demo = s.model.demo ? `${DEMO_MODEL_LABEL.toUpperCase()}. ${DEMO_MEANING}\n` : '';
-  return `${head}${formatTable(['modality', 'description', 'images', 'failed', 'score', `≥ ${s.threshold}`], rows)}\n${where}${failures.length ? `Failed images:\n${failures.join('\n')}\n` : ''}${demo}`;
+  return `${head}${formatTable(['series', 'images', 'failed', 'score', `≥ ${s.threshold}`], rows)}\n${where}${failures.length ? `Failed images:\n${failures.join('\n')}\n` : ''}${demo}`;
 }

@@ -91,9 +91,13 @@ export class LibraryRepositories {
       errors: this.errors.byFolder(folderId, 'error').map((e) => ({ path: e.path, reason: e.reason })),
       studies: this.studySummaries(folderId).map((s) => ({
         studyInstanceUid: s.studyInstanceUid,
+        patientName: s.patientName,
+        studyDate: s.studyDate,
         series: s.series.map((x) => ({
           seriesInstanceUid: x.seriesInstanceUid,
           modality: x.modality,
+          seriesNumber: x.seriesNumber,
+          seriesDescription: x.seriesDescription,
           rows: x.rows,
           columns: x.columns,
           instances: x.instances,

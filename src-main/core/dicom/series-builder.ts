@@ -6,6 +6,7 @@
  */
 import { isImageObject, type DicomHeader } from '../../../src-shared/domain/dicom-header';
 import type { SeriesFields } from '../caselog/repositories/series';
+import { imageSize } from '../../../src-shared/domain/series-label';
 
 export interface BuildInput {
   id: number;
@@ -25,7 +26,7 @@ export interface BuiltSeries extends SeriesFields {
 
 const POSITION_TOLERANCE_MM = 0.01;
 const SPACING_TOLERANCE = 0.05; // relative deviation still counted as even
-const SIZE = (h: DicomHeader) => `${h.rows ?? '?'}×${h.columns ?? '?'}`;
+const SIZE = (h: DicomHeader) => imageSize(h.columns, h.rows);
 const ORIENTATION = (h: DicomHeader) => (h.imageOrientationPatient ? h.imageOrientationPatient.map((v) => v.toFixed(3)).join('\\') : 'none');
 
 export function buildSeries(seriesInstanceUid: string, inputs: readonly BuildInput[]): BuiltSeries[] {

@@ -18,6 +18,8 @@ export interface DisplayedFrame {
   image: DisplayImage;
   /** How the grey was made, in words (for logs and tests). */
   window: string;
+  /** The grey window used (absent for RGB). */
+  windowUsed?: Window;
 }
 
 const round = (x: number): string => String(Math.round(x * 100) / 100);
@@ -31,16 +33,18 @@ export function displayWindowOf(frame: DecodedFrame): { window: Window; source: 
   return { window: autoWindow(frame.data), source: 'auto' };
 }
 
-export function toDisplayImage(frame: DecodedFrame): DisplayedFrame {
+/** `shown`: the viewer's window/level, used instead of the file's or an automatic one. */
+export function toDisplayImage(frame: DecodedFrame, shown?: Window | null): DisplayedFrame {
   const { rows, columns } = frame;
   if (frame.samplesPerPixel === 3) {
     return { image: { width: columns, height: rows, channels: 3, pixels: rgbToBytes(frame.data) }, window: 'RGB' };
   }
-  const { window, source } = displayWindowOf(frame);
+  const { window, source } = shown && shown.width > 0 ? { window: shown, source: 'viewer window' } : displayWindowOf(frame);
   const invert = frame.photometric === 'MONOCHROME1';
   const pixels = windowToGrey8(frame.data, window, { invert });
   return {
     image: { width: columns, height: rows, channels: 1, pixels },
+    windowUsed: window,
     window: `${source} ${round(window.center)}/${round(window.width)}${invert ? ' (MONOCHROME1, inverted)' : ''}`,
   };
 }

@@ -52,6 +52,8 @@ export interface ReportRequest {
   display?: (Partial<LayerDisplay> & { range?: [number, number] }) | null;
   /** A DICOM SEG or NIfTI ground truth of the series: the report gets a ground-truth section with the metrics. */
   truthFile?: string | null;
+  /** The viewer's window/level on the slice shown; default: the file's window, else an automatic one. */
+  window?: { center: number; width: number } | null;
 }
 
 export const MAX_KEY_IMAGES = 3;
@@ -76,7 +78,15 @@ export function pickKeyImages(images: ScanImage[], count: number, first: number 
   const scored = images.filter((i) => i.status === 'done' && i.score !== null);
   const byScore = [...scored].sort((a, b) => b.score! - a.score! || a.seq - b.seq);
   const lead = first === null ? undefined : scored.find((i) => i.id === first);
-  return (lead ? [lead, ...byScore.filter((i) => i.id !== lead.id)] : byScore).slice(0, count);
+  // Distinct peaks: each further key image lies more than `radius` slices from every one already chosen
+  // (a tenth of the series, at least the neighbours), so three key images are not three adjacent slices.
+  const radius = Math.max(1, Math.round(scored.length / 10));
+  const picked: ScanImage[] = lead ? [lead] : [];
+  for (const image of byScore) {
+    if (picked.length >= count) break;
+    if (picked.every((p) => Math.abs(p.seq - image.seq) > radius)) picked.push(image);
+  }
+  return picked.slice(0, count);
 }
 
 /** "slice 3 of 64", "frame 2 of 10" (one multi-frame object), "image 1 of 1". */
@@ -179,9 +189,11 @@ export async function buildReportInput(deps: ReportSourceDeps, request: ReportRe
         `The anomaly map of ${source.path} is ${map.columns}×${map.rows} but the image is now ${frame.columns}×${frame.rows}: the file changed since the scan. Scan it again.`,
       );
     }
+    const shown = toDisplayImage(frame, request.window);
     keyImages.push({
       label: sliceLabel(images, image),
-      original: toDisplayImage(frame).image,
+      original: shown.image,
+      window: shown.windowUsed,
       map: { values: map.data, ...range, resampling: await resamplingOf(bundleDir, frame.columns, frame.rows) },
       sliceScore: image.score!,
     });
@@ -205,7 +217,8 @@ export async function buildReportInput(deps: ReportSourceDeps, request: ReportRe
     executionProvider: summary.provider ?? 'unknown',
     verdict: series.verdict ? VERDICT_WORDS[series.verdict] : null,
     note: series.note,
-    display: { colormap: 'inferno', opacity: 0.5, lowerThreshold: null, ...stripUndefined(display) },
+    // One threshold: the map is drawn from the scan's own operating point, whatever the screen's slider showed.
+    display: { colormap: 'inferno', opacity: 0.5, ...stripUndefined(display), lowerThreshold: summary.threshold },
     generatedAt: generatedAtOf((deps.now ?? (() => new Date()))()),
     appVersion: APP_VERSION,
     ...(request.truthFile ? { groundTruth: await truthCardOf(deps, summary.id, series.seriesInstanceUid, request.truthFile) } : {}),

@@ -259,7 +259,7 @@ export async function renderFindingPdf(input: FindingReportInput, fonts: ReportF
   for (const [index, key] of input.keyImages.entries()) {
     const composite = composeSideBySide(key.original, key.map, d, { demo: input.model.demo });
     const { raster, layout } = composite;
-    const below = d.lowerThreshold === null ? 'all values drawn' : `values below ${formatScore(d.lowerThreshold)} not drawn`;
+    const below = d.lowerThreshold === null ? 'all values drawn' : `values below the threshold ${formatScore(d.lowerThreshold)} not drawn`;
     const caption =
       `Left: original. Right: anomaly map over the original (${d.colormap}, opacity ${d.opacity.toFixed(2)}, ${below}). ` +
       `Colorbar in score units from ${formatScore(key.map.lo)} to ${formatScore(key.map.hi)}.` +

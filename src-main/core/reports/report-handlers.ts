@@ -22,6 +22,8 @@ export function createReportHandlers(reports: ReportService, roots: AllowedRoots
         keyImages: args.keyImages,
         display: args.display,
         truthFile: args.truthFile ? await roots.resolve(args.truthFile) : null,
+        window: args.window,
+        screen: args.screen,
       });
       return { path: saved.path, bytes: saved.bytes, format: saved.format, exportId: saved.exportId, sha256: saved.sha256 };
     },

@@ -61,6 +61,8 @@ export const KeyImageSchema = z
     original: DisplayImageSchema,
     map: AnomalyMapSchema,
     sliceScore: z.number(),
+    /** The window the grey image was drawn with (shown as W/L in PNG exports); absent for RGB. */
+    window: z.object({ center: z.number(), width: z.number().positive() }).optional(),
   })
   .superRefine((k, ctx) => {
     const { width, height, channels, pixels } = k.original;

@@ -23,6 +23,7 @@ import { buildReportInput, pickSeries, type ReportRequest, type ReportSourceDeps
 import type { KeyImagePlacement } from './pdf-report';
 import { loadReportFonts, type ReportFonts } from './report-fonts';
 import { parseFindingReportInput } from './report-input';
+import type { ScreenSize } from './resample';
 
 export interface ReportServiceOptions extends ReportSourceDeps {
   /** The case log's record of written exports. */
@@ -38,6 +39,8 @@ export interface ReportExportRequest extends ReportRequest {
   path: string;
   /** PNG only. */
   layout?: 'overlay' | 'side-by-side' | null;
+  /** PNG only: enlarge to this on-screen size (the "screen resolution" choice); default the native grid. */
+  screen?: ScreenSize | null;
 }
 
 export interface ExportedReport {
@@ -92,7 +95,7 @@ export class ReportService {
     let saved: { path: string; bytes: number };
     let extra: Partial<ExportedReport>;
     if (request.format === 'png') {
-      const png = await exportFindingPng(raw, request.path, { ...write, layout: request.layout ?? 'overlay' });
+      const png = await exportFindingPng(raw, request.path, { ...write, layout: request.layout ?? 'overlay', screen: request.screen });
       saved = png;
       extra = { width: png.width, height: png.height };
     } else {

@@ -73,7 +73,7 @@ export function resultRows(input: FindingReportInput): [string, string][] {
   const rows: [string, string][] = [
     ['Image score', scoreWithThreshold(scores.image, scores.threshold)],
     ['Series score', scores.series === null ? '— (single image)' : scoreWithThreshold(scores.series, scores.threshold)],
-    ['Threshold', formatScore(scores.threshold)],
+    ['Threshold', `${formatScore(scores.threshold)}: the scan's operating point. A slice or series scoring at or above it is flagged, and the anomaly map is drawn only where it reaches it.`],
   ];
   if (scores.normalisation) rows.push(['Normalisation', scores.normalisation]);
   rows.push(['Verdict', input.verdict ?? 'none given']);

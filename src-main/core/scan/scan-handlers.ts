@@ -5,11 +5,7 @@ import type { ScanService } from './scan-service';
 
 export function createScanHandlers(scans: ScanService): HandlersFor<typeof scanCalls> {
   return {
-    start: async (args) => {
-      const scanId = await scans.create(args);
-      scans.start(scanId);
-      return { scanId };
-    },
+    start: async (args) => scans.createAndStart(args),
     resume: async ({ scanId }) => {
       scans.summary(scanId);
       scans.start(scanId);

@@ -227,7 +227,10 @@ export class ScanRepository {
                 (SELECT id FROM scan_images t WHERE t.scan_id = si.scan_id AND t.series_instance_uid = si.series_instance_uid AND t.score IS NOT NULL
                   ORDER BY t.score DESC, t.seq LIMIT 1) AS topImageId,
                 (SELECT modality FROM series s WHERE s.series_instance_uid = si.series_instance_uid LIMIT 1) AS modality,
+                (SELECT series_number FROM series s WHERE s.series_instance_uid = si.series_instance_uid LIMIT 1) AS seriesNumber,
                 (SELECT series_description FROM series s WHERE s.series_instance_uid = si.series_instance_uid LIMIT 1) AS description,
+                (SELECT st.patient_name FROM series s JOIN studies st ON st.id = s.study_id WHERE s.series_instance_uid = si.series_instance_uid LIMIT 1) AS patientName,
+                (SELECT st.study_date FROM series s JOIN studies st ON st.id = s.study_id WHERE s.series_instance_uid = si.series_instance_uid LIMIT 1) AS studyDate,
                 f.verdict AS verdict, COALESCE(f.note, '') AS note
          FROM scan_images si
          LEFT JOIN findings f ON f.scan_id = si.scan_id AND f.series_instance_uid = si.series_instance_uid

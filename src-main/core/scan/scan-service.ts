@@ -51,9 +51,16 @@ export interface CreateScanRequest {
   precision?: VisionPrecision | null;
 }
 
+/** What makes two scan requests the same work. */
+function requestKey(request: CreateScanRequest): string {
+  return JSON.stringify([[...new Set(request.seriesInstanceUids)].sort(), request.method, request.modelId ?? null, request.adapterId ?? null, request.organ ?? null]);
+}
+
 export class ScanService {
   private readonly repo: ScanRepository;
   private readonly running = new Map<number, { controller: AbortController; done: Promise<ScanSummary> }>();
+  /** The scan created for each distinct request (see `requestKey`), while it may still be queued or running. */
+  private readonly byRequest = new Map<string, Promise<number>>();
 
   constructor(private readonly options: ScanServiceOptions) {
     this.repo = new ScanRepository(options.db);
@@ -85,6 +92,32 @@ export class ScanService {
       images: this.imagesOf(request.seriesInstanceUids, request.organ),
     };
     return this.repo.create(scan);
+  }
+
+  /**
+   * Creates and starts a scan, unless an identical request (same series, in
+   * any order, method, model, adapter and organ) is still being created,
+   * queued or running: then that scan is returned with `reused: true`, so
+   * pressing Scan twice does not score the same images twice.
+   */
+  async createAndStart(request: CreateScanRequest): Promise<{ scanId: number; reused: boolean }> {
+    const key = requestKey(request);
+    const earlier = this.byRequest.get(key);
+    if (earlier) {
+      const scanId = await earlier.catch(() => null);
+      if (scanId !== null && this.running.has(scanId)) return { scanId, reused: true };
+    }
+    const created = this.create(request).then((scanId) => {
+      this.start(scanId);
+      return scanId;
+    });
+    this.byRequest.set(key, created);
+    try {
+      return { scanId: await created, reused: false };
+    } catch (err) {
+      if (this.byRequest.get(key) === created) this.byRequest.delete(key);
+      throw err;
+    }
   }
 
   /** Starts (or resumes) a scan in the background; progress arrives as `scans.progress` events. */

@@ -79,7 +79,8 @@ function expectKeyImagePixels(pdf: string, placements: Placement[], keepAs: stri
     expect(left.total, `key image ${i + 1} has an area`).toBeGreaterThan(1000);
     expect(left.grey / left.total, `key image ${i + 1}: the original pane shows the grey image`).toBeGreaterThan(minGrey);
     expect(left.warm, `key image ${i + 1}: the original pane has no heatmap`).toBe(0);
-    expect(right.warm / right.total, `key image ${i + 1}: the heatmap pane has warm pixels`).toBeGreaterThan(0.02);
+    // The map is drawn only where it reaches the scan's threshold (0.50), so the demo model's random maps leave a few per cent.
+    expect(right.warm / right.total, `key image ${i + 1}: the heatmap pane has warm pixels`).toBeGreaterThan(0.01);
   }
 }
 
@@ -105,7 +106,7 @@ describe('reports from a real scan of the chest CT fixture (built CLI)', () => {
     if (!POPPLER) ctx.skip(SKIP_NO_POPPLER);
   });
 
-  test('PDF with three key images: the fields, the top-3 slices in score order, the pixels, one exports row with the file hash', () => {
+  test('PDF asking for three key images: the fields, distinct peaks in score order, one threshold, the pixels, one exports row with the file hash', () => {
     const before = exportRows(db).length;
     const out = path.join(dir, 'finding.dcm');
     const r = cliJson<ReportJson>(['report', '--scan', String(scan.scanId), '--format', 'pdf', '--out', out, '--key-images', '3', '--db', db]);
@@ -131,16 +132,22 @@ describe('reports from a real scan of the chest CT fixture (built CLI)', () => {
       'must not be used to make or change any clinical decision',
       'Verdict none given',
       'bilinear from 224×224 (14×14 patches) to the 512×512 image grid',
-      'Key images (3)',
     ]) {
       expect(text, expected).toContain(expected);
     }
-    // Key images: the three highest slice scores, highest first, labelled by their place in the series.
-    const labels = [...text.matchAll(/slice (\d) of 4 · slice score ([0-9.]+)/g)].map((m) => [Number(m[1]), m[2]]);
-    expect(labels).toEqual(top.map((t) => [t.seq + 1, formatScore(t.score)]));
+    // Key images: distinct peaks, highest first, labelled by their place in the series; never two neighbouring slices.
+    const labels = [...text.matchAll(/slice (\d) of 4 · slice score ([0-9.]+)/g)].map((m) => [Number(m[1]), m[2]] as const);
+    expect(labels[0]).toEqual([top[0]!.seq + 1, formatScore(top[0]!.score)]);
+    expect(labels.length).toBe(r.keyImages!.length);
+    expect(text).toContain(`Key images (${r.keyImages!.length})`);
+    for (let a = 0; a < labels.length; a++) for (let b = a + 1; b < labels.length; b++) expect(Math.abs(labels[a]![0] - labels[b]![0])).toBeGreaterThan(1);
+    expect(labels.map((l) => Number(l[1]))).toEqual([...labels.map((l) => Number(l[1]))].sort((x, y) => y - x));
+    // One threshold: the scan's, explained; the map caption draws from that same value.
+    expect(text).toContain(`values below the threshold ${formatScore(scan.threshold)} not drawn`);
+    expect(text).toContain("the scan's operating point");
 
     expect(Number(pdfInfo(r.path).Pages)).toBe(r.pageCount);
-    expect(r.keyImages).toHaveLength(3);
+    expect(r.keyImages!.length).toBeGreaterThanOrEqual(1);
     expectKeyImagePixels(r.path, r.keyImages!, 'report-from-scan-ct-page', 0.3);
 
     const rows = exportRows(db);

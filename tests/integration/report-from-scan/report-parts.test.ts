@@ -71,13 +71,16 @@ function img(id: number, seq: number, score: number | null, sop = `sop-${seq}`, 
 describe('key images and labels', () => {
   const images = [img(10, 0, 0.2), img(11, 1, 0.9), img(12, 2, 0.5), img(13, 3, 0.9), img(14, 4, null, 'sop-4', 'failed')];
 
-  test('highest scores first, ties in display order, failed images never', () => {
-    expect(pickKeyImages(images, 3, null).map((i) => i.id)).toEqual([11, 13, 12]);
-    expect(pickKeyImages(images, 10, null).map((i) => i.id)).toEqual([11, 13, 12, 10]);
+  test('highest distinct peaks first, ties in display order, never a neighbour of one chosen, failed images never', () => {
+    expect(pickKeyImages(images, 3, null).map((i) => i.id)).toEqual([11, 13]);
+    expect(pickKeyImages(images, 1, null).map((i) => i.id)).toEqual([11]);
+    // 40 slices: peaks at 10 (0.9, with 0.85 on both sides) and 30 (0.8): the second key image is slice 30, not 9 or 11.
+    const long = Array.from({ length: 40 }, (_, k) => img(100 + k, k, k === 10 ? 0.9 : Math.abs(k - 10) <= 2 ? 0.85 : k === 30 ? 0.8 : 0.1));
+    expect(pickKeyImages(long, 2, null).map((i) => i.seq)).toEqual([10, 30]);
   });
 
   test('a chosen image leads, without repeating', () => {
-    expect(pickKeyImages(images, 3, 10).map((i) => i.id)).toEqual([10, 11, 13]);
+    expect(pickKeyImages(images, 3, 10).map((i) => i.id)).toEqual([10, 13]);
     expect(pickKeyImages(images, 2, 14).map((i) => i.id)).toEqual([11, 13]); // not scored: ignored
   });
 
@@ -89,7 +92,7 @@ describe('key images and labels', () => {
   });
 
   test('the series: the one asked for, else the highest-scoring; clear errors otherwise', () => {
-    const series = (uid: string, score: number | null) => ({ seriesInstanceUid: uid, modality: 'CT', description: null, images: 1, done: 1, failed: 0, score, topImageId: 1, verdict: null, note: '' });
+    const series = (uid: string, score: number | null) => ({ seriesInstanceUid: uid, modality: 'CT', seriesNumber: 2, description: null, patientName: null, studyDate: null, images: 1, done: 1, failed: 0, score, topImageId: 1, verdict: null, note: '' });
     const summary = { id: 7, status: 'done', series: [series('a', 0.3), series('b', 0.8), series('c', null)] } as unknown as ScanSummary;
     expect(pickSeries(summary).seriesInstanceUid).toBe('b');
     expect(pickSeries(summary, 'a').seriesInstanceUid).toBe('a');

@@ -35,7 +35,7 @@ describe('PNG export of a finding (real CT slice, synthetic map)', () => {
 
   test('overlay PNG: native grid + colorbar margin + stamp band; warm pixels at the blob, none below the threshold', async () => {
     const raw = reportInputFor([slice], { deidentify: false, demo: false });
-    const saved = await exportFindingPng(raw, outputPath('report-ct-overlay.dcm'));
+    const saved = await exportFindingPng(raw, outputPath('report-ct-overlay.dcm'), { overlayText: false });
     expect(saved.path).toBe(outputPath('report-ct-overlay.png'));
     expect(fs.existsSync(outputPath('report-ct-overlay.dcm'))).toBe(false);
     const png = readPng(saved.path);
@@ -72,7 +72,7 @@ describe('PNG export of a finding (real CT slice, synthetic map)', () => {
 
   test('side-by-side PNG: original | heatmap in one image, the left pane untouched', async () => {
     const raw = reportInputFor([slice], { deidentify: false, demo: true });
-    const saved = await exportFindingPng(raw, outputPath('report-ct-side-by-side'), { layout: 'side-by-side' });
+    const saved = await exportFindingPng(raw, outputPath('report-ct-side-by-side'), { layout: 'side-by-side', overlayText: false });
     const png = readPng(saved.path);
     expect(saved.path.endsWith('.png')).toBe(true);
     expect(png.width).toBeGreaterThan(2 * 512);
@@ -93,6 +93,18 @@ describe('PNG export of a finding (real CT slice, synthetic map)', () => {
     expect(leftWarm).toBe(0);
     expect(leftDiffers).toBe(0);
     expect(rightWarm).toBeGreaterThan(1000);
+  });
+
+  test('overlay text is burned into the corners only; the middle of the image is untouched', async () => {
+    const raw = reportInputFor([slice], { deidentify: true, demo: false });
+    const plain = readPng((await exportFindingPng(raw, outputPath('report-ct-plain'), { overlayText: false })).path);
+    const texted = readPng((await exportFindingPng(raw, outputPath('report-ct-overlay-text'))).path);
+    const changedRows = new Set<number>();
+    for (let i = 0; i < plain.data.length; i += 4) if (plain.data[i] !== texted.data[i]) changedRows.add(Math.floor(i / 4 / plain.width));
+    const rows = [...changedRows];
+    expect(rows.some((y) => y < 64)).toBe(true); // identity ("DE-IDENTIFIED"), series, score
+    expect(rows.some((y) => y > 512 - 64 && y < 512)).toBe(true); // slice, W/L
+    expect(rows.every((y) => y < 64 || y > 512 - 64)).toBe(true);
   });
 
   test('an unwritable folder gives a clear error and leaves no file', async (ctx) => {

@@ -1,0 +1,51 @@
+// The same scan is never started twice: on the 64-slice chest CT, S, S and a
+// click on Scan series (three identical requests while the first is queued or
+// running) leave one scan in the queue and in the case log, selected. The
+// queue labels the series as a PACS does (modality, number, description, date).
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { hasChromium, SKIP_NO_CHROMIUM } from '../helpers/browser';
+import { hasSharedData, outputPath, SKIP_NO_SHARED_DATA } from '../helpers/paths';
+import { DICOM_ROOT, openSeries, startHarness, type Harness } from './workstation-harness';
+
+const skipReason = !hasChromium ? SKIP_NO_CHROMIUM : !hasSharedData ? SKIP_NO_SHARED_DATA : '';
+
+describe.skipIf(skipReason !== '')(`one scan per identical request${skipReason ? ` (${skipReason})` : ''}`, () => {
+  let h: Harness;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    h = await startHarness({ scans: true });
+    page = await h.browser.newPage({ viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1 });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${h.server.launchUrl}&folder=${encodeURIComponent(path.join(DICOM_ROOT, 'ct-chest-lidc-0314'))}`);
+    await page.waitForSelector('[data-testid=index-summary]', { timeout: 90_000 });
+    await openSeries(page, (await page.getAttribute('[data-testid=series]', 'data-uid'))!);
+  }, 180_000);
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('selects the running scan instead of starting the same one again', async () => {
+    await page.keyboard.press('s');
+    await page.keyboard.press('s');
+    await page.waitForSelector('[data-testid=scan-series]:not([disabled])');
+    await page.click('[data-testid=scan-series]');
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid=notification]')).some((n) => n.textContent?.includes('already doing this')));
+    const jobs = await page.$$eval('[data-testid=scan-job]', (nodes) => nodes.map((n) => ({ id: n.getAttribute('data-scan-id'), selected: n.getAttribute('data-selected') })));
+    await page.screenshot({ path: outputPath('scan-once-1366x768.png') });
+    const db = new Database(path.join(h.dbDir, 'caselog.sqlite'), { readonly: true, fileMustExist: true });
+    const rows = db.prepare('SELECT id FROM scans').all() as { id: number }[];
+    db.close();
+    expect(rows).toHaveLength(1);
+    expect(jobs).toEqual([{ id: String(rows[0]!.id), selected: 'true' }]);
+    expect(await page.textContent('[data-testid=scan-job] [data-testid=series-label]')).toBe('CT #30026 (no description) · 2000-01-01');
+    await page.click('[data-testid=scan-cancel]');
+    await page.waitForSelector('[data-testid=scan-job][data-status=cancelled]', { timeout: 60_000 });
+    expect(errors).toEqual([]);
+  });
+});
