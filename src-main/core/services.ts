@@ -37,8 +37,13 @@ export interface BackendConfig {
   mode: AppInfo['mode'];
   databasePath: string;
   allowedRoots: string[];
-  /** Browser mode's server: calls from the UI cannot add readable folders (see AllowedRoots). */
+  /** Calls from the UI cannot add readable folders (see AllowedRoots): browser mode's server, and the desktop app. */
   confined?: boolean;
+  /**
+   * The desktop app: folders indexed before (each one first opened through the native dialog) stay
+   * readable after a restart, so the recent-folder list and the restored view keep working.
+   */
+  rememberIndexedFolders?: boolean;
   initialFile?: string | null;
   /** Where back-end events go (IPC to the window, or the browser-mode event stream). */
   emit?: EventSink;
@@ -80,8 +85,10 @@ export interface Backend {
 }
 
 export function createBackend(config: BackendConfig): Backend {
-  const roots = new AllowedRoots(config.allowedRoots, config.confined === true);
   const caseLog = openCaseLog(config.databasePath);
+  const library = new LibraryService(caseLog);
+  const remembered = config.rememberIndexedFolders ? library.recentFolders(1000).map((f) => f.path) : [];
+  const roots = new AllowedRoots([...config.allowedRoots, ...remembered], config.confined === true);
   const models = new ModelRegistry({ db: caseLog.db, modelsDir: modelsDirFor(config.databasePath) });
   // What the case log refers to lives beside it (in a temporary folder for an in-memory database):
   // maps/<database name>/ (two case logs in one folder never share map files), exports/, adapters/.
@@ -101,7 +108,6 @@ export function createBackend(config: BackendConfig): Backend {
   };
   const checkpoints = new CheckpointInstaller({ registry: models, engineHost });
   const resolveBundle = createBundleResolver({ demoBundleDir: config.demoBundleDir ?? null, lookup: async (id) => models.get(id)?.dir ?? null });
-  const library = new LibraryService(caseLog);
   const adapters = new AdapterRepository(caseLog.db);
   const scans = new ScanService({
     db: caseLog.db,

@@ -77,6 +77,9 @@ async function start() {
     mode: 'electron',
     databasePath: resolveDatabasePath({ appDataDir: app.getPath('userData') }),
     allowedRoots: [],
+    // Only folders the user picked in the native dialog (now or in an earlier session) are readable.
+    confined: true,
+    rememberIndexedFolders: true,
     dicomweb: { initialServer: loadDicomwebServer(app.getPath('userData')), onServerChanged: (server) => saveDicomwebServer(app.getPath('userData'), server) },
     engineHost: () => createUtilityProcessHost((level, message) => console[level === 'error' ? 'error' : 'log'](`[engine] ${message}`)),
     dialogs: {

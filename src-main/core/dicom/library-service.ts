@@ -59,7 +59,8 @@ export class LibraryService {
     return this.repos.seriesDetail(seriesInstanceUid, part);
   }
 
-  recentFolders() {
-    return this.repos.recentFolders();
+  /** The most recently indexed folders (default: the 20 newest). */
+  recentFolders(limit?: number) {
+    return this.repos.recentFolders(limit);
   }
 }

@@ -33,6 +33,27 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+describe('the desktop app (confined, remembering indexed folders)', () => {
+  it('reads only folders picked in the native dialog, also after a restart', async () => {
+    await backend.close();
+    const picked = path.join(dir, 'picked');
+    fs.cpSync(path.join(allowed, 'ct'), picked, { recursive: true });
+    const dialogs = { chooseFolder: async () => picked, chooseSavePath: async () => null };
+    backend = open({ allowedRoots: [], rememberIndexedFolders: true, dialogs });
+    await expect(backend.handlers.library.indexFolder({ folder: picked })).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED' });
+    expect((await backend.handlers.app.chooseFolder({ title: 'Open' })).folder).toBe(picked);
+    expect((await backend.handlers.library.indexFolder({ folder: picked })).dicomFiles).toBe(4);
+    await backend.close();
+
+    backend = open({ allowedRoots: [], rememberIndexedFolders: true });
+    expect(backend.roots.list()).toEqual([picked]);
+    const first = fs.readdirSync(picked)[0]!;
+    expect((await backend.handlers.app.readFile({ path: path.join(picked, first) })).byteLength).toBeGreaterThan(0);
+    await expect(backend.handlers.library.indexFolder({ folder: '/etc' })).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED' });
+    await expect(backend.handlers.library.indexFolder({ folder: allowed })).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED' });
+  });
+});
+
 describe('a confined back end', () => {
   it('refuses to index a folder outside the allowed ones, and stays unable to read it', async () => {
     await expect(backend.handlers.library.indexFolder({ folder: '/etc' })).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED' });
