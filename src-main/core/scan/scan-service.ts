@@ -15,6 +15,8 @@
 import type { Database } from 'better-sqlite3';
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
 import type { EventSink } from '../../../src-shared/contract/server';
+import type { HandlersFor } from '../../../src-shared/contract/define';
+import type { scanCalls } from '../../../src-shared/contract/scan-calls';
 import type { MethodId, ScanProgress, ScanStatus, ScanSummary, Verdict } from '../../../src-shared/domain/scan';
 import type { VisionPrecision } from '../../../src-shared/domain/model-bundle';
 import type { EngineHost } from '../engine-client/protocol';
@@ -337,4 +339,29 @@ export class ScanService {
       image,
     });
   }
+}
+
+/** The contract's scan and verdict calls (scans.*, findings.setVerdict), mapped onto the scan service; wired in services.ts. */
+export function createScanHandlers(scans: ScanService): HandlersFor<typeof scanCalls> {
+  return {
+    start: async (args) => scans.createAndStart(args),
+    resume: async ({ scanId }) => {
+      scans.summary(scanId);
+      scans.start(scanId);
+      return { scanId };
+    },
+    cancel: async ({ scanId }) => {
+      scans.cancel(scanId);
+      return {};
+    },
+    list: async () => scans.list(),
+    get: async ({ scanId }) => scans.summary(scanId),
+    images: async ({ scanId, seriesInstanceUid }) => scans.images(scanId, seriesInstanceUid),
+    map: async ({ imageId }) => {
+      const { data } = await scans.readMap(imageId);
+      return new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+    },
+    setVerdict: async ({ scanId, seriesInstanceUid, verdict, note, keyImageId }) =>
+      scans.saveVerdict(scanId, seriesInstanceUid, verdict, note, keyImageId ?? null),
+  };
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../helpers/paths';
 
 const DEFINITION = path.join(PROJECT_ROOT, 'src-shared/contract/scan-calls.ts');
-const HANDLER = path.join(PROJECT_ROOT, 'src-main/core/scan/scan-handlers.ts');
+const HANDLER = path.join(PROJECT_ROOT, 'src-main/core/scan/scan-service.ts');
 const CALLER = path.join(PROJECT_ROOT, 'src-renderer/stores/scans.ts');
 
 function languageService(files: string[]): ts.LanguageService {
@@ -49,6 +49,6 @@ describe('contract calls and find-references', () => {
       return `${path.relative(PROJECT_ROOT, r.fileName)}:${text.split('\n')[line - 1]!.trim()}`;
     });
     expect(where).toContainEqual(expect.stringMatching(/^src-renderer\/stores\/scans\.ts:.*api\.call\(scanCalls\.start,/));
-    expect(where).toContainEqual(expect.stringMatching(/^src-main\/core\/scan\/scan-handlers\.ts:start: async/));
+    expect(where).toContainEqual(expect.stringMatching(/^src-main\/core\/scan\/scan-service\.ts:start: async/));
   });
 });
