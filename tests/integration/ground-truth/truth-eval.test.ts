@@ -183,14 +183,14 @@ describe('ground truth on a scanned series', () => {
   it.skipIf(!hasPoppler())(`puts a ground-truth section with the metrics in the PDF report (${hasPoppler() ? 'pdftotext' : SKIP_NO_POPPLER})`, async () => {
     const truthFile = path.join(dir, 'by-position.dcm');
     const { evaluation: e } = await evaluateTruth(backend.scans, { scanId, seriesInstanceUid: seriesUid, truthFile });
-    const saved = await backend.handlers.reports.export({ scanId, format: 'pdf', path: path.join(dir, 'report.pdf'), deidentify: false, truthFile });
+    const saved = await backend.handlers.reports.export({ scanId, format: 'pdf', path: path.join(dir, 'exports', 'report.pdf'), deidentify: false, truthFile });
     const text = pdfText(saved.path).replace(/\s+/g, ' ');
     expect(text).toContain('Ground truth');
     expect(text).toContain('DICOM SEG by-position.dcm');
     expect(text).toContain(`3D Dice ${e.dice3d === null ? 'undefined' : e.dice3d.toFixed(3)}`);
     expect(text).toContain(`Pixel AUROC ${e.pixelAuroc!.toFixed(3)}`);
     expect(text).toContain(`${e.truePositives} true positive, ${e.falsePositives} false positive, ${e.falseNegatives} false negative`);
-    const plain = await backend.handlers.reports.export({ scanId, format: 'pdf', path: path.join(dir, 'plain.pdf'), deidentify: false });
+    const plain = await backend.handlers.reports.export({ scanId, format: 'pdf', path: path.join(dir, 'exports', 'plain.pdf'), deidentify: false });
     expect(pdfText(plain.path)).not.toContain('Ground truth');
   });
 
