@@ -58,7 +58,7 @@ describe('clipscan index (built bundle)', () => {
   it('a missing folder is a readable error and a non-zero exit', () => {
     const res = run(['index', path.join(dir, 'nope'), '--db', path.join(dir, 'x.db'), '--json']);
     expect(res.status).toBe(1);
-    expect(res.stderr).toMatch(/is not a folder that can be read/);
+    expect(res.stderr).toMatch(/is not a folder, DICOMDIR or .zip that can be read/);
   });
 
   it.skipIf(!hasSharedData)(`labels each series by modality, number, description, patient and study date, sizes as columns×rows (${hasSharedData ? 'shared data present' : SKIP_NO_SHARED_DATA})`, () => {
