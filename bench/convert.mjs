@@ -15,7 +15,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
-const { values } = parseArgs({ options: { arch: { type: 'string', default: 'ViT-L-14' }, 'no-training': { type: 'boolean', default: false }, child: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { arch: { type: 'string', default: 'ViT-L-14' }, 'no-training': { type: 'boolean', default: false }, child: { type: 'string' } },
+});
 
 if (values.child) {
   // Child: convert and report time and peak RSS (VmHWM) as JSON on stdout.
@@ -26,13 +28,26 @@ if (values.child) {
   const seconds = (performance.now() - t0) / 1000;
   const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
   const bytes = m.files.reduce((a, f) => a + f.bytes, 0);
-  console.log(JSON.stringify({ seconds, peakMB: hwm ? Number(hwm[1]) / 1024 : null, files: m.files.length, bytes, training: Object.keys(m.training).length > 0 ? 'yes' : 'no' }));
+  console.log(
+    JSON.stringify({
+      seconds,
+      peakMB: hwm ? Number(hwm[1]) / 1024 : null,
+      files: m.files.length,
+      bytes,
+      training: Object.keys(m.training).length > 0 ? 'yes' : 'no',
+    }),
+  );
   process.exit(0);
 }
 
 const python = process.env.CLIPSCAN_PYTHON ?? '/usr/bin/python3';
 const script = path.join('tests', 'integration', 'models-convert', 'make_checkpoints.py');
-const key = crypto.createHash('sha256').update(fs.readFileSync(script)).update(fs.readFileSync(path.join('models', 'export', 'clip_model.py'))).digest('hex').slice(0, 12);
+const key = crypto
+  .createHash('sha256')
+  .update(fs.readFileSync(script))
+  .update(fs.readFileSync(path.join('models', 'export', 'clip_model.py')))
+  .digest('hex')
+  .slice(0, 12);
 const cache = path.join(os.tmpdir(), 'clipscan-bench', `convert-${values.arch}-${key}`);
 const checkpoint = path.join(cache, 'jit.pt');
 if (!fs.existsSync(checkpoint)) {
@@ -45,11 +60,26 @@ if (!fs.existsSync(checkpoint)) {
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'clipscan-bench-convert-'));
 try {
   const bundleFile = path.join(work, 'convert.mjs');
-  await build({ entryPoints: ['src-main/core/models/convert/index.ts'], bundle: true, platform: 'node', format: 'esm', outfile: bundleFile, logLevel: 'warning',
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } });
+  await build({
+    entryPoints: ['src-main/core/models/convert/index.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: bundleFile,
+    logLevel: 'warning',
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  });
   const load = os.loadavg()[0];
-  const r = spawnSync(process.execPath, [import.meta.filename, '--child', JSON.stringify([bundleFile, checkpoint, path.join(work, 'bundle'), values.arch]),
-    ...(values['no-training'] ? ['--no-training'] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(
+    process.execPath,
+    [
+      import.meta.filename,
+      '--child',
+      JSON.stringify([bundleFile, checkpoint, path.join(work, 'bundle'), values.arch]),
+      ...(values['no-training'] ? ['--no-training'] : []),
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
   if (r.status !== 0) {
     console.error(r.stderr);
     process.exit(1);
@@ -58,7 +88,9 @@ try {
   const inputMB = fs.statSync(checkpoint).size / 2 ** 20;
   console.log(`| arch | training graphs | checkpoint MB | bundle MB | files | seconds | peak RSS MB | load avg (start → end) |`);
   console.log(`|---|---|---|---|---|---|---|---|`);
-  console.log(`| ${values.arch} | ${res.training} | ${inputMB.toFixed(0)} | ${(res.bytes / 2 ** 20).toFixed(0)} | ${res.files} | ${res.seconds.toFixed(1)} | ${res.peakMB.toFixed(0)} | ${load.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} |`);
+  console.log(
+    `| ${values.arch} | ${res.training} | ${inputMB.toFixed(0)} | ${(res.bytes / 2 ** 20).toFixed(0)} | ${res.files} | ${res.seconds.toFixed(1)} | ${res.peakMB.toFixed(0)} | ${load.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} |`,
+  );
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }

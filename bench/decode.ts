@@ -18,12 +18,21 @@ const DATA = process.env.CLIPSCAN_SHARED_DATA ?? path.join(ROOT, '..', 'shared',
 const repeats = Number(process.argv[2] ?? 15);
 
 const FILES = [
-  'dicom/transfer-syntaxes-mr/1.dcm', 'dicom/transfer-syntaxes-mr/2.dcm', 'dicom/transfer-syntaxes-mr/3.dcm',
-  'dicom/transfer-syntaxes-mr/4.dcm', 'dicom/transfer-syntaxes-mr/5.dcm', 'dicom/transfer-syntaxes-mr/7.dcm',
-  'dicom/transfer-syntaxes-mr/9.dcm', 'dicom/ct-chest-lidc-0314/000002.dcm',
-  'dicom/codecs-and-enhanced/leadtools-8BitsJpegLossyGrayScale.dcm', 'dicom/codecs-and-enhanced/JLSN_RGB_ILV0.dcm',
-  'dicom/cr-dx/wg04-RG3_J2KI.dcm', 'dicom/cr-dx/wg04-RG3_J2KR.dcm', 'dicom/us/US-PAL-8-10x-echo.dcm',
-  'dicom/codecs-and-enhanced/HTJ2KLossless_08_RGB.dcm', 'dicom/codecs-and-enhanced/HTJ2K_08_RGB.dcm',
+  'dicom/transfer-syntaxes-mr/1.dcm',
+  'dicom/transfer-syntaxes-mr/2.dcm',
+  'dicom/transfer-syntaxes-mr/3.dcm',
+  'dicom/transfer-syntaxes-mr/4.dcm',
+  'dicom/transfer-syntaxes-mr/5.dcm',
+  'dicom/transfer-syntaxes-mr/7.dcm',
+  'dicom/transfer-syntaxes-mr/9.dcm',
+  'dicom/ct-chest-lidc-0314/000002.dcm',
+  'dicom/codecs-and-enhanced/leadtools-8BitsJpegLossyGrayScale.dcm',
+  'dicom/codecs-and-enhanced/JLSN_RGB_ILV0.dcm',
+  'dicom/cr-dx/wg04-RG3_J2KI.dcm',
+  'dicom/cr-dx/wg04-RG3_J2KR.dcm',
+  'dicom/us/US-PAL-8-10x-echo.dcm',
+  'dicom/codecs-and-enhanced/HTJ2KLossless_08_RGB.dcm',
+  'dicom/codecs-and-enhanced/HTJ2K_08_RGB.dcm',
 ];
 
 function median(values: number[]): number {
@@ -35,7 +44,10 @@ const decoder = await createPixelDecoder();
 const rows: string[][] = [['transfer syntax', 'file', 'size', 'ms/frame', 'Mpx/s', 'MB/s in']];
 for (const rel of FILES) {
   const file = path.join(DATA, rel);
-  if (!fs.existsSync(file)) { console.error(`skipped (missing): ${file}`); continue; }
+  if (!fs.existsSync(file)) {
+    console.error(`skipped (missing): ${file}`);
+    continue;
+  }
   const buf = fs.readFileSync(file);
   const fresh = () => new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength); // new identity: parse every time
   const first = await decoder.decode(fresh(), 0);
@@ -51,9 +63,12 @@ for (const rel of FILES) {
   const mpx = (first.rows * first.columns) / 1e6 / (ms / 1000);
   const mbIn = buf.byteLength / frames / 1e6 / (ms / 1000);
   rows.push([
-    `${transferSyntaxName(first.transferSyntaxUid)} (${first.transferSyntaxUid})`, path.basename(rel),
+    `${transferSyntaxName(first.transferSyntaxUid)} (${first.transferSyntaxUid})`,
+    path.basename(rel),
     `${first.columns}×${first.rows}${first.samplesPerPixel === 3 ? ' RGB' : ''}${frames > 1 ? ` ×${frames}` : ''}`,
-    ms.toFixed(2), mpx.toFixed(1), mbIn.toFixed(1),
+    ms.toFixed(2),
+    mpx.toFixed(1),
+    mbIn.toFixed(1),
   ]);
 }
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));

@@ -54,14 +54,20 @@ try {
   for (let i = 0; i < repeats; i++) {
     const db = path.join(dir, `run-${i}`, 'c.db');
     fs.mkdirSync(path.dirname(db), { recursive: true });
-    const run = spawnSync(process.execPath, ['dist/main/cli.js', 'dicomweb', 'retrieve', '--server', orthanc.dicomweb, '--study', study, '--db', db, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const run = spawnSync(
+      process.execPath,
+      ['dist/main/cli.js', 'dicomweb', 'retrieve', '--server', orthanc.dicomweb, '--study', study, '--db', db, '--json'],
+      { encoding: 'utf8', maxBuffer: 1 << 26 },
+    );
     if (run.status !== 0) throw new Error(`clipscan dicomweb retrieve failed: ${run.stderr}`);
     ours.push(JSON.parse(run.stdout).seconds);
     fs.rmSync(path.dirname(db), { recursive: true, force: true });
   }
 
   // The same WADO-RS instance URLs, listed once with QIDO-RS.
-  const list = await (await fetch(`${orthanc.dicomweb}/studies/${study}/instances?includefield=0020000E`, { headers: { accept: 'application/dicom+json' } })).json();
+  const list = await (
+    await fetch(`${orthanc.dicomweb}/studies/${study}/instances?includefield=0020000E`, { headers: { accept: 'application/dicom+json' } })
+  ).json();
   const urls = list.map((d) => `${orthanc.dicomweb}/studies/${study}/series/${d['0020000E'].Value[0]}/instances/${d['00080018'].Value[0]}`);
   const config = path.join(dir, 'curl.cfg');
   fs.writeFileSync(config, urls.map((u) => `url = "${u}"\noutput = "/dev/null"\n`).join(''));
@@ -90,7 +96,8 @@ try {
   console.log(`${count} instances, ${megabytes.toFixed(1)} MB, median of ${repeats}\n`);
   console.log('| what | s | instances/s | MB/s | clipscan fetch / this |');
   console.log('|---|---|---|---|---|');
-  for (const [what, s] of rows) console.log(`| ${what} | ${s.toFixed(2)} | ${(count / s).toFixed(1)} | ${(megabytes / s).toFixed(1)} | ${(fetchS / s).toFixed(2)} |`);
+  for (const [what, s] of rows)
+    console.log(`| ${what} | ${s.toFixed(2)} | ${(count / s).toFixed(1)} | ${(megabytes / s).toFixed(1)} | ${(fetchS / s).toFixed(2)} |`);
 } finally {
   await orthanc.stop();
   fs.rmSync(dir, { recursive: true, force: true });

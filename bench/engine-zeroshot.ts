@@ -42,7 +42,10 @@ const px8 = new Float32Array(8 * 3 * S * S).fill(0.1);
 await bundle.vision.encode(px1, 1);
 const v1 = await median(21, () => bundle.vision.encode(px1, 1));
 const v8 = await median(7, () => bundle.vision.encode(px8, 8));
-const file = fs.readdirSync(CT).filter((f) => f.endsWith('.dcm')).sort()[0];
+const file = fs
+  .readdirSync(CT)
+  .filter((f) => f.endsWith('.dcm'))
+  .sort()[0];
 const frame = readUncompressedFrame(path.join(CT, file));
 await engine.scoreFrame(bundle, 'zeroshot', frame, { organ: 'chest' });
 const full = await median(11, () => engine.scoreFrame(bundle, 'zeroshot', frame, { organ: 'chest' }));

@@ -12,7 +12,11 @@ import path from 'node:path';
 const folder = path.resolve(process.argv[2] ?? '../shared/data/dicom/mr-brain-t1w-studyforrest');
 const repeats = Number(process.argv[3] ?? 3);
 const python = process.env.CLIPSCAN_PYTHON ?? '/usr/bin/python3';
-const files = fs.readdirSync(folder, { recursive: true }).map(String).map((f) => path.join(folder, f)).filter((f) => fs.statSync(f).isFile());
+const files = fs
+  .readdirSync(folder, { recursive: true })
+  .map(String)
+  .map((f) => path.join(folder, f))
+  .filter((f) => fs.statSync(f).isFile());
 const megabytes = files.reduce((n, f) => n + fs.statSync(f).size, 0) / 1e6;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -63,10 +67,32 @@ const theirsLoop = median(theirs.map((r) => r.loop));
 const theirsFields = median(theirs.map((r) => r.loopWithFields));
 console.log(`${files.length} files, ${megabytes.toFixed(1)} MB in ${folder}; median of ${repeats}; ${os.cpus().length} cores`);
 console.table([
-  { reader: 'clipscan index (process, SQLite included)', seconds: oursS.toFixed(3), 'files/s': (files.length / oursS).toFixed(0), 'MB/s': (megabytes / oursS).toFixed(0) },
-  { reader: 'pydicom dcmread (process)', seconds: theirsProcess.toFixed(3), 'files/s': (files.length / theirsProcess).toFixed(0), 'MB/s': (megabytes / theirsProcess).toFixed(0) },
-  { reader: 'pydicom dcmread (loop only, values left unparsed)', seconds: theirsLoop.toFixed(3), 'files/s': (files.length / theirsLoop).toFixed(0), 'MB/s': (megabytes / theirsLoop).toFixed(0) },
-  { reader: 'pydicom dcmread + the 22 fields indexing uses (loop)', seconds: theirsFields.toFixed(3), 'files/s': (files.length / theirsFields).toFixed(0), 'MB/s': (megabytes / theirsFields).toFixed(0) },
+  {
+    reader: 'clipscan index (process, SQLite included)',
+    seconds: oursS.toFixed(3),
+    'files/s': (files.length / oursS).toFixed(0),
+    'MB/s': (megabytes / oursS).toFixed(0),
+  },
+  {
+    reader: 'pydicom dcmread (process)',
+    seconds: theirsProcess.toFixed(3),
+    'files/s': (files.length / theirsProcess).toFixed(0),
+    'MB/s': (megabytes / theirsProcess).toFixed(0),
+  },
+  {
+    reader: 'pydicom dcmread (loop only, values left unparsed)',
+    seconds: theirsLoop.toFixed(3),
+    'files/s': (files.length / theirsLoop).toFixed(0),
+    'MB/s': (megabytes / theirsLoop).toFixed(0),
+  },
+  {
+    reader: 'pydicom dcmread + the 22 fields indexing uses (loop)',
+    seconds: theirsFields.toFixed(3),
+    'files/s': (files.length / theirsFields).toFixed(0),
+    'MB/s': (megabytes / theirsFields).toFixed(0),
+  },
 ]);
 // The pydicom process runs both loops; its wall time is start-up plus both.
-console.log(`pydicom (start-up + fields loop) / clipscan index: ${((theirsProcess - theirsLoop) / oursS).toFixed(2)}×; pydicom fields loop alone / clipscan index: ${(theirsFields / oursS).toFixed(2)}× (target ≥ 3×)`);
+console.log(
+  `pydicom (start-up + fields loop) / clipscan index: ${((theirsProcess - theirsLoop) / oursS).toFixed(2)}×; pydicom fields loop alone / clipscan index: ${(theirsFields / oursS).toFixed(2)}× (target ≥ 3×)`,
+);

@@ -22,10 +22,21 @@ import { createEngine } from '../src-main/core/engine/engine';
 import { readUncompressedFrame } from '../tests/integration/engine/read-frame';
 import { preprocessFrame } from '../src-main/core/engine/preprocess';
 
-const { values } = parseArgs({ options: { arch: { type: 'string', default: 'ViT-L-14' }, repeats: { type: 'string', default: '5' }, images: { type: 'string', default: '3' }, threads: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: {
+    arch: { type: 'string', default: 'ViT-L-14' },
+    repeats: { type: 'string', default: '5' },
+    images: { type: 'string', default: '3' },
+    threads: { type: 'string', default: '2' },
+  },
+});
 const ROOT = process.env.CLIPSCAN_ROOT ?? process.cwd();
 const CT = path.join(ROOT, '..', 'shared', 'data', 'dicom', 'ct-chest-lidc-0314');
-const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 function bundleDir(arch: string): string {
   if (arch === 'tiny') return path.join(ROOT, 'models', 'fixtures', 'tiny-demo');
@@ -35,7 +46,10 @@ function bundleDir(arch: string): string {
   fs.rmSync(dir, { recursive: true, force: true });
   console.log(`exporting a random ${arch} bundle (vision + text, fp32 + int8) to ${dir}; minutes, once`);
   const python = process.env.CLIPSCAN_PYTHON ?? '/usr/bin/python3';
-  const r = spawnSync(python, ['-m', 'models.export.export', '--random', '--seed', '0', '--arch', arch, '--no-training', '--out', dir], { stdio: 'inherit', cwd: ROOT });
+  const r = spawnSync(python, ['-m', 'models.export.export', '--random', '--seed', '0', '--arch', arch, '--no-training', '--out', dir], {
+    stdio: 'inherit',
+    cwd: ROOT,
+  });
   if (r.status !== 0) throw new Error(`export failed (${r.status})`);
   return dir;
 }
@@ -62,7 +76,10 @@ const fp32 = await engine.loadBundle(dir, { verify: false, precision: 'fp32' });
 const int8 = await engine.loadBundle(dir, { verify: false, precision: 'int8' });
 const m = fp32.manifest;
 const taps = m.vision.taps;
-const files = fs.readdirSync(CT).filter((f) => f.endsWith('.dcm')).sort();
+const files = fs
+  .readdirSync(CT)
+  .filter((f) => f.endsWith('.dcm'))
+  .sort();
 const picked = Array.from({ length: Number(values.images) }, (_, i) => files[Math.floor(((i + 0.5) * files.length) / Number(values.images))]);
 const frames = picked.map((f) => readUncompressedFrame(path.join(CT, f)));
 
@@ -75,7 +92,8 @@ for (const [i, frame] of frames.entries()) {
   const b = await int8.vision.encode(input.pixels, 1, { taps });
   const named: Array<[string, Float32Array, Float32Array]> = [
     ...taps.map((l) => [`tap_${l}`, a.taps.get(l)!, b.taps.get(l)!] as [string, Float32Array, Float32Array]),
-    ['pooled', a.pooled, b.pooled], ['patch_embeds', a.patchEmbeds, b.patchEmbeds],
+    ['pooled', a.pooled, b.pooled],
+    ['patch_embeds', a.patchEmbeds, b.patchEmbeds],
   ];
   for (const [name, x, y] of named) minCos.set(name, Math.min(minCos.get(name) ?? 1, cosine(x, y)));
   const sa = await engine.scoreFrame(fp32, 'zeroshot', frame, { organ: 'chest' });
@@ -84,8 +102,12 @@ for (const [i, frame] of frames.entries()) {
   for (let k = 0; k < sa.map.length; k++) maxDiff = Math.max(maxDiff, Math.abs(sa.map[k] - sb.map[k]));
   const range = sa.mapRange[1] - sa.mapRange[0];
   rows.push({
-    image: picked[i], 'score fp32': sa.score.toFixed(4), 'score int8': sb.score.toFixed(4), '|Δscore|': Math.abs(sa.score - sb.score).toExponential(2),
-    'map cosine': cosine(sa.map, sb.map).toFixed(5), 'max |Δmap| / fp32 range': (range > 0 ? maxDiff / range : maxDiff).toExponential(2),
+    image: picked[i],
+    'score fp32': sa.score.toFixed(4),
+    'score int8': sb.score.toFixed(4),
+    '|Δscore|': Math.abs(sa.score - sb.score).toExponential(2),
+    'map cosine': cosine(sa.map, sb.map).toFixed(5),
+    'max |Δmap| / fp32 range': (range > 0 ? maxDiff / range : maxDiff).toExponential(2),
   });
 }
 
@@ -95,7 +117,10 @@ await fp32.vision.encode(pixels, 1, { taps });
 await int8.vision.encode(pixels, 1, { taps });
 const times = { fp32: [] as number[], int8: [] as number[] };
 for (let r = 0; r < Number(values.repeats); r++) {
-  for (const [name, b] of [['fp32', fp32], ['int8', int8]] as const) {
+  for (const [name, b] of [
+    ['fp32', fp32],
+    ['int8', int8],
+  ] as const) {
     const t = performance.now();
     await b.vision.encode(pixels, 1, { taps });
     times[name].push(performance.now() - t);
@@ -105,8 +130,18 @@ const f = median(times.fp32);
 const q = median(times.int8);
 console.log(`\n${m.architecture} (${m.id}), ${threads} intra-op threads, CPU EP, batch 1, median of ${values.repeats}`);
 console.table([
-  { precision: 'fp32', 'ms/image': f.toFixed(1), 'images/s': (1000 / f).toFixed(3), 'file MB': (fs.statSync(path.join(dir, m.vision.file)).size / 1e6).toFixed(0) },
-  { precision: 'int8', 'ms/image': q.toFixed(1), 'images/s': (1000 / q).toFixed(3), 'file MB': (fs.statSync(path.join(dir, m.vision.int8File!)).size / 1e6).toFixed(0) },
+  {
+    precision: 'fp32',
+    'ms/image': f.toFixed(1),
+    'images/s': (1000 / f).toFixed(3),
+    'file MB': (fs.statSync(path.join(dir, m.vision.file)).size / 1e6).toFixed(0),
+  },
+  {
+    precision: 'int8',
+    'ms/image': q.toFixed(1),
+    'images/s': (1000 / q).toFixed(3),
+    'file MB': (fs.statSync(path.join(dir, m.vision.int8File!)).size / 1e6).toFixed(0),
+  },
 ]);
 console.log(`int8 / fp32 throughput: ${(f / q).toFixed(2)}× (target ≥ 1.8×)`);
 console.log('\nagreement on the same images (minimum cosine over images; target ≥ 0.999):');

@@ -17,16 +17,29 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import ort from 'onnxruntime-node';
 
-const { values } = parseArgs({ options: {
-  arch: { type: 'string' }, threads: { type: 'string', default: '2' }, repeats: { type: 'string', default: '5' },
-  shots: { type: 'string', default: '16' }, methods: { type: 'string', default: 'mediclip,madclip' }, pool: { type: 'string', default: '8' }, 'encode-repeats': { type: 'string', default: '3' },
-} });
+const { values } = parseArgs({
+  options: {
+    arch: { type: 'string' },
+    threads: { type: 'string', default: '2' },
+    repeats: { type: 'string', default: '5' },
+    shots: { type: 'string', default: '16' },
+    methods: { type: 'string', default: 'mediclip,madclip' },
+    pool: { type: 'string', default: '8' },
+    'encode-repeats': { type: 'string', default: '3' },
+  },
+});
 const python = process.env.CLIPSCAN_PYTHON ?? '/usr/bin/python3';
 const threads = Number(values.threads);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // Peak RSS of this process since the last reset (Linux: VmHWM, reset by writing 5 to clear_refs).
-const peakReset = () => { try { fs.writeFileSync('/proc/self/clear_refs', '5'); } catch { /* not Linux: peak since start */ } };
+const peakReset = () => {
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    /* not Linux: peak since start */
+  }
+};
 const peakMB = () => {
   const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
   return m ? Number(m[1]) / 1024 : process.memoryUsage().rss / 2 ** 20;
@@ -43,7 +56,10 @@ if (values.arch) {
   if (!fs.existsSync(path.join(bundle, 'manifest.json'))) {
     console.error(`exporting a random-weight ${values.arch} bundle with training graphs to ${bundle} …`);
     const t0 = performance.now();
-    const r = spawnSync(python, ['-m', 'models.export.export', '--random', '--seed', '0', '--arch', values.arch, '--out', bundle], { stdio: 'inherit', env: { ...process.env, CLIPSCAN_TORCH_THREADS: values.threads } });
+    const r = spawnSync(python, ['-m', 'models.export.export', '--random', '--seed', '0', '--arch', values.arch, '--out', bundle], {
+      stdio: 'inherit',
+      env: { ...process.env, CLIPSCAN_TORCH_THREADS: values.threads },
+    });
     if (r.status !== 0) process.exit(1);
     exportSeconds = (performance.now() - t0) / 1000;
   }
@@ -52,7 +68,20 @@ const manifest = JSON.parse(fs.readFileSync(path.join(bundle, 'manifest.json'), 
 
 // 2. PyTorch side: times and inputs, same weights (export.py --random --seed 0 [--arch])
 const out = path.join(os.tmpdir(), 'clipscan-bench', `inputs-${values.arch ?? 'tiny'}`);
-const args = ['bench/train_step_torch.py', '--out', out, '--bundle', bundle, '--repeats', values.repeats, '--threads', values.threads, '--methods', values.methods, ...(values.arch ? ['--arch', values.arch] : [])];
+const args = [
+  'bench/train_step_torch.py',
+  '--out',
+  out,
+  '--bundle',
+  bundle,
+  '--repeats',
+  values.repeats,
+  '--threads',
+  values.threads,
+  '--methods',
+  values.methods,
+  ...(values.arch ? ['--arch', values.arch] : []),
+];
 const torchRun = spawnSync(python, args, { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, CLIPSCAN_TORCH_THREADS: values.threads } });
 if (torchRun.status !== 0) {
   console.error(`PyTorch side failed (is python3-torch installed for ${python}?):\n${torchRun.stderr}`);
@@ -84,8 +113,18 @@ for (const c of cases) {
   await session.release();
   const ortS = median(times);
   steps[`${c.method}-${c.variant}`] = { ort: ortS, torch: c.torchSeconds };
-  rows.push([c.method, c.variant, c.promptLength, c.batch, (ortS * 1000).toFixed(1), (c.torchSeconds * 1000).toFixed(1), (c.torchSeconds / ortS).toFixed(2),
-    c.torchSeconds / ortS >= 2 ? 'yes' : 'no', ortPeak.toFixed(0), c.torchPeakMB.toFixed(0)]);
+  rows.push([
+    c.method,
+    c.variant,
+    c.promptLength,
+    c.batch,
+    (ortS * 1000).toFixed(1),
+    (c.torchSeconds * 1000).toFixed(1),
+    (c.torchSeconds / ortS).toFixed(2),
+    c.torchSeconds / ortS >= 2 ? 'yes' : 'no',
+    ortPeak.toFixed(0),
+    c.torchPeakMB.toFixed(0),
+  ]);
 }
 
 // 4. the vision forward that fills the feature pool (batches of 4, as feature-pool.ts)
@@ -119,7 +158,17 @@ for (const [method, p] of Object.entries(plan)) {
     if (!s) continue;
     const n = p.stepsPerEpoch * p.epochs;
     const enc = (p.images * encS) / 60;
-    proj.push([method, variant, p.note, p.images, `${p.stepsPerEpoch}×${p.epochs}=${n}`, enc.toFixed(1), ((n * s.ort) / 60).toFixed(1), (enc + (n * s.ort) / 60).toFixed(1), ((n * s.torch) / 60).toFixed(1)]);
+    proj.push([
+      method,
+      variant,
+      p.note,
+      p.images,
+      `${p.stepsPerEpoch}×${p.epochs}=${n}`,
+      enc.toFixed(1),
+      ((n * s.ort) / 60).toFixed(1),
+      (enc + (n * s.ort) / 60).toFixed(1),
+      ((n * s.torch) / 60).toFixed(1),
+    ]);
   }
 }
 
@@ -128,10 +177,16 @@ const table = (head, body) => {
   const line = (r) => '| ' + r.map((x, i) => String(x).padEnd(widths[i])).join(' | ') + ' |';
   return [line(head), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...body.map(line)].join('\n');
 };
-console.log(`${values.arch ?? 'tiny fixture'} (${bundle}); ${threads} threads; median of ${values.repeats}; ${os.cpus()[0]?.model ?? '?'} ×${os.cpus().length}; ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${new Date().toISOString().slice(0, 10)}`);
-console.log(`1-min load average: ${loadStart.toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end (this run's own ${threads} threads add about ${threads}; more than that means another job shared the cores)`);
+console.log(
+  `${values.arch ?? 'tiny fixture'} (${bundle}); ${threads} threads; median of ${values.repeats}; ${os.cpus()[0]?.model ?? '?'} ×${os.cpus().length}; ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${new Date().toISOString().slice(0, 10)}`,
+);
+console.log(
+  `1-min load average: ${loadStart.toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end (this run's own ${threads} threads add about ${threads}; more than that means another job shared the cores)`,
+);
 if (exportSeconds !== null) console.log(`bundle export: ${exportSeconds.toFixed(0)} s`);
 console.log(table(['method', 'text encoder', 'T', 'batch', 'ORT ms/step', 'torch ms/step', 'torch/ORT', '≥ 2×', 'ORT peak RSS MB', 'torch peak RSS MB'], rows));
 console.log(`\nvision forward (feature pool), ORT, batch ${ENCODE_BATCH} at ${S}²: ${(encS * 1000).toFixed(0)} ms/image; peak RSS ${visionPeak.toFixed(0)} MB`);
 console.log(`\nprojected minutes at k = ${k} (steps × ORT step + pool encoding; torch column: steps only)`);
-console.log(table(['method', 'text encoder', 'pool', 'images encoded', 'steps/epoch × epochs', 'encode min', 'ORT steps min', 'ORT total min', 'torch steps min'], proj));
+console.log(
+  table(['method', 'text encoder', 'pool', 'images encoded', 'steps/epoch × epochs', 'encode min', 'ORT steps min', 'ORT total min', 'torch steps min'], proj),
+);

@@ -47,7 +47,16 @@ const url = await new Promise((resolve, reject) => {
 
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--enable-precise-memory-info'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+    '--enable-precise-memory-info',
+  ],
 });
 
 const loadAtStart = os.loadavg()[0];
@@ -66,7 +75,11 @@ try {
     );
     if (!mrUid) throw new Error('The 192-slice MR is not in the series list.');
     // Let the thumbnails finish so that they do not share the decoder with the measured open.
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=thumbnail]')].every((c) => c.getAttribute('data-drawn') !== null), null, { timeout: 120_000 }).catch(() => undefined);
+    await page
+      .waitForFunction(() => [...document.querySelectorAll('[data-testid=thumbnail]')].every((c) => c.getAttribute('data-drawn') !== null), null, {
+        timeout: 120_000,
+      })
+      .catch(() => undefined);
     await page.waitForTimeout(1500);
     const heapBefore = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
     await page.click(`[data-testid=series][data-uid="${mrUid}"]`);
@@ -103,4 +116,6 @@ const median = (key) => {
 console.log(`Viewer open: 192-slice MR (384×274, implicit VR LE), browser mode, headless Chromium (SwiftShader), ${runs} run(s)`);
 console.table(rows.map((r) => ({ ...r, firstImageMs: Math.round(r.firstImageMs), allCachedMs: Math.round(r.allCachedMs) })));
 console.log(`load average (1 min): ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end, on ${os.cpus().length} cores`);
-console.log(`median: first image ${Math.round(median('firstImageMs'))} ms, whole stack cached ${Math.round(median('allCachedMs'))} ms, JS heap after ${median('heapAfterMB')} MB`);
+console.log(
+  `median: first image ${Math.round(median('firstImageMs'))} ms, whole stack cached ${Math.round(median('allCachedMs'))} ms, JS heap after ${median('heapAfterMB')} MB`,
+);

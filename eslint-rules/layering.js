@@ -93,7 +93,8 @@ function violation(fromLayer, fromFile, spec) {
     if (fromLayer === 'renderer' && target !== 'renderer' && target !== 'shared') return 'src-renderer may import only src-renderer and src-shared';
     if (fromLayer === 'core' && target !== 'core' && target !== 'shared') return 'src-main/core may import only core and src-shared';
     if (fromLayer === 'core' && target === 'core') return coreOrderViolation(fromFile, path.resolve(path.dirname(fromFile), spec));
-    if (fromLayer !== 'renderer' && fromLayer !== 'renderer-tests' && target === 'renderer') return 'only the renderer (and tests/unit/renderer) may import src-renderer';
+    if (fromLayer !== 'renderer' && fromLayer !== 'renderer-tests' && target === 'renderer')
+      return 'only the renderer (and tests/unit/renderer) may import src-renderer';
     if (fromLayer !== 'electron' && target === 'electron' && fromLayer !== 'other') return 'src-main/electron is an entry point; nothing imports it';
     return null;
   }

@@ -10,7 +10,10 @@ import { build } from 'esbuild';
 
 const ROOT = path.join(import.meta.dirname, '..');
 const BENCH = path.join(ROOT, 'bench');
-const benches = fs.readdirSync(BENCH).filter((f) => /\.(mjs|ts)$/.test(f)).sort();
+const benches = fs
+  .readdirSync(BENCH)
+  .filter((f) => /\.(mjs|ts)$/.test(f))
+  .sort();
 const [name, ...args] = process.argv.slice(2);
 
 if (!name) {

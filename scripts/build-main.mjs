@@ -21,7 +21,21 @@ for (const dir of ['src-main/core']) {
 
 // ESM with code splitting: the CLI loads a command's code (and its heavy packages) only when it runs.
 // Chunks stay in dist/main beside the entries: workers are found next to the module that starts them.
-await build({ ...common, entryPoints: entries, outdir: 'dist/main', format: 'esm', splitting: true, chunkNames: 'chunk-[name]-[hash]', outExtension: { '.js': '.js' },
-  banner: { js: "import { createRequire as __clipscanRequire } from 'node:module'; const require = __clipscanRequire(import.meta.url);" } });
-await build({ ...common, entryPoints: { 'electron-preload': 'src-main/electron/preload.ts' }, outdir: 'dist/main', format: 'cjs', outExtension: { '.js': '.cjs' } });
+await build({
+  ...common,
+  entryPoints: entries,
+  outdir: 'dist/main',
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'chunk-[name]-[hash]',
+  outExtension: { '.js': '.js' },
+  banner: { js: "import { createRequire as __clipscanRequire } from 'node:module'; const require = __clipscanRequire(import.meta.url);" },
+});
+await build({
+  ...common,
+  entryPoints: { 'electron-preload': 'src-main/electron/preload.ts' },
+  outdir: 'dist/main',
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+});
 console.log('built dist/main');

@@ -7,7 +7,12 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { files: { type: 'string', default: '1000' }, kills: { type: 'string', default: '20' }, seed: { type: 'string', default: '13' } } });
+const { values } = parseArgs({
+  options: { files: { type: 'string', default: '1000' }, kills: { type: 'string', default: '20' }, seed: { type: 'string', default: '13' } },
+});
 const env = { ...process.env, CLIPSCAN_CHAOS_FILES: values.files, CLIPSCAN_CHAOS_KILLS: values.kills, CLIPSCAN_CHAOS_SEED: values.seed };
-const result = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'unit', 'tests/chaos', '--testTimeout', '7200000'], { stdio: 'inherit', env });
+const result = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'unit', 'tests/chaos', '--testTimeout', '7200000'], {
+  stdio: 'inherit',
+  env,
+});
 process.exit(result.status ?? 1);

@@ -22,8 +22,18 @@ async function loadBundleChecks() {
   const outfile = path.join(tmp, 'bundle-checks.mjs');
   try {
     await build({
-      stdin: { contents: "export { readManifest } from './src-main/core/models/manifest';\nexport { verifyFile } from './src-main/core/models/checksum';\nexport { DEMO_MODEL_LABEL } from './src-shared/domain/model-bundle';\n", resolveDir: ROOT, loader: 'ts' },
-      bundle: true, platform: 'node', format: 'esm', target: 'node22', outfile, logLevel: 'error',
+      stdin: {
+        contents:
+          "export { readManifest } from './src-main/core/models/manifest';\nexport { verifyFile } from './src-main/core/models/checksum';\nexport { DEMO_MODEL_LABEL } from './src-shared/domain/model-bundle';\n",
+        resolveDir: ROOT,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      outfile,
+      logLevel: 'error',
     });
     return await import(pathToFileURL(outfile).href);
   } finally {

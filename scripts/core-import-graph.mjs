@@ -34,10 +34,17 @@ for (const file of sourceFiles(CORE)) {
 const rows = [...edges.values()].sort((a, b) => b.from.rank - a.from.rank || a.from.folder.localeCompare(b.from.folder) || b.to.rank - a.to.rank);
 const upward = rows.filter((e) => e.to.rank >= e.from.rank);
 if (process.argv.includes('--json')) {
-  console.log(JSON.stringify({ layers: CORE_LAYERS, edges: rows.map((e) => ({ from: e.from.folder, to: e.to.folder, example: e.example })), upward: upward.length }, null, 2));
+  console.log(
+    JSON.stringify(
+      { layers: CORE_LAYERS, edges: rows.map((e) => ({ from: e.from.folder, to: e.to.folder, example: e.example })), upward: upward.length },
+      null,
+      2,
+    ),
+  );
 } else {
   console.log(`Layer order, lowest first: ${CORE_LAYERS.map((l) => l.join('/')).join(' < ')}\n`);
-  for (const e of rows) console.log(`${e.to.rank >= e.from.rank ? "UP  " : "    "}${e.from.folder} (${e.from.rank}) -> ${e.to.folder} (${e.to.rank})   e.g. ${e.example}`);
+  for (const e of rows)
+    console.log(`${e.to.rank >= e.from.rank ? 'UP  ' : '    '}${e.from.folder} (${e.from.rank}) -> ${e.to.folder} (${e.to.rank})   e.g. ${e.example}`);
   console.log(`\n${rows.length} edges, ${upward.length} upward.`);
 }
 process.exit(upward.length > 0 ? 1 : 0);

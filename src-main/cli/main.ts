@@ -10,13 +10,36 @@ type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   info: { run: async (a) => (await import('./commands/info')).infoCommand(a), summary: 'version, platform and case-log location' },
   index: { run: async (a) => (await import('./commands/index')).indexCommand(a), summary: 'index a DICOM folder into the case log (--db FILE, --json)' },
-  scan: { run: async (a) => (await import('./commands/scan')).scanCommand(a), summary: 'scan a folder or series for anomalies (--method, --model, --resume ID, --json)' },
-  train: { run: async (a) => (await import('./commands/train')).trainCommand(a), summary: 'few-shot adapter training: --method mediclip|madclip --normal DIR [--abnormal DIR --masks DIR] --shots K --seed S --epochs N [--model ID] [--json]' },
-  eval: { run: async (a) => (await import('./commands/eval')).evalCommand(a), summary: 'few-shot evaluation on a MediCLIP-layout set: --data DIR --method --shots K --seed S [--epochs N] [--limit N] [--json]; or a scanned series against its ground truth: --series UID --truth SEG|NIFTI [--scan ID] [--json]' },
-  models: { run: async (a) => (await import('./commands/models')).modelsCommand(a), summary: 'installed model bundles: list, import <dir>, download <url> --sha256 HEX, verify, remove (--json)' },
-  report: { run: async (a) => (await import('./commands/report')).reportCommand(a), summary: 'PNG or PDF finding report of a scan: --scan ID --format png|pdf --out FILE [--deidentify]' },
-  'export-dicom': { run: async (a) => (await import('./commands/export-dicom')).exportDicomCommand(a), summary: 'scan results as DICOM: --scan ID --out DIR [--seg] [--pmap] [--sr] [--deidentify] [--json]' },
-  dicomweb: { run: async (a) => (await import('./commands/dicomweb')).dicomwebCommand(a), summary: 'DICOMweb archive: query (QIDO-RS), retrieve --study UID (WADO-RS), send --scan ID (STOW-RS); --server URL' },
+  scan: {
+    run: async (a) => (await import('./commands/scan')).scanCommand(a),
+    summary: 'scan a folder or series for anomalies (--method, --model, --resume ID, --json)',
+  },
+  train: {
+    run: async (a) => (await import('./commands/train')).trainCommand(a),
+    summary:
+      'few-shot adapter training: --method mediclip|madclip --normal DIR [--abnormal DIR --masks DIR] --shots K --seed S --epochs N [--model ID] [--json]',
+  },
+  eval: {
+    run: async (a) => (await import('./commands/eval')).evalCommand(a),
+    summary:
+      'few-shot evaluation on a MediCLIP-layout set: --data DIR --method --shots K --seed S [--epochs N] [--limit N] [--json]; or a scanned series against its ground truth: --series UID --truth SEG|NIFTI [--scan ID] [--json]',
+  },
+  models: {
+    run: async (a) => (await import('./commands/models')).modelsCommand(a),
+    summary: 'installed model bundles: list, import <dir>, download <url> --sha256 HEX, verify, remove (--json)',
+  },
+  report: {
+    run: async (a) => (await import('./commands/report')).reportCommand(a),
+    summary: 'PNG or PDF finding report of a scan: --scan ID --format png|pdf --out FILE [--deidentify]',
+  },
+  'export-dicom': {
+    run: async (a) => (await import('./commands/export-dicom')).exportDicomCommand(a),
+    summary: 'scan results as DICOM: --scan ID --out DIR [--seg] [--pmap] [--sr] [--deidentify] [--json]',
+  },
+  dicomweb: {
+    run: async (a) => (await import('./commands/dicomweb')).dicomwebCommand(a),
+    summary: 'DICOMweb archive: query (QIDO-RS), retrieve --study UID (WADO-RS), send --scan ID (STOW-RS); --server URL',
+  },
   serve: { run: async (a) => (await import('./commands/serve')).serveCommand(a), summary: 'browser mode: serve the UI on 127.0.0.1 with a per-launch token' },
 };
 

@@ -163,7 +163,13 @@ export function createBackend(config: BackendConfig): Backend {
     reports: createReportHandlers(reports, roots),
     render: createRenderFrameHandlers(roots),
     truth: createTruthHandlers(scans, roots),
-    dicomweb: createDicomwebHandlers({ scans, libraryDir: nodePath.join(dataDir, 'dicomweb'), index: (folder) => handlers.library.indexFolder({ folder }), emit: config.emit, ...config.dicomweb }),
+    dicomweb: createDicomwebHandlers({
+      scans,
+      libraryDir: nodePath.join(dataDir, 'dicomweb'),
+      index: (folder) => handlers.library.indexFolder({ folder }),
+      emit: config.emit,
+      ...config.dicomweb,
+    }),
     training: createTrainingHandlers(training, roots),
   };
 

@@ -50,7 +50,9 @@ app.on('web-contents-created', (_event, contents) => {
 
 async function start() {
   await app.whenReady();
-  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => callback(isPermissionGranted(permission, details.requestingUrl)));
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(isPermissionGranted(permission, details.requestingUrl)),
+  );
   session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionGranted(permission, requestingOrigin));
   /** Set once the back end is composed; binary GETs before that are refused. */
   let binaryCalls: ContractServer | null = null;

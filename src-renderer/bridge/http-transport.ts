@@ -27,10 +27,10 @@ export function createHttpTransport(token: string): ContractTransport {
       const response = binary
         ? await fetch(binaryCallUrl(name, args), { headers: { [TOKEN_HEADER]: token } })
         : await fetch(API_CALL_PREFIX + encodeURIComponent(name), {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
-          body: JSON.stringify(args ?? {}),
-        });
+            method: 'POST',
+            headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
+            body: JSON.stringify(args ?? {}),
+          });
       if (response.status === 401) {
         return { ok: false, error: { name: 'AuthError', message: 'This page has no valid ClipScan token. Open the address that "clipscan serve" printed.' } };
       }

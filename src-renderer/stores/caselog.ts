@@ -51,7 +51,9 @@ export const useCaselogStore = defineStore('caselog', () => {
   async function setVerdict(scanId: number, seriesInstanceUid: string, verdict: Verdict | null, note: string, keyImageId?: number | null): Promise<boolean> {
     saving.value++;
     try {
-      const saved = await messages.attempt('Saving the verdict', () => api.call(scanCalls.setVerdict, { scanId, seriesInstanceUid, verdict, note, keyImageId: keyImageId ?? null }));
+      const saved = await messages.attempt('Saving the verdict', () =>
+        api.call(scanCalls.setVerdict, { scanId, seriesInstanceUid, verdict, note, keyImageId: keyImageId ?? null }),
+      );
       if (!saved) return false;
       const scan = scans.summaries.get(scanId);
       if (scan) scans.remember({ ...scan, series: scan.series.map((s) => (s.seriesInstanceUid === seriesInstanceUid ? saved : s)) });
@@ -102,7 +104,12 @@ export const useCaselogStore = defineStore('caselog', () => {
           layout: format === 'png' ? (viewer.layout === 'side-by-side' ? 'side-by-side' : 'overlay') : null,
           imageId: result.imageIds[viewer.index] ?? null,
           ...shownView(),
-          display: { colormap: layers.colormapName, opacity: layers.opacity, lowerThreshold: layers.threshold, range: layers.mapsFor(seriesInstanceUid)?.range },
+          display: {
+            colormap: layers.colormapName,
+            opacity: layers.opacity,
+            lowerThreshold: layers.threshold,
+            range: layers.mapsFor(seriesInstanceUid)?.range,
+          },
         });
       });
       if (!saved) return undefined;

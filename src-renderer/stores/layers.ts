@@ -79,5 +79,20 @@ export const useLayersStore = defineStore('layers', () => {
 
   const styleKey = computed(() => `${visible.value}|${opacity.value}|${threshold.value}|${colormap.value}`);
 
-  return { bySeries, visible, opacity, threshold, colormap, colormapName, styleKey, setSeriesMaps, clearSeries, mapsFor, sliceMap, styleFor, toggleAnomaly, changeOpacity };
+  return {
+    bySeries,
+    visible,
+    opacity,
+    threshold,
+    colormap,
+    colormapName,
+    styleKey,
+    setSeriesMaps,
+    clearSeries,
+    mapsFor,
+    sliceMap,
+    styleFor,
+    toggleAnomaly,
+    changeOpacity,
+  };
 });

@@ -78,13 +78,16 @@ export const useLibraryStore = defineStore('library', () => {
   const studyQuery = ref(savedList.query);
   const studySort = ref<StudySort>(savedList.sort);
   const shownStudies = computed(() => filterStudies(studies.value, studyQuery.value, studySort.value));
-  watch([studyQuery, studySort], () => localStorage.setItem(STUDY_LIST_KEY, JSON.stringify({ query: studyQuery.value, sort: studySort.value })), { deep: true });
+  watch([studyQuery, studySort], () => localStorage.setItem(STUDY_LIST_KEY, JSON.stringify({ query: studyQuery.value, sort: studySort.value })), {
+    deep: true,
+  });
 
   const allSeries = computed<SeriesSummary[]>(() => studies.value.flatMap((s) => s.series));
   const selectedSeries = computed(() => allSeries.value.find((s) => seriesKey(s) === selectedKey.value) ?? null);
 
   watch([folder, selectedKey, indexing], () => {
-    if (folder.value && !indexing.value) localStorage.setItem(LAST_VIEW_KEY, JSON.stringify({ folder: folder.value, seriesKey: selectedKey.value } satisfies LastView));
+    if (folder.value && !indexing.value)
+      localStorage.setItem(LAST_VIEW_KEY, JSON.stringify({ folder: folder.value, seriesKey: selectedKey.value } satisfies LastView));
   });
 
   api.on('library.indexProgress', (p) => {
@@ -185,7 +188,28 @@ export const useLibraryStore = defineStore('library', () => {
   }
 
   return {
-    listing, browsing, folder, progress, indexing, summary, studies, studyQuery, studySort, shownStudies, recent, selectedKey, allSeries, selectedSeries,
-    browse, loadRecent, openFolder, restoreLastView, reveal, cancelIndex, select, studyOf, step,
+    listing,
+    browsing,
+    folder,
+    progress,
+    indexing,
+    summary,
+    studies,
+    studyQuery,
+    studySort,
+    shownStudies,
+    recent,
+    selectedKey,
+    allSeries,
+    selectedSeries,
+    browse,
+    loadRecent,
+    openFolder,
+    restoreLastView,
+    reveal,
+    cancelIndex,
+    select,
+    studyOf,
+    step,
   };
 });

@@ -45,7 +45,10 @@ export const useMessagesStore = defineStore('messages', () => {
     }
     if (level === 'info') {
       clearTimeout(expiry.get(id));
-      expiry.set(id, setTimeout(() => dismiss(id), INFO_LIFETIME_MS));
+      expiry.set(
+        id,
+        setTimeout(() => dismiss(id), INFO_LIFETIME_MS),
+      );
     }
     return id;
   }

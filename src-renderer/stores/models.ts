@@ -122,7 +122,9 @@ export const useModelsStore = defineStore('models', () => {
     if (downloads.value.some((d) => d.manifestSha256 === sha)) return undefined;
     downloads.value.push({ manifestUrl, manifestSha256: sha, bytesDone: 0, bytesTotal: 0, file: '' });
     try {
-      const bundle = await messages.attempt(`Downloading ${manifestUrl}`, () => api.call(modelCalls.download, { manifestUrl: manifestUrl.trim(), manifestSha256: sha }));
+      const bundle = await messages.attempt(`Downloading ${manifestUrl}`, () =>
+        api.call(modelCalls.download, { manifestUrl: manifestUrl.trim(), manifestSha256: sha }),
+      );
       if (bundle) messages.push('info', `Installed ${bundle.displayName} (${bundle.key}).`);
       await load();
       return bundle;
@@ -139,7 +141,9 @@ export const useModelsStore = defineStore('models', () => {
    * Gets an official checkpoint (`{ name }`), or converts a file inside the
    * allowed folders (`{ path }`) or one the cache search found (`{ cachedPath }`).
    */
-  async function addCheckpoint(args: { name: OfficialCheckpointInfo['name'] } | { path: string } | { cachedPath: string }): Promise<InstalledBundle[] | undefined> {
+  async function addCheckpoint(
+    args: { name: OfficialCheckpointInfo['name'] } | { path: string } | { cachedPath: string },
+  ): Promise<InstalledBundle[] | undefined> {
     const source = 'name' in args ? args.name : 'path' in args ? args.path : args.cachedPath;
     if (source in checkpointJobs.value) return undefined;
     checkpointJobs.value[source] = { source, phase: 'name' in args ? 'download' : 'convert', done: 0, total: 0, detail: '' };
@@ -169,7 +173,25 @@ export const useModelsStore = defineStore('models', () => {
   }
 
   return {
-    bundles, selectedId, selected, selectedIsDemo, downloads, busy, adapters, checkpoints, found, checkpointJobs,
-    load, listFolder, chooseFolder, importFolder, download, cancelDownload, addCheckpoint, cancelCheckpoint, verify, remove,
+    bundles,
+    selectedId,
+    selected,
+    selectedIsDemo,
+    downloads,
+    busy,
+    adapters,
+    checkpoints,
+    found,
+    checkpointJobs,
+    load,
+    listFolder,
+    chooseFolder,
+    importFolder,
+    download,
+    cancelDownload,
+    addCheckpoint,
+    cancelCheckpoint,
+    verify,
+    remove,
   };
 });

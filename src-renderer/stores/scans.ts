@@ -83,7 +83,9 @@ export const useScansStore = defineStore('scans', () => {
   const resultSeries = computed(() => resultScan.value?.series.find((s) => s.seriesInstanceUid === result.value?.seriesInstanceUid) ?? null);
   /** A demo bundle is chosen, or produced what is on screen or in the queue. */
   const chosenAdapterDemo = computed(() => method.value !== 'zeroshot' && (models.adapters.find((a) => a.id === adapterId.value)?.demo ?? false));
-  const demoInUse = computed(() => models.selectedIsDemo || chosenAdapterDemo.value || Boolean(resultScan.value?.model.demo) || running.value.some((s) => s.model.demo));
+  const demoInUse = computed(
+    () => models.selectedIsDemo || chosenAdapterDemo.value || Boolean(resultScan.value?.model.demo) || running.value.some((s) => s.model.demo),
+  );
   // The adapter follows the method: keep a fitting choice, else take the newest adapter trained for it.
   watch([method, () => models.adapters], () => {
     if (method.value === 'zeroshot') return;
@@ -115,10 +117,13 @@ export const useScansStore = defineStore('scans', () => {
     clearTimeout(refreshTimers.get(scanId));
     refreshTimers.set(
       scanId,
-      setTimeout(() => {
-        refreshTimers.delete(scanId);
-        void refresh(scanId);
-      }, now ? 0 : REFRESH_MS),
+      setTimeout(
+        () => {
+          refreshTimers.delete(scanId);
+          void refresh(scanId);
+        },
+        now ? 0 : REFRESH_MS,
+      ),
     );
   }
 
@@ -132,7 +137,8 @@ export const useScansStore = defineStore('scans', () => {
     const open = viewer.series?.seriesInstanceUid;
     if (!open || (chosenScanId.value !== null && chosenScanId.value !== p.scanId)) return;
     const shown = result.value;
-    if (!statusChanged && p.image?.seriesInstanceUid === open && shown?.scanId === p.scanId && shown.seriesInstanceUid === open) void showFinishedImage(shown, p.image);
+    if (!statusChanged && p.image?.seriesInstanceUid === open && shown?.scanId === p.scanId && shown.seriesInstanceUid === open)
+      void showFinishedImage(shown, p.image);
     else if (p.image?.seriesInstanceUid === open || statusChanged) scheduleResult();
   }
 
@@ -181,7 +187,13 @@ export const useScansStore = defineStore('scans', () => {
     starting.value = true;
     try {
       const started = await messages.attempt('Starting the scan', () =>
-        api.call(scanCalls.start, { seriesInstanceUids, method: method.value, modelId: models.selectedId, adapterId: method.value === 'zeroshot' ? null : adapterId.value, precision: precision.value }),
+        api.call(scanCalls.start, {
+          seriesInstanceUids,
+          method: method.value,
+          modelId: models.selectedId,
+          adapterId: method.value === 'zeroshot' ? null : adapterId.value,
+          precision: precision.value,
+        }),
       );
       if (!started) return undefined;
       sessionIds.value = [started.scanId, ...sessionIds.value.filter((id) => id !== started.scanId)];
@@ -350,7 +362,31 @@ export const useScansStore = defineStore('scans', () => {
   );
 
   return {
-    method, precision, adapterId, summaries, sessionIds, chosenScanId, result, starting, list, queue, running, provider, resultScan, resultSeries, demoInUse,
-    remember, loadList, refresh, start, startSelected, startFolder, cancel, resume, showScan, loadResult, jumpToTop,
+    method,
+    precision,
+    adapterId,
+    summaries,
+    sessionIds,
+    chosenScanId,
+    result,
+    starting,
+    list,
+    queue,
+    running,
+    provider,
+    resultScan,
+    resultSeries,
+    demoInUse,
+    remember,
+    loadList,
+    refresh,
+    start,
+    startSelected,
+    startFolder,
+    cancel,
+    resume,
+    showScan,
+    loadResult,
+    jumpToTop,
   };
 });

@@ -72,8 +72,12 @@ export const useTrainingStore = defineStore('training', () => {
     for (const inst of series.instancesInOrder) {
       if (at < inst.frames) {
         return {
-          path: inst.path, frame: at, seriesInstanceUid: series.seriesInstanceUid, imageId: viewer.imageIds[viewer.index] ?? '',
-          index: viewer.index, seriesLabel: series.seriesDescription ?? series.modality ?? 'series',
+          path: inst.path,
+          frame: at,
+          seriesInstanceUid: series.seriesInstanceUid,
+          imageId: viewer.imageIds[viewer.index] ?? '',
+          index: viewer.index,
+          seriesLabel: series.seriesDescription ?? series.modality ?? 'series',
         };
       }
       at -= inst.frames;
@@ -117,16 +121,22 @@ export const useTrainingStore = defineStore('training', () => {
       return;
     }
     const ok = await messages.attempt('Preparing the lesion brush', async () => {
-      await ensureLesionLabelmap(viewer.imageIds, allPanes().map((p) => p.id));
+      await ensureLesionLabelmap(
+        viewer.imageIds,
+        allPanes().map((p) => p.id),
+      );
       return true;
     });
     if (ok) viewer.chooseTool('brush');
   }
 
   // A new stack: the brush belongs to the previous one's labelmap, so it is put down.
-  watch(() => viewer.stackVersion, () => {
-    if (brushing.value) viewer.chooseTool('windowLevel');
-  });
+  watch(
+    () => viewer.stackVersion,
+    () => {
+      if (brushing.value) viewer.chooseTool('windowLevel');
+    },
+  );
 
   api.on('training.progress', (p) => {
     if (job.value && p.jobId < job.value.jobId) return; // job ids grow: ignore late events of an older job
@@ -154,18 +164,32 @@ export const useTrainingStore = defineStore('training', () => {
         const mask = maskOf(m.imageId);
         return { ...ref_(m), mask: mask ? { rows: mask.rows, columns: mask.columns, runs: runLengths(mask.data) } : null };
       };
-      const started = await messages.attempt(`Starting ${method.value === 'mediclip' ? 'MediCLIP' : 'MadCLIP'} training on ${normal.value.length} normal image(s)`, () =>
-        api.call(trainingCalls.start, {
-          method: method.value,
-          modelId: models.selectedId,
-          normal: normal.value.map(ref_),
-          abnormal: method.value === 'madclip' ? abnormal.value.map(withMask) : [],
-          epochs: epochs.value,
-          seed: seed.value,
-        }));
+      const started = await messages.attempt(
+        `Starting ${method.value === 'mediclip' ? 'MediCLIP' : 'MadCLIP'} training on ${normal.value.length} normal image(s)`,
+        () =>
+          api.call(trainingCalls.start, {
+            method: method.value,
+            modelId: models.selectedId,
+            normal: normal.value.map(ref_),
+            abnormal: method.value === 'madclip' ? abnormal.value.map(withMask) : [],
+            epochs: epochs.value,
+            seed: seed.value,
+          }),
+      );
       // Its first event may already have arrived; otherwise show it as preparing.
       if (started && (!job.value || job.value.jobId < started.jobId)) {
-        job.value = { jobId: started.jobId, state: 'preparing', method: method.value, epoch: 0, epochs: epochs.value, step: 0, steps: 0, loss: null, adapterId: null, message: null };
+        job.value = {
+          jobId: started.jobId,
+          state: 'preparing',
+          method: method.value,
+          epoch: 0,
+          epochs: epochs.value,
+          step: 0,
+          steps: 0,
+          loss: null,
+          adapterId: null,
+          message: null,
+        };
       }
     } finally {
       starting.value = false;
@@ -179,7 +203,24 @@ export const useTrainingStore = defineStore('training', () => {
   }
 
   return {
-    marks, masked, method, epochs, seed, job, starting, normal, abnormal, running, canStart, shownMark, brushing,
-    markShown, unmark, clearMarks, toggleBrush, start, cancel,
+    marks,
+    masked,
+    method,
+    epochs,
+    seed,
+    job,
+    starting,
+    normal,
+    abnormal,
+    running,
+    canStart,
+    shownMark,
+    brushing,
+    markShown,
+    unmark,
+    clearMarks,
+    toggleBrush,
+    start,
+    cancel,
   };
 });

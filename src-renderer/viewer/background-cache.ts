@@ -39,11 +39,14 @@ export function startBackgroundCache(onCached: (cached: number) => void, inFligh
       const id = waiting.shift()!;
       running++;
       // A failed image is counted as done: its pane shows the loader's error when it is scrolled to.
-      void imageLoader.loadAndCacheImage(id).catch(() => undefined).then(() => {
-        running--;
-        if (!cancelled) onCached(++cached);
-        pump();
-      });
+      void imageLoader
+        .loadAndCacheImage(id)
+        .catch(() => undefined)
+        .then(() => {
+          running--;
+          if (!cancelled) onCached(++cached);
+          pump();
+        });
     }
     if ((cancelled || waiting.length === 0) && running === 0 && idle) {
       idle();

@@ -6,7 +6,15 @@
 import { init as initCore } from '@cornerstonejs/core';
 import { init as initLoader } from '@cornerstonejs/dicom-image-loader';
 import {
-  init as initTools, addTool, PanTool, ZoomTool, StackScrollTool, WindowLevelTool, LengthTool, EllipticalROITool, BrushTool,
+  init as initTools,
+  addTool,
+  PanTool,
+  ZoomTool,
+  StackScrollTool,
+  WindowLevelTool,
+  LengthTool,
+  EllipticalROITool,
+  BrushTool,
 } from '@cornerstonejs/tools';
 import { registerNodeDecodedLoader } from './node-decoded-loader';
 import { registerSpacingGuard } from './pixel-spacing';

@@ -9,7 +9,15 @@
  */
 import { RenderingEngine, Enums, type Types } from '@cornerstonejs/core';
 import {
-  ToolGroupManager, Enums as ToolEnums, PanTool, ZoomTool, StackScrollTool, WindowLevelTool, LengthTool, EllipticalROITool, BrushTool,
+  ToolGroupManager,
+  Enums as ToolEnums,
+  PanTool,
+  ZoomTool,
+  StackScrollTool,
+  WindowLevelTool,
+  LengthTool,
+  EllipticalROITool,
+  BrushTool,
   type Types as ToolTypes,
 } from '@cornerstonejs/tools';
 

@@ -20,14 +20,16 @@ const FETCHES_IN_FLIGHT = 6;
 export function imageIdForFile(path: string): Promise<string> {
   let known = idsByPath.get(path);
   if (!known) {
-    known = useApi().call(appCalls.readFile, { path }).then((bytes) => {
-      // Files Cornerstone cannot decode go to the Node decoder from the start (clipscan: ids).
-      const reason = nodeDecoderReason(bytes);
-      if (reason !== null) return nodeDecodedFileId(path, reason);
-      const id = wadouri.fileManager.add(new Blob([bytes as Uint8Array<ArrayBuffer>]));
-      rememberFileId(id, path);
-      return id;
-    });
+    known = useApi()
+      .call(appCalls.readFile, { path })
+      .then((bytes) => {
+        // Files Cornerstone cannot decode go to the Node decoder from the start (clipscan: ids).
+        const reason = nodeDecoderReason(bytes);
+        if (reason !== null) return nodeDecodedFileId(path, reason);
+        const id = wadouri.fileManager.add(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+        rememberFileId(id, path);
+        return id;
+      });
     known.catch(() => idsByPath.delete(path));
     idsByPath.set(path, known);
   }

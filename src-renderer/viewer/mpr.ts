@@ -23,8 +23,17 @@
  */
 import { Enums, cache, imageLoader, volumeLoader, setVolumesForViewports, cornerstoneStreamingImageVolumeLoader, type Types } from '@cornerstonejs/core';
 import {
-  ToolGroupManager, Enums as ToolEnums, addTool, PanTool, ZoomTool, StackScrollTool, WindowLevelTool, CrosshairsTool,
-  synchronizers, SynchronizerManager, type Types as ToolTypes,
+  ToolGroupManager,
+  Enums as ToolEnums,
+  addTool,
+  PanTool,
+  ZoomTool,
+  StackScrollTool,
+  WindowLevelTool,
+  CrosshairsTool,
+  synchronizers,
+  SynchronizerManager,
+  type Types as ToolTypes,
 } from '@cornerstonejs/tools';
 import { ENGINE_ID, getEngine } from './engine';
 
@@ -104,14 +113,17 @@ export async function showMpr(
   const viewportIds = MPR_PLANES.map(mprViewportId);
   for (const plane of MPR_PLANES) {
     engine.enableElement({
-      viewportId: mprViewportId(plane), element: elements[plane], type: Enums.ViewportType.ORTHOGRAPHIC,
+      viewportId: mprViewportId(plane),
+      element: elements[plane],
+      type: Enums.ViewportType.ORTHOGRAPHIC,
       defaultOptions: { orientation: ORIENTATION[plane], background: [0, 0, 0] },
     });
   }
   current = { volumeId, viewportIds };
   await setVolumesForViewports(engine, [{ volumeId }], viewportIds);
   toolGroupFor(viewportIds);
-  const sync = SynchronizerManager.getSynchronizer(VOI_SYNC_ID) ?? synchronizers.createVOISynchronizer(VOI_SYNC_ID, { syncInvertState: true, syncColormap: false });
+  const sync =
+    SynchronizerManager.getSynchronizer(VOI_SYNC_ID) ?? synchronizers.createVOISynchronizer(VOI_SYNC_ID, { syncInvertState: true, syncColormap: false });
   for (const viewportId of viewportIds) sync.add({ renderingEngineId: ENGINE_ID, viewportId });
   const viewports = viewportIds.map((id) => engine.getViewport(id) as Types.IVolumeViewport);
   for (const vp of viewports) {
@@ -126,7 +138,9 @@ export async function showMpr(
 export function mprViewports(): Types.IVolumeViewport[] {
   if (!current) return [];
   const engine = getEngine();
-  return current.viewportIds.map((id) => engine.getViewport(id) as Types.IVolumeViewport | undefined).filter((vp): vp is Types.IVolumeViewport => vp !== undefined);
+  return current.viewportIds
+    .map((id) => engine.getViewport(id) as Types.IVolumeViewport | undefined)
+    .filter((vp): vp is Types.IVolumeViewport => vp !== undefined);
 }
 
 /** Whether a viewport of the page's engine is one of the MPR (volume) viewports rather than a stack pane. */

@@ -144,19 +144,30 @@ function provider(type: string, imageId: string): unknown {
   switch (type) {
     case 'imagePlaneModule':
       return {
-        rows: h.rows, columns: h.columns,
-        rowCosines: orientation.slice(0, 3), columnCosines: orientation.slice(3, 6), imageOrientationPatient: orientation,
+        rows: h.rows,
+        columns: h.columns,
+        rowCosines: orientation.slice(0, 3),
+        columnCosines: orientation.slice(3, 6),
+        imageOrientationPatient: orientation,
         imagePositionPatient: h.imagePositionPatient ?? [0, 0, 0],
-        rowPixelSpacing: rowSpacing, columnPixelSpacing: columnSpacing, pixelSpacing: [rowSpacing, columnSpacing],
+        rowPixelSpacing: rowSpacing,
+        columnPixelSpacing: columnSpacing,
+        pixelSpacing: [rowSpacing, columnSpacing],
         sliceThickness: h.sliceThickness ?? undefined,
         frameOfReferenceUID: h.studyInstanceUid ? `${h.studyInstanceUid}.clipscan` : undefined,
         usingDefaultValues: !spacing,
       };
     case 'imagePixelModule':
       return {
-        samplesPerPixel: h.samplesPerPixel, photometricInterpretation: h.photometric, rows: h.rows, columns: h.columns,
-        bitsAllocated: h.dtype === 'uint8' ? 8 : 32, bitsStored: h.dtype === 'uint8' ? 8 : 32, highBit: h.dtype === 'uint8' ? 7 : 31,
-        pixelRepresentation: 1, planarConfiguration: 0,
+        samplesPerPixel: h.samplesPerPixel,
+        photometricInterpretation: h.photometric,
+        rows: h.rows,
+        columns: h.columns,
+        bitsAllocated: h.dtype === 'uint8' ? 8 : 32,
+        bitsStored: h.dtype === 'uint8' ? 8 : 32,
+        highBit: h.dtype === 'uint8' ? 7 : 31,
+        pixelRepresentation: 1,
+        planarConfiguration: 0,
       };
     case 'generalSeriesModule':
       return { modality: h.modality, seriesInstanceUID: h.seriesInstanceUid ?? undefined };

@@ -30,7 +30,12 @@ export function edgeMarkers(viewport: Pick<Types.IViewport, 'getCamera'>): EdgeM
   // The camera looks along −normal; screen right is up × normal.
   const right = cross(up, viewPlaneNormal as Vec);
   const name = utilities.orientation.getOrientationStringLPS;
-  return { left: name(negate(right) as Types.Point3), right: name(right as Types.Point3), top: name(up as Types.Point3), bottom: name(negate(up) as Types.Point3) };
+  return {
+    left: name(negate(right) as Types.Point3),
+    right: name(right as Types.Point3),
+    top: name(up as Types.Point3),
+    bottom: name(negate(up) as Types.Point3),
+  };
 }
 
 const ROUND_MM = [1, 2, 5, 10, 20, 50, 100, 200, 500];

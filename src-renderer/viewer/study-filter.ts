@@ -44,9 +44,18 @@ function sortValue(study: StudySummary, key: Exclude<StudySortKey, 'folder'>): s
 
 function searchText(study: StudySummary): string {
   return [
-    study.patientName, formatPersonName(study.patientName), study.patientId, study.accessionNumber, study.studyDate, formatDicomDate(study.studyDate), study.studyDescription,
+    study.patientName,
+    formatPersonName(study.patientName),
+    study.patientId,
+    study.accessionNumber,
+    study.studyDate,
+    formatDicomDate(study.studyDate),
+    study.studyDescription,
     ...study.series.flatMap((s) => [s.modality, s.seriesDescription]),
-  ].filter(Boolean).join(' ').toLowerCase();
+  ]
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase();
 }
 
 export function filterStudies(studies: readonly StudySummary[], query: string, sort: StudySort): StudySummary[] {

@@ -14,10 +14,7 @@ let linked: Synchronizer[] = [];
 
 export function linkPanes(paneIds: readonly string[]): void {
   unlinkPanes();
-  linked = [
-    synchronizers.createZoomPanSynchronizer(IDS.zoomPan),
-    synchronizers.createVOISynchronizer(IDS.voi, { syncInvertState: true, syncColormap: false }),
-  ];
+  linked = [synchronizers.createZoomPanSynchronizer(IDS.zoomPan), synchronizers.createVOISynchronizer(IDS.voi, { syncInvertState: true, syncColormap: false })];
   for (const sync of linked) for (const viewportId of paneIds) sync.add({ renderingEngineId: ENGINE_ID, viewportId });
 }
 

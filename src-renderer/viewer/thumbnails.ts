@@ -141,7 +141,10 @@ async function pump(): Promise<void> {
 }
 
 export function requestThumbnail(
-  canvas: HTMLCanvasElement, seriesInstanceUid: string, part: number, done: (outcome: ThumbnailOutcome) => void,
+  canvas: HTMLCanvasElement,
+  seriesInstanceUid: string,
+  part: number,
+  done: (outcome: ThumbnailOutcome) => void,
 ): { cancel(): void } {
   const job: Job = { canvas, seriesInstanceUid, part, done };
   waiting.push(job);

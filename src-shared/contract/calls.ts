@@ -30,7 +30,8 @@ export const appCalls = {
   }),
   chooseFolder: defineCall({
     name: 'app.chooseFolder',
-    summary: "The desktop app's native folder dialog; the chosen folder becomes readable. Browser mode has none (native: false): the UI shows its folder browser instead.",
+    summary:
+      "The desktop app's native folder dialog; the chosen folder becomes readable. Browser mode has none (native: false): the UI shows its folder browser instead.",
     args: z.object({ title: z.string().max(200).optional() }),
     result: z.object({ native: z.boolean(), folder: z.string().nullable() }),
   }),

@@ -59,9 +59,21 @@ export const dicomwebCalls = {
     name: 'dicomweb.retrieve',
     summary: 'WADO-RS: fetch a study into the library and index it; emits dicomweb.retrieveProgress; a second run fetches only what is missing.',
     args: z.object({ studyInstanceUid: UidSchema }),
-    result: z.object({ studyInstanceUid: z.string(), folder: z.string(), instances: z.number().int(), retrieved: z.number().int(), present: z.number().int(), summary: IndexSummarySchema }),
+    result: z.object({
+      studyInstanceUid: z.string(),
+      folder: z.string(),
+      instances: z.number().int(),
+      retrieved: z.number().int(),
+      present: z.number().int(),
+      summary: IndexSummarySchema,
+    }),
   }),
-  cancelRetrieve: defineCall({ name: 'dicomweb.cancelRetrieve', summary: 'Stop a running retrieve; fetched instances are kept.', args: z.object({ studyInstanceUid: UidSchema }), result: z.object({}) }),
+  cancelRetrieve: defineCall({
+    name: 'dicomweb.cancelRetrieve',
+    summary: 'Stop a running retrieve; fetched instances are kept.',
+    args: z.object({ studyInstanceUid: UidSchema }),
+    result: z.object({}),
+  }),
   send: defineCall({
     name: 'dicomweb.send',
     summary: "STOW-RS: send a scan's results (SEG, Parametric Map where it applies, SR) for one series to the server.",

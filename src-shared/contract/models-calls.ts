@@ -12,12 +12,23 @@ import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
 import { InstalledBundleSchema } from '../domain/installed-bundle';
 import { Sha256Schema } from '../domain/model-bundle';
-import { AddCheckpointResultSchema, CheckpointProgressSchema, FoundCheckpointSchema, OfficialCheckpointInfoSchema, OfficialCheckpointNameSchema } from '../domain/checkpoints';
+import {
+  AddCheckpointResultSchema,
+  CheckpointProgressSchema,
+  FoundCheckpointSchema,
+  OfficialCheckpointInfoSchema,
+  OfficialCheckpointNameSchema,
+} from '../domain/checkpoints';
 
 const DownloadKey = z.object({ manifestSha256: Sha256Schema });
 
 export const modelCalls = {
-  list: defineCall({ name: 'models.list', summary: 'Installed model bundles (demo ones carry their label).', args: z.object({}), result: z.array(InstalledBundleSchema) }),
+  list: defineCall({
+    name: 'models.list',
+    summary: 'Installed model bundles (demo ones carry their label).',
+    args: z.object({}),
+    result: z.array(InstalledBundleSchema),
+  }),
   import: defineCall({
     name: 'models.import',
     summary: 'Install a bundle from a folder holding its manifest.json; every file is checked against the manifest.',
@@ -36,7 +47,12 @@ export const modelCalls = {
     args: DownloadKey,
     result: z.object({ cancelled: z.boolean() }),
   }),
-  verify: defineCall({ name: 'models.verify', summary: 'Re-check every file of an installed bundle against its manifest.', args: z.object({ id: z.string().min(1) }), result: InstalledBundleSchema }),
+  verify: defineCall({
+    name: 'models.verify',
+    summary: 'Re-check every file of an installed bundle against its manifest.',
+    args: z.object({ id: z.string().min(1) }),
+    result: InstalledBundleSchema,
+  }),
   checkpoints: defineCall({
     name: 'models.checkpoints',
     summary: "OpenAI's official CLIP checkpoints ClipScan can get and convert, with size, licence, purpose and whether their bundles are installed.",
@@ -66,7 +82,12 @@ export const modelCalls = {
     args: z.object({ source: z.string().min(1) }),
     result: z.object({ cancelled: z.boolean() }),
   }),
-  remove: defineCall({ name: 'models.remove', summary: 'Uninstall a bundle (refused while trained adapters use it).', args: z.object({ id: z.string().min(1) }), result: InstalledBundleSchema }),
+  remove: defineCall({
+    name: 'models.remove',
+    summary: 'Uninstall a bundle (refused while trained adapters use it).',
+    args: z.object({ id: z.string().min(1) }),
+    result: InstalledBundleSchema,
+  }),
 } as const;
 
 export const modelEvents = {
@@ -74,5 +95,8 @@ export const modelEvents = {
     summary: 'Bytes downloaded so far of one bundle download.',
     payload: DownloadKey.extend({ bytesDone: z.number().int().nonnegative(), bytesTotal: z.number().int().nonnegative(), file: z.string() }),
   }),
-  'models.checkpointProgress': defineEvent({ summary: 'Progress of one models.addCheckpoint: download, conversion, verification.', payload: CheckpointProgressSchema }),
+  'models.checkpointProgress': defineEvent({
+    summary: 'Progress of one models.addCheckpoint: download, conversion, verification.',
+    payload: CheckpointProgressSchema,
+  }),
 } as const;

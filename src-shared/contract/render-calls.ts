@@ -10,7 +10,8 @@ import { defineCall } from './define';
 export const renderCalls = {
   renderFrame: defineCall({
     name: 'dicom.renderFrame',
-    summary: 'One frame of a DICOM file decoded in Node: JSON header (rows, columns, photometric, window, geometry) and grey float32 modality values or RGB8 (see domain/rendered-frame.ts).',
+    summary:
+      'One frame of a DICOM file decoded in Node: JSON header (rows, columns, photometric, window, geometry) and grey float32 modality values or RGB8 (see domain/rendered-frame.ts).',
     args: z.object({ path: z.string().min(1), frame: z.number().int().nonnegative() }),
     result: z.instanceof(Uint8Array),
     binary: true,

@@ -17,7 +17,10 @@ export const ReportDisplaySchema = z.object({
   opacity: z.number().min(0).max(1).optional(),
   lowerThreshold: z.number().nullable().optional(),
   /** Score range of the colour map and colorbar as the viewer shows it; default: the series' lowest to highest map value. */
-  range: z.tuple([z.number(), z.number()]).refine(([lo, hi]) => hi > lo, 'range must be [low, high] with high > low').optional(),
+  range: z
+    .tuple([z.number(), z.number()])
+    .refine(([lo, hi]) => hi > lo, 'range must be [low, high] with high > low')
+    .optional(),
 });
 
 /** One recorded export (a row of the case log's `exports` table). */

@@ -13,7 +13,8 @@ const ScanIdArgs = z.object({ scanId: z.number().int().positive() });
 export const scanCalls = {
   start: defineCall({
     name: 'scans.start',
-    summary: 'Create a scan over some series and start it in the background; an identical request while the first is queued or running returns that scan (reused).',
+    summary:
+      'Create a scan over some series and start it in the background; an identical request while the first is queued or running returns that scan (reused).',
     args: z.object({
       seriesInstanceUids: z.array(z.string().min(1)).min(1),
       method: MethodIdSchema,
@@ -25,7 +26,12 @@ export const scanCalls = {
     }),
     result: z.object({ scanId: z.number().int(), reused: z.boolean().optional() }),
   }),
-  resume: defineCall({ name: 'scans.resume', summary: 'Continue a cancelled, failed or interrupted scan.', args: ScanIdArgs, result: z.object({ scanId: z.number().int() }) }),
+  resume: defineCall({
+    name: 'scans.resume',
+    summary: 'Continue a cancelled, failed or interrupted scan.',
+    args: ScanIdArgs,
+    result: z.object({ scanId: z.number().int() }),
+  }),
   cancel: defineCall({ name: 'scans.cancel', summary: 'Stop a running scan; finished images are kept.', args: ScanIdArgs, result: z.object({}) }),
   list: defineCall({ name: 'scans.list', summary: 'Every scan in the case log, newest first.', args: z.object({}), result: z.array(ScanSummarySchema) }),
   get: defineCall({ name: 'scans.get', summary: 'One scan with its per-series scores.', args: ScanIdArgs, result: ScanSummarySchema }),

@@ -53,14 +53,22 @@ export type TrainingProgress = z.infer<typeof TrainingProgressSchema>;
 export const trainingCalls = {
   start: defineCall({
     name: 'training.start',
-    summary: 'Train a MediCLIP (normal images) or MadCLIP (normal + abnormal, with or without lesion masks) adapter in the engine host; progress as training.progress events.',
+    summary:
+      'Train a MediCLIP (normal images) or MadCLIP (normal + abnormal, with or without lesion masks) adapter in the engine host; progress as training.progress events.',
     args: z.object({
       method: TrainableMethodSchema,
       modelId: z.string().nullish(),
       normal: z.array(TrainingImageRefSchema).min(1).max(64),
-      abnormal: z.array(TrainingImageRefSchema.extend({ mask: LesionMaskSchema.nullish() })).max(64).default([]),
+      abnormal: z
+        .array(TrainingImageRefSchema.extend({ mask: LesionMaskSchema.nullish() }))
+        .max(64)
+        .default([]),
       epochs: z.number().int().min(1).max(200),
-      seed: z.number().int().min(0).max(2 ** 31 - 1),
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1),
       textEncoder: TextEncoderVariantSchema.default('faithful'),
       organ: z.string().max(60).nullish(),
     }),

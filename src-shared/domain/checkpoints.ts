@@ -58,7 +58,9 @@ export const OFFICIAL_CHECKPOINTS: readonly OfficialCheckpoint[] = [
     approxBytes: 890 * 1024 * 1024,
     licence: MIT,
     purpose: 'MediCLIP and zero-shot scans (ViT-L/14 at 224, QuickGELU, CLIP normalisation).',
-    variants: [{ id: 'openai-vit-l-14', displayName: 'OpenAI CLIP ViT-L/14', inputSize: 224, activation: 'quickgelu', normalise: 'clip', usedBy: 'MediCLIP, zero-shot' }],
+    variants: [
+      { id: 'openai-vit-l-14', displayName: 'OpenAI CLIP ViT-L/14', inputSize: 224, activation: 'quickgelu', normalise: 'clip', usedBy: 'MediCLIP, zero-shot' },
+    ],
   },
   {
     name: 'ViT-L-14-336',
@@ -67,7 +69,16 @@ export const OFFICIAL_CHECKPOINTS: readonly OfficialCheckpoint[] = [
     approxBytes: 891 * 1024 * 1024,
     licence: MIT,
     purpose: 'MadCLIP scans (ViT-L/14-336 run at 240, exact GELU, no normalisation).',
-    variants: [{ id: 'openai-vit-l-14-336-madclip', displayName: 'OpenAI CLIP ViT-L/14-336 (MadCLIP, 240)', inputSize: 240, activation: 'gelu', normalise: 'none', usedBy: 'MadCLIP' }],
+    variants: [
+      {
+        id: 'openai-vit-l-14-336-madclip',
+        displayName: 'OpenAI CLIP ViT-L/14-336 (MadCLIP, 240)',
+        inputSize: 240,
+        activation: 'gelu',
+        normalise: 'none',
+        usedBy: 'MadCLIP',
+      },
+    ],
   },
 ];
 

@@ -27,7 +27,8 @@ export function windowToGrey8(values: ArrayLike<number>, window: Window, options
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
     let g: number;
-    if (!(x > lo)) g = 0; // also NaN
+    if (!(x > lo))
+      g = 0; // also NaN
     else if (x > hi) g = 255;
     else g = w === 0 ? 255 : Math.round(((x - c) / w + 0.5) * 255);
     out[i] = invert ? 255 - g : g;

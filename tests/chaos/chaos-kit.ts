@@ -145,10 +145,21 @@ export function checkInvariants(db: string, mapsDir: string): Invariants {
   const conn = new Database(db, { readonly: true, fileMustExist: true });
   try {
     const instancesWithoutSeries = (conn.prepare('SELECT COUNT(*) AS n FROM instances WHERE series_id IS NULL').get() as { n: number }).n;
-    const done = conn.prepare(`SELECT map_file AS file, map_rows AS rows, map_columns AS columns FROM scan_images WHERE status = 'done'`).all() as { file: string; rows: number; columns: number }[];
+    const done = conn.prepare(`SELECT map_file AS file, map_rows AS rows, map_columns AS columns FROM scan_images WHERE status = 'done'`).all() as {
+      file: string;
+      rows: number;
+      columns: number;
+    }[];
     const doneWithoutMap = done.filter((d) => fs.statSync(d.file, { throwIfNoEntry: false })?.size !== d.rows * d.columns * 4).map((d) => d.file);
-    const referenced = new Set((conn.prepare('SELECT map_file AS file FROM scan_images WHERE map_file IS NOT NULL').all() as { file: string }[]).map((r) => r.file));
-    const onDisk = fs.existsSync(mapsDir) ? fs.readdirSync(mapsDir, { recursive: true }).map((n) => path.join(mapsDir, String(n))).filter((p) => fs.statSync(p).isFile()) : [];
+    const referenced = new Set(
+      (conn.prepare('SELECT map_file AS file FROM scan_images WHERE map_file IS NOT NULL').all() as { file: string }[]).map((r) => r.file),
+    );
+    const onDisk = fs.existsSync(mapsDir)
+      ? fs
+          .readdirSync(mapsDir, { recursive: true })
+          .map((n) => path.join(mapsDir, String(n)))
+          .filter((p) => fs.statSync(p).isFile())
+      : [];
     return {
       instancesWithoutSeries,
       doneWithoutMap,
@@ -179,7 +190,9 @@ export function countRows(db: string, sql: string): number {
 export function doneResults(db: string): Map<number, number> {
   const conn = new Database(db, { readonly: true, fileMustExist: true });
   try {
-    return new Map((conn.prepare(`SELECT id, score FROM scan_images WHERE status = 'done'`).all() as { id: number; score: number }[]).map((r) => [r.id, r.score]));
+    return new Map(
+      (conn.prepare(`SELECT id, score FROM scan_images WHERE status = 'done'`).all() as { id: number; score: number }[]).map((r) => [r.id, r.score]),
+    );
   } catch {
     return new Map();
   } finally {

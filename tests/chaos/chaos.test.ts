@@ -28,7 +28,11 @@ beforeAll(() => {
 }, 300_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const realFiles = (set: string) => fs.readdirSync(dicomSet(set)).filter((n) => n.endsWith('.dcm')).map((n) => path.join(dicomSet(set), n));
+const realFiles = (set: string) =>
+  fs
+    .readdirSync(dicomSet(set))
+    .filter((n) => n.endsWith('.dcm'))
+    .map((n) => path.join(dicomSet(set), n));
 
 describe('chaos', () => {
   it(`${FILES} malformed files and bombs: indexed and scanned without a crash, peak RSS under 1 GB`, async () => {
@@ -46,55 +50,81 @@ describe('chaos', () => {
     const scan = await runCli(['scan', folder, '--db', db, '--json']);
     expect(scan.signal, scan.stderr).toBeNull();
     expect([0, 1], scan.stderr).toContain(scan.status);
-    const out = JSON.parse(scan.stdout) as { status: string; images: number; done: number; failed: number; series: { images: { status: string; error: string | null }[] }[] };
+    const out = JSON.parse(scan.stdout) as {
+      status: string;
+      images: number;
+      done: number;
+      failed: number;
+      series: { images: { status: string; error: string | null }[] }[];
+    };
     expect(out.status).toBe('done');
     expect(out.done + out.failed).toBe(out.images);
     for (const image of out.series.flatMap((s) => s.images)) if (image.status === 'failed') expect(image.error).toMatch(/^[^[{]{8,}/);
     expect(scan.peakRssBytes).toBeLessThan(GB);
-    console.info(`chaos: ${FILES} files, peak RSS index ${Math.round(index.peakRssBytes / 2 ** 20)} MiB, scan ${Math.round(scan.peakRssBytes / 2 ** 20)} MiB; ${summary.errors.length} refused, ${out.done} images scored, ${out.failed} failed`);
-    expect(checkInvariants(db, path.join(dir, 'maps', 'corpus'))).toEqual({ instancesWithoutSeries: 0, doneWithoutMap: [], mapsNotInCaseLog: [], tempFiles: [] });
+    console.info(
+      `chaos: ${FILES} files, peak RSS index ${Math.round(index.peakRssBytes / 2 ** 20)} MiB, scan ${Math.round(scan.peakRssBytes / 2 ** 20)} MiB; ${summary.errors.length} refused, ${out.done} images scored, ${out.failed} failed`,
+    );
+    expect(checkInvariants(db, path.join(dir, 'maps', 'corpus'))).toEqual({
+      instancesWithoutSeries: 0,
+      doneWithoutMap: [],
+      mapsNotInCaseLog: [],
+      tempFiles: [],
+    });
   }, 900_000);
 
-  it.skipIf(!hasSharedData)(`kill -9 at ${KILLS} random moments of index and of scan: nothing lost, nothing orphaned${hasSharedData ? '' : ` (skipped: ${SKIP_NO_SHARED_DATA})`}`, async () => {
-    const folder = path.join(SHARED_DATA, 'dicom', 'ct-chest-lidc-0314');
-    const db = path.join(dir, 'kills.db');
-    const r = rng(SEED);
-    let hits = 0;
-    for (let k = 0; k < KILLS; k++) {
-      // Killed a random number of 20 ms polls after the index began (its folder row exists).
-      let polls = Math.floor(r() * 40);
-      const killed = await runCli(['index', folder, '--db', db, '--json'], { killWhen: () => countRows(db, 'SELECT COUNT(*) AS n FROM folders') > 0 && polls-- <= 0 });
-      expect(killed.signal === 'SIGKILL' || killed.status === 0, killed.stderr).toBe(true);
-      if (killed.signal === 'SIGKILL') hits++;
-    }
-    expect(hits).toBeGreaterThan(0);
-    const indexed = await runCli(['index', folder, '--db', db, '--json']);
-    expect(indexed.status, indexed.stderr).toBe(0);
-    expect((JSON.parse(indexed.stdout) as { studies: { series: { instances: number }[] }[] }).studies[0]!.series[0]!.instances).toBe(64);
+  it.skipIf(!hasSharedData)(
+    `kill -9 at ${KILLS} random moments of index and of scan: nothing lost, nothing orphaned${hasSharedData ? '' : ` (skipped: ${SKIP_NO_SHARED_DATA})`}`,
+    async () => {
+      const folder = path.join(SHARED_DATA, 'dicom', 'ct-chest-lidc-0314');
+      const db = path.join(dir, 'kills.db');
+      const r = rng(SEED);
+      let hits = 0;
+      for (let k = 0; k < KILLS; k++) {
+        // Killed a random number of 20 ms polls after the index began (its folder row exists).
+        let polls = Math.floor(r() * 40);
+        const killed = await runCli(['index', folder, '--db', db, '--json'], {
+          killWhen: () => countRows(db, 'SELECT COUNT(*) AS n FROM folders') > 0 && polls-- <= 0,
+        });
+        expect(killed.signal === 'SIGKILL' || killed.status === 0, killed.stderr).toBe(true);
+        if (killed.signal === 'SIGKILL') hits++;
+      }
+      expect(hits).toBeGreaterThan(0);
+      const indexed = await runCli(['index', folder, '--db', db, '--json']);
+      expect(indexed.status, indexed.stderr).toBe(0);
+      expect((JSON.parse(indexed.stdout) as { studies: { series: { instances: number }[] }[] }).studies[0]!.series[0]!.instances).toBe(64);
 
-    let kept = new Map<number, number>();
-    for (let k = 0; k < KILLS; k++) {
-      // Killed once a random number of this run's images (1 to 63) are finished.
-      const before = kept.size;
-      const target = before + 1 + Math.floor(r() * 63);
-      const killed = await runCli(['scan', folder, '--db', db, '--json'], { killWhen: () => countRows(db, `SELECT COUNT(*) AS n FROM scan_images WHERE status = 'done'`) >= target });
-      expect(killed.signal, killed.stderr).toBe('SIGKILL');
-      const now = doneResults(db);
-      for (const [id, score] of kept) expect(now.get(id), `image ${id} after kill ${k}`).toBe(score);
-      kept = now;
-    }
-    const conn = (await import('better-sqlite3')).default(db, { readonly: true });
-    const scanIds = (conn.prepare('SELECT id FROM scans ORDER BY id').all() as { id: number }[]).map((s) => s.id);
-    conn.close();
-    for (const id of scanIds) {
-      const resumed = await runCli(['scan', '--resume', String(id), '--db', db, '--json']);
-      expect(resumed.status, resumed.stderr).toBe(0);
-      expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'done', images: 64, done: 64, failed: 0 });
-    }
-    const final = doneResults(db);
-    for (const [id, score] of kept) expect(final.get(id), `image ${id} after resume`).toBe(score);
-    expect(checkInvariants(db, path.join(dir, 'maps', 'kills'))).toEqual({ instancesWithoutSeries: 0, doneWithoutMap: [], mapsNotInCaseLog: [], tempFiles: [] });
-  }, 1_800_000);
+      let kept = new Map<number, number>();
+      for (let k = 0; k < KILLS; k++) {
+        // Killed once a random number of this run's images (1 to 63) are finished.
+        const before = kept.size;
+        const target = before + 1 + Math.floor(r() * 63);
+        const killed = await runCli(['scan', folder, '--db', db, '--json'], {
+          killWhen: () => countRows(db, `SELECT COUNT(*) AS n FROM scan_images WHERE status = 'done'`) >= target,
+        });
+        expect(killed.signal, killed.stderr).toBe('SIGKILL');
+        const now = doneResults(db);
+        for (const [id, score] of kept) expect(now.get(id), `image ${id} after kill ${k}`).toBe(score);
+        kept = now;
+      }
+      const conn = (await import('better-sqlite3')).default(db, { readonly: true });
+      const scanIds = (conn.prepare('SELECT id FROM scans ORDER BY id').all() as { id: number }[]).map((s) => s.id);
+      conn.close();
+      for (const id of scanIds) {
+        const resumed = await runCli(['scan', '--resume', String(id), '--db', db, '--json']);
+        expect(resumed.status, resumed.stderr).toBe(0);
+        expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'done', images: 64, done: 64, failed: 0 });
+      }
+      const final = doneResults(db);
+      for (const [id, score] of kept) expect(final.get(id), `image ${id} after resume`).toBe(score);
+      expect(checkInvariants(db, path.join(dir, 'maps', 'kills'))).toEqual({
+        instancesWithoutSeries: 0,
+        doneWithoutMap: [],
+        mapsNotInCaseLog: [],
+        tempFiles: [],
+      });
+    },
+    1_800_000,
+  );
 
   it('two scans of two folders on one case log at once both succeed', async () => {
     const db = path.join(dir, 'writers.db');

@@ -12,7 +12,13 @@ import { canvasStats } from '../helpers/canvas';
 
 const rendererDir = path.join(PROJECT_ROOT, 'dist', 'renderer');
 const folder = dicomSet('ct-chest-lidc-0314');
-const file = path.join(folder, fs.readdirSync(folder).filter((f) => f.endsWith('.dcm')).sort()[0]!);
+const file = path.join(
+  folder,
+  fs
+    .readdirSync(folder)
+    .filter((f) => f.endsWith('.dcm'))
+    .sort()[0]!,
+);
 
 describe.skipIf(!hasChromium)(`first image (${hasChromium ? 'Chromium found' : SKIP_NO_CHROMIUM})`, () => {
   let backend: Backend;

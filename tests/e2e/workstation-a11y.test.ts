@@ -31,7 +31,8 @@ describe.skipIf(!hasChromium)(`workstation keyboard and accessible names${hasChr
         .filter((n) => (n as HTMLElement).offsetParent !== null)
         .filter((n) => {
           const el = n as HTMLElement;
-          const named = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.getAttribute('title') || el.closest('label')?.textContent?.trim();
+          const named =
+            el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.getAttribute('title') || el.closest('label')?.textContent?.trim();
           return !named && !(el.tagName === 'BUTTON' && el.textContent?.trim());
         })
         .map((n) => n.outerHTML.slice(0, 120)),

@@ -64,13 +64,17 @@ describe.skipIf(skipReason !== '')(`workstation real models${skipReason ? ` (${s
   });
 
   it('lists the official checkpoints as Get entries and offers the cached one without copying it', async () => {
-    const entries = await page.$$eval('[data-testid=checkpoint-get]', (nodes) => nodes.map((n) => ({ name: n.getAttribute('data-name'), text: n.textContent ?? '' })));
+    const entries = await page.$$eval('[data-testid=checkpoint-get]', (nodes) =>
+      nodes.map((n) => ({ name: n.getAttribute('data-name'), text: n.textContent ?? '' })),
+    );
     expect(entries.map((e) => e.name)).toEqual(['ViT-B-16', 'ViT-L-14', 'ViT-L-14-336']);
     for (const e of entries) expect(e.text).toMatch(/about \d+ MB · MIT/);
     expect(entries[1]!.text).toContain('MediCLIP');
     expect(entries[2]!.text).toContain('MadCLIP');
     await page.waitForFunction(() =>
-      Array.from(document.querySelectorAll('[data-testid=notification][data-level=info]')).some((n) => /CLIP checkpoints found on this computer \(ViT-B-16\).*Nothing is copied until you do/.test(n.textContent ?? '')),
+      Array.from(document.querySelectorAll('[data-testid=notification][data-level=info]')).some((n) =>
+        /CLIP checkpoints found on this computer \(ViT-B-16\).*Nothing is copied until you do/.test(n.textContent ?? ''),
+      ),
     );
     const found = await page.getAttribute('[data-testid=checkpoint-found]', 'data-path');
     expect(found).toBe(path.join(home, '.cache', 'clip', 'ViT-B-16.pt'));
@@ -119,7 +123,11 @@ describe.skipIf(skipReason !== '')(`workstation real models${skipReason ? ` (${s
     await page.waitForSelector(`[data-testid=scan-job][data-scan-id="${scanId}"][data-status=done]`, { timeout: 300_000 });
     const db = new Database(path.join(h.dbDir, 'caselog.sqlite'), { readonly: true, fileMustExist: true });
     try {
-      const row = db.prepare('SELECT status, bundle_id, bundle_dir FROM scans WHERE id = ?').get(scanId) as { status: string; bundle_id: string; bundle_dir: string };
+      const row = db.prepare('SELECT status, bundle_id, bundle_dir FROM scans WHERE id = ?').get(scanId) as {
+        status: string;
+        bundle_id: string;
+        bundle_dir: string;
+      };
       expect(row).toEqual({ status: 'done', bundle_id: 'openai-vit-l-14', bundle_dir: path.join(h.dbDir, 'models', row.bundle_dir.split(path.sep).at(-1)!) });
       expect(path.basename(row.bundle_dir)).toMatch(/^openai-vit-l-14@[0-9a-f]{12}$/);
     } finally {
@@ -136,9 +144,13 @@ describe.skipIf(skipReason !== '')(`workstation real models${skipReason ? ` (${s
     await page.waitForSelector('[data-testid=checkpoint-browser]');
     await page.click(`[data-testid=checkpoint-browser] [data-folder="${userFiles}"]`);
     await page.click('[data-testid=checkpoint-browser] [data-file="my-clip.pt"]');
-    const text = await page.waitForFunction(
-      () => Array.from(document.querySelectorAll('[data-testid=notification][data-level=error]')).map((n) => n.textContent ?? '').find((t) => /my-clip\.pt/.test(t)),
-    ).then((h) => h.jsonValue());
+    const text = await page
+      .waitForFunction(() =>
+        Array.from(document.querySelectorAll('[data-testid=notification][data-level=error]'))
+          .map((n) => n.textContent ?? '')
+          .find((t) => /my-clip\.pt/.test(t)),
+      )
+      .then((h) => h.jsonValue());
     await page.screenshot({ path: outputPath('workstation-checkpoints-import-refused.png') });
     expect(text).toMatch(/my-clip\.pt has 745 token embeddings but its BPE merges give \d+ tokens/);
     expect(text).not.toMatch(/\[object|at .*\.ts:\d+|undefined/);

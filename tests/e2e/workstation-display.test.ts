@@ -23,9 +23,24 @@ const CR_DX = path.join(DICOM_ROOT, 'cr-dx');
  */
 const MONOCHROME1: { name: string; uid: string; images: number; dark: ImageRegion }[] = [
   { name: 'gdcm chest CR: right lung', uid: '1.2.392.200036.9125.0.199302241758.16', images: 1, dark: { x: 0.18, y: 0.35, width: 0.12, height: 0.15 } },
-  { name: 'highdicom dog DX: air below the body', uid: '1.2.826.0.1.3680043.8.498.43029757880331125098557355444280009133', images: 1, dark: { x: 0.2, y: 0.94, width: 0.6, height: 0.05 } },
-  { name: 'wg04 RG1 chest: right upper lung', uid: '1.3.6.1.4.1.5962.1.3.9.1.20040826185059.5457', images: 1, dark: { x: 0.2, y: 0.15, width: 0.1, height: 0.12 } },
-  { name: 'wg04 RG3 leg (J2KI and J2KR): air beside the leg', uid: '1.3.6.1.4.1.5962.1.3.11.1.20040826185059.5457', images: 2, dark: { x: 0.28, y: 0.3, width: 0.08, height: 0.3 } },
+  {
+    name: 'highdicom dog DX: air below the body',
+    uid: '1.2.826.0.1.3680043.8.498.43029757880331125098557355444280009133',
+    images: 1,
+    dark: { x: 0.2, y: 0.94, width: 0.6, height: 0.05 },
+  },
+  {
+    name: 'wg04 RG1 chest: right upper lung',
+    uid: '1.3.6.1.4.1.5962.1.3.9.1.20040826185059.5457',
+    images: 1,
+    dark: { x: 0.2, y: 0.15, width: 0.1, height: 0.12 },
+  },
+  {
+    name: 'wg04 RG3 leg (J2KI and J2KR): air beside the leg',
+    uid: '1.3.6.1.4.1.5962.1.3.11.1.20040826185059.5457',
+    images: 2,
+    dark: { x: 0.28, y: 0.3, width: 0.08, height: 0.3 },
+  },
 ];
 
 describe.skipIf(skipReason !== '')(`viewer display${skipReason ? ` (${skipReason})` : ''}`, () => {

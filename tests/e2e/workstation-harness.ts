@@ -85,7 +85,9 @@ export async function openDataFolder(page: Page): Promise<void> {
 /** Clicks the series with this UID (and part) and waits until its first image is drawn. */
 export async function openSeries(page: Page, seriesUid: string): Promise<void> {
   await page.click(`[data-testid=series][data-uid="${seriesUid}"]`);
-  await page.waitForFunction(() => document.querySelector('[data-testid=status]')?.textContent === 'loading' || document.querySelector('[data-testid=status]')?.textContent === 'ready');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=status]')?.textContent === 'loading' || document.querySelector('[data-testid=status]')?.textContent === 'ready',
+  );
   await page.waitForFunction(
     (uid) => {
       const status = document.querySelector('[data-testid=status]')?.textContent;

@@ -50,7 +50,10 @@ describe.skipIf(skipReason !== '')(`layout at laptop and desktop sizes${skipReas
       return { overhang: Math.max(0, -x, -y, x + w - W, y + hh - H), gapX: W - w, gapY: H - hh };
     });
 
-  for (const [width, height] of [[1366, 768], [1600, 1000]] as const) {
+  for (const [width, height] of [
+    [1366, 768],
+    [1600, 1000],
+  ] as const) {
     it(`fits at ${width}×${height}`, async () => {
       await page.setViewportSize({ width, height });
       await openFolder('ct-chest-lidc-0314');

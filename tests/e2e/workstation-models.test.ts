@@ -24,7 +24,10 @@ import { DEMO_BUNDLE_DIR, newPage, startHarness, type Harness } from './workstat
 const skipReason = !hasChromium ? SKIP_NO_CHROMIUM : '';
 const DEMO_LABEL = 'demo model, random weights, not for diagnosis';
 const BIG = 'vision.onnx';
-const SHA = crypto.createHash('sha256').update(fs.readFileSync(path.join(DEMO_BUNDLE_DIR, 'manifest.json'))).digest('hex');
+const SHA = crypto
+  .createHash('sha256')
+  .update(fs.readFileSync(path.join(DEMO_BUNDLE_DIR, 'manifest.json')))
+  .digest('hex');
 const manifest = JSON.parse(fs.readFileSync(path.join(DEMO_BUNDLE_DIR, 'manifest.json'), 'utf8')) as { files: { path: string; bytes: number }[] };
 const TOTAL = manifest.files.reduce((s, f) => s + f.bytes, 0);
 
@@ -54,8 +57,12 @@ describe.skipIf(skipReason !== '')(`workstation Models tab${skipReason ? ` (${sk
   };
   const modelsDir = () => path.join(h.dbDir, 'models');
   const installedFolders = () => (fs.existsSync(modelsDir()) ? fs.readdirSync(modelsDir()).filter((n) => !n.startsWith('.')) : []);
-  const notifications = () => page.$$eval('[data-testid=notification]', (nodes) => nodes.map((n) => ({ level: n.getAttribute('data-level'), text: n.textContent?.replace(/×$/, '').trim() ?? '' })));
-  const listedIds = () => page.$$eval('[data-testid=models-panel] [data-testid=model-bundle]', (nodes) => nodes.map((n) => n.getAttribute('data-id')).filter((id) => id));
+  const notifications = () =>
+    page.$$eval('[data-testid=notification]', (nodes) =>
+      nodes.map((n) => ({ level: n.getAttribute('data-level'), text: n.textContent?.replace(/×$/, '').trim() ?? '' })),
+    );
+  const listedIds = () =>
+    page.$$eval('[data-testid=models-panel] [data-testid=model-bundle]', (nodes) => nodes.map((n) => n.getAttribute('data-id')).filter((id) => id));
   const bundle = '[data-testid=models-panel] [data-testid=model-bundle][data-id="tiny-demo"]';
 
   async function dismissAll(): Promise<void> {
@@ -126,7 +133,9 @@ describe.skipIf(skipReason !== '')(`workstation Models tab${skipReason ? ` (${sk
     const text = await errorNotice(/does not match its manifest/);
     await page.screenshot({ path: outputPath('workstation-models-import-refused.png') });
     expect(text).toContain(`Importing the model bundle in ${path.join(bundlesRoot, 'tiny-demo-flipped')}`);
-    expect(text).toMatch(/Model bundle tiny-demo@1: text\.onnx does not match its manifest \(.+\)\. The file is damaged or was changed; the bundle was refused and nothing was installed\./);
+    expect(text).toMatch(
+      /Model bundle tiny-demo@1: text\.onnx does not match its manifest \(.+\)\. The file is damaged or was changed; the bundle was refused and nothing was installed\./,
+    );
     expect(text).not.toMatch(/\[object|at .*\.ts:\d+|undefined/);
     expect(await listedIds()).toEqual([]);
     expect(bundleRows()).toEqual([]);
@@ -158,14 +167,11 @@ describe.skipIf(skipReason !== '')(`workstation Models tab${skipReason ? ` (${sk
     server.requests.length = 0;
     await startDownload();
     // The server holds the vision graph part way: the progress bar shows bytes done for that file.
-    await page.waitForFunction(
-      (file) => {
-        const row = document.querySelector('[data-testid=model-download-progress]');
-        const bar = row?.querySelector('progress');
-        return !!bar && bar.value > 0 && bar.value < bar.max && (row?.textContent ?? '').includes(file);
-      },
-      BIG,
-    );
+    await page.waitForFunction((file) => {
+      const row = document.querySelector('[data-testid=model-download-progress]');
+      const bar = row?.querySelector('progress');
+      return !!bar && bar.value > 0 && bar.value < bar.max && (row?.textContent ?? '').includes(file);
+    }, BIG);
     const shown = await page.$eval('[data-testid=model-download-progress]', (row) => ({
       text: row.textContent ?? '',
       value: (row.querySelector('progress') as HTMLProgressElement).value,
@@ -186,7 +192,15 @@ describe.skipIf(skipReason !== '')(`workstation Models tab${skipReason ? ` (${sk
     expect(await page.textContent(`${bundle} .warn`)).toBe(DEMO_LABEL);
     expect(await page.textContent(bundle)).toContain(server.manifestUrl);
     expect(bundleRows()).toEqual([
-      { id: 'tiny-demo', version: '1', path: path.join(modelsDir(), 'tiny-demo@1'), manifest_sha256: SHA, demo: 1, total_bytes: TOTAL, source_url: server.manifestUrl },
+      {
+        id: 'tiny-demo',
+        version: '1',
+        path: path.join(modelsDir(), 'tiny-demo@1'),
+        manifest_sha256: SHA,
+        demo: 1,
+        total_bytes: TOTAL,
+        source_url: server.manifestUrl,
+      },
     ]);
     expect((await notifications()).filter((n) => n.level === 'error')).toEqual([]);
     await removeListedBundle();
@@ -217,10 +231,19 @@ describe.skipIf(skipReason !== '')(`workstation Models tab${skipReason ? ` (${sk
     await page.screenshot({ path: outputPath('workstation-models-resumed.png') });
     expect(server.requests.filter((r) => r.path === BIG)).toEqual([{ path: BIG, range: `bytes=${kept}-`, status: 206 }]);
     expect(bundleRows()).toEqual([
-      { id: 'tiny-demo', version: '1', path: path.join(modelsDir(), 'tiny-demo@1'), manifest_sha256: SHA, demo: 1, total_bytes: TOTAL, source_url: server.manifestUrl },
+      {
+        id: 'tiny-demo',
+        version: '1',
+        path: path.join(modelsDir(), 'tiny-demo@1'),
+        manifest_sha256: SHA,
+        demo: 1,
+        total_bytes: TOTAL,
+        source_url: server.manifestUrl,
+      },
     ]);
     expect(fs.existsSync(path.join(modelsDir(), '.downloads', SHA))).toBe(false);
-    for (const f of manifest.files) expect(fs.readFileSync(path.join(modelsDir(), 'tiny-demo@1', f.path)).equals(fs.readFileSync(path.join(DEMO_BUNDLE_DIR, f.path))), f.path).toBe(true);
+    for (const f of manifest.files)
+      expect(fs.readFileSync(path.join(modelsDir(), 'tiny-demo@1', f.path)).equals(fs.readFileSync(path.join(DEMO_BUNDLE_DIR, f.path))), f.path).toBe(true);
     expect((await notifications()).filter((n) => n.level === 'error')).toEqual([]);
     expect(errors).toEqual([]);
   });

@@ -22,7 +22,10 @@ function seriesOfSet(set: string): string {
   const lines = fs.readFileSync(path.join(SHARED_DATA, 'MANIFEST.tsv'), 'utf8').trim().split('\n');
   const header = lines[0]!.split('\t');
   const uidCol = header.indexOf('series_uid');
-  const row = lines.slice(1).map((l) => l.split('\t')).find((f) => f[0]!.startsWith(`dicom/${set}/`) && f[uidCol]);
+  const row = lines
+    .slice(1)
+    .map((l) => l.split('\t'))
+    .find((f) => f[0]!.startsWith(`dicom/${set}/`) && f[uidCol]);
   if (!row) throw new Error(`${set} is not in MANIFEST.tsv`);
   return row[uidCol]!;
 }

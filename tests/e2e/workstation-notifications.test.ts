@@ -27,7 +27,10 @@ describe.skipIf(skipReason !== '')(`notifications${skipReason ? ` (${skipReason}
     await h?.close();
   });
 
-  const notes = () => page.$$eval('[data-testid=notification]', (nodes) => nodes.map((n) => ({ level: n.getAttribute('data-level'), count: Number(n.getAttribute('data-count')) })));
+  const notes = () =>
+    page.$$eval('[data-testid=notification]', (nodes) =>
+      nodes.map((n) => ({ level: n.getAttribute('data-level'), count: Number(n.getAttribute('data-count')) })),
+    );
 
   /** Controls (outside the notification area) that a notification's box overlaps. */
   const coveredControls = () =>
@@ -44,16 +47,27 @@ describe.skipIf(skipReason !== '')(`notifications${skipReason ? ` (${skipReason}
       return hit;
     });
 
-  for (const [width, height] of [[1366, 768], [1600, 1000]] as const) {
+  for (const [width, height] of [
+    [1366, 768],
+    [1600, 1000],
+  ] as const) {
     it(`merges repeats, lets information fade, keeps errors, covers no control at ${width}×${height}`, async () => {
       await page.setViewportSize({ width, height });
       // A single radiograph has no cine: pressing C twice says so twice.
       await page.keyboard.press('c');
       await page.keyboard.press('c');
       // The same unexpected error twice (the window's error handler routes it here).
-      for (let i = 0; i < 2; i++) await page.evaluate(() => setTimeout(() => { throw new Error('Lost the thread'); }));
+      for (let i = 0; i < 2; i++)
+        await page.evaluate(() =>
+          setTimeout(() => {
+            throw new Error('Lost the thread');
+          }),
+        );
       await page.waitForFunction(() => document.querySelector('[data-testid=notification][data-level=error]')?.getAttribute('data-count') === '2');
-      expect(await notes()).toEqual([{ level: 'info', count: 2 }, { level: 'error', count: 2 }]);
+      expect(await notes()).toEqual([
+        { level: 'info', count: 2 },
+        { level: 'error', count: 2 },
+      ]);
       await page.screenshot({ path: outputPath(`notifications-${width}x${height}.png`) });
       expect(await coveredControls()).toEqual([]);
 

@@ -37,7 +37,9 @@ describe.skipIf(skipReason !== '')(`orientation, slice and scale in the pane${sk
     await page.waitForSelector('[data-testid=index-summary]', { timeout: 90_000 });
   }
   const markers = () =>
-    page.$$eval('[data-pane=left] ~ [data-testid^=orientation-]', (nodes) => Object.fromEntries(nodes.map((n) => [n.getAttribute('data-testid')!.slice(12), n.textContent])));
+    page.$$eval('[data-pane=left] ~ [data-testid^=orientation-]', (nodes) =>
+      Object.fromEntries(nodes.map((n) => [n.getAttribute('data-testid')!.slice(12), n.textContent])),
+    );
   const bar = () => page.$('[data-testid=scale-bar]');
 
   it('marks an axial CT R/L/A/P, gives slice location and thickness, and a scale bar', async () => {
@@ -62,7 +64,7 @@ describe.skipIf(skipReason !== '')(`orientation, slice and scale in the pane${sk
     const zoom = await page.$eval('[data-pane=left]', (n) => Number(n.getAttribute('data-zoom')));
     const zoomed = await page.$eval('[data-testid=scale-bar]', (n) => ({ px: Number(n.getAttribute('data-px')), label: n.textContent?.trim() }));
     const mm = (l: string | undefined) => Number(l!.split(' ')[0]) * (l!.endsWith('cm') ? 10 : 1);
-    expect((zoomed.px / mm(zoomed.label)) / (first.px / mm(first.label))).toBeCloseTo(zoom, 1);
+    expect(zoomed.px / mm(zoomed.label) / (first.px / mm(first.label))).toBeCloseTo(zoom, 1);
     expect(errors).toEqual([]);
   });
 
@@ -99,7 +101,12 @@ describe.skipIf(!hasChromium)(`gaps in a stack${hasChromium ? '' : ` (${SKIP_NO_
     await openSeries(page, (await page.getAttribute('[data-testid=series]', 'data-uid'))!);
     const marks = await page.$$eval('[data-testid=slider-gap]', (nodes) => nodes.map((n) => Number(n.getAttribute('data-index'))));
     expect(marks).toEqual([1, 3]);
-    for (const [index, text] of [[0, null], [1, 'Gap before this slice: 3 positions missing'], [2, null], [3, 'Gap before this slice: 8 positions missing']] as const) {
+    for (const [index, text] of [
+      [0, null],
+      [1, 'Gap before this slice: 3 positions missing'],
+      [2, null],
+      [3, 'Gap before this slice: 8 positions missing'],
+    ] as const) {
       await page.evaluate((at) => {
         const slider = document.querySelector<HTMLInputElement>('[data-testid=slice-slider]')!;
         slider.value = String(at);

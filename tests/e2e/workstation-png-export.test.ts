@@ -35,7 +35,10 @@ describe.skipIf(skipReason !== '')(`PNG export with burned-in overlay text${skip
     const before = await page.$$eval('[data-testid=notification]', (n) => n.map((x) => x.textContent ?? '').join('\n'));
     await page.click('[data-testid=export-png]');
     const text = await page.waitForFunction(
-      (prev) => Array.from(document.querySelectorAll('[data-testid=notification]')).map((n) => n.textContent ?? '').find((t) => /Saved .*\.png/.test(t) && !prev.includes(t)),
+      (prev) =>
+        Array.from(document.querySelectorAll('[data-testid=notification]'))
+          .map((n) => n.textContent ?? '')
+          .find((t) => /Saved .*\.png/.test(t) && !prev.includes(t)),
       before,
     );
     const file = /Saved (.*\.png)/.exec(String(await text.jsonValue()))![1]!;

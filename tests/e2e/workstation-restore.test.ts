@@ -34,7 +34,9 @@ describe.skipIf(skipReason !== '')(`reload and case log${skipReason ? ` (${skipR
   async function waitShown(uid: string): Promise<void> {
     await page.waitForSelector('[data-testid=index-summary]', { timeout: 90_000 });
     await page.waitForFunction(
-      (u) => document.querySelector('[data-testid=series].selected')?.getAttribute('data-uid') === u && document.querySelector('[data-testid=status]')?.textContent === 'ready',
+      (u) =>
+        document.querySelector('[data-testid=series].selected')?.getAttribute('data-uid') === u &&
+        document.querySelector('[data-testid=status]')?.textContent === 'ready',
       uid,
       { timeout: 60_000 },
     );

@@ -35,8 +35,12 @@ describe.skipIf(skipReason !== '')(`one scan per identical request${skipReason ?
     await page.keyboard.press('s');
     await page.waitForSelector('[data-testid=scan-series]:not([disabled])');
     await page.click('[data-testid=scan-series]');
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid=notification]')).some((n) => n.textContent?.includes('already doing this')));
-    const jobs = await page.$$eval('[data-testid=scan-job]', (nodes) => nodes.map((n) => ({ id: n.getAttribute('data-scan-id'), selected: n.getAttribute('data-selected') })));
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('[data-testid=notification]')).some((n) => n.textContent?.includes('already doing this')),
+    );
+    const jobs = await page.$$eval('[data-testid=scan-job]', (nodes) =>
+      nodes.map((n) => ({ id: n.getAttribute('data-scan-id'), selected: n.getAttribute('data-selected') })),
+    );
     await page.screenshot({ path: outputPath('scan-once-1366x768.png') });
     const db = new Database(path.join(h.dbDir, 'caselog.sqlite'), { readonly: true, fileMustExist: true });
     const rows = db.prepare('SELECT id FROM scans').all() as { id: number }[];

@@ -30,7 +30,8 @@ describe.skipIf(skipReason !== '')(`workstation scan, anomaly layer and case log
   const measured: Record<string, number> = {};
   const db = () => new Database(path.join(h.dbDir, 'caselog.sqlite'), { readonly: true, fileMustExist: true });
   const paneAttr = (pane: string, name: string) => page.$eval(`[data-pane=${pane}]`, (n, a) => n.getAttribute(a), name);
-  const notifications = () => page.$$eval('[data-testid=notification]', (nodes) => nodes.map((n) => `${n.getAttribute('data-level')}: ${n.textContent?.trim()}`));
+  const notifications = () =>
+    page.$$eval('[data-testid=notification]', (nodes) => nodes.map((n) => `${n.getAttribute('data-level')}: ${n.textContent?.trim()}`));
 
   beforeAll(async () => {
     h = await startHarness({ scans: true });
@@ -45,22 +46,26 @@ describe.skipIf(skipReason !== '')(`workstation scan, anomaly layer and case log
     await h?.close();
   });
 
-  it('scans the chest CT with the demo model and shows the banner and live progress', async () => {
-    expect(await page.isVisible('[data-testid=demo-banner]')).toBe(true);
-    expect(await page.textContent('[data-testid=demo-banner]')).toContain('Demo model, random weights, not for diagnosis');
-    await page.click('[data-testid=scan-series]');
-    await page.waitForSelector('[data-testid=scan-job]');
-    scanId = Number(await page.getAttribute('[data-testid=scan-job]', 'data-scan-id'));
-    expect(scanId).toBeGreaterThan(0);
-    const started = performance.now();
-    await page.waitForSelector(`[data-testid=scan-job][data-scan-id="${scanId}"][data-status=done]`, { timeout: SCAN_TIMEOUT_MS });
-    measured.scan64SlicesMs = Math.round(performance.now() - started);
-    const row = db().prepare('SELECT status FROM scans WHERE id = ?').get(scanId) as { status: string };
-    expect(row.status).toBe('done');
-    await page.waitForSelector('[data-testid=slice-scores][data-count="64"]');
-    expect(await page.isVisible('[data-testid=demo-banner]')).toBe(true);
-    expect(await page.textContent('[data-testid=scan-provider]')).toMatch(/cpu/i);
-  }, SCAN_TIMEOUT_MS + 30_000);
+  it(
+    'scans the chest CT with the demo model and shows the banner and live progress',
+    async () => {
+      expect(await page.isVisible('[data-testid=demo-banner]')).toBe(true);
+      expect(await page.textContent('[data-testid=demo-banner]')).toContain('Demo model, random weights, not for diagnosis');
+      await page.click('[data-testid=scan-series]');
+      await page.waitForSelector('[data-testid=scan-job]');
+      scanId = Number(await page.getAttribute('[data-testid=scan-job]', 'data-scan-id'));
+      expect(scanId).toBeGreaterThan(0);
+      const started = performance.now();
+      await page.waitForSelector(`[data-testid=scan-job][data-scan-id="${scanId}"][data-status=done]`, { timeout: SCAN_TIMEOUT_MS });
+      measured.scan64SlicesMs = Math.round(performance.now() - started);
+      const row = db().prepare('SELECT status FROM scans WHERE id = ?').get(scanId) as { status: string };
+      expect(row.status).toBe('done');
+      await page.waitForSelector('[data-testid=slice-scores][data-count="64"]');
+      expect(await page.isVisible('[data-testid=demo-banner]')).toBe(true);
+      expect(await page.textContent('[data-testid=scan-provider]')).toMatch(/cpu/i);
+    },
+    SCAN_TIMEOUT_MS + 30_000,
+  );
 
   it('draws the anomaly map over the image and hides it with its key', async () => {
     await page.keyboard.press('t'); // the top slice: where a finding would be
@@ -86,7 +91,9 @@ describe.skipIf(skipReason !== '')(`workstation scan, anomaly layer and case log
 
   it('jumps to the slice with the highest score in the case log', async () => {
     const top = db()
-      .prepare(`SELECT sop_instance_uid AS sop, frame_index AS frame, score FROM scan_images WHERE scan_id = ? AND status = 'done' ORDER BY score DESC, seq LIMIT 1`)
+      .prepare(
+        `SELECT sop_instance_uid AS sop, frame_index AS frame, score FROM scan_images WHERE scan_id = ? AND status = 'done' ORDER BY score DESC, seq LIMIT 1`,
+      )
       .get(scanId) as { sop: string; frame: number; score: number };
     const detail = await h.backend.handlers.library.series({ seriesInstanceUid: ctUid, part: 1 });
     const expected = detail.instancesInOrder.findIndex((i) => i.sopInstanceUid === top.sop) + top.frame;
@@ -105,7 +112,9 @@ describe.skipIf(skipReason !== '')(`workstation scan, anomaly layer and case log
     await page.click('[data-testid=series-score]'); // the note loses focus: saved
     await page.waitForSelector('[data-testid=verdict-state][data-state=saved]');
     await page.waitForSelector('[data-testid=finding-verdict][data-verdict=false_alarm]');
-    const finding = db().prepare('SELECT verdict, note, key_image_id AS keyImageId FROM findings WHERE scan_id = ? AND series_instance_uid = ?').get(scanId, ctUid) as {
+    const finding = db()
+      .prepare('SELECT verdict, note, key_image_id AS keyImageId FROM findings WHERE scan_id = ? AND series_instance_uid = ?')
+      .get(scanId, ctUid) as {
       verdict: string;
       note: string;
       keyImageId: number | null;
@@ -115,7 +124,10 @@ describe.skipIf(skipReason !== '')(`workstation scan, anomaly layer and case log
 
     // The case log tab lists the scan with the verdict and note.
     await page.click('[data-tab=caselog]');
-    await page.waitForFunction((id) => /False alarm[\s\S]*Motion artefact/.test(document.querySelector(`[data-testid=caselog-scan][data-scan-id="${id}"]`)?.textContent ?? ''), scanId);
+    await page.waitForFunction(
+      (id) => /False alarm[\s\S]*Motion artefact/.test(document.querySelector(`[data-testid=caselog-scan][data-scan-id="${id}"]`)?.textContent ?? ''),
+      scanId,
+    );
     await page.screenshot({ path: outputPath('workstation-scan-caselog.png') });
     await page.click('[data-tab=models]');
     await page.waitForSelector('[data-testid=models-panel] [data-testid=provider-line][data-provider=cpu]');
@@ -150,7 +162,9 @@ describe.skipIf(skipReason !== '')(`workstation scan, anomaly layer and case log
 
   it('exports the side-by-side PNG to a file named in a notification', async () => {
     await page.click('[data-testid=export-png]');
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid=notification]')).some((n) => /Saved .*\.png/.test(n.textContent ?? '')));
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('[data-testid=notification]')).some((n) => /Saved .*\.png/.test(n.textContent ?? '')),
+    );
     const text = (await notifications()).find((n) => /Saved .*\.png/.test(n))!;
     const file = /Saved (.*\.png)/.exec(text)![1]!;
     expect(fs.statSync(file).size).toBeGreaterThan(10_000);
@@ -168,7 +182,9 @@ describe.skipIf(skipReason !== '')(`workstation scan, anomaly layer and case log
     const job = `[data-testid=scan-job][data-scan-id="${folderScan}"]`;
     expect(await page.$$eval(`${job} progress`, (n) => n.length)).toBeGreaterThan(10); // one bar per series
     // Live: a progress bar moves before the scan ends.
-    await page.waitForFunction((sel) => Array.from(document.querySelectorAll(`${sel} progress`)).some((p) => (p as HTMLProgressElement).value > 0), job, { timeout: 120_000 });
+    await page.waitForFunction((sel) => Array.from(document.querySelectorAll(`${sel} progress`)).some((p) => (p as HTMLProgressElement).value > 0), job, {
+      timeout: 120_000,
+    });
     await page.click(`${job} [data-testid=scan-cancel]`);
     await page.waitForSelector(`${job}[data-status=cancelled]`, { timeout: 60_000 });
     const row = db().prepare('SELECT status FROM scans WHERE id = ?').get(folderScan) as { status: string };

@@ -61,10 +61,18 @@ describe.skipIf(skipReason !== '')(`thumbnails and the Node-decoder fallback${sk
       );
     }
     const states = await page.$$eval('[data-testid=thumbnail]', (n) => n.map((c) => ({ state: c.getAttribute('data-state'), title: c.getAttribute('title') })));
-    expect(states.filter((s) => s.state !== 'drawn'), 'thumbnails not drawn').toEqual([]);
-    const labels = await page.$$eval('[data-testid=thumbnail]', (nodes) => nodes.map((c) => c.closest('[data-testid=series]')?.textContent?.slice(0, 60) ?? ''));
+    expect(
+      states.filter((s) => s.state !== 'drawn'),
+      'thumbnails not drawn',
+    ).toEqual([]);
+    const labels = await page.$$eval('[data-testid=thumbnail]', (nodes) =>
+      nodes.map((c) => c.closest('[data-testid=series]')?.textContent?.slice(0, 60) ?? ''),
+    );
     const lit = (await allCanvasStats(page, '[data-testid=thumbnail]')).map((s, i) => ({ label: labels[i]!, lit: s.litFraction }));
-    expect(lit.filter((t) => t.lit <= 0.02), 'dark thumbnails').toEqual([]);
+    expect(
+      lit.filter((t) => t.lit <= 0.02),
+      'dark thumbnails',
+    ).toEqual([]);
     await page.$eval('[data-testid=study-list]', (n) => n.scrollIntoView());
     await page.$$eval('[data-testid=thumbnail]', (n) => n[0]!.scrollIntoView({ block: 'center' }));
     await page.screenshot({ path: outputPath('workstation-thumbnails.png') });
@@ -74,9 +82,13 @@ describe.skipIf(skipReason !== '')(`thumbnails and the Node-decoder fallback${sk
   });
 
   it('opens every ultrasound file with lit pixels and no uncaught error', async () => {
-    const usFiles = fs.readdirSync(US_DIR).filter((f) => f.endsWith('.dcm')).map((f) => fs.realpathSync(path.join(US_DIR, f)));
+    const usFiles = fs
+      .readdirSync(US_DIR)
+      .filter((f) => f.endsWith('.dcm'))
+      .map((f) => fs.realpathSync(path.join(US_DIR, f)));
     const listed = await page.$$eval('[data-testid=series][data-modality=US]', (n) =>
-      n.map((b) => ({ uid: b.getAttribute('data-uid')!, part: Number(b.getAttribute('data-part')) })));
+      n.map((b) => ({ uid: b.getAttribute('data-uid')!, part: Number(b.getAttribute('data-part')) })),
+    );
     const covered = new Set<string>();
     for (const s of listed) {
       const detail = await h.backend.handlers.library.series({ seriesInstanceUid: s.uid, part: s.part });
@@ -103,7 +115,10 @@ describe.skipIf(skipReason !== '')(`thumbnails and the Node-decoder fallback${sk
       const sop = await sopOf(f);
       expect(coveredSops.has(sop) || (await sameSopElsewhere(f, sop)), `${f} not opened and not a duplicate instance`).toBe(true);
       const { pixels } = decodeRenderedFrame(await h.backend.handlers.render.renderFrame({ path: f, frame: 0 }));
-      expect(pixels.some((v) => v > 0), f).toBe(true);
+      expect(
+        pixels.some((v) => v > 0),
+        f,
+      ).toBe(true);
     }
     const notes = await page.$$eval('[data-testid=notification]', (n) => n.map((x) => x.textContent ?? ''));
     expect(notes.filter((t) => /Unexpected error|palette/i.test(t))).toEqual([]);

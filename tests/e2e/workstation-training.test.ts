@@ -66,124 +66,151 @@ describe.skipIf(skipReason !== '')(`workstation training${skipReason ? ` (${skip
     expect(await page.isDisabled('[data-testid=train-start]')).toBe(false);
   });
 
-  it('trains MediCLIP for 2 epochs with live progress and lists the adapter', async () => {
-    await page.selectOption('[data-testid=train-method]', 'mediclip');
-    await page.fill('[data-testid=train-epochs]', '2');
-    await page.fill('[data-testid=train-seed]', '3');
-    // Record every distinct progress line the panel shows (steps can pass quickly).
-    await page.evaluate(() => {
-      const seen: string[] = [];
-      (window as unknown as { progressSeen: string[] }).progressSeen = seen;
-      new MutationObserver(() => {
-        const text = document.querySelector('[data-testid=train-progress]')?.textContent ?? '';
-        if (text && seen.at(-1) !== text) seen.push(text);
-      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-    });
-    const started = performance.now();
-    await page.click('[data-testid=train-start]');
-    await page.waitForSelector('[data-testid=train-progress]');
-    await page.screenshot({ path: outputPath('workstation-training-progress.png') });
-    await page.waitForSelector('[data-testid=train-progress][data-state=done]', { timeout: TRAIN_TIMEOUT_MS });
-    console.log(`training: ${Math.round(performance.now() - started)} ms`);
-    const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
-    expect(seen.some((t) => /Epoch 2\/2 · step \d+\/\d+ · loss \d/.test(t)), seen.join(' | ')).toBe(true);
-    adapterId = (await page.getAttribute('[data-testid=train-progress]', 'data-adapter'))!;
-    expect(adapterId).toMatch(/^mediclip-/);
-    const row = db().prepare('SELECT method, manifest_json AS manifest FROM adapters WHERE id = ?').get(adapterId) as { method: string; manifest: string };
-    expect(row.method).toBe('mediclip');
-    const manifest = JSON.parse(row.manifest) as { demo: boolean; training: { epochs: number; seed: number; shots: { normal: number } } };
-    expect(manifest.training).toMatchObject({ epochs: 2, seed: 3, shots: { normal: 4 } });
-    expect(manifest.demo).toBe(true);
+  it(
+    'trains MediCLIP for 2 epochs with live progress and lists the adapter',
+    async () => {
+      await page.selectOption('[data-testid=train-method]', 'mediclip');
+      await page.fill('[data-testid=train-epochs]', '2');
+      await page.fill('[data-testid=train-seed]', '3');
+      // Record every distinct progress line the panel shows (steps can pass quickly).
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+        new MutationObserver(() => {
+          const text = document.querySelector('[data-testid=train-progress]')?.textContent ?? '';
+          if (text && seen.at(-1) !== text) seen.push(text);
+        }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+      });
+      const started = performance.now();
+      await page.click('[data-testid=train-start]');
+      await page.waitForSelector('[data-testid=train-progress]');
+      await page.screenshot({ path: outputPath('workstation-training-progress.png') });
+      await page.waitForSelector('[data-testid=train-progress][data-state=done]', { timeout: TRAIN_TIMEOUT_MS });
+      console.log(`training: ${Math.round(performance.now() - started)} ms`);
+      const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+      expect(
+        seen.some((t) => /Epoch 2\/2 · step \d+\/\d+ · loss \d/.test(t)),
+        seen.join(' | '),
+      ).toBe(true);
+      adapterId = (await page.getAttribute('[data-testid=train-progress]', 'data-adapter'))!;
+      expect(adapterId).toMatch(/^mediclip-/);
+      const row = db().prepare('SELECT method, manifest_json AS manifest FROM adapters WHERE id = ?').get(adapterId) as { method: string; manifest: string };
+      expect(row.method).toBe('mediclip');
+      const manifest = JSON.parse(row.manifest) as { demo: boolean; training: { epochs: number; seed: number; shots: { normal: number } } };
+      expect(manifest.training).toMatchObject({ epochs: 2, seed: 3, shots: { normal: 4 } });
+      expect(manifest.demo).toBe(true);
 
-    await page.click('[data-tab=models]');
-    await page.waitForSelector(`[data-testid=adapter][data-id="${adapterId}"]`);
-    expect(await page.getAttribute(`[data-testid=adapter][data-id="${adapterId}"]`, 'data-demo')).toBe('true');
-    expect(await page.textContent(`[data-testid=adapter][data-id="${adapterId}"] [data-testid=adapter-demo]`)).toMatch(/demo model/i);
-    await page.screenshot({ path: outputPath('workstation-training-models.png') });
-  }, TRAIN_TIMEOUT_MS * 2);
+      await page.click('[data-tab=models]');
+      await page.waitForSelector(`[data-testid=adapter][data-id="${adapterId}"]`);
+      expect(await page.getAttribute(`[data-testid=adapter][data-id="${adapterId}"]`, 'data-demo')).toBe('true');
+      expect(await page.textContent(`[data-testid=adapter][data-id="${adapterId}"] [data-testid=adapter-demo]`)).toMatch(/demo model/i);
+      await page.screenshot({ path: outputPath('workstation-training-models.png') });
+    },
+    TRAIN_TIMEOUT_MS * 2,
+  );
 
-  it('scans the MR with method mediclip and the new adapter, and draws the map', async () => {
-    await page.click('[data-tab=scan]');
-    // Training chose the new adapter and its method for scans.
-    expect(await page.inputValue('[data-testid=method-select]')).toBe('mediclip');
-    expect(await page.inputValue('[data-testid=adapter-select]')).toBe(adapterId);
-    expect(await page.isVisible('[data-testid=adapter-demo-label]')).toBe(true);
-    expect(await page.isVisible('[data-testid=demo-banner]')).toBe(true);
-    await page.click('[data-testid=scan-series]');
-    await page.waitForSelector('[data-testid=scan-job]');
-    const scanId = Number(await page.getAttribute('[data-testid=scan-job]', 'data-scan-id'));
-    await page.waitForSelector(`[data-testid=scan-job][data-scan-id="${scanId}"][data-status=done]`, { timeout: TRAIN_TIMEOUT_MS });
-    const scan = db().prepare('SELECT method, adapter_id AS adapterId, status FROM scans WHERE id = ?').get(scanId) as { method: string; adapterId: string; status: string };
-    expect(scan).toEqual({ method: 'mediclip', adapterId, status: 'done' });
-    await page.keyboard.press('t');
-    await page.waitForFunction(() => document.querySelector('[data-pane=left]')?.getAttribute('data-layer') === 'on', null, { timeout: 60_000 });
-    await page.waitForTimeout(300); // the layer's render reaches the on-screen canvas
-    const stats = await canvasStats(page, '[data-pane=left] canvas');
-    await page.screenshot({ path: outputPath('workstation-training-scan.png') });
-    expect(stats.litFraction).toBeGreaterThan(0.2);
-    // The demo model's maps sit in a narrow band, drawn in Inferno's yellow end: count warm hues (red/yellow over grey).
-    const on = stats.warmHueFraction;
-    expect(on).toBeGreaterThan(0.02);
-    await page.keyboard.press('o');
-    await page.waitForFunction(() => document.querySelector('[data-pane=left]')?.getAttribute('data-layer') === 'hidden');
-    await page.waitForTimeout(300);
-    expect(on).toBeGreaterThan(5 * (await canvasStats(page, '[data-pane=left] canvas')).warmHueFraction);
-    expect(errors).toEqual([]);
-  }, TRAIN_TIMEOUT_MS + 60_000);
+  it(
+    'scans the MR with method mediclip and the new adapter, and draws the map',
+    async () => {
+      await page.click('[data-tab=scan]');
+      // Training chose the new adapter and its method for scans.
+      expect(await page.inputValue('[data-testid=method-select]')).toBe('mediclip');
+      expect(await page.inputValue('[data-testid=adapter-select]')).toBe(adapterId);
+      expect(await page.isVisible('[data-testid=adapter-demo-label]')).toBe(true);
+      expect(await page.isVisible('[data-testid=demo-banner]')).toBe(true);
+      await page.click('[data-testid=scan-series]');
+      await page.waitForSelector('[data-testid=scan-job]');
+      const scanId = Number(await page.getAttribute('[data-testid=scan-job]', 'data-scan-id'));
+      await page.waitForSelector(`[data-testid=scan-job][data-scan-id="${scanId}"][data-status=done]`, { timeout: TRAIN_TIMEOUT_MS });
+      const scan = db().prepare('SELECT method, adapter_id AS adapterId, status FROM scans WHERE id = ?').get(scanId) as {
+        method: string;
+        adapterId: string;
+        status: string;
+      };
+      expect(scan).toEqual({ method: 'mediclip', adapterId, status: 'done' });
+      await page.keyboard.press('t');
+      await page.waitForFunction(() => document.querySelector('[data-pane=left]')?.getAttribute('data-layer') === 'on', null, { timeout: 60_000 });
+      await page.waitForTimeout(300); // the layer's render reaches the on-screen canvas
+      const stats = await canvasStats(page, '[data-pane=left] canvas');
+      await page.screenshot({ path: outputPath('workstation-training-scan.png') });
+      expect(stats.litFraction).toBeGreaterThan(0.2);
+      // The demo model's maps sit in a narrow band, drawn in Inferno's yellow end: count warm hues (red/yellow over grey).
+      const on = stats.warmHueFraction;
+      expect(on).toBeGreaterThan(0.02);
+      await page.keyboard.press('o');
+      await page.waitForFunction(() => document.querySelector('[data-pane=left]')?.getAttribute('data-layer') === 'hidden');
+      await page.waitForTimeout(300);
+      expect(on).toBeGreaterThan(5 * (await canvasStats(page, '[data-pane=left] canvas')).warmHueFraction);
+      expect(errors).toEqual([]);
+    },
+    TRAIN_TIMEOUT_MS + 60_000,
+  );
 
-  it('cancels a running training job from the panel', async () => {
-    await page.click('[data-tab=train]');
-    await page.fill('[data-testid=train-epochs]', '200');
-    await page.click('[data-testid=train-start]');
-    await page.waitForSelector('[data-testid=train-progress][data-state=running]', { timeout: TRAIN_TIMEOUT_MS });
-    await page.click('[data-testid=train-cancel]');
-    await page.waitForSelector('[data-testid=train-progress][data-state=cancelled]', { timeout: 120_000 });
-    expect(await page.textContent('[data-testid=train-progress]')).toContain('cancelled');
-    expect(await page.isDisabled('[data-testid=train-start]')).toBe(false);
-    const rows = db().prepare('SELECT COUNT(*) AS n FROM adapters').get() as { n: number };
-    expect(rows.n).toBe(1); // only the finished adapter is registered
-    expect(errors).toEqual([]);
-  }, TRAIN_TIMEOUT_MS + 60_000);
+  it(
+    'cancels a running training job from the panel',
+    async () => {
+      await page.click('[data-tab=train]');
+      await page.fill('[data-testid=train-epochs]', '200');
+      await page.click('[data-testid=train-start]');
+      await page.waitForSelector('[data-testid=train-progress][data-state=running]', { timeout: TRAIN_TIMEOUT_MS });
+      await page.click('[data-testid=train-cancel]');
+      await page.waitForSelector('[data-testid=train-progress][data-state=cancelled]', { timeout: 120_000 });
+      expect(await page.textContent('[data-testid=train-progress]')).toContain('cancelled');
+      expect(await page.isDisabled('[data-testid=train-start]')).toBe(false);
+      const rows = db().prepare('SELECT COUNT(*) AS n FROM adapters').get() as { n: number };
+      expect(rows.n).toBe(1); // only the finished adapter is registered
+      expect(errors).toEqual([]);
+    },
+    TRAIN_TIMEOUT_MS + 60_000,
+  );
 
-  it('trains MadCLIP from normal and abnormal marks (one with a painted lesion mask) and offers it for madclip scans', async () => {
-    await page.click('[data-tab=train]');
-    await page.selectOption('[data-testid=train-method]', 'madclip');
-    await page.fill('[data-testid=train-epochs]', '1');
-    await page.click('[data-pane=left]');
-    for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowUp');
-    await page.keyboard.press('b'); // an image label only
-    for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowUp');
-    // Paint a lesion on this one with the brush, then mark it abnormal.
-    await page.click('[data-testid=brush]');
-    await page.waitForSelector('[data-testid=brush][aria-pressed=true]');
-    const box = (await (await page.$('[data-pane=left]'))!.boundingBox())!;
-    const cx = box.x + box.width / 2;
-    const cy = box.y + box.height / 2;
-    await page.mouse.move(cx - 30, cy - 10);
-    await page.mouse.down();
-    for (let i = 0; i <= 12; i++) await page.mouse.move(cx - 30 + i * 5, cy - 10 + (i % 4) * 5);
-    await page.mouse.up();
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: outputPath('workstation-training-brush.png') });
-    await page.click('[data-testid=brush]'); // put the brush down
-    await page.waitForSelector('[data-testid=brush][aria-pressed=false]');
-    await page.click('[data-pane=left]');
-    await page.keyboard.press('b');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=marks] li[data-label=abnormal]').length === 2);
-    expect(await page.$$eval('[data-testid=marks] li[data-label=abnormal][data-masked=true]', (n) => n.length)).toBe(1);
-    await page.click('[data-testid=train-start]');
-    await page.waitForFunction(() => {
-      const p = document.querySelector('[data-testid=train-progress]');
-      return p?.getAttribute('data-state') === 'done' && p.getAttribute('data-adapter')?.startsWith('madclip-');
-    }, null, { timeout: TRAIN_TIMEOUT_MS });
-    const id = (await page.getAttribute('[data-testid=train-progress]', 'data-adapter'))!;
-    const manifest = JSON.parse((db().prepare('SELECT manifest_json AS m FROM adapters WHERE id = ?').get(id) as { m: string }).m) as {
-      training: { shots: { normal: number; abnormal: number; abnormalWithMask: number } };
-    };
-    expect(manifest.training.shots).toEqual({ normal: 4, abnormal: 2, abnormalWithMask: 1 });
-    await page.click('[data-tab=scan]');
-    expect(await page.inputValue('[data-testid=method-select]')).toBe('madclip');
-    expect(await page.inputValue('[data-testid=adapter-select]')).toBe(id);
-    expect(errors).toEqual([]);
-  }, TRAIN_TIMEOUT_MS + 60_000);
+  it(
+    'trains MadCLIP from normal and abnormal marks (one with a painted lesion mask) and offers it for madclip scans',
+    async () => {
+      await page.click('[data-tab=train]');
+      await page.selectOption('[data-testid=train-method]', 'madclip');
+      await page.fill('[data-testid=train-epochs]', '1');
+      await page.click('[data-pane=left]');
+      for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('b'); // an image label only
+      for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowUp');
+      // Paint a lesion on this one with the brush, then mark it abnormal.
+      await page.click('[data-testid=brush]');
+      await page.waitForSelector('[data-testid=brush][aria-pressed=true]');
+      const box = (await (await page.$('[data-pane=left]'))!.boundingBox())!;
+      const cx = box.x + box.width / 2;
+      const cy = box.y + box.height / 2;
+      await page.mouse.move(cx - 30, cy - 10);
+      await page.mouse.down();
+      for (let i = 0; i <= 12; i++) await page.mouse.move(cx - 30 + i * 5, cy - 10 + (i % 4) * 5);
+      await page.mouse.up();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: outputPath('workstation-training-brush.png') });
+      await page.click('[data-testid=brush]'); // put the brush down
+      await page.waitForSelector('[data-testid=brush][aria-pressed=false]');
+      await page.click('[data-pane=left]');
+      await page.keyboard.press('b');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=marks] li[data-label=abnormal]').length === 2);
+      expect(await page.$$eval('[data-testid=marks] li[data-label=abnormal][data-masked=true]', (n) => n.length)).toBe(1);
+      await page.click('[data-testid=train-start]');
+      await page.waitForFunction(
+        () => {
+          const p = document.querySelector('[data-testid=train-progress]');
+          return p?.getAttribute('data-state') === 'done' && p.getAttribute('data-adapter')?.startsWith('madclip-');
+        },
+        null,
+        { timeout: TRAIN_TIMEOUT_MS },
+      );
+      const id = (await page.getAttribute('[data-testid=train-progress]', 'data-adapter'))!;
+      const manifest = JSON.parse((db().prepare('SELECT manifest_json AS m FROM adapters WHERE id = ?').get(id) as { m: string }).m) as {
+        training: { shots: { normal: number; abnormal: number; abnormalWithMask: number } };
+      };
+      expect(manifest.training.shots).toEqual({ normal: 4, abnormal: 2, abnormalWithMask: 1 });
+      await page.click('[data-tab=scan]');
+      expect(await page.inputValue('[data-testid=method-select]')).toBe('madclip');
+      expect(await page.inputValue('[data-testid=adapter-select]')).toBe(id);
+      expect(errors).toEqual([]);
+    },
+    TRAIN_TIMEOUT_MS + 60_000,
+  );
 });

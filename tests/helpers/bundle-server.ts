@@ -71,7 +71,11 @@ export async function startBundleServer(folder: string): Promise<BundleServer> {
         return;
       }
       record(206);
-      res.writeHead(206, { 'Content-Length': body.length - start, 'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}`, 'Accept-Ranges': 'bytes' });
+      res.writeHead(206, {
+        'Content-Length': body.length - start,
+        'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}`,
+        'Accept-Ranges': 'bytes',
+      });
     } else {
       record(200);
       res.writeHead(200, { 'Content-Length': body.length, 'Accept-Ranges': m.ignoreRange ? 'none' : 'bytes' });

@@ -107,7 +107,12 @@ export async function allCanvasStats(page: Page, selector: string): Promise<Canv
  * `ready` (e.g. a volume that streams in), re-reading it every `pollMs`; on
  * timeout it throws with the last stats read.
  */
-export async function waitForCanvas(page: Page, selector: string, ready: (s: CanvasStats) => boolean, { timeout = 30_000, pollMs = 100 } = {}): Promise<CanvasStats> {
+export async function waitForCanvas(
+  page: Page,
+  selector: string,
+  ready: (s: CanvasStats) => boolean,
+  { timeout = 30_000, pollMs = 100 } = {},
+): Promise<CanvasStats> {
   const deadline = Date.now() + timeout;
   let last: CanvasStats | null = null;
   for (;;) {

@@ -123,7 +123,10 @@ export async function startOrthanc(options: { users?: Record<string, string> } =
       fs.rmSync(dir, { recursive: true, force: true });
       throw new Error(`Orthanc exited (code ${exited}) before answering:\n${log}`);
     }
-    const ok = await fetch(`${url}/system`, { headers: authHeaders }).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/system`, { headers: authHeaders }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) {
       await stop();
@@ -139,7 +142,11 @@ export async function startOrthanc(options: { users?: Record<string, string> } =
     dicomPort,
     authHeaders,
     async upload(file) {
-      const res = await fetch(`${url}/instances`, { method: 'POST', body: fs.readFileSync(file), headers: { ...authHeaders, 'content-type': 'application/dicom' } });
+      const res = await fetch(`${url}/instances`, {
+        method: 'POST',
+        body: fs.readFileSync(file),
+        headers: { ...authHeaders, 'content-type': 'application/dicom' },
+      });
       if (!res.ok) throw new Error(`Orthanc refused ${file}: HTTP ${res.status} ${await res.text()}`);
     },
     stop,

@@ -35,7 +35,10 @@ export interface LesionSet {
 
 function texture(rng: Rng, size: number): Float32Array {
   const waves = Array.from({ length: 4 }, () => ({
-    fx: rng.uniform(0.01, 0.05), fy: rng.uniform(0.01, 0.05), phase: rng.uniform(0, 2 * Math.PI), amp: rng.uniform(8, 18),
+    fx: rng.uniform(0.01, 0.05),
+    fy: rng.uniform(0.01, 0.05),
+    phase: rng.uniform(0, 2 * Math.PI),
+    amp: rng.uniform(8, 18),
   }));
   const gx = rng.uniform(-0.1, 0.1);
   const gy = rng.uniform(-0.1, 0.1);

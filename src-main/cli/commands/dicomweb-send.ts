@@ -37,8 +37,16 @@ export async function sendCommand(argv: string[], serverFrom: (url: string | und
       kinds: chosen.length ? chosen : 'all',
       deidentify: values.deidentify === true,
     });
-    const result = await storeInstances(server, objects.map((o) => o.bytes));
-    const sent = objects.map((o) => ({ kind: o.kind, sopInstanceUid: String(o.dataset.SOPInstanceUID), seriesInstanceUid: String(o.dataset.SeriesInstanceUID), studyInstanceUid: String(o.dataset.StudyInstanceUID) }));
+    const result = await storeInstances(
+      server,
+      objects.map((o) => o.bytes),
+    );
+    const sent = objects.map((o) => ({
+      kind: o.kind,
+      sopInstanceUid: String(o.dataset.SOPInstanceUID),
+      seriesInstanceUid: String(o.dataset.SeriesInstanceUID),
+      studyInstanceUid: String(o.dataset.StudyInstanceUID),
+    }));
     if (values.json) process.stdout.write(`${JSON.stringify({ sent, stored: result.stored.length, notes })}\n`);
     else {
       for (const n of notes) process.stderr.write(`Note: ${n}\n`);

@@ -56,14 +56,27 @@ export async function dicomwebCommand(argv: string[]): Promise<number> {
 async function query(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { server: { type: 'string' }, patient: { type: 'string' }, 'study-date': { type: 'string' }, modality: { type: 'string' }, patients: { type: 'boolean' }, json: { type: 'boolean' } },
+    options: {
+      server: { type: 'string' },
+      patient: { type: 'string' },
+      'study-date': { type: 'string' },
+      modality: { type: 'string' },
+      patients: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
   });
   const server = serverFrom(values.server);
   const q = { patient: values.patient, studyDate: values['study-date'], modality: values.modality };
   if (values.patients) {
     const patients = await searchPatients(server, q);
     if (values.json) process.stdout.write(`${JSON.stringify({ patients })}\n`);
-    else process.stdout.write(`${formatTable(['patient ID', 'name', 'birth date', 'sex', 'studies'], patients.map((p) => [p.patientId ?? '', p.patientName ?? '', p.patientBirthDate ?? '', p.patientSex ?? '', p.studies]))}\n`);
+    else
+      process.stdout.write(
+        `${formatTable(
+          ['patient ID', 'name', 'birth date', 'sex', 'studies'],
+          patients.map((p) => [p.patientId ?? '', p.patientName ?? '', p.patientBirthDate ?? '', p.patientSex ?? '', p.studies]),
+        )}\n`,
+      );
     return 0;
   }
   const studies = await searchStudies(server, q);
@@ -76,12 +89,24 @@ function describeStudies(studies: RemoteStudy[]): string {
   if (studies.length === 0) return 'No study matches.';
   return formatTable(
     ['date', 'patient', 'patient ID', 'modalities', 'series', 'instances', 'description', 'study UID'],
-    studies.map((s) => [s.studyDate ?? '', s.patientName ?? '', s.patientId ?? '', s.modalities.join(','), s.series ?? '?', s.instances ?? '?', s.studyDescription ?? '', s.studyInstanceUid]),
+    studies.map((s) => [
+      s.studyDate ?? '',
+      s.patientName ?? '',
+      s.patientId ?? '',
+      s.modalities.join(','),
+      s.series ?? '?',
+      s.instances ?? '?',
+      s.studyDescription ?? '',
+      s.studyInstanceUid,
+    ]),
   );
 }
 
 async function retrieve(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { server: { type: 'string' }, study: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { server: { type: 'string' }, study: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' } },
+  });
   const server = serverFrom(values.server);
   if (!values.study) throw new ClipScanError('BAD_ARGUMENTS', `--study UID is required.\n${USAGE}`);
   const databasePath = resolveDatabasePath({ db: values.db });
@@ -95,13 +120,16 @@ async function retrieve(argv: string[]): Promise<number> {
       libraryDir: path.join(path.dirname(databasePath), 'dicomweb'),
       index: (folder) => backend.handlers.library.indexFolder({ folder }),
       signal: controller.signal,
-      onProgress: (p: RetrieveProgress) => bar.update(p.retrieved + p.present, Math.max(p.total, 1), `${p.phase}: ${p.retrieved} fetched, ${p.present} already here`),
+      onProgress: (p: RetrieveProgress) =>
+        bar.update(p.retrieved + p.present, Math.max(p.total, 1), `${p.phase}: ${p.retrieved} fetched, ${p.present} already here`),
     });
     bar.finish();
     if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else {
       const s = result.summary;
-      process.stdout.write(`Study ${result.studyInstanceUid}: ${result.instances} instances (${result.retrieved} fetched, ${result.present} already here) in ${result.folder}\n`);
+      process.stdout.write(
+        `Study ${result.studyInstanceUid}: ${result.instances} instances (${result.retrieved} fetched, ${result.present} already here) in ${result.folder}\n`,
+      );
       process.stdout.write(`Indexed: ${s.dicomFiles} DICOM files, ${s.studies.reduce((n, st) => n + st.series.length, 0)} series, ${s.errors.length} errors\n`);
     }
     return 0;

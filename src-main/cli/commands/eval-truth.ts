@@ -22,14 +22,20 @@ function describe(e: TruthEvaluation): string {
     `Scan ${e.scanId}, series ${e.seriesInstanceUid} against ${e.truthKind.toUpperCase()} ${e.truthFile} (${e.truthLabels.join(', ')})`,
     `Threshold ${e.threshold}: 3D Dice ${fmt(e.dice3d)}, mean slice Dice ${fmt(e.meanSliceDice)}, pixel AUROC ${fmt(e.pixelAuroc)}, AUPRO ${fmt(e.aupro)}`,
     `Pixels: ${e.truePositives} true positive, ${e.falsePositives} false positive, ${e.falseNegatives} false negative (${e.truthPixels} in the truth)`,
-    formatTable(['slice', 'instance', 'Dice', 'TP', 'FP', 'FN'], e.slices.map((s, k) => [k + 1, s.sopInstanceUid, fmt(s.dice), s.truePositives, s.falsePositives, s.falseNegatives])),
+    formatTable(
+      ['slice', 'instance', 'Dice', 'TP', 'FP', 'FN'],
+      e.slices.map((s, k) => [k + 1, s.sopInstanceUid, fmt(s.dice), s.truePositives, s.falsePositives, s.falseNegatives]),
+    ),
     ...e.notes.map((n) => `Note: ${n}`),
   ];
   return lines.join('\n') + '\n';
 }
 
 export async function evalTruthCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { series: { type: 'string' }, truth: { type: 'string' }, scan: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { series: { type: 'string' }, truth: { type: 'string' }, scan: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' } },
+  });
   if (!values.series || !values.truth) throw new ClipScanError('BAD_ARGUMENTS', 'Give both --series UID and --truth FILE (a DICOM SEG, .nii or .nii.gz).');
   const backend = createBackend({ mode: 'browser', databasePath: resolveDatabasePath({ db: values.db }), allowedRoots: [] });
   try {

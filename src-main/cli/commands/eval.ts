@@ -43,7 +43,11 @@ async function resolveModel(model: string | undefined, db: string | undefined): 
   try {
     const list = await backend.handlers.models.list({});
     const hit = list.find((b) => b.id === model);
-    if (!hit) throw new ClipScanError('MODEL_NOT_INSTALLED', `No installed model bundle has the id "${model}" (and it is not a bundle folder). See "clipscan models list".`);
+    if (!hit)
+      throw new ClipScanError(
+        'MODEL_NOT_INSTALLED',
+        `No installed model bundle has the id "${model}" (and it is not a bundle folder). See "clipscan models list".`,
+      );
     return hit.dir;
   } finally {
     await backend.close();
@@ -54,15 +58,32 @@ const fmt = (v: number | null): string => (v === null ? '-' : v.toFixed(4));
 
 function describe(r: EvalReport): string {
   const lines: string[] = [];
-  lines.push(`Eval ${r.dataset.name}: method ${r.method}, ${r.shots}-shot, seed ${r.seed}, model ${r.model} ${r.modelVersion}, precision ${r.precision}${r.demo ? ` (${DEMO_MODEL_LABEL.toUpperCase()})` : ''}, epochs ${r.epochs}`);
+  lines.push(
+    `Eval ${r.dataset.name}: method ${r.method}, ${r.shots}-shot, seed ${r.seed}, model ${r.model} ${r.modelVersion}, precision ${r.precision}${r.demo ? ` (${DEMO_MODEL_LABEL.toUpperCase()})` : ''}, epochs ${r.epochs}`,
+  );
   lines.push(`Support (normal, train split): ${r.support.normal.join(', ')}`);
   if (r.support.abnormal.length) lines.push(`Support (abnormal, drawn from the TEST split and removed from the scored set): ${r.support.abnormal.join(', ')}`);
   lines.push(`Scored: ${r.test.scored} test images (${r.test.normal} normal, ${r.test.abnormal} abnormal) of ${r.dataset.test}; image score = ${r.imageScore}`);
-  const row = (name: string, e: EpochMetrics): (string | number)[] => [name, e.epoch, fmt(e.imageAuroc), fmt(e.pixelAuroc), fmt(e.aupro), fmt(e.threshold.value), fmt(e.threshold.f1)];
-  lines.push(formatTable(['', 'epoch', 'image AUROC', 'pixel AUROC', 'AUPRO', 'F1 threshold', 'F1'], [row('last', r.last), row(r.bestIsLast ? 'best (= last)' : 'best (on test)', r.best)]));
+  const row = (name: string, e: EpochMetrics): (string | number)[] => [
+    name,
+    e.epoch,
+    fmt(e.imageAuroc),
+    fmt(e.pixelAuroc),
+    fmt(e.aupro),
+    fmt(e.threshold.value),
+    fmt(e.threshold.f1),
+  ];
+  lines.push(
+    formatTable(
+      ['', 'epoch', 'image AUROC', 'pixel AUROC', 'AUPRO', 'F1 threshold', 'F1'],
+      [row('last', r.last), row(r.bestIsLast ? 'best (= last)' : 'best (on test)', r.best)],
+    ),
+  );
   lines.push(`Train ${r.trainSeconds.toFixed(1)} s, scoring ${r.scoreSeconds.toFixed(1)} s`);
   const d = r.duplicates;
-  lines.push(`Duplicates: ${d.byFile.redundant} redundant copies in ${d.byFile.groups.length} groups by file bytes; ${d.byPixels.redundant} in ${d.byPixels.groups.length} by decoded pixels`);
+  lines.push(
+    `Duplicates: ${d.byFile.redundant} redundant copies in ${d.byFile.groups.length} groups by file bytes; ${d.byPixels.redundant} in ${d.byPixels.groups.length} by decoded pixels`,
+  );
   if (d.byPixels.leaks.length) lines.push(`Train/test leaks (pixels): ${d.byPixels.leaks.map((l) => `${l.test} = ${l.train}`).join('; ')}`);
   lines.push(`Policy: ${d.policy}`);
   for (const w of r.warnings) lines.push(`Warning: ${w}`);
@@ -90,12 +111,14 @@ export async function evalCommand(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
     },
   });
-  if (!values.data) throw new ClipScanError('BAD_ARGUMENTS', 'Give the dataset folder with --data <folder> (MediCLIP layout: images/, samples/{train,test}.json).');
+  if (!values.data)
+    throw new ClipScanError('BAD_ARGUMENTS', 'Give the dataset folder with --data <folder> (MediCLIP layout: images/, samples/{train,test}.json).');
   const method = values.method as EvalMethod;
   if (!METHODS.includes(method)) throw new ClipScanError('BAD_ARGUMENTS', `Unknown method "${values.method}": use zeroshot, mediclip or madclip.`);
   const shots = intOption('shots', values.shots);
   const seed = intOption('seed', values.seed);
-  if (shots === undefined || seed === undefined) throw new ClipScanError('BAD_ARGUMENTS', '--shots K and --seed S are required (the support set is drawn with the seed).');
+  if (shots === undefined || seed === undefined)
+    throw new ClipScanError('BAD_ARGUMENTS', '--shots K and --seed S are required (the support set is drawn with the seed).');
   const precision = VisionPrecisionSchema.safeParse(values.precision);
   if (!precision.success) throw new ClipScanError('BAD_ARGUMENTS', `Unknown precision "${values.precision}": use fp32 (the default) or int8.`);
   const bundleDir = await resolveModel(values.model, values.db);

@@ -19,14 +19,16 @@ const USAGE = 'clipscan export-dicom --scan ID --out DIR [--series UID] [--seg] 
 /** The scan id of `--scan`, or a usage error. */
 export function scanIdArg(value: string | undefined, usage: string): number {
   const n = Number(value);
-  if (value === undefined || !Number.isInteger(n) || n <= 0) throw new ClipScanError('BAD_ARGUMENTS', `--scan ID (a positive whole number) is required. Usage: ${usage}`);
+  if (value === undefined || !Number.isInteger(n) || n <= 0)
+    throw new ClipScanError('BAD_ARGUMENTS', `--scan ID (a positive whole number) is required. Usage: ${usage}`);
   return n;
 }
 
 /** Opens the case log for a command that reads scans (refusing to create an empty one). */
 export function openExistingBackend(db: string | undefined) {
   const databasePath = resolveDatabasePath({ db });
-  if (!fs.existsSync(databasePath)) throw new ClipScanError('CASE_LOG_MISSING', `There is no case log at ${databasePath}: run "clipscan scan" first, or give --db FILE.`);
+  if (!fs.existsSync(databasePath))
+    throw new ClipScanError('CASE_LOG_MISSING', `There is no case log at ${databasePath}: run "clipscan scan" first, or give --db FILE.`);
   return createBackend({ mode: 'browser', databasePath, allowedRoots: [] });
 }
 

@@ -64,15 +64,20 @@ function catalogFile(): string {
 
 async function resolveSource(target: string, sha256: string | undefined): Promise<{ manifestUrl: string; manifestSha256: string }> {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
-    if (!sha256) throw new ClipScanError('BAD_ARGUMENTS', 'Give the expected sha256 of the manifest with --sha256 HEX, so a changed or tampered bundle is refused.');
+    if (!sha256)
+      throw new ClipScanError('BAD_ARGUMENTS', 'Give the expected sha256 of the manifest with --sha256 HEX, so a changed or tampered bundle is refused.');
     return { manifestUrl: target, manifestSha256: sha256 };
   }
   const entries = await readCatalog(catalogFile());
   const hit = entries.find((e) => e.id === target || `${e.id}@${e.version}` === target);
   if (!hit) {
-    throw new ClipScanError('BAD_ARGUMENTS', `"${target}" is neither a URL nor a bundle in the catalog (${entries.length ? entries.map((e) => e.id).join(', ') : 'the catalog is empty'}).`);
+    throw new ClipScanError(
+      'BAD_ARGUMENTS',
+      `"${target}" is neither a URL nor a bundle in the catalog (${entries.length ? entries.map((e) => e.id).join(', ') : 'the catalog is empty'}).`,
+    );
   }
-  if (sha256 && sha256.toLowerCase() !== hit.manifestSha256) throw new ClipScanError('BAD_ARGUMENTS', `--sha256 differs from the catalog's hash for ${hit.id}.`);
+  if (sha256 && sha256.toLowerCase() !== hit.manifestSha256)
+    throw new ClipScanError('BAD_ARGUMENTS', `--sha256 differs from the catalog's hash for ${hit.id}.`);
   return { manifestUrl: hit.manifestUrl, manifestSha256: hit.manifestSha256 };
 }
 
@@ -144,7 +149,13 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      json: { type: 'boolean' }, db: { type: 'string' }, sha256: { type: 'string' }, model: { type: 'string' }, organ: { type: 'string' }, bpe: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      json: { type: 'boolean' },
+      db: { type: 'string' },
+      sha256: { type: 'string' },
+      model: { type: 'string' },
+      organ: { type: 'string' },
+      bpe: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   const [sub, target] = positionals;
@@ -160,15 +171,31 @@ export async function modelsCommand(argv: string[]): Promise<number> {
   if (sub === 'catalog') {
     const entries: CatalogEntry[] = await readCatalog(catalogFile());
     const rows = entries.map((e) => [`${e.id}@${e.version}`, e.displayName, formatBytes(e.totalBytes), e.licence]);
-    out(values.json, entries, entries.length ? `${formatTable(['bundle', 'name', 'size', 'licence'], rows)}\n` : 'The catalog lists no downloadable bundle yet.\n');
+    out(
+      values.json,
+      entries,
+      entries.length ? `${formatTable(['bundle', 'name', 'size', 'licence'], rows)}\n` : 'The catalog lists no downloadable bundle yet.\n',
+    );
     return 0;
   }
-  const backend = createBackend({ mode: 'browser', databasePath: resolveDatabasePath({ db: values.db }), allowedRoots: [], engineHost: () => startEngineHostWorker(), demoBundleDir: locateDemoBundle() });
+  const backend = createBackend({
+    mode: 'browser',
+    databasePath: resolveDatabasePath({ db: values.db }),
+    allowedRoots: [],
+    engineHost: () => startEngineHostWorker(),
+    demoBundleDir: locateDemoBundle(),
+  });
   try {
     switch (sub) {
       case 'list': {
         const list = backend.models.list();
-        const rows = list.map((b) => [b.key, b.displayName, formatBytes(b.totalBytes), b.installedAt.slice(0, 19).replace('T', ' '), b.demo ? DEMO_MODEL_LABEL : '']);
+        const rows = list.map((b) => [
+          b.key,
+          b.displayName,
+          formatBytes(b.totalBytes),
+          b.installedAt.slice(0, 19).replace('T', ' '),
+          b.demo ? DEMO_MODEL_LABEL : '',
+        ]);
         out(values.json, list, list.length ? `${formatTable(['bundle', 'name', 'size', 'installed', 'note'], rows)}\n` : NO_MODEL_HINT);
         return 0;
       }
@@ -184,15 +211,29 @@ export async function modelsCommand(argv: string[]): Promise<number> {
       case 'add-adapter': {
         const a = await backend.training.importOriginal(target!, { modelId: values.model ?? null, ...(values.organ ? { organ: values.organ } : {}) });
         const demo = a.manifest.demo ? ` — ${DEMO_MODEL_LABEL}` : '';
-        out(values.json, summarise(a), `Imported ${a.method === 'mediclip' ? 'MediCLIP' : 'MadCLIP'} adapter ${a.id} for the model ${a.bundleId}@${a.bundleVersion}${demo}.\nScan with it: clipscan scan <folder> --method ${a.method} --adapter ${a.id}${values.model ? ` --model ${values.model}` : ''}\n`);
+        out(
+          values.json,
+          summarise(a),
+          `Imported ${a.method === 'mediclip' ? 'MediCLIP' : 'MadCLIP'} adapter ${a.id} for the model ${a.bundleId}@${a.bundleVersion}${demo}.\nScan with it: clipscan scan <folder> --method ${a.method} --adapter ${a.id}${values.model ? ` --model ${values.model}` : ''}\n`,
+        );
         return 0;
       }
       case 'checkpoints': {
         const official = backend.checkpoints.official();
         const found = await findCachedCheckpoints();
-        const rows = official.map((c) => [c.name, `about ${formatBytes(c.approxBytes)}`, c.licence, c.installed ? 'installed' : `clipscan models add ${c.name}`, c.purpose]);
+        const rows = official.map((c) => [
+          c.name,
+          `about ${formatBytes(c.approxBytes)}`,
+          c.licence,
+          c.installed ? 'installed' : `clipscan models add ${c.name}`,
+          c.purpose,
+        ]);
         const cached = found.map((f) => `  ${f.path} (${formatBytes(f.bytes)}, ${f.where}): clipscan models add "${f.path}"\n`).join('');
-        out(values.json, { official, found }, `${formatTable(['name', 'size', 'licence', 'get', 'for'], rows)}\n${found.length ? `Found on this computer:\n${cached}` : ''}`);
+        out(
+          values.json,
+          { official, found },
+          `${formatTable(['name', 'size', 'licence', 'get', 'for'], rows)}\n${found.length ? `Found on this computer:\n${cached}` : ''}`,
+        );
         return 0;
       }
       case 'verify': {

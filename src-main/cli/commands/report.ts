@@ -20,7 +20,8 @@ import { resolveDatabasePath } from '../../core/config/app-paths';
 import { MAX_KEY_IMAGES } from '../../core/reports/from-scan';
 import { createBackend } from '../../core/services';
 
-const USAGE = 'clipscan report --scan ID [--series UID] --format png|pdf --out FILE [--deidentify] [--layout overlay|side-by-side] [--key-images N] [--truth SEG|NIFTI] [--db FILE] [--json]';
+const USAGE =
+  'clipscan report --scan ID [--series UID] --format png|pdf --out FILE [--deidentify] [--layout overlay|side-by-side] [--key-images N] [--truth SEG|NIFTI] [--db FILE] [--json]';
 
 function positiveInt(value: string | undefined, what: string): number | undefined {
   if (value === undefined) return undefined;
@@ -48,18 +49,21 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const scanId = positiveInt(values.scan, '--scan');
   if (scanId === undefined) throw new ClipScanError('BAD_ARGUMENTS', `--scan ID is required. Usage: ${USAGE}`);
   const format = ReportFormatSchema.safeParse(values.format);
-  if (!format.success) throw new ClipScanError('BAD_ARGUMENTS', `--format must be png or pdf${values.format ? `, not "${values.format}"` : ''}. Usage: ${USAGE}`);
+  if (!format.success)
+    throw new ClipScanError('BAD_ARGUMENTS', `--format must be png or pdf${values.format ? `, not "${values.format}"` : ''}. Usage: ${USAGE}`);
   if (!values.out) throw new ClipScanError('BAD_ARGUMENTS', `--out FILE is required. Usage: ${USAGE}`);
   const layout = values.layout;
   if (layout !== undefined && layout !== 'overlay' && layout !== 'side-by-side') {
     throw new ClipScanError('BAD_ARGUMENTS', `--layout must be overlay or side-by-side, not "${layout}".`);
   }
-  if (layout !== undefined && format.data !== 'png') throw new ClipScanError('BAD_ARGUMENTS', '--layout applies to --format png only (the PDF always shows original | heatmap).');
+  if (layout !== undefined && format.data !== 'png')
+    throw new ClipScanError('BAD_ARGUMENTS', '--layout applies to --format png only (the PDF always shows original | heatmap).');
   const keyImages = positiveInt(values['key-images'], '--key-images');
   if (keyImages !== undefined && keyImages > MAX_KEY_IMAGES) throw new ClipScanError('BAD_ARGUMENTS', `--key-images must be 1 to ${MAX_KEY_IMAGES}.`);
 
   const databasePath = resolveDatabasePath({ db: values.db });
-  if (!fs.existsSync(databasePath)) throw new ClipScanError('CASE_LOG_MISSING', `There is no case log at ${databasePath}: run "clipscan scan" first, or give --db FILE.`);
+  if (!fs.existsSync(databasePath))
+    throw new ClipScanError('CASE_LOG_MISSING', `There is no case log at ${databasePath}: run "clipscan scan" first, or give --db FILE.`);
   const backend = createBackend({ mode: 'browser', databasePath, allowedRoots: [] });
   try {
     const saved = await backend.reports.export({

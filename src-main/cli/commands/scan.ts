@@ -67,7 +67,14 @@ export async function scanCommand(argv: string[]): Promise<number> {
         seriesUids = studies.flatMap((study) => study.series.filter((x) => x.isImage).map((x) => x.seriesInstanceUid));
       }
       if (seriesUids.length === 0) throw new ClipScanError('NOTHING_TO_SCAN', 'Nothing to scan: give a folder or --series UID.');
-      scanId = await backend.scans.create({ seriesInstanceUids: [...new Set(seriesUids)], method: method.data, modelId: values.model, adapterId: values.adapter, organ: values.organ, precision: precision.data });
+      scanId = await backend.scans.create({
+        seriesInstanceUids: [...new Set(seriesUids)],
+        method: method.data,
+        modelId: values.model,
+        adapterId: values.adapter,
+        organ: values.organ,
+        precision: precision.data,
+      });
     }
     const first = backend.scans.summary(scanId);
     if (first.model.demo && !values.json) process.stderr.write(`Model ${first.model.id}: ${DEMO_MODEL_LABEL.toUpperCase()}. ${DEMO_MEANING}\n`);
@@ -125,7 +132,13 @@ function toJson(s: ScanSummary, results: ImageResults) {
 }
 
 function describe(s: ScanSummary, results: ImageResults): string {
-  const rows = s.series.map((x) => [seriesLabel(x), x.images, x.failed, x.score === null ? '-' : x.score.toFixed(4), x.score !== null && x.score >= s.threshold ? 'above' : '']);
+  const rows = s.series.map((x) => [
+    seriesLabel(x),
+    x.images,
+    x.failed,
+    x.score === null ? '-' : x.score.toFixed(4),
+    x.score !== null && x.score >= s.threshold ? 'above' : '',
+  ]);
   const head = `Scan ${s.id} ${s.status}: ${s.imagesDone}/${s.imagesTotal} images scored, ${s.imagesFailed} failed; method ${s.method}; model ${s.model.id} ${s.model.version}${s.model.demo ? ` (${DEMO_MODEL_LABEL})` : ''}; precision ${s.precision}; provider ${s.provider ?? '?'}${s.fallbackReason ? ` (fell back: ${s.fallbackReason})` : ''}; threshold ${s.threshold}\n`;
   const firstMap = results.find((r) => r.mapFile)?.mapFile;
   const where = firstMap ? `Maps (float32 at the image grid, one file per image): ${path.dirname(firstMap)}\n` : '';

@@ -27,8 +27,11 @@ const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg', '.dcm', '']);
 function listImages(folder: string): string[] {
   const dir = path.resolve(folder);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ClipScanError('BAD_ARGUMENTS', `${folder} is not a folder.`);
-  return fs.readdirSync(dir).filter((f) => !f.startsWith('.') && IMAGE_EXT.has(path.extname(f).toLowerCase()) && fs.statSync(path.join(dir, f)).isFile())
-    .sort().map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => !f.startsWith('.') && IMAGE_EXT.has(path.extname(f).toLowerCase()) && fs.statSync(path.join(dir, f)).isFile())
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 /** K files drawn with the seed (sorted names, so the draw does not depend on the file system's order). */
@@ -69,43 +72,75 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const shots = values.shots ? Number(values.shots) : undefined;
   const normal = pick(listImages(values.normal), shots, seed, 'normal');
   if (normal.length === 0) throw new ClipScanError('NO_SUPPORT', `No images in ${values.normal}.`);
-  const abnormal = values.abnormal ? pick(listImages(values.abnormal), shots, seed, 'abnormal').map((p) => {
-    const stem = path.parse(p).name;
-    const mask = values.masks ? listImages(values.masks).find((m) => path.parse(m).name === stem) ?? null : null;
-    return { path: p, mask: mask ? { file: mask } : null };
-  }) : [];
+  const abnormal = values.abnormal
+    ? pick(listImages(values.abnormal), shots, seed, 'abnormal').map((p) => {
+        const stem = path.parse(p).name;
+        const mask = values.masks ? (listImages(values.masks).find((m) => path.parse(m).name === stem) ?? null) : null;
+        return { path: p, mask: mask ? { file: mask } : null };
+      })
+    : [];
 
   const databasePath = resolveDatabasePath({ db: values.db });
-  const backend = createBackend({ mode: 'browser', databasePath, allowedRoots: [], engineHost: () => startEngineHostWorker(), demoBundleDir: locateDemoBundle() });
+  const backend = createBackend({
+    mode: 'browser',
+    databasePath,
+    allowedRoots: [],
+    engineHost: () => startEngineHostWorker(),
+    demoBundleDir: locateDemoBundle(),
+  });
   const bar = createProgressBar(process.stderr, !values.json && process.stderr.isTTY === true);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const r = await backend.training.train({
-      method, modelId: values.model ?? null, normal, abnormal, seed, epochs, textEncoder,
-      ...(values.out ? { outDir: path.resolve(values.out) } : {}),
-      ...(values.pool ? { poolSize: Number(values.pool) } : {}),
-      ...(values.organ ? { organ: values.organ } : {}),
-      ...(values.threads ? { threads: Number(values.threads) } : {}),
-    }, {
-      signal: controller.signal,
-      onStep: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`),
-    });
+    const r = await backend.training.train(
+      {
+        method,
+        modelId: values.model ?? null,
+        normal,
+        abnormal,
+        seed,
+        epochs,
+        textEncoder,
+        ...(values.out ? { outDir: path.resolve(values.out) } : {}),
+        ...(values.pool ? { poolSize: Number(values.pool) } : {}),
+        ...(values.organ ? { organ: values.organ } : {}),
+        ...(values.threads ? { threads: Number(values.threads) } : {}),
+      },
+      {
+        signal: controller.signal,
+        onStep: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`),
+      },
+    );
     bar.finish();
     const m = r.manifest;
     if (values.json) {
-      process.stdout.write(JSON.stringify({
-        adapterId: m.id, adapterDir: r.adapterDir, method, model: m.bundle.id, demo: m.demo, ...(m.demo ? { warning: DEMO_MODEL_LABEL } : {}),
-        shots: m.training.shots, seed, epochs, textEncoder, poolSize: m.training.poolSize, firstLoss: r.losses[0] ?? null, lastLoss: r.losses.at(-1) ?? null,
-      }) + '\n');
+      process.stdout.write(
+        JSON.stringify({
+          adapterId: m.id,
+          adapterDir: r.adapterDir,
+          method,
+          model: m.bundle.id,
+          demo: m.demo,
+          ...(m.demo ? { warning: DEMO_MODEL_LABEL } : {}),
+          shots: m.training.shots,
+          seed,
+          epochs,
+          textEncoder,
+          poolSize: m.training.poolSize,
+          firstLoss: r.losses[0] ?? null,
+          lastLoss: r.losses.at(-1) ?? null,
+        }) + '\n',
+      );
     } else {
       const first = r.losses[0];
       const last = r.losses.at(-1);
-      process.stdout.write(`Adapter ${m.id} (${method}, model ${m.bundle.id}${m.demo ? `, ${DEMO_MODEL_LABEL}` : ''}): ${m.training.shots.normal} normal` +
-        `${m.training.shots.abnormal ? ` + ${m.training.shots.abnormal} abnormal` : ''} images, ${epochs} epochs, loss ${first?.toFixed(4)} → ${last?.toFixed(4)}\n` +
-        `Saved in ${r.adapterDir}\nScan with: clipscan scan <folder> --method ${method} --adapter ${m.id}\n`);
+      process.stdout.write(
+        `Adapter ${m.id} (${method}, model ${m.bundle.id}${m.demo ? `, ${DEMO_MODEL_LABEL}` : ''}): ${m.training.shots.normal} normal` +
+          `${m.training.shots.abnormal ? ` + ${m.training.shots.abnormal} abnormal` : ''} images, ${epochs} epochs, loss ${first?.toFixed(4)} → ${last?.toFixed(4)}\n` +
+          `Saved in ${r.adapterDir}\nScan with: clipscan scan <folder> --method ${method} --adapter ${m.id}\n`,
+      );
     }
     return 0;
   } finally {

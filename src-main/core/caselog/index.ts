@@ -7,4 +7,3 @@ export { StudiesRepository } from './repositories/studies';
 export { SeriesRepository } from './repositories/series';
 export { InstancesRepository } from './repositories/instances';
 export { IndexErrorsRepository } from './repositories/index-errors';
-

@@ -90,7 +90,8 @@ function refuseIfDamaged(file: string): void {
     problems = [(err as Error).message];
   } finally {
     check?.close();
-    if (companions.length === 2 && fs.statSync(companions[0]!, { throwIfNoEntry: false })?.size === 0) for (const f of companions) fs.rmSync(f, { force: true });
+    if (companions.length === 2 && fs.statSync(companions[0]!, { throwIfNoEntry: false })?.size === 0)
+      for (const f of companions) fs.rmSync(f, { force: true });
   }
   if (problems.length === 0) return;
   throw new ClipScanError(
@@ -107,13 +108,23 @@ export function explainCaseLogError(err: unknown, file: string): unknown {
   const sqlite = `SQLite: ${(err as Error).message}, ${code}`;
   const hint = 'or use another case log with --db or CLIPSCAN_DB';
   if (code === 'SQLITE_FULL')
-    return new ClipScanError('CASELOG_FULL', `The case log ${file} cannot be written: the disk is full (${sqlite}). Free some space and try again; what was saved is kept.`, { cause: err });
+    return new ClipScanError(
+      'CASELOG_FULL',
+      `The case log ${file} cannot be written: the disk is full (${sqlite}). Free some space and try again; what was saved is kept.`,
+      { cause: err },
+    );
   if (code.startsWith('SQLITE_READONLY'))
-    return new ClipScanError('CASELOG_READ_ONLY', `The case log ${file} is read-only (${sqlite}). Make the file and its folder writable, ${hint}.`, { cause: err });
+    return new ClipScanError('CASELOG_READ_ONLY', `The case log ${file} is read-only (${sqlite}). Make the file and its folder writable, ${hint}.`, {
+      cause: err,
+    });
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
     return new ClipScanError('CASELOG_DAMAGED', `The case log ${file} is damaged (${sqlite}). Restore it from a backup, ${hint}.`, { cause: err });
   if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_PERM')
-    return new ClipScanError('CASELOG_IO_ERROR', `The case log ${file} cannot be read or written (${sqlite}). Check the disk and the file's permissions, ${hint}.`, { cause: err });
+    return new ClipScanError(
+      'CASELOG_IO_ERROR',
+      `The case log ${file} cannot be read or written (${sqlite}). Check the disk and the file's permissions, ${hint}.`,
+      { cause: err },
+    );
   return err;
 }
 
@@ -143,7 +154,9 @@ function migrate(db: Db, file: string, migrations: readonly Migration[]): number
     try {
       apply.immediate();
     } catch (err) {
-      throw new ClipScanError('CASELOG_MIGRATION_FAILED', `Case-log migration ${m.version} (${m.name}) failed on ${file}: ${(err as Error).message}`, { cause: err });
+      throw new ClipScanError('CASELOG_MIGRATION_FAILED', `Case-log migration ${m.version} (${m.name}) failed on ${file}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
   return latest;

@@ -15,7 +15,8 @@ export interface CommonOptions {
   now: Date;
 }
 
-const str = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'object' && 'Alphabetic' in (v as object) ? String((v as { Alphabetic: string }).Alphabetic) : String(v));
+const str = (v: unknown): string =>
+  v === undefined || v === null ? '' : typeof v === 'object' && 'Alphabetic' in (v as object) ? String((v as { Alphabetic: string }).Alphabetic) : String(v);
 
 /** Patient, General Study, SOP Common and equipment modules, plus creation date and time. */
 export function commonModules(source: Dataset, options: CommonOptions): Dataset {

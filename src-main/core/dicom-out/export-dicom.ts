@@ -71,14 +71,23 @@ export async function exportDicom(scans: ScanService, request: DicomExportReques
   try {
     fs.mkdirSync(request.outDir, { recursive: true });
   } catch (err) {
-    throw new ClipScanError('EXPORT_FOLDER', `The folder ${request.outDir} cannot be created: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+    throw new ClipScanError('EXPORT_FOLDER', `The folder ${request.outDir} cannot be created: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
+      cause: err,
+    });
   }
   const written: DicomExportFile[] = [];
   try {
     for (const { kind, dataset, bytes } of objects) {
       const file = path.join(request.outDir, `scan-${request.scanId}-${kind}.dcm`);
       await writeFileAtomic(file, bytes, `DICOM ${kind.toUpperCase()}`);
-      written.push({ kind, path: file, bytes: bytes.byteLength, sopClassUid: String(dataset.SOPClassUID), sopInstanceUid: String(dataset.SOPInstanceUID), seriesInstanceUid: String(dataset.SeriesInstanceUID) });
+      written.push({
+        kind,
+        path: file,
+        bytes: bytes.byteLength,
+        sopClassUid: String(dataset.SOPClassUID),
+        sopInstanceUid: String(dataset.SOPInstanceUID),
+        seriesInstanceUid: String(dataset.SeriesInstanceUID),
+      });
     }
   } catch (err) {
     for (const w of written) fs.rmSync(w.path, { force: true });

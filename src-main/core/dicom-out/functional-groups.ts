@@ -78,11 +78,27 @@ const TAG_IN_STACK_POSITION_NUMBER = 0x00209057;
 /** Multi-frame Dimension module: (segment,) position — by patient position when known, else by order in the stack. */
 export function dimensions(withSegment: boolean, hasPosition: boolean, organizationUid: string): Dataset {
   const index: Dataset[] = [];
-  if (withSegment) index.push({ DimensionOrganizationUID: organizationUid, DimensionIndexPointer: TAG_REFERENCED_SEGMENT_NUMBER, FunctionalGroupPointer: TAG_SEGMENT_IDENTIFICATION_SEQUENCE, DimensionDescriptionLabel: 'Segment' });
+  if (withSegment)
+    index.push({
+      DimensionOrganizationUID: organizationUid,
+      DimensionIndexPointer: TAG_REFERENCED_SEGMENT_NUMBER,
+      FunctionalGroupPointer: TAG_SEGMENT_IDENTIFICATION_SEQUENCE,
+      DimensionDescriptionLabel: 'Segment',
+    });
   index.push(
     hasPosition
-      ? { DimensionOrganizationUID: organizationUid, DimensionIndexPointer: TAG_IMAGE_POSITION_PATIENT, FunctionalGroupPointer: TAG_PLANE_POSITION_SEQUENCE, DimensionDescriptionLabel: 'Position' }
-      : { DimensionOrganizationUID: organizationUid, DimensionIndexPointer: TAG_IN_STACK_POSITION_NUMBER, FunctionalGroupPointer: TAG_FRAME_CONTENT_SEQUENCE, DimensionDescriptionLabel: 'Frame' },
+      ? {
+          DimensionOrganizationUID: organizationUid,
+          DimensionIndexPointer: TAG_IMAGE_POSITION_PATIENT,
+          FunctionalGroupPointer: TAG_PLANE_POSITION_SEQUENCE,
+          DimensionDescriptionLabel: 'Position',
+        }
+      : {
+          DimensionOrganizationUID: organizationUid,
+          DimensionIndexPointer: TAG_IN_STACK_POSITION_NUMBER,
+          FunctionalGroupPointer: TAG_FRAME_CONTENT_SEQUENCE,
+          DimensionDescriptionLabel: 'Frame',
+        },
   );
   return { DimensionOrganizationSequence: [{ DimensionOrganizationUID: organizationUid }], DimensionIndexSequence: index };
 }

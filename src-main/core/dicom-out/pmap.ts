@@ -39,7 +39,9 @@ export function buildParametricMap(src: SourceSeries, options: CommonOptions & {
     DoubleFloatRealWorldValueLastValueMapped: hi,
     RealWorldValueIntercept: 0,
     RealWorldValueSlope: 1,
-    QuantityDefinitionSequence: [{ ValueType: 'TEXT', ConceptNameCodeSequence: [code('121401', 'DCM', 'Derivation')], TextValue: `${src.summary.method} anomaly score` }],
+    QuantityDefinitionSequence: [
+      { ValueType: 'TEXT', ConceptNameCodeSequence: [code('121401', 'DCM', 'Derivation')], TextValue: `${src.summary.method} anomaly score` },
+    ],
   };
   const shared = {
     ...sharedGroup(src.frames[0]!),
@@ -79,7 +81,10 @@ export function buildParametricMap(src: SourceSeries, options: CommonOptions & {
     NumberOfFrames: src.frames.length,
     SharedFunctionalGroupsSequence: [shared],
     PerFrameFunctionalGroupsSequence: src.frames.map((f, k) => perFrameGroup(f, k, derivation)),
-    ...referencedSeries(src.series.seriesInstanceUid, src.frames.map((f) => ({ classUid: String(f.header.SOPClassUID), instanceUid: String(f.header.SOPInstanceUID) }))),
+    ...referencedSeries(
+      src.series.seriesInstanceUid,
+      src.frames.map((f) => ({ classUid: String(f.header.SOPClassUID), instanceUid: String(f.header.SOPInstanceUID) })),
+    ),
     FloatPixelData: pixels.buffer,
   };
 }

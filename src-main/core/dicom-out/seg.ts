@@ -69,8 +69,13 @@ export function buildSegmentation(src: SourceSeries, options: CommonOptions & { 
     // Images placed without patient geometry (radiographs) say how they face instead (type 2C: may be empty).
     ...(geometryOf(src.frames[0]!).orientation ? {} : { PatientOrientation: src.first.PatientOrientation ?? '' }),
     SharedFunctionalGroupsSequence: [sharedGroup(src.frames[0]!)],
-    PerFrameFunctionalGroupsSequence: src.frames.map((f, k) => perFrameGroup(f, k, derivation, { SegmentIdentificationSequence: [{ ReferencedSegmentNumber: 1 }] })),
-    ...referencedSeries(src.series.seriesInstanceUid, src.frames.map((f) => ({ classUid: String(f.header.SOPClassUID), instanceUid: String(f.header.SOPInstanceUID) }))),
+    PerFrameFunctionalGroupsSequence: src.frames.map((f, k) =>
+      perFrameGroup(f, k, derivation, { SegmentIdentificationSequence: [{ ReferencedSegmentNumber: 1 }] }),
+    ),
+    ...referencedSeries(
+      src.series.seriesInstanceUid,
+      src.frames.map((f) => ({ classUid: String(f.header.SOPClassUID), instanceUid: String(f.header.SOPInstanceUID) })),
+    ),
     PixelData: packBits(masks).buffer,
     _vrMap: { PixelData: 'OB' },
   };

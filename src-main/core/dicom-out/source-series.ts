@@ -48,16 +48,26 @@ export async function loadSourceSeries(scans: ScanService, scanId: number, serie
       try {
         header = await readHeader(source.path);
       } catch (err) {
-        throw new ClipScanError('SOURCE_UNREADABLE', `The scanned file ${source.path} cannot be read any more: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        throw new ClipScanError(
+          'SOURCE_UNREADABLE',
+          `The scanned file ${source.path} cannot be read any more: ${err instanceof Error ? err.message : String(err)}`,
+          { cause: err },
+        );
       }
       headers.set(source.path, header);
     }
     if (header.SOPInstanceUID !== image.sopInstanceUid) {
-      throw new ClipScanError('SOURCE_CHANGED', `${source.path} now holds instance ${String(header.SOPInstanceUID)}, not the scanned ${image.sopInstanceUid}: scan the series again.`);
+      throw new ClipScanError(
+        'SOURCE_CHANGED',
+        `${source.path} now holds instance ${String(header.SOPInstanceUID)}, not the scanned ${image.sopInstanceUid}: scan the series again.`,
+      );
     }
     const map = await scans.readMap(image.id);
     if (map.rows !== header.Rows || map.columns !== header.Columns) {
-      throw new ClipScanError('MAP_GRID_MISMATCH', `The anomaly map of ${source.path} is ${map.columns}×${map.rows} but the image is ${String(header.Columns)}×${String(header.Rows)}: scan it again.`);
+      throw new ClipScanError(
+        'MAP_GRID_MISMATCH',
+        `The anomaly map of ${source.path} is ${map.columns}×${map.rows} but the image is ${String(header.Columns)}×${String(header.Rows)}: scan it again.`,
+      );
     }
     const multiFrame = Number(header.NumberOfFrames ?? 1) > 1;
     frames.push({ image, header, frameNumber: multiFrame ? source.frameIndex + 1 : null, map: map.data });
@@ -65,14 +75,19 @@ export async function loadSourceSeries(scans: ScanService, scanId: number, serie
   if (frames.length === 0) throw new ClipScanError('NOTHING_TO_EXPORT', `Series ${series.seriesInstanceUid} of scan ${scanId} has no scored image.`);
   const { Rows: rows, Columns: columns } = frames[0]!.header as { Rows: number; Columns: number };
   if (frames.some((f) => f.header.Rows !== rows || f.header.Columns !== columns)) {
-    throw new ClipScanError('MIXED_IMAGE_SIZES', `The images of series ${series.seriesInstanceUid} differ in size; one DICOM object per size is not supported.`);
+    throw new ClipScanError(
+      'MIXED_IMAGE_SIZES',
+      `The images of series ${series.seriesInstanceUid} differ in size; one DICOM object per size is not supported.`,
+    );
   }
   const finding = scans.finding(scanId, series.seriesInstanceUid);
   const keys = new Set(pickKeyImages(images, MAX_KEY_IMAGES, finding?.keyImageId ?? null).map((i) => i.id));
   const notes: string[] = [];
   const framesOfReference = new Set(frames.map((f) => f.header.FrameOfReferenceUID).filter(Boolean));
   if (framesOfReference.size > 1) {
-    notes.push(`The scanned images carry ${framesOfReference.size} different frames of reference; the SEG and Parametric Map use the first image's (${String(frames[0]!.header.FrameOfReferenceUID)}).`);
+    notes.push(
+      `The scanned images carry ${framesOfReference.size} different frames of reference; the SEG and Parametric Map use the first image's (${String(frames[0]!.header.FrameOfReferenceUID)}).`,
+    );
   }
   const adapter = await adapterCard(scans.folders(scanId)?.adapterDir ?? null);
   return {

@@ -49,7 +49,11 @@ export function buildFindingReport(src: SourceSeries, options: CommonOptions & {
         ValueType: 'IMAGE',
         ConceptNameCodeSequence: [code('KEY_IMAGE', SCHEME, 'Key image')],
         ReferencedSOPSequence: [
-          { ReferencedSOPClassUID: key.header.SOPClassUID, ReferencedSOPInstanceUID: key.header.SOPInstanceUID, ...(key.frameNumber !== null ? { ReferencedFrameNumber: key.frameNumber } : {}) },
+          {
+            ReferencedSOPClassUID: key.header.SOPClassUID,
+            ReferencedSOPInstanceUID: key.header.SOPInstanceUID,
+            ...(key.frameNumber !== null ? { ReferencedFrameNumber: key.frameNumber } : {}),
+          },
         ],
       },
       num(code('IMAGE_SCORE', SCHEME, 'Key image anomaly score'), key.image.score!),

@@ -13,7 +13,9 @@ export type Dataset = Record<string, unknown>;
 /** The part of dcmjs (which ships no types) used here. */
 interface DcmjsData {
   DicomDict: new (meta: Record<string, unknown>) => { dict: Record<string, unknown>; write(): ArrayBuffer };
-  DicomMessage: { readFile(buffer: ArrayBuffer, options?: { untilTag?: string; includeUntilTagValue?: boolean; ignoreErrors?: boolean }): { dict: Record<string, unknown> } };
+  DicomMessage: {
+    readFile(buffer: ArrayBuffer, options?: { untilTag?: string; includeUntilTagValue?: boolean; ignoreErrors?: boolean }): { dict: Record<string, unknown> };
+  };
   DicomMetaDictionary: {
     uid(): string;
     naturalizeDataset(dict: Record<string, unknown>): Dataset;

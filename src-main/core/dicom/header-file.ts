@@ -29,7 +29,8 @@ export async function readHeaderFile(filePath: string): Promise<HeaderResult> {
         return { path: filePath, ok: true, header: fillMissingUids(header, filePath) };
       } catch (err) {
         if (!(err instanceof NeedMoreBytes) || bytesRead >= size) throw err;
-        if (want >= LONGEST_HEADER) throw new HeaderError(`the header does not end within the first ${LONGEST_HEADER / 1024 / 1024} MiB: the file is damaged or not an image`);
+        if (want >= LONGEST_HEADER)
+          throw new HeaderError(`the header does not end within the first ${LONGEST_HEADER / 1024 / 1024} MiB: the file is damaged or not an image`);
       }
     }
   } catch (err) {

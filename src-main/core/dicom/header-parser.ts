@@ -30,7 +30,30 @@ const IMPLICIT_LE = '1.2.840.10008.1.2';
 const EXPLICIT_BE = '1.2.840.10008.1.2.2';
 const DEFLATED = ['1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.8.1'];
 const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'UC', 'UN', 'UR', 'UT', 'SV', 'UV']);
-const ALL_VRS = new Set([...LONG_VRS, 'AE', 'AS', 'AT', 'CS', 'DA', 'DS', 'DT', 'FL', 'FD', 'IS', 'LO', 'LT', 'PN', 'SH', 'SL', 'SS', 'ST', 'TM', 'UI', 'UL', 'US']);
+const ALL_VRS = new Set([
+  ...LONG_VRS,
+  'AE',
+  'AS',
+  'AT',
+  'CS',
+  'DA',
+  'DS',
+  'DT',
+  'FL',
+  'FD',
+  'IS',
+  'LO',
+  'LT',
+  'PN',
+  'SH',
+  'SL',
+  'SS',
+  'ST',
+  'TM',
+  'UI',
+  'UL',
+  'US',
+]);
 const UNDEFINED = 0xffffffff;
 
 type Kind = 'str' | 'strs' | 'num' | 'nums' | 'us';
@@ -125,7 +148,8 @@ function readElementHead(r: Reader, o: number, s: Syntax): ElementHead {
   if (tag >>> 16 === 0xfffe) return { tag, vr: null, length: r.u32(o + 4, s.little), valueOffset: o + 8 };
   if (!s.explicit) return { tag, vr: null, length: r.u32(o + 4, s.little), valueOffset: o + 8 };
   const vr = r.buf.toString('latin1', o + 4, o + 6);
-  if (!ALL_VRS.has(vr)) throw new HeaderError(`element ${hex(tag)} at offset ${o} has no valid value representation ("${printable(vr)}"): the file is damaged or not DICOM`);
+  if (!ALL_VRS.has(vr))
+    throw new HeaderError(`element ${hex(tag)} at offset ${o} has no valid value representation ("${printable(vr)}"): the file is damaged or not DICOM`);
   if (LONG_VRS.has(vr)) {
     r.need(o, 12, 'an element header');
     return { tag, vr, length: r.u32(o + 8, s.little), valueOffset: o + 12 };
@@ -205,7 +229,10 @@ function decodeValue(r: Reader, head: ElementHead, kind: Kind, s: Syntax, charse
     return r.u16(o, s.little || head.vr === 'UN');
   }
   const encoding = charset && /ISO_IR 192/.test(charset) ? 'utf8' : 'latin1';
-  const text = r.buf.toString(encoding, o, o + length).replace(/[\0\s]+$/, '').replace(/^\s+/, '');
+  const text = r.buf
+    .toString(encoding, o, o + length)
+    .replace(/[\0\s]+$/, '')
+    .replace(/^\s+/, '');
   switch (kind) {
     case 'str':
       return text === '' ? null : text;
@@ -232,7 +259,8 @@ function locate(r: Reader): { start: number; hasPreamble: boolean; metaExplicit:
     throw new HeaderError(b.length === 0 ? 'the file is empty' : `the file is too short to be DICOM (${b.length} bytes)`);
   }
   const group = b.readUInt16LE(0);
-  if (group === 0x0002 || group === 0x0008 || group === 0x0010 || group === 0x0018 || group === 0x0020 || group === 0x0028) return { start: 0, hasPreamble: false, metaExplicit: ALL_VRS.has(b.toString('latin1', 4, 6)) };
+  if (group === 0x0002 || group === 0x0008 || group === 0x0010 || group === 0x0018 || group === 0x0020 || group === 0x0028)
+    return { start: 0, hasPreamble: false, metaExplicit: ALL_VRS.has(b.toString('latin1', 4, 6)) };
   if (b.readUInt16BE(0) === 0x0008) return { start: 0, hasPreamble: false, metaExplicit: true };
   throw new HeaderError(describeNonDicom(b));
 }

@@ -34,12 +34,16 @@ export function createHeaderReader(workerPath: string | null = defaultWorkerPath
   }
   // One worker per core (at most 2 here: the main thread also builds series and writes SQLite);
   // each batch is split between them and the results come back in the order of `paths`.
-  const workers = Array.from({ length: Math.max(1, Math.min(2, os.availableParallelism())) }, () => startWorkerThread<HeaderWorkerMethods>('header-index.worker', { bundlePath: workerPath }));
+  const workers = Array.from({ length: Math.max(1, Math.min(2, os.availableParallelism())) }, () =>
+    startWorkerThread<HeaderWorkerMethods>('header-index.worker', { bundlePath: workerPath }),
+  );
   return {
     mode: 'worker',
     async read(paths) {
       const share = Math.ceil(paths.length / workers.length);
-      const parts = await Promise.all(workers.map((w, i) => (i * share < paths.length ? w.request('readHeaders', { paths: paths.slice(i * share, (i + 1) * share) }) : [])));
+      const parts = await Promise.all(
+        workers.map((w, i) => (i * share < paths.length ? w.request('readHeaders', { paths: paths.slice(i * share, (i + 1) * share) }) : [])),
+      );
       return parts.flat();
     },
     async close() {

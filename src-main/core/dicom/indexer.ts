@@ -50,9 +50,11 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
   if (media) options.onMediaRoot?.(media.readableRoot);
   const repos = new LibraryRepositories(log.db);
   // Instances stored by a run that stopped before their series were built (older versions built them only at the end).
-  log.db.transaction(() => {
-    for (const uid of repos.instances.unbuiltSeriesUids()) repos.rebuildSeries(uid);
-  }).immediate();
+  log.db
+    .transaction(() => {
+      for (const uid of repos.instances.unbuiltSeriesUids()) repos.rebuildSeries(uid);
+    })
+    .immediate();
   const folderId = repos.folders.upsert(root);
   const knownInstances = repos.instances.stampsByFolder(folderId);
   const knownErrors = repos.errors.stampsByFolder(folderId);
@@ -69,23 +71,25 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
     const entries = batch;
     batch = [];
     const results = await reader.read(entries.map((e) => e.path));
-    log.db.transaction(() => {
-      const touchedSeries = new Set<string>();
-      results.forEach((res, i) => {
-        const stamp = entries[i];
-        if (!res.ok) {
-          const gone = repos.instances.deleteByPath(stamp.path);
-          if (gone) touchedSeries.add(gone);
-          repos.errors.record(folderId, stamp.path, stamp, 'error', res.reason);
-          progress.errors++;
-          return;
-        }
-        const outcome = repos.storeInstance(folderId, stamp, res.header);
-        for (const uid of outcome.touchedSeries) touchedSeries.add(uid);
-        progress.indexed++;
-      });
-      for (const uid of touchedSeries) repos.rebuildSeries(uid);
-    }).immediate();
+    log.db
+      .transaction(() => {
+        const touchedSeries = new Set<string>();
+        results.forEach((res, i) => {
+          const stamp = entries[i];
+          if (!res.ok) {
+            const gone = repos.instances.deleteByPath(stamp.path);
+            if (gone) touchedSeries.add(gone);
+            repos.errors.record(folderId, stamp.path, stamp, 'error', res.reason);
+            progress.errors++;
+            return;
+          }
+          const outcome = repos.storeInstance(folderId, stamp, res.header);
+          for (const uid of outcome.touchedSeries) touchedSeries.add(uid);
+          progress.indexed++;
+        });
+        for (const uid of touchedSeries) repos.rebuildSeries(uid);
+      })
+      .immediate();
     emit();
   };
 
@@ -123,22 +127,24 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
         return heir ? [heir] : [];
       });
       const heirHeaders = await reader.read(heirs.map((h) => h.path));
-      log.db.transaction(() => {
-        const touchedSeries = new Set<string>();
-        for (const p of vanished) {
-          const uid = repos.instances.deleteByPath(p);
-          if (uid) touchedSeries.add(uid);
-        }
-        for (const p of knownErrors.keys()) if (!seen.has(p)) repos.errors.clear(p);
-        heirs.forEach((heir, i) => {
-          const res = heirHeaders[i];
-          if (!res?.ok) return;
-          const { size, mtimeMs } = statSync(heir.path);
-          for (const uid of repos.storeInstance(heir.folderId, { path: heir.path, size, mtimeMs }, res.header).touchedSeries) touchedSeries.add(uid);
-        });
-        for (const uid of touchedSeries) repos.rebuildSeries(uid);
-        repos.studies.deleteEmpty();
-      }).immediate();
+      log.db
+        .transaction(() => {
+          const touchedSeries = new Set<string>();
+          for (const p of vanished) {
+            const uid = repos.instances.deleteByPath(p);
+            if (uid) touchedSeries.add(uid);
+          }
+          for (const p of knownErrors.keys()) if (!seen.has(p)) repos.errors.clear(p);
+          heirs.forEach((heir, i) => {
+            const res = heirHeaders[i];
+            if (!res?.ok) return;
+            const { size, mtimeMs } = statSync(heir.path);
+            for (const uid of repos.storeInstance(heir.folderId, { path: heir.path, size, mtimeMs }, res.header).touchedSeries) touchedSeries.add(uid);
+          });
+          for (const uid of touchedSeries) repos.rebuildSeries(uid);
+          repos.studies.deleteEmpty();
+        })
+        .immediate();
     }
   } finally {
     if (ownReader) await reader.close();

@@ -11,7 +11,9 @@ const MiB = 1024 * 1024;
 /** Thrown when the inflated data set would pass its ceiling. */
 export class InflateLimitError extends Error {
   constructor(readonly limitBytes: number) {
-    super(`the deflated data set inflates to more than ${Math.round(limitBytes / MiB)} MiB (64 times the file's size at most): refused as a likely deflate bomb`);
+    super(
+      `the deflated data set inflates to more than ${Math.round(limitBytes / MiB)} MiB (64 times the file's size at most): refused as a likely deflate bomb`,
+    );
     this.name = 'InflateLimitError';
   }
 }

@@ -27,10 +27,7 @@ export class LibraryService {
   }
 
   /** Indexes `folder` (a DICOMDIR or .zip too; `linkAllowed`: which link targets to follow); throws INDEX_RUNNING while that folder is already being indexed, INDEX_CANCELLED when cancelled. */
-  async index(
-    folder: string,
-    options: Pick<IndexOptions, 'onProgress' | 'linkAllowed' | 'onMediaRoot'> = {},
-  ): Promise<IndexSummary> {
+  async index(folder: string, options: Pick<IndexOptions, 'onProgress' | 'linkAllowed' | 'onMediaRoot'> = {}): Promise<IndexSummary> {
     const real = await realFolder(folder);
     if (this.running.has(real)) throw new ClipScanError('INDEX_RUNNING', `${real} is already being indexed.`);
     const controller = new AbortController();

@@ -41,14 +41,7 @@ export class LibraryRepositories {
       const gone = this.instances.deleteByPath(stamp.path);
       if (gone) touched.push(gone);
       const framesNote = existing.header.frames !== h.frames ? ` (${h.frames} frame${h.frames > 1 ? 's' : ''} here, ${existing.header.frames} there)` : '';
-      this.errors.record(
-        folderId,
-        stamp.path,
-        stamp,
-        'duplicate',
-        `same SOP Instance UID as ${existing.path}${framesNote}: recorded once`,
-        h.sopInstanceUid,
-      );
+      this.errors.record(folderId, stamp.path, stamp, 'duplicate', `same SOP Instance UID as ${existing.path}${framesNote}: recorded once`, h.sopInstanceUid);
       touched.push(existing.header.seriesInstanceUid);
       return { touchedSeries: touched, duplicateOf: existing.path };
     }
@@ -64,7 +57,10 @@ export class LibraryRepositories {
   /** Re-derives the built series (parts, order, flags, notes) of one DICOM series from its stored instances. */
   rebuildSeries(seriesInstanceUid: string): void {
     const rows = this.instances.bySeriesUid(seriesInstanceUid);
-    const built = buildSeries(seriesInstanceUid, rows.map((r) => ({ id: r.id, header: r.header })));
+    const built = buildSeries(
+      seriesInstanceUid,
+      rows.map((r) => ({ id: r.id, header: r.header })),
+    );
     const byId = new Map(rows.map((r) => [r.id, r]));
     const duplicates = this.errors.duplicatesOf(rows.map((r) => r.sopInstanceUid));
     for (const part of built) {
@@ -72,7 +68,8 @@ export class LibraryRepositories {
       const notes = [...part.notes];
       for (const d of duplicates) {
         const member = part.members.map((m) => byId.get(m.id)!).find((r) => d.reason.includes(r.path));
-        if (member) notes.push(`${path.basename(d.path)} repeats the SOP Instance UID of ${path.basename(member.path)}: one instance seen twice, recorded once`);
+        if (member)
+          notes.push(`${path.basename(d.path)} repeats the SOP Instance UID of ${path.basename(member.path)}: one instance seen twice, recorded once`);
       }
       const { members, ...fields } = part;
       const seriesId = this.series.upsert(studyId, { ...fields, notes });
@@ -129,7 +126,8 @@ export class LibraryRepositories {
 
   seriesDetail(seriesInstanceUid: string, part = 1): SeriesDetail {
     const row = this.series.byUid(seriesInstanceUid, part);
-    if (!row) throw new ClipScanError('SERIES_NOT_FOUND', `No indexed series ${seriesInstanceUid}${part > 1 ? ` (part ${part})` : ''}. Index its folder first.`);
+    if (!row)
+      throw new ClipScanError('SERIES_NOT_FOUND', `No indexed series ${seriesInstanceUid}${part > 1 ? ` (part ${part})` : ''}. Index its folder first.`);
     return {
       ...toSummary(row),
       instancesInOrder: this.instances.bySeriesId(row.id).map((i) => ({

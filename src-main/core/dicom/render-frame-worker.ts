@@ -68,7 +68,12 @@ export function createFrameRenderer(options: FrameRendererOptions = {}): FrameRe
         // A decode cannot be interrupted inside the worker: drop the worker; the next request starts a fresh one.
         client = null;
         void worker.close();
-        reject(new ClipScanError('RENDER_TIMEOUT', `Decoding ${filePath} frame ${frame} took longer than ${timeoutMs / 1000} s and was stopped. The file may be damaged or built to exhaust resources.`));
+        reject(
+          new ClipScanError(
+            'RENDER_TIMEOUT',
+            `Decoding ${filePath} frame ${frame} took longer than ${timeoutMs / 1000} s and was stopped. The file may be damaged or built to exhaust resources.`,
+          ),
+        );
       }, timeoutMs);
     });
     try {

@@ -36,7 +36,9 @@ export function buildSeries(seriesInstanceUid: string, inputs: readonly BuildInp
     const key = `${SIZE(input.header)}|${ORIENTATION(input.header)}`;
     groups.set(key, [...(groups.get(key) ?? []), input]);
   }
-  const ordered = [...groups.values()].sort((a, b) => minInstanceNumber(a) - minInstanceNumber(b) || Math.min(...a.map((g) => g.id)) - Math.min(...b.map((g) => g.id)));
+  const ordered = [...groups.values()].sort(
+    (a, b) => minInstanceNumber(a) - minInstanceNumber(b) || Math.min(...a.map((g) => g.id)) - Math.min(...b.map((g) => g.id)),
+  );
   const splitNotes: string[] = [];
   if (ordered.length > 1) {
     const sizes = new Set(inputs.map((i) => SIZE(i.header)));
@@ -48,7 +50,12 @@ export function buildSeries(seriesInstanceUid: string, inputs: readonly BuildInp
   }
   return ordered.map((group, i) => {
     const built = buildPart(seriesInstanceUid, group);
-    return { ...built, part: i + 1, parts: ordered.length, notes: [...(ordered.length > 1 ? [`part ${i + 1} of ${ordered.length}; ${splitNotes[0]}`] : []), ...built.notes] };
+    return {
+      ...built,
+      part: i + 1,
+      parts: ordered.length,
+      notes: [...(ordered.length > 1 ? [`part ${i + 1} of ${ordered.length}; ${splitNotes[0]}`] : []), ...built.notes],
+    };
   });
 }
 
@@ -102,7 +109,8 @@ function buildPart(seriesInstanceUid: string, group: BuildInput[]): Omit<BuiltSe
 
   const orientation = first.imageOrientationPatient;
   const positioned = orientation !== null && headers.every((h) => h.imagePositionPatient !== null);
-  if (!positioned || multiFrame) return plain(positioned || multiFrame || group.length === 1 ? [] : ['no patient position: ordered by instance number, not a volume']);
+  if (!positioned || multiFrame)
+    return plain(positioned || multiFrame || group.length === 1 ? [] : ['no patient position: ordered by instance number, not a volume']);
 
   const normal = cross(orientation.slice(0, 3), orientation.slice(3, 6));
   const withDistance = group.map((g) => ({ g, d: dot(g.header.imagePositionPatient!, normal) }));

@@ -44,7 +44,8 @@ export function createDicomwebHandlers(deps: DicomwebHandlerDeps): HandlersFor<t
       return state();
     },
     server: async () => state(),
-    query: async ({ patient, studyDate, modality }) => searchStudies(current(), { patient: patient || undefined, studyDate: studyDate || undefined, modality: modality || undefined }),
+    query: async ({ patient, studyDate, modality }) =>
+      searchStudies(current(), { patient: patient || undefined, studyDate: studyDate || undefined, modality: modality || undefined }),
     retrieve: async ({ studyInstanceUid }) => {
       if (running.has(studyInstanceUid)) throw new ClipScanError('RETRIEVE_RUNNING', `Study ${studyInstanceUid} is already being retrieved.`);
       const controller = new AbortController();
@@ -56,7 +57,14 @@ export function createDicomwebHandlers(deps: DicomwebHandlerDeps): HandlersFor<t
           signal: controller.signal,
           onProgress: (p) => deps.emit?.('dicomweb.retrieveProgress', p),
         });
-        return { studyInstanceUid: r.studyInstanceUid, folder: r.folder, instances: r.instances, retrieved: r.retrieved, present: r.present, summary: r.summary };
+        return {
+          studyInstanceUid: r.studyInstanceUid,
+          folder: r.folder,
+          instances: r.instances,
+          retrieved: r.retrieved,
+          present: r.present,
+          summary: r.summary,
+        };
       } finally {
         running.delete(studyInstanceUid);
       }
@@ -68,7 +76,10 @@ export function createDicomwebHandlers(deps: DicomwebHandlerDeps): HandlersFor<t
     send: async ({ scanId, seriesInstanceUid, deidentify }) => {
       const target = current();
       const { objects, notes } = await buildDicomResults(deps.scans, { scanId, seriesInstanceUid, kinds: 'all', deidentify });
-      await storeInstances(target, objects.map((o) => o.bytes));
+      await storeInstances(
+        target,
+        objects.map((o) => o.bytes),
+      );
       return { stored: objects.map((o) => ({ kind: o.kind, sopInstanceUid: String(o.dataset.SOPInstanceUID) })), notes };
     },
   };

@@ -39,7 +39,12 @@ function errnoOf(err: unknown): string {
   return (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
 }
 
-function send(server: DicomwebServer, url: URL, options: RequestOptions, retry: boolean): Promise<{ status: number; statusText: string; contentType: string | null; body: Buffer }> {
+function send(
+  server: DicomwebServer,
+  url: URL,
+  options: RequestOptions,
+  retry: boolean,
+): Promise<{ status: number; statusText: string; contentType: string | null; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const lib = url.protocol === 'https:' ? https : http;
     let responded = false;
@@ -58,7 +63,11 @@ function send(server: DicomwebServer, url: URL, options: RequestOptions, retry: 
         const lost = (why: string) => {
           if (settled) return;
           settled = true;
-          reject(options.signal?.aborted ? cancelled(server) : new ClipScanError('DICOMWEB_CONNECTION_LOST', `The connection to ${describeServer(server)} was lost while receiving data (${why}).`));
+          reject(
+            options.signal?.aborted
+              ? cancelled(server)
+              : new ClipScanError('DICOMWEB_CONNECTION_LOST', `The connection to ${describeServer(server)} was lost while receiving data (${why}).`),
+          );
         };
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', (err) => lost(errnoOf(err)));
@@ -66,7 +75,12 @@ function send(server: DicomwebServer, url: URL, options: RequestOptions, retry: 
           if (!res.complete) return lost('the server closed the connection before the answer was complete');
           if (settled) return;
           settled = true;
-          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', contentType: res.headers['content-type'] ?? null, body: Buffer.concat(chunks) });
+          resolve({
+            status: res.statusCode ?? 0,
+            statusText: res.statusMessage ?? '',
+            contentType: res.headers['content-type'] ?? null,
+            body: Buffer.concat(chunks),
+          });
         });
       },
     );
@@ -74,7 +88,13 @@ function send(server: DicomwebServer, url: URL, options: RequestOptions, retry: 
       if (responded) return; // reported by the response's own handlers
       if (options.signal?.aborted) return reject(cancelled(server));
       if (retry && req.reusedSocket && (err as NodeJS.ErrnoException).code === 'ECONNRESET') return resolve(send(server, url, options, false));
-      reject(new ClipScanError('DICOMWEB_UNREACHABLE', `The DICOMweb server ${describeServer(server)} cannot be reached (${errnoOf(err)}). Check the URL and that the server is running.`, { cause: err }));
+      reject(
+        new ClipScanError(
+          'DICOMWEB_UNREACHABLE',
+          `The DICOMweb server ${describeServer(server)} cannot be reached (${errnoOf(err)}). Check the URL and that the server is running.`,
+          { cause: err },
+        ),
+      );
     });
     req.end(options.body);
   });
@@ -86,12 +106,17 @@ export async function dicomwebRequest(server: DicomwebServer, url: string, optio
   if (options.signal?.aborted) throw cancelled(server);
   const res = await send(server, new URL(full), options, true);
   if (res.status === 401 || res.status === 403) {
-    const what = server.auth ? 'refused the credentials given' : 'asks for credentials (none were given: set CLIPSCAN_DICOMWEB_USER and CLIPSCAN_DICOMWEB_PASSWORD, or CLIPSCAN_DICOMWEB_TOKEN)';
+    const what = server.auth
+      ? 'refused the credentials given'
+      : 'asks for credentials (none were given: set CLIPSCAN_DICOMWEB_USER and CLIPSCAN_DICOMWEB_PASSWORD, or CLIPSCAN_DICOMWEB_TOKEN)';
     throw new ClipScanError('DICOMWEB_UNAUTHORIZED', `The DICOMweb server ${describeServer(server)} ${what} (HTTP ${res.status}).`);
   }
   if (res.status < 200 || res.status > 299) {
     const text = res.body.subarray(0, 300).toString('utf8').trim();
-    throw new ClipScanError('DICOMWEB_HTTP_ERROR', `The DICOMweb server ${describeServer(server)} answered HTTP ${res.status} ${res.statusText} to ${options.method ?? 'GET'} ${full.slice(server.baseUrl.length) || '/'}${text ? `: ${text}` : ''}`);
+    throw new ClipScanError(
+      'DICOMWEB_HTTP_ERROR',
+      `The DICOMweb server ${describeServer(server)} answered HTTP ${res.status} ${res.statusText} to ${options.method ?? 'GET'} ${full.slice(server.baseUrl.length) || '/'}${text ? `: ${text}` : ''}`,
+    );
   }
   return { status: res.status, contentType: res.contentType, body: res.body };
 }
@@ -102,6 +127,10 @@ export function readJson<T>(server: DicomwebServer, answer: DicomwebAnswer): T {
   try {
     return JSON.parse(answer.body.toString('utf8')) as T;
   } catch (err) {
-    throw new ClipScanError('DICOMWEB_BAD_ANSWER', `The DICOMweb server ${describeServer(server)} sent something that is not JSON (${answer.body.subarray(0, 80).toString('utf8')}).`, { cause: err });
+    throw new ClipScanError(
+      'DICOMWEB_BAD_ANSWER',
+      `The DICOMweb server ${describeServer(server)} sent something that is not JSON (${answer.body.subarray(0, 80).toString('utf8')}).`,
+      { cause: err },
+    );
   }
 }

@@ -48,7 +48,11 @@ export function buildMultipart(files: Uint8Array[], type = 'application/dicom'):
   const boundary = `clipscan-${randomUUID()}`;
   const chunks: Buffer[] = [];
   for (const f of files) {
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Type: ${type}\r\nContent-Length: ${f.byteLength}\r\n\r\n`, 'latin1'), Buffer.from(f.buffer, f.byteOffset, f.byteLength), Buffer.from('\r\n'));
+    chunks.push(
+      Buffer.from(`--${boundary}\r\nContent-Type: ${type}\r\nContent-Length: ${f.byteLength}\r\n\r\n`, 'latin1'),
+      Buffer.from(f.buffer, f.byteOffset, f.byteLength),
+      Buffer.from('\r\n'),
+    );
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { body: Buffer.concat(chunks), contentType: `multipart/related; type="${type}"; boundary=${boundary}` };

@@ -64,7 +64,8 @@ export function parseDateRange(text: string): string {
   const t = text.trim().replace(/(\d{4})-(\d{2})-(\d{2})/g, '$1$2$3');
   const date = /^\d{8}$/;
   const [from, to, ...rest] = t.split('-');
-  const valid = (d: string | undefined) => d === '' || (d !== undefined && date.test(d) && !Number.isNaN(Date.parse(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}`)));
+  const valid = (d: string | undefined) =>
+    d === '' || (d !== undefined && date.test(d) && !Number.isNaN(Date.parse(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}`)));
   const ok = rest.length === 0 && (to === undefined ? valid(from) && from !== '' : valid(from) && valid(to) && (from !== '' || to !== ''));
   if (!ok) {
     throw new ClipScanError('BAD_ARGUMENTS', `"${text}" is not a study date or range: use YYYYMMDD, YYYYMMDD-YYYYMMDD, YYYYMMDD- (from) or -YYYYMMDD (until).`);
@@ -82,7 +83,8 @@ async function pagedQuery(server: DicomwebServer, path: string, params: URLSearc
     page.set('offset', String(offset));
     const res = await dicomwebRequest(server, `${path}?${page}`, { headers: JSON_ACCEPT, signal: options.signal });
     const rows = readJson<DicomJsonDataset[]>(server, res);
-    if (!Array.isArray(rows)) throw new ClipScanError('DICOMWEB_BAD_ANSWER', `The DICOMweb server answered ${path} with something that is not a list of matches.`);
+    if (!Array.isArray(rows))
+      throw new ClipScanError('DICOMWEB_BAD_ANSWER', `The DICOMweb server answered ${path} with something that is not a list of matches.`);
     all.push(...rows);
     options.onPage?.(all.length);
     if (rows.length < pageSize) return all;

@@ -84,13 +84,15 @@ export async function retrieveStudy(server: DicomwebServer, studyInstanceUid: st
   emit();
   const t0 = performance.now();
   const instances = await studyInstances(server, studyInstanceUid, { pageSize: options.pageSize, signal: options.signal });
-  if (instances.length === 0) throw new ClipScanError('DICOMWEB_STUDY_NOT_FOUND', `The DICOMweb server ${describeServer(server)} has no instances of study ${studyInstanceUid}.`);
+  if (instances.length === 0)
+    throw new ClipScanError('DICOMWEB_STUDY_NOT_FOUND', `The DICOMweb server ${describeServer(server)} has no instances of study ${studyInstanceUid}.`);
   progress.total = instances.length;
   progress.phase = 'retrieving';
   const t1 = performance.now();
   emit();
 
-  const target = (i: RemoteInstance) => path.join(folder, checkUid(i.seriesInstanceUid, 'Series Instance'), `${checkUid(i.sopInstanceUid, 'SOP Instance')}.dcm`);
+  const target = (i: RemoteInstance) =>
+    path.join(folder, checkUid(i.seriesInstanceUid, 'Series Instance'), `${checkUid(i.sopInstanceUid, 'SOP Instance')}.dcm`);
   const todo = instances.filter((i) => {
     if (fs.existsSync(target(i))) {
       progress.present++;
@@ -142,5 +144,14 @@ export async function retrieveStudy(server: DicomwebServer, studyInstanceUid: st
   const seconds = { listing: (t1 - t0) / 1000, fetching: (t2 - t1) / 1000, indexing: (performance.now() - t2) / 1000 };
   progress.phase = 'done';
   emit();
-  return { studyInstanceUid, folder, instances: instances.length, retrieved: progress.retrieved, present: progress.present, bytes: progress.bytes, summary, seconds };
+  return {
+    studyInstanceUid,
+    folder,
+    instances: instances.length,
+    retrieved: progress.retrieved,
+    present: progress.present,
+    bytes: progress.bytes,
+    summary,
+    seconds,
+  };
 }

@@ -23,7 +23,12 @@ export async function storeInstances(server: DicomwebServer, files: Uint8Array[]
   const { body, contentType } = buildMultipart(files);
   let answer: DicomJsonDataset;
   try {
-    const res = await dicomwebRequest(server, 'studies', { method: 'POST', headers: { 'content-type': contentType, accept: 'application/dicom+json' }, body, signal: options.signal });
+    const res = await dicomwebRequest(server, 'studies', {
+      method: 'POST',
+      headers: { 'content-type': contentType, accept: 'application/dicom+json' },
+      body,
+      signal: options.signal,
+    });
     answer = readJson<DicomJsonDataset>(server, res);
   } catch (err) {
     if (err instanceof ClipScanError && err.code === 'DICOMWEB_HTTP_ERROR') {
@@ -31,14 +36,19 @@ export async function storeInstances(server: DicomwebServer, files: Uint8Array[]
     }
     throw err;
   }
-  const failed = ((answer['00081198'] as Items)?.Value ?? []).map((f) => `${jsonString(f, '00081155') ?? '?'} (failure reason ${jsonNumber(f, '00081197') ?? '?'})`);
+  const failed = ((answer['00081198'] as Items)?.Value ?? []).map(
+    (f) => `${jsonString(f, '00081155') ?? '?'} (failure reason ${jsonNumber(f, '00081197') ?? '?'})`,
+  );
   const stored = ((answer['00081199'] as Items)?.Value ?? []).map((s) => ({
     sopClassUid: jsonString(s, '00081150'),
     sopInstanceUid: jsonString(s, '00081155'),
     retrieveUrl: jsonString(s, '00081190'),
   }));
   if (failed.length > 0) {
-    throw new ClipScanError('DICOMWEB_STORE_FAILED', `${describeServer(server)} stored ${stored.length} of ${files.length} objects and refused ${failed.join(', ')}.`);
+    throw new ClipScanError(
+      'DICOMWEB_STORE_FAILED',
+      `${describeServer(server)} stored ${stored.length} of ${files.length} objects and refused ${failed.join(', ')}.`,
+    );
   }
   return { stored };
 }

@@ -61,7 +61,13 @@ export interface TrainParams {
   threads?: number;
 }
 
-export interface TrainStep { epoch: number; epochs: number; step: number; steps: number; loss: number }
+export interface TrainStep {
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  loss: number;
+}
 
 export interface TrainResultMessage {
   adapterDir: string;

@@ -24,7 +24,11 @@ export async function scoreImages(
     try {
       const bytes = new Uint8Array(await readRegularFile(image.path));
       const frame = await decoder.decode(bytes, image.frameIndex);
-      const result = await eng.scoreFrame(bundle, params.method, frame, { signal: context.signal, organ: image.organ ?? undefined, ...(params.adapterDir ? { adapterDir: params.adapterDir } : {}) });
+      const result = await eng.scoreFrame(bundle, params.method, frame, {
+        signal: context.signal,
+        organ: image.organ ?? undefined,
+        ...(params.adapterDir ? { adapterDir: params.adapterDir } : {}),
+      });
       context.progress({
         key: image.key,
         ok: true,

@@ -33,11 +33,13 @@ export async function train(
   context: { progress: (data: HostMethods['train']['progress']) => void; signal: AbortSignal },
 ): Promise<HostMethods['train']['result']> {
   const normal = await Promise.all(params.normal.map((file) => readImage(state, file)));
-  const abnormal = await Promise.all((params.abnormal ?? []).map(async (a) => {
-    const image = await readImage(state, a.path);
-    const [rows, cols] = 'rows' in image ? [image.rows, image.columns] : [image.height, image.width];
-    return { image, mask: a.maskPath ? await readMask(a.maskPath, rows, cols) : null };
-  }));
+  const abnormal = await Promise.all(
+    (params.abnormal ?? []).map(async (a) => {
+      const image = await readImage(state, a.path);
+      const [rows, cols] = 'rows' in image ? [image.rows, image.columns] : [image.height, image.width];
+      return { image, mask: a.maskPath ? await readMask(a.maskPath, rows, cols) : null };
+    }),
+  );
   const r = await trainAdapter({
     method: params.method,
     bundleDir: params.bundleDir,

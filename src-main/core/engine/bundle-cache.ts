@@ -17,14 +17,16 @@ export async function bundleStamp(dir: string): Promise<string> {
   const abs = path.resolve(dir);
   const { manifest } = await readManifest(abs);
   const names = ['manifest.json', ...manifest.files.map((f) => f.path)];
-  const parts = await Promise.all(names.map(async (n) => {
-    try {
-      const s = await fsp.stat(path.join(abs, n));
-      return `${n}:${s.size}:${s.mtimeMs}`;
-    } catch {
-      return `${n}:missing`;
-    }
-  }));
+  const parts = await Promise.all(
+    names.map(async (n) => {
+      try {
+        const s = await fsp.stat(path.join(abs, n));
+        return `${n}:${s.size}:${s.mtimeMs}`;
+      } catch {
+        return `${n}:missing`;
+      }
+    }),
+  );
   return parts.join('|');
 }
 

@@ -62,7 +62,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const adapterFor = (bundle: LoadedBundle, dir: string): Promise<LoadedAdapter> => {
     const manifest = { ...bundle.manifest, vision: { ...bundle.manifest.vision, file: visionFile(bundle.manifest, bundle.precision) } };
     return memoize(bundle, `adapter:${path.resolve(dir)}`, () =>
-      loadAdapter(runtime, { dir: bundle.dir, manifest, manifestSha256: bundle.manifestSha256, demo: bundle.demo, label: bundle.label, file: (rel) => path.join(bundle.dir, rel) }, dir),
+      loadAdapter(
+        runtime,
+        { dir: bundle.dir, manifest, manifestSha256: bundle.manifestSha256, demo: bundle.demo, label: bundle.label, file: (rel) => path.join(bundle.dir, rel) },
+        dir,
+      ),
     );
   };
   return {
@@ -70,7 +74,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
     loadBundle: (dir, o) => bundles.get(dir, o),
     async scoreFrame(bundle, method, frame, o = {}) {
       const m = typeof method === 'string' ? methodById(method) : method;
-      if (m.needsTraining && !o.adapter && !o.adapterDir) throw new ClipScanError('NEEDS_TRAINING', `The method ${m.id} needs a trained adapter before it can score.`);
+      if (m.needsTraining && !o.adapter && !o.adapterDir)
+        throw new ClipScanError('NEEDS_TRAINING', `The method ${m.id} needs a trained adapter before it can score.`);
       const adapter = o.adapter ?? (o.adapterDir ? await adapterFor(bundle, o.adapterDir) : undefined);
       return m.score(frame, { ...o, bundle, ...(adapter ? { adapter } : {}) });
     },

@@ -38,7 +38,18 @@ export interface GridMapping {
 export function gridMapping(rows: number, columns: number, modelSize: number, fit: FitMode = 'stretch'): GridMapping {
   if (!(rows > 0 && columns > 0 && modelSize > 0)) throw new Error(`gridMapping: bad sizes ${rows}×${columns} → ${modelSize}`);
   if (fit === 'stretch') {
-    return { rows, columns, modelSize, fit, scaleX: modelSize / columns, scaleY: modelSize / rows, offsetX: 0, offsetY: 0, contentWidth: modelSize, contentHeight: modelSize };
+    return {
+      rows,
+      columns,
+      modelSize,
+      fit,
+      scaleX: modelSize / columns,
+      scaleY: modelSize / rows,
+      offsetX: 0,
+      offsetY: 0,
+      contentWidth: modelSize,
+      contentHeight: modelSize,
+    };
   }
   const k = modelSize / Math.max(rows, columns);
   const contentWidth = Math.max(1, Math.min(modelSize, Math.round(columns * k)));

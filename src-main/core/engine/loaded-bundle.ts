@@ -64,7 +64,10 @@ export async function loadBundleInto(runtime: OrtRuntime, dir: string, options: 
 export function visionFile(m: ModelBundleManifest, precision: VisionPrecision): string {
   if (precision === 'fp32') return m.vision.file;
   if (!m.vision.int8File) {
-    throw new ClipScanError('NO_INT8_MODEL', `The model ${m.id} has no int8 vision tower (vision.int8.onnx); re-export or re-convert it with this ClipScan version, or scan with precision fp32.`);
+    throw new ClipScanError(
+      'NO_INT8_MODEL',
+      `The model ${m.id} has no int8 vision tower (vision.int8.onnx); re-export or re-convert it with this ClipScan version, or scan with precision fp32.`,
+    );
   }
   return m.vision.int8File;
 }

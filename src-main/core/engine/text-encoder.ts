@@ -24,7 +24,10 @@ export async function loadTokenizer(dir: string, manifest: ModelBundleManifest):
   const { contextLength, sotToken, eotToken, vocabSize } = manifest.text;
   const tok = ClipTokenizer.fromMergesText(text, { contextLength, sotToken, eotToken });
   if (tok.vocabSize !== vocabSize) {
-    throw new ClipScanError('BUNDLE_INVALID', `The model bundle ${manifest.id} lists a vocabulary of ${vocabSize} tokens but its merges give ${tok.vocabSize}.`);
+    throw new ClipScanError(
+      'BUNDLE_INVALID',
+      `The model bundle ${manifest.id} lists a vocabulary of ${vocabSize} tokens but its merges give ${tok.vocabSize}.`,
+    );
   }
   return tok;
 }
@@ -33,7 +36,10 @@ export async function loadTokenEmbedding(dir: string, manifest: ModelBundleManif
   const buf = await fsp.readFile(path.join(dir, manifest.text.tokenEmbeddingFile));
   const expected = manifest.text.vocabSize * manifest.text.width * 4;
   if (buf.byteLength !== expected) {
-    throw new ClipScanError('BUNDLE_INVALID', `${manifest.text.tokenEmbeddingFile} of ${manifest.id} has ${buf.byteLength} bytes, expected ${expected} (${manifest.text.vocabSize} × ${manifest.text.width} float32).`);
+    throw new ClipScanError(
+      'BUNDLE_INVALID',
+      `${manifest.text.tokenEmbeddingFile} of ${manifest.id} has ${buf.byteLength} bytes, expected ${expected} (${manifest.text.vocabSize} × ${manifest.text.width} float32).`,
+    );
   }
   // Copy into an aligned buffer (a Node Buffer may start at any byte offset); data is little-endian.
   const out = new Float32Array(manifest.text.vocabSize * manifest.text.width);

@@ -58,7 +58,10 @@ export function buildPromptInputs(tok: ClipTokenizer, table: Float32Array, width
     const words = tok.encode(p.phrase);
     const ids = [sotToken, ...Array<number>(p.before).fill(x[0]), ...words, ...Array<number>(N_CTX - p.before).fill(x[0]), ...dot, eotToken];
     if (ids.length > length) {
-      throw new ClipScanError('PROMPT_TOO_LONG', `The prompt "${p.phrase}" needs ${ids.length} tokens; this training graph holds ${length}. Use the faithful text encoder.`);
+      throw new ClipScanError(
+        'PROMPT_TOO_LONG',
+        `The prompt "${p.phrase}" needs ${ids.length} tokens; this training graph holds ${length}. Use the faithful text encoder.`,
+      );
     }
     const pos = [...Array.from({ length: p.before }, (_, k) => 1 + k), ...Array.from({ length: N_CTX - p.before }, (_, k) => 1 + p.before + words.length + k)];
     for (let t = 0; t < length; t++) {
@@ -191,11 +194,19 @@ export async function openHeadSession(runtime: OrtRuntime, bundle: OpenedBundle,
   };
 }
 
-export async function openTrainingSession(runtime: OrtRuntime, bundle: OpenedBundle, method: TrainableMethod, variant: TextEncoderVariant): Promise<TrainingSession> {
+export async function openTrainingSession(
+  runtime: OrtRuntime,
+  bundle: OpenedBundle,
+  method: TrainableMethod,
+  variant: TextEncoderVariant,
+): Promise<TrainingSession> {
   const m = bundle.manifest;
   const entry = m.training[variant === 'fast' ? `${method}-fast` : method];
   if (!entry) {
-    throw new ClipScanError('NO_TRAINING_GRAPH', `The model bundle ${m.id} has no training graph for ${method} (${variant} text encoder); export it again with a current models/export.`);
+    throw new ClipScanError(
+      'NO_TRAINING_GRAPH',
+      `The model bundle ${m.id} has no training graph for ${method} (${variant} text encoder); export it again with a current models/export.`,
+    );
   }
   const [loss, headSession, tok, table] = await Promise.all([
     runtime.session(bundle.file(entry.file)),
@@ -266,10 +277,16 @@ export function adapterScore(method: TrainableMethod, withMasks: boolean, r: Hea
 export async function loadAdapter(runtime: OrtRuntime, bundle: OpenedBundle, dir: string): Promise<LoadedAdapter> {
   const { manifest, weights } = await readAdapter(dir);
   if (manifest.bundle.id !== bundle.manifest.id || manifest.bundle.version !== bundle.manifest.version) {
-    throw new ClipScanError('ADAPTER_BUNDLE_MISMATCH', `Adapter ${manifest.id} was trained on the model ${manifest.bundle.id}@${manifest.bundle.version}, not ${bundle.manifest.id}@${bundle.manifest.version}.`);
+    throw new ClipScanError(
+      'ADAPTER_BUNDLE_MISMATCH',
+      `Adapter ${manifest.id} was trained on the model ${manifest.bundle.id}@${manifest.bundle.version}, not ${bundle.manifest.id}@${bundle.manifest.version}.`,
+    );
   }
   if (bundle.manifestSha256 !== manifest.bundle.manifestSha256) {
-    throw new ClipScanError('ADAPTER_BUNDLE_MISMATCH', `Adapter ${manifest.id} was trained on a different export of ${manifest.bundle.id} (manifest sha256 differs).`);
+    throw new ClipScanError(
+      'ADAPTER_BUNDLE_MISMATCH',
+      `Adapter ${manifest.id} was trained on a different export of ${manifest.bundle.id} (manifest sha256 differs).`,
+    );
   }
   const head = await openHeadSession(runtime, bundle, manifest.method);
   const t = weights.get('text_embeddings');

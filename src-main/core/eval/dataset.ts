@@ -68,7 +68,9 @@ export async function readMediclipDataset(dir: string): Promise<MediclipDataset>
   const [train, test] = await Promise.all([readSplit(abs, 'train'), readSplit(abs, 'test')]);
   if (train.length === 0 || test.length === 0) throw new ClipScanError('DATASET_INVALID', `${abs}: the train or test split is empty.`);
   const abnormalTrain = train.filter((s) => s.label === 1).length;
-  if (abnormalTrain) throw new ClipScanError('DATASET_INVALID', `${abs}: the train split holds ${abnormalTrain} abnormal images; MediCLIP's train split is normal only.`);
-  if (!test.some((s) => s.label === 1) || !test.some((s) => s.label === 0)) throw new ClipScanError('DATASET_INVALID', `${abs}: the test split needs normal and abnormal images.`);
+  if (abnormalTrain)
+    throw new ClipScanError('DATASET_INVALID', `${abs}: the train split holds ${abnormalTrain} abnormal images; MediCLIP's train split is normal only.`);
+  if (!test.some((s) => s.label === 1) || !test.some((s) => s.label === 0))
+    throw new ClipScanError('DATASET_INVALID', `${abs}: the test split needs normal and abnormal images.`);
   return { dir: abs, name: path.basename(abs), train, test, hasMasks: test.some((s) => s.maskPath !== null) };
 }

@@ -141,7 +141,9 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   for (const sample of all) {
     throwIfAborted(options.signal);
     const bytes = await fs.readFile(sample.path).catch((err: unknown) => {
-      throw new ClipScanError('IMAGE_NOT_FOUND', `${set.name}: ${sample.filename} is listed in samples/${sample.split}.json but cannot be read.`, { cause: err });
+      throw new ClipScanError('IMAGE_NOT_FOUND', `${set.name}: ${sample.filename} is listed in samples/${sample.split}.json but cannot be read.`, {
+        cause: err,
+      });
     });
     const u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const image = await decodeImageBytes(u8, sample.path);
@@ -158,7 +160,10 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     const trainFiles = g.files.filter((f) => set.train.some((s) => s.filename === f));
     for (const f of trainFiles.slice(1)) trainRedundant.add(f);
   }
-  if (trainRedundant.size) warnings.push(`${trainRedundant.size} train image(s) are pixel duplicates of another train image and are not drawn as support: ${[...trainRedundant].join(', ')}.`);
+  if (trainRedundant.size)
+    warnings.push(
+      `${trainRedundant.size} train image(s) are pixel duplicates of another train image and are not drawn as support: ${[...trainRedundant].join(', ')}.`,
+    );
   const leakedTest = new Set(byPixels.leaks.map((l) => l.test));
 
   // 2. Support.
@@ -175,7 +180,8 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   removedAsLeaks.sort(numeric);
   flaggedLeaks.sort(numeric);
   if (!options.keepLeaks) scored = scored.filter((s) => !leakedTest.has(s.filename));
-  else if (flaggedLeaks.length) warnings.push(`Kept ${flaggedLeaks.length} test image(s) identical to train images (--keep-leaks): ${flaggedLeaks.join(', ')}.`);
+  else if (flaggedLeaks.length)
+    warnings.push(`Kept ${flaggedLeaks.length} test image(s) identical to train images (--keep-leaks): ${flaggedLeaks.join(', ')}.`);
   const supportNormalSet = new Set(support.normal.map((s) => get(s).pixelHash));
   const leakedSupport = scored.filter((s) => supportNormalSet.has(get(s).pixelHash)).map((s) => s.filename);
   if (leakedSupport.length) warnings.push(`Scored test image(s) identical to a support image: ${leakedSupport.join(', ')}.`);
@@ -186,7 +192,8 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     limitNote = `--limit ${options.limit}: stratified subsample of ${scored.length} of ${before} scored test images (seed ${seed}); metrics are on this subsample, not the whole test split.`;
     warnings.push(limitNote);
   } else scored = scored.slice().sort(byName);
-  if (!scored.some((s) => s.label === 0) || !scored.some((s) => s.label === 1)) throw new ClipScanError('BAD_ARGUMENTS', 'The scored set needs normal and abnormal images.');
+  if (!scored.some((s) => s.label === 0) || !scored.some((s) => s.label === 1))
+    throw new ClipScanError('BAD_ARGUMENTS', 'The scored set needs normal and abnormal images.');
 
   // Test path of §2.1 (224 RGB) and masks.
   const withPixels = set.hasMasks;
@@ -226,7 +233,10 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
       const bundle = await engine.loadBundle(options.bundleDir, { precision: options.precision ?? 'fp32' });
       perEpoch.push(
         await scorePass(async (img) => {
-          const r = await engine.scoreFrame(bundle, 'zeroshot', image8ToFrame(img), { ...(options.organ ? { organ: options.organ } : {}), signal: options.signal });
+          const r = await engine.scoreFrame(bundle, 'zeroshot', image8ToFrame(img), {
+            ...(options.organ ? { organ: options.organ } : {}),
+            signal: options.signal,
+          });
           return { map: r.map, score: r.score };
         }, 0),
       );
@@ -271,7 +281,8 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
       });
       adapterDir = options.adapterDir ? result.adapterDir : null;
       if (perEpoch.length === 0) throw new ClipScanError('EVAL_FAILED', 'The trainer finished without calling onEpochEnd; nothing was scored.');
-      if (result.lastEpoch !== perEpoch[perEpoch.length - 1]?.epoch) warnings.push(`The trainer's last epoch (${result.lastEpoch}) differs from the last scored epoch.`);
+      if (result.lastEpoch !== perEpoch[perEpoch.length - 1]?.epoch)
+        warnings.push(`The trainer's last epoch (${result.lastEpoch}) differs from the last scored epoch.`);
     } finally {
       trainSeconds = (performance.now() - t0 - inEpochScoring) / 1000;
       if (tmp) await fs.rm(tmp, { recursive: true, force: true });
@@ -282,7 +293,10 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   let best = last;
   for (const e of perEpoch) if (e.selection > best.selection) best = e;
   if (bundleInfo.demo) warnings.unshift(`Model ${bundleInfo.id}: ${DEMO_MODEL_LABEL}; these numbers measure nothing about anomaly detection.`);
-  if (perEpoch.length > 1) warnings.push('"best" is selected on the scored test images themselves (the reference protocol); it is optimistic by construction. Report "last" as the honest number.');
+  if (perEpoch.length > 1)
+    warnings.push(
+      '"best" is selected on the scored test images themselves (the reference protocol); it is optimistic by construction. Report "last" as the honest number.',
+    );
 
   return {
     method,
@@ -306,7 +320,8 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
       normal: support.normal.map((s) => s.filename),
       abnormal: support.abnormal.map((s) => s.filename),
       abnormalSource: method === 'madclip' ? 'test split (removed from the scored set)' : null,
-      algorithm: 'createRng(seed).split("normal-support").sample(distinct train images sorted by name, k); madclip: createRng(seed).split("abnormal-support").sample(test abnormal images sorted by name, k)',
+      algorithm:
+        'createRng(seed).split("normal-support").sample(distinct train images sorted by name, k); madclip: createRng(seed).split("abnormal-support").sample(test abnormal images sorted by name, k)',
     },
     test: {
       scored: testImages.length,

@@ -44,7 +44,8 @@ export function sampleSupport(
   let abnormal: DatasetSample[] = [];
   if (ka > 0) {
     const pool = test.filter((s) => s.label === 1).sort(byName);
-    if (ka >= pool.length) throw new ClipScanError('BAD_ARGUMENTS', `${ka} abnormal support images would leave no abnormal test image (${pool.length} in the test split).`);
+    if (ka >= pool.length)
+      throw new ClipScanError('BAD_ARGUMENTS', `${ka} abnormal support images would leave no abnormal test image (${pool.length} in the test split).`);
     abnormal = abnormalRng.sample(pool, ka);
   }
   return { normal, abnormal };

@@ -31,10 +31,21 @@ export async function listFolder(roots: AllowedRoots, folder?: string | null): P
     if (d.name.startsWith('.')) continue;
     const full = path.join(real, d.name);
     let isDirectory = d.isDirectory();
-    if (d.isSymbolicLink()) isDirectory = await fs.stat(full).then((s) => s.isDirectory()).catch(() => false);
+    if (d.isSymbolicLink())
+      isDirectory = await fs
+        .stat(full)
+        .then((s) => s.isDirectory())
+        .catch(() => false);
     entries.push({ name: d.name, path: full, isDirectory });
   }
   const up = path.dirname(real);
-  const parent = up !== real && (await roots.resolve(up).then(() => true).catch(() => false)) ? up : null;
+  const parent =
+    up !== real &&
+    (await roots
+      .resolve(up)
+      .then(() => true)
+      .catch(() => false))
+      ? up
+      : null;
   return { path: real, parent, entries: entries.sort(byKindThenName) };
 }

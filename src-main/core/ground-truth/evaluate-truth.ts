@@ -61,7 +61,12 @@ export async function evaluateTruth(scans: ScanService, request: TruthRequest): 
     dice3d: diceOf(total),
     meanSliceDice: defined.length ? defined.reduce((a, b) => a + b, 0) / defined.length : null,
     pixelAuroc: orNull(notes, () => pixelAuroc(maps, truth.masks)),
-    aupro: orNull(notes, () => aupro(maps.map((data) => ({ data, ...grid })), truth.masks.map((data) => ({ data, ...grid })))),
+    aupro: orNull(notes, () =>
+      aupro(
+        maps.map((data) => ({ data, ...grid })),
+        truth.masks.map((data) => ({ data, ...grid })),
+      ),
+    ),
     truePositives: total.tp,
     falsePositives: total.fp,
     falseNegatives: total.fn,

@@ -75,7 +75,8 @@ export function readNifti(file: Uint8Array): NiftiMask {
   if (!type) throw bad(`NIfTI data type ${i16(70)} is not supported for masks (use uint8, int16, int32, float32 or float64).`);
   const voxOffset = Math.floor(f32(108));
   const count = dims[0] * dims[1] * dims[2];
-  if (voxOffset + count * type.bytes > bytes.byteLength) throw bad(`The NIfTI file is cut short: ${count} voxels need ${voxOffset + count * type.bytes} bytes, it has ${bytes.byteLength}.`);
+  if (voxOffset + count * type.bytes > bytes.byteLength)
+    throw bad(`The NIfTI file is cut short: ${count} voxels need ${voxOffset + count * type.bytes} bytes, it has ${bytes.byteLength}.`);
   const mask = new Uint8Array(count);
   for (let v = 0; v < count; v++) mask[v] = type.read(view, voxOffset + v * type.bytes, le) !== 0 ? 1 : 0;
 
@@ -86,7 +87,11 @@ export function readNifti(file: Uint8Array): NiftiMask {
     affine = quaternionAffine(f32);
   } else {
     notes.push('The NIfTI has neither sform nor qform: it is placed by its voxel size only, which is seldom right.');
-    affine = [[f32(80), 0, 0, 0], [0, f32(84), 0, 0], [0, 0, f32(88), 0]];
+    affine = [
+      [f32(80), 0, 0, 0],
+      [0, f32(84), 0, 0],
+      [0, 0, f32(88), 0],
+    ];
   }
   return { dims, affine, mask, notes };
 }
@@ -94,7 +99,10 @@ export function readNifti(file: Uint8Array): NiftiMask {
 /** Inverse of a 3×4 affine (as a 3×4 affine). */
 export function invertAffine(a: number[][]): number[][] {
   const m = a.map((row) => row.slice(0, 3));
-  const det = m[0]![0]! * (m[1]![1]! * m[2]![2]! - m[1]![2]! * m[2]![1]!) - m[0]![1]! * (m[1]![0]! * m[2]![2]! - m[1]![2]! * m[2]![0]!) + m[0]![2]! * (m[1]![0]! * m[2]![1]! - m[1]![1]! * m[2]![0]!);
+  const det =
+    m[0]![0]! * (m[1]![1]! * m[2]![2]! - m[1]![2]! * m[2]![1]!) -
+    m[0]![1]! * (m[1]![0]! * m[2]![2]! - m[1]![2]! * m[2]![0]!) +
+    m[0]![2]! * (m[1]![0]! * m[2]![1]! - m[1]![1]! * m[2]![0]!);
   if (!Number.isFinite(det) || Math.abs(det) < 1e-12) throw bad('The NIfTI affine cannot be inverted (a zero voxel size?).');
   const inv = [
     [m[1]![1]! * m[2]![2]! - m[1]![2]! * m[2]![1]!, m[0]![2]! * m[2]![1]! - m[0]![1]! * m[2]![2]!, m[0]![1]! * m[1]![2]! - m[0]![2]! * m[1]![1]!],

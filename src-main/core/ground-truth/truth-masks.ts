@@ -34,9 +34,14 @@ export async function loadTruthMasks(file: string, frames: SourceFrame[], series
   try {
     dataset = await readDataset(file);
   } catch (err) {
-    throw new ClipScanError('BAD_TRUTH', `${file} is neither a NIfTI (.nii, .nii.gz) nor a readable DICOM file: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new ClipScanError(
+      'BAD_TRUTH',
+      `${file} is neither a NIfTI (.nii, .nii.gz) nor a readable DICOM file: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
-  if (dataset.SOPClassUID !== SEGMENTATION_STORAGE) throw new ClipScanError('BAD_TRUTH', `${file} is a DICOM object of class ${String(dataset.SOPClassUID)}, not a Segmentation (SEG).`);
+  if (dataset.SOPClassUID !== SEGMENTATION_STORAGE)
+    throw new ClipScanError('BAD_TRUTH', `${file} is a DICOM object of class ${String(dataset.SOPClassUID)}, not a Segmentation (SEG).`);
   return segTruth(dataset, frames, seriesInstanceUid);
 }
 
@@ -57,7 +62,9 @@ function matchFrame(group: Dataset | undefined, frames: SourceFrame[], tolerance
   const source = first(first(group?.DerivationImageSequence)?.SourceImageSequence);
   if (source?.ReferencedSOPInstanceUID) {
     const frameNumber = source.ReferencedFrameNumber === undefined ? null : Number(source.ReferencedFrameNumber);
-    const k = frames.findIndex((f) => f.header.SOPInstanceUID === source.ReferencedSOPInstanceUID && (frameNumber === null || f.frameNumber === null || f.frameNumber === frameNumber));
+    const k = frames.findIndex(
+      (f) => f.header.SOPInstanceUID === source.ReferencedSOPInstanceUID && (frameNumber === null || f.frameNumber === null || f.frameNumber === frameNumber),
+    );
     if (k >= 0) return k;
   }
   const position = first(group?.PlanePositionSequence)?.ImagePositionPatient;
@@ -87,7 +94,14 @@ function positionTolerance(frames: SourceFrame[]): number {
 }
 
 function segTruth(seg: Dataset, frames: SourceFrame[], seriesInstanceUid: string): TruthMasks {
-  const seriesFors = [...new Set(frames.map((f) => f.header.FrameOfReferenceUID).filter(Boolean).map(String))];
+  const seriesFors = [
+    ...new Set(
+      frames
+        .map((f) => f.header.FrameOfReferenceUID)
+        .filter(Boolean)
+        .map(String),
+    ),
+  ];
   const segFor = seg.FrameOfReferenceUID ? String(seg.FrameOfReferenceUID) : null;
   if (segFor && seriesFors.length > 0 && !seriesFors.includes(segFor)) {
     const referenced = first(seg.ReferencedSeriesSequence)?.SeriesInstanceUID;
@@ -100,7 +114,10 @@ function segTruth(seg: Dataset, frames: SourceFrame[], seriesInstanceUid: string
   const columns = Number(seg.Columns);
   const { Rows: srcRows, Columns: srcColumns } = frames[0]!.header as { Rows: number; Columns: number };
   if (rows !== srcRows || columns !== srcColumns) {
-    throw new ClipScanError('TRUTH_GRID_MISMATCH', `The SEG frames are ${columns}×${rows} but the images of series ${seriesInstanceUid} are ${srcColumns}×${srcRows}; a SEG on another grid is not resampled.`);
+    throw new ClipScanError(
+      'TRUTH_GRID_MISMATCH',
+      `The SEG frames are ${columns}×${rows} but the images of series ${seriesInstanceUid} are ${srcColumns}×${srcRows}; a SEG on another grid is not resampled.`,
+    );
   }
   const count = Number(seg.NumberOfFrames ?? 1);
   const perFrame = (seg.PerFrameFunctionalGroupsSequence as Seq) ?? [];
@@ -110,7 +127,8 @@ function segTruth(seg: Dataset, frames: SourceFrame[], seriesInstanceUid: string
   const bits = Number(seg.BitsAllocated);
   const data = pixelBytes(seg);
   const size = rows * columns;
-  if (data.byteLength * (bits === 1 ? 8 : 1) < count * size) throw new ClipScanError('BAD_TRUTH', `The SEG pixel data is cut short: ${count} frames of ${columns}×${rows} need more than ${data.byteLength} bytes.`);
+  if (data.byteLength * (bits === 1 ? 8 : 1) < count * size)
+    throw new ClipScanError('BAD_TRUTH', `The SEG pixel data is cut short: ${count} frames of ${columns}×${rows} need more than ${data.byteLength} bytes.`);
   const masks = frames.map(() => new Uint8Array(size));
   const tolerance = positionTolerance(frames);
   let placed = 0;
@@ -131,7 +149,10 @@ function segTruth(seg: Dataset, frames: SourceFrame[], seriesInstanceUid: string
     }
   }
   if (placed === 0) {
-    throw new ClipScanError('TRUTH_NOT_ON_SERIES', `None of the ${count} SEG frames references an image of series ${seriesInstanceUid} or lies at one of its positions.`);
+    throw new ClipScanError(
+      'TRUTH_NOT_ON_SERIES',
+      `None of the ${count} SEG frames references an image of series ${seriesInstanceUid} or lies at one of its positions.`,
+    );
   }
   const notes: string[] = [];
   if (unplaced > 0) notes.push(`${unplaced} of ${count} SEG frames lie on no scored image of the series and were left out.`);
@@ -150,7 +171,10 @@ function niftiTruth(file: string, frames: SourceFrame[]): TruthMasks {
   const masks = frames.map((frame) => {
     const g = geometryOf(frame);
     if (!g.position || !g.orientation || !g.spacing) {
-      throw new ClipScanError('TRUTH_NEEDS_GEOMETRY', 'A NIfTI mask is placed through patient geometry, which these images do not have (no position, orientation or pixel spacing).');
+      throw new ClipScanError(
+        'TRUTH_NEEDS_GEOMETRY',
+        'A NIfTI mask is placed through patient geometry, which these images do not have (no position, orientation or pixel spacing).',
+      );
     }
     // DICOM patient space is LPS, NIfTI's world RAS: x and y change sign.
     const lpsToVoxel = (p: number[]): number[] => toVoxel.map((r) => r[0]! * -p[0]! + r[1]! * -p[1]! + r[2]! * p[2]! + r[3]!);
@@ -174,7 +198,11 @@ function niftiTruth(file: string, frames: SourceFrame[]): TruthMasks {
     }
     return mask;
   });
-  if (inside === 0) throw new ClipScanError('TRUTH_NOT_ON_SERIES', `The NIfTI volume (${nii.dims.join('×')} voxels) does not overlap the scored images of the series at all: it belongs to another series or its affine is wrong.`);
+  if (inside === 0)
+    throw new ClipScanError(
+      'TRUTH_NOT_ON_SERIES',
+      `The NIfTI volume (${nii.dims.join('×')} voxels) does not overlap the scored images of the series at all: it belongs to another series or its affine is wrong.`,
+    );
   const notes = [...nii.notes];
   const total = frames.length * rows * columns;
   if (inside < total) notes.push(`${(100 * (1 - inside / total)).toFixed(1)}% of the scored pixels lie outside the NIfTI volume and count as normal.`);

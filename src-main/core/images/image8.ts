@@ -114,7 +114,14 @@ export function toGrey224(x: TrainingImage, size = 224): Uint8Array {
 }
 
 /** Grey uint8 [S × S] → the vision graph's pixels [3, S, S] (replicated), /255, then the bundle's mean/std. */
-export function greyToPixels(grey: Uint8Array, size: number, mean: readonly number[] | null, std: readonly number[] | null, out?: Float32Array, offset = 0): Float32Array {
+export function greyToPixels(
+  grey: Uint8Array,
+  size: number,
+  mean: readonly number[] | null,
+  std: readonly number[] | null,
+  out?: Float32Array,
+  offset = 0,
+): Float32Array {
   const n = size * size;
   if (grey.length !== n) throw new Error(`greyToPixels: ${grey.length} values for ${size}×${size}`);
   const dst = out ?? new Float32Array(3 * n);

@@ -42,7 +42,10 @@ async function readF32(file: string, expected?: number): Promise<Float32Array> {
 }
 
 export function sha256Of(a: Float32Array | Uint8Array): string {
-  return crypto.createHash('sha256').update(Buffer.from(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(Buffer.from(a.buffer, a.byteOffset, a.byteLength))
+    .digest('hex');
 }
 
 export async function writeAdapter(dir: string, manifest: Omit<AdapterManifest, 'weights'>, tensors: ReadonlyMap<string, Tensor32>): Promise<AdapterManifest> {
@@ -69,7 +72,10 @@ export async function readAdapter(dir: string): Promise<{ manifest: AdapterManif
   const manifest = parsed.data;
   const weights = new Map<string, Float32Array>();
   for (const [name, w] of Object.entries(manifest.weights)) {
-    const data = await readF32(path.join(dir, w.file), w.shape.reduce((a, b) => a * b, 1));
+    const data = await readF32(
+      path.join(dir, w.file),
+      w.shape.reduce((a, b) => a * b, 1),
+    );
     if (sha256Of(data) !== w.sha256) throw new ClipScanError('ADAPTER_INVALID', `${dir}/${w.file} does not match its sha256 in adapter.json.`);
     weights.set(name, data);
   }
@@ -90,7 +96,11 @@ export interface Checkpoint {
 export async function writeCheckpoint(dir: string, c: Checkpoint): Promise<void> {
   const root = path.join(dir, 'checkpoint');
   const epochDir = `e${c.epochsDone}`;
-  for (const [kind, map] of [['w', c.weights], ['m', c.m], ['v', c.v]] as const) {
+  for (const [kind, map] of [
+    ['w', c.weights],
+    ['m', c.m],
+    ['v', c.v],
+  ] as const) {
     for (const [name, a] of map) await writeAtomic(path.join(root, epochDir, kind, `${name}.f32`), bytesOf(a));
   }
   const state = { epochsDone: c.epochsDone, adamStep: c.adamStep, losses: c.losses, config: c.config, dir: epochDir, names: [...c.weights.keys()] };
@@ -107,8 +117,17 @@ export async function readCheckpoint(dir: string): Promise<Checkpoint | null> {
   } catch {
     return null;
   }
-  const load = async (kind: string) => new Map(await Promise.all(state.names.map(async (n) => [n, await readF32(path.join(root, state.dir, kind, `${n}.f32`))] as const)));
-  return { epochsDone: state.epochsDone, adamStep: state.adamStep, losses: state.losses, config: state.config, weights: await load('w'), m: await load('m'), v: await load('v') };
+  const load = async (kind: string) =>
+    new Map(await Promise.all(state.names.map(async (n) => [n, await readF32(path.join(root, state.dir, kind, `${n}.f32`))] as const)));
+  return {
+    epochsDone: state.epochsDone,
+    adamStep: state.adamStep,
+    losses: state.losses,
+    config: state.config,
+    weights: await load('w'),
+    m: await load('m'),
+    v: await load('v'),
+  };
 }
 
 export async function removeCheckpoint(dir: string): Promise<void> {

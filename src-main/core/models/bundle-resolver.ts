@@ -35,12 +35,16 @@ export function createBundleResolver(options: { demoBundleDir: string | null; lo
       const variant = method ? checkpointVariantFor(method, modelId) : null;
       const dir = (await options.lookup?.(variant?.id ?? modelId)) ?? null;
       if (!dir && variant && variant.id !== modelId) {
-        throw new ClipScanError('MODEL_NOT_INSTALLED', `The ${method} method runs on ${variant.id}, made from OpenAI's ${variant.from}; get it with "clipscan models add ${variant.from}" (or Get in the Models tab).`);
+        throw new ClipScanError(
+          'MODEL_NOT_INSTALLED',
+          `The ${method} method runs on ${variant.id}, made from OpenAI's ${variant.from}; get it with "clipscan models add ${variant.from}" (or Get in the Models tab).`,
+        );
       }
       if (!dir) throw new ClipScanError('MODEL_NOT_INSTALLED', `No installed model bundle has the id "${modelId}". See "clipscan models list".`);
       return describeBundleFolder(dir);
     }
-    if (!options.demoBundleDir) throw new ClipScanError('NO_MODEL', 'No model bundle is installed and the demo bundle is missing. Import one with "clipscan models import".');
+    if (!options.demoBundleDir)
+      throw new ClipScanError('NO_MODEL', 'No model bundle is installed and the demo bundle is missing. Import one with "clipscan models import".');
     return describeBundleFolder(options.demoBundleDir);
   };
 }

@@ -43,11 +43,11 @@ export class BundlesRepository {
   constructor(private readonly db: Database) {}
 
   insert(row: BundleRow): void {
-    prepared(this.db, 
-        `INSERT INTO bundles (id, version, display_name, path, manifest_sha256, demo, total_bytes, installed_at, source_url)
+    prepared(
+      this.db,
+      `INSERT INTO bundles (id, version, display_name, path, manifest_sha256, demo, total_bytes, installed_at, source_url)
          VALUES (@id, @version, @displayName, @path, @manifestSha256, @demo, @totalBytes, @installedAt, @sourceUrl)`,
-      )
-      .run({ ...row, demo: row.demo ? 1 : 0 });
+    ).run({ ...row, demo: row.demo ? 1 : 0 });
   }
 
   list(): BundleRow[] {

@@ -61,7 +61,13 @@ async function hubCache(hub: string): Promise<FoundCheckpoint[]> {
       const folder = path.join(snapshots, rev);
       const bytes = await fileSize(path.join(folder, 'model.safetensors'));
       if (bytes === null || (await fileSize(path.join(folder, 'config.json'))) === null) continue;
-      found.push({ path: folder, format: 'hf-safetensors', name: null, bytes, where: `Hugging Face cache (${repo.replace(/^models--/, '').replace('--', '/')})` });
+      found.push({
+        path: folder,
+        format: 'hf-safetensors',
+        name: null,
+        bytes,
+        where: `Hugging Face cache (${repo.replace(/^models--/, '').replace('--', '/')})`,
+      });
     }
   }
   return found;

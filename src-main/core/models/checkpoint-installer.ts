@@ -64,7 +64,10 @@ interface ConvertJob {
 }
 
 async function exists(p: string): Promise<boolean> {
-  return fsp.stat(p).then(() => true, () => false);
+  return fsp.stat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The file whose bytes identify a checkpoint: the file itself, or a Hugging Face folder's model.safetensors. */
@@ -74,7 +77,8 @@ async function weightsFile(input: string): Promise<string> {
   });
   if (!s.isDirectory()) return input;
   const inner = path.join(input, 'model.safetensors');
-  if (!(await exists(inner))) throw new ClipScanError('CONVERT_NOT_A_CHECKPOINT', `${input} holds no model.safetensors; give a .pt, a model.safetensors or a Hugging Face model folder.`);
+  if (!(await exists(inner)))
+    throw new ClipScanError('CONVERT_NOT_A_CHECKPOINT', `${input} holds no model.safetensors; give a .pt, a model.safetensors or a Hugging Face model folder.`);
   return inner;
 }
 
@@ -98,12 +102,17 @@ export class CheckpointInstaller {
   async add(source: string, o: AddCheckpointOptions = {}): Promise<InstalledBundle[]> {
     if (!(await exists(source))) {
       if (officialCheckpoint(source) || !/[\\/.]/.test(source)) return this.addOfficial(source, o);
-      throw new ClipScanError('NOT_FOUND', `${source} does not exist; give a .pt, a model.safetensors, a Hugging Face model folder or an official name (${OFFICIAL_CHECKPOINTS.map((c) => c.name).join(', ')}).`);
+      throw new ClipScanError(
+        'NOT_FOUND',
+        `${source} does not exist; give a .pt, a model.safetensors, a Hugging Face model folder or an official name (${OFFICIAL_CHECKPOINTS.map((c) => c.name).join(', ')}).`,
+      );
     }
     const input = path.resolve(source);
     o.onProgress?.({ phase: 'verify', done: 0, total: 1, detail: `Reading ${path.basename(input)}` });
     const sha = await sha256File(await weightsFile(input));
-    return [await this.convertAndInstall({ input, variant: 'auto', version: sha.slice(0, 12), sourceUrl: null, ...(o.bpe ? { bpe: path.resolve(o.bpe) } : {}) }, o)];
+    return [
+      await this.convertAndInstall({ input, variant: 'auto', version: sha.slice(0, 12), sourceUrl: null, ...(o.bpe ? { bpe: path.resolve(o.bpe) } : {}) }, o),
+    ];
   }
 
   private async addOfficial(name: string, o: AddCheckpointOptions): Promise<InstalledBundle[]> {
@@ -127,7 +136,12 @@ export class CheckpointInstaller {
     }
     const bundles: InstalledBundle[] = [];
     for (const v of c.variants) {
-      bundles.push(await this.convertAndInstall({ input: file, variant: src.variant, id: v.id, displayName: v.displayName, version, sourceUrl: src.url, ...(src.bpe ? { bpe: src.bpe } : {}) }, o));
+      bundles.push(
+        await this.convertAndInstall(
+          { input: file, variant: src.variant, id: v.id, displayName: v.displayName, version, sourceUrl: src.url, ...(src.bpe ? { bpe: src.bpe } : {}) },
+          o,
+        ),
+      );
     }
     await fsp.rm(folder, { recursive: true, force: true });
     return bundles;
@@ -140,8 +154,13 @@ export class CheckpointInstaller {
       await this.deps.engineHost().request(
         'convertCheckpoint',
         {
-          input: job.input, outDir, variant: job.variant, version: job.version,
-          ...(job.id ? { id: job.id } : {}), ...(job.displayName ? { displayName: job.displayName } : {}), ...(job.bpe ? { bpe: job.bpe } : {}),
+          input: job.input,
+          outDir,
+          variant: job.variant,
+          version: job.version,
+          ...(job.id ? { id: job.id } : {}),
+          ...(job.displayName ? { displayName: job.displayName } : {}),
+          ...(job.bpe ? { bpe: job.bpe } : {}),
         },
         { signal: o.signal, onProgress: (p) => o.onProgress?.({ phase: 'convert', done: p.done, total: p.total, detail: p.stage }) },
       );

@@ -71,7 +71,11 @@ async function get(url: string, o: TransferOptions, headers: Record<string, stri
     return await doFetch(url, { headers, signal: o.signal, redirect: 'follow' });
   } catch (err) {
     if (o.signal?.aborted) throw cancelled();
-    throw new ClipScanError('DOWNLOAD_FAILED', `Cannot reach ${url}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}.`, { cause: err });
+    throw new ClipScanError(
+      'DOWNLOAD_FAILED',
+      `Cannot reach ${url}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}.`,
+      { cause: err },
+    );
   }
 }
 
@@ -85,7 +89,8 @@ export async function fetchManifest(manifestUrl: string, expectedSha256: string,
   try {
     for await (const chunk of bodyChunks(res)) {
       size += chunk.length;
-      if (size > MAX_MANIFEST_BYTES) throw new ClipScanError('BUNDLE_INVALID', `${manifestUrl} is larger than ${MAX_MANIFEST_BYTES} bytes; it is not a bundle manifest.`);
+      if (size > MAX_MANIFEST_BYTES)
+        throw new ClipScanError('BUNDLE_INVALID', `${manifestUrl} is larger than ${MAX_MANIFEST_BYTES} bytes; it is not a bundle manifest.`);
       chunks.push(Buffer.from(chunk));
     }
   } catch (err) {
@@ -132,7 +137,17 @@ class Progress {
 }
 
 /** Streams a response body into `partial` opened for append (`a`) or from scratch (`w`). */
-async function receive(res: Response, partial: string, flags: 'a' | 'w', limit: number, url: string, bundle: string, entryPath: string, progress: Progress, o: TransferOptions): Promise<void> {
+async function receive(
+  res: Response,
+  partial: string,
+  flags: 'a' | 'w',
+  limit: number,
+  url: string,
+  bundle: string,
+  entryPath: string,
+  progress: Progress,
+  o: TransferOptions,
+): Promise<void> {
   const fh = await fsp.open(partial, flags);
   let written = flags === 'a' ? (await fh.stat()).size : 0;
   try {
@@ -154,7 +169,14 @@ async function receive(res: Response, partial: string, flags: 'a' | 'w', limit: 
 }
 
 /** Brings one listed file to `<dir>/<path>`, resuming its `.partial`, and verifies it. */
-async function transferFile(manifestUrl: string, bundle: string, dir: string, entry: { path: string; bytes: number; sha256: string }, progress: Progress, o: TransferOptions): Promise<void> {
+async function transferFile(
+  manifestUrl: string,
+  bundle: string,
+  dir: string,
+  entry: { path: string; bytes: number; sha256: string },
+  progress: Progress,
+  o: TransferOptions,
+): Promise<void> {
   const final = path.join(dir, ...entry.path.split('/'));
   const partial = `${final}.partial`;
   if ((await sizeOf(final)) === entry.bytes && (await sha256File(final)) === entry.sha256) {

@@ -29,8 +29,14 @@ export interface ParsedManifest {
 function checkFilePath(p: string, where: string): void {
   const parts = p.split('/');
   const bad =
-    p.includes('\\') || p.startsWith('/') || /^[a-zA-Z]:/.test(p) || parts.some((s) => s === '' || s === '.' || s === '..') || p === MANIFEST_FILE || p.endsWith('.partial');
-  if (bad) throw new ClipScanError('BUNDLE_INVALID', `${where} lists an unsafe file path "${p}"; a bundle's files must be plain relative paths inside its folder.`);
+    p.includes('\\') ||
+    p.startsWith('/') ||
+    /^[a-zA-Z]:/.test(p) ||
+    parts.some((s) => s === '' || s === '.' || s === '..') ||
+    p === MANIFEST_FILE ||
+    p.endsWith('.partial');
+  if (bad)
+    throw new ClipScanError('BUNDLE_INVALID', `${where} lists an unsafe file path "${p}"; a bundle's files must be plain relative paths inside its folder.`);
 }
 
 export function parseManifest(bytes: Buffer, where: string): ParsedManifest {
@@ -55,7 +61,14 @@ export function parseManifest(bytes: Buffer, where: string): ParsedManifest {
     if (seen.has(f.path)) throw new ClipScanError('BUNDLE_INVALID', `${where} lists "${f.path}" twice.`);
     seen.add(f.path);
   }
-  const needed = [manifest.vision.file, manifest.text.file, manifest.text.tokenEmbeddingFile, manifest.text.bpeMergesFile, manifest.text.tokenizerCheckFile, ...Object.values(manifest.training).map((t) => t.file)];
+  const needed = [
+    manifest.vision.file,
+    manifest.text.file,
+    manifest.text.tokenEmbeddingFile,
+    manifest.text.bpeMergesFile,
+    manifest.text.tokenizerCheckFile,
+    ...Object.values(manifest.training).map((t) => t.file),
+  ];
   for (const f of needed) {
     if (!seen.has(f)) throw new ClipScanError('BUNDLE_INVALID', `${where} uses ${f} but does not list its size and checksum.`);
   }

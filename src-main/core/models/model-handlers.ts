@@ -43,7 +43,10 @@ export function createModelHandlers(
       converting.set(key, controller);
       try {
         const source = await checkpointSource(args);
-        const bundles = await checkpoints.add(source, { signal: controller.signal, onProgress: (p) => emit?.('models.checkpointProgress', { source: key, ...p }) });
+        const bundles = await checkpoints.add(source, {
+          signal: controller.signal,
+          onProgress: (p) => emit?.('models.checkpointProgress', { source: key, ...p }),
+        });
         return { bundles };
       } finally {
         converting.delete(key);

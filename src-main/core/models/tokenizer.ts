@@ -25,7 +25,11 @@ const PRE_TOKEN = /<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p
  */
 export function byteSymbols(): { charOfByte: string[]; order: number[] } {
   const printable: number[] = [];
-  const ranges: Array<[number, number]> = [[0x21, 0x7e], [0xa1, 0xac], [0xae, 0xff]];
+  const ranges: Array<[number, number]> = [
+    [0x21, 0x7e],
+    [0xa1, 0xac],
+    [0xae, 0xff],
+  ];
   for (const [lo, hi] of ranges) for (let b = lo; b <= hi; b++) printable.push(b);
   const isPrintable = new Set(printable);
   const charOfByte = new Array<string>(256);
@@ -53,7 +57,10 @@ export class ClipTokenizer {
   private readonly cache = new Map<string, number[]>();
   readonly vocabSize: number;
 
-  private constructor(merges: Array<[string, string]>, readonly options: TokenizerOptions) {
+  private constructor(
+    merges: Array<[string, string]>,
+    readonly options: TokenizerOptions,
+  ) {
     const { charOfByte, order } = byteSymbols();
     this.charOfByte = charOfByte;
     const vocab: string[] = order.map((b) => charOfByte[b]);
@@ -65,7 +72,9 @@ export class ClipTokenizer {
     vocab.forEach((sym, id) => this.ids.set(sym, id));
     this.vocabSize = vocab.length + 2;
     if (options.sotToken !== vocab.length || options.eotToken !== vocab.length + 1) {
-      throw new Error(`Tokenizer: SOT/EOT ids ${options.sotToken}/${options.eotToken} do not follow the ${merges.length} merges (expected ${vocab.length}/${vocab.length + 1})`);
+      throw new Error(
+        `Tokenizer: SOT/EOT ids ${options.sotToken}/${options.eotToken} do not follow the ${merges.length} merges (expected ${vocab.length}/${vocab.length + 1})`,
+      );
     }
   }
 
@@ -147,7 +156,7 @@ export class ClipTokenizer {
       const a = parts[best];
       const b = parts[best + 1];
       const merged: string[] = [];
-      for (let i = 0; i < parts.length; ) {
+      for (let i = 0; i < parts.length;) {
         if (i < parts.length - 1 && parts[i] === a && parts[i + 1] === b) {
           merged.push(a + b);
           i += 2;

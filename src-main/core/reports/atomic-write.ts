@@ -42,16 +42,28 @@ export function exportError(err: unknown, target: string, what: string): ClipSca
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':
-      return new ClipScanError('EXPORT_DISK_FULL', `Cannot save the ${what} to ${target}: the disk is full (${code}). Free some space or choose another folder. ${nothing}`, { cause: err });
+      return new ClipScanError(
+        'EXPORT_DISK_FULL',
+        `Cannot save the ${what} to ${target}: the disk is full (${code}). Free some space or choose another folder. ${nothing}`,
+        { cause: err },
+      );
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
-      return new ClipScanError('EXPORT_NOT_WRITABLE', `Cannot save the ${what} to ${target}: the folder ${dir} is not writable (${code}). Choose another folder. ${nothing}`, { cause: err });
+      return new ClipScanError(
+        'EXPORT_NOT_WRITABLE',
+        `Cannot save the ${what} to ${target}: the folder ${dir} is not writable (${code}). Choose another folder. ${nothing}`,
+        { cause: err },
+      );
     case 'ENOENT':
     case 'ENOTDIR':
-      return new ClipScanError('EXPORT_FOLDER_MISSING', `Cannot save the ${what} to ${target}: the folder ${dir} does not exist (${code}). ${nothing}`, { cause: err });
+      return new ClipScanError('EXPORT_FOLDER_MISSING', `Cannot save the ${what} to ${target}: the folder ${dir} does not exist (${code}). ${nothing}`, {
+        cause: err,
+      });
     case 'EISDIR':
-      return new ClipScanError('EXPORT_TARGET_IS_FOLDER', `Cannot save the ${what} to ${target}: that is a folder. Choose a file name. ${nothing}`, { cause: err });
+      return new ClipScanError('EXPORT_TARGET_IS_FOLDER', `Cannot save the ${what} to ${target}: that is a folder. Choose a file name. ${nothing}`, {
+        cause: err,
+      });
     default: {
       const detail = err instanceof Error ? err.message : String(err);
       return new ClipScanError('EXPORT_FAILED', `Cannot save the ${what} to ${target}: ${detail}. ${nothing}`, { cause: err });

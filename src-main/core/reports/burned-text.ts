@@ -34,7 +34,9 @@ const round = (x: number): string => String(Math.round(x * 10) / 10);
 /** The lines the viewer shows over this key image, identity removed when the input says so. */
 export function overlayTextOf(input: FindingReportInput, key: KeyImage): OverlayText {
   const h = input.header;
-  const identity = input.deidentify ? DEIDENTIFIED_TEXT : [h.patientName.replace(/\^/g, ' ').trim(), h.patientId && `ID ${h.patientId}`].filter(Boolean).join('  ') || 'NO PATIENT NAME';
+  const identity = input.deidentify
+    ? DEIDENTIFIED_TEXT
+    : [h.patientName.replace(/\^/g, ' ').trim(), h.patientId && `ID ${h.patientId}`].filter(Boolean).join('  ') || 'NO PATIENT NAME';
   const series = [h.modality, h.seriesNumber && `S${h.seriesNumber}`, h.seriesDescription].filter(Boolean).join(' ');
   const range = key.map.hi - key.map.lo;
   return {

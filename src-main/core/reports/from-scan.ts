@@ -65,11 +65,13 @@ export function pickSeries(summary: ScanSummary, seriesInstanceUid?: string | nu
   if (seriesInstanceUid) {
     const series = summary.series.find((s) => s.seriesInstanceUid === seriesInstanceUid);
     if (!series) throw new ClipScanError('SERIES_NOT_IN_SCAN', `Series ${seriesInstanceUid} is not part of scan ${summary.id}.`);
-    if (series.score === null) throw new ClipScanError('NOTHING_TO_REPORT', `Series ${seriesInstanceUid} of scan ${summary.id} has no scored image yet; run or resume the scan first.`);
+    if (series.score === null)
+      throw new ClipScanError('NOTHING_TO_REPORT', `Series ${seriesInstanceUid} of scan ${summary.id} has no scored image yet; run or resume the scan first.`);
     return series;
   }
   const scored = summary.series.filter((s) => s.score !== null).sort((a, b) => b.score! - a.score!);
-  if (!scored[0]) throw new ClipScanError('NOTHING_TO_REPORT', `Scan ${summary.id} has no scored image yet (status ${summary.status}); run or resume it first.`);
+  if (!scored[0])
+    throw new ClipScanError('NOTHING_TO_REPORT', `Scan ${summary.id} has no scored image yet (status ${summary.status}); run or resume it first.`);
   return scored[0];
 }
 
@@ -119,7 +121,7 @@ function headerOf(db: Database, seriesInstanceUid: string, modality: string | nu
 
 /** How the stored map was made, in words: the engine samples the model-grid map bilinearly at every image pixel. */
 async function resamplingOf(bundleDir: string | undefined, columns: number, rows: number): Promise<string> {
-  const manifest = bundleDir ? (await readManifest(bundleDir).catch(() => null))?.manifest ?? null : null;
+  const manifest = bundleDir ? ((await readManifest(bundleDir).catch(() => null))?.manifest ?? null) : null;
   const grid = `${columns}×${rows} image grid`;
   if (!manifest) return `bilinear to the ${grid} (by the scan engine)`;
   const { inputSize } = manifest.preprocess;
@@ -162,7 +164,10 @@ export async function buildReportInput(deps: ReportSourceDeps, request: ReportRe
   const images = deps.scans.images(summary.id, series.seriesInstanceUid);
   const finding = deps.scans.finding(summary.id, series.seriesInstanceUid);
   if (request.imageId != null && !images.some((i) => i.id === request.imageId && i.status === 'done')) {
-    throw new ClipScanError('IMAGE_NOT_IN_SERIES', `Image ${request.imageId} is not a scored image of series ${series.seriesInstanceUid} in scan ${summary.id}.`);
+    throw new ClipScanError(
+      'IMAGE_NOT_IN_SERIES',
+      `Image ${request.imageId} is not a scored image of series ${series.seriesInstanceUid} in scan ${summary.id}.`,
+    );
   }
   const chosen = pickKeyImages(images, count, request.imageId ?? finding?.keyImageId ?? null);
   const { range: shownRange, ...display } = request.display ?? {};
@@ -180,7 +185,11 @@ export async function buildReportInput(deps: ReportSourceDeps, request: ReportRe
       frame = await decode(source.path, source.frameIndex);
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      throw new ClipScanError('REPORT_IMAGE_UNREADABLE', `The key image ${source.path} (frame ${source.frameIndex + 1}) cannot be read for the report: ${why}`, { cause: err });
+      throw new ClipScanError(
+        'REPORT_IMAGE_UNREADABLE',
+        `The key image ${source.path} (frame ${source.frameIndex + 1}) cannot be read for the report: ${why}`,
+        { cause: err },
+      );
     }
     const map = await deps.scans.readMap(image.id);
     if (map.rows !== frame.rows || map.columns !== frame.columns) {

@@ -280,7 +280,12 @@ export async function renderFindingPdf(input: FindingReportInput, fonts: ReportF
     const png = await doc.embedPng(encodePng(raster));
     const top = flow.top;
     flow.page.drawImage(png, { x: MARGIN, y: PAGE_H - top - h, width: w, height: h });
-    const toPage = (r: { x: number; y: number; width: number; height: number }): PageRect => ({ x: MARGIN + r.x * scale, y: top + r.y * scale, width: r.width * scale, height: r.height * scale });
+    const toPage = (r: { x: number; y: number; width: number; height: number }): PageRect => ({
+      x: MARGIN + r.x * scale,
+      y: top + r.y * scale,
+      width: r.width * scale,
+      height: r.height * scale,
+    });
     placements.push({
       page: flow.pages.length - 1,
       image: { x: MARGIN, y: top, width: w, height: h },

@@ -39,8 +39,14 @@ export async function loadReportFonts(dir?: string): Promise<ReportFonts> {
   const dirs = dir ? [dir] : fontDirCandidates();
   const found = dirs.find((d) => fs.existsSync(path.join(d, FONT_FILES.regular)) && fs.existsSync(path.join(d, FONT_FILES.bold)));
   if (!found) {
-    throw new ClipScanError('REPORT_FONTS_MISSING', `The PDF report fonts (${FONT_FILES.regular}, ${FONT_FILES.bold}) were not found in: ${dirs.join(', ')}. Reinstall ClipScan.`);
+    throw new ClipScanError(
+      'REPORT_FONTS_MISSING',
+      `The PDF report fonts (${FONT_FILES.regular}, ${FONT_FILES.bold}) were not found in: ${dirs.join(', ')}. Reinstall ClipScan.`,
+    );
   }
-  const [regular, bold] = await Promise.all([fs.promises.readFile(path.join(found, FONT_FILES.regular)), fs.promises.readFile(path.join(found, FONT_FILES.bold))]);
+  const [regular, bold] = await Promise.all([
+    fs.promises.readFile(path.join(found, FONT_FILES.regular)),
+    fs.promises.readFile(path.join(found, FONT_FILES.bold)),
+  ]);
   return { regular: new Uint8Array(regular), bold: new Uint8Array(bold) };
 }

@@ -70,7 +70,11 @@ export const KeyImageSchema = z
       ctx.addIssue({ code: 'custom', message: `original has ${pixels.length} bytes, expected ${width}×${height}×${channels}`, path: ['original', 'pixels'] });
     }
     if (k.map.values.length !== width * height) {
-      ctx.addIssue({ code: 'custom', message: `anomaly map has ${k.map.values.length} values, expected ${width}×${height} (the original's grid)`, path: ['map', 'values'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: `anomaly map has ${k.map.values.length} values, expected ${width}×${height} (the original's grid)`,
+        path: ['map', 'values'],
+      });
     }
     if (!(Number.isFinite(k.map.lo) && Number.isFinite(k.map.hi) && k.map.hi > k.map.lo)) {
       ctx.addIssue({ code: 'custom', message: `anomaly map range [${k.map.lo}, ${k.map.hi}] is empty or not finite`, path: ['map'] });

@@ -117,7 +117,17 @@ export class ReportService {
         sha256,
         deidentified: request.deidentify,
       });
-      return { ...extra, path: saved.path, bytes: saved.bytes, format: request.format, exportId, sha256, scanId: request.scanId, seriesInstanceUid, demo: summary.model.demo };
+      return {
+        ...extra,
+        path: saved.path,
+        bytes: saved.bytes,
+        format: request.format,
+        exportId,
+        sha256,
+        scanId: request.scanId,
+        seriesInstanceUid,
+        demo: summary.model.demo,
+      };
     } catch (err) {
       fs.rmSync(saved.path, { force: true });
       throw err;

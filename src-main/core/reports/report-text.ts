@@ -73,7 +73,10 @@ export function resultRows(input: FindingReportInput): [string, string][] {
   const rows: [string, string][] = [
     ['Image score', scoreWithThreshold(scores.image, scores.threshold)],
     ['Series score', scores.series === null ? '— (single image)' : scoreWithThreshold(scores.series, scores.threshold)],
-    ['Threshold', `${formatScore(scores.threshold)}: the scan's operating point. A slice or series scoring at or above it is flagged, and the anomaly map is drawn only where it reaches it.`],
+    [
+      'Threshold',
+      `${formatScore(scores.threshold)}: the scan's operating point. A slice or series scoring at or above it is flagged, and the anomaly map is drawn only where it reaches it.`,
+    ],
   ];
   if (scores.normalisation) rows.push(['Normalisation', scores.normalisation]);
   rows.push(['Verdict', input.verdict ?? 'none given']);
@@ -83,7 +86,9 @@ export function resultRows(input: FindingReportInput): [string, string][] {
 }
 
 export function modelRows(model: ModelCard, executionProvider: string): [string, string][] {
-  const adapter = model.adapter ? `${model.adapter.id} version ${model.adapter.version}, SHA-256 ${model.adapter.sha256}` : 'none (zero-shot, no trained adapter)';
+  const adapter = model.adapter
+    ? `${model.adapter.id} version ${model.adapter.version}, SHA-256 ${model.adapter.sha256}`
+    : 'none (zero-shot, no trained adapter)';
   return [
     ['Model bundle', `${model.bundleId} version ${model.bundleVersion}${model.demo ? ' (DEMO, random weights)' : ''}`],
     ['Bundle SHA-256', model.bundleSha256],

@@ -28,7 +28,11 @@ export async function writeMapFile(mapsDir: string, scanId: number, seq: number,
   } catch (err) {
     await fs.rm(temp, { force: true });
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC') throw new ClipScanError('DISK_FULL', `The disk holding ${mapsDir} is full: the anomaly map could not be saved. Free some space and run the scan again; finished images are kept.`);
+    if (code === 'ENOSPC')
+      throw new ClipScanError(
+        'DISK_FULL',
+        `The disk holding ${mapsDir} is full: the anomaly map could not be saved. Free some space and run the scan again; finished images are kept.`,
+      );
     throw err;
   }
   return file;

@@ -87,22 +87,38 @@ export class ScanRepository {
   constructor(private readonly db: Database) {}
 
   create(scan: NewScan): number {
-    const insertScan = prepared(this.db, 
+    const insertScan = prepared(
+      this.db,
       `INSERT INTO scans (status, method, bundle_id, bundle_version, bundle_sha256, bundle_dir, demo, adapter_id, adapter_dir, precision, threshold, images_total, created_at)
        VALUES ('queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insertImage = prepared(this.db, 
+    const insertImage = prepared(
+      this.db,
       `INSERT INTO scan_images (scan_id, seq, series_instance_uid, sop_instance_uid, frame_index, path, organ) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
-    return this.db.transaction(() => {
-      const { bundle, adapter } = scan;
-      const id = Number(
-        insertScan.run(scan.method, bundle.id, bundle.version, bundle.sha256, bundle.dir, bundle.demo ? 1 : 0, adapter?.id ?? null, adapter?.dir ?? null, scan.precision, scan.threshold, scan.images.length, now())
-          .lastInsertRowid,
-      );
-      scan.images.forEach((img, seq) => insertImage.run(id, seq, img.seriesInstanceUid, img.sopInstanceUid, img.frameIndex, img.path, img.organ));
-      return id;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const { bundle, adapter } = scan;
+        const id = Number(
+          insertScan.run(
+            scan.method,
+            bundle.id,
+            bundle.version,
+            bundle.sha256,
+            bundle.dir,
+            bundle.demo ? 1 : 0,
+            adapter?.id ?? null,
+            adapter?.dir ?? null,
+            scan.precision,
+            scan.threshold,
+            scan.images.length,
+            now(),
+          ).lastInsertRowid,
+        );
+        scan.images.forEach((img, seq) => insertImage.run(id, seq, img.seriesInstanceUid, img.sopInstanceUid, img.frameIndex, img.path, img.organ));
+        return id;
+      })
+      .immediate();
   }
 
   get(id: number): ScanRow | undefined {
@@ -153,16 +169,18 @@ export class ScanRepository {
   }
 
   pendingImages(scanId: number): PendingImage[] {
-    return prepared(this.db, 
-        `SELECT id, seq, sop_instance_uid AS sopInstanceUid, path, frame_index AS frameIndex, series_instance_uid AS seriesInstanceUid, organ
+    return prepared(
+      this.db,
+      `SELECT id, seq, sop_instance_uid AS sopInstanceUid, path, frame_index AS frameIndex, series_instance_uid AS seriesInstanceUid, organ
          FROM scan_images WHERE scan_id = ? AND status = 'pending' ORDER BY seq`,
-      )
-      .all(scanId) as PendingImage[];
+    ).all(scanId) as PendingImage[];
   }
 
   markStarted(id: number, provider: string | null, fallbackReason: string | null): void {
-    prepared(this.db, `UPDATE scans SET status = 'running', started_at = COALESCE(started_at, ?), provider = COALESCE(?, provider), fallback_reason = ? , error = NULL WHERE id = ?`)
-      .run(now(), provider, fallbackReason, id);
+    prepared(
+      this.db,
+      `UPDATE scans SET status = 'running', started_at = COALESCE(started_at, ?), provider = COALESCE(?, provider), fallback_reason = ? , error = NULL WHERE id = ?`,
+    ).run(now(), provider, fallbackReason, id);
   }
 
   setProvider(id: number, provider: string, fallbackReason: string | null): void {
@@ -174,11 +192,11 @@ export class ScanRepository {
   }
 
   recordImageDone(imageId: number, result: { score: number; mapFile: string; rows: number; columns: number; mapMin: number; mapMax: number }): void {
-    prepared(this.db, 
-        `UPDATE scan_images SET status = 'done', score = ?, map_file = ?, map_rows = ?, map_columns = ?, map_min = ?, map_max = ?, error = NULL, finished_at = ?
+    prepared(
+      this.db,
+      `UPDATE scan_images SET status = 'done', score = ?, map_file = ?, map_rows = ?, map_columns = ?, map_min = ?, map_max = ?, error = NULL, finished_at = ?
          WHERE id = ? AND status = 'pending'`,
-      )
-      .run(result.score, result.mapFile, result.rows, result.columns, result.mapMin, result.mapMax, now(), imageId);
+    ).run(result.score, result.mapFile, result.rows, result.columns, result.mapMin, result.mapMax, now(), imageId);
   }
 
   recordImageFailed(imageId: number, error: string): void {
@@ -186,31 +204,42 @@ export class ScanRepository {
   }
 
   counts(scanId: number): ImageCounts {
-    return prepared(this.db, 
-        `SELECT COUNT(*) AS total, SUM(status = 'done') AS done, SUM(status = 'failed') AS failed FROM scan_images WHERE scan_id = ?`,
-      )
-      .get(scanId) as ImageCounts;
+    return prepared(this.db, `SELECT COUNT(*) AS total, SUM(status = 'done') AS done, SUM(status = 'failed') AS failed FROM scan_images WHERE scan_id = ?`).get(
+      scanId,
+    ) as ImageCounts;
   }
 
   images(scanId: number, seriesInstanceUid?: string): ScanImage[] {
-    const rows = prepared(this.db, 
-        `SELECT id, seq, sop_instance_uid AS sopInstanceUid, frame_index AS frameIndex, status, score,
+    const rows = prepared(
+      this.db,
+      `SELECT id, seq, sop_instance_uid AS sopInstanceUid, frame_index AS frameIndex, status, score,
                 map_rows AS mapRows, map_columns AS mapColumns, map_min AS mapMin, map_max AS mapMax, error
          FROM scan_images WHERE scan_id = ? AND (? IS NULL OR series_instance_uid = ?) ORDER BY seq`,
-      )
-      .all(scanId, seriesInstanceUid ?? null, seriesInstanceUid ?? null);
+    ).all(scanId, seriesInstanceUid ?? null, seriesInstanceUid ?? null);
     return rows as ScanImage[];
   }
 
-  results(scanId: number): { seriesInstanceUid: string; sopInstanceUid: string; frameIndex: number; status: string; score: number | null; mapFile: string | null; error: string | null }[] {
-    return prepared(this.db, 
-        `SELECT series_instance_uid AS seriesInstanceUid, sop_instance_uid AS sopInstanceUid, frame_index AS frameIndex, status, score,
+  results(
+    scanId: number,
+  ): {
+    seriesInstanceUid: string;
+    sopInstanceUid: string;
+    frameIndex: number;
+    status: string;
+    score: number | null;
+    mapFile: string | null;
+    error: string | null;
+  }[] {
+    return prepared(
+      this.db,
+      `SELECT series_instance_uid AS seriesInstanceUid, sop_instance_uid AS sopInstanceUid, frame_index AS frameIndex, status, score,
                 map_file AS mapFile, error FROM scan_images WHERE scan_id = ? ORDER BY seq`,
-      )
-      .all(scanId) as never;
+    ).all(scanId) as never;
   }
 
-  image(imageId: number): { scan_id: number; map_file: string | null; map_rows: number | null; map_columns: number | null; series_instance_uid: string } | undefined {
+  image(
+    imageId: number,
+  ): { scan_id: number; map_file: string | null; map_rows: number | null; map_columns: number | null; series_instance_uid: string } | undefined {
     return prepared(this.db, 'SELECT scan_id, map_file, map_rows, map_columns, series_instance_uid FROM scan_images WHERE id = ?').get(imageId) as never;
   }
 
@@ -220,8 +249,9 @@ export class ScanRepository {
 
   /** Per-series summaries of one scan, or of every scan when `scanId` is null. */
   private seriesSummaryRows(scanId: number | null): (ScanSummary['series'][number] & { scanId: number })[] {
-    const rows = prepared(this.db, 
-        `SELECT si.scan_id AS scanId, si.series_instance_uid AS seriesInstanceUid,
+    const rows = prepared(
+      this.db,
+      `SELECT si.scan_id AS scanId, si.series_instance_uid AS seriesInstanceUid,
                 COUNT(*) AS images, SUM(si.status = 'done') AS done, SUM(si.status = 'failed') AS failed,
                 MAX(si.score) AS score,
                 (SELECT id FROM scan_images t WHERE t.scan_id = si.scan_id AND t.series_instance_uid = si.series_instance_uid AND t.score IS NOT NULL
@@ -236,33 +266,34 @@ export class ScanRepository {
          LEFT JOIN findings f ON f.scan_id = si.scan_id AND f.series_instance_uid = si.series_instance_uid
          WHERE (? IS NULL OR si.scan_id = ?)
          GROUP BY si.scan_id, si.series_instance_uid ORDER BY si.scan_id, MIN(si.seq)`,
-      )
-      .all(scanId, scanId) as (ScanSummary['series'][number] & { scanId: number; done: number | null; failed: number | null })[];
+    ).all(scanId, scanId) as (ScanSummary['series'][number] & { scanId: number; done: number | null; failed: number | null })[];
     return rows.map((r) => ({ ...r, done: r.done ?? 0, failed: r.failed ?? 0 }));
   }
 
   saveVerdict(scanId: number, seriesInstanceUid: string, verdict: Verdict | null, note: string, keyImageId: number | null): void {
-    prepared(this.db, 
-        `INSERT INTO findings (scan_id, series_instance_uid, key_image_id, verdict, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+    prepared(
+      this.db,
+      `INSERT INTO findings (scan_id, series_instance_uid, key_image_id, verdict, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (scan_id, series_instance_uid) DO UPDATE SET verdict = excluded.verdict, note = excluded.note,
            key_image_id = COALESCE(excluded.key_image_id, key_image_id), updated_at = excluded.updated_at`,
-      )
-      .run(scanId, seriesInstanceUid, keyImageId, verdict, note, now(), now());
+    ).run(scanId, seriesInstanceUid, keyImageId, verdict, note, now(), now());
   }
 
   /** Where one scanned image comes from (file, frame) and its result, for reports. */
   imageSource(imageId: number): ImageSourceRow | undefined {
-    return prepared(this.db, 
-        `SELECT id, scan_id AS scanId, seq, series_instance_uid AS seriesInstanceUid, sop_instance_uid AS sopInstanceUid, frame_index AS frameIndex,
+    return prepared(
+      this.db,
+      `SELECT id, scan_id AS scanId, seq, series_instance_uid AS seriesInstanceUid, sop_instance_uid AS sopInstanceUid, frame_index AS frameIndex,
                 path, status, score, map_rows AS mapRows, map_columns AS mapColumns, map_min AS mapMin, map_max AS mapMax
          FROM scan_images WHERE id = ?`,
-      )
-      .get(imageId) as ImageSourceRow | undefined;
+    ).get(imageId) as ImageSourceRow | undefined;
   }
 
   /** The user's finding on one scanned series (verdict, note, chosen key image), if saved. */
   finding(scanId: number, seriesInstanceUid: string): { keyImageId: number | null; verdict: Verdict | null; note: string } | undefined {
-    return prepared(this.db, 'SELECT key_image_id AS keyImageId, verdict, note FROM findings WHERE scan_id = ? AND series_instance_uid = ?')
-      .get(scanId, seriesInstanceUid) as { keyImageId: number | null; verdict: Verdict | null; note: string } | undefined;
+    return prepared(this.db, 'SELECT key_image_id AS keyImageId, verdict, note FROM findings WHERE scan_id = ? AND series_instance_uid = ?').get(
+      scanId,
+      seriesInstanceUid,
+    ) as { keyImageId: number | null; verdict: Verdict | null; note: string } | undefined;
   }
 }

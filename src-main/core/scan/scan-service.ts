@@ -55,7 +55,13 @@ export interface CreateScanRequest {
 
 /** What makes two scan requests the same work. */
 function requestKey(request: CreateScanRequest): string {
-  return JSON.stringify([[...new Set(request.seriesInstanceUids)].sort(), request.method, request.modelId ?? null, request.adapterId ?? null, request.organ ?? null]);
+  return JSON.stringify([
+    [...new Set(request.seriesInstanceUids)].sort(),
+    request.method,
+    request.modelId ?? null,
+    request.adapterId ?? null,
+    request.organ ?? null,
+  ]);
 }
 
 export class ScanService {
@@ -73,17 +79,25 @@ export class ScanService {
       throw new ClipScanError('ADAPTER_REQUIRED', `The ${request.method} method needs a trained adapter; choose one, or use zeroshot.`);
     }
     const trained = request.adapterId ? this.options.adapters.find(request.adapterId) : null;
-    if (request.adapterId && !trained) throw new ClipScanError('ADAPTER_NOT_FOUND', `No adapter "${request.adapterId}" in the case log. Train one with "clipscan train".`);
-    if (trained && trained.method !== request.method) throw new ClipScanError('ADAPTER_MISMATCH', `Adapter ${trained.id} was trained for ${trained.method}, not ${request.method}.`);
+    if (request.adapterId && !trained)
+      throw new ClipScanError('ADAPTER_NOT_FOUND', `No adapter "${request.adapterId}" in the case log. Train one with "clipscan train".`);
+    if (trained && trained.method !== request.method)
+      throw new ClipScanError('ADAPTER_MISMATCH', `Adapter ${trained.id} was trained for ${trained.method}, not ${request.method}.`);
     // An adapter runs on the bundle it was trained on (the demo bundle when it was trained on that).
     const modelId = request.modelId ?? (trained && !trained.manifest.bundle.demo ? trained.bundleId : null);
     const bundle = await this.options.resolveBundle(modelId, request.method);
     if (trained && (trained.bundleId !== bundle.id || trained.bundleVersion !== bundle.version || trained.manifest.bundle.manifestSha256 !== bundle.sha256)) {
-      throw new ClipScanError('ADAPTER_BUNDLE_MISMATCH', `Adapter ${trained.id} was trained on ${trained.bundleId}@${trained.bundleVersion}, not on the chosen model ${bundle.id}@${bundle.version}.`);
+      throw new ClipScanError(
+        'ADAPTER_BUNDLE_MISMATCH',
+        `Adapter ${trained.id} was trained on ${trained.bundleId}@${trained.bundleVersion}, not on the chosen model ${bundle.id}@${bundle.version}.`,
+      );
     }
     const precision = request.precision ?? 'fp32';
     if (precision === 'int8' && !(await readManifest(bundle.dir)).manifest.vision.int8File) {
-      throw new ClipScanError('NO_INT8_MODEL', `The model ${bundle.id} has no int8 vision tower; re-export or re-convert it with this ClipScan version, or scan with precision fp32.`);
+      throw new ClipScanError(
+        'NO_INT8_MODEL',
+        `The model ${bundle.id} has no int8 vision tower; re-export or re-convert it with this ClipScan version, or scan with precision fp32.`,
+      );
     }
     const scan: NewScan = {
       method: request.method,
@@ -149,7 +163,10 @@ export class ScanService {
   }
 
   /** Runs the still-pending images (and retries failed ones); a finished scan with no failures returns at once. */
-  async run(scanId: number, { signal, onImage }: { signal?: AbortSignal; onImage?: (summary: { done: number; failed: number; total: number }) => void } = {}): Promise<ScanSummary> {
+  async run(
+    scanId: number,
+    { signal, onImage }: { signal?: AbortSignal; onImage?: (summary: { done: number; failed: number; total: number }) => void } = {},
+  ): Promise<ScanSummary> {
     const row = this.repo.get(scanId);
     if (!row) throw new ClipScanError('SCAN_NOT_FOUND', `There is no scan ${scanId}.`);
     if (row.status === 'done' && this.repo.counts(scanId).failed === 0) return this.summary(scanId);
@@ -184,19 +201,48 @@ export class ScanService {
               const image = bySeq.get(scored.key);
               if (!image) return;
               const write = (async () => {
-                const row = { id: image.id, seq: image.seq, seriesInstanceUid: image.seriesInstanceUid, sopInstanceUid: image.sopInstanceUid, frameIndex: image.frameIndex };
+                const row = {
+                  id: image.id,
+                  seq: image.seq,
+                  seriesInstanceUid: image.seriesInstanceUid,
+                  sopInstanceUid: image.sopInstanceUid,
+                  frameIndex: image.frameIndex,
+                };
                 if (scored.ok) {
                   const mapFile = await writeMapFile(this.options.mapsDir, scanId, image.seq, scored.map);
-                  this.repo.recordImageDone(image.id, { score: scored.score, mapFile, rows: scored.rows, columns: scored.columns, mapMin: scored.mapMin, mapMax: scored.mapMax });
+                  this.repo.recordImageDone(image.id, {
+                    score: scored.score,
+                    mapFile,
+                    rows: scored.rows,
+                    columns: scored.columns,
+                    mapMin: scored.mapMin,
+                    mapMax: scored.mapMax,
+                  });
                   counts.done++;
                   this.emitProgress(scanId, 'running', counts, {
-                    ...row, status: 'done', score: scored.score, mapRows: scored.rows, mapColumns: scored.columns, mapMin: scored.mapMin, mapMax: scored.mapMax, error: null,
+                    ...row,
+                    status: 'done',
+                    score: scored.score,
+                    mapRows: scored.rows,
+                    mapColumns: scored.columns,
+                    mapMin: scored.mapMin,
+                    mapMax: scored.mapMax,
+                    error: null,
                   });
                 } else {
                   const message = `${scored.error.message}`;
                   this.repo.recordImageFailed(image.id, message);
                   counts.failed++;
-                  this.emitProgress(scanId, 'running', counts, { ...row, status: 'failed', score: null, mapRows: null, mapColumns: null, mapMin: null, mapMax: null, error: message });
+                  this.emitProgress(scanId, 'running', counts, {
+                    ...row,
+                    status: 'failed',
+                    score: null,
+                    mapRows: null,
+                    mapColumns: null,
+                    mapMin: null,
+                    mapMax: null,
+                    error: message,
+                  });
                 }
                 onImage?.({ ...counts });
               })().catch((err: unknown) => {
@@ -209,8 +255,18 @@ export class ScanService {
                   this.repo.recordImageFailed(image.id, wire.message);
                   counts.failed++;
                   this.emitProgress(scanId, 'running', counts, {
-                    id: image.id, seq: image.seq, seriesInstanceUid: image.seriesInstanceUid, sopInstanceUid: image.sopInstanceUid, frameIndex: image.frameIndex,
-                    status: 'failed', score: null, mapRows: null, mapColumns: null, mapMin: null, mapMax: null, error: wire.message,
+                    id: image.id,
+                    seq: image.seq,
+                    seriesInstanceUid: image.seriesInstanceUid,
+                    sopInstanceUid: image.sopInstanceUid,
+                    frameIndex: image.frameIndex,
+                    status: 'failed',
+                    score: null,
+                    mapRows: null,
+                    mapColumns: null,
+                    mapMin: null,
+                    mapMax: null,
+                    error: wire.message,
                   });
                 } catch (recordErr) {
                   stopReason ??= recordErr; // the case log itself cannot be written: stop, the image stays pending
@@ -317,10 +373,20 @@ export class ScanService {
     for (const uid of seriesInstanceUids) {
       const instances = this.repo.librarySeriesImages(uid);
       if (instances.length === 0) throw new ClipScanError('SERIES_NOT_FOUND', `Series ${uid} is not in the library. Index its folder first.`);
-      if (instances.every((i) => i.isImage === 0)) throw new ClipScanError('NOT_AN_IMAGE_SERIES', `Series ${uid} holds no images (structured report, presentation state or similar); it cannot be scanned.`);
+      if (instances.every((i) => i.isImage === 0))
+        throw new ClipScanError(
+          'NOT_AN_IMAGE_SERIES',
+          `Series ${uid} holds no images (structured report, presentation state or similar); it cannot be scanned.`,
+        );
       for (const inst of instances) {
         for (let frame = 0; frame < Math.max(1, inst.frames); frame++) {
-          images.push({ seriesInstanceUid: uid, sopInstanceUid: inst.sopInstanceUid, frameIndex: frame, path: inst.path, organ: organOverride?.trim() || organWord(inst.bodyPart, inst.description) });
+          images.push({
+            seriesInstanceUid: uid,
+            sopInstanceUid: inst.sopInstanceUid,
+            frameIndex: frame,
+            path: inst.path,
+            organ: organOverride?.trim() || organWord(inst.bodyPart, inst.description),
+          });
         }
       }
     }

@@ -14,8 +14,14 @@ import { mapToImageGrid } from '../engine/grid-mapping';
 import { asFrame, IMAGE8_WINDOW, isImage8 } from '../images/image8';
 import type { AdapterScorer } from './trainer';
 
-export function createAdapterScorer(session: HeadSession, weights: ReadonlyMap<string, Float32Array>, t: Float32Array, spec: PreprocessSpec,
-  method: TrainableMethod, withMasks: boolean): AdapterScorer {
+export function createAdapterScorer(
+  session: HeadSession,
+  weights: ReadonlyMap<string, Float32Array>,
+  t: Float32Array,
+  spec: PreprocessSpec,
+  method: TrainableMethod,
+  withMasks: boolean,
+): AdapterScorer {
   const frozen = new Map([...weights].map(([k, v]) => [k, v.slice()]));
   const text = t.slice();
   return {

@@ -41,10 +41,12 @@ async function encodeAll(session: HeadSession, pixels: Float32Array[], size: num
     chunk.forEach((p, k) => buf.set(p, k * n3));
     const taps = await session.encodeTaps(buf, chunk.length);
     for (let k = 0; k < chunk.length; k++) {
-      out.push(taps.map((t) => {
-        const per = t.length / chunk.length;
-        return t.slice(k * per, (k + 1) * per);
-      }));
+      out.push(
+        taps.map((t) => {
+          const per = t.length / chunk.length;
+          return t.slice(k * per, (k + 1) * per);
+        }),
+      );
     }
   }
   return out;
@@ -74,7 +76,12 @@ export async function buildMediclipPool(session: HeadSession, greys: Uint8Array[
       }
     }
   }
-  const feats = await encodeAll(session, items.map((it) => greyToPixels(it.image, S, o.spec.mean, o.spec.std)), S, o.signal);
+  const feats = await encodeAll(
+    session,
+    items.map((it) => greyToPixels(it.image, S, o.spec.mean, o.spec.std)),
+    S,
+    o.signal,
+  );
   return items.map((it, k) => ({ feats: feats[k], mask: it.mask, label: 0, segW: 1, source: it.source, task: it.task }));
 }
 
@@ -86,7 +93,11 @@ export interface MadclipSupport {
   label: 0 | 1;
 }
 
-export async function buildMadclipPool(session: HeadSession, support: MadclipSupport[], o: { seed: number; spec: PreprocessSpec; signal?: AbortSignal }): Promise<PoolEntry[]> {
+export async function buildMadclipPool(
+  session: HeadSession,
+  support: MadclipSupport[],
+  o: { seed: number; spec: PreprocessSpec; signal?: AbortSignal },
+): Promise<PoolEntry[]> {
   const S = o.spec.inputSize;
   const jitter = drawColorJitter(createRng(o.seed).split('madclip-jitter'));
   const segSet = support.some((s) => s.label === 1 && s.mask !== null);
@@ -108,6 +119,11 @@ export async function buildMadclipPool(session: HeadSession, support: MadclipSup
       items.push({ pixels: pix, mask: m, label: s.label, segW, source: i, task: v.name });
     }
   });
-  const feats = await encodeAll(session, items.map((it) => it.pixels), S, o.signal);
+  const feats = await encodeAll(
+    session,
+    items.map((it) => it.pixels),
+    S,
+    o.signal,
+  );
   return items.map((it, k) => ({ feats: feats[k], mask: it.mask, label: it.label, segW: it.segW, source: it.source, task: it.task }));
 }

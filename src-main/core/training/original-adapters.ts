@@ -74,8 +74,10 @@ function madclipHints(tensors: FlatTensors): string[] {
   const names = [...tensors.keys()];
   const hints: string[] = [];
   if (names.some((n) => /_det_adapters\.\d+\.cnn\./.test(n))) hints.push('its adapters are MadCLIP\'s "MCNNFC" type; ClipScan uses the default "MFCFC"');
-  if (names.some((n) => /_det_adapters\.\d+\.transformer_encoder\./.test(n))) hints.push('its adapters are MadCLIP\'s "MViTFC" type; ClipScan uses the default "MFCFC"');
-  if (!names.some((n) => n.startsWith('prompt_maker_normal.'))) hints.push('it has no learned normal prompts (trained with a text mode other than "learnable_all")');
+  if (names.some((n) => /_det_adapters\.\d+\.transformer_encoder\./.test(n)))
+    hints.push('its adapters are MadCLIP\'s "MViTFC" type; ClipScan uses the default "MFCFC"');
+  if (!names.some((n) => n.startsWith('prompt_maker_normal.')))
+    hints.push('it has no learned normal prompts (trained with a text mode other than "learnable_all")');
   return hints;
 }
 

@@ -95,7 +95,7 @@ function assemble(pool: PoolEntry[], idx: number[], batch: number, S: number) {
 export async function trainAdapter(options: TrainOptions): Promise<TrainResult> {
   const { method, seed, epochs, outDir, signal } = options;
   const textEncoder = options.textEncoder ?? 'faithful';
-  const poolSize = method === 'mediclip' ? options.poolSize ?? DEFAULTS.poolSize : 16;
+  const poolSize = method === 'mediclip' ? (options.poolSize ?? DEFAULTS.poolSize) : 16;
   const lr = options.learningRate ?? DEFAULTS.lr;
   const normal = options.support.normal;
   const abnormal = options.support.abnormal ?? [];
@@ -114,12 +114,27 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
     const organ = method === 'madclip' ? madclipOrgan(options.organ) : undefined;
     session.setPrompts(method === 'mediclip' ? mediclipPrompts() : madclipPrompts(organ as string));
     const supportFingerprint = [...normal.map(fingerprint), ...abnormal.map((a) => fingerprint(a.image))];
-    const config = { method, bundleSha, seed, poolSize, textEncoder, lr, batch, supportFingerprint, synthesis: options.synthesis ?? 'medsyn', organ: organ ?? null };
+    const config = {
+      method,
+      bundleSha,
+      seed,
+      poolSize,
+      textEncoder,
+      lr,
+      batch,
+      supportFingerprint,
+      synthesis: options.synthesis ?? 'medsyn',
+      organ: organ ?? null,
+    };
 
     // 1. the frozen-feature pool
     let pool: PoolEntry[];
     if (method === 'mediclip') {
-      pool = await buildMediclipPool(session, normal.map((x) => toGrey224(x, S)), { poolSize, seed, spec: m.preprocess, synthesis: options.synthesis, signal });
+      pool = await buildMediclipPool(
+        session,
+        normal.map((x) => toGrey224(x, S)),
+        { poolSize, seed, spec: m.preprocess, synthesis: options.synthesis, signal },
+      );
     } else {
       const raw = { ...m.preprocess, mean: null, std: null };
       const prep = (x: TrainingImage) => preprocessFrame(asFrame(x), raw, isImage8(x) ? { window: IMAGE8_WINDOW } : {}).pixels;
@@ -178,11 +193,19 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
       bundle: { id: m.id, version: m.version, manifestSha256: bundleSha, demo: m.demo },
       demo: m.demo,
       training: {
-        seed, epochs, epochsDone: epochs, batchSize: batch, learningRate: lr, betas: DEFAULTS.betas, eps: DEFAULTS.eps, poolSize, textEncoder,
+        seed,
+        epochs,
+        epochsDone: epochs,
+        batchSize: batch,
+        learningRate: lr,
+        betas: DEFAULTS.betas,
+        eps: DEFAULTS.eps,
+        poolSize,
+        textEncoder,
         graph: { file: session.lossFile, sha256: m.files.find((f) => f.path === session.lossFile)?.sha256 ?? '' },
         shots: { normal: normal.length, abnormal: abnormal.length, abnormalWithMask: abnormal.filter((a) => a.mask).length },
         ...(organ ? { organ } : {}),
-        synthesis: method === 'mediclip' ? options.synthesis ?? 'medsyn' : 'madclip-16-variants',
+        synthesis: method === 'mediclip' ? (options.synthesis ?? 'medsyn') : 'madclip-16-variants',
         losses,
       },
       supportFingerprint,
@@ -201,15 +224,21 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
 /** How an adapter's scores read (adapter.json `scoreNormalisation`, `defaultThreshold`). */
 export function adapterScoring(method: 'mediclip' | 'madclip', withMasks: boolean): Pick<AdapterManifest, 'scoreNormalisation' | 'defaultThreshold'> {
   return {
-    scoreNormalisation: method === 'mediclip'
-      ? 'none: map = P(abnormal) of the head, in [0.12, 0.88]; score = max of the map'
-      : withMasks ? 'none: map = sum over 4 layers of P(abnormal), in [0, 4]; score = max of the map (the reference min-max normalises over the test set; not done here)'
-        : 'none: map = sum over 4 layers of P(abnormal); score = detection head, sum over layers of the mean patch P(abnormal), in [0, 4]',
+    scoreNormalisation:
+      method === 'mediclip'
+        ? 'none: map = P(abnormal) of the head, in [0.12, 0.88]; score = max of the map'
+        : withMasks
+          ? 'none: map = sum over 4 layers of P(abnormal), in [0, 4]; score = max of the map (the reference min-max normalises over the test set; not done here)'
+          : 'none: map = sum over 4 layers of P(abnormal); score = detection head, sum over layers of the mean patch P(abnormal), in [0, 4]',
     defaultThreshold: method === 'mediclip' ? 0.5 : 2,
   };
 }
 
 export function adapterIdFrom(dir: string): string {
-  const base = path.basename(path.resolve(dir)).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+  const base = path
+    .basename(path.resolve(dir))
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '');
   return base || 'adapter';
 }

@@ -17,9 +17,17 @@ import type { TrainingService } from './training-service';
 export function summarise(a: RegisteredAdapter): AdapterSummary {
   const t = a.manifest.training;
   return {
-    id: a.id, method: a.method, bundleId: a.bundleId, bundleVersion: a.bundleVersion, demo: a.manifest.demo,
-    shots: { normal: t.shots.normal, abnormal: t.shots.abnormal }, epochs: t.epochs, seed: t.seed, textEncoder: t.textEncoder,
-    lastLoss: t.losses.at(-1) ?? null, createdAt: a.createdAt,
+    id: a.id,
+    method: a.method,
+    bundleId: a.bundleId,
+    bundleVersion: a.bundleVersion,
+    demo: a.manifest.demo,
+    shots: { normal: t.shots.normal, abnormal: t.shots.abnormal },
+    epochs: t.epochs,
+    seed: t.seed,
+    textEncoder: t.textEncoder,
+    lastLoss: t.losses.at(-1) ?? null,
+    createdAt: a.createdAt,
   };
 }
 
@@ -27,14 +35,17 @@ export function createTrainingHandlers(training: TrainingService, roots: Allowed
   /** Training reads the first frame of each file; the marked files must lie in an allowed folder. */
   async function resolveImage(ref: { path: string; frame: number }, label: string): Promise<string> {
     if (ref.frame !== 0) {
-      throw new ClipScanError('BAD_ARGUMENTS', `${path.basename(ref.path)}, frame ${ref.frame + 1}: training reads the first frame of each file; mark single-frame images as ${label}.`);
+      throw new ClipScanError(
+        'BAD_ARGUMENTS',
+        `${path.basename(ref.path)}, frame ${ref.frame + 1}: training reads the first frame of each file; mark single-frame images as ${label}.`,
+      );
     }
     return roots.resolve(ref.path);
   }
 
   return {
     start: async (args) => {
-      const abnormal = args.method === 'madclip' ? args.abnormal ?? [] : [];
+      const abnormal = args.method === 'madclip' ? (args.abnormal ?? []) : [];
       return training.start({
         method: args.method,
         modelId: args.modelId,

@@ -73,7 +73,9 @@ export function adapterIdFor(request: TrainingRequest, bundleId: string): string
     organ: request.organ ?? null,
     poolSize: request.poolSize ?? null,
   });
-  return `${request.method}-${bundleId}-k${request.normal.length}-s${request.seed}-${sha256Hex(support).slice(0, 8)}`.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
+  return `${request.method}-${bundleId}-k${request.normal.length}-s${request.seed}-${sha256Hex(support).slice(0, 8)}`
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-');
 }
 
 /** Writes a run-length lesion mask as a black/white PNG (what the engine host's train method reads). */
@@ -119,32 +121,41 @@ export class TrainingService {
     return { request, bundle, adapterDir };
   }
 
-  private async execute({ request, bundle, adapterDir }: PreparedTraining, run: { signal?: AbortSignal; onStep?: (step: TrainStep) => void }): Promise<TrainedAdapter> {
+  private async execute(
+    { request, bundle, adapterDir }: PreparedTraining,
+    run: { signal?: AbortSignal; onStep?: (step: TrainStep) => void },
+  ): Promise<TrainedAdapter> {
     const abnormal = request.abnormal ?? [];
     // Painted masks go to a temporary folder as PNG files for the host; removed when the run ends.
     const masksDir = await fs.mkdtemp(path.join(os.tmpdir(), 'clipscan-masks-'));
     try {
-      const masks = await Promise.all(abnormal.map(async (a, i) => {
-        if (request.method !== 'madclip' || !a.mask) return null;
-        if ('file' in a.mask) return a.mask.file;
-        const file = path.join(masksDir, `${i}.png`);
-        await writeMaskPng(a.mask.painted, file);
-        return file;
-      }));
+      const masks = await Promise.all(
+        abnormal.map(async (a, i) => {
+          if (request.method !== 'madclip' || !a.mask) return null;
+          if ('file' in a.mask) return a.mask.file;
+          const file = path.join(masksDir, `${i}.png`);
+          await writeMaskPng(a.mask.painted, file);
+          return file;
+        }),
+      );
       const threads = request.threads ?? this.options.threads;
-      const r = await this.options.engineHost().request('train', {
-        method: request.method,
-        bundleDir: bundle.dir,
-        normal: request.normal,
-        abnormal: request.method === 'madclip' ? abnormal.map((a, i) => ({ path: a.path, maskPath: masks[i] ?? null })) : [],
-        seed: request.seed,
-        epochs: request.epochs,
-        textEncoder: request.textEncoder ?? 'faithful',
-        outDir: adapterDir,
-        ...(request.organ ? { organ: request.organ } : {}),
-        ...(request.poolSize ? { poolSize: request.poolSize } : {}),
-        ...(threads ? { threads } : {}),
-      }, { signal: run.signal, onProgress: run.onStep });
+      const r = await this.options.engineHost().request(
+        'train',
+        {
+          method: request.method,
+          bundleDir: bundle.dir,
+          normal: request.normal,
+          abnormal: request.method === 'madclip' ? abnormal.map((a, i) => ({ path: a.path, maskPath: masks[i] ?? null })) : [],
+          seed: request.seed,
+          epochs: request.epochs,
+          textEncoder: request.textEncoder ?? 'faithful',
+          outDir: adapterDir,
+          ...(request.organ ? { organ: request.organ } : {}),
+          ...(request.poolSize ? { poolSize: request.poolSize } : {}),
+          ...(threads ? { threads } : {}),
+        },
+        { signal: run.signal, onProgress: run.onStep },
+      );
       this.register(r.manifest, r.adapterDir, bundle);
       return { manifest: r.manifest, adapterDir: r.adapterDir, lastEpoch: r.lastEpoch, losses: r.losses };
     } finally {
@@ -160,7 +171,10 @@ export class TrainingService {
    */
   async start(request: TrainingRequest): Promise<{ jobId: number }> {
     const prepared = await this.prepare(request);
-    const folderExisted = await fs.stat(prepared.adapterDir).then(() => true, () => false);
+    const folderExisted = await fs.stat(prepared.adapterDir).then(
+      () => true,
+      () => false,
+    );
     const jobId = this.nextJob++;
     const controller = new AbortController();
     this.running.set(jobId, controller);
@@ -175,14 +189,19 @@ export class TrainingService {
         report({ state: 'running' });
       },
     });
-    void job.then(
-      (r) => report({ state: 'done', epoch: r.lastEpoch, adapterId: r.manifest.id, message: `Adapter ${r.manifest.id} is ready.` }),
-      async (err: unknown) => {
-        const cancelled = controller.signal.aborted;
-        if (!folderExisted) await fs.rm(prepared.adapterDir, { recursive: true, force: true }).catch(() => {});
-        report({ state: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Training was cancelled; no adapter was saved.' : `Training failed: ${err instanceof Error ? err.message : String(err)}` });
-      },
-    ).finally(() => this.running.delete(jobId));
+    void job
+      .then(
+        (r) => report({ state: 'done', epoch: r.lastEpoch, adapterId: r.manifest.id, message: `Adapter ${r.manifest.id} is ready.` }),
+        async (err: unknown) => {
+          const cancelled = controller.signal.aborted;
+          if (!folderExisted) await fs.rm(prepared.adapterDir, { recursive: true, force: true }).catch(() => {});
+          report({
+            state: cancelled ? 'cancelled' : 'failed',
+            message: cancelled ? 'Training was cancelled; no adapter was saved.' : `Training failed: ${err instanceof Error ? err.message : String(err)}`,
+          });
+        },
+      )
+      .finally(() => this.running.delete(jobId));
     return { jobId };
   }
 
@@ -202,7 +221,10 @@ export class TrainingService {
    */
   async importOriginal(file: string, options: { modelId?: string | null; organ?: string } = {}): Promise<RegisteredAdapter> {
     const bundle = await this.options.resolveBundle(options.modelId);
-    const name = path.parse(file).name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
+    const name = path
+      .parse(file)
+      .name.toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-');
     const outDir = path.join(this.options.adaptersDir, `imported-${name}-${Date.now().toString(36)}`);
     const r = await this.options.engineHost().request('importAdapter', {
       file: path.resolve(file),

@@ -19,7 +19,10 @@ export function parentRpcPort(): RpcPort | null {
   }
   const electronPort = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
   if (electronPort) {
-    return { post: (message) => electronPort.postMessage(message), onMessage: (listener) => electronPort.on('message', (event) => listener(event.data as RpcRequestMessage)) };
+    return {
+      post: (message) => electronPort.postMessage(message),
+      onMessage: (listener) => electronPort.on('message', (event) => listener(event.data as RpcRequestMessage)),
+    };
   }
   if (process.send) {
     const send = process.send.bind(process);

@@ -40,7 +40,14 @@ beforeAll(() => {
   files = path.join(dir, 'files');
   execFileSync(TORCH_PYTHON, [path.join(PROJECT_ROOT, 'tests/integration/checkpoints/original_adapters.py'), files], { cwd: PROJECT_ROOT, stdio: 'pipe' });
   expected = JSON.parse(fs.readFileSync(path.join(files, 'expected.json'), 'utf8')) as typeof expected;
-  backend = createBackend({ mode: 'browser', databasePath: path.join(dir, 'case.db'), allowedRoots: [], engineHost: createInProcessHost, demoBundleDir: DEMO, threads: 1 });
+  backend = createBackend({
+    mode: 'browser',
+    databasePath: path.join(dir, 'case.db'),
+    allowedRoots: [],
+    engineHost: createInProcessHost,
+    demoBundleDir: DEMO,
+    threads: 1,
+  });
 }, 120_000);
 afterAll(async () => {
   await backend?.close();
@@ -87,7 +94,10 @@ describe.skipIf(!hasTorch)(`models add-adapter${hasTorch ? '' : ` (${SKIP_NO_TOR
   it('refuses a MediCLIP file with a misshapen and a missing tensor, naming both, and keeps nothing', async () => {
     const before = leftovers();
     const count = backend.adapters.list().length;
-    const err = (await backend.training.importOriginal(path.join(files, 'mediclip-bad.pkl')).then(() => null, (e: unknown) => e)) as Error & { code: string };
+    const err = (await backend.training.importOriginal(path.join(files, 'mediclip-bad.pkl')).then(
+      () => null,
+      (e: unknown) => e,
+    )) as Error & { code: string };
     expect(err.code).toBe('ADAPTER_MISMATCH');
     expect(err.message).toContain('adapter_state_dict.2_adapter.0.bias [32] is missing');
     expect(err.message).toContain('prompt_state_dict.ctx.abnormal_end is [10, 8, 64], expected [11, 8, 64]');
@@ -97,7 +107,10 @@ describe.skipIf(!hasTorch)(`models add-adapter${hasTorch ? '' : ` (${SKIP_NO_TOR
   });
 
   it('refuses MadCLIP adapters of another type and says why', async () => {
-    const err = (await backend.training.importOriginal(path.join(files, 'madclip-mcnnfc.pth')).then(() => null, (e: unknown) => e)) as Error & { code: string };
+    const err = (await backend.training.importOriginal(path.join(files, 'madclip-mcnnfc.pth')).then(
+      () => null,
+      (e: unknown) => e,
+    )) as Error & { code: string };
     expect(err.code).toBe('ADAPTER_MISMATCH');
     expect(err.message).toContain('normal_det_adapters.0.fc1.0.weight [64, 64] is missing');
     expect(err.message).toContain('prompt_maker_normal.prompt_learner.ctx.normal_end [7, 8, 64] is missing');

@@ -53,10 +53,19 @@ const downloads = () => path.join(app.modelsDir, '.downloads', 'checkpoints');
 
 describe.skipIf(!hasTorch)(`models add <official name>${hasTorch ? '' : ` (${SKIP_NO_TORCH})`}`, () => {
   it('downloads, converts, verifies and installs; the Get entry then says installed', async () => {
-    expect(installer.official().find((c) => c.name === 'ViT-L-14')).toMatchObject({ installed: false, bundleIds: ['openai-vit-l-14'], licence: 'MIT (OpenAI CLIP weights)' });
+    expect(installer.official().find((c) => c.name === 'ViT-L-14')).toMatchObject({
+      installed: false,
+      bundleIds: ['openai-vit-l-14'],
+      licence: 'MIT (OpenAI CLIP weights)',
+    });
     const steps: CheckpointStep[] = [];
     const [b] = await installer.add('ViT-L-14', { onProgress: (p) => steps.push(p) });
-    expect(b).toMatchObject({ id: 'openai-vit-l-14', version: sha.slice(0, 12), displayName: 'OpenAI CLIP ViT-L/14', sourceUrl: `${server.baseUrl}${urlPath}` });
+    expect(b).toMatchObject({
+      id: 'openai-vit-l-14',
+      version: sha.slice(0, 12),
+      displayName: 'OpenAI CLIP ViT-L/14',
+      sourceUrl: `${server.baseUrl}${urlPath}`,
+    });
     expect(b!.dir).toBe(path.join(app.modelsDir, `openai-vit-l-14@${sha.slice(0, 12)}`));
     expect(app.registry.list().map((x) => x.key)).toEqual([b!.key]);
     await app.registry.verify(b!.key);
@@ -89,9 +98,10 @@ describe.skipIf(!hasTorch)(`models add <official name>${hasTorch ? '' : ` (${SKI
 
   it('cancelled during the conversion: nothing installed, nothing half-written, the download kept', async () => {
     const controller = new AbortController();
-    const err = (await installer
-      .add('ViT-L-14', { signal: controller.signal, onProgress: (p) => p.phase === 'convert' && controller.abort() })
-      .then(() => null, (e: unknown) => e)) as { code: string };
+    const err = (await installer.add('ViT-L-14', { signal: controller.signal, onProgress: (p) => p.phase === 'convert' && controller.abort() }).then(
+      () => null,
+      (e: unknown) => e,
+    )) as { code: string };
     expect(err.code).toBe('CANCELLED');
     expect(app.registry.list()).toEqual([]);
     expect(app.installedFolders()).toEqual([]);

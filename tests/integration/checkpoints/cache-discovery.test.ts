@@ -18,7 +18,10 @@ const write = (rel: string, bytes = 10) => {
   return p;
 };
 const tree = (dir: string): string[] =>
-  fs.readdirSync(dir, { recursive: true, withFileTypes: true }).map((e) => path.relative(home, path.join(e.parentPath, e.name))).sort();
+  fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .map((e) => path.relative(home, path.join(e.parentPath, e.name)))
+    .sort();
 
 beforeEach(() => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'clipscan-fake-home-'));
@@ -44,11 +47,41 @@ describe('findCachedCheckpoints', () => {
     const found = await findCachedCheckpoints(home, { HF_HOME: path.join(home, 'hf') });
 
     expect(found).toEqual([
-      { path: path.join(home, '.cache/clip/ViT-L-14-336px.pt'), format: 'openai-torchscript', name: 'ViT-L-14-336', bytes: 31, where: '~/.cache/clip (OpenAI clip package)' },
-      { path: path.join(home, '.cache/clip/ViT-L-14.pt'), format: 'openai-torchscript', name: 'ViT-L-14', bytes: 30, where: '~/.cache/clip (OpenAI clip package)' },
-      { path: path.join(home, '.cache/clip/my-finetune.pt'), format: 'openai-torchscript', name: null, bytes: 12, where: '~/.cache/clip (OpenAI clip package)' },
-      { path: path.join(home, 'hf/hub/models--openai--clip-vit-large-patch14-336/snapshots/r1'), format: 'hf-safetensors', name: null, bytes: 50, where: 'Hugging Face cache (openai/clip-vit-large-patch14-336)' },
-      { path: path.join(home, `.cache/huggingface/hub/${snap}`), format: 'hf-safetensors', name: null, bytes: 40, where: 'Hugging Face cache (openai/clip-vit-base-patch16)' },
+      {
+        path: path.join(home, '.cache/clip/ViT-L-14-336px.pt'),
+        format: 'openai-torchscript',
+        name: 'ViT-L-14-336',
+        bytes: 31,
+        where: '~/.cache/clip (OpenAI clip package)',
+      },
+      {
+        path: path.join(home, '.cache/clip/ViT-L-14.pt'),
+        format: 'openai-torchscript',
+        name: 'ViT-L-14',
+        bytes: 30,
+        where: '~/.cache/clip (OpenAI clip package)',
+      },
+      {
+        path: path.join(home, '.cache/clip/my-finetune.pt'),
+        format: 'openai-torchscript',
+        name: null,
+        bytes: 12,
+        where: '~/.cache/clip (OpenAI clip package)',
+      },
+      {
+        path: path.join(home, 'hf/hub/models--openai--clip-vit-large-patch14-336/snapshots/r1'),
+        format: 'hf-safetensors',
+        name: null,
+        bytes: 50,
+        where: 'Hugging Face cache (openai/clip-vit-large-patch14-336)',
+      },
+      {
+        path: path.join(home, `.cache/huggingface/hub/${snap}`),
+        format: 'hf-safetensors',
+        name: null,
+        bytes: 40,
+        where: 'Hugging Face cache (openai/clip-vit-base-patch16)',
+      },
     ]);
     expect(tree(home)).toEqual(before);
   });

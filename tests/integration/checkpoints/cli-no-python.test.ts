@@ -18,7 +18,8 @@ import { dicomSet, PROJECT_ROOT } from '../../helpers/paths';
 import { hasTorch, serveUnderOfficialName, SKIP_NO_TORCH, TORCH_PYTHON, tinyTorchScriptCheckpoint } from './helpers';
 
 const CLI = path.join(PROJECT_ROOT, 'bin', 'clipscan.mjs');
-const BUILT = fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'main', 'cli.js')) && fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'main', 'engine-host.worker.js'));
+const BUILT =
+  fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'main', 'cli.js')) && fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'main', 'engine-host.worker.js'));
 const skipReason = !hasTorch ? SKIP_NO_TORCH : !BUILT ? 'needs the built CLI: run "npm run build" (npm test does it)' : '';
 
 /** Only the folder of this Node binary: no python, python3 or anything else. */
@@ -67,7 +68,21 @@ describe.skipIf(skipReason !== '')(`clipscan models add without Python${skipReas
     pythonBundle = path.join(dir, 'python-bundle');
     execFileSync(
       TORCH_PYTHON,
-      ['-m', 'models.export.export', '--checkpoint', checkpoint.file, '--bpe', checkpoint.bpe, '--head-width', '16', '--no-training', '--id', 'python-export', '--out', pythonBundle],
+      [
+        '-m',
+        'models.export.export',
+        '--checkpoint',
+        checkpoint.file,
+        '--bpe',
+        checkpoint.bpe,
+        '--head-width',
+        '16',
+        '--no-training',
+        '--id',
+        'python-export',
+        '--out',
+        pythonBundle,
+      ],
       { cwd: PROJECT_ROOT, stdio: 'pipe' },
     );
   }, 600_000);
@@ -119,7 +134,9 @@ describe.skipIf(skipReason !== '')(`clipscan models add without Python${skipReas
       const db2 = path.join(dir, 'official.db');
       const ok = await run(['models', 'add', 'ViT-L-14', '--db', db2, '--json'], { CLIPSCAN_TEST_CHECKPOINTS: table });
       expect(ok.status, ok.stderr).toBe(0);
-      expect((JSON.parse(ok.stdout) as { id: string; sourceUrl: string }[]).map((b) => [b.id, b.sourceUrl])).toEqual([['openai-vit-l-14', `${server.baseUrl}${good}`]]);
+      expect((JSON.parse(ok.stdout) as { id: string; sourceUrl: string }[]).map((b) => [b.id, b.sourceUrl])).toEqual([
+        ['openai-vit-l-14', `${server.baseUrl}${good}`],
+      ]);
       const bad = await run(['models', 'add', 'ViT-B-16', '--db', db2], { CLIPSCAN_TEST_CHECKPOINTS: table });
       expect(bad.status).toBe(1);
       expect(bad.stderr).toContain(`ViT-B-16.pt from ${server.baseUrl}${wrong} has sha256`);
@@ -130,8 +147,15 @@ describe.skipIf(skipReason !== '')(`clipscan models add without Python${skipReas
       fs.copyFileSync(checkpoint.file, path.join(dir, '.cache', 'clip', 'ViT-L-14-336px.pt'));
       const listed = await run(['models', 'checkpoints', '--db', db2, '--json']);
       expect(listed.status, listed.stderr).toBe(0);
-      const { official, found } = JSON.parse(listed.stdout) as { official: { name: string; installed: boolean }[]; found: { path: string; name: string | null }[] };
-      expect(official.map((c) => [c.name, c.installed])).toEqual([['ViT-B-16', false], ['ViT-L-14', true], ['ViT-L-14-336', false]]);
+      const { official, found } = JSON.parse(listed.stdout) as {
+        official: { name: string; installed: boolean }[];
+        found: { path: string; name: string | null }[];
+      };
+      expect(official.map((c) => [c.name, c.installed])).toEqual([
+        ['ViT-B-16', false],
+        ['ViT-L-14', true],
+        ['ViT-L-14-336', false],
+      ]);
       expect(found).toMatchObject([{ path: path.join(dir, '.cache', 'clip', 'ViT-L-14-336px.pt'), name: 'ViT-L-14-336' }]);
     } finally {
       await server.close();

@@ -74,7 +74,10 @@ describe.skipIf(!hasTorch)(`official checkpoint download${hasTorch ? '' : ` (${S
   it('refuses a file whose bytes do not hash to the sha256 in its URL and leaves nothing behind', async () => {
     const env = { [TEST_CHECKPOINTS_ENV]: JSON.stringify({ 'ViT-L-14': { url: `${server.baseUrl}${WRONG}/ViT-L-14.pt`, variant: 'tiny' } }) };
     const installer = new CheckpointInstaller({ registry: app.registry, engineHost: createInProcessHost, env });
-    const err = (await installer.add('ViT-L-14').then(() => null, (e: unknown) => e)) as Error & { code: string };
+    const err = (await installer.add('ViT-L-14').then(
+      () => null,
+      (e: unknown) => e,
+    )) as Error & { code: string };
     expect(err).toMatchObject({ code: 'CHECKSUM_MISMATCH' });
     expect(err.message).toContain(`expected ${WRONG}`);
     expect(app.registry.list()).toEqual([]);

@@ -32,7 +32,10 @@ export function tinyTorchScriptCheckpoint(seed = 0): { file: string; bpe: string
   const file = path.join(dir, 'tiny.pt');
   const bpe = path.join(dir, 'bpe.txt.gz');
   if (!fs.existsSync(file)) {
-    execFileSync(TORCH_PYTHON, ['-m', 'models.export.fake_checkpoint', '--out', file, '--format', 'jit', '--bpe-out', bpe, '--seed', String(seed)], { cwd: PROJECT_ROOT, stdio: 'pipe' });
+    execFileSync(TORCH_PYTHON, ['-m', 'models.export.fake_checkpoint', '--out', file, '--format', 'jit', '--bpe-out', bpe, '--seed', String(seed)], {
+      cwd: PROJECT_ROOT,
+      stdio: 'pipe',
+    });
   }
   return { file, bpe };
 }

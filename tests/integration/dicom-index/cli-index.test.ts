@@ -36,7 +36,22 @@ describe('clipscan index (built bundle)', () => {
     expect(summary).toMatchObject({ files: 4, dicomFiles: 4, errors: [] });
     const series = summary.studies[0].series[0];
     expect(Object.keys(series).sort()).toEqual(
-      ['columns', 'frames', 'gaps', 'instances', 'modality', 'notes', 'photometricInterpretation', 'reconstructable', 'rows', 'seriesDescription', 'seriesInstanceUid', 'seriesNumber', 'timePoints', 'transferSyntaxes'].sort(),
+      [
+        'columns',
+        'frames',
+        'gaps',
+        'instances',
+        'modality',
+        'notes',
+        'photometricInterpretation',
+        'reconstructable',
+        'rows',
+        'seriesDescription',
+        'seriesInstanceUid',
+        'seriesNumber',
+        'timePoints',
+        'transferSyntaxes',
+      ].sort(),
     );
     expect(series).toMatchObject({ modality: 'CT', rows: 512, columns: 512, instances: 4, frames: 4 });
     // The four fixture slices are not contiguous: gaps are counted and the series is not a volume.
@@ -61,23 +76,29 @@ describe('clipscan index (built bundle)', () => {
     expect(res.stderr).toMatch(/is not a folder, DICOMDIR or .zip that can be read/);
   });
 
-  it.skipIf(!hasSharedData)(`labels each series by modality, number, description, patient and study date, sizes as columns×rows (${hasSharedData ? 'shared data present' : SKIP_NO_SHARED_DATA})`, () => {
-    const res = run(['index', dicomSet('cr-dx'), '--db', path.join(dir, 'crdx.db')]);
-    expect(res.status).toBe(0);
-    const lines = res.stdout.split('\n');
-    const row = (label: string) => lines.find((l) => l.startsWith(label)) ?? '';
-    expect(lines.find((l) => l.startsWith('series'))).toMatch(/^series\s+patient\s+study date\s+size/);
-    // Three CR series that the UID fragments "…185059.5457" could not tell apart.
-    expect(row('CR #1 (no description)')).toMatch(/CompressedSamples, RG1\s+2004-08-26\s+1841×1955\s/);
-    expect(lines.filter((l) => /^CR #1 \(no description\)\s+CompressedSamples, RG3\s+2004-08-26\s+1760×1760\s/.test(l))).toHaveLength(1);
-    expect(row('DX #1001 CHEST')).toMatch(/Dog, AVeryGood\s+2020-01-25\s+211×169\s/);
-  });
+  it.skipIf(!hasSharedData)(
+    `labels each series by modality, number, description, patient and study date, sizes as columns×rows (${hasSharedData ? 'shared data present' : SKIP_NO_SHARED_DATA})`,
+    () => {
+      const res = run(['index', dicomSet('cr-dx'), '--db', path.join(dir, 'crdx.db')]);
+      expect(res.status).toBe(0);
+      const lines = res.stdout.split('\n');
+      const row = (label: string) => lines.find((l) => l.startsWith(label)) ?? '';
+      expect(lines.find((l) => l.startsWith('series'))).toMatch(/^series\s+patient\s+study date\s+size/);
+      // Three CR series that the UID fragments "…185059.5457" could not tell apart.
+      expect(row('CR #1 (no description)')).toMatch(/CompressedSamples, RG1\s+2004-08-26\s+1841×1955\s/);
+      expect(lines.filter((l) => /^CR #1 \(no description\)\s+CompressedSamples, RG3\s+2004-08-26\s+1760×1760\s/.test(l))).toHaveLength(1);
+      expect(row('DX #1001 CHEST')).toMatch(/Dog, AVeryGood\s+2020-01-25\s+211×169\s/);
+    },
+  );
 
-  it.skipIf(!hasSharedData)(`indexes the fMRI set into 6 time points through the worker (${hasSharedData ? 'shared data present' : SKIP_NO_SHARED_DATA})`, () => {
-    const res = run(['index', dicomSet('mr-fmri-studyforrest'), '--db', path.join(dir, 'fmri.db'), '--json']);
-    expect(res.status).toBe(0);
-    const summary = IndexSummarySchema.parse(JSON.parse(res.stdout));
-    expect(summary).toMatchObject({ files: 211, dicomFiles: 210 });
-    expect(summary.studies[0].series[0]).toMatchObject({ instances: 210, frames: 210, timePoints: 6 });
-  });
+  it.skipIf(!hasSharedData)(
+    `indexes the fMRI set into 6 time points through the worker (${hasSharedData ? 'shared data present' : SKIP_NO_SHARED_DATA})`,
+    () => {
+      const res = run(['index', dicomSet('mr-fmri-studyforrest'), '--db', path.join(dir, 'fmri.db'), '--json']);
+      expect(res.status).toBe(0);
+      const summary = IndexSummarySchema.parse(JSON.parse(res.stdout));
+      expect(summary).toMatchObject({ files: 211, dicomFiles: 210 });
+      expect(summary.studies[0].series[0]).toMatchObject({ instances: 210, frames: 210, timePoints: 6 });
+    },
+  );
 });

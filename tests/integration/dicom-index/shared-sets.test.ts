@@ -16,7 +16,16 @@ import { dicomSet, hasSharedData, SKIP_NO_SHARED_DATA } from '../../helpers/path
 let dir: string;
 let log: CaseLog;
 const summaries = new Map<string, IndexSummary>();
-const SETS = ['mr-brain-t1w-studyforrest', 'ct-head-tilted-ge', 'ct-chest-lidc-0314', 'mr-fmri-studyforrest', 'transfer-syntaxes-mr', 'us', 'cr-dx', 'codecs-and-enhanced'];
+const SETS = [
+  'mr-brain-t1w-studyforrest',
+  'ct-head-tilted-ge',
+  'ct-chest-lidc-0314',
+  'mr-fmri-studyforrest',
+  'transfer-syntaxes-mr',
+  'us',
+  'cr-dx',
+  'codecs-and-enhanced',
+];
 
 const onlySeries = (s: IndexSummary) => {
   expect(s.studies).toHaveLength(1);
@@ -40,7 +49,17 @@ describe.skipIf(!hasSharedData)(`indexing the shared DICOM sets (${hasSharedData
     expect(s.dicomFiles).toBe(192);
     expect(s.errors).toEqual([{ path: expect.stringMatching(/LICENSE\.txt$/), reason: expect.stringMatching(/^not DICOM/) }]);
     const series = onlySeries(s);
-    expect(series).toMatchObject({ modality: 'MR', rows: 384, columns: 274, instances: 192, frames: 192, timePoints: 1, reconstructable: true, gaps: 0, photometricInterpretation: 'MONOCHROME2' });
+    expect(series).toMatchObject({
+      modality: 'MR',
+      rows: 384,
+      columns: 274,
+      instances: 192,
+      frames: 192,
+      timePoints: 1,
+      reconstructable: true,
+      gaps: 0,
+      photometricInterpretation: 'MONOCHROME2',
+    });
     expect(series.transferSyntaxes).toEqual(['1.2.840.10008.1.2']);
   });
 
@@ -113,7 +132,12 @@ describe.skipIf(!hasSharedData)(`indexing the shared DICOM sets (${hasSharedData
   });
 
   it('re-indexing is incremental: nothing is parsed again and no row is duplicated', async () => {
-    const count = () => log.db.prepare('SELECT (SELECT COUNT(*) FROM instances) AS i, (SELECT COUNT(*) FROM series) AS s, (SELECT COUNT(*) FROM studies) AS st, (SELECT COUNT(*) FROM index_errors) AS e').get();
+    const count = () =>
+      log.db
+        .prepare(
+          'SELECT (SELECT COUNT(*) FROM instances) AS i, (SELECT COUNT(*) FROM series) AS s, (SELECT COUNT(*) FROM studies) AS st, (SELECT COUNT(*) FROM index_errors) AS e',
+        )
+        .get();
     const before = count();
     const progress: { skipped: number; filesSeen: number; done: boolean }[] = [];
     const again = await indexFolder(log, dicomSet('mr-fmri-studyforrest'), { onProgress: (p) => progress.push(p) });

@@ -62,7 +62,10 @@ describe.skipIf(skipDcmtk)('index a DICOMDIR', () => {
     expect(summary.studies.flatMap((s) => s.series.map((x) => x.modality))).toEqual(['CT']);
     expect((await backend.handlers.library.studies({})).map((s) => s.patientId)).toEqual(['LIDC-IDRI-0314']);
     expect(summary.errors).toHaveLength(1);
-    expect(summary.errors[0]).toMatchObject({ path: path.join(fs.realpathSync(media), 'IMAGES', 'IM4'), reason: 'referenced by the DICOMDIR but missing from the media' });
+    expect(summary.errors[0]).toMatchObject({
+      path: path.join(fs.realpathSync(media), 'IMAGES', 'IM4'),
+      reason: 'referenced by the DICOMDIR but missing from the media',
+    });
     // The viewer may read the referenced files.
     const file = path.join(fs.realpathSync(media), 'images', 'IM1');
     expect((await backend.handlers.app.readFile({ path: file })).byteLength).toBe(fs.statSync(file).size);
@@ -91,7 +94,13 @@ describe('index a .zip of DICOM', () => {
 
   it('extracts it under the data folder once and indexes it like a folder', async () => {
     const zip = path.join(zips, 'ct.zip');
-    makeZip(zip, fs.readdirSync(CT).map((f) => `z.write(${JSON.stringify(path.join(CT, f))}, 'study/ct/${f.replace('.dcm', '')}')`).join('\n'));
+    makeZip(
+      zip,
+      fs
+        .readdirSync(CT)
+        .map((f) => `z.write(${JSON.stringify(path.join(CT, f))}, 'study/ct/${f.replace('.dcm', '')}')`)
+        .join('\n'),
+    );
     const backend = backendIn('zip');
     const summary = await backend.handlers.library.indexFolder({ folder: zip });
     expect(summary).toMatchObject({ dicomFiles: 4, errors: [] });
@@ -99,7 +108,14 @@ describe('index a .zip of DICOM', () => {
     const [extracted] = fs.readdirSync(archives);
     expect(extracted).toMatch(/^ct\.zip-[0-9a-f]{12}$/);
     const files = fs.readdirSync(path.join(archives, extracted!), { recursive: true }).map(String).sort();
-    expect(files).toEqual(['study', 'study/ct', ...fs.readdirSync(CT).map((f) => `study/ct/${f.replace('.dcm', '')}`).sort()]);
+    expect(files).toEqual([
+      'study',
+      'study/ct',
+      ...fs
+        .readdirSync(CT)
+        .map((f) => `study/ct/${f.replace('.dcm', '')}`)
+        .sort(),
+    ]);
     const again = await backend.handlers.library.indexFolder({ folder: zip });
     expect(again.dicomFiles).toBe(4);
     expect(fs.readdirSync(archives)).toEqual([extracted]);
@@ -109,7 +125,11 @@ describe('index a .zip of DICOM', () => {
   });
 
   const hostile: [string, string, RegExp][] = [
-    ['slip.zip', `z.write(${JSON.stringify(MR)}, 'ok.dcm')\nz.writestr('../../escaped.dcm', b'x')`, /"..\/..\/escaped.dcm" points outside the archive's folder \(zip-slip\)/],
+    [
+      'slip.zip',
+      `z.write(${JSON.stringify(MR)}, 'ok.dcm')\nz.writestr('../../escaped.dcm', b'x')`,
+      /"..\/..\/escaped.dcm" points outside the archive's folder \(zip-slip\)/,
+    ],
     ['absolute.zip', `z.writestr('/tmp/abs.dcm', b'x')`, /points outside the archive's folder/],
     ['backslash.zip', `z.writestr('a\\\\..\\\\..\\\\win.dcm', b'x')`, /points outside the archive's folder/],
     ['link.zip', `i = zipfile.ZipInfo('link.dcm'); i.external_attr = 0o120777 << 16\nz.writestr(i, '/etc/passwd')`, /is a symbolic link/],
@@ -120,7 +140,10 @@ describe('index a .zip of DICOM', () => {
       const zip = path.join(zips, name);
       makeZip(zip, script);
       const backend = backendIn(name);
-      await expect(backend.handlers.library.indexFolder({ folder: zip })).rejects.toMatchObject({ code: 'ZIP_REFUSED', message: expect.stringMatching(message) });
+      await expect(backend.handlers.library.indexFolder({ folder: zip })).rejects.toMatchObject({
+        code: 'ZIP_REFUSED',
+        message: expect.stringMatching(message),
+      });
       const archives = path.join(dir, name, 'archives');
       expect(fs.existsSync(archives) ? fs.readdirSync(archives) : []).toEqual([]);
       expect(fs.existsSync(path.join(dir, 'escaped.dcm')) || fs.existsSync(path.join(dir, name, 'escaped.dcm'))).toBe(false);
@@ -132,11 +155,17 @@ describe('index a .zip of DICOM', () => {
     makeZip(zip, `z.writestr('a.dcm', bytes(200000))`);
     // Shrink the declared size in the local header and the central directory to 1000 bytes.
     const bytes = fs.readFileSync(zip);
-    for (const [sig, at] of [[0x04034b50, 22], [0x02014b50, 24]] as const) {
+    for (const [sig, at] of [
+      [0x04034b50, 22],
+      [0x02014b50, 24],
+    ] as const) {
       const i = bytes.indexOf(Buffer.from(new Uint32Array([sig]).buffer));
       bytes.writeUInt32LE(1000, i + at);
     }
     fs.writeFileSync(zip, bytes);
-    await expect(backendIn('liar').handlers.library.indexFolder({ folder: zip })).rejects.toMatchObject({ code: 'ZIP_REFUSED', message: expect.stringMatching(/holds more data than it declares/) });
+    await expect(backendIn('liar').handlers.library.indexFolder({ folder: zip })).rejects.toMatchObject({
+      code: 'ZIP_REFUSED',
+      message: expect.stringMatching(/holds more data than it declares/),
+    });
   });
 });

@@ -63,7 +63,18 @@ print(json.dumps(out))`;
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-interface ImageRead { sopClass: string; frames: number; shape: number[]; frameOfReference: string; study: string; patientName: string; patientId: string; identityRemoved?: string; positions: number[][]; sources: string[] }
+interface ImageRead {
+  sopClass: string;
+  frames: number;
+  shape: number[];
+  frameOfReference: string;
+  study: string;
+  patientName: string;
+  patientId: string;
+  identityRemoved?: string;
+  positions: number[][];
+  sources: string[];
+}
 
 function readImage(file: string): { info: ImageRead; pixels: Buffer } {
   const raw = path.join(dir, `${path.basename(file)}.raw`);
@@ -78,7 +89,13 @@ function expectConformant(file: string) {
 
 describe.skipIf(skipDicomTools)(`DICOM SEG, Parametric Map and SR of a scan (${skipDicomTools ? SKIP_NO_DICOM_TOOLS : 'dciodvfy + pydicom'})`, () => {
   beforeAll(async () => {
-    backend = createBackend({ mode: 'browser', databasePath: db, allowedRoots: [], demoBundleDir: path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo'), engineHost: createInProcessHost });
+    backend = createBackend({
+      mode: 'browser',
+      databasePath: db,
+      allowedRoots: [],
+      demoBundleDir: path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo'),
+      engineHost: createInProcessHost,
+    });
     await backend.handlers.library.indexFolder({ folder: CT });
     const [study] = await backend.handlers.library.studies({});
     seriesUid = study!.series[0]!.seriesInstanceUid;
@@ -96,9 +113,14 @@ describe.skipIf(skipDicomTools)(`DICOM SEG, Parametric Map and SR of a scan (${s
     expect(images).toHaveLength(4);
     const maps = await Promise.all(images.map((i) => backend.scans.readMap(i.id)));
     const threshold = backend.scans.summary(scanId).threshold;
-    const sourcePositions = pydicomJson<Record<string, number[]>>(SOURCE, fs.readdirSync(CT).map((f) => path.join(CT, f)));
+    const sourcePositions = pydicomJson<Record<string, number[]>>(
+      SOURCE,
+      fs.readdirSync(CT).map((f) => path.join(CT, f)),
+    );
     const firstFile = backend.scans.imageSource(images[0]!.id)!.path;
-    const firstFor = pydicomJson<{ f: string }>(`import json,sys,pydicom; print(json.dumps({'f': pydicom.dcmread(sys.argv[1]).FrameOfReferenceUID}))`, [firstFile]).f;
+    const firstFor = pydicomJson<{ f: string }>(`import json,sys,pydicom; print(json.dumps({'f': pydicom.dcmread(sys.argv[1]).FrameOfReferenceUID}))`, [
+      firstFile,
+    ]).f;
 
     for (const file of files) {
       expectConformant(file.path);
@@ -151,7 +173,9 @@ describe.skipIf(skipDicomTools)(`DICOM SEG, Parametric Map and SR of a scan (${s
 
   it('de-identifies on request (Basic profile, UIDs retained) and the CLI prints what it wrote', () => {
     const out = path.join(dir, 'cli');
-    const r = spawnSync(process.execPath, [CLI, 'export-dicom', '--scan', String(scanId), '--out', out, '--deidentify', '--db', db, '--json'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'export-dicom', '--scan', String(scanId), '--out', out, '--deidentify', '--db', db, '--json'], {
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr).toBe(0);
     const { files } = JSON.parse(r.stdout) as { files: { kind: string; path: string }[] };
     expect(files.map((f) => f.kind)).toEqual(['seg', 'pmap', 'sr']);
@@ -161,7 +185,9 @@ describe.skipIf(skipDicomTools)(`DICOM SEG, Parametric Map and SR of a scan (${s
     }
     const { info } = readImage(files[0]!.path);
     expect(info).toMatchObject({ patientName: '', patientId: '', identityRemoved: 'YES' });
-    const only = spawnSync(process.execPath, [CLI, 'export-dicom', '--scan', String(scanId), '--out', path.join(dir, 'only-sr'), '--sr', '--db', db], { encoding: 'utf8' });
+    const only = spawnSync(process.execPath, [CLI, 'export-dicom', '--scan', String(scanId), '--out', path.join(dir, 'only-sr'), '--sr', '--db', db], {
+      encoding: 'utf8',
+    });
     expect(only.stdout.trim().split('\n')).toEqual([path.join(dir, 'only-sr', `scan-${scanId}-sr.dcm`)]);
     const missing = spawnSync(process.execPath, [CLI, 'export-dicom', '--scan', '999', '--out', out, '--db', db], { encoding: 'utf8' });
     expect(missing.status).toBe(1);
@@ -172,27 +198,38 @@ describe.skipIf(skipDicomTools)(`DICOM SEG, Parametric Map and SR of a scan (${s
 // A radiograph has no frame of reference or patient positions: the SEG orders
 // its frames as a stack, and a Parametric Map (which needs geometry) is left
 // out with a note, or refused when asked for by name.
-describe.skipIf(skipDicomTools || !hasSharedData)(`DICOM results of a radiograph (${!hasSharedData ? SKIP_NO_SHARED_DATA : skipDicomTools ? SKIP_NO_DICOM_TOOLS : 'CR from shared data'})`, () => {
-  const folder = path.join(dir, 'cr');
-  let crBackend: Backend;
-  let crScan: number;
-  beforeAll(async () => {
-    fs.mkdirSync(folder, { recursive: true });
-    fs.copyFileSync(path.join(SHARED_DATA, 'dicom', 'cr-dx', 'gdcm-CR-MONO1-10-chest.dcm'), path.join(folder, 'cr.dcm'));
-    crBackend = createBackend({ mode: 'browser', databasePath: path.join(dir, 'cr.db'), allowedRoots: [], demoBundleDir: path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo'), engineHost: createInProcessHost });
-    await crBackend.handlers.library.indexFolder({ folder });
-    const [study] = await crBackend.handlers.library.studies({});
-    crScan = await crBackend.scans.create({ seriesInstanceUids: [study!.series[0]!.seriesInstanceUid], method: 'zeroshot' });
-    await crBackend.scans.run(crScan);
-  });
-  afterAll(async () => crBackend?.close());
+describe.skipIf(skipDicomTools || !hasSharedData)(
+  `DICOM results of a radiograph (${!hasSharedData ? SKIP_NO_SHARED_DATA : skipDicomTools ? SKIP_NO_DICOM_TOOLS : 'CR from shared data'})`,
+  () => {
+    const folder = path.join(dir, 'cr');
+    let crBackend: Backend;
+    let crScan: number;
+    beforeAll(async () => {
+      fs.mkdirSync(folder, { recursive: true });
+      fs.copyFileSync(path.join(SHARED_DATA, 'dicom', 'cr-dx', 'gdcm-CR-MONO1-10-chest.dcm'), path.join(folder, 'cr.dcm'));
+      crBackend = createBackend({
+        mode: 'browser',
+        databasePath: path.join(dir, 'cr.db'),
+        allowedRoots: [],
+        demoBundleDir: path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo'),
+        engineHost: createInProcessHost,
+      });
+      await crBackend.handlers.library.indexFolder({ folder });
+      const [study] = await crBackend.handlers.library.studies({});
+      crScan = await crBackend.scans.create({ seriesInstanceUids: [study!.series[0]!.seriesInstanceUid], method: 'zeroshot' });
+      await crBackend.scans.run(crScan);
+    });
+    afterAll(async () => crBackend?.close());
 
-  it('writes a conformant SEG and SR, and explains why there is no Parametric Map', async () => {
-    const { files, notes } = await exportDicom(crBackend.scans, { scanId: crScan, outDir: path.join(dir, 'cr-out'), kinds: 'all', deidentify: true });
-    expect(files.map((f) => f.kind)).toEqual(['seg', 'sr']);
-    expect(notes).toEqual([expect.stringMatching(/No Parametric Map: the series has no frame of reference/)]);
-    for (const f of files) expectConformant(f.path);
-    await expect(exportDicom(crBackend.scans, { scanId: crScan, outDir: path.join(dir, 'cr-pmap'), kinds: ['pmap'], deidentify: false })).rejects.toMatchObject({ code: 'PMAP_NEEDS_GEOMETRY' });
-    expect(fs.existsSync(path.join(dir, 'cr-pmap'))).toBe(false);
-  });
-});
+    it('writes a conformant SEG and SR, and explains why there is no Parametric Map', async () => {
+      const { files, notes } = await exportDicom(crBackend.scans, { scanId: crScan, outDir: path.join(dir, 'cr-out'), kinds: 'all', deidentify: true });
+      expect(files.map((f) => f.kind)).toEqual(['seg', 'sr']);
+      expect(notes).toEqual([expect.stringMatching(/No Parametric Map: the series has no frame of reference/)]);
+      for (const f of files) expectConformant(f.path);
+      await expect(
+        exportDicom(crBackend.scans, { scanId: crScan, outDir: path.join(dir, 'cr-pmap'), kinds: ['pmap'], deidentify: false }),
+      ).rejects.toMatchObject({ code: 'PMAP_NEEDS_GEOMETRY' });
+      expect(fs.existsSync(path.join(dir, 'cr-pmap'))).toBe(false);
+    });
+  },
+);

@@ -48,7 +48,10 @@ describe.skipIf(skipOrthanc)(`DICOMweb contract calls (${skipOrthanc ? SKIP_NO_O
 
   it('answers a 401 with a clear error when the password is wrong, naming no password', async () => {
     await backend.handlers.dicomweb.setServer({ url: orthanc.dicomweb, auth: { kind: 'basic', username: 'clip', password: 'wrong-pw' } });
-    const err = (await backend.handlers.dicomweb.query({}).then(() => null, (e: unknown) => e)) as Error;
+    const err = (await backend.handlers.dicomweb.query({}).then(
+      () => null,
+      (e: unknown) => e,
+    )) as Error;
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toMatch(/401|credentials|refused|authori/i);
     expect(err.message).not.toContain('wrong-pw');

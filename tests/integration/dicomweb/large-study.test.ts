@@ -53,7 +53,10 @@ describe.skipIf(skipOrthanc)(`a 2,000-instance study (${skipOrthanc ? SKIP_NO_OR
     const made = spawnSync(PYTHON, ['-c', MAKE, src, String(COUNT), STUDY], { encoding: 'utf8' });
     if (made.status !== 0) throw new Error(made.stderr);
     orthanc = await startOrthanc();
-    const files = fs.readdirSync(src).sort().map((f) => new Uint8Array(fs.readFileSync(path.join(src, f))));
+    const files = fs
+      .readdirSync(src)
+      .sort()
+      .map((f) => new Uint8Array(fs.readFileSync(path.join(src, f))));
     const server = parseServer(orthanc.dicomweb);
     for (let i = 0; i < files.length; i += 250) await storeInstances(server, files.slice(i, i + 250));
     backend = createBackend({ mode: 'browser', databasePath: path.join(dir, 'c.db'), allowedRoots: [] });

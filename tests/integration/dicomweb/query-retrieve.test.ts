@@ -38,7 +38,13 @@ function backendAt(name: string): { backend: Backend; libraryDir: string } {
 }
 
 const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
-const filesUnder = (d: string): string[] => (fs.existsSync(d) ? fs.readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)) : []);
+const filesUnder = (d: string): string[] =>
+  fs.existsSync(d)
+    ? fs
+        .readdirSync(d, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => path.join(e.parentPath, e.name))
+    : [];
 
 function cli(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, CLIPSCAN_DEBUG: '', ...env } });
@@ -69,7 +75,10 @@ describe.skipIf(skipOrthanc)(`DICOMweb query and retrieve (${skipOrthanc ? SKIP_
     expect((await searchStudies(server, { studyDate: '-2001-01-01' })).map((s) => s.studyInstanceUid)).toEqual([CT_STUDY]);
     expect((await searchStudies(server, { modality: 'ct' })).map((s) => s.studyInstanceUid)).toEqual([CT_STUDY]);
     expect(await searchStudies(server, { modality: 'CT', studyDate: '20140310' })).toEqual([]);
-    expect((await searchPatients(server, {})).map((p) => [p.patientId, p.studies]).sort()).toEqual([['LIDC-IDRI-0314', 1], ['crlab', 1]]);
+    expect((await searchPatients(server, {})).map((p) => [p.patientId, p.studies]).sort()).toEqual([
+      ['LIDC-IDRI-0314', 1],
+      ['crlab', 1],
+    ]);
     expect(() => parseDateRange('2020/01/01')).toThrow(/not a study date or range/);
     expect(() => parseDateRange('20201231-20200101')).toThrow(/ends before it starts/);
   });
@@ -105,8 +114,14 @@ describe.skipIf(skipOrthanc)(`DICOMweb query and retrieve (${skipOrthanc ? SKIP_
 
   it('says clearly when the server is unreachable or wants credentials, never echoing them', async () => {
     const nobody = parseServer(`http://127.0.0.1:${await freePort()}/dicom-web`);
-    await expect(searchStudies(nobody, {})).rejects.toMatchObject({ code: 'DICOMWEB_UNREACHABLE', message: expect.stringMatching(/cannot be reached \(ECONNREFUSED\)/) });
-    await expect(searchStudies(parseServer(orthanc.dicomweb), {})).rejects.toMatchObject({ code: 'DICOMWEB_UNAUTHORIZED', message: expect.stringMatching(/asks for credentials .*HTTP 401/) });
+    await expect(searchStudies(nobody, {})).rejects.toMatchObject({
+      code: 'DICOMWEB_UNREACHABLE',
+      message: expect.stringMatching(/cannot be reached \(ECONNREFUSED\)/),
+    });
+    await expect(searchStudies(parseServer(orthanc.dicomweb), {})).rejects.toMatchObject({
+      code: 'DICOMWEB_UNAUTHORIZED',
+      message: expect.stringMatching(/asks for credentials .*HTTP 401/),
+    });
     const wrong = parseServer(orthanc.dicomweb.replace('//', `//${USER}:wrong-${PASSWORD}@`));
     const err = await searchStudies(wrong, {}).catch((e: Error) => e);
     expect(err).toMatchObject({ code: 'DICOMWEB_UNAUTHORIZED', message: expect.stringMatching(/refused the credentials given/) });
@@ -119,7 +134,10 @@ describe.skipIf(skipOrthanc)(`DICOMweb query and retrieve (${skipOrthanc ? SKIP_
     try {
       const withToken = parseServer(`${proxy.url}/dicom-web`, { kind: 'bearer', token: 'tok-123' });
       expect(await searchStudies(withToken, { modality: 'CT' })).toHaveLength(1);
-      await expect(searchStudies(parseServer(`${proxy.url}/dicom-web`, { kind: 'bearer', token: 'other' }), {})).rejects.toMatchObject({ code: 'DICOMWEB_UNAUTHORIZED', message: expect.not.stringContaining('other') });
+      await expect(searchStudies(parseServer(`${proxy.url}/dicom-web`, { kind: 'bearer', token: 'other' }), {})).rejects.toMatchObject({
+        code: 'DICOMWEB_UNAUTHORIZED',
+        message: expect.not.stringContaining('other'),
+      });
     } finally {
       await proxy.close();
     }
@@ -128,7 +146,11 @@ describe.skipIf(skipOrthanc)(`DICOMweb query and retrieve (${skipOrthanc ? SKIP_
   it('keeps what arrived when the connection drops mid-retrieve, leaves no partial file, and completes on the next run', async () => {
     const { backend, libraryDir } = backendAt('cut');
     let instanceAnswers = 0;
-    const proxy = await startProxy({ target: orthanc.url, forwardHeaders: orthanc.authHeaders, cutWhen: (p) => /\/instances\/[0-9.]+$/.test(p) && ++instanceAnswers === 3 });
+    const proxy = await startProxy({
+      target: orthanc.url,
+      forwardHeaders: orthanc.authHeaders,
+      cutWhen: (p) => /\/instances\/[0-9.]+$/.test(p) && ++instanceAnswers === 3,
+    });
     try {
       const viaProxy = parseServer(`${proxy.url}/dicom-web`);
       const index = (folder: string) => backend.handlers.library.indexFolder({ folder });

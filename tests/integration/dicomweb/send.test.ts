@@ -34,7 +34,13 @@ describe.skipIf(skipOrthanc)(`DICOMweb send (${skipOrthanc ? SKIP_NO_ORTHANC : '
     orthanc = await startOrthanc({ users: { clip: 'stow-pw' } });
     server = parseServer(orthanc.dicomweb, { kind: 'basic', username: 'clip', password: 'stow-pw' });
     for (const f of fs.readdirSync(CT)) await orthanc.upload(path.join(CT, f));
-    backend = createBackend({ mode: 'browser', databasePath: db, allowedRoots: [], demoBundleDir: path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo'), engineHost: createInProcessHost });
+    backend = createBackend({
+      mode: 'browser',
+      databasePath: db,
+      allowedRoots: [],
+      demoBundleDir: path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo'),
+      engineHost: createInProcessHost,
+    });
     await backend.handlers.library.indexFolder({ folder: CT });
     const [study] = await backend.handlers.library.studies({});
     scanId = await backend.scans.create({ seriesInstanceUids: [study!.series[0]!.seriesInstanceUid], method: 'zeroshot' });
@@ -64,12 +70,18 @@ describe.skipIf(skipOrthanc)(`DICOMweb send (${skipOrthanc ? SKIP_NO_ORTHANC : '
 
     const fresh = createBackend({ mode: 'browser', databasePath: path.join(dir, 'fresh', 'c.db'), allowedRoots: [] });
     try {
-      const got = await retrieveStudy(server, CT_STUDY, { libraryDir: path.join(dir, 'fresh', 'dicomweb'), index: (folder) => fresh.handlers.library.indexFolder({ folder }) });
+      const got = await retrieveStudy(server, CT_STUDY, {
+        libraryDir: path.join(dir, 'fresh', 'dicomweb'),
+        index: (folder) => fresh.handlers.library.indexFolder({ folder }),
+      });
       expect(got).toMatchObject({ instances: 7, retrieved: 7 });
       expect(got.summary.dicomFiles).toBe(7);
       expect(got.summary.errors).toEqual([]);
       const sent = new Set(out.sent.map((s) => s.sopInstanceUid));
-      const files = fs.readdirSync(got.folder, { recursive: true }).map(String).filter((f) => f.endsWith('.dcm'));
+      const files = fs
+        .readdirSync(got.folder, { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith('.dcm'));
       expect(files.filter((f) => sent.has(path.basename(f, '.dcm')))).toHaveLength(3);
     } finally {
       await fresh.close();

@@ -44,6 +44,9 @@ describe('engine precision', () => {
     fs.writeFileSync(path.join(old, 'manifest.json'), JSON.stringify(manifest));
     fs.rmSync(path.join(old, 'vision.int8.onnx'));
     expect((await engine.loadBundle(old)).precision).toBe('fp32');
-    await expect(engine.loadBundle(old, { precision: 'int8' })).rejects.toMatchObject({ code: 'NO_INT8_MODEL', message: expect.stringContaining('or scan with precision fp32') });
+    await expect(engine.loadBundle(old, { precision: 'int8' })).rejects.toMatchObject({
+      code: 'NO_INT8_MODEL',
+      message: expect.stringContaining('or scan with precision fp32'),
+    });
   });
 });

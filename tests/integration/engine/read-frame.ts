@@ -41,11 +41,20 @@ export function readUncompressedFrame(file: string): DecodedFrame {
   const wc = firstNumber(ds, 'x00281050');
   const ww = firstNumber(ds, 'x00281051');
   return {
-    rows, columns, samplesPerPixel: 1,
+    rows,
+    columns,
+    samplesPerPixel: 1,
     photometric: photometric === 'MONOCHROME1' ? 'MONOCHROME1' : 'MONOCHROME2',
-    storedPhotometric: photometric, data, modality: (ds.string('x00080060') ?? 'OT').trim(), bitsStored, pixelRepresentation,
-    rescaleSlope: slope, rescaleIntercept: intercept,
+    storedPhotometric: photometric,
+    data,
+    modality: (ds.string('x00080060') ?? 'OT').trim(),
+    bitsStored,
+    pixelRepresentation,
+    rescaleSlope: slope,
+    rescaleIntercept: intercept,
     ...(wc !== undefined && ww !== undefined ? { windowCenter: wc, windowWidth: ww } : {}),
-    transferSyntaxUid: ts, frameIndex: 0, numberOfFrames: 1,
+    transferSyntaxUid: ts,
+    frameIndex: 0,
+    numberOfFrames: 1,
   };
 }

@@ -22,7 +22,10 @@ describe('zero-shot scoring of a real CT slice with the fixture bundle', () => {
     engine = createEngine({ threads: 1, preferredProviders: ['cpu'] });
     bundle = await engine.loadBundle(BUNDLE);
     const dir = dicomSet('ct-chest-lidc-0314');
-    const file = fs.readdirSync(dir).filter((f) => f.endsWith('.dcm')).sort()[0];
+    const file = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.dcm'))
+      .sort()[0];
     frame = readUncompressedFrame(path.join(dir, file));
   });
   afterAll(async () => engine?.release());

@@ -30,7 +30,13 @@ describe('zero-shot on decoded frames of every modality family', () => {
 
   it('the test-only reader and the decoder give the same CT frame', async () => {
     const dir = dicomSet('ct-chest-lidc-0314');
-    const file = path.join(dir, fs.readdirSync(dir).filter((f) => f.endsWith('.dcm')).sort()[0]);
+    const file = path.join(
+      dir,
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.dcm'))
+        .sort()[0],
+    );
     const a = readUncompressedFrame(file);
     const b = await decodeFile(file);
     expect([b.rows, b.columns, b.modality, b.windowCenter, b.windowWidth]).toEqual([a.rows, a.columns, a.modality, a.windowCenter, a.windowWidth]);

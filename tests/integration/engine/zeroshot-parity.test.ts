@@ -55,13 +55,29 @@ describe.runIf(hasTorch)('zero-shot parity with PyTorch (fixture weights)', () =
     const G = m.vision.gridSize;
     const S = m.preprocess.inputSize;
     const dir = dicomSet('ct-chest-lidc-0314');
-    const frame = readUncompressedFrame(path.join(dir, fs.readdirSync(dir).filter((f) => f.endsWith('.dcm')).sort()[0]));
+    const frame = readUncompressedFrame(
+      path.join(
+        dir,
+        fs
+          .readdirSync(dir)
+          .filter((f) => f.endsWith('.dcm'))
+          .sort()[0],
+      ),
+    );
     const subject = subjectWord(frame.modality, 'chest');
     const input = preprocessFrame(frame, m.preprocess, { window: 'lung' });
     fs.writeFileSync(path.join(tmp, 'pixels.f32'), Buffer.from(input.pixels.buffer));
     fs.writeFileSync(path.join(tmp, 'prompts.json'), JSON.stringify(promptEnsemble(subject)));
-    execFileSync(PYTHON, [path.join(import.meta.dirname, 'zeroshot_reference.py'), path.join(tmp, 'pixels.f32'), path.join(tmp, 'prompts.json'), tmp], { stdio: 'pipe' });
-    const ref = JSON.parse(fs.readFileSync(path.join(tmp, 'reference.json'), 'utf8')) as { scoreLogit: number; score: number; gridLogits: number[]; pooled: number[]; textNormal: number[] };
+    execFileSync(PYTHON, [path.join(import.meta.dirname, 'zeroshot_reference.py'), path.join(tmp, 'pixels.f32'), path.join(tmp, 'prompts.json'), tmp], {
+      stdio: 'pipe',
+    });
+    const ref = JSON.parse(fs.readFileSync(path.join(tmp, 'reference.json'), 'utf8')) as {
+      scoreLogit: number;
+      score: number;
+      gridLogits: number[];
+      pooled: number[];
+      textNormal: number[];
+    };
     const refMap = new Float32Array(new Uint8Array(fs.readFileSync(path.join(tmp, 'model_map.f32'))).buffer);
 
     const text = await classFeatures(bundle, subject);

@@ -68,12 +68,33 @@ describe.skipIf(!haveData)('clipscan eval (built CLI, demo bundle)', () => {
   });
 
   it('the table output carries the demo label and the leak line; bad arguments fail readably', () => {
-    const run = spawnSync(process.execPath, [path.join(ROOT, 'dist/main/cli.js'), 'eval', '--data', path.join(DATA, 'brainmri-mediclip'), '--method', 'zeroshot', '--shots', '2', '--seed', '1', '--limit', '6'], { encoding: 'utf8', cwd: ROOT });
+    const run = spawnSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'dist/main/cli.js'),
+        'eval',
+        '--data',
+        path.join(DATA, 'brainmri-mediclip'),
+        '--method',
+        'zeroshot',
+        '--shots',
+        '2',
+        '--seed',
+        '1',
+        '--limit',
+        '6',
+      ],
+      { encoding: 'utf8', cwd: ROOT },
+    );
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('DEMO MODEL, RANDOM WEIGHTS, NOT FOR DIAGNOSIS');
     expect(run.stdout).toContain('test/normal/image_61.jpg = train/normal/image_13.jpg');
     expect(run.stdout).toMatch(/last\s+0\s+0\.\d{4}/);
-    const bad = spawnSync(process.execPath, [path.join(ROOT, 'dist/main/cli.js'), 'eval', '--data', path.join(DATA, 'brainmri-mediclip'), '--method', 'nope', '--shots', '2', '--seed', '1'], { encoding: 'utf8', cwd: ROOT });
+    const bad = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'dist/main/cli.js'), 'eval', '--data', path.join(DATA, 'brainmri-mediclip'), '--method', 'nope', '--shots', '2', '--seed', '1'],
+      { encoding: 'utf8', cwd: ROOT },
+    );
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toContain('Unknown method');
   });

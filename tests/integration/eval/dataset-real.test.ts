@@ -33,7 +33,7 @@ describe.skipIf(!haveData)('MediCLIP sets on disk', () => {
     expect(abn.every((s) => s.maskPath && fs.existsSync(s.maskPath))).toBe(true);
   });
 
-  it("BrainMRI: 23 redundant copies in 20 groups by file bytes, leaks test image_61 = train image_13 and test image_76 = train image_7; pixels add image_83 = image_24", async () => {
+  it('BrainMRI: 23 redundant copies in 20 groups by file bytes, leaks test image_61 = train image_13 and test image_76 = train image_7; pixels add image_83 = image_24', async () => {
     const set = await readMediclipDataset(BRAIN);
     const all = [...set.train, ...set.test];
     const fh = new Map<string, string>();

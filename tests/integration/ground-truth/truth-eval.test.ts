@@ -74,7 +74,13 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('ground truth on a scanned series', () => {
   beforeAll(async () => {
-    backend = createBackend({ mode: 'browser', databasePath: db, allowedRoots: [], demoBundleDir: path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo'), engineHost: createInProcessHost });
+    backend = createBackend({
+      mode: 'browser',
+      databasePath: db,
+      allowedRoots: [],
+      demoBundleDir: path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo'),
+      engineHost: createInProcessHost,
+    });
     await backend.handlers.library.indexFolder({ folder: CT });
     const [study] = await backend.handlers.library.studies({});
     seriesUid = study!.series[0]!.seriesInstanceUid;
@@ -93,7 +99,14 @@ describe('ground truth on a scanned series', () => {
     const { evaluation: e } = await evaluateTruth(backend.scans, { scanId, seriesInstanceUid: seriesUid, truthFile: ownSeg });
     const predicted = maps.map((m) => Uint8Array.from(m, (v) => (v >= threshold ? 1 : 0)));
     const positives = predicted.reduce((n, m) => n + m.reduce((a, b) => a + b, 0), 0);
-    expect(e).toMatchObject({ truthKind: 'seg', truthLabels: ['Anomaly'], falsePositives: 0, falseNegatives: 0, truePositives: positives, truthPixels: positives });
+    expect(e).toMatchObject({
+      truthKind: 'seg',
+      truthLabels: ['Anomaly'],
+      falsePositives: 0,
+      falseNegatives: 0,
+      truePositives: positives,
+      truthPixels: positives,
+    });
     expect(e.slices).toHaveLength(4);
     for (const [k, s] of e.slices.entries()) expect(s.dice).toBe(predicted[k]!.some((v) => v) ? 1 : null);
     expect(e.dice3d).toBe(positives > 0 ? 1 : null);
@@ -165,7 +178,12 @@ describe('ground truth on a scanned series', () => {
     expect(e.notes.join(' ')).toMatch(/75\.0% of the scored pixels lie outside the NIfTI volume/);
 
     const far = path.join(dir, 'elsewhere.nii.gz');
-    writeNifti(far, [SIZE, SIZE, 1], voxels, ras.map((row) => [...row.slice(0, 3), row[3]! + 5000]));
+    writeNifti(
+      far,
+      [SIZE, SIZE, 1],
+      voxels,
+      ras.map((row) => [...row.slice(0, 3), row[3]! + 5000]),
+    );
     await expect(evaluateTruth(backend.scans, { scanId, seriesInstanceUid: seriesUid, truthFile: far })).rejects.toMatchObject({ code: 'TRUTH_NOT_ON_SERIES' });
   });
 

@@ -36,7 +36,10 @@ describe.skipIf(TORCH_MISSING !== null)(title, () => {
   };
   /** Converts into a fresh folder; returns the rejection and checks the folder stayed empty. */
   async function failure(options: Omit<ConvertOptions, 'outDir'>, dir = parent()): Promise<Error & { code?: string }> {
-    const err = await convertCheckpoint({ ...options, outDir: path.join(dir, 'bundle') }).then(() => null, (e: unknown) => e as Error & { code?: string });
+    const err = await convertCheckpoint({ ...options, outDir: path.join(dir, 'bundle') }).then(
+      () => null,
+      (e: unknown) => e as Error & { code?: string },
+    );
     expect(err, 'the conversion should fail').not.toBeNull();
     expect(err!.name).toBe('ConvertError');
     expect(fs.readdirSync(dir)).toEqual([]);
@@ -66,12 +69,16 @@ describe.skipIf(TORCH_MISSING !== null)(title, () => {
     const evil = path.join(tmp, 'evil.pt');
     const marker = path.join(tmp, 'PWNED');
     // {'visual.conv1.weight': os.system('touch <marker>')} as a protocol-2 pickle, in a torch-style zip.
-    py(`import sys, zipfile
+    py(
+      `import sys, zipfile
 m = sys.argv[2].encode()
 pkl = b'\\x80\\x02}q\\x00X\\x13\\x00\\x00\\x00visual.conv1.weightq\\x01cos\\nsystem\\nq\\x02X' + (6 + len(m)).to_bytes(4, 'little') + b'touch ' + m + b'\\x85Rs.'
 with zipfile.ZipFile(sys.argv[1], 'w') as z:
     z.writestr('archive/data.pkl', pkl)
-    z.writestr('archive/version', '3\\n')`, evil, marker);
+    z.writestr('archive/version', '3\\n')`,
+      evil,
+      marker,
+    );
     const err = await failure({ input: evil, variant: 'auto' });
     expect(err.code).toBe('CONVERT_UNSAFE_PICKLE');
     expect(err.message).toContain('os.system');
@@ -110,10 +117,13 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
   it('checks a Hugging Face vocab.json against the merges', async () => {
     const dir = path.join(tmp, 'hf-vocab');
     fs.cpSync(path.join(ck, 'hf'), dir, { recursive: true });
-    py(`import sys, json
+    py(
+      `import sys, json
 sys.path.insert(0, '.')
 from models.export import tokenizer as tk
-json.dump({t: i for i, t in enumerate(tk.Tokenizer(tk.tiny_merges()).vocab)}, open(sys.argv[1], 'w'))`, path.join(dir, 'vocab.json'));
+json.dump({t: i for i, t in enumerate(tk.Tokenizer(tk.tiny_merges()).vocab)}, open(sys.argv[1], 'w'))`,
+      path.join(dir, 'vocab.json'),
+    );
     const ok = parent();
     await convertCheckpoint({ input: dir, outDir: path.join(ok, 'bundle'), variant: 'tiny', training: false });
     expect(fs.readdirSync(ok)).toEqual(['bundle']);
@@ -127,10 +137,13 @@ json.dump({t: i for i, t in enumerate(tk.Tokenizer(tk.tiny_merges()).vocab)}, op
 
   it('names an unsupported architecture: ResNet-50 CLIP', async () => {
     const rn = path.join(tmp, 'RN50.pt');
-    py(`import sys, torch
+    py(
+      `import sys, torch
 keys = ['visual.conv1.weight', 'visual.attnpool.positional_embedding', 'token_embedding.weight']
 keys += [f'visual.layer{l}.{i}.conv1.weight' for l, n in zip([1, 2, 3, 4], [3, 4, 6, 3]) for i in range(n)]
-torch.save({k: torch.zeros(2, 2) for k in keys}, sys.argv[1])`, rn);
+torch.save({k: torch.zeros(2, 2) for k in keys}, sys.argv[1])`,
+      rn,
+    );
     const err = await failure({ input: rn, variant: 'auto' });
     expect(err.code).toBe('CONVERT_UNSUPPORTED_ARCH');
     expect(err.message).toContain('ResNet-50 CLIP is not supported');
@@ -142,7 +155,9 @@ torch.save({k: torch.zeros(2, 2) for k in keys}, sys.argv[1])`, rn);
     expect(err.message).toMatch(/jit\.pt is not ViT-B-16: .* = \(64, 4, 16, 64, 4, 32, 77\), expected \(768, 12, 16, 512, 12, 512, 77\)/);
     const dir = parent();
     fs.mkdirSync(path.join(dir, 'bundle'));
-    const exists = await convertCheckpoint({ input: path.join(ck, 'jit.pt'), outDir: path.join(dir, 'bundle'), variant: 'tiny' }).catch((e: unknown) => e as { code: string });
+    const exists = await convertCheckpoint({ input: path.join(ck, 'jit.pt'), outDir: path.join(dir, 'bundle'), variant: 'tiny' }).catch(
+      (e: unknown) => e as { code: string },
+    );
     expect(exists).toMatchObject({ code: 'CONVERT_OUTPUT_EXISTS' });
     expect(fs.readdirSync(path.join(dir, 'bundle'))).toEqual([]);
   });

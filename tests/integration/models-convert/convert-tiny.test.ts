@@ -26,8 +26,19 @@ describe.skipIf(TORCH_MISSING !== null)(title, () => {
 
   beforeAll(() => {
     ck = cachedPython([MAKE_CHECKPOINTS, '--kind', 'tiny', '--seed', '3', '--out', 'OUT']);
-    const exp = (file: string) => cachedPython(['-m', 'models.export.export', '--checkpoint', path.join(ck, file), '--bpe', path.join(ck, 'bpe.txt.gz'),
-      '--head-width', '16', '--out', 'OUT']);
+    const exp = (file: string) =>
+      cachedPython([
+        '-m',
+        'models.export.export',
+        '--checkpoint',
+        path.join(ck, file),
+        '--bpe',
+        path.join(ck, 'bpe.txt.gz'),
+        '--head-width',
+        '16',
+        '--out',
+        'OUT',
+      ]);
     pyJit = exp('jit.pt');
     pySd = exp('sd.pt');
     out = tempDir('clipscan-convert-tiny-');
@@ -37,14 +48,20 @@ describe.skipIf(TORCH_MISSING !== null)(title, () => {
     if (out) fs.rmSync(out, { recursive: true, force: true });
   });
 
-  it('converts the TorchScript archive to the exporter\'s bundle, byte for byte, with progress', async () => {
+  it("converts the TorchScript archive to the exporter's bundle, byte for byte, with progress", async () => {
     const stages = new Set<string>();
     let last: ConvertProgress | null = null;
     const dir = path.join(out, 'jit');
-    const m = await convertCheckpoint({ input: path.join(ck, 'jit.pt'), outDir: dir, variant: 'tiny', bpe: path.join(ck, 'bpe.txt.gz'), onProgress: (p) => {
-      stages.add(p.stage);
-      last = p;
-    } });
+    const m = await convertCheckpoint({
+      input: path.join(ck, 'jit.pt'),
+      outDir: dir,
+      variant: 'tiny',
+      bpe: path.join(ck, 'bpe.txt.gz'),
+      onProgress: (p) => {
+        stages.add(p.stage);
+        last = p;
+      },
+    });
     expect(m.demo).toBe(false);
     expect(m.id).toBe('openai-clip-vit-64w4l-16');
     expect([...stages]).toEqual(expect.arrayContaining(['read', 'vision.onnx', 'text.onnx', 'train/mediclip.onnx', 'tokenizer']));
@@ -75,13 +92,17 @@ describe.skipIf(TORCH_MISSING !== null)(title, () => {
     fs.mkdirSync(parent);
     const ac = new AbortController();
     const seen: string[] = [];
-    const run = host.request('convertCheckpoint', { input: path.join(ck, 'jit.pt'), outDir: path.join(parent, 'bundle'), variant: 'tiny', bpe: path.join(ck, 'bpe.txt.gz') }, {
-      signal: ac.signal,
-      onProgress: (p) => {
-        seen.push(p.stage);
-        if (p.stage === 'text.onnx') ac.abort();
+    const run = host.request(
+      'convertCheckpoint',
+      { input: path.join(ck, 'jit.pt'), outDir: path.join(parent, 'bundle'), variant: 'tiny', bpe: path.join(ck, 'bpe.txt.gz') },
+      {
+        signal: ac.signal,
+        onProgress: (p) => {
+          seen.push(p.stage);
+          if (p.stage === 'text.onnx') ac.abort();
+        },
       },
-    });
+    );
     await expect(run).rejects.toMatchObject({ name: 'ConvertError', code: 'CANCELLED' });
     expect(seen).toContain('vision.onnx');
     expect(fs.readdirSync(parent)).toEqual([]);

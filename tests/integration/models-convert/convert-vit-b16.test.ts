@@ -25,8 +25,19 @@ describe.skipIf(TORCH_MISSING !== null)(title, () => {
 
   beforeAll(() => {
     ck = cachedPython([MAKE_CHECKPOINTS, '--kind', 'ViT-B-16', '--seed', '5', '--out', 'OUT']);
-    exported = cachedPython(['-m', 'models.export.export', '--checkpoint', path.join(ck, 'jit.pt'), '--bpe', BPE, '--arch', 'ViT-B-16',
-      '--no-training', '--out', 'OUT']);
+    exported = cachedPython([
+      '-m',
+      'models.export.export',
+      '--checkpoint',
+      path.join(ck, 'jit.pt'),
+      '--bpe',
+      BPE,
+      '--arch',
+      'ViT-B-16',
+      '--no-training',
+      '--out',
+      'OUT',
+    ]);
     out = tempDir('clipscan-convert-b16-');
   }, 2_400_000); // a full-size export: many minutes on 2 busy cores, then cached
 
@@ -34,7 +45,7 @@ describe.skipIf(TORCH_MISSING !== null)(title, () => {
     if (out) fs.rmSync(out, { recursive: true, force: true });
   });
 
-  it('writes the exporter\'s ViT-B-16 bundle from the TorchScript archive', async () => {
+  it("writes the exporter's ViT-B-16 bundle from the TorchScript archive", async () => {
     const dir = path.join(out, 'b16');
     const m = await convertCheckpoint({ input: path.join(ck, 'jit.pt'), outDir: dir, variant: 'auto', training: false });
     expect(m).toMatchObject({ id: 'openai-clip-vit-b-16', architecture: 'ViT-B-16', activation: 'quickgelu' });

@@ -23,7 +23,11 @@ const CACHE_ROOT = path.join(os.tmpdir(), 'clipscan-test-cache', 'models-convert
 function sourcesHash(): string {
   const h = crypto.createHash('sha256');
   const dir = path.join(PROJECT_ROOT, 'models', 'export');
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.py')).sort()) h.update(f).update(fs.readFileSync(path.join(dir, f)));
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.py'))
+    .sort())
+    h.update(f).update(fs.readFileSync(path.join(dir, f)));
   h.update(fs.readFileSync(MAKE_CHECKPOINTS));
   return h.digest('hex');
 }
@@ -35,9 +39,16 @@ export function cachedPython(args: string[]): string {
   if (fs.existsSync(path.join(dir, '.done'))) return dir;
   fs.mkdirSync(CACHE_ROOT, { recursive: true });
   const work = fs.mkdtempSync(path.join(CACHE_ROOT, `${key}.tmp-`));
-  const r = spawnSync(PYTHON, args.map((a) => a.replaceAll('OUT', work)), {
-    cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, CLIPSCAN_TORCH_THREADS: '2' }, maxBuffer: 64 << 20,
-  });
+  const r = spawnSync(
+    PYTHON,
+    args.map((a) => a.replaceAll('OUT', work)),
+    {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, CLIPSCAN_TORCH_THREADS: '2' },
+      maxBuffer: 64 << 20,
+    },
+  );
   if (r.status !== 0) {
     fs.rmSync(work, { recursive: true, force: true });
     throw new Error(`${args.join(' ')} failed (${r.status}):\n${r.stderr.slice(-4000)}`);
@@ -63,7 +74,10 @@ export function expectSameBundle(converted: string, exported: string, sameSource
   if (sameSource === 'weights') expect(sa.weights).toBe(sb.weights);
   expect(sa.exporter).toMatch(/^clipscan converter/);
   for (const f of a.files) {
-    const got = crypto.createHash('sha256').update(fs.readFileSync(path.join(converted, ...f.path.split('/')))).digest('hex');
+    const got = crypto
+      .createHash('sha256')
+      .update(fs.readFileSync(path.join(converted, ...f.path.split('/'))))
+      .digest('hex');
     expect(got, f.path).toBe(f.sha256);
   }
 }

@@ -24,7 +24,12 @@ describe('restricted unpickler', () => {
       enc('\x80\x02ccollections\nOrderedDict\nq\x00)Rq\x01'),
       str('visual.proj'),
       enc('ctorch._utils\n_rebuild_tensor_v2\nq\x02('),
-      enc('('), str('storage'), enc('ctorch\nHalfStorage\nq\x03'), str('0'), str('cpu'), enc('K\x06tq\x04Q'),
+      enc('('),
+      str('storage'),
+      enc('ctorch\nHalfStorage\nq\x03'),
+      str('0'),
+      str('cpu'),
+      enc('K\x06tq\x04Q'),
       enc('K\x00K\x02K\x03\x86K\x01K\x02\x86\x89ccollections\nOrderedDict\nq\x05)Rq\x06tq\x07Rq\x08'),
       enc('s.'),
     ]);

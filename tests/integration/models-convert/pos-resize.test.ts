@@ -30,7 +30,11 @@ describe.skipIf(TORCH_MISSING !== null)(title, () => {
   const tmp = tempDir('clipscan-posresize-');
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it.each([[24, 17, 1024], [14, 15, 64], [16, 7, 32]])('grid %i → %i (width %i) within 1e-6 of torch', (oldGrid, newGrid, width) => {
+  it.each([
+    [24, 17, 1024],
+    [14, 15, 64],
+    [16, 7, 32],
+  ])('grid %i → %i (width %i) within 1e-6 of torch', (oldGrid, newGrid, width) => {
     const dir = path.join(tmp, `${oldGrid}-${newGrid}`);
     fs.mkdirSync(dir);
     const r = spawnSync(PYTHON, ['-c', SCRIPT, PROJECT_ROOT, String(oldGrid), String(newGrid), String(width), dir], { encoding: 'utf8' });

@@ -59,8 +59,27 @@ describe.skipIf(TORCH_MISSING !== null)(title, () => {
   }, 300_000); // the export includes the six training graphs (issue 6): about a minute on 2 shared cores
 
   it('exports a wrapped state dict at 240 px with a resized positional grid, matching PyTorch', async () => {
-    pyOk(['-m', 'models.export.export', '--checkpoint', p('state_dict.pt'), '--bpe', p('bpe.txt.gz'), '--head-width', '16',
-      '--input-size', '240', '--activation', 'gelu', '--normalise', 'none', '--no-training', '--out', p('sd'), '--reference', p('ref')]);
+    pyOk([
+      '-m',
+      'models.export.export',
+      '--checkpoint',
+      p('state_dict.pt'),
+      '--bpe',
+      p('bpe.txt.gz'),
+      '--head-width',
+      '16',
+      '--input-size',
+      '240',
+      '--activation',
+      'gelu',
+      '--normalise',
+      'none',
+      '--no-training',
+      '--out',
+      p('sd'),
+      '--reference',
+      p('ref'),
+    ]);
     const m = readManifest(p('sd'));
     expect(m.preprocess).toMatchObject({ inputSize: 240, mean: null, std: null });
     expect(m.vision.gridSize).toBe(15);

@@ -27,10 +27,20 @@ describe('tiny demo fixture bundle', () => {
     expect(manifest.vision).toMatchObject({ file: 'vision.onnx', patchSize: 16, gridSize: 14, width: 64, taps: [1, 2, 3, 4], int8File: 'vision.int8.onnx' });
     expect(manifest.preprocess.inputSize).toBe(224);
     expect(manifest.text.contextLength).toBe(77);
-    expect(manifest.files.map((f) => f.path)).toEqual(
-      ['bpe_merges.txt', 'text.onnx', 'token_embedding.f32', 'tokenizer_check.json',
-        'train/madclip-fast.onnx', 'train/madclip-head.onnx', 'train/madclip.onnx',
-        'train/mediclip-fast.onnx', 'train/mediclip-head.onnx', 'train/mediclip.onnx', 'vision.int8.onnx', 'vision.onnx']);
+    expect(manifest.files.map((f) => f.path)).toEqual([
+      'bpe_merges.txt',
+      'text.onnx',
+      'token_embedding.f32',
+      'tokenizer_check.json',
+      'train/madclip-fast.onnx',
+      'train/madclip-head.onnx',
+      'train/madclip.onnx',
+      'train/mediclip-fast.onnx',
+      'train/mediclip-head.onnx',
+      'train/mediclip.onnx',
+      'vision.int8.onnx',
+      'vision.onnx',
+    ]);
     expect(Object.keys(manifest.training).sort()).toEqual(['madclip', 'madclip-fast', 'madclip-head', 'mediclip', 'mediclip-fast', 'mediclip-head']);
     const total = manifest.files.reduce((s, f) => s + f.bytes, 0);
     expect(total).toBeLessThan(7 * 1024 * 1024); // the six training graphs each hold the tiny text tower (~1 MB)
@@ -45,7 +55,10 @@ describe('tiny demo fixture bundle', () => {
   });
 
   it('has a vocabulary, token table and tokenizer check consistent with the manifest', () => {
-    const merges = fs.readFileSync(path.join(DIR, manifest.text.bpeMergesFile), 'utf8').split('\n').filter((l) => l !== '');
+    const merges = fs
+      .readFileSync(path.join(DIR, manifest.text.bpeMergesFile), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     for (const line of merges) expect(line.split(' ')).toHaveLength(2);
     expect(manifest.text.vocabSize).toBe(512 + merges.length + 2);
     expect(manifest.text.sotToken).toBe(manifest.text.vocabSize - 2);
@@ -99,10 +112,12 @@ describe('tiny demo fixture bundle', () => {
     before.fill(0.3, 2 * W, 3 * W);
     const three = new Float32Array(3 * T * W);
     [base, after, before].forEach((e, n) => three.set(e, n * T * W));
-    const f = (await text.run({
-      token_embeddings: new ort.Tensor('float32', three, [3, T, W]),
-      eot_index: new ort.Tensor('int64', BigInt64Array.from([5n, 5n, 5n]), [3]),
-    })).text_features?.data as Float32Array;
+    const f = (
+      await text.run({
+        token_embeddings: new ort.Tensor('float32', three, [3, T, W]),
+        eot_index: new ort.Tensor('int64', BigInt64Array.from([5n, 5n, 5n]), [3]),
+      })
+    ).text_features?.data as Float32Array;
     const D = manifest.embedDim;
     const diff = (a: number, b: number) => Math.max(...Array.from({ length: D }, (_, i) => Math.abs((f[a * D + i] as number) - (f[b * D + i] as number))));
     expect(diff(0, 1)).toBe(0);

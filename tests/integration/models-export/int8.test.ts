@@ -76,11 +76,20 @@ describe('int8 vision tower of the tiny fixture', () => {
 
 describe.skipIf(TORCH_MISSING !== null)(TORCH_MISSING === null ? 'converter: int8 graph' : `converter int8 (skipped: ${TORCH_MISSING})`, () => {
   it('writes vision.int8.onnx byte for byte as the exporter does', async () => {
-    const r = spawnSync(PYTHON, ['-m', 'models.export.fake_checkpoint', '--out', path.join(tmp, 'tiny.pt'), '--format', 'jit', '--bpe-out', path.join(tmp, 'bpe.txt.gz')],
-      { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    const r = spawnSync(
+      PYTHON,
+      ['-m', 'models.export.fake_checkpoint', '--out', path.join(tmp, 'tiny.pt'), '--format', 'jit', '--bpe-out', path.join(tmp, 'bpe.txt.gz')],
+      { cwd: PROJECT_ROOT, encoding: 'utf8' },
+    );
     expect(r.status, r.stderr).toBe(0);
     const out = path.join(tmp, 'converted');
-    const manifest = await convertCheckpoint({ input: path.join(tmp, 'tiny.pt'), outDir: out, variant: 'tiny', training: false, bpe: path.join(tmp, 'bpe.txt.gz') });
+    const manifest = await convertCheckpoint({
+      input: path.join(tmp, 'tiny.pt'),
+      outDir: out,
+      variant: 'tiny',
+      training: false,
+      bpe: path.join(tmp, 'bpe.txt.gz'),
+    });
     expect(manifest.vision.int8File).toBe('vision.int8.onnx');
     const listed = manifest.files.find((f) => f.path === 'vision.int8.onnx');
     const fixture = ModelBundleManifestSchema.parse(JSON.parse(fs.readFileSync(path.join(FIXTURE, 'manifest.json'), 'utf8')));

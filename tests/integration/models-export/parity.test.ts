@@ -37,7 +37,18 @@ describe.skipIf(TORCH_MISSING !== null)(title, () => {
 
   beforeAll(() => {
     // Exported once per distinct exporter source and reused (tests/helpers/python-cache.ts).
-    tmp = cachedPythonRun('parity-export', (out) => ['-m', 'models.export.export', '--random', '--seed', '0', '--tiny', '--out', path.join(out, 'bundle'), '--reference', path.join(out, 'ref')]);
+    tmp = cachedPythonRun('parity-export', (out) => [
+      '-m',
+      'models.export.export',
+      '--random',
+      '--seed',
+      '0',
+      '--tiny',
+      '--out',
+      path.join(out, 'bundle'),
+      '--reference',
+      path.join(out, 'ref'),
+    ]);
     bundle = path.join(tmp, 'bundle');
     refDir = path.join(tmp, 'ref');
     manifest = ModelBundleManifestSchema.parse(JSON.parse(fs.readFileSync(path.join(bundle, 'manifest.json'), 'utf8')));
@@ -103,7 +114,10 @@ describe.skipIf(TORCH_MISSING !== null)(title, () => {
     const committed = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'manifest.json'), 'utf8')) as ModelBundleManifest;
     expect(manifest.files).toEqual(committed.files);
     for (const f of manifest.files) {
-      const hash = crypto.createHash('sha256').update(fs.readFileSync(path.join(bundle, f.path))).digest('hex');
+      const hash = crypto
+        .createHash('sha256')
+        .update(fs.readFileSync(path.join(bundle, f.path)))
+        .digest('hex');
       expect(hash, f.path).toBe(f.sha256);
     }
     expect(fs.readFileSync(path.join(bundle, 'manifest.json'))).toEqual(fs.readFileSync(path.join(FIXTURE, 'manifest.json')));

@@ -20,7 +20,12 @@ const events: { name: string; payload: unknown }[] = [];
 beforeAll(async () => {
   server = await startBundleServer(FIXTURE_BUNDLE);
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'clipscan-models-contract-'));
-  backend = createBackend({ mode: 'browser', databasePath: path.join(root, 'clipscan.db'), allowedRoots: [], emit: (name, payload) => events.push({ name, payload }) });
+  backend = createBackend({
+    mode: 'browser',
+    databasePath: path.join(root, 'clipscan.db'),
+    allowedRoots: [],
+    emit: (name, payload) => events.push({ name, payload }),
+  });
 });
 afterAll(async () => {
   await backend.close();
@@ -39,7 +44,9 @@ it('cancels a running download through models.cancelDownload, then downloads wit
 
   const done = await rpc.dispatch('models.download', { manifestUrl: server.manifestUrl, manifestSha256: SHA });
   expect(done).toMatchObject({ ok: true, value: { key: 'tiny-demo@1', demo: true, label: 'demo model, random weights, not for diagnosis' } });
-  const progress = events.filter((e) => e.name === 'models.downloadProgress').map((e) => e.payload as { bytesDone: number; bytesTotal: number; manifestSha256: string });
+  const progress = events
+    .filter((e) => e.name === 'models.downloadProgress')
+    .map((e) => e.payload as { bytesDone: number; bytesTotal: number; manifestSha256: string });
   expect(progress.length).toBeGreaterThan(0);
   expect(progress.at(-1)).toMatchObject({ manifestSha256: SHA, bytesDone: progress.at(-1)!.bytesTotal });
   expect(fs.existsSync(path.join(root, 'models', 'tiny-demo@1', 'vision.onnx'))).toBe(true);

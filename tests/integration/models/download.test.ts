@@ -40,7 +40,15 @@ describe('downloadBundle', () => {
   it('downloads, verifies and installs the whole bundle, reporting progress', async () => {
     const events: DownloadProgress[] = [];
     const b = await app.registry.downloadBundle({ manifestUrl: server.manifestUrl, manifestSha256: SHA }, { onProgress: (p) => events.push(p) });
-    expect(b).toMatchObject({ id: 'tiny-demo', version: '1', key: 'tiny-demo@1', demo: true, label: 'demo model, random weights, not for diagnosis', sourceUrl: server.manifestUrl, totalBytes: TOTAL });
+    expect(b).toMatchObject({
+      id: 'tiny-demo',
+      version: '1',
+      key: 'tiny-demo@1',
+      demo: true,
+      label: 'demo model, random weights, not for diagnosis',
+      sourceUrl: server.manifestUrl,
+      totalBytes: TOTAL,
+    });
     expect(b.dir).toBe(path.join(app.modelsDir, 'tiny-demo@1'));
     for (const f of manifest.files) expect(fs.readFileSync(path.join(b.dir, f.path)).equals(fs.readFileSync(path.join(FIXTURE_BUNDLE, f.path)))).toBe(true);
     expect(fs.readFileSync(path.join(b.dir, 'manifest.json')).equals(fs.readFileSync(path.join(FIXTURE_BUNDLE, 'manifest.json')))).toBe(true);
@@ -73,7 +81,12 @@ describe('downloadBundle', () => {
     const bigRequests = server.requests.filter((r) => r.path === BIG);
     expect(bigRequests).toEqual([{ path: BIG, range: `bytes=${kept}-`, status: 206 }]);
     // files finished in the first run are not fetched again
-    const finishedBefore = manifest.files.slice(0, manifest.files.findIndex((f) => f.path === BIG)).map((f) => f.path);
+    const finishedBefore = manifest.files
+      .slice(
+        0,
+        manifest.files.findIndex((f) => f.path === BIG),
+      )
+      .map((f) => f.path);
     for (const f of finishedBefore) expect(server.requests.some((r) => r.path === f)).toBe(false);
     expect(events.at(-1)?.bytesDone).toBe(TOTAL);
     await expect(app.registry.verify(b.key)).resolves.toBeTruthy();
@@ -123,19 +136,22 @@ describe('downloadBundle', () => {
     await expect(app.registry.downloadBundle({ manifestUrl: server.manifestUrl, manifestSha256: SHA })).resolves.toMatchObject({ key: 'tiny-demo@1' });
   });
 
-  it.skipIf(!fs.existsSync('/dev/full'))('turns a real ENOSPC (a partial file linked to /dev/full) into DISK_FULL and keeps the download for later', async () => {
-    const dir = path.join(app.modelsDir, '.downloads', SHA);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.symlinkSync('/dev/full', path.join(dir, `${BIG}.partial`));
-    await expect(app.registry.downloadBundle({ manifestUrl: server.manifestUrl, manifestSha256: SHA })).rejects.toMatchObject({
-      code: 'DISK_FULL',
-      message: expect.stringMatching(/Not enough disk space in .*models to download tiny-demo@1 .*Free some space and try again; nothing was installed/),
-    });
-    expectNothingInstalled();
-    expect(app.downloadEntries()).toEqual([SHA]);
-    fs.rmSync(path.join(dir, `${BIG}.partial`));
-    await expect(app.registry.downloadBundle({ manifestUrl: server.manifestUrl, manifestSha256: SHA })).resolves.toMatchObject({ key: 'tiny-demo@1' });
-  });
+  it.skipIf(!fs.existsSync('/dev/full'))(
+    'turns a real ENOSPC (a partial file linked to /dev/full) into DISK_FULL and keeps the download for later',
+    async () => {
+      const dir = path.join(app.modelsDir, '.downloads', SHA);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.symlinkSync('/dev/full', path.join(dir, `${BIG}.partial`));
+      await expect(app.registry.downloadBundle({ manifestUrl: server.manifestUrl, manifestSha256: SHA })).rejects.toMatchObject({
+        code: 'DISK_FULL',
+        message: expect.stringMatching(/Not enough disk space in .*models to download tiny-demo@1 .*Free some space and try again; nothing was installed/),
+      });
+      expectNothingInstalled();
+      expect(app.downloadEntries()).toEqual([SHA]);
+      fs.rmSync(path.join(dir, `${BIG}.partial`));
+      await expect(app.registry.downloadBundle({ manifestUrl: server.manifestUrl, manifestSha256: SHA })).resolves.toMatchObject({ key: 'tiny-demo@1' });
+    },
+  );
 
   it('says which URL failed when the server has no such bundle, and refuses non-HTTP URLs', async () => {
     await expect(app.registry.downloadBundle({ manifestUrl: `${server.baseUrl}nope/manifest.json`, manifestSha256: SHA })).rejects.toMatchObject({

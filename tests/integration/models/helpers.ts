@@ -14,7 +14,10 @@ import { PROJECT_ROOT } from '../../helpers/paths';
 export const FIXTURE_BUNDLE = path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo');
 
 export function fixtureManifestSha256(): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(path.join(FIXTURE_BUNDLE, 'manifest.json'))).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(fs.readFileSync(path.join(FIXTURE_BUNDLE, 'manifest.json')))
+    .digest('hex');
 }
 
 export interface TestApp {

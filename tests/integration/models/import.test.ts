@@ -24,7 +24,13 @@ function expectNothingInstalled(): void {
 describe('importBundle', () => {
   it('installs a good folder, registers it, and is idempotent', async () => {
     const b = await app.registry.importBundle(FIXTURE_BUNDLE);
-    expect(b).toMatchObject({ key: 'tiny-demo@1', demo: true, label: 'demo model, random weights, not for diagnosis', manifestSha256: fixtureManifestSha256(), sourceUrl: null });
+    expect(b).toMatchObject({
+      key: 'tiny-demo@1',
+      demo: true,
+      label: 'demo model, random weights, not for diagnosis',
+      manifestSha256: fixtureManifestSha256(),
+      sourceUrl: null,
+    });
     expect(fs.readdirSync(b.dir).sort()).toEqual([...fs.readdirSync(FIXTURE_BUNDLE)].sort());
     expect(await app.registry.importBundle(FIXTURE_BUNDLE)).toEqual(b);
     expect(app.registry.list()).toEqual([b]);
@@ -60,7 +66,10 @@ describe('importBundle', () => {
     const dir = copyFixture(app.root);
     fs.rmSync(path.join(dir, 'text.onnx'));
     await expect(app.registry.importBundle(dir)).rejects.toMatchObject({ code: 'BUNDLE_INCOMPLETE', message: expect.stringMatching(/text\.onnx is missing/) });
-    await expect(app.registry.importBundle(app.root)).rejects.toMatchObject({ code: 'BUNDLE_NOT_FOUND', message: expect.stringMatching(/has no manifest\.json/) });
+    await expect(app.registry.importBundle(app.root)).rejects.toMatchObject({
+      code: 'BUNDLE_NOT_FOUND',
+      message: expect.stringMatching(/has no manifest\.json/),
+    });
     expectNothingInstalled();
   });
 
@@ -70,7 +79,10 @@ describe('importBundle', () => {
     const m = JSON.parse(fs.readFileSync(mf, 'utf8'));
     m.files[0].path = '../../outside.txt';
     fs.writeFileSync(mf, JSON.stringify(m));
-    await expect(app.registry.importBundle(dir)).rejects.toMatchObject({ code: 'BUNDLE_INVALID', message: expect.stringMatching(/unsafe file path "\.\.\/\.\.\/outside\.txt"/) });
+    await expect(app.registry.importBundle(dir)).rejects.toMatchObject({
+      code: 'BUNDLE_INVALID',
+      message: expect.stringMatching(/unsafe file path "\.\.\/\.\.\/outside\.txt"/),
+    });
     m.files[0].path = 'bpe_merges.txt';
     m.version = '../1';
     fs.writeFileSync(mf, JSON.stringify(m));

@@ -14,7 +14,7 @@ import { manifestDicom } from './manifest';
 const NON_IMAGE_MODALITIES = new Set(['SR', 'PR', 'KO', 'SEG', 'RTSTRUCT', 'RTPLAN', 'DOC']);
 
 describe.skipIf(!hasSharedData)(`every DICOM image in shared/data${hasSharedData ? '' : ` (${SKIP_NO_SHARED_DATA})`}`, () => {
-  it('decodes each file, first and last frame, with the manifest\'s size and frame count', async () => {
+  it("decodes each file, first and last frame, with the manifest's size and frame count", async () => {
     const decoder = await createPixelDecoder();
     const entries = manifestDicom().filter((m) => !NON_IMAGE_MODALITIES.has(m.modality));
     expect(entries.length).toBeGreaterThan(500);
@@ -44,9 +44,20 @@ describe.skipIf(!hasSharedData)(`every DICOM image in shared/data${hasSharedData
     }
     expect(failures).toEqual([]);
     // Every syntax in the data set was met.
-    for (const uid of ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.5', '1.2.840.10008.1.2.4.50',
-      '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91',
-      '1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.203']) {
+    for (const uid of [
+      '1.2.840.10008.1.2',
+      '1.2.840.10008.1.2.1',
+      '1.2.840.10008.1.2.2',
+      '1.2.840.10008.1.2.5',
+      '1.2.840.10008.1.2.4.50',
+      '1.2.840.10008.1.2.4.70',
+      '1.2.840.10008.1.2.4.80',
+      '1.2.840.10008.1.2.4.81',
+      '1.2.840.10008.1.2.4.90',
+      '1.2.840.10008.1.2.4.91',
+      '1.2.840.10008.1.2.4.201',
+      '1.2.840.10008.1.2.4.203',
+    ]) {
       expect(syntaxes, uid).toContain(uid);
     }
   }, 300_000);

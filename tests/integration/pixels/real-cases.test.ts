@@ -143,28 +143,36 @@ describe.skipIf(!hasSharedData)(`real files with quirks${hasSharedData ? '' : ` 
 });
 
 const PILLOW = (() => {
-  try { execFileSync('/usr/bin/python3', ['-c', 'import pydicom, PIL, numpy'], { stdio: 'ignore' }); return true; } catch { return false; }
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import pydicom, PIL, numpy'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 })();
 
-describe.skipIf(!hasSharedData || !PILLOW)(`JPEG baseline against Pillow${hasSharedData && PILLOW ? '' : ' (needs shared data and /usr/bin/python3 with pydicom, Pillow and numpy)'}`, () => {
-  it('matches Pillow\'s libjpeg decode of the same codestream within 1 grey level', async () => {
-    const p = file('codecs-and-enhanced/leadtools-8BitsJpegLossyGrayScale.dcm');
-    const script = [
-      'import sys, io, json, numpy, pydicom',
-      'from PIL import Image',
-      'from pydicom.encaps import generate_pixel_data_frame',
-      'ds = pydicom.dcmread(sys.argv[1])',
-      'frame = next(generate_pixel_data_frame(ds.PixelData))',
-      'a = numpy.asarray(Image.open(io.BytesIO(frame)), dtype=numpy.float32)',
-      'sys.stdout.buffer.write(a.tobytes())',
-    ].join('\n');
-    const out = execFileSync('/usr/bin/python3', ['-c', script, p], { maxBuffer: 1 << 26 });
-    const want = new Float32Array(out.buffer, out.byteOffset, out.byteLength / 4);
-    const got = await decodeFile(p);
-    expect(got.data.length).toBe(want.length);
-    let worst = 0;
-    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got.data[i] - want[i]));
-    expect(worst).toBeLessThanOrEqual(1);
-    expect(want.some((v) => v > 0)).toBe(true);
-  });
-});
+describe.skipIf(!hasSharedData || !PILLOW)(
+  `JPEG baseline against Pillow${hasSharedData && PILLOW ? '' : ' (needs shared data and /usr/bin/python3 with pydicom, Pillow and numpy)'}`,
+  () => {
+    it("matches Pillow's libjpeg decode of the same codestream within 1 grey level", async () => {
+      const p = file('codecs-and-enhanced/leadtools-8BitsJpegLossyGrayScale.dcm');
+      const script = [
+        'import sys, io, json, numpy, pydicom',
+        'from PIL import Image',
+        'from pydicom.encaps import generate_pixel_data_frame',
+        'ds = pydicom.dcmread(sys.argv[1])',
+        'frame = next(generate_pixel_data_frame(ds.PixelData))',
+        'a = numpy.asarray(Image.open(io.BytesIO(frame)), dtype=numpy.float32)',
+        'sys.stdout.buffer.write(a.tobytes())',
+      ].join('\n');
+      const out = execFileSync('/usr/bin/python3', ['-c', script, p], { maxBuffer: 1 << 26 });
+      const want = new Float32Array(out.buffer, out.byteOffset, out.byteLength / 4);
+      const got = await decodeFile(p);
+      expect(got.data.length).toBe(want.length);
+      let worst = 0;
+      for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got.data[i] - want[i]));
+      expect(worst).toBeLessThanOrEqual(1);
+      expect(want.some((v) => v > 0)).toBe(true);
+    });
+  },
+);

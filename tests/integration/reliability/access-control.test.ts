@@ -25,7 +25,8 @@ beforeEach(() => {
   dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'clipscan-access-')));
   allowed = path.join(dir, 'allowed');
   fs.mkdirSync(path.join(allowed, 'ct'), { recursive: true });
-  for (const f of fs.readdirSync(path.join(FIXTURES, 'dicom', 'ct-chest-lidc-0314'))) fs.copyFileSync(path.join(FIXTURES, 'dicom', 'ct-chest-lidc-0314', f), path.join(allowed, 'ct', f));
+  for (const f of fs.readdirSync(path.join(FIXTURES, 'dicom', 'ct-chest-lidc-0314')))
+    fs.copyFileSync(path.join(FIXTURES, 'dicom', 'ct-chest-lidc-0314', f), path.join(allowed, 'ct', f));
   backend = open();
 });
 afterEach(async () => {
@@ -83,11 +84,15 @@ describe('a confined back end', () => {
       code: 'PATH_NOT_ALLOWED',
       message: expect.stringMatching(/exports/),
     });
-    await expect(backend.handlers.reports.export({ scanId: 1, format: 'pdf', path: path.join(dir, 'data', 'exports', '..', 'x.pdf'), deidentify: false })).rejects.toMatchObject({
+    await expect(
+      backend.handlers.reports.export({ scanId: 1, format: 'pdf', path: path.join(dir, 'data', 'exports', '..', 'x.pdf'), deidentify: false }),
+    ).rejects.toMatchObject({
       code: 'PATH_NOT_ALLOWED',
     });
     // Inside the exports folder the path is accepted (and the missing scan is what fails).
-    await expect(backend.handlers.reports.export({ scanId: 1, format: 'pdf', path: path.join(dir, 'data', 'exports', 'x.pdf'), deidentify: false })).rejects.toMatchObject({
+    await expect(
+      backend.handlers.reports.export({ scanId: 1, format: 'pdf', path: path.join(dir, 'data', 'exports', 'x.pdf'), deidentify: false }),
+    ).rejects.toMatchObject({
       code: 'SCAN_NOT_FOUND',
     });
     await backend.close();
@@ -95,7 +100,9 @@ describe('a confined back end', () => {
     backend = open({ dialogs: { chooseFolder: async () => null, chooseSavePath: async () => chosen } });
     const { path: granted } = await backend.handlers.app.chooseSavePath({ defaultName: 'x.pdf', format: 'pdf' });
     expect(granted).toBe(chosen);
-    await expect(backend.handlers.reports.export({ scanId: 1, format: 'pdf', path: chosen, deidentify: false })).rejects.toMatchObject({ code: 'SCAN_NOT_FOUND' });
+    await expect(backend.handlers.reports.export({ scanId: 1, format: 'pdf', path: chosen, deidentify: false })).rejects.toMatchObject({
+      code: 'SCAN_NOT_FOUND',
+    });
     expect(fs.existsSync(chosen)).toBe(false);
   });
 });

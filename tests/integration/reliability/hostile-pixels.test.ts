@@ -66,7 +66,10 @@ function deflate(bytes: Uint8Array): Uint8Array {
   groupLength.writeUInt16LE(0x0002, 0);
   groupLength.write('UL', 4, 'latin1');
   groupLength.writeUInt16LE(4, 6);
-  groupLength.writeUInt32LE(elements.reduce((n, e) => n + e.length, 0), 8);
+  groupLength.writeUInt32LE(
+    elements.reduce((n, e) => n + e.length, 0),
+    8,
+  );
   return concatBytes([bytes.subarray(0, 132), groupLength, ...elements, zlib.deflateRawSync(dataSet, { level: 9 })]);
 }
 
@@ -107,11 +110,22 @@ const uids = [
 describe('hostile and unusual pixel data', () => {
   it('every file that renders also scans, deflated ones included', async () => {
     const folders = [dicomSet('transfer-syntaxes-mr'), ...(hasSharedData ? [path.join(SHARED_DATA, 'dicom', 'codecs-and-enhanced')] : [])];
-    const files = folders.flatMap((f) => fs.readdirSync(f).filter((n) => n.endsWith('.dcm')).map((n) => path.join(f, n)));
+    const files = folders.flatMap((f) =>
+      fs
+        .readdirSync(f)
+        .filter((n) => n.endsWith('.dcm'))
+        .map((n) => path.join(f, n)),
+    );
     files.push(write('deflated-mr.dcm', deflate(fs.readFileSync(path.join(dicomSet('transfer-syntaxes-mr'), '1.dcm')))));
     const rendered: string[] = [];
     for (const f of files) {
-      if (await renderFrame(f, 0).then(() => true, () => false)) rendered.push(f);
+      if (
+        await renderFrame(f, 0).then(
+          () => true,
+          () => false,
+        )
+      )
+        rendered.push(f);
     }
     expect(rendered).toContain(files.at(-1));
     const outcomes = await scan(rendered);
@@ -121,7 +135,12 @@ describe('hostile and unusual pixel data', () => {
   it('a deflate bomb is refused with a readable reason, by the indexer and by the decoder', async () => {
     const el = imageElements({ rows: 16, columns: 16, bitsAllocated: 8 });
     // 16×16 pixels declared, 256 MiB of zeros behind them: about 250 KiB once deflated.
-    const plain = buildDicom({ transferSyntax: '1.2.840.10008.1.2.1', elements: [...el, ...uids] as never, pixelData: new Uint8Array(256 * 1024 * 1024), pixelVr: 'OB' });
+    const plain = buildDicom({
+      transferSyntax: '1.2.840.10008.1.2.1',
+      elements: [...el, ...uids] as never,
+      pixelData: new Uint8Array(256 * 1024 * 1024),
+      pixelVr: 'OB',
+    });
     const file = write('bomb.dcm', deflate(plain));
     expect(fs.statSync(file).size).toBeLessThan(2 * 1024 * 1024);
     const err = await failure(() => decodeFile(file, 0));
@@ -135,7 +154,12 @@ describe('hostile and unusual pixel data', () => {
   it('a header longer than 64 KiB is read without loading the whole file', async () => {
     const el = imageElements({ rows: 16, columns: 16, bitsAllocated: 8 });
     const longText = { tag: [0x0009, 0x1010], vr: 'UN', value: new Uint8Array(200 * 1024).fill(0x41) } as const;
-    const bytes = buildDicom({ transferSyntax: '1.2.840.10008.1.2.1', elements: [...el, ...uids, longText] as never, pixelData: new Uint8Array(256), pixelVr: 'OB' });
+    const bytes = buildDicom({
+      transferSyntax: '1.2.840.10008.1.2.1',
+      elements: [...el, ...uids, longText] as never,
+      pixelData: new Uint8Array(256),
+      pixelVr: 'OB',
+    });
     const file = write('long-header.dcm', bytes);
     // Behind the image, 3 GiB of nothing (a sparse file): more than Node can read into memory at once.
     fs.truncateSync(file, 3 * 1024 ** 3);
@@ -145,7 +169,10 @@ describe('hostile and unusual pixel data', () => {
 
   it('NumberOfFrames is bounded by the length of the pixel data', async () => {
     const el = imageElements({ rows: 16, columns: 16, bitsAllocated: 8, frames: 2147483647 });
-    const file = write('frames.dcm', buildDicom({ transferSyntax: '1.2.840.10008.1.2.1', elements: [...el, ...uids] as never, pixelData: new Uint8Array(3 * 256), pixelVr: 'OB' }));
+    const file = write(
+      'frames.dcm',
+      buildDicom({ transferSyntax: '1.2.840.10008.1.2.1', elements: [...el, ...uids] as never, pixelData: new Uint8Array(3 * 256), pixelVr: 'OB' }),
+    );
     const head = await readHeaderFile(file);
     expect(head).toMatchObject({ ok: true, header: { frames: 3 } });
     const frame = await decodeFile(file, 2);

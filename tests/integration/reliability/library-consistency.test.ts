@@ -51,7 +51,10 @@ function failingOn(n: number): HeaderReader {
 
 const seriesInstances = (folder: string) => {
   const repos = new LibraryRepositories(log.db);
-  return repos.studySummaries(repos.folders.byPath(fs.realpathSync(folder))!.id).flatMap((s) => s.series).reduce((n, s) => n + s.instances, 0);
+  return repos
+    .studySummaries(repos.folders.byPath(fs.realpathSync(folder))!.id)
+    .flatMap((s) => s.series)
+    .reduce((n, s) => n + s.instances, 0);
 };
 const orphanInstances = () => (log.db.prepare('SELECT COUNT(*) AS n FROM instances WHERE series_id IS NULL').get() as { n: number }).n;
 

@@ -51,7 +51,10 @@ describe('renderFrame in a worker', () => {
     const hasty = createFrameRenderer({ workerPath: WORKER, timeoutMs: 1 });
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
-        await expect(hasty.render(big, 0)).rejects.toMatchObject({ code: 'RENDER_TIMEOUT', message: expect.stringMatching(/big\.dcm frame 0 took longer than/) });
+        await expect(hasty.render(big, 0)).rejects.toMatchObject({
+          code: 'RENDER_TIMEOUT',
+          message: expect.stringMatching(/big\.dcm frame 0 took longer than/),
+        });
       }
     } finally {
       await hasty.close();

@@ -16,9 +16,26 @@ const DICOM = path.join(SHARED_DATA, 'dicom');
 
 describe('rendered-frame wire form', () => {
   const header: RenderedFrameHeader = {
-    rows: 2, columns: 3, samplesPerPixel: 1, photometric: 'MONOCHROME2', storedPhotometric: 'MONOCHROME2', dtype: 'float32', min: -5, max: 7,
-    windowCenter: 1, windowWidth: 12, pixelSpacing: [0.5, 0.7], modality: 'CT', transferSyntaxUid: '1.2.840.10008.1.2.1', frameIndex: 0,
-    numberOfFrames: 1, imagePositionPatient: [1, 2, 3], imageOrientationPatient: [1, 0, 0, 0, 1, 0], sliceThickness: 1, seriesInstanceUid: '1.2', studyInstanceUid: '1.3',
+    rows: 2,
+    columns: 3,
+    samplesPerPixel: 1,
+    photometric: 'MONOCHROME2',
+    storedPhotometric: 'MONOCHROME2',
+    dtype: 'float32',
+    min: -5,
+    max: 7,
+    windowCenter: 1,
+    windowWidth: 12,
+    pixelSpacing: [0.5, 0.7],
+    modality: 'CT',
+    transferSyntaxUid: '1.2.840.10008.1.2.1',
+    frameIndex: 0,
+    numberOfFrames: 1,
+    imagePositionPatient: [1, 2, 3],
+    imageOrientationPatient: [1, 0, 0, 0, 1, 0],
+    sliceThickness: 1,
+    seriesInstanceUid: '1.2',
+    studyInstanceUid: '1.3',
   };
 
   it('round-trips grey float32 and RGB8 pixels with the header', () => {

@@ -47,13 +47,18 @@ export interface ExportRowFromDb {
 export function exportRows(db: string): ExportRowFromDb[] {
   const conn = new Database(db, { readonly: true, fileMustExist: true });
   try {
-    return conn.prepare('SELECT id, scan_id, series_instance_uid, format, path, bytes, sha256, deidentified FROM exports ORDER BY id').all() as ExportRowFromDb[];
+    return conn
+      .prepare('SELECT id, scan_id, series_instance_uid, format, path, bytes, sha256, deidentified FROM exports ORDER BY id')
+      .all() as ExportRowFromDb[];
   } finally {
     conn.close();
   }
 }
 
-export function scanImageRows(db: string, scanId: number): { id: number; seq: number; score: number; series_instance_uid: string; map_rows: number; map_columns: number }[] {
+export function scanImageRows(
+  db: string,
+  scanId: number,
+): { id: number; seq: number; score: number; series_instance_uid: string; map_rows: number; map_columns: number }[] {
   const conn = new Database(db, { readonly: true, fileMustExist: true });
   try {
     return conn

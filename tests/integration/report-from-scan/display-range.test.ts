@@ -16,7 +16,13 @@ let backend: Backend;
 let scanId: number;
 
 beforeAll(async () => {
-  backend = createBackend({ mode: 'browser', databasePath: path.join(dir, 'c.db'), allowedRoots: [], demoBundleDir: path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo'), engineHost: createInProcessHost });
+  backend = createBackend({
+    mode: 'browser',
+    databasePath: path.join(dir, 'c.db'),
+    allowedRoots: [],
+    demoBundleDir: path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo'),
+    engineHost: createInProcessHost,
+  });
   await backend.handlers.library.indexFolder({ folder });
   const [study] = await backend.handlers.library.studies({ folder });
   scanId = await backend.scans.create({ seriesInstanceUids: [study!.series[0]!.seriesInstanceUid], method: 'zeroshot' });

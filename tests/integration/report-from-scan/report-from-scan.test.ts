@@ -193,7 +193,12 @@ describe('reports from a real scan of the chest CT fixture (built CLI)', () => {
     expect(run.stderr).toContain(`Warning: scan ${scan.scanId} used a demo model, random weights, not for diagnosis.`);
     const png = PNG.sync.read(fs.readFileSync(path.join(dir, 'side.png')));
     const blank = { width: 512, height: 512, channels: 1 as const, pixels: new Uint8Array(512 * 512) };
-    const expected = composeSideBySide(blank, { values: new Float32Array(512 * 512), lo: 0, hi: 1 }, { colormap: 'inferno', opacity: 0.5, lowerThreshold: null }, { demo: true });
+    const expected = composeSideBySide(
+      blank,
+      { values: new Float32Array(512 * 512), lo: 0, hi: 1 },
+      { colormap: 'inferno', opacity: 0.5, lowerThreshold: null },
+      { demo: true },
+    );
     expect([png.width, png.height]).toEqual([expected.raster.width, expected.raster.height]);
     const { original, heatmap } = expected.layout;
     const left = countPixels(png, { x0: original!.x, y0: 0, x1: original!.x + 512, y1: 512 });
@@ -207,7 +212,13 @@ describe('reports from a real scan of the chest CT fixture (built CLI)', () => {
     const backend = createBackend({ mode: 'browser', databasePath: db, allowedRoots: [] });
     let contractPath: string;
     try {
-      await backend.handlers.scans.setVerdict({ scanId: scan.scanId, seriesInstanceUid: uid, verdict: 'true_finding', note: 'Nodule-like focus, compare with the prior', keyImageId: images[3].id });
+      await backend.handlers.scans.setVerdict({
+        scanId: scan.scanId,
+        seriesInstanceUid: uid,
+        verdict: 'true_finding',
+        note: 'Nodule-like focus, compare with the prior',
+        keyImageId: images[3].id,
+      });
       const { path: proposed } = await backend.handlers.reports.defaultPath({ scanId: scan.scanId, format: 'pdf' });
       expect(proposed).toBe(path.join(dir, 'exports', `scan-${scan.scanId}-${uid}.pdf`));
       const saved = await backend.handlers.reports.export({ scanId: scan.scanId, format: 'pdf', path: proposed, deidentify: false });
@@ -215,11 +226,25 @@ describe('reports from a real scan of the chest CT fixture (built CLI)', () => {
       contractPath = saved.path;
       const listed = await backend.handlers.reports.list({ scanId: scan.scanId });
       expect(listed[0]).toMatchObject({ id: saved.exportId, path: proposed, format: 'pdf', deidentified: false, seriesInstanceUid: uid });
-      expect((await backend.handlers.reports.defaultPath({ scanId: scan.scanId, format: 'pdf' })).path).toBe(path.join(dir, 'exports', `scan-${scan.scanId}-${uid}-2.pdf`));
+      expect((await backend.handlers.reports.defaultPath({ scanId: scan.scanId, format: 'pdf' })).path).toBe(
+        path.join(dir, 'exports', `scan-${scan.scanId}-${uid}-2.pdf`),
+      );
     } finally {
       await backend.close();
     }
-    const viaCli = cliJson<ReportJson>(['report', '--scan', String(scan.scanId), '--series', uid, '--format', 'pdf', '--out', path.join(dir, 'verdict.pdf'), '--db', db]);
+    const viaCli = cliJson<ReportJson>([
+      'report',
+      '--scan',
+      String(scan.scanId),
+      '--series',
+      uid,
+      '--format',
+      'pdf',
+      '--out',
+      path.join(dir, 'verdict.pdf'),
+      '--db',
+      db,
+    ]);
     for (const file of [contractPath, viaCli.path]) {
       const text = oneLine(pdfText(file));
       expect(text).toContain('Verdict true finding');
@@ -237,7 +262,9 @@ describe('reports from a real scan of the chest CT fixture (built CLI)', () => {
       const target = path.join(ro.dir, 'finding.pdf');
       const r = cli(['report', '--scan', String(scan.scanId), '--format', 'pdf', '--out', target, '--db', db]);
       expect(r.status).toBe(1);
-      expect(r.stderr).toMatch(/clipscan report: Cannot save the PDF report to .*finding\.pdf: the folder .* is not writable \(E(ACCES|PERM|ROFS)\)\. Choose another folder\. Nothing was written\./);
+      expect(r.stderr).toMatch(
+        /clipscan report: Cannot save the PDF report to .*finding\.pdf: the folder .* is not writable \(E(ACCES|PERM|ROFS)\)\. Choose another folder\. Nothing was written\./,
+      );
       expect(fs.existsSync(target)).toBe(false);
       expect(fs.readdirSync(ro.dir).filter((f) => f.includes('finding'))).toEqual([]);
       expect(exportRows(db)).toHaveLength(before);
@@ -252,7 +279,9 @@ describe('reports from a real scan of the chest CT fixture (built CLI)', () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/the folder .*no\/such does not exist/);
     expect(cli(['report', '--scan', '999', '--format', 'pdf', '--out', path.join(dir, 'x.pdf'), '--db', db]).stderr).toContain('There is no scan 999.');
-    expect(cli(['report', '--scan', String(scan.scanId), '--series', '1.2.3', '--format', 'pdf', '--out', path.join(dir, 'x.pdf'), '--db', db]).stderr).toContain('Series 1.2.3 is not part of scan');
+    expect(
+      cli(['report', '--scan', String(scan.scanId), '--series', '1.2.3', '--format', 'pdf', '--out', path.join(dir, 'x.pdf'), '--db', db]).stderr,
+    ).toContain('Series 1.2.3 is not part of scan');
     const badFormat = cli(['report', '--scan', String(scan.scanId), '--format', 'jpg', '--out', path.join(dir, 'x.jpg'), '--db', db]);
     expect(badFormat.status).toBe(1);
     expect(badFormat.stderr).toContain('--format must be png or pdf, not "jpg"');
@@ -278,7 +307,19 @@ describe.skipIf(!hasSharedData)(`reports from a real scan of the T1w brain MR${h
   });
 
   test('the patient name is printed; with --deidentify "Jane_Doe" is absent from the text and the metadata', () => {
-    const named = cliJson<ReportJson>(['report', '--scan', String(scan.scanId), '--format', 'pdf', '--out', path.join(dir, 'named.pdf'), '--key-images', '2', '--db', db]);
+    const named = cliJson<ReportJson>([
+      'report',
+      '--scan',
+      String(scan.scanId),
+      '--format',
+      'pdf',
+      '--out',
+      path.join(dir, 'named.pdf'),
+      '--key-images',
+      '2',
+      '--db',
+      db,
+    ]);
     const namedText = oneLine(pdfText(named.path));
     expect(namedText).toContain('Patient name Jane_Doe');
     expect(pdfInfo(named.path).Title).toContain('Jane_Doe');
@@ -286,7 +327,18 @@ describe.skipIf(!hasSharedData)(`reports from a real scan of the T1w brain MR${h
     expect(namedText).toContain(scan.modelSha256.slice(0, 16));
     expectKeyImagePixels(named.path, named.keyImages!, 'report-from-scan-mr-page', 0.1);
 
-    const anon = cliJson<ReportJson>(['report', '--scan', String(scan.scanId), '--format', 'pdf', '--out', path.join(dir, 'anon.pdf'), '--deidentify', '--db', db]);
+    const anon = cliJson<ReportJson>([
+      'report',
+      '--scan',
+      String(scan.scanId),
+      '--format',
+      'pdf',
+      '--out',
+      path.join(dir, 'anon.pdf'),
+      '--deidentify',
+      '--db',
+      db,
+    ]);
     const anonText = pdfText(anon.path);
     const meta = pdfInfoRaw(anon.path);
     for (const secret of ['Jane_Doe', 'Jane', '1966-01-01', '19660101', '2013-07-17', '20130717']) {

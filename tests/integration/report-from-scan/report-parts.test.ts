@@ -92,7 +92,21 @@ describe('key images and labels', () => {
   });
 
   test('the series: the one asked for, else the highest-scoring; clear errors otherwise', () => {
-    const series = (uid: string, score: number | null) => ({ seriesInstanceUid: uid, modality: 'CT', seriesNumber: 2, description: null, patientName: null, studyDate: null, images: 1, done: 1, failed: 0, score, topImageId: 1, verdict: null, note: '' });
+    const series = (uid: string, score: number | null) => ({
+      seriesInstanceUid: uid,
+      modality: 'CT',
+      seriesNumber: 2,
+      description: null,
+      patientName: null,
+      studyDate: null,
+      images: 1,
+      done: 1,
+      failed: 0,
+      score,
+      topImageId: 1,
+      verdict: null,
+      note: '',
+    });
     const summary = { id: 7, status: 'done', series: [series('a', 0.3), series('b', 0.8), series('c', null)] } as unknown as ScanSummary;
     expect(pickSeries(summary).seriesInstanceUid).toBe('b');
     expect(pickSeries(summary, 'a').seriesInstanceUid).toBe('a');

@@ -50,7 +50,10 @@ export function renderPages(file: string, dpi: number, keepAs?: string): PageIma
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clipscan-ppm-'));
   try {
     execFileSync('pdftoppm', ['-r', String(dpi), '-png', file, path.join(dir, 'page')]);
-    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.png')).sort((a, b) => Number(/(\d+)\.png$/.exec(a)![1]) - Number(/(\d+)\.png$/.exec(b)![1]));
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.png'))
+      .sort((a, b) => Number(/(\d+)\.png$/.exec(a)![1]) - Number(/(\d+)\.png$/.exec(b)![1]));
     return files.map((f, i) => {
       const bytes = fs.readFileSync(path.join(dir, f));
       if (keepAs) fs.writeFileSync(`${keepAs}-${i + 1}.png`, bytes);

@@ -35,7 +35,11 @@ describe.skipIf(!hasSharedData)(`scan every modality${hasSharedData ? '' : ` (sk
       expect(summary.status).toBe('done');
       expect(summary.imagesDone).toBe(series.reduce((n, s) => n + s.frames, 0));
       expect(new Set(summary.series.map((s) => s.modality))).toEqual(new Set(series.map((s) => s.modality)));
-      for (const m of ['MR', 'CT', 'CR', 'DX', 'US']) expect(summary.series.some((s) => s.modality === m), m).toBe(true);
+      for (const m of ['MR', 'CT', 'CR', 'DX', 'US'])
+        expect(
+          summary.series.some((s) => s.modality === m),
+          m,
+        ).toBe(true);
       for (const s of series) {
         const images = backend.scans.images(scanId, s.seriesInstanceUid);
         if (s.rows && s.columns) for (const image of images) expect([image.mapRows, image.mapColumns]).toEqual([s.rows, s.columns]);

@@ -31,33 +31,44 @@ function doneRows(db: string): { id: number; score: number; finished_at: string 
   }
 }
 
-describe.skipIf(!hasSharedData)(`scan CLI survives a kill${hasSharedData ? '' : ` (skipped: ${SKIP_NO_SHARED_DATA}; the 64-slice CT is needed to kill it mid-way)`}`, () => {
-  it('keeps finished images after SIGKILL and resumes to the end', async () => {
-    const db = path.join(dir, 'clipscan.db');
-    const child = spawn(process.execPath, [cli, 'scan', folder, '--db', db, '--json'], { stdio: 'ignore' });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    let before: ReturnType<typeof doneRows> = [];
-    for (let i = 0; i < 600 && before.length < 3; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+describe.skipIf(!hasSharedData)(
+  `scan CLI survives a kill${hasSharedData ? '' : ` (skipped: ${SKIP_NO_SHARED_DATA}; the 64-slice CT is needed to kill it mid-way)`}`,
+  () => {
+    it('keeps finished images after SIGKILL and resumes to the end', async () => {
+      const db = path.join(dir, 'clipscan.db');
+      const child = spawn(process.execPath, [cli, 'scan', folder, '--db', db, '--json'], { stdio: 'ignore' });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      let before: ReturnType<typeof doneRows> = [];
+      for (let i = 0; i < 600 && before.length < 3; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        before = doneRows(db);
+      }
+      child.kill('SIGKILL');
+      await exited;
       before = doneRows(db);
-    }
-    child.kill('SIGKILL');
-    await exited;
-    before = doneRows(db);
-    expect(before.length).toBeGreaterThanOrEqual(3);
-    expect(before.length).toBeLessThan(64);
+      expect(before.length).toBeGreaterThanOrEqual(3);
+      expect(before.length).toBeLessThan(64);
 
-    const conn = new Database(db, { readonly: true });
-    const scan = conn.prepare('SELECT id, status FROM scans').get() as { id: number; status: string };
-    conn.close();
-    expect(scan.status).toBe('running'); // it never got to say otherwise
+      const conn = new Database(db, { readonly: true });
+      const scan = conn.prepare('SELECT id, status FROM scans').get() as { id: number; status: string };
+      conn.close();
+      expect(scan.status).toBe('running'); // it never got to say otherwise
 
-    const resumed = spawnSync(process.execPath, [cli, 'scan', '--resume', String(scan.id), '--db', db, '--json'], { encoding: 'utf8' });
-    expect(resumed.status, resumed.stderr).toBe(0);
-    const out = JSON.parse(resumed.stdout);
-    expect(out).toMatchObject({ scanId: scan.id, status: 'done', images: 64, done: 64, failed: 0, demo: true, warning: 'demo model, random weights, not for diagnosis' });
-    const after = doneRows(db);
-    expect(after).toHaveLength(64);
-    for (const row of before) expect(after.find((a) => a.id === row.id)).toEqual(row); // untouched by the resume
-  });
-});
+      const resumed = spawnSync(process.execPath, [cli, 'scan', '--resume', String(scan.id), '--db', db, '--json'], { encoding: 'utf8' });
+      expect(resumed.status, resumed.stderr).toBe(0);
+      const out = JSON.parse(resumed.stdout);
+      expect(out).toMatchObject({
+        scanId: scan.id,
+        status: 'done',
+        images: 64,
+        done: 64,
+        failed: 0,
+        demo: true,
+        warning: 'demo model, random weights, not for diagnosis',
+      });
+      const after = doneRows(db);
+      expect(after).toHaveLength(64);
+      for (const row of before) expect(after.find((a) => a.id === row.id)).toEqual(row); // untouched by the resume
+    });
+  },
+);

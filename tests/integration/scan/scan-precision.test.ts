@@ -35,7 +35,12 @@ function scan(args: string[]) {
 }
 
 function scores(s: ScanJson): Map<string, number> {
-  return new Map(s.series.flatMap((x) => x.images).filter((i) => i.score !== null).map((i) => [`${i.sopInstanceUid}#${i.frameIndex}`, i.score!]));
+  return new Map(
+    s.series
+      .flatMap((x) => x.images)
+      .filter((i) => i.score !== null)
+      .map((i) => [`${i.sopInstanceUid}#${i.frameIndex}`, i.score!]),
+  );
 }
 
 describe.skipIf(!hasSharedData)(`scan precision${hasSharedData ? '' : ` (skipped: ${SKIP_NO_SHARED_DATA})`}`, () => {
@@ -64,7 +69,10 @@ describe.skipIf(!hasSharedData)(`scan precision${hasSharedData ? '' : ` (skipped
     const db = new Database(path.join(dir, 'c.db'), { readonly: true });
     try {
       const rows = db.prepare('SELECT id, precision FROM scans ORDER BY id').all() as { id: number; precision: string }[];
-      expect(rows).toEqual([{ id: int8.scanId, precision: 'int8' }, { id: fp32.scanId, precision: 'fp32' }]);
+      expect(rows).toEqual([
+        { id: int8.scanId, precision: 'int8' },
+        { id: fp32.scanId, precision: 'fp32' },
+      ]);
     } finally {
       db.close();
     }
@@ -84,7 +92,10 @@ describe.skipIf(!hasSharedData)(`scan precision${hasSharedData ? '' : ` (skipped
 describe('report model card', () => {
   it('names the precision that ran; cards from before issue 17 read as fp32', () => {
     const card = { bundleId: 'tiny-demo', bundleVersion: '1', bundleSha256: 'a'.repeat(64), method: 'zeroshot', shots: null, adapter: null, demo: true };
-    expect(modelRows(ModelCardSchema.parse({ ...card, precision: 'int8' }), 'cpu')).toContainEqual(['Vision precision', 'int8 (dynamically quantised weights)']);
+    expect(modelRows(ModelCardSchema.parse({ ...card, precision: 'int8' }), 'cpu')).toContainEqual([
+      'Vision precision',
+      'int8 (dynamically quantised weights)',
+    ]);
     expect(modelRows(ModelCardSchema.parse(card), 'cpu')).toContainEqual(['Vision precision', 'fp32']);
   });
 });

@@ -66,25 +66,28 @@ describe('scan service', () => {
   });
 
   // Cancelling "mid-way" needs more slices than the 4-slice fixture: the full 64-slice CT.
-  it.skipIf(!hasSharedData)(`keeps finished images when cancelled and continues where it stopped${hasSharedData ? '' : ` (skipped: ${SKIP_NO_SHARED_DATA})`}`, async () => {
-    const total = 64;
-    const uid = await chestSeries(backend, path.join(SHARED_DATA, 'dicom', 'ct-chest-lidc-0314'));
-    const scanId = await backend.scans.create({ seriesInstanceUids: [uid], method: 'zeroshot' });
-    const controller = new AbortController();
-    const first = await backend.scans.run(scanId, { signal: controller.signal, onImage: (c) => c.done >= 2 && controller.abort() });
-    expect(first.status).toBe('cancelled');
-    expect(first.imagesDone).toBeGreaterThanOrEqual(2);
-    expect(first.imagesDone).toBeLessThan(total);
-    const before = await backend.handlers.scans.images({ scanId, seriesInstanceUid: uid });
-    const kept = before.filter((i) => i.status === 'done');
+  it.skipIf(!hasSharedData)(
+    `keeps finished images when cancelled and continues where it stopped${hasSharedData ? '' : ` (skipped: ${SKIP_NO_SHARED_DATA})`}`,
+    async () => {
+      const total = 64;
+      const uid = await chestSeries(backend, path.join(SHARED_DATA, 'dicom', 'ct-chest-lidc-0314'));
+      const scanId = await backend.scans.create({ seriesInstanceUids: [uid], method: 'zeroshot' });
+      const controller = new AbortController();
+      const first = await backend.scans.run(scanId, { signal: controller.signal, onImage: (c) => c.done >= 2 && controller.abort() });
+      expect(first.status).toBe('cancelled');
+      expect(first.imagesDone).toBeGreaterThanOrEqual(2);
+      expect(first.imagesDone).toBeLessThan(total);
+      const before = await backend.handlers.scans.images({ scanId, seriesInstanceUid: uid });
+      const kept = before.filter((i) => i.status === 'done');
 
-    const second = await backend.scans.run(scanId);
-    expect(second.status).toBe('done');
-    expect(second.imagesDone).toBe(total);
-    const after = await backend.handlers.scans.images({ scanId, seriesInstanceUid: uid });
-    expect(after).toHaveLength(total);
-    for (const k of kept) expect(after.find((a) => a.id === k.id)!.score).toBe(k.score);
-  });
+      const second = await backend.scans.run(scanId);
+      expect(second.status).toBe('done');
+      expect(second.imagesDone).toBe(total);
+      const after = await backend.handlers.scans.images({ scanId, seriesInstanceUid: uid });
+      expect(after).toHaveLength(total);
+      for (const k of kept) expect(after.find((a) => a.id === k.id)!.score).toBe(k.score);
+    },
+  );
 
   it('saves a verdict at once in the SQLite file', async () => {
     const uid = await chestSeries(backend);
@@ -121,7 +124,11 @@ describe('scan service', () => {
   it('sends each finished image with its result in the progress event', async () => {
     const events: ScanProgress[] = [];
     const b = createBackend({
-      mode: 'browser', databasePath: path.join(dir, 'events.db'), allowedRoots: [], demoBundleDir, engineHost: createInProcessHost,
+      mode: 'browser',
+      databasePath: path.join(dir, 'events.db'),
+      allowedRoots: [],
+      demoBundleDir,
+      engineHost: createInProcessHost,
       emit: (name, payload) => {
         if (name === 'scans.progress') events.push(payload as ScanProgress);
       },

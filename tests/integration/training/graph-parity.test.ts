@@ -25,13 +25,21 @@ import { loadTokenEmbedding, loadTokenizer } from '../../../src-main/core/engine
 
 type F32Ref = { file: string; shape: number[] };
 type Case = {
-  method: TrainableMethod; variant: TextEncoderVariant; real: number; batch: number; organ: string | null; ids: number[][];
-  learnables: Record<string, F32Ref>; inputs: Record<string, F32Ref>; outputs: Record<string, F32Ref>;
+  method: TrainableMethod;
+  variant: TextEncoderVariant;
+  real: number;
+  batch: number;
+  organ: string | null;
+  ids: number[][];
+  learnables: Record<string, F32Ref>;
+  inputs: Record<string, F32Ref>;
+  outputs: Record<string, F32Ref>;
 };
 
 const TOLERANCE = 1e-4;
 const FIXTURE = path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo');
-const title = TORCH_MISSING === null ? 'training graphs: onnxruntime-node vs PyTorch autograd (tiny bundle)' : `training graph parity (skipped: ${TORCH_MISSING})`;
+const title =
+  TORCH_MISSING === null ? 'training graphs: onnxruntime-node vs PyTorch autograd (tiny bundle)' : `training graph parity (skipped: ${TORCH_MISSING})`;
 
 describe.skipIf(TORCH_MISSING !== null)(title, () => {
   let refDir = '';
@@ -51,8 +59,15 @@ describe.skipIf(TORCH_MISSING !== null)(title, () => {
 
   it('covers both methods, both text encoders and two batch sizes', () => {
     expect(cases.map((c) => `${c.method}/${c.variant}/${c.real}`).sort((a, b) => a.localeCompare(b))).toEqual([
-      'madclip/faithful/3', 'madclip/faithful/8', 'madclip/fast/3', 'madclip/fast/8',
-      'mediclip/faithful/3', 'mediclip/faithful/8', 'mediclip/fast/3', 'mediclip/fast/8']);
+      'madclip/faithful/3',
+      'madclip/faithful/8',
+      'madclip/fast/3',
+      'madclip/fast/8',
+      'mediclip/faithful/3',
+      'mediclip/faithful/8',
+      'mediclip/fast/3',
+      'mediclip/fast/8',
+    ]);
   });
 
   it('builds the same prompt token ids as the exporter', async () => {
@@ -76,9 +91,14 @@ describe.skipIf(TORCH_MISSING !== null)(title, () => {
       s.setPrompts(c.method === 'mediclip' ? mediclipPrompts() : madclipPrompts(c.organ as string));
       const weights = new Map(Object.entries(c.learnables).map(([k, r]) => [k, f32(r)]));
       expect(s.learnables.map((l) => l.name)).toEqual(Object.keys(c.learnables));
-      const feats = Object.keys(c.inputs).filter((k) => k.startsWith('feat_')).sort().map((k) => f32(c.inputs[k]));
+      const feats = Object.keys(c.inputs)
+        .filter((k) => k.startsWith('feat_'))
+        .sort()
+        .map((k) => f32(c.inputs[k]));
       const out = await s.step(weights, {
-        feats, masks: f32(c.inputs.masks), sampleW: f32(c.inputs.sample_w),
+        feats,
+        masks: f32(c.inputs.masks),
+        sampleW: f32(c.inputs.sample_w),
         ...(c.inputs.labels ? { labels: f32(c.inputs.labels), segW: f32(c.inputs.seg_w) } : {}),
       });
       const label = `${c.method}/${c.variant}/B${c.real}`;

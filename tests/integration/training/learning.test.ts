@@ -78,27 +78,56 @@ describe('MediCLIP learns synthetic lesions from normal images only (tiny random
       // untrained: the seed's initial weights (lr 0; the pool does not matter, so the cheapest one)
       let untrained = NaN;
       await trainAdapter({
-        ...common, support: { normal }, seed, epochs: 1, poolSize: 1, synthesis: 'identity', learningRate: 0, outDir: path.join(tmp, `u${seed}`),
-        onEpochEnd: async (_e, scorer) => { untrained = await pixelAurocOf(scorer, test); },
+        ...common,
+        support: { normal },
+        seed,
+        epochs: 1,
+        poolSize: 1,
+        synthesis: 'identity',
+        learningRate: 0,
+        outDir: path.join(tmp, `u${seed}`),
+        onEpochEnd: async (_e, scorer) => {
+          untrained = await pixelAurocOf(scorer, test);
+        },
       });
       const curve: { epoch: number; auroc: number }[] = [];
       const r = await trainAdapter({
-        ...common, support: { normal }, seed, epochs: EPOCHS, poolSize: POOL, outDir: path.join(tmp, `t${seed}`),
-        onEpochEnd: async (e, scorer) => { if (e % EVAL_EVERY === 0 || e === EPOCHS) curve.push({ epoch: e, auroc: await pixelAurocOf(scorer, test) }); },
+        ...common,
+        support: { normal },
+        seed,
+        epochs: EPOCHS,
+        poolSize: POOL,
+        outDir: path.join(tmp, `t${seed}`),
+        onEpochEnd: async (e, scorer) => {
+          if (e % EVAL_EVERY === 0 || e === EPOCHS) curve.push({ epoch: e, auroc: await pixelAurocOf(scorer, test) });
+        },
       });
       expect(curve.at(-1)?.epoch).toBe(EPOCHS);
       const best = curve.reduce((a, b) => (b.auroc > a.auroc ? b : a));
-      rows.push({ seed, untrained, last: curve.at(-1)!.auroc, best: best.auroc, bestEpoch: best.epoch, loss0: r.losses[0], lossLast: r.losses[r.losses.length - 1] });
+      rows.push({
+        seed,
+        untrained,
+        last: curve.at(-1)!.auroc,
+        best: best.auroc,
+        bestEpoch: best.epoch,
+        loss0: r.losses[0],
+        lossLast: r.losses[r.losses.length - 1],
+      });
     }
     const margins = rows.map((r) => r.last - r.untrained);
     const mean = margins.reduce((a, b) => a + b, 0) / margins.length;
-    console.log([
-      `pixel AUROC on ${test.images.length} synthetic test images (test seed ${TEST_SEED}); MediCLIP, k=${K}, pool ${POOL}, ${EPOCHS} epochs, fast text encoder`,
-      `(best: over epochs ${EVAL_EVERY}, ${2 * EVAL_EVERY}, …, ${EPOCHS}; reported only, never used for selection)`,
-      'seed  untrained  last(e' + EPOCHS + ')  best (epoch)   margin(last)  loss first→last',
-      ...rows.map((r, i) => `${String(r.seed).padEnd(6)}${r.untrained.toFixed(3).padEnd(11)}${r.last.toFixed(3).padEnd(10)}${`${r.best.toFixed(3)} (${r.bestEpoch})`.padEnd(15)}${margins[i].toFixed(3).padEnd(14)}${r.loss0.toFixed(3)}→${r.lossLast.toFixed(3)}`),
-      `mean margin ${mean.toFixed(3)}`,
-    ].join('\n'));
+    console.log(
+      [
+        `pixel AUROC on ${test.images.length} synthetic test images (test seed ${TEST_SEED}); MediCLIP, k=${K}, pool ${POOL}, ${EPOCHS} epochs, fast text encoder`,
+        `(best: over epochs ${EVAL_EVERY}, ${2 * EVAL_EVERY}, …, ${EPOCHS}; reported only, never used for selection)`,
+        'seed  untrained  last(e' + EPOCHS + ')  best (epoch)   margin(last)  loss first→last',
+        ...rows.map(
+          (r, i) =>
+            `${String(r.seed).padEnd(6)}${r.untrained.toFixed(3).padEnd(11)}${r.last.toFixed(3).padEnd(10)}${`${r.best.toFixed(3)} (${r.bestEpoch})`.padEnd(15)}${margins[i].toFixed(3).padEnd(14)}${r.loss0.toFixed(3)}→${r.lossLast.toFixed(3)}`,
+        ),
+        `mean margin ${mean.toFixed(3)}`,
+      ].join('\n'),
+    );
     for (const [i, r] of rows.entries()) {
       expect(margins[i], `seed ${r.seed}`).toBeGreaterThanOrEqual(MIN_MARGIN_PER_SEED);
       expect(r.last, `seed ${r.seed}`).toBeGreaterThanOrEqual(MIN_TRAINED);

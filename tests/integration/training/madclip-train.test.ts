@@ -22,14 +22,15 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 function image(seed: number, lesion: boolean, size = 80): { img: Image8; mask: Float32Array } {
   const data = new Uint8Array(size * size);
   const mask = new Float32Array(size * size);
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
-    let v = 110 + 25 * Math.cos(0.07 * x + seed) + 20 * Math.sin(0.05 * y - seed);
-    if (lesion && (x - 50) ** 2 + (y - 30) ** 2 < 100) {
-      v = 240;
-      mask[y * size + x] = 1;
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      let v = 110 + 25 * Math.cos(0.07 * x + seed) + 20 * Math.sin(0.05 * y - seed);
+      if (lesion && (x - 50) ** 2 + (y - 30) ** 2 < 100) {
+        v = 240;
+        mask[y * size + x] = 1;
+      }
+      data[y * size + x] = Math.round(v);
     }
-    data[y * size + x] = Math.round(v);
-  }
   return { img: { width: size, height: size, channels: 1, data }, mask };
 }
 
@@ -39,7 +40,13 @@ describe('MadCLIP training (tiny bundle)', () => {
     const abnormal = [image(3, true), image(4, true)].map((x) => ({ image: x.img, mask: x.mask }));
     const maps: number[] = [];
     const r = await trainAdapter({
-      method: 'madclip', bundleDir: BUNDLE, support: { normal, abnormal }, seed: 1, epochs: 1, textEncoder: 'fast', organ: 'brain',
+      method: 'madclip',
+      bundleDir: BUNDLE,
+      support: { normal, abnormal },
+      seed: 1,
+      epochs: 1,
+      textEncoder: 'fast',
+      organ: 'brain',
       outDir: path.join(tmp, 'masks'),
       onEpochEnd: async (_e, scorer) => {
         const s = await scorer.score(abnormal[0].image);
@@ -58,7 +65,15 @@ describe('MadCLIP training (tiny bundle)', () => {
   it('trains with image labels only (detection loss only)', async () => {
     const normal = [image(1, false).img];
     const abnormal = [{ image: image(3, true).img, mask: null }];
-    const r = await trainAdapter({ method: 'madclip', bundleDir: BUNDLE, support: { normal, abnormal }, seed: 1, epochs: 1, textEncoder: 'fast', outDir: path.join(tmp, 'labels') });
+    const r = await trainAdapter({
+      method: 'madclip',
+      bundleDir: BUNDLE,
+      support: { normal, abnormal },
+      seed: 1,
+      epochs: 1,
+      textEncoder: 'fast',
+      outDir: path.join(tmp, 'labels'),
+    });
     expect(r.losses).toHaveLength(4);
     expect(r.manifest.training.shots.abnormalWithMask).toBe(0);
     expect(r.manifest.scoreNormalisation).toContain('detection head');

@@ -58,15 +58,36 @@ describe('training service', () => {
     expect(again.losses).toEqual(first.losses);
     const other = await backend.training.train({ ...request, normal: normal.slice(0, 2) });
     expect(other.manifest.id).toMatch(/^mediclip-tiny-demo-k2-s1-/);
-    expect(backend.training.list().map((a) => a.id).sort()).toEqual([first.manifest.id, other.manifest.id].sort());
+    expect(
+      backend.training
+        .list()
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual([first.manifest.id, other.manifest.id].sort());
   });
 
   it('runs a job for the contract call, with progress events to the end', async () => {
-    await expect(backend.handlers.training.start({ method: 'madclip', normal: [{ path: normal[0]!, frame: 0 }], abnormal: [], epochs: 1, seed: 0, textEncoder: 'fast' }))
-      .rejects.toMatchObject({ code: 'NO_SUPPORT' });
-    await expect(backend.handlers.training.start({ method: 'mediclip', normal: [{ path: '/etc/passwd', frame: 0 }], abnormal: [], epochs: 1, seed: 0, textEncoder: 'fast' }))
-      .rejects.toThrow();
-    const { jobId } = await backend.handlers.training.start({ method: 'mediclip', normal: normal.map((p) => ({ path: p, frame: 0 })), abnormal: [], epochs: 1, seed: 2, textEncoder: 'fast' });
+    await expect(
+      backend.handlers.training.start({ method: 'madclip', normal: [{ path: normal[0]!, frame: 0 }], abnormal: [], epochs: 1, seed: 0, textEncoder: 'fast' }),
+    ).rejects.toMatchObject({ code: 'NO_SUPPORT' });
+    await expect(
+      backend.handlers.training.start({
+        method: 'mediclip',
+        normal: [{ path: '/etc/passwd', frame: 0 }],
+        abnormal: [],
+        epochs: 1,
+        seed: 0,
+        textEncoder: 'fast',
+      }),
+    ).rejects.toThrow();
+    const { jobId } = await backend.handlers.training.start({
+      method: 'mediclip',
+      normal: normal.map((p) => ({ path: p, frame: 0 })),
+      abnormal: [],
+      epochs: 1,
+      seed: 2,
+      textEncoder: 'fast',
+    });
     await expect.poll(() => events.at(-1)?.state, { timeout: 60_000 }).toBe('done');
     const mine = events.filter((e) => e.jobId === jobId);
     expect(mine[0]?.state).toBe('preparing');

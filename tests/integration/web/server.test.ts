@@ -52,9 +52,8 @@ describe('browser-mode server', () => {
 
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request(
-        { host: '127.0.0.1', port: server.port, path: '/', headers: { host: `evil.example:${server.port}` } },
-        (res) => resolve(res.statusCode ?? 0),
+      const req = http.request({ host: '127.0.0.1', port: server.port, path: '/', headers: { host: `evil.example:${server.port}` } }, (res) =>
+        resolve(res.statusCode ?? 0),
       );
       req.on('error', reject);
       req.end();
@@ -73,7 +72,7 @@ describe('browser-mode server', () => {
   });
 
   it('refuses files outside the allowed folders with a readable error', async () => {
-    const outcome = (await (await call("dicom.readFile", { path: "/etc/passwd" })).json()) as { error: { message: string } };
+    const outcome = (await (await call('dicom.readFile', { path: '/etc/passwd' })).json()) as { error: { message: string } };
     expect(outcome).toMatchObject({ ok: false, error: { code: 'PATH_NOT_ALLOWED' } });
     expect(outcome.error.message).toContain('/etc/passwd');
   });

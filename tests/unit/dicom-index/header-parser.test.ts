@@ -33,7 +33,9 @@ function implicit(els: { group: number; element: number; value: Buffer | string;
     els.map(({ group, element, value, length }) => {
       const v = val(value);
       const h = Buffer.alloc(8);
-      h.writeUInt16LE(group, 0); h.writeUInt16LE(element, 2); h.writeUInt32LE(length ?? v.length, 4);
+      h.writeUInt16LE(group, 0);
+      h.writeUInt16LE(element, 2);
+      h.writeUInt32LE(length ?? v.length, 4);
       return Buffer.concat([h, v]);
     }),
   );
@@ -59,15 +61,34 @@ const UIDS = (little = true) => [
 describe('parseDicomHeader', () => {
   it('reads a raw implicit little-endian data set without preamble, skipping an undefined-length sequence', () => {
     const item = Buffer.concat([implicit([{ group: 0x0008, element: 0x1150, value: '1.2' }])]);
-    const seq = Buffer.concat([Buffer.from([0xfe, 0xff, 0x00, 0xe0, 0xff, 0xff, 0xff, 0xff]), item, Buffer.from([0xfe, 0xff, 0x0d, 0xe0, 0, 0, 0, 0]), Buffer.from([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0])]);
+    const seq = Buffer.concat([
+      Buffer.from([0xfe, 0xff, 0x00, 0xe0, 0xff, 0xff, 0xff, 0xff]),
+      item,
+      Buffer.from([0xfe, 0xff, 0x0d, 0xe0, 0, 0, 0, 0]),
+      Buffer.from([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]),
+    ]);
     const data = Buffer.concat([
-      implicit([{ group: 8, element: 0x18, value: '1.2.3.9' }, { group: 8, element: 0x60, value: 'MR' }]),
+      implicit([
+        { group: 8, element: 0x18, value: '1.2.3.9' },
+        { group: 8, element: 0x60, value: 'MR' },
+      ]),
       implicit([{ group: 8, element: 0x1140, value: seq, length: 0xffffffff }]).subarray(0, 8 + seq.length),
-      implicit([{ group: 0x20, element: 0x0d, value: '1.2.3' }, { group: 0x20, element: 0x0e, value: '1.2.3.4' }, { group: 0x20, element: 0x32, value: '1\\2.5\\-3' }]),
+      implicit([
+        { group: 0x20, element: 0x0d, value: '1.2.3' },
+        { group: 0x20, element: 0x0e, value: '1.2.3.4' },
+        { group: 0x20, element: 0x32, value: '1\\2.5\\-3' },
+      ]),
       implicit([{ group: 0x7fe0, element: 0x10, value: Buffer.alloc(4) }]),
     ]);
     const h = parseDicomHeader(data, true);
-    expect(h).toMatchObject({ hasPreamble: false, transferSyntaxUid: '1.2.840.10008.1.2', modality: 'MR', sopInstanceUid: '1.2.3.9', imagePositionPatient: [1, 2.5, -3], hasPixelData: true });
+    expect(h).toMatchObject({
+      hasPreamble: false,
+      transferSyntaxUid: '1.2.840.10008.1.2',
+      modality: 'MR',
+      sopInstanceUid: '1.2.3.9',
+      imagePositionPatient: [1, 2.5, -3],
+      hasPixelData: true,
+    });
   });
 
   it('reads explicit VR big endian', () => {

@@ -7,13 +7,46 @@ const AXIAL: DicomHeader['imageOrientationPatient'] = [1, 0, 0, 0, 1, 0];
 
 function header(over: Partial<DicomHeader>): DicomHeader {
   return {
-    transferSyntaxUid: '1.2.840.10008.1.2.1', hasPreamble: true, sopClassUid: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid: `1.2.${Math.random()}`,
-    studyInstanceUid: '1.2.3', seriesInstanceUid: '1.2.3.4', patientName: null, patientId: null, patientBirthDate: null, patientSex: null,
-    studyDate: null, studyTime: null, studyDescription: null, accessionNumber: null, modality: 'CT', seriesNumber: 1, seriesDescription: null,
-    bodyPart: null, instanceNumber: 1, acquisitionNumber: null, temporalPositionIdentifier: null, rows: 64, columns: 64, frames: 1,
-    samplesPerPixel: 1, photometricInterpretation: 'MONOCHROME2', bitsAllocated: 16, bitsStored: 12, pixelRepresentation: 0,
-    pixelSpacing: [1, 1], sliceThickness: 1, spacingBetweenSlices: null, imagePositionPatient: [0, 0, 0], imageOrientationPatient: AXIAL,
-    sliceLocation: null, gantryTilt: null, imageType: [], hasPixelData: true, missingUids: [], ...over,
+    transferSyntaxUid: '1.2.840.10008.1.2.1',
+    hasPreamble: true,
+    sopClassUid: '1.2.840.10008.5.1.4.1.1.2',
+    sopInstanceUid: `1.2.${Math.random()}`,
+    studyInstanceUid: '1.2.3',
+    seriesInstanceUid: '1.2.3.4',
+    patientName: null,
+    patientId: null,
+    patientBirthDate: null,
+    patientSex: null,
+    studyDate: null,
+    studyTime: null,
+    studyDescription: null,
+    accessionNumber: null,
+    modality: 'CT',
+    seriesNumber: 1,
+    seriesDescription: null,
+    bodyPart: null,
+    instanceNumber: 1,
+    acquisitionNumber: null,
+    temporalPositionIdentifier: null,
+    rows: 64,
+    columns: 64,
+    frames: 1,
+    samplesPerPixel: 1,
+    photometricInterpretation: 'MONOCHROME2',
+    bitsAllocated: 16,
+    bitsStored: 12,
+    pixelRepresentation: 0,
+    pixelSpacing: [1, 1],
+    sliceThickness: 1,
+    spacingBetweenSlices: null,
+    imagePositionPatient: [0, 0, 0],
+    imageOrientationPatient: AXIAL,
+    sliceLocation: null,
+    gantryTilt: null,
+    imageType: [],
+    hasPixelData: true,
+    missingUids: [],
+    ...over,
   };
 }
 const slices = (zs: number[], over: Partial<DicomHeader> = {}): BuildInput[] =>
@@ -33,16 +66,28 @@ describe('buildSeries', () => {
   });
 
   it('splits repeated positions into time points', () => {
-    const inputs = [0, 1, 2].flatMap((z) => [1, 2].map((t) => ({ id: z * 10 + t, header: header({ imagePositionPatient: [0, 0, z], temporalPositionIdentifier: t, instanceNumber: z * 2 + t }) })));
+    const inputs = [0, 1, 2].flatMap((z) =>
+      [1, 2].map((t) => ({ id: z * 10 + t, header: header({ imagePositionPatient: [0, 0, z], temporalPositionIdentifier: t, instanceNumber: z * 2 + t }) })),
+    );
     const [s] = buildSeries('1.2.3.4', inputs);
     expect(s.timePoints).toBe(2);
-    expect(s.members.map((m) => [m.id, m.timePoint])).toEqual([[1, 0], [11, 0], [21, 0], [2, 1], [12, 1], [22, 1]]);
+    expect(s.members.map((m) => [m.id, m.timePoint])).toEqual([
+      [1, 0],
+      [11, 0],
+      [21, 0],
+      [2, 1],
+      [12, 1],
+      [22, 1],
+    ]);
   });
 
   it('splits a series of mixed sizes into parts and says so', () => {
     const inputs = [...slices([0, 1, 2]), ...slices([0, 1], { rows: 32, columns: 32 }).map((x) => ({ ...x, id: x.id + 100 }))];
     const parts = buildSeries('1.2.3.4', inputs);
-    expect(parts.map((p) => [p.part, p.parts, p.rows, p.instances])).toEqual([[1, 2, 64, 3], [2, 2, 32, 2]]);
+    expect(parts.map((p) => [p.part, p.parts, p.rows, p.instances])).toEqual([
+      [1, 2, 64, 3],
+      [2, 2, 32, 2],
+    ]);
     expect(parts[1].notes[0]).toMatch(/part 2 of 2; split into 2 parts: mixed image sizes \(64×64, 32×32\)/);
   });
 
@@ -54,7 +99,9 @@ describe('buildSeries', () => {
   });
 
   it('lists non-image objects without scanning them', () => {
-    const [s] = buildSeries('9.9', [{ id: 1, header: header({ modality: 'SR', sopClassUid: '1.2.840.10008.5.1.4.1.1.88.22', hasPixelData: false, rows: null, columns: null }) }]);
+    const [s] = buildSeries('9.9', [
+      { id: 1, header: header({ modality: 'SR', sopClassUid: '1.2.840.10008.5.1.4.1.1.88.22', hasPixelData: false, rows: null, columns: null }) },
+    ]);
     expect(s).toMatchObject({ isImage: false, reconstructable: false });
     expect(s.notes.join()).toMatch(/non-image objects \(SR\)/);
   });

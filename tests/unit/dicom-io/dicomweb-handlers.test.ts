@@ -11,7 +11,9 @@ describe('DICOMweb handlers', () => {
     const handlers = createDicomwebHandlers({
       scans: {} as ScanService,
       libraryDir: '/nowhere',
-      index: async () => { throw new Error('not used'); },
+      index: async () => {
+        throw new Error('not used');
+      },
       initialServer: parseServer('http://pacs.example:8042/dicom-web', { kind: 'bearer', token: 'tok-123' }),
       onServerChanged: (s) => saved.push(s),
     });

@@ -24,7 +24,18 @@ function yamlBlock(file: string, block: string): Record<string, string> {
 
 describe('Electron hardening', () => {
   it('denies every permission, to the app itself and to anything else', () => {
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'clipboard-sanitized-write', 'fullscreen', 'openExternal', 'hid', 'serial', 'usb']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'clipboard-sanitized-write',
+      'fullscreen',
+      'openExternal',
+      'hid',
+      'serial',
+      'usb',
+    ]) {
       expect(isPermissionGranted(permission, APP_ENTRY_URL), permission).toBe(false);
       expect(isPermissionGranted(permission, 'https://evil.example/'), permission).toBe(false);
     }

@@ -1,12 +1,6 @@
 // The pure security rules of the Electron window (the binary cannot run here).
 import { describe, expect, it } from 'vitest';
-import {
-  APP_ENTRY_URL,
-  appUrlToRelativePath,
-  isNavigationAllowed,
-  isTrustedSender,
-  secureWebPreferences,
-} from '../../../src-main/electron/window-security';
+import { APP_ENTRY_URL, appUrlToRelativePath, isNavigationAllowed, isTrustedSender, secureWebPreferences } from '../../../src-main/electron/window-security';
 import { RENDERER_CSP } from '../../../src-main/core/security/csp';
 
 describe('Electron window security', () => {

@@ -2,7 +2,11 @@
 // remote errors with their stack, cancel messages, and a dying host.
 import { describe, expect, it } from 'vitest';
 import { createEngineHostClient as createHostClient } from '../../../src-main/core/engine-client/engine-host-client';
-import type { RpcChannel as HostChannel, RpcReplyMessage as HostReplyMessage, RpcRequestMessage as HostRequestMessage } from '../../../src-main/core/workers/rpc-protocol';
+import type {
+  RpcChannel as HostChannel,
+  RpcReplyMessage as HostReplyMessage,
+  RpcRequestMessage as HostRequestMessage,
+} from '../../../src-main/core/workers/rpc-protocol';
 
 function fakeChannel() {
   const sent: HostRequestMessage[] = [];
@@ -34,7 +38,11 @@ describe('engine-host client', () => {
     const fake = fakeChannel();
     const host = createHostClient(fake.channel);
     const pending = host.request('ping', {});
-    fake.reply({ kind: 'error', id: 1, error: { name: 'ClipScanError', message: 'broken frame', code: 'CORRUPT_PIXEL_DATA', stack: 'ClipScanError: broken frame\n    at decode (host.js:1:1)' } });
+    fake.reply({
+      kind: 'error',
+      id: 1,
+      error: { name: 'ClipScanError', message: 'broken frame', code: 'CORRUPT_PIXEL_DATA', stack: 'ClipScanError: broken frame\n    at decode (host.js:1:1)' },
+    });
     const err = (await pending.catch((e: unknown) => e)) as Error & { code: string };
     expect([err.name, err.message, err.code]).toEqual(['ClipScanError', 'broken frame', 'CORRUPT_PIXEL_DATA']);
     expect(err.stack).toContain('host.js:1:1');

@@ -29,7 +29,11 @@ describe.each(['stretch', 'letterbox'] as const)('gridMapping %s, 274 rows × 38
   });
 
   it('puts a single hot model pixel on the nearest image pixel', () => {
-    for (const [ky, kx] of [[100, 150], [40, 7], [120, 200]]) {
+    for (const [ky, kx] of [
+      [100, 150],
+      [40, 7],
+      [120, 200],
+    ]) {
       const map = new Float32Array(S * S);
       map[ky * S + kx] = 1;
       const img = mapToImageGrid(map, m);
@@ -72,9 +76,20 @@ describe.each(['stretch', 'letterbox'] as const)('gridMapping %s, 274 rows × 38
     const data = new Float32Array(rows * columns);
     for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) data[r * columns + c] = 100 + c + 2 * r;
     const frame: DecodedFrame = {
-      rows, columns, samplesPerPixel: 1, photometric: 'MONOCHROME2', storedPhotometric: 'MONOCHROME2', data, modality: 'US',
-      bitsStored: 8, pixelRepresentation: 0, rescaleSlope: 1, rescaleIntercept: 0, transferSyntaxUid: '1.2.840.10008.1.2.1',
-      frameIndex: 0, numberOfFrames: 1,
+      rows,
+      columns,
+      samplesPerPixel: 1,
+      photometric: 'MONOCHROME2',
+      storedPhotometric: 'MONOCHROME2',
+      data,
+      modality: 'US',
+      bitsStored: 8,
+      pixelRepresentation: 0,
+      rescaleSlope: 1,
+      rescaleIntercept: 0,
+      transferSyntaxUid: '1.2.840.10008.1.2.1',
+      frameIndex: 0,
+      numberOfFrames: 1,
     };
     const input = preprocessFrame(frame, { inputSize: S, mean: null, std: null, resize: 'bilinear' }, { fit, window: { center: 600, width: 1200 } });
     expect(input.mapping).toEqual(m);

@@ -7,9 +7,21 @@ import type { DecodedFrame } from '../../../src-main/core/dicom/pixels/decoded-f
 function frame(over: Partial<DecodedFrame>): DecodedFrame {
   const data = over.data ?? Float32Array.from({ length: 1000 }, (_, i) => i);
   return {
-    rows: 10, columns: data.length / 10, samplesPerPixel: 1, photometric: 'MONOCHROME2', storedPhotometric: 'MONOCHROME2',
-    data, modality: 'MR', bitsStored: 16, pixelRepresentation: 0, rescaleSlope: 1, rescaleIntercept: 0,
-    transferSyntaxUid: '1.2.840.10008.1.2.1', frameIndex: 0, numberOfFrames: 1, ...over,
+    rows: 10,
+    columns: data.length / 10,
+    samplesPerPixel: 1,
+    photometric: 'MONOCHROME2',
+    storedPhotometric: 'MONOCHROME2',
+    data,
+    modality: 'MR',
+    bitsStored: 16,
+    pixelRepresentation: 0,
+    rescaleSlope: 1,
+    rescaleIntercept: 0,
+    transferSyntaxUid: '1.2.840.10008.1.2.1',
+    frameIndex: 0,
+    numberOfFrames: 1,
+    ...over,
   };
 }
 
@@ -29,7 +41,10 @@ describe('chooseWindow', () => {
   it('defaults MR, X-ray and US to the 0.5–99.5 percentile window', () => {
     const w = chooseWindow(frame({ modality: 'MR', windowCenter: 1, windowWidth: 2 }));
     expect(w.source).toBe('auto');
-    const [lo, hi] = percentiles(Float32Array.from({ length: 1000 }, (_, i) => i), [0.5, 99.5]);
+    const [lo, hi] = percentiles(
+      Float32Array.from({ length: 1000 }, (_, i) => i),
+      [0.5, 99.5],
+    );
     expect(lo).toBeCloseTo(4.995, 6);
     expect(hi).toBeCloseTo(994.005, 3);
     expect(w.center).toBeCloseTo((lo + hi) / 2, 3);
@@ -51,7 +66,7 @@ describe('applyWindow', () => {
 describe('percentiles', () => {
   it('equals the sorted order statistics on random, constant, sorted and NaN-laced data', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const cases = [
       Float32Array.from({ length: 5001 }, () => Math.round(rand() * 4000 - 1000)),
       Float32Array.from({ length: 999 }, () => rand()),

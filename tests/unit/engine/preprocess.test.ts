@@ -9,9 +9,21 @@ const CLIP_STD: [number, number, number] = [0.26862954, 0.26130258, 0.27577711];
 
 function grey(rows: number, columns: number, value: number, over: Partial<DecodedFrame> = {}): DecodedFrame {
   return {
-    rows, columns, samplesPerPixel: 1, photometric: 'MONOCHROME2', storedPhotometric: 'MONOCHROME2',
-    data: new Float32Array(rows * columns).fill(value), modality: 'CT', bitsStored: 16, pixelRepresentation: 1,
-    rescaleSlope: 1, rescaleIntercept: -1024, transferSyntaxUid: '1.2.840.10008.1.2.1', frameIndex: 0, numberOfFrames: 1, ...over,
+    rows,
+    columns,
+    samplesPerPixel: 1,
+    photometric: 'MONOCHROME2',
+    storedPhotometric: 'MONOCHROME2',
+    data: new Float32Array(rows * columns).fill(value),
+    modality: 'CT',
+    bitsStored: 16,
+    pixelRepresentation: 1,
+    rescaleSlope: 1,
+    rescaleIntercept: -1024,
+    transferSyntaxUid: '1.2.840.10008.1.2.1',
+    frameIndex: 0,
+    numberOfFrames: 1,
+    ...over,
   };
 }
 

@@ -18,12 +18,17 @@ const E_ABNORMAL = [0, 1, 0, 0];
 function fakeBundle(hot: [number, number], pooled: number[]): { bundle: LoadedBundle; texts: string[][] } {
   const texts: string[][] = [];
   const manifest = {
-    id: 'fake', embedDim: D, demo: false,
+    id: 'fake',
+    embedDim: D,
+    demo: false,
     preprocess: { inputSize: S, mean: null, std: null, resize: 'bilinear' },
     vision: { gridSize: G, taps: [1] },
   } as unknown as LoadedBundle['manifest'];
   const bundle = {
-    manifest, demo: false, provider: 'cpu', memo: new Map(),
+    manifest,
+    demo: false,
+    provider: 'cpu',
+    memo: new Map(),
     text: {
       async encodeTexts(list: readonly string[]) {
         texts.push([...list]);
@@ -45,9 +50,20 @@ function fakeBundle(hot: [number, number], pooled: number[]): { bundle: LoadedBu
 
 function frame(rows: number, columns: number): DecodedFrame {
   return {
-    rows, columns, samplesPerPixel: 1, photometric: 'MONOCHROME2', storedPhotometric: 'MONOCHROME2',
-    data: Float32Array.from({ length: rows * columns }, (_, i) => i % 7), modality: 'MR', bitsStored: 16, pixelRepresentation: 0,
-    rescaleSlope: 1, rescaleIntercept: 0, transferSyntaxUid: '1.2.840.10008.1.2.1', frameIndex: 0, numberOfFrames: 1,
+    rows,
+    columns,
+    samplesPerPixel: 1,
+    photometric: 'MONOCHROME2',
+    storedPhotometric: 'MONOCHROME2',
+    data: Float32Array.from({ length: rows * columns }, (_, i) => i % 7),
+    modality: 'MR',
+    bitsStored: 16,
+    pixelRepresentation: 0,
+    rescaleSlope: 1,
+    rescaleIntercept: 0,
+    transferSyntaxUid: '1.2.840.10008.1.2.1',
+    frameIndex: 0,
+    numberOfFrames: 1,
   };
 }
 

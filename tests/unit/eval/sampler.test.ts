@@ -5,7 +5,14 @@ import { findDuplicates } from '../../../src-main/core/eval/duplicates';
 import type { DatasetSample } from '../../../src-main/core/eval/dataset';
 
 function sample(split: 'train' | 'test', name: string, label: 0 | 1): DatasetSample {
-  return { split, filename: `${split}/${label ? 'abnormal' : 'normal'}/${name}`, label, clsname: label ? 'abnormal' : 'normal', path: `/x/${name}`, maskPath: null };
+  return {
+    split,
+    filename: `${split}/${label ? 'abnormal' : 'normal'}/${name}`,
+    label,
+    clsname: label ? 'abnormal' : 'normal',
+    path: `/x/${name}`,
+    maskPath: null,
+  };
 }
 
 const train = Array.from({ length: 32 }, (_, i) => sample('train', `image_${i}.jpg`, 0));
@@ -46,7 +53,9 @@ describe('sampleSupport', () => {
   });
 
   it('refuses more shots than distinct train images', () => {
-    expect(() => sampleSupport(train, test, { shots: 31, seed: 1, exclude: new Set(['train/normal/image_1.jpg', 'train/normal/image_2.jpg']) })).toThrow(/distinct/);
+    expect(() => sampleSupport(train, test, { shots: 31, seed: 1, exclude: new Set(['train/normal/image_1.jpg', 'train/normal/image_2.jpg']) })).toThrow(
+      /distinct/,
+    );
   });
 });
 
@@ -70,7 +79,10 @@ describe('findDuplicates', () => {
     const hash: Record<string, string> = { 'a.jpg': 'x', 'b.jpg': 'y', 'c.jpg': 'x', 'd.jpg': 'z', 'e.jpg': 'z' };
     const r = findDuplicates(s, (x) => hash[x.filename.split('/').pop() as string] as string);
     expect(r.redundant).toBe(2);
-    expect(r.groups.map((g) => g.files)).toEqual([['test/abnormal/d.jpg', 'test/abnormal/e.jpg'], ['train/normal/a.jpg', 'test/normal/c.jpg']]);
+    expect(r.groups.map((g) => g.files)).toEqual([
+      ['test/abnormal/d.jpg', 'test/abnormal/e.jpg'],
+      ['train/normal/a.jpg', 'test/normal/c.jpg'],
+    ]);
     expect(r.leaks).toEqual([{ test: 'test/normal/c.jpg', train: 'train/normal/a.jpg' }]);
   });
 });

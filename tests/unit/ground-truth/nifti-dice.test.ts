@@ -44,7 +44,11 @@ function nifti(values: number[], o: HeaderOptions = {}): Buffer {
 
 describe('NIfTI-1 masks', () => {
   it('reads a gzipped little-endian float volume with its sform', () => {
-    const sform = [[-2, 0, 0, 10], [0, 3, 0, -5], [0, 0, 4, 1]];
+    const sform = [
+      [-2, 0, 0, 10],
+      [0, 3, 0, -5],
+      [0, 0, 4, 1],
+    ];
     const n = readNifti(zlib.gzipSync(nifti([0, 0.5, 0, -1], { sform })));
     expect(n.dims).toEqual([2, 2, 1]);
     expect([...n.mask]).toEqual([0, 1, 0, 1]);
@@ -55,12 +59,20 @@ describe('NIfTI-1 masks', () => {
   it('reads a big-endian file placed by its qform (180° about z, qfac -1)', () => {
     const n = readNifti(nifti([1, 0, 0, 0], { le: false, dims: [2, 2, 1], quatern: { b: 0, c: 0, d: 1, offset: [7, 8, 9], pixdim: [1, 2, 3], qfac: -1 } }));
     expect([...n.mask]).toEqual([1, 0, 0, 0]);
-    expect(n.affine.map((r) => r.map((v) => Math.round(v * 1e6) / 1e6 + 0))).toEqual([[-1, 0, 0, 7], [0, -2, 0, 8], [0, 0, -3, 9]]);
+    expect(n.affine.map((r) => r.map((v) => Math.round(v * 1e6) / 1e6 + 0))).toEqual([
+      [-1, 0, 0, 7],
+      [0, -2, 0, 8],
+      [0, 0, -3, 9],
+    ]);
   });
 
   it('falls back to the voxel size with a note, and takes the first of several volumes', () => {
     const n = readNifti(nifti([1, 0, 0, 0, 0, 0, 0, 1], { dims: [2, 2, 1, 2] }));
-    expect(n.affine).toEqual([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]]);
+    expect(n.affine).toEqual([
+      [1, 0, 0, 0],
+      [0, 1, 0, 0],
+      [0, 0, 1, 0],
+    ]);
     expect([...n.mask]).toEqual([1, 0, 0, 0]);
     expect(n.notes.join(' ')).toMatch(/2 volumes.*first|neither sform nor qform/);
     expect(n.notes).toHaveLength(2);
@@ -77,11 +89,21 @@ describe('NIfTI-1 masks', () => {
   });
 
   it('inverts an affine', () => {
-    const a = [[0, -2, 0, 10], [3, 0, 0, -5], [0, 0, 4, 1]];
+    const a = [
+      [0, -2, 0, 10],
+      [3, 0, 0, -5],
+      [0, 0, 4, 1],
+    ];
     const inv = invertAffine(a);
     const apply = (m: number[][], p: number[]) => m.map((r) => r[0]! * p[0]! + r[1]! * p[1]! + r[2]! * p[2]! + r[3]!);
     expect(apply(inv, apply(a, [1, 2, 3])).map((v) => Math.round(v * 1e9) / 1e9)).toEqual([1, 2, 3]);
-    expect(() => invertAffine([[0, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]])).toThrow(/cannot be inverted/);
+    expect(() =>
+      invertAffine([
+        [0, 0, 0, 0],
+        [0, 1, 0, 0],
+        [0, 0, 1, 0],
+      ]),
+    ).toThrow(/cannot be inverted/);
   });
 });
 

@@ -31,7 +31,12 @@ describe('layer rules', () => {
     const code = "import { useScansStore } from '../../../src-renderer/stores/scans';\nexport const a = useScansStore;\n";
     expect(await layeringErrors('tests/unit/renderer/x.test.ts', code)).toHaveLength(0);
     expect(await layeringErrors('tests/unit/scan/x.test.ts', code)).toHaveLength(1);
-    expect(await layeringErrors('tests/integration/x.test.ts', "import { useScansStore } from '../../src-renderer/stores/scans';\nexport const a = useScansStore;\n")).toHaveLength(1);
+    expect(
+      await layeringErrors(
+        'tests/integration/x.test.ts',
+        "import { useScansStore } from '../../src-renderer/stores/scans';\nexport const a = useScansStore;\n",
+      ),
+    ).toHaveLength(1);
   });
 
   it('allows electron only in src-main/electron', async () => {
@@ -54,8 +59,15 @@ describe('layer order inside src-main/core', () => {
     expect(await layeringErrors('src-main/core/dicom/x.ts', "const s = import('../services');\nexport default s;\n")).toHaveLength(1);
     // Down the order, inside one folder, and into src-shared: allowed.
     expect(await layeringErrors('src-main/core/dicom/x.ts', "import { prepared } from '../caselog/prepared';\nexport const a = prepared;\n")).toHaveLength(0);
-    expect(await layeringErrors('src-main/core/scan/x.ts', "import { walkFolder as walk } from '../dicom/walk';\nimport { organWord } from './organ-word';\nexport const a = [walk, organWord];\n")).toHaveLength(0);
-    expect(await layeringErrors('src-main/core/services.ts', "import { ScanService } from './scan/scan-service';\nexport const a = ScanService;\n")).toHaveLength(0);
+    expect(
+      await layeringErrors(
+        'src-main/core/scan/x.ts',
+        "import { walkFolder as walk } from '../dicom/walk';\nimport { organWord } from './organ-word';\nexport const a = [walk, organWord];\n",
+      ),
+    ).toHaveLength(0);
+    expect(
+      await layeringErrors('src-main/core/services.ts', "import { ScanService } from './scan/scan-service';\nexport const a = ScanService;\n"),
+    ).toHaveLength(0);
   });
 
   it('keeps folders of one layer apart and every folder in a layer', async () => {

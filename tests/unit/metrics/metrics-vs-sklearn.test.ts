@@ -23,7 +23,11 @@ function mulberry32(seed: number): () => number {
 }
 
 type Labels = (0 | 1)[];
-interface ScoreCase { name: string; scores: number[]; labels: Labels }
+interface ScoreCase {
+  name: string;
+  scores: number[];
+  labels: Labels;
+}
 
 function scoreCases(): ScoreCase[] {
   const r = mulberry32(7);
@@ -35,18 +39,36 @@ function scoreCases(): ScoreCase[] {
     { name: 'all equal scores', scores: [3, 3, 3, 3, 3, 3], labels: [0, 1, 0, 1, 1, 0] },
     { name: 'perfect', scores: [0.1, 0.2, 0.8, 0.9], labels: [0, 0, 1, 1] },
     { name: 'inverted', scores: [0.9, 0.8, 0.2, 0.1], labels: [0, 0, 1, 1] },
-    { name: 'imbalanced, 3 of 203 abnormal, coarse ties', scores: imbalancedLabels.map((l) => Math.round((r() + 0.2 * l) * 20) / 20), labels: imbalancedLabels },
+    {
+      name: 'imbalanced, 3 of 203 abnormal, coarse ties',
+      scores: imbalancedLabels.map((l) => Math.round((r() + 0.2 * l) * 20) / 20),
+      labels: imbalancedLabels,
+    },
     { name: 'random 5000, seed 7', scores: randLabels.map((l) => r() + 0.3 * l * r()), labels: randLabels },
-    { name: 'random 2000 with negative scores, seed 99', scores: Array.from({ length: 2000 }, () => (r2() - 0.5) * 1e-3), labels: Array.from({ length: 2000 }, () => (r2() < 0.5 ? 1 : 0)) },
+    {
+      name: 'random 2000 with negative scores, seed 99',
+      scores: Array.from({ length: 2000 }, () => (r2() - 0.5) * 1e-3),
+      labels: Array.from({ length: 2000 }, () => (r2() < 0.5 ? 1 : 0)),
+    },
   ];
 }
 
-interface MapCase { name: string; width: number; height: number; maps: Float32Array[]; masks: Uint8Array[] }
+interface MapCase {
+  name: string;
+  width: number;
+  height: number;
+  maps: Float32Array[];
+  masks: Uint8Array[];
+}
 
 /** Maps with blobs, diagonal-only contacts (8- vs 4-connectivity differ), one all-normal image, quantised scores (ties). */
 function mapCases(): MapCase[] {
   const cases: MapCase[] = [];
-  for (const [seed, levels] of [[1, 16], [2, 0], [3, 3]] as const) {
+  for (const [seed, levels] of [
+    [1, 16],
+    [2, 0],
+    [3, 3],
+  ] as const) {
     const r = mulberry32(seed);
     const width = 40;
     const height = 32;
@@ -93,7 +115,16 @@ describe.skipIf(!hasSklearn)(`metrics equal scikit-learn and MVTec's reference${
     ...sc.map((c) => ({ kind: 'auroc', scores: c.scores, labels: c.labels })),
     ...sc.map((c) => ({ kind: 'f1', scores: c.scores, labels: c.labels })),
     ...mc.map((c) => ({ kind: 'pixelAuroc', maps: c.maps.map((m) => Array.from(m)), masks: c.masks.map((m) => Array.from(m)) })),
-    ...mc.flatMap((c) => MAX_FPRS.map((maxFpr) => ({ kind: 'aupro', width: c.width, height: c.height, maxFpr, maps: c.maps.map((m) => Array.from(m)), masks: c.masks.map((m) => Array.from(m)) }))),
+    ...mc.flatMap((c) =>
+      MAX_FPRS.map((maxFpr) => ({
+        kind: 'aupro',
+        width: c.width,
+        height: c.height,
+        maxFpr,
+        maps: c.maps.map((m) => Array.from(m)),
+        masks: c.masks.map((m) => Array.from(m)),
+      })),
+    ),
   ];
   const ref = hasSklearn ? runReference(requests) : [];
   let at = 0;

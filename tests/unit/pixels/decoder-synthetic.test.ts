@@ -41,7 +41,16 @@ describe('grey samples', () => {
     });
     const f = await decodeFrame(bytes);
     expect(Array.from(f.data)).toEqual([0, 2047, -2048, -1, 1, 0x123].map((v) => v * 2 - 10));
-    expect(f).toMatchObject({ rows: 2, columns: 3, samplesPerPixel: 1, photometric: 'MONOCHROME2', rescaleSlope: 2, rescaleIntercept: -10, pixelRepresentation: 1, bitsStored: 12 });
+    expect(f).toMatchObject({
+      rows: 2,
+      columns: 3,
+      samplesPerPixel: 1,
+      photometric: 'MONOCHROME2',
+      rescaleSlope: 2,
+      rescaleIntercept: -10,
+      pixelRepresentation: 1,
+      bitsStored: 12,
+    });
   });
 
   it('shifts samples whose high bit is not bits stored - 1', async () => {
@@ -124,12 +133,14 @@ describe('colour', () => {
 
   it('converts YBR_FULL and YBR_FULL_422 to RGB', async () => {
     // Grey (Y=128, neutral chroma) and pure red (Y=76, Cb=85, Cr=255).
-    const full = await decodeFrame(buildDicom({
-      transferSyntax: EXPLICIT_LE,
-      elements: imageElements({ rows: 1, columns: 2, bitsAllocated: 8, samplesPerPixel: 3, photometric: 'YBR_FULL' }),
-      pixelData: new Uint8Array([128, 128, 128, 76, 85, 255]),
-      pixelVr: 'OB',
-    }));
+    const full = await decodeFrame(
+      buildDicom({
+        transferSyntax: EXPLICIT_LE,
+        elements: imageElements({ rows: 1, columns: 2, bitsAllocated: 8, samplesPerPixel: 3, photometric: 'YBR_FULL' }),
+        pixelData: new Uint8Array([128, 128, 128, 76, 85, 255]),
+        pixelVr: 'OB',
+      }),
+    );
     expect(Array.from(full.data.subarray(0, 3))).toEqual([128, 128, 128]);
     const red = Array.from(full.data.subarray(3));
     expect(red[0]).toBeGreaterThanOrEqual(253);
@@ -137,27 +148,35 @@ describe('colour', () => {
     expect(red[2]).toBeLessThanOrEqual(2);
 
     // 422: Y1 Y2 Cb Cr for each pair of pixels.
-    const sub = await decodeFrame(buildDicom({
-      transferSyntax: EXPLICIT_LE,
-      elements: imageElements({ rows: 1, columns: 2, bitsAllocated: 8, samplesPerPixel: 3, photometric: 'YBR_FULL_422' }),
-      pixelData: new Uint8Array([100, 200, 128, 128]),
-      pixelVr: 'OB',
-    }));
+    const sub = await decodeFrame(
+      buildDicom({
+        transferSyntax: EXPLICIT_LE,
+        elements: imageElements({ rows: 1, columns: 2, bitsAllocated: 8, samplesPerPixel: 3, photometric: 'YBR_FULL_422' }),
+        pixelData: new Uint8Array([100, 200, 128, 128]),
+        pixelVr: 'OB',
+      }),
+    );
     expect(Array.from(sub.data)).toEqual([100, 100, 100, 200, 200, 200]);
   });
 
   it('maps palette colour through 8-bit and 16-bit tables with a first mapped value', async () => {
-    const lut = (bits: number, scale: number): BuildElement[] => [0x1101, 0x1102, 0x1103].flatMap((d, ch) => [
-      { tag: [0x0028, d], vr: 'US', value: [4, 10, bits] } as BuildElement,
-      { tag: [0x0028, d + 0x100], vr: 'OW', value: words([0, 1, 2, 3].map((i) => (i * 50 + ch * 10) * scale)) } as BuildElement,
-    ]);
-    for (const [bits, scale] of [[8, 1], [16, 256]]) {
-      const f = await decodeFrame(buildDicom({
-        transferSyntax: EXPLICIT_LE,
-        elements: [...imageElements({ rows: 1, columns: 3, bitsAllocated: 8, photometric: 'PALETTE COLOR' }), ...lut(bits, scale)],
-        pixelData: new Uint8Array([10, 13, 200]),
-        pixelVr: 'OB',
-      }));
+    const lut = (bits: number, scale: number): BuildElement[] =>
+      [0x1101, 0x1102, 0x1103].flatMap((d, ch) => [
+        { tag: [0x0028, d], vr: 'US', value: [4, 10, bits] } as BuildElement,
+        { tag: [0x0028, d + 0x100], vr: 'OW', value: words([0, 1, 2, 3].map((i) => (i * 50 + ch * 10) * scale)) } as BuildElement,
+      ]);
+    for (const [bits, scale] of [
+      [8, 1],
+      [16, 256],
+    ]) {
+      const f = await decodeFrame(
+        buildDicom({
+          transferSyntax: EXPLICIT_LE,
+          elements: [...imageElements({ rows: 1, columns: 3, bitsAllocated: 8, photometric: 'PALETTE COLOR' }), ...lut(bits, scale)],
+          pixelData: new Uint8Array([10, 13, 200]),
+          pixelVr: 'OB',
+        }),
+      );
       expect(f).toMatchObject({ samplesPerPixel: 3, photometric: 'RGB', storedPhotometric: 'PALETTE COLOR' });
       // index 10 → entry 0, 13 → entry 3, 200 → clamped to the last entry.
       expect(Array.from(f.data)).toEqual([0, 10, 20, 150, 160, 170, 150, 160, 170]);
@@ -167,32 +186,42 @@ describe('colour', () => {
 
 describe('RLE', () => {
   it('decodes 16-bit grey and 8-bit RGB, one frame per fragment, with and without an offset table', async () => {
-    const grey = [[0x0102, 0xfffe, 0x8000, 7], [9, 8, 7, 6]];
+    const grey = [
+      [0x0102, 0xfffe, 0x8000, 7],
+      [9, 8, 7, 6],
+    ];
     const planes = (vals: number[]) => [new Uint8Array(vals.map((v) => v >> 8)), new Uint8Array(vals.map((v) => v & 0xff))];
     for (const bot of [true, false]) {
       const bytes = buildDicom({
         transferSyntax: RLE,
         elements: imageElements({ rows: 2, columns: 2, bitsAllocated: 16, signed: true, frames: 2 }),
-        encapsulatedPixelElement: encapsulate(grey.map((g) => [rleFrame(planes(g))]), bot),
+        encapsulatedPixelElement: encapsulate(
+          grey.map((g) => [rleFrame(planes(g))]),
+          bot,
+        ),
       });
       expect(Array.from((await decodeFrame(bytes, 0)).data)).toEqual([0x0102, -2, -32768, 7]);
       expect(Array.from((await decodeFrame(bytes, 1)).data)).toEqual([9, 8, 7, 6]);
     }
-    const rgb = await decodeFrame(buildDicom({
-      transferSyntax: RLE,
-      elements: imageElements({ rows: 1, columns: 2, bitsAllocated: 8, samplesPerPixel: 3, planar: 1 }),
-      encapsulatedPixelElement: encapsulate([[rleFrame([new Uint8Array([1, 2]), new Uint8Array([3, 4]), new Uint8Array([5, 6])])]], false),
-    }));
+    const rgb = await decodeFrame(
+      buildDicom({
+        transferSyntax: RLE,
+        elements: imageElements({ rows: 1, columns: 2, bitsAllocated: 8, samplesPerPixel: 3, planar: 1 }),
+        encapsulatedPixelElement: encapsulate([[rleFrame([new Uint8Array([1, 2]), new Uint8Array([3, 4]), new Uint8Array([5, 6])])]], false),
+      }),
+    );
     expect(Array.from(rgb.data)).toEqual([1, 3, 5, 2, 4, 6]);
   });
 
   it('reports a damaged RLE frame clearly', async () => {
     const frame = rleFrame([new Uint8Array(300).fill(7)]).subarray(0, 80);
-    const err = await decodeError(buildDicom({
-      transferSyntax: RLE,
-      elements: imageElements({ rows: 10, columns: 30, bitsAllocated: 8 }),
-      encapsulatedPixelElement: encapsulate([[frame]], false),
-    }));
+    const err = await decodeError(
+      buildDicom({
+        transferSyntax: RLE,
+        elements: imageElements({ rows: 10, columns: 30, bitsAllocated: 8 }),
+        encapsulatedPixelElement: encapsulate([[frame]], false),
+      }),
+    );
     expect(err.code).toBe('CORRUPT_PIXEL_DATA');
     expect(err.message).toMatch(/RLE/);
   });
@@ -200,11 +229,13 @@ describe('RLE', () => {
 
 describe('errors', () => {
   it('names an unsupported transfer syntax by name and UID', async () => {
-    const err = await decodeError(buildDicom({
-      transferSyntax: '1.2.840.10008.1.2.4.110',
-      elements: imageElements({ rows: 1, columns: 1, bitsAllocated: 8 }),
-      encapsulatedPixelElement: encapsulate([[new Uint8Array([0xff, 0x0a, 0, 0])]], false),
-    }));
+    const err = await decodeError(
+      buildDicom({
+        transferSyntax: '1.2.840.10008.1.2.4.110',
+        elements: imageElements({ rows: 1, columns: 1, bitsAllocated: 8 }),
+        encapsulatedPixelElement: encapsulate([[new Uint8Array([0xff, 0x0a, 0, 0])]], false),
+      }),
+    );
     expect(err.code).toBe('UNSUPPORTED_TRANSFER_SYNTAX');
     expect(err.message).toContain('JPEG XL');
     expect(err.message).toContain('1.2.840.10008.1.2.4.110');

@@ -33,7 +33,10 @@ function encodeValue(el: BuildElement, le: boolean): Uint8Array {
 export function concatBytes(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
@@ -65,9 +68,14 @@ export function encapsulate(frames: Uint8Array[][], withOffsetTable: boolean): U
   const fragments = frames.map((parts) => concatBytes(parts.map((p) => item(0xe000, p.length % 2 ? concatBytes([p, new Uint8Array(1)]) : p))));
   const offsets: number[] = [];
   let at = 0;
-  for (const f of fragments) { offsets.push(at); at += f.length; }
+  for (const f of fragments) {
+    offsets.push(at);
+    at += f.length;
+  }
   const bot = new Uint8Array(withOffsetTable ? offsets.length * 4 : 0);
-  offsets.forEach((o, i) => { if (withOffsetTable) new DataView(bot.buffer).setUint32(i * 4, o, true); });
+  offsets.forEach((o, i) => {
+    if (withOffsetTable) new DataView(bot.buffer).setUint32(i * 4, o, true);
+  });
   const head = new Uint8Array([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42, 0, 0, 0xff, 0xff, 0xff, 0xff]);
   const end = new Uint8Array([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
   return concatBytes([head, item(0xe000, bot), ...fragments, end]);
@@ -102,9 +110,19 @@ export function buildDicom(opts: BuildOptions): Uint8Array {
 
 /** Image pixel module elements for a grey or colour image. */
 export function imageElements(p: {
-  rows: number; columns: number; bitsAllocated: number; bitsStored?: number; highBit?: number; signed?: boolean;
-  samplesPerPixel?: number; photometric?: string; planar?: number; frames?: number; modality?: string;
-  slope?: string; intercept?: string;
+  rows: number;
+  columns: number;
+  bitsAllocated: number;
+  bitsStored?: number;
+  highBit?: number;
+  signed?: boolean;
+  samplesPerPixel?: number;
+  photometric?: string;
+  planar?: number;
+  frames?: number;
+  modality?: string;
+  slope?: string;
+  intercept?: string;
 }): BuildElement[] {
   const spp = p.samplesPerPixel ?? 1;
   const els: BuildElement[] = [
@@ -142,6 +160,9 @@ export function rleFrame(planes: Uint8Array[]): Uint8Array {
   const view = new DataView(header.buffer);
   view.setUint32(0, segments.length, true);
   let at = 64;
-  segments.forEach((s, i) => { view.setUint32(4 + 4 * i, at, true); at += s.length; });
+  segments.forEach((s, i) => {
+    view.setUint32(4 + 4 * i, at, true);
+    at += s.length;
+  });
   return concatBytes([header, ...segments]);
 }

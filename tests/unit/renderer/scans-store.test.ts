@@ -46,13 +46,19 @@ describe('scans store', () => {
     const models = useModelsStore();
     const scans = useScansStore();
     models.selectedId = 'clip-b16@2';
-    models.adapters = [adapter({ id: 'mediclip-old', method: 'mediclip' }), adapter({ id: 'madclip-x', method: 'madclip' }), adapter({ id: 'mediclip-new', method: 'mediclip' })];
+    models.adapters = [
+      adapter({ id: 'mediclip-old', method: 'mediclip' }),
+      adapter({ id: 'madclip-x', method: 'madclip' }),
+      adapter({ id: 'mediclip-new', method: 'mediclip' }),
+    ];
     scans.method = 'mediclip';
     await nextTick();
 
     expect(await scans.startSelected()).toBe(7);
 
-    expect(backend.sent(scanCalls.start)).toEqual([{ seriesInstanceUids: [SERIES_UID], method: 'mediclip', modelId: 'clip-b16@2', adapterId: 'mediclip-new', precision: 'fp32' }]);
+    expect(backend.sent(scanCalls.start)).toEqual([
+      { seriesInstanceUids: [SERIES_UID], method: 'mediclip', modelId: 'clip-b16@2', adapterId: 'mediclip-new', precision: 'fp32' },
+    ]);
     expect(backend.sent(scanCalls.get)).toEqual([{ scanId: 7 }]);
     expect(scans.queue.map((s) => s.id)).toEqual([7]);
     expect(scans.starting).toBe(false);
@@ -67,7 +73,9 @@ describe('scans store', () => {
 
     await scans.startSelected();
 
-    expect(backend.sent(scanCalls.start)).toEqual([{ seriesInstanceUids: [SERIES_UID], method: 'zeroshot', modelId: null, adapterId: null, precision: 'fp32' }]);
+    expect(backend.sent(scanCalls.start)).toEqual([
+      { seriesInstanceUids: [SERIES_UID], method: 'zeroshot', modelId: null, adapterId: null, precision: 'fp32' },
+    ]);
   });
 
   it('sends the chosen vision precision (int8) with the scan', async () => {
@@ -78,7 +86,9 @@ describe('scans store', () => {
 
     await scans.startSelected();
 
-    expect(backend.sent(scanCalls.start)).toEqual([{ seriesInstanceUids: [SERIES_UID], method: 'zeroshot', modelId: null, adapterId: null, precision: 'int8' }]);
+    expect(backend.sent(scanCalls.start)).toEqual([
+      { seriesInstanceUids: [SERIES_UID], method: 'zeroshot', modelId: null, adapterId: null, precision: 'int8' },
+    ]);
   });
 
   it('asks for a series instead of calling the back end when none is selected', async () => {
@@ -150,4 +160,3 @@ describe('scans store', () => {
     expect(scans.queue).toEqual([]); // started elsewhere (another window, the CLI): listed, not queued here
   });
 });
-

@@ -19,7 +19,11 @@ import { useFakeBackend } from './fake-backend';
 import { SERIES_UID, seriesDetail, study } from './fixtures';
 
 const CT_DIR = path.join(FIXTURES, 'dicom', 'ct-chest-lidc-0314');
-const CT_FILES = fs.readdirSync(CT_DIR).filter((f) => f.endsWith('.dcm')).sort().map((f) => path.join(CT_DIR, f));
+const CT_FILES = fs
+  .readdirSync(CT_DIR)
+  .filter((f) => f.endsWith('.dcm'))
+  .sort()
+  .map((f) => path.join(CT_DIR, f));
 
 const backend = useFakeBackend();
 /** Image ids the store asked Cornerstone to load and cache. */
@@ -67,7 +71,12 @@ describe('viewer store', () => {
     await viewer.openSeries(SERIES_UID, 1, owner);
 
     expect(backend.sent(libraryCalls.series)).toEqual([{ seriesInstanceUid: SERIES_UID, part: 1 }]);
-    expect(backend.sent(appCalls.readFile).map((a) => a.path).sort()).toEqual([...paths].sort());
+    expect(
+      backend
+        .sent(appCalls.readFile)
+        .map((a) => a.path)
+        .sort(),
+    ).toEqual([...paths].sort());
     expect(viewer.status).toBe('ready');
     expect(viewer.statusText).toBe('Chest');
     expect(viewer.series?.seriesInstanceUid).toBe(SERIES_UID);
@@ -86,7 +95,9 @@ describe('viewer store', () => {
   });
 
   it('refuses a series without images with its reason, and fetches no file', async () => {
-    backend.answer(libraryCalls.series, () => seriesDetail([CT_FILES[0]!], { isImage: false, modality: 'SR', seriesDescription: 'Report', notes: ['a structured report'] }));
+    backend.answer(libraryCalls.series, () =>
+      seriesDetail([CT_FILES[0]!], { isImage: false, modality: 'SR', seriesDescription: 'Report', notes: ['a structured report'] }),
+    );
     const viewer = useViewerStore();
 
     await viewer.openSeries(SERIES_UID, 1, null);
@@ -117,13 +128,21 @@ describe('viewer store', () => {
     expect(viewer.series?.seriesInstanceUid).toBe('1.2.3.second');
     expect(viewer.statusText).toBe('Second');
     expect(viewer.status).toBe('ready');
-    expect(backend.sent(appCalls.readFile).map((f) => f.path).sort()).toEqual([c, d].sort());
+    expect(
+      backend
+        .sent(appCalls.readFile)
+        .map((f) => f.path)
+        .sort(),
+    ).toEqual([c, d].sort());
     expect(viewer.imageIds).toEqual([await imageIdForFile(c!), await imageIdForFile(d!)]);
   });
 
   it('offers MPR only for a shown CT or MR volume, and says why not otherwise', async () => {
     backend.answer(libraryCalls.series, ({ seriesInstanceUid }) =>
-      seriesDetail(CT_FILES.slice(0, 2), seriesInstanceUid === 'us' ? { seriesInstanceUid, modality: 'US' } : { seriesInstanceUid, reconstructable: false, notes: ['uneven spacing'] }),
+      seriesDetail(
+        CT_FILES.slice(0, 2),
+        seriesInstanceUid === 'us' ? { seriesInstanceUid, modality: 'US' } : { seriesInstanceUid, reconstructable: false, notes: ['uneven spacing'] },
+      ),
     );
     serveFiles();
     const viewer = useViewerStore();

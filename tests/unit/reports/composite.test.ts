@@ -37,7 +37,13 @@ describe('composeOverlay', () => {
     const base = 40 + 25 * 2;
     expect(pixelAt(raster, 25, 15).slice(0, 3)).toEqual([0, 1, 2].map((k) => Math.round(base * 0.5 + lut[255 * 3 + k] * 0.5)));
     // below the threshold: exactly the original grey
-    for (const [x, y] of [[0, 0], [5, 40], [63, 47], [19, 15], [30, 15]]) {
+    for (const [x, y] of [
+      [0, 0],
+      [5, 40],
+      [63, 47],
+      [19, 15],
+      [30, 15],
+    ]) {
       const g = original.pixels[y * W + x];
       expect(pixelAt(raster, x, y), `(${x}, ${y})`).toEqual([g, g, g, 255]);
     }
@@ -64,10 +70,11 @@ describe('composeOverlay', () => {
     expect(demo.raster.height).toBeGreaterThan(plain.raster.height);
     const s = demo.layout.stamp!;
     let red = 0;
-    for (let y = s.y; y < s.y + s.height; y++) for (let x = 0; x < s.width; x++) {
-      const [r, g, b] = pixelAt(demo.raster, x, y);
-      if (r > 120 && g < 60 && b < 60) red++;
-    }
+    for (let y = s.y; y < s.y + s.height; y++)
+      for (let x = 0; x < s.width; x++) {
+        const [r, g, b] = pixelAt(demo.raster, x, y);
+        if (r > 120 && g < 60 && b < 60) red++;
+      }
     expect(red).toBeGreaterThan(0);
     const noStamp = composeOverlay(greyRamp(), squareMap(), display, { demo: false, stamp: false });
     expect(noStamp.layout.stamp).toBeNull();
@@ -87,7 +94,8 @@ describe('composeOverlay', () => {
     // bottom end is lo (0) and below the 0.3 threshold: dimmed, so darker than the undimmed inferno(0)... or near black
     expect(bottomColour[0] + bottomColour[1] + bottomColour[2]).toBeLessThan(120);
     let white = 0;
-    for (let y = cb.y; y < cb.y + cb.height; y++) for (let x = cb.x + 20; x < cb.x + cb.width; x++) if (pixelAt(raster, x, y)[0] === 255 && pixelAt(raster, x, y)[2] === 255) white++;
+    for (let y = cb.y; y < cb.y + cb.height; y++)
+      for (let x = cb.x + 20; x < cb.x + cb.width; x++) if (pixelAt(raster, x, y)[0] === 255 && pixelAt(raster, x, y)[2] === 255) white++;
     expect(white).toBeGreaterThan(50);
   });
 

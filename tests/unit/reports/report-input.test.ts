@@ -8,9 +8,24 @@ import { ClipScanError } from '../../../src-shared/contract/errors';
 /** A minimal valid input with a 4×3 image (test input). */
 function raw(over: Partial<FindingReportInputRaw> = {}): FindingReportInputRaw {
   return {
-    header: { patientName: 'Citizen^Jan', patientId: 'PID-42', patientBirthDate: '19700102', patientSex: 'F', studyDate: '20240305', institution: 'General Hospital', modality: 'CR' },
+    header: {
+      patientName: 'Citizen^Jan',
+      patientId: 'PID-42',
+      patientBirthDate: '19700102',
+      patientSex: 'F',
+      studyDate: '20240305',
+      institution: 'General Hospital',
+      modality: 'CR',
+    },
     deidentify: false,
-    keyImages: [{ label: 'image 1 of 1', original: { width: 4, height: 3, channels: 1, pixels: new Uint8Array(12) }, map: { values: new Float32Array(12), lo: 0, hi: 1 }, sliceScore: 0.4 }],
+    keyImages: [
+      {
+        label: 'image 1 of 1',
+        original: { width: 4, height: 3, channels: 1, pixels: new Uint8Array(12) },
+        map: { values: new Float32Array(12), lo: 0, hi: 1 },
+        sliceScore: 0.4,
+      },
+    ],
     scores: { image: 0.4, threshold: 0.5 },
     model: { bundleId: 'b', bundleVersion: '1', bundleSha256: 'f'.repeat(64), method: 'zeroshot', shots: null, adapter: null, demo: false },
     executionProvider: 'cpu',

@@ -7,7 +7,9 @@ describe('series labels', () => {
 
   it('names modality, series number and description, patient and study date', () => {
     expect(seriesLabel(rg1)).toBe('CR #1 (no description) · CompressedSamples, RG1 · 2004-08-26');
-    expect(seriesLabel({ modality: 'MR', seriesNumber: 401, description: 'anat-T1w ', patientName: 'Jane_Doe', studyDate: null })).toBe('MR #401 anat-T1w · Jane_Doe');
+    expect(seriesLabel({ modality: 'MR', seriesNumber: 401, description: 'anat-T1w ', patientName: 'Jane_Doe', studyDate: null })).toBe(
+      'MR #401 anat-T1w · Jane_Doe',
+    );
   });
 
   it('leaves the patient out when identity is hidden, and unknown parts out', () => {

@@ -19,7 +19,8 @@ import {
 const PY = '/usr/bin/python3';
 const probe = spawnSync(PY, ['-c', 'import scipy.ndimage, numpy'], { encoding: 'utf8' });
 const hasScipy = probe.status === 0;
-if (!hasScipy) console.warn(`ndimage cross-checks skipped: scipy not importable by ${PY} (${probe.stderr?.trim() || probe.error?.message}); apt-get install python3-scipy`);
+if (!hasScipy)
+  console.warn(`ndimage cross-checks skipped: scipy not importable by ${PY} (${probe.stderr?.trim() || probe.error?.message}); apt-get install python3-scipy`);
 
 const SCRIPT = `
 import sys, json, numpy as np

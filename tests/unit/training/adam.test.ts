@@ -18,7 +18,7 @@ describe('Adam', () => {
     adam.step(new Map([['p', new Float32Array([1, 0, 0])]]));
     const m = 0.5 * (0.5 * 0.3) + 0.5 * 1;
     const v = 0.999 * (0.001 * 0.09) + 0.001 * 1;
-    const expected = 0.9 - (0.1 / (1 - 0.25)) * m / (Math.sqrt(v) / Math.sqrt(1 - 0.999 ** 2) + 1e-8);
+    const expected = 0.9 - ((0.1 / (1 - 0.25)) * m) / (Math.sqrt(v) / Math.sqrt(1 - 0.999 ** 2) + 1e-8);
     expect(p[0]).toBeCloseTo(expected, 6);
     expect(adam.state.t).toBe(2);
   });

@@ -37,19 +37,45 @@ function registerAdapter(db: Database, manifest: AdapterManifest, adapterDir: st
     const known = db.prepare('SELECT 1 FROM bundles WHERE id = ? AND version = ?').get(manifest.bundle.id, manifest.bundle.version);
     if (!known) {
       if (!manifest.bundle.demo) {
-        throw new ClipScanError('MODEL_NOT_INSTALLED', `The model ${manifest.bundle.id}@${manifest.bundle.version} is not installed; import it before registering adapters trained on it.`);
+        throw new ClipScanError(
+          'MODEL_NOT_INSTALLED',
+          `The model ${manifest.bundle.id}@${manifest.bundle.version} is not installed; import it before registering adapters trained on it.`,
+        );
       }
-      db.prepare(`INSERT OR IGNORE INTO bundles (id, version, display_name, path, manifest_sha256, demo, total_bytes, installed_at, source_url)
-                  VALUES (?, ?, ?, ?, ?, 1, ?, ?, NULL)`)
-        .run(manifest.bundle.id, manifest.bundle.version, bundle.displayName, path.resolve(bundle.dir), manifest.bundle.manifestSha256,
-          bundle.totalBytes, new Date().toISOString());
+      db.prepare(
+        `INSERT OR IGNORE INTO bundles (id, version, display_name, path, manifest_sha256, demo, total_bytes, installed_at, source_url)
+                  VALUES (?, ?, ?, ?, ?, 1, ?, ?, NULL)`,
+      ).run(
+        manifest.bundle.id,
+        manifest.bundle.version,
+        bundle.displayName,
+        path.resolve(bundle.dir),
+        manifest.bundle.manifestSha256,
+        bundle.totalBytes,
+        new Date().toISOString(),
+      );
     }
-    db.prepare(`INSERT OR REPLACE INTO adapters (id, bundle_id, bundle_version, method, path, manifest_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-      .run(manifest.id, manifest.bundle.id, manifest.bundle.version, manifest.method, path.resolve(adapterDir), JSON.stringify(manifest), manifest.createdAt);
+    db.prepare(`INSERT OR REPLACE INTO adapters (id, bundle_id, bundle_version, method, path, manifest_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
+      manifest.id,
+      manifest.bundle.id,
+      manifest.bundle.version,
+      manifest.method,
+      path.resolve(adapterDir),
+      JSON.stringify(manifest),
+      manifest.createdAt,
+    );
   }).immediate();
 }
 
-interface Row { id: string; bundle_id: string; bundle_version: string; method: string; path: string; manifest_json: string; created_at: string }
+interface Row {
+  id: string;
+  bundle_id: string;
+  bundle_version: string;
+  method: string;
+  path: string;
+  manifest_json: string;
+  created_at: string;
+}
 
 function fromRow(r: Row): RegisteredAdapter {
   const manifest = AdapterManifestSchema.parse(JSON.parse(r.manifest_json));

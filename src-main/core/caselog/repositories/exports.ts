@@ -24,10 +24,21 @@ export interface ExportRow {
 export class ExportRepository {
   constructor(private readonly db: Database) {}
 
-  record(entry: { scanId: number | null; seriesInstanceUid: string | null; format: 'png' | 'pdf'; path: string; bytes: number; sha256: string; deidentified: boolean }): number {
+  record(entry: {
+    scanId: number | null;
+    seriesInstanceUid: string | null;
+    format: 'png' | 'pdf';
+    path: string;
+    bytes: number;
+    sha256: string;
+    deidentified: boolean;
+  }): number {
     return Number(
-      prepared(this.db, `INSERT INTO exports (scan_id, series_instance_uid, format, path, bytes, sha256, deidentified, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(entry.scanId, entry.seriesInstanceUid, entry.format, entry.path, entry.bytes, entry.sha256, entry.deidentified ? 1 : 0, new Date().toISOString()).lastInsertRowid,
+      prepared(
+        this.db,
+        `INSERT INTO exports (scan_id, series_instance_uid, format, path, bytes, sha256, deidentified, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(entry.scanId, entry.seriesInstanceUid, entry.format, entry.path, entry.bytes, entry.sha256, entry.deidentified ? 1 : 0, new Date().toISOString())
+        .lastInsertRowid,
     );
   }
 

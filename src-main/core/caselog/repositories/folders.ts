@@ -37,11 +37,11 @@ export class FoldersRepository {
 
   /** The folder's id, creating its row (or touching `last_indexed_at`) as needed. */
   upsert(folderPath: string, now = new Date().toISOString()): number {
-    prepared(this.db, 
-        `INSERT INTO folders (path, first_indexed_at, last_indexed_at) VALUES (?, ?, ?)
+    prepared(
+      this.db,
+      `INSERT INTO folders (path, first_indexed_at, last_indexed_at) VALUES (?, ?, ?)
          ON CONFLICT(path) DO UPDATE SET last_indexed_at = excluded.last_indexed_at`,
-      )
-      .run(folderPath, now, now);
+    ).run(folderPath, now, now);
     return (prepared(this.db, 'SELECT id FROM folders WHERE path = ?').get(folderPath) as { id: number }).id;
   }
 
@@ -56,11 +56,11 @@ export class FoldersRepository {
 
   /** Most recently indexed first, with the number of studies each holds. */
   recent(limit = 20): (FolderRow & { studies: number })[] {
-    const rows = prepared(this.db, 
-        `SELECT f.*, (SELECT COUNT(DISTINCT i.study_instance_uid) FROM instances i WHERE i.folder_id = f.id) AS studies
+    const rows = prepared(
+      this.db,
+      `SELECT f.*, (SELECT COUNT(DISTINCT i.study_instance_uid) FROM instances i WHERE i.folder_id = f.id) AS studies
          FROM folders f ORDER BY f.last_indexed_at DESC, f.id DESC LIMIT ?`,
-      )
-      .all(limit) as (Raw & { studies: number })[];
+    ).all(limit) as (Raw & { studies: number })[];
     return rows.map((r) => ({ ...toRow(r), studies: r.studies }));
   }
 }

@@ -35,12 +35,12 @@ export class IndexErrorsRepository {
     duplicateOf: string | null = null,
     now = new Date().toISOString(),
   ): void {
-    prepared(this.db, 
-        `INSERT INTO index_errors (folder_id, path, size, mtime_ms, kind, reason, sop_instance_uid, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    prepared(
+      this.db,
+      `INSERT INTO index_errors (folder_id, path, size, mtime_ms, kind, reason, sop_instance_uid, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(path) DO UPDATE SET folder_id = excluded.folder_id, size = excluded.size, mtime_ms = excluded.mtime_ms,
            kind = excluded.kind, reason = excluded.reason, sop_instance_uid = excluded.sop_instance_uid, seen_at = excluded.seen_at`,
-      )
-      .run(folderId, filePath, stamp.size ?? null, stamp.mtimeMs ?? null, kind, reason, duplicateOf, now);
+    ).run(folderId, filePath, stamp.size ?? null, stamp.mtimeMs ?? null, kind, reason, duplicateOf, now);
   }
 
   /** Path → size and mtime of every error row under a folder. */

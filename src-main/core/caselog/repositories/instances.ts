@@ -72,8 +72,9 @@ export class InstancesRepository {
   upsert(folderId: number, stamp: FileStamp, h: DicomHeader): void {
     const old = this.byPath(stamp.path);
     if (old && old.sopInstanceUid !== h.sopInstanceUid) this.deleteByPath(stamp.path);
-    prepared(this.db, 
-        `INSERT INTO instances (folder_id, path, size, mtime_ms, sop_instance_uid, study_instance_uid, series_instance_uid, sop_class_uid,
+    prepared(
+      this.db,
+      `INSERT INTO instances (folder_id, path, size, mtime_ms, sop_instance_uid, study_instance_uid, series_instance_uid, sop_class_uid,
            transfer_syntax_uid, instance_number, frames, rows, columns, image_position, image_orientation, slice_location, acquisition_number, header)
          VALUES (@folderId, @path, @size, @mtimeMs, @sopInstanceUid, @studyInstanceUid, @seriesInstanceUid, @sopClassUid,
            @transferSyntaxUid, @instanceNumber, @frames, @rows, @columns, @imagePosition, @imageOrientation, @sliceLocation, @acquisitionNumber, @header)
@@ -83,27 +84,26 @@ export class InstancesRepository {
            frames = excluded.frames, rows = excluded.rows, columns = excluded.columns, image_position = excluded.image_position,
            image_orientation = excluded.image_orientation, slice_location = excluded.slice_location,
            acquisition_number = excluded.acquisition_number, header = excluded.header`,
-      )
-      .run({
-        folderId,
-        path: stamp.path,
-        size: stamp.size,
-        mtimeMs: stamp.mtimeMs,
-        sopInstanceUid: h.sopInstanceUid,
-        studyInstanceUid: h.studyInstanceUid,
-        seriesInstanceUid: h.seriesInstanceUid,
-        sopClassUid: h.sopClassUid,
-        transferSyntaxUid: h.transferSyntaxUid,
-        instanceNumber: h.instanceNumber,
-        frames: h.frames,
-        rows: h.rows,
-        columns: h.columns,
-        imagePosition: h.imagePositionPatient ? JSON.stringify(h.imagePositionPatient) : null,
-        imageOrientation: h.imageOrientationPatient ? JSON.stringify(h.imageOrientationPatient) : null,
-        sliceLocation: h.sliceLocation,
-        acquisitionNumber: h.acquisitionNumber,
-        header: JSON.stringify(h),
-      });
+    ).run({
+      folderId,
+      path: stamp.path,
+      size: stamp.size,
+      mtimeMs: stamp.mtimeMs,
+      sopInstanceUid: h.sopInstanceUid,
+      studyInstanceUid: h.studyInstanceUid,
+      seriesInstanceUid: h.seriesInstanceUid,
+      sopClassUid: h.sopClassUid,
+      transferSyntaxUid: h.transferSyntaxUid,
+      instanceNumber: h.instanceNumber,
+      frames: h.frames,
+      rows: h.rows,
+      columns: h.columns,
+      imagePosition: h.imagePositionPatient ? JSON.stringify(h.imagePositionPatient) : null,
+      imageOrientation: h.imageOrientationPatient ? JSON.stringify(h.imageOrientationPatient) : null,
+      sliceLocation: h.sliceLocation,
+      acquisitionNumber: h.acquisitionNumber,
+      header: JSON.stringify(h),
+    });
   }
 
   /** Removes the instance stored at a path; returns its series UID when there was one. */
@@ -132,10 +132,14 @@ export class InstancesRepository {
 
   /** Series UIDs with an instance not yet built into a series (an index stopped before it rebuilt them). */
   unbuiltSeriesUids(): string[] {
-    return (prepared(this.db, 'SELECT DISTINCT series_instance_uid AS uid FROM instances WHERE series_id IS NULL').all() as { uid: string }[]).map((r) => r.uid);
+    return (prepared(this.db, 'SELECT DISTINCT series_instance_uid AS uid FROM instances WHERE series_id IS NULL').all() as { uid: string }[]).map(
+      (r) => r.uid,
+    );
   }
 
   seriesUidsByFolder(folderId: number): string[] {
-    return (prepared(this.db, 'SELECT DISTINCT series_instance_uid AS uid FROM instances WHERE folder_id = ?').all(folderId) as { uid: string }[]).map((r) => r.uid);
+    return (prepared(this.db, 'SELECT DISTINCT series_instance_uid AS uid FROM instances WHERE folder_id = ?').all(folderId) as { uid: string }[]).map(
+      (r) => r.uid,
+    );
   }
 }

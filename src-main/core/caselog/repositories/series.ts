@@ -98,8 +98,9 @@ export class SeriesRepository {
 
   /** Writes one built series part and returns its id (stable for the same UID and part). */
   upsert(studyId: number, f: SeriesFields): number {
-    prepared(this.db, 
-        `INSERT INTO series (study_id, series_instance_uid, part, parts, modality, series_number, series_description, body_part, rows, columns,
+    prepared(
+      this.db,
+      `INSERT INTO series (study_id, series_instance_uid, part, parts, modality, series_number, series_description, body_part, rows, columns,
            photometric_interpretation, instances, frames, time_points, transfer_syntaxes, pixel_spacing, slice_spacing, reconstructable, gaps,
            multi_frame, is_image, notes)
          VALUES (@studyId, @seriesInstanceUid, @part, @parts, @modality, @seriesNumber, @seriesDescription, @bodyPart, @rows, @columns,
@@ -112,17 +113,16 @@ export class SeriesRepository {
            transfer_syntaxes = excluded.transfer_syntaxes, pixel_spacing = excluded.pixel_spacing, slice_spacing = excluded.slice_spacing,
            reconstructable = excluded.reconstructable, gaps = excluded.gaps, multi_frame = excluded.multi_frame,
            is_image = excluded.is_image, notes = excluded.notes`,
-      )
-      .run({
-        ...f,
-        studyId,
-        transferSyntaxes: JSON.stringify(f.transferSyntaxes),
-        pixelSpacing: f.pixelSpacing ? JSON.stringify(f.pixelSpacing) : null,
-        reconstructable: f.reconstructable ? 1 : 0,
-        multiFrame: f.multiFrame ? 1 : 0,
-        isImage: f.isImage ? 1 : 0,
-        notes: JSON.stringify(f.notes),
-      });
+    ).run({
+      ...f,
+      studyId,
+      transferSyntaxes: JSON.stringify(f.transferSyntaxes),
+      pixelSpacing: f.pixelSpacing ? JSON.stringify(f.pixelSpacing) : null,
+      reconstructable: f.reconstructable ? 1 : 0,
+      multiFrame: f.multiFrame ? 1 : 0,
+      isImage: f.isImage ? 1 : 0,
+      notes: JSON.stringify(f.notes),
+    });
     return (prepared(this.db, 'SELECT id FROM series WHERE series_instance_uid = ? AND part = ?').get(f.seriesInstanceUid, f.part) as { id: number }).id;
   }
 

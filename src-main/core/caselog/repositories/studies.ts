@@ -18,8 +18,9 @@ export class StudiesRepository {
 
   /** The study's id; fields already known are kept, missing ones are filled from `h`. */
   upsertFromHeader(h: DicomHeader): number {
-    prepared(this.db, 
-        `INSERT INTO studies (study_instance_uid, patient_id, patient_name, patient_birth_date, patient_sex, study_date, study_time, study_description, accession_number)
+    prepared(
+      this.db,
+      `INSERT INTO studies (study_instance_uid, patient_id, patient_name, patient_birth_date, patient_sex, study_date, study_time, study_description, accession_number)
          VALUES (@studyInstanceUid, @patientId, @patientName, @patientBirthDate, @patientSex, @studyDate, @studyTime, @studyDescription, @accessionNumber)
          ON CONFLICT(study_instance_uid) DO UPDATE SET
            patient_id = COALESCE(studies.patient_id, excluded.patient_id),
@@ -30,18 +31,17 @@ export class StudiesRepository {
            study_time = COALESCE(studies.study_time, excluded.study_time),
            study_description = COALESCE(studies.study_description, excluded.study_description),
            accession_number = COALESCE(studies.accession_number, excluded.accession_number)`,
-      )
-      .run({
-        studyInstanceUid: h.studyInstanceUid,
-        patientId: h.patientId,
-        patientName: h.patientName,
-        patientBirthDate: h.patientBirthDate,
-        patientSex: h.patientSex,
-        studyDate: h.studyDate,
-        studyTime: h.studyTime,
-        studyDescription: h.studyDescription,
-        accessionNumber: h.accessionNumber,
-      });
+    ).run({
+      studyInstanceUid: h.studyInstanceUid,
+      patientId: h.patientId,
+      patientName: h.patientName,
+      patientBirthDate: h.patientBirthDate,
+      patientSex: h.patientSex,
+      studyDate: h.studyDate,
+      studyTime: h.studyTime,
+      studyDescription: h.studyDescription,
+      accessionNumber: h.accessionNumber,
+    });
     return (prepared(this.db, 'SELECT id FROM studies WHERE study_instance_uid = ?').get(h.studyInstanceUid) as { id: number }).id;
   }
 

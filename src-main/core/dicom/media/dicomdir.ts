@@ -34,7 +34,9 @@ export async function referencedFileIds(dicomdir: string): Promise<string[][]> {
   try {
     ds = await readHeader(dicomdir);
   } catch (err) {
-    throw new ClipScanError('DICOMDIR_UNREADABLE', `${dicomdir} cannot be read as a DICOMDIR: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new ClipScanError('DICOMDIR_UNREADABLE', `${dicomdir} cannot be read as a DICOMDIR: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
   }
   const records = ds.DirectoryRecordSequence;
   if (!Array.isArray(records)) throw new ClipScanError('DICOMDIR_UNREADABLE', `${dicomdir} has no directory records: it is not a DICOMDIR.`);
@@ -46,7 +48,10 @@ export async function referencedFileIds(dicomdir: string): Promise<string[][]> {
     const parts = (Array.isArray(raw) ? raw.map(String) : String(raw).split('\\')).map((p) => p.trim());
     for (const p of parts) {
       if (p === '' || p === '.' || p === '..' || /[/\\:\0]/.test(p)) {
-        throw new ClipScanError('DICOMDIR_BAD_REFERENCE', `${dicomdir} references "${parts.join('\\')}", which is not a plain path inside its folder: refused.`);
+        throw new ClipScanError(
+          'DICOMDIR_BAD_REFERENCE',
+          `${dicomdir} references "${parts.join('\\')}", which is not a plain path inside its folder: refused.`,
+        );
       }
     }
     const key = parts.join('/');

@@ -64,7 +64,8 @@ async function readEntries(zip: string, handle: fs.FileHandle, fileSize: number)
   const count = tail.readUInt16LE(eocd + 10);
   const cdSize = tail.readUInt32LE(eocd + 12);
   const cdOffset = tail.readUInt32LE(eocd + 16);
-  if (count === 0xffff || cdOffset === 0xffffffff) throw bad(zip, 'it is a ZIP64 archive, which ClipScan does not open yet; extract it with another tool and index the folder.');
+  if (count === 0xffff || cdOffset === 0xffffffff)
+    throw bad(zip, 'it is a ZIP64 archive, which ClipScan does not open yet; extract it with another tool and index the folder.');
   if (cdOffset + cdSize > fileSize) throw bad(zip, 'its central directory lies past the end of the file (truncated archive).');
   const cd = Buffer.alloc(cdSize);
   await handle.read(cd, 0, cdSize, cdOffset);
@@ -145,7 +146,13 @@ export async function extractZip(zip: string, archivesDir: string, limits: ZipLi
   const stat = await fs.stat(zip);
   const id = createHash('sha256').update(`${zip}\0${stat.size}\0${stat.mtimeMs}`).digest('hex').slice(0, 12);
   const target = path.join(archivesDir, `${path.basename(zip).replace(/[^0-9A-Za-z._-]/g, '_')}-${id}`);
-  if (await fs.stat(target).then((s) => s.isDirectory(), () => false)) return target;
+  if (
+    await fs.stat(target).then(
+      (s) => s.isDirectory(),
+      () => false,
+    )
+  )
+    return target;
   const handle = await fs.open(zip, 'r');
   const temp = `${target}.partial-${process.pid}`;
   try {

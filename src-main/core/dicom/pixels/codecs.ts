@@ -26,7 +26,13 @@ export interface CodecOutput {
   planar: boolean;
 }
 
-interface FrameInfo { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned?: boolean }
+interface FrameInfo {
+  width: number;
+  height: number;
+  bitsPerSample: number;
+  componentCount: number;
+  isSigned?: boolean;
+}
 interface WasmDecoder {
   getEncodedBuffer(length: number): Uint8Array;
   getDecodedBuffer(): Uint8Array;
@@ -42,10 +48,18 @@ interface WasmModule {
 }
 type Factory = (options: { locateFile(file: string): string; print(text: string): void; printErr(text: string): void }) => Promise<WasmModule>;
 
-interface WasmCodec { module: WasmModule; className: string }
+interface WasmCodec {
+  module: WasmModule;
+  className: string;
+}
 
 const WASM_PACKAGES = {
-  jpeg: { glue: '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs', wasm: '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasm', className: 'JPEGDecoder', label: 'JPEG' },
+  jpeg: {
+    glue: '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs',
+    wasm: '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasm',
+    className: 'JPEGDecoder',
+    label: 'JPEG',
+  },
   jpegls: { glue: '@cornerstonejs/codec-charls/decodewasmjs', wasm: '@cornerstonejs/codec-charls/decodewasm', className: 'JpegLSDecoder', label: 'JPEG-LS' },
   j2k: { glue: '@cornerstonejs/codec-openjpeg/decodewasmjs', wasm: '@cornerstonejs/codec-openjpeg/decodewasm', className: 'J2KDecoder', label: 'JPEG 2000' },
   htj2k: { glue: '@cornerstonejs/codec-openjph/wasmjs', wasm: '@cornerstonejs/codec-openjph/wasm', className: 'HTJ2KDecoder', label: 'HTJ2K' },
@@ -80,7 +94,11 @@ export function loadWasmCodec(name: WasmCodecName): Promise<WasmCodec> {
 function codecFailure(name: WasmCodecName, err: unknown, module?: WasmModule): ClipScanError {
   let text: string;
   if (typeof err === 'number' && module?.getExceptionMessage) {
-    try { text = module.getExceptionMessage(err); } catch { text = `error ${err}`; }
+    try {
+      text = module.getExceptionMessage(err);
+    } catch {
+      text = `error ${err}`;
+    }
   } else if (err instanceof Error) text = err.message;
   else text = String(err);
   return new ClipScanError('CORRUPT_PIXEL_DATA', `The ${WASM_PACKAGES[name].label} pixel data cannot be decoded: ${text}`, { cause: err });
@@ -104,8 +122,14 @@ export async function decodeWithWasm(name: WasmCodecName, encoded: Uint8Array): 
     const bytes = decoded.slice(0, expected);
     const planar = name === 'jpegls' && info.componentCount > 1 && decoder.getInterleaveMode?.() === 0;
     return {
-      bytes, width: info.width, height: info.height, components: info.componentCount, bitsPerSample: info.bitsPerSample,
-      bytesPerSample, signed: name === 'j2k' || name === 'htj2k' ? Boolean(info.isSigned) : undefined, planar,
+      bytes,
+      width: info.width,
+      height: info.height,
+      components: info.componentCount,
+      bitsPerSample: info.bitsPerSample,
+      bytesPerSample,
+      signed: name === 'j2k' || name === 'htj2k' ? Boolean(info.isSigned) : undefined,
+      planar,
     };
   } catch (err) {
     if (typeof err !== 'number' && !(err instanceof Error && err.message.startsWith('decoder returned'))) {
@@ -114,7 +138,11 @@ export async function decodeWithWasm(name: WasmCodecName, encoded: Uint8Array): 
     }
     throw codecFailure(name, err, codec.module);
   } finally {
-    try { decoder?.delete?.(); } catch { /* already gone with an aborted module */ }
+    try {
+      decoder?.delete?.();
+    } catch {
+      /* already gone with an aborted module */
+    }
   }
 }
 
@@ -141,8 +169,13 @@ export function decodeJpegLossless(encoded: Uint8Array, bitsAllocated: number): 
     const out = decoder.decode(copy.buffer, 0, copy.length, bytesPerSample);
     const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     return {
-      bytes, width: decoder.xDim, height: decoder.yDim, components: decoder.numComp,
-      bitsPerSample: decoder.precision ?? bitsAllocated, bytesPerSample, planar: false,
+      bytes,
+      width: decoder.xDim,
+      height: decoder.yDim,
+      components: decoder.numComp,
+      bitsPerSample: decoder.precision ?? bitsAllocated,
+      bytesPerSample,
+      planar: false,
     };
   } catch (err) {
     const text = err instanceof Error ? err.message : String(err);

@@ -28,8 +28,14 @@ export function expandYbr422(samples: Float32Array, rows: number, columns: numbe
       const cr = samples[src + 3];
       src += 4;
       const at = 3 * (r * columns + c);
-      out[at] = y1; out[at + 1] = cb; out[at + 2] = cr;
-      if (c + 1 < columns) { out[at + 3] = y2; out[at + 4] = cb; out[at + 5] = cr; }
+      out[at] = y1;
+      out[at + 1] = cb;
+      out[at + 2] = cr;
+      if (c + 1 < columns) {
+        out[at + 3] = y2;
+        out[at + 4] = cb;
+        out[at + 5] = cr;
+      }
     }
   }
   return out;

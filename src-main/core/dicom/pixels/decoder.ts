@@ -57,8 +57,12 @@ async function frameSamples(pm: PixelModule, frameIndex: number): Promise<Sample
   const pixels = pm.rows * pm.columns;
   const count = pixels * pm.samplesPerPixel;
   const layout: SampleLayout = {
-    bitsAllocated: pm.bitsAllocated, bitsStored: pm.bitsStored, highBit: pm.highBit,
-    signed: pm.pixelRepresentation === 1, bigEndian: pm.ts.bigEndian, float: pm.pixelKind !== 'int',
+    bitsAllocated: pm.bitsAllocated,
+    bitsStored: pm.bitsStored,
+    highBit: pm.highBit,
+    signed: pm.pixelRepresentation === 1,
+    bigEndian: pm.ts.bigEndian,
+    float: pm.pixelKind !== 'int',
   };
   const colorYbrConverted = pm.photometric === 'YBR_RCT' || pm.photometric === 'YBR_ICT';
 
@@ -95,7 +99,10 @@ async function frameSamples(pm: PixelModule, frameIndex: number): Promise<Sample
         label = 'JPEG';
         const precision = jpegPrecision(encoded);
         if (precision > 8) {
-          throw new ClipScanError('UNSUPPORTED_TRANSFER_SYNTAX', `${pm.ts.name} (${pm.ts.uid}) with ${precision}-bit samples is not supported yet; only 8-bit JPEG baseline/extended decodes.`);
+          throw new ClipScanError(
+            'UNSUPPORTED_TRANSFER_SYNTAX',
+            `${pm.ts.name} (${pm.ts.uid}) with ${precision}-bit samples is not supported yet; only 8-bit JPEG baseline/extended decodes.`,
+          );
         }
         out = await decodeWithWasm('jpeg', encoded);
       } else if (pm.ts.codec === 'jpeg-ls') {
@@ -139,10 +146,16 @@ function swapPairs(bytes: Uint8Array): Uint8Array {
 function jpegPrecision(encoded: Uint8Array): number {
   let pos = 2;
   while (pos + 4 < encoded.length) {
-    if (encoded[pos] !== 0xff) { pos++; continue; }
+    if (encoded[pos] !== 0xff) {
+      pos++;
+      continue;
+    }
     const marker = encoded[pos + 1];
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return encoded[pos + 4];
-    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0xff) { pos += marker === 0xff ? 1 : 2; continue; }
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0xff) {
+      pos += marker === 0xff ? 1 : 2;
+      continue;
+    }
     pos += 2 + ((encoded[pos + 2] << 8) | encoded[pos + 3]);
   }
   return 8;

@@ -29,7 +29,9 @@ export function nativeFrame(pm: PixelModule, frameIndex: number): { bytes: Uint8
   if (end > available) {
     const have = available - el.dataOffset;
     const need = Math.ceil((frameBits * pm.numberOfFrames) / 8);
-    throw corrupt(`The pixel data is cut short: frame ${frameIndex + 1} needs bytes up to ${end - el.dataOffset}, the file holds ${Math.max(0, have)} (${need} expected for ${pm.numberOfFrames} frame(s)).`);
+    throw corrupt(
+      `The pixel data is cut short: frame ${frameIndex + 1} needs bytes up to ${end - el.dataOffset}, the file holds ${Math.max(0, have)} (${need} expected for ${pm.numberOfFrames} frame(s)).`,
+    );
   }
   return { bytes: pm.bytes.subarray(start, end), bitOffset: startBit % 8 };
 }

@@ -111,7 +111,9 @@ function readBareMetaGroup(bytes: Uint8Array): { tsUid: string; end: number } {
     }
     if (pos + header + length > bytes.length) throw parseError('The file meta information is cut short.');
     if (element === 0x0010) {
-      tsUid = Buffer.from(bytes.subarray(pos + header, pos + header + length)).toString('latin1').replace(/[\0 ]+$/, '');
+      tsUid = Buffer.from(bytes.subarray(pos + header, pos + header + length))
+        .toString('latin1')
+        .replace(/[\0 ]+$/, '');
     }
     pos += header + length;
   }
@@ -288,9 +290,7 @@ export function readPixelModule(ds: DataSet): PixelModule {
 
   const mlutItem = firstItem(ds, 'x00283000');
   const hasRescale = ds.elements.x00281053 !== undefined || ds.elements.x00281052 !== undefined;
-  const modalityLut = mlutItem && !hasRescale && samplesPerPixel === 1 && !palette
-    ? readLut(mlutItem, 'x00283002', 'x00283006', 'modality LUT')
-    : undefined;
+  const modalityLut = mlutItem && !hasRescale && samplesPerPixel === 1 && !palette ? readLut(mlutItem, 'x00283002', 'x00283006', 'modality LUT') : undefined;
 
   // Never more frames than the pixel data can hold: its length over one frame's, or its fragment count.
   const frameBits = rows * columns * samplesPerPixel * bitsAllocated;
@@ -318,8 +318,24 @@ export function readPixelModule(ds: DataSet): PixelModule {
   };
 
   return {
-    dataSet: ds, bytes: ds.byteArray, ts, rows, columns, samplesPerPixel, bitsAllocated, bitsStored, highBit,
-    pixelRepresentation, planarConfiguration, photometric, numberOfFrames, modality, pixelElement, pixelKind,
-    palette, modalityLut, frameValues,
+    dataSet: ds,
+    bytes: ds.byteArray,
+    ts,
+    rows,
+    columns,
+    samplesPerPixel,
+    bitsAllocated,
+    bitsStored,
+    highBit,
+    pixelRepresentation,
+    planarConfiguration,
+    photometric,
+    numberOfFrames,
+    modality,
+    pixelElement,
+    pixelKind,
+    palette,
+    modalityLut,
+    frameValues,
   };
 }

@@ -5,15 +5,7 @@
  */
 import { ClipScanError } from '../../../../src-shared/contract/errors';
 
-export type Codec =
-  | 'native'
-  | 'rle'
-  | 'jpeg-baseline'
-  | 'jpeg-lossless'
-  | 'jpeg-ls'
-  | 'jpeg2000'
-  | 'htj2k'
-  | 'encapsulated-uncompressed';
+export type Codec = 'native' | 'rle' | 'jpeg-baseline' | 'jpeg-lossless' | 'jpeg-ls' | 'jpeg2000' | 'htj2k' | 'encapsulated-uncompressed';
 
 export interface TransferSyntaxInfo {
   uid: string;

@@ -20,7 +20,12 @@ export const MADCLIP_POSITIONS = ['end', 'front', 'middle'] as const;
 
 /** MadCLIP's object words (REAL_NAME) by data set; 'medical image' is its "all" key. */
 export const MADCLIP_ORGANS: Readonly<Record<string, string>> = Object.freeze({
-  brain: 'Brain', liver: 'Liver', retina: 'retinal OCT', chest: 'Chest X-ray film', histopathology: 'histopathological image', all: 'medical image',
+  brain: 'Brain',
+  liver: 'Liver',
+  retina: 'retinal OCT',
+  chest: 'Chest X-ray film',
+  histopathology: 'histopathological image',
+  all: 'medical image',
 });
 
 /** Organ word for prompts: a known key (brain, chest...) maps to MadCLIP's word; anything else is used as given. */

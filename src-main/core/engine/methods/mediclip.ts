@@ -11,10 +11,31 @@ import { N_CTX } from '../training-session';
 import type { AnomalyMethod } from './anomaly-method';
 import { scoreWithAdapter } from './adapter-scoring';
 
-export const MEDICLIP_NORMAL = ['normal', 'healthy', 'negative', 'unremarkable', 'clear', 'asymptomatic', 'normal findings', 'no findings',
-  'in good health', 'no evidence of disease'] as const;
-export const MEDICLIP_ABNORMAL = ['abnormal', 'positive', 'symptomatic', 'disease', 'lesion', 'pathological', 'impaired', 'evidence of disease',
-  'abnormal finding', 'pathological condition', 'pathological abnormality'] as const;
+export const MEDICLIP_NORMAL = [
+  'normal',
+  'healthy',
+  'negative',
+  'unremarkable',
+  'clear',
+  'asymptomatic',
+  'normal findings',
+  'no findings',
+  'in good health',
+  'no evidence of disease',
+] as const;
+export const MEDICLIP_ABNORMAL = [
+  'abnormal',
+  'positive',
+  'symptomatic',
+  'disease',
+  'lesion',
+  'pathological',
+  'impaired',
+  'evidence of disease',
+  'abnormal finding',
+  'pathological condition',
+  'pathological abnormality',
+] as const;
 
 /** "X X X X X X X X <synonym>." for every synonym, normal first (train_mediclip.prompts). */
 export function mediclipPrompts(): PromptSpec[] {

@@ -122,24 +122,35 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<ModelB
     const merges = await readMerges(options, checkpoint, resources);
     const vocabSize = 512 + merges.length + 2;
     if (vocabSize !== dims.vocabSize) {
-      throw new ConvertError('CONVERT_MISMATCH', `${checkpoint.label} has ${dims.vocabSize} token embeddings but its BPE merges give ${vocabSize} tokens; pass the matching merges file.`);
+      throw new ConvertError(
+        'CONVERT_MISMATCH',
+        `${checkpoint.label} has ${dims.vocabSize} token embeddings but its BPE merges give ${vocabSize} tokens; pass the matching merges file.`,
+      );
     }
     if (checkpoint.vocab) checkVocab(checkpoint.vocab, merges, checkpoint.label);
     const mergesText = merges.map(([a, b]) => `${a} ${b}\n`).join('');
     const shipped = Object.keys(template.training).length > 0;
     if (options.training === true && !shipped) {
-      throw new ConvertError('CONVERT_MISMATCH', `The training graphs of ${variant} are not shipped with this ClipScan (models/README.md: converter templates); convert without them (training: false).`);
+      throw new ConvertError(
+        'CONVERT_MISMATCH',
+        `The training graphs of ${variant} are not shipped with this ClipScan (models/README.md: converter templates); convert without them (training: false).`,
+      );
     }
     const training = options.training ?? shipped;
     if (training && sha256(mergesText) !== template.merges.sha256) {
-      throw new ConvertError('CONVERT_MISMATCH', `${checkpoint.label}: its BPE merges differ from those the ${variant} training graphs were built with; convert without the training graphs (training: false).`);
+      throw new ConvertError(
+        'CONVERT_MISMATCH',
+        `${checkpoint.label}: its BPE merges differ from those the ${variant} training graphs were built with; convert without the training graphs (training: false).`,
+      );
     }
     checkCancel();
     await fsp.mkdir(path.dirname(outDir), { recursive: true });
     tmp = await fsp.mkdtemp(path.join(path.dirname(outDir), `.${path.basename(outDir)}.converting-`));
     const weightsHash = await hashFile(checkpointFile(options.input, checkpoint), (done, total) => progress({ stage: 'read', done, total }));
     const files = [
-      'vision.onnx', ...(template.graphs[INT8_VISION] ? [INT8_VISION] : []), 'text.onnx',
+      'vision.onnx',
+      ...(template.graphs[INT8_VISION] ? [INT8_VISION] : []),
+      'text.onnx',
       ...(training ? Object.values(template.training).map((e) => e.file) : []),
     ];
     const tensor = withInt8Recipes(tensorLoader(checkpoint, template));
@@ -163,7 +174,11 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<ModelB
     return manifest;
   } catch (err) {
     if (isDiskFull(err)) {
-      throw new ConvertError('DISK_FULL', `Not enough disk space in ${path.dirname(outDir)} to convert ${checkpoint.label}; free some space and try again. Nothing was written.`, { cause: err });
+      throw new ConvertError(
+        'DISK_FULL',
+        `Not enough disk space in ${path.dirname(outDir)} to convert ${checkpoint.label}; free some space and try again. Nothing was written.`,
+        { cause: err },
+      );
     }
     throw err;
   } finally {
@@ -190,7 +205,10 @@ async function openCheckpoint(input: string): Promise<Checkpoint> {
     await fh.close();
   }
   if (head[0] === 0x80 && head[1] >= 2) {
-    throw new ConvertError('CONVERT_NOT_A_CHECKPOINT', `${path.basename(input)} is a legacy (pre-zip) torch.save file; re-save it with torch.save from PyTorch 1.6 or later, or use the original OpenAI .pt.`);
+    throw new ConvertError(
+      'CONVERT_NOT_A_CHECKPOINT',
+      `${path.basename(input)} is a legacy (pre-zip) torch.save file; re-save it with torch.save from PyTorch 1.6 or later, or use the original OpenAI .pt.`,
+    );
   }
   return openTorchCheckpoint(input);
 }
@@ -199,14 +217,23 @@ function checkpointFile(input: string, c: Checkpoint): string {
   return fs.statSync(input).isDirectory() ? path.join(input, c.label) : input;
 }
 
-const RESNET_BLOCKS: Record<string, string> = { '3,4,6,3': 'ResNet-50', '3,4,23,3': 'ResNet-101', '4,6,10,6': 'ResNet-50x4', '6,8,18,8': 'ResNet-50x16', '3,15,36,10': 'ResNet-50x64' };
+const RESNET_BLOCKS: Record<string, string> = {
+  '3,4,6,3': 'ResNet-50',
+  '3,4,23,3': 'ResNet-101',
+  '4,6,10,6': 'ResNet-50x4',
+  '6,8,18,8': 'ResNet-50x16',
+  '3,15,36,10': 'ResNet-50x64',
+};
 
 export function checkpointDims(c: Checkpoint): CheckpointDims {
   const t = c.tensors;
   if ([...t.keys()].some((k) => k.startsWith('visual.layer1.'))) {
     const blocks = [1, 2, 3, 4].map((l) => new Set([...t.keys()].filter((k) => k.startsWith(`visual.layer${l}.`)).map((k) => k.split('.')[2])).size);
     const name = RESNET_BLOCKS[blocks.join(',')] ?? 'ResNet';
-    throw new ConvertError('CONVERT_UNSUPPORTED_ARCH', `${c.label}: ${name} CLIP is not supported; ClipScan converts the ViT models ViT-B-16, ViT-L-14 and ViT-L-14-336.`);
+    throw new ConvertError(
+      'CONVERT_UNSUPPORTED_ARCH',
+      `${c.label}: ${name} CLIP is not supported; ClipScan converts the ViT models ViT-B-16, ViT-L-14 and ViT-L-14-336.`,
+    );
   }
   if (!t.has('visual.conv1.weight') || !t.has('visual.class_embedding')) {
     throw new ConvertError('CONVERT_NOT_A_CHECKPOINT', `${c.label} is not a CLIP checkpoint (visual.conv1.weight is missing).`);
@@ -232,7 +259,8 @@ export function checkpointDims(c: Checkpoint): CheckpointDims {
 }
 
 function pickVariant(d: CheckpointDims, label: string): NamedVariant {
-  const is = (vw: number, vl: number, p: number, tw: number, e: number) => d.visionWidth === vw && d.visionLayers === vl && d.patchSize === p && d.textWidth === tw && d.embedDim === e;
+  const is = (vw: number, vl: number, p: number, tw: number, e: number) =>
+    d.visionWidth === vw && d.visionLayers === vl && d.patchSize === p && d.textWidth === tw && d.embedDim === e;
   if (is(768, 12, 16, 512, 512)) return 'ViT-B-16';
   if (is(1024, 24, 14, 768, 768)) return d.grid === 24 ? 'ViT-L-14-336' : 'ViT-L-14';
   if (is(64, 4, 16, 64, 32)) return 'tiny';
@@ -249,10 +277,16 @@ function checkFits(d: CheckpointDims, t: VariantTemplate, c: Checkpoint, variant
   const got = [d.visionWidth, d.visionLayers, d.patchSize, d.textWidth, d.textLayers, d.embedDim, d.contextLength];
   const want = [cfg.vision_width, cfg.vision_layers, cfg.patch_size, cfg.text_width, cfg.text_layers, cfg.embed_dim, cfg.context_length];
   if (got.join() !== want.join()) {
-    throw new ConvertError('CONVERT_MISMATCH', `${c.label} is not ${variant}: (vision width, layers, patch, text width, layers, embed, context) = (${got.join(', ')}), expected (${want.join(', ')}); it looks like ${archName(d)}.`);
+    throw new ConvertError(
+      'CONVERT_MISMATCH',
+      `${c.label} is not ${variant}: (vision width, layers, patch, text width, layers, embed, context) = (${got.join(', ')}), expected (${want.join(', ')}); it looks like ${archName(d)}.`,
+    );
   }
   if (c.headWidth !== undefined && c.headWidth !== cfg.vision_width / cfg.vision_heads) {
-    throw new ConvertError('CONVERT_MISMATCH', `${c.label}: attention heads of width ${c.headWidth}, but ${variant} uses ${cfg.vision_width / cfg.vision_heads}.`);
+    throw new ConvertError(
+      'CONVERT_MISMATCH',
+      `${c.label}: attention heads of width ${c.headWidth}, but ${variant} uses ${cfg.vision_width / cfg.vision_heads}.`,
+    );
   }
 }
 
@@ -268,20 +302,31 @@ async function readMerges(o: ConvertOptions, c: Checkpoint, resources: string): 
     text = zlib.gunzipSync(await fsp.readFile(path.join(resources, OPENAI_BPE_FILE))).toString('utf8');
   }
   const lines = text.split('\n').slice(1, OPENAI_MERGES + 1);
-  return lines.filter((l) => l.trim() !== '').map((l) => {
-    const parts = l.trim().split(/\s+/);
-    if (parts.length !== 2) throw new ConvertError('CONVERT_MISMATCH', `the BPE merges file has a line that is not a pair: ${JSON.stringify(l)}`);
-    return [parts[0], parts[1]];
-  });
+  return lines
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const parts = l.trim().split(/\s+/);
+      if (parts.length !== 2) throw new ConvertError('CONVERT_MISMATCH', `the BPE merges file has a line that is not a pair: ${JSON.stringify(l)}`);
+      return [parts[0], parts[1]];
+    });
 }
 
 /** A Hugging Face vocab.json must number tokens as CLIP's layout does: bytes, bytes + </w>, merges, SOT, EOT. */
 function checkVocab(vocab: Record<string, number>, merges: Array<[string, string]>, label: string): void {
   const { charOfByte, order } = byteSymbols();
-  const tokens = [...order.map((b) => charOfByte[b]), ...order.map((b) => `${charOfByte[b]}</w>`), ...merges.map(([a, b]) => a + b), '<|startoftext|>', '<|endoftext|>'];
+  const tokens = [
+    ...order.map((b) => charOfByte[b]),
+    ...order.map((b) => `${charOfByte[b]}</w>`),
+    ...merges.map(([a, b]) => a + b),
+    '<|startoftext|>',
+    '<|endoftext|>',
+  ];
   const wrong = tokens.findIndex((t, i) => vocab[t] !== i);
   if (wrong >= 0 || Object.keys(vocab).length !== tokens.length) {
-    const what = wrong >= 0 ? `token ${JSON.stringify(tokens[wrong])} has id ${vocab[tokens[wrong]]}, expected ${wrong}` : `${Object.keys(vocab).length} entries, expected ${tokens.length}`;
+    const what =
+      wrong >= 0
+        ? `token ${JSON.stringify(tokens[wrong])} has id ${vocab[tokens[wrong]]}, expected ${wrong}`
+        : `${Object.keys(vocab).length} entries, expected ${tokens.length}`;
     throw new ConvertError('CONVERT_MISMATCH', `${label}: vocab.json does not follow CLIP's token layout for its merges.txt (${what}).`);
   }
 }
@@ -312,24 +357,38 @@ function tensorLoader(c: Checkpoint, t: VariantTemplate): (r: Recipe) => Promise
 }
 
 function mismatch(c: Checkpoint, r: Recipe, shape: number[]): ConvertError {
-  return new ConvertError('CONVERT_MISMATCH', `${c.label}: ${r.key} has shape [${shape.join(', ')}], which does not fit the graph (${r.op} → [${r.dims.join(', ')}]).`);
+  return new ConvertError(
+    'CONVERT_MISMATCH',
+    `${c.label}: ${r.key} has shape [${shape.join(', ')}], which does not fit the graph (${r.op} → [${r.dims.join(', ')}]).`,
+  );
 }
 
-async function writeGraphFile(dir: string, file: string, t: VariantTemplate, tensor: (r: Recipe) => Promise<Float32Array | Int8Array>,
-  onProgress: (done: number, total: number) => void, checkCancel: () => void): Promise<ModelBundleManifest['files'][number]> {
+async function writeGraphFile(
+  dir: string,
+  file: string,
+  t: VariantTemplate,
+  tensor: (r: Recipe) => Promise<Float32Array | Int8Array>,
+  onProgress: (done: number, total: number) => void,
+  checkCancel: () => void,
+): Promise<ModelBundleManifest['files'][number]> {
   const plan = planGraph(await readGraphTemplate(t, file), t.graphs[file].recipes);
   const dest = path.join(dir, ...file.split('/'));
   await fsp.mkdir(path.dirname(dest), { recursive: true });
   const fh = await fsp.open(dest, 'wx');
   try {
     let done = 0;
-    const hash = await writeGraph(fh, plan, async (r) => {
-      checkCancel();
-      return tensor(r);
-    }, (n) => {
-      done += n;
-      onProgress(done, plan.bytes);
-    });
+    const hash = await writeGraph(
+      fh,
+      plan,
+      async (r) => {
+        checkCancel();
+        return tensor(r);
+      },
+      (n) => {
+        done += n;
+        onProgress(done, plan.bytes);
+      },
+    );
     await fh.sync();
     return { path: file, bytes: plan.bytes, sha256: hash };
   } finally {
@@ -374,8 +433,16 @@ async function hashFile(file: string, onProgress: (done: number, total: number) 
   return hash.digest('hex');
 }
 
-function buildManifest(o: ConvertOptions, t: VariantTemplate, d: CheckpointDims, label: string, weightsHash: string, vocabSize: number,
-  training: boolean, files: ModelBundleManifest['files']): ModelBundleManifest {
+function buildManifest(
+  o: ConvertOptions,
+  t: VariantTemplate,
+  d: CheckpointDims,
+  label: string,
+  weightsHash: string,
+  vocabSize: number,
+  training: boolean,
+  files: ModelBundleManifest['files'],
+): ModelBundleManifest {
   const cfg = t.config;
   // The names export.py gives: --arch NAME for the named variants, the checkpoint-derived name for 'tiny'.
   const name = t.variant === 'tiny' ? `ViT-${d.visionWidth}w${d.visionLayers}L-${d.patchSize}` : t.variant;
@@ -398,12 +465,23 @@ function buildManifest(o: ConvertOptions, t: VariantTemplate, d: CheckpointDims,
     activation: cfg.activation,
     preprocess: { inputSize: cfg.input_size, mean: clipNorm ? CLIP_MEAN : null, std: clipNorm ? CLIP_STD : null, resize: 'bicubic' },
     vision: {
-      file: 'vision.onnx', patchSize: cfg.patch_size, gridSize: t.gridSize, width: cfg.vision_width, taps: [...cfg.taps],
+      file: 'vision.onnx',
+      patchSize: cfg.patch_size,
+      gridSize: t.gridSize,
+      width: cfg.vision_width,
+      taps: [...cfg.taps],
       ...(files.some((f) => f.path === INT8_VISION) ? { int8File: INT8_VISION } : {}),
     },
     text: {
-      file: 'text.onnx', tokenEmbeddingFile: 'token_embedding.f32', bpeMergesFile: 'bpe_merges.txt', tokenizerCheckFile: 'tokenizer_check.json',
-      width: cfg.text_width, contextLength: cfg.context_length, vocabSize, sotToken: vocabSize - 2, eotToken: vocabSize - 1,
+      file: 'text.onnx',
+      tokenEmbeddingFile: 'token_embedding.f32',
+      bpeMergesFile: 'bpe_merges.txt',
+      tokenizerCheckFile: 'tokenizer_check.json',
+      width: cfg.text_width,
+      contextLength: cfg.context_length,
+      vocabSize,
+      sotToken: vocabSize - 2,
+      eotToken: vocabSize - 1,
     },
     embedDim: cfg.embed_dim,
     training: training ? t.training : {},

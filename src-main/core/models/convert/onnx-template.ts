@@ -121,7 +121,13 @@ export function planGraph(template: Buffer, recipes: readonly Recipe[]): { piece
   }
   if (!graphSeen) throw new Error('template has no graph');
   const missing = recipes.filter((r) => !filled.has(r.name));
-  if (missing.length) throw new Error(`template lacks initializers ${missing.slice(0, 3).map((r) => r.name).join(', ')}`);
+  if (missing.length)
+    throw new Error(
+      `template lacks initializers ${missing
+        .slice(0, 3)
+        .map((r) => r.name)
+        .join(', ')}`,
+    );
   const bytes = pieces.reduce((a, p) => a + (Buffer.isBuffer(p) ? p.length : p.bytes), 0);
   return { pieces, bytes };
 }

@@ -54,7 +54,8 @@ interface PyStorage {
   numel: number;
 }
 
-export type PyValue = null | boolean | number | bigint | string | Uint8Array | PyValue[] | Map<PyValue, PyValue> | PyTuple | PyTensor | PyObject | PyGlobal | PyStorage;
+export type PyValue =
+  null | boolean | number | bigint | string | Uint8Array | PyValue[] | Map<PyValue, PyValue> | PyTuple | PyTensor | PyObject | PyGlobal | PyStorage;
 
 const STORAGE_DTYPES: Record<string, StorageDtype> = {
   HalfStorage: 'float16',
@@ -84,7 +85,9 @@ const MARK = Symbol('mark');
 type StackItem = PyValue | typeof MARK;
 
 export function isTuple(v: PyValue): v is PyTuple {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Map) && !(v instanceof Uint8Array) && (v as { kind?: string }).kind === 'tuple';
+  return (
+    typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Map) && !(v instanceof Uint8Array) && (v as { kind?: string }).kind === 'tuple'
+  );
 }
 
 export function isTensor(v: PyValue): v is PyTensor {
@@ -103,7 +106,10 @@ export function unpickle(data: Uint8Array, label: string): PyValue {
   let pos = 0;
 
   const refuse = (what: string): never => {
-    throw new ConvertError('CONVERT_UNSAFE_PICKLE', `${label}: refused: the checkpoint's pickle ${what}. A CLIP checkpoint holds only tensors and plain containers; nothing from it was run.`);
+    throw new ConvertError(
+      'CONVERT_UNSAFE_PICKLE',
+      `${label}: refused: the checkpoint's pickle ${what}. A CLIP checkpoint holds only tensors and plain containers; nothing from it was run.`,
+    );
   };
   const broken = (what: string): never => {
     throw new ConvertError('CONVERT_NOT_A_CHECKPOINT', `${label}: the checkpoint's pickle is damaged (${what}).`);
@@ -159,66 +165,174 @@ export function unpickle(data: Uint8Array, label: string): PyValue {
   while (true) {
     const op = u8();
     switch (op) {
-      case 0x80: u8(); break; // PROTO
-      case 0x95: u64(); break; // FRAME
-      case 0x2e: { // STOP
+      case 0x80:
+        u8();
+        break; // PROTO
+      case 0x95:
+        u64();
+        break; // FRAME
+      case 0x2e: {
+        // STOP
         const v = pop();
         return v;
       }
-      case 0x28: stack.push(MARK); break; // MARK
-      case 0x29: stack.push({ kind: 'tuple', items: [] }); break; // EMPTY_TUPLE
-      case 0x74: stack.push({ kind: 'tuple', items: popMark() }); break; // TUPLE
-      case 0x85: stack.push({ kind: 'tuple', items: [pop()] }); break; // TUPLE1
-      case 0x86: { const b = pop(); const a = pop(); stack.push({ kind: 'tuple', items: [a, b] }); break; } // TUPLE2
-      case 0x87: { const c = pop(); const b = pop(); const a = pop(); stack.push({ kind: 'tuple', items: [a, b, c] }); break; } // TUPLE3
-      case 0x5d: stack.push([]); break; // EMPTY_LIST
-      case 0x6c: stack.push(popMark()); break; // LIST
-      case 0x61: { const v = pop(); const l = top(); if (!Array.isArray(l)) broken('APPEND to a non-list'); (l as PyValue[]).push(v); break; } // APPEND
-      case 0x65: { const items = popMark(); const l = top(); if (!Array.isArray(l)) broken('APPENDS to a non-list'); (l as PyValue[]).push(...items); break; } // APPENDS
-      case 0x7d: stack.push(new Map()); break; // EMPTY_DICT
-      case 0x64: { const m = new Map<PyValue, PyValue>(); setItems(m, popMark()); stack.push(m); break; } // DICT
-      case 0x73: { const v = pop(); const k = pop(); setItems(top(), [k, v]); break; } // SETITEM
-      case 0x75: { const items = popMark(); setItems(top(), items); break; } // SETITEMS
-      case 0x4a: stack.push(i32()); break; // BININT
-      case 0x4b: stack.push(u8()); break; // BININT1
-      case 0x4d: stack.push(u16()); break; // BININT2
-      case 0x8a: stack.push(long(bytes(u8()))); break; // LONG1
-      case 0x47: { need(8); stack.push(view.getFloat64(pos, false)); pos += 8; break; } // BINFLOAT
-      case 0x88: stack.push(true); break; // NEWTRUE
-      case 0x89: stack.push(false); break; // NEWFALSE
-      case 0x4e: stack.push(null); break; // NONE
-      case 0x58: stack.push(utf8.decode(bytes(u32()))); break; // BINUNICODE
-      case 0x8c: stack.push(utf8.decode(bytes(u8()))); break; // SHORT_BINUNICODE
-      case 0x8d: stack.push(utf8.decode(bytes(u64()))); break; // BINUNICODE8
-      case 0x42: stack.push(bytes(u32()).slice()); break; // BINBYTES
-      case 0x43: stack.push(bytes(u8()).slice()); break; // SHORT_BINBYTES
-      case 0x71: memo.set(u8(), top()); break; // BINPUT
-      case 0x72: memo.set(u32(), top()); break; // LONG_BINPUT
-      case 0x94: memo.set(memo.size, top()); break; // MEMOIZE
-      case 0x68: case 0x6a: { // BINGET, LONG_BINGET
+      case 0x28:
+        stack.push(MARK);
+        break; // MARK
+      case 0x29:
+        stack.push({ kind: 'tuple', items: [] });
+        break; // EMPTY_TUPLE
+      case 0x74:
+        stack.push({ kind: 'tuple', items: popMark() });
+        break; // TUPLE
+      case 0x85:
+        stack.push({ kind: 'tuple', items: [pop()] });
+        break; // TUPLE1
+      case 0x86: {
+        const b = pop();
+        const a = pop();
+        stack.push({ kind: 'tuple', items: [a, b] });
+        break;
+      } // TUPLE2
+      case 0x87: {
+        const c = pop();
+        const b = pop();
+        const a = pop();
+        stack.push({ kind: 'tuple', items: [a, b, c] });
+        break;
+      } // TUPLE3
+      case 0x5d:
+        stack.push([]);
+        break; // EMPTY_LIST
+      case 0x6c:
+        stack.push(popMark());
+        break; // LIST
+      case 0x61: {
+        const v = pop();
+        const l = top();
+        if (!Array.isArray(l)) broken('APPEND to a non-list');
+        (l as PyValue[]).push(v);
+        break;
+      } // APPEND
+      case 0x65: {
+        const items = popMark();
+        const l = top();
+        if (!Array.isArray(l)) broken('APPENDS to a non-list');
+        (l as PyValue[]).push(...items);
+        break;
+      } // APPENDS
+      case 0x7d:
+        stack.push(new Map());
+        break; // EMPTY_DICT
+      case 0x64: {
+        const m = new Map<PyValue, PyValue>();
+        setItems(m, popMark());
+        stack.push(m);
+        break;
+      } // DICT
+      case 0x73: {
+        const v = pop();
+        const k = pop();
+        setItems(top(), [k, v]);
+        break;
+      } // SETITEM
+      case 0x75: {
+        const items = popMark();
+        setItems(top(), items);
+        break;
+      } // SETITEMS
+      case 0x4a:
+        stack.push(i32());
+        break; // BININT
+      case 0x4b:
+        stack.push(u8());
+        break; // BININT1
+      case 0x4d:
+        stack.push(u16());
+        break; // BININT2
+      case 0x8a:
+        stack.push(long(bytes(u8())));
+        break; // LONG1
+      case 0x47: {
+        need(8);
+        stack.push(view.getFloat64(pos, false));
+        pos += 8;
+        break;
+      } // BINFLOAT
+      case 0x88:
+        stack.push(true);
+        break; // NEWTRUE
+      case 0x89:
+        stack.push(false);
+        break; // NEWFALSE
+      case 0x4e:
+        stack.push(null);
+        break; // NONE
+      case 0x58:
+        stack.push(utf8.decode(bytes(u32())));
+        break; // BINUNICODE
+      case 0x8c:
+        stack.push(utf8.decode(bytes(u8())));
+        break; // SHORT_BINUNICODE
+      case 0x8d:
+        stack.push(utf8.decode(bytes(u64())));
+        break; // BINUNICODE8
+      case 0x42:
+        stack.push(bytes(u32()).slice());
+        break; // BINBYTES
+      case 0x43:
+        stack.push(bytes(u8()).slice());
+        break; // SHORT_BINBYTES
+      case 0x71:
+        memo.set(u8(), top());
+        break; // BINPUT
+      case 0x72:
+        memo.set(u32(), top());
+        break; // LONG_BINPUT
+      case 0x94:
+        memo.set(memo.size, top());
+        break; // MEMOIZE
+      case 0x68:
+      case 0x6a: {
+        // BINGET, LONG_BINGET
         const k = op === 0x68 ? u8() : u32();
         if (!memo.has(k)) broken(`memo ${k} unset`);
         stack.push(memo.get(k) as PyValue);
         break;
       }
-      case 0x63: { const module = line(); const name = line(); stack.push(global(module, name)); break; } // GLOBAL
-      case 0x93: { // STACK_GLOBAL
+      case 0x63: {
+        const module = line();
+        const name = line();
+        stack.push(global(module, name));
+        break;
+      } // GLOBAL
+      case 0x93: {
+        // STACK_GLOBAL
         const name = pop();
         const module = pop();
         if (typeof module !== 'string' || typeof name !== 'string') broken('STACK_GLOBAL without strings');
         stack.push(global(module as string, name as string));
         break;
       }
-      case 0x51: stack.push(persistent(pop())); break; // BINPERSID
-      case 0x52: { const args = pop(); const fn = pop(); stack.push(reduce(fn, args)); break; } // REDUCE
-      case 0x81: { // NEWOBJ
+      case 0x51:
+        stack.push(persistent(pop()));
+        break; // BINPERSID
+      case 0x52: {
+        const args = pop();
+        const fn = pop();
+        stack.push(reduce(fn, args));
+        break;
+      } // REDUCE
+      case 0x81: {
+        // NEWOBJ
         const args = pop();
         const cls = pop();
         if (!isGlobal(cls) || !cls.name.startsWith('__torch__') || !isTuple(args) || args.items.length) refuse(`creates an object of ${describe(cls)}`);
         stack.push({ kind: 'object', className: (cls as PyGlobal).name, state: null });
         break;
       }
-      case 0x62: { // BUILD
+      case 0x62: {
+        // BUILD
         const state = pop();
         const target = top();
         if (isObject(target)) target.state = state;
@@ -254,8 +368,13 @@ export function unpickle(data: Uint8Array, label: string): PyValue {
         if (!isStorage(storage) || typeof offset !== 'number' || !isTuple(size ?? null) || !isTuple(stride ?? null)) return broken('a malformed tensor record');
         const ints = (t: PyTuple) => t.items.map((x) => (typeof x === 'number' && Number.isInteger(x) && x >= 0 ? x : broken('a non-integer tensor size')));
         return {
-          kind: 'tensor', storageKey: storage.key, dtype: storage.dtype, storageNumel: storage.numel,
-          offset: offset as number, shape: ints(size as PyTuple), stride: ints(stride as PyTuple),
+          kind: 'tensor',
+          storageKey: storage.key,
+          dtype: storage.dtype,
+          storageNumel: storage.numel,
+          offset: offset as number,
+          shape: ints(size as PyTuple),
+          stride: ints(stride as PyTuple),
         };
       }
       default:

@@ -14,7 +14,16 @@ import type { StorageDtype } from './pickle';
 import { gatherFloat32, ITEM_BYTES, transpose2d, type Checkpoint, type TensorSource } from './tensors';
 
 const DTYPES: Record<string, StorageDtype> = {
-  F16: 'float16', F32: 'float32', BF16: 'bfloat16', F64: 'float64', I64: 'int64', I32: 'int32', I16: 'int16', I8: 'int8', U8: 'uint8', BOOL: 'bool',
+  F16: 'float16',
+  F32: 'float32',
+  BF16: 'bfloat16',
+  F64: 'float64',
+  I64: 'int64',
+  I32: 'int32',
+  I16: 'int16',
+  I8: 'int8',
+  U8: 'uint8',
+  BOOL: 'bool',
 };
 const MAX_HEADER = 100 * 1024 * 1024;
 
@@ -31,9 +40,12 @@ export async function openHuggingFaceCheckpoint(input: string): Promise<Checkpoi
   const file = dir === input ? path.join(dir, 'model.safetensors') : input;
   if (!fs.existsSync(file)) {
     const sharded = fs.existsSync(path.join(dir, 'model.safetensors.index.json'));
-    throw new ConvertError('CONVERT_NOT_A_CHECKPOINT', sharded
-      ? `${dir}: sharded safetensors checkpoints are not supported; CLIP models are saved as one model.safetensors.`
-      : `${dir} holds no model.safetensors (nor is it a .pt checkpoint).`);
+    throw new ConvertError(
+      'CONVERT_NOT_A_CHECKPOINT',
+      sharded
+        ? `${dir}: sharded safetensors checkpoints are not supported; CLIP models are saved as one model.safetensors.`
+        : `${dir} holds no model.safetensors (nor is it a .pt checkpoint).`,
+    );
   }
   const label = path.basename(file);
   const fh = await fsp.open(file, 'r');
@@ -108,7 +120,8 @@ async function readHeader(fh: fsp.FileHandle, label: string): Promise<{ records:
     if (!dtype) bad(`${name} has an unknown dtype ${JSON.stringify(e.dtype)}`);
     const shape = e.shape;
     const off = e.data_offsets;
-    const isInts = (a: unknown, len?: number): a is number[] => Array.isArray(a) && (len === undefined || a.length === len) && a.every((x) => Number.isSafeInteger(x) && x >= 0);
+    const isInts = (a: unknown, len?: number): a is number[] =>
+      Array.isArray(a) && (len === undefined || a.length === len) && a.every((x) => Number.isSafeInteger(x) && x >= 0);
     if (!isInts(shape) || !isInts(off, 2)) return bad(`${name} has a malformed shape or data_offsets`);
     const [start, end] = off;
     if (start > end || end > dataLen) bad(`${name}'s bytes ${start}..${end} lie outside the data section (${dataLen} bytes)`);
@@ -147,7 +160,10 @@ const RENAMES: Record<string, string> = {
 function toOpenAiLayout(records: Map<string, Record_>, raw: (name: string) => TensorSource, label: string): Map<string, TensorSource> {
   const out = new Map<string, TensorSource>();
   if (!records.has('vision_model.embeddings.patch_embedding.weight')) {
-    throw new ConvertError('CONVERT_UNSUPPORTED_ARCH', `${label} is not a Hugging Face CLIPModel with a ViT image tower (vision_model.embeddings.patch_embedding.weight is missing).`);
+    throw new ConvertError(
+      'CONVERT_UNSUPPORTED_ARCH',
+      `${label} is not a Hugging Face CLIPModel with a ViT image tower (vision_model.embeddings.patch_embedding.weight is missing).`,
+    );
   }
   for (const name of records.keys()) {
     if (RENAMES[name]) out.set(RENAMES[name], raw(name));

@@ -27,7 +27,16 @@ export interface Checkpoint {
 }
 
 export const ITEM_BYTES: Record<StorageDtype, number> = {
-  float16: 2, float32: 4, bfloat16: 2, float64: 8, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1,
+  float16: 2,
+  float32: 4,
+  bfloat16: 2,
+  float64: 8,
+  int64: 8,
+  int32: 4,
+  int16: 2,
+  int8: 1,
+  uint8: 1,
+  bool: 1,
 };
 
 let halfTable: Float32Array | null = null;
@@ -53,16 +62,27 @@ function elementReader(bytes: Uint8Array, dtype: StorageDtype): (i: number) => n
   const off = aligned.byteOffset;
   const n = aligned.byteLength;
   switch (dtype) {
-    case 'float32': { const a = new Float32Array(buf, off, n >> 2); return (i) => a[i]; }
-    case 'float16': { const a = new Uint16Array(buf, off, n >> 1); const t = halfToFloatTable(); return (i) => t[a[i]]; }
+    case 'float32': {
+      const a = new Float32Array(buf, off, n >> 2);
+      return (i) => a[i];
+    }
+    case 'float16': {
+      const a = new Uint16Array(buf, off, n >> 1);
+      const t = halfToFloatTable();
+      return (i) => t[a[i]];
+    }
     case 'bfloat16': {
       const a = new Uint16Array(buf, off, n >> 1);
       const tmp = new Uint32Array(1);
       const f = new Float32Array(tmp.buffer);
       return (i) => ((tmp[0] = a[i] << 16), f[0]);
     }
-    case 'float64': { const a = new Float64Array(buf, off, n >> 3); return (i) => a[i]; }
-    default: throw new Error(`tensors of type ${dtype} are not weights`);
+    case 'float64': {
+      const a = new Float64Array(buf, off, n >> 3);
+      return (i) => a[i];
+    }
+    default:
+      throw new Error(`tensors of type ${dtype} are not weights`);
   }
 }
 

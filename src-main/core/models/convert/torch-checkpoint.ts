@@ -16,7 +16,8 @@ export async function openTorchCheckpoint(file: string): Promise<Checkpoint> {
   const zip = await ZipArchive.open(file, label);
   try {
     const pkls = [...zip.entries.keys()].filter((n) => /^[^/]+\/data\.pkl$/.test(n));
-    if (pkls.length !== 1) throw new ConvertError('CONVERT_NOT_A_CHECKPOINT', `${label} is a zip file but not a PyTorch checkpoint (no <name>/data.pkl record).`);
+    if (pkls.length !== 1)
+      throw new ConvertError('CONVERT_NOT_A_CHECKPOINT', `${label} is a zip file but not a PyTorch checkpoint (no <name>/data.pkl record).`);
     const prefix = pkls[0].slice(0, -'data.pkl'.length);
     const order = zip.entries.get(`${prefix}byteorder`);
     if (order && (await zip.read(`${prefix}byteorder`)).toString('latin1') !== 'little') {

@@ -7,13 +7,21 @@ import yauzl from 'yauzl';
 import { ConvertError } from './errors';
 
 export class ZipArchive {
-  private constructor(private readonly zip: yauzl.ZipFile, readonly entries: ReadonlyMap<string, yauzl.Entry>, private readonly label: string) {}
+  private constructor(
+    private readonly zip: yauzl.ZipFile,
+    readonly entries: ReadonlyMap<string, yauzl.Entry>,
+    private readonly label: string,
+  ) {}
 
   static async open(file: string, label: string): Promise<ZipArchive> {
     const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
       yauzl.open(file, { lazyEntries: true, autoClose: false, strictFileNames: false }, (err, z) => (err ? reject(err) : resolve(z)));
     }).catch((err: unknown) => {
-      throw new ConvertError('CONVERT_NOT_A_CHECKPOINT', `${label} is not a PyTorch checkpoint: it is not a readable zip file (${(err as Error).message}); the file may be truncated or of another kind.`, { cause: err });
+      throw new ConvertError(
+        'CONVERT_NOT_A_CHECKPOINT',
+        `${label} is not a PyTorch checkpoint: it is not a readable zip file (${(err as Error).message}); the file may be truncated or of another kind.`,
+        { cause: err },
+      );
     });
     const entries = new Map<string, yauzl.Entry>();
     try {
@@ -53,7 +61,9 @@ export class ZipArchive {
         });
       });
     } catch (err) {
-      throw new ConvertError('CONVERT_NOT_A_CHECKPOINT', `${this.label}: cannot read ${name} (${(err as Error).message}); the file may be truncated.`, { cause: err });
+      throw new ConvertError('CONVERT_NOT_A_CHECKPOINT', `${this.label}: cannot read ${name} (${(err as Error).message}); the file may be truncated.`, {
+        cause: err,
+      });
     }
     if (at !== out.length) throw new ConvertError('CONVERT_NOT_A_CHECKPOINT', `${this.label}: ${name} is shorter than recorded; the file may be truncated.`);
     return out;

@@ -17,7 +17,7 @@ export function cutPasteLabel(image: ArrayLike<number>, original: ArrayLike<numb
   for (let i = 0; i < y.length; i++) {
     if (!instanceMask[i]) continue;
     // uint8 subtraction wraps modulo 256; abs of a uint8 is itself.
-    const diff = (((image[i] as number) - (original[i] as number)) % 256 + 256) % 256;
+    const diff = ((((image[i] as number) - (original[i] as number)) % 256) + 256) % 256;
     y[i] = 1 - Math.exp(-(diff * diff) / (2 * STD * STD));
   }
   const { components } = labelComponents4(instanceMask, size, size);

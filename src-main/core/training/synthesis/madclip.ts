@@ -163,7 +163,8 @@ function colorJitter(img: FloatImage, j: ColorJitter): FloatImage {
   const data = new Float32Array(img.data.length);
   for (let i = 0; i < data.length; i++) data[i] = j.brightness * (img.data[i] as number);
   const mu = new Float64Array(w);
-  for (let ch = 0; ch < channels; ch++) for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) mu[c] = (mu[c] as number) + (data[ch * n + r * w + c] as number);
+  for (let ch = 0; ch < channels; ch++)
+    for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) mu[c] = (mu[c] as number) + (data[ch * n + r * w + c] as number);
   for (let c = 0; c < w; c++) mu[c] = (mu[c] as number) / (channels * h);
   for (let ch = 0; ch < channels; ch++) {
     for (let r = 0; r < h; r++) {

@@ -61,8 +61,7 @@ export function rotateBilinear(data: Float64Array, height: number, width: number
       const x0 = Math.floor(sx);
       const ty = sy - y0;
       const tx = sx - x0;
-      out[y * width + x] =
-        (1 - ty) * ((1 - tx) * at(y0, x0) + tx * at(y0, x0 + 1)) + ty * ((1 - tx) * at(y0 + 1, x0) + tx * at(y0 + 1, x0 + 1));
+      out[y * width + x] = (1 - ty) * ((1 - tx) * at(y0, x0) + tx * at(y0, x0 + 1)) + ty * ((1 - tx) * at(y0 + 1, x0) + tx * at(y0 + 1, x0 + 1));
     }
   }
   return out;
