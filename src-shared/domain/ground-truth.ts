@@ -17,12 +17,8 @@ export const TruthSliceSchema = z.object({
 });
 export type TruthSlice = z.infer<typeof TruthSliceSchema>;
 
-export const TruthEvaluationSchema = z.object({
-  scanId: z.number().int(),
-  seriesInstanceUid: z.string(),
-  truthFile: z.string(),
-  truthKind: z.enum(['seg', 'nifti']),
-  truthLabels: z.array(z.string()),
+/** The series-level metrics of a scan against a ground truth, at the scan's threshold (the evaluation and the report share them). */
+export const TruthMetricsSchema = z.object({
   threshold: z.number(),
   dice3d: z.number().nullable(),
   /** Mean 2D Dice over the slices where prediction or truth has a pixel. */
@@ -32,6 +28,14 @@ export const TruthEvaluationSchema = z.object({
   truePositives: z.number().int(),
   falsePositives: z.number().int(),
   falseNegatives: z.number().int(),
+});
+
+export const TruthEvaluationSchema = TruthMetricsSchema.extend({
+  scanId: z.number().int(),
+  seriesInstanceUid: z.string(),
+  truthFile: z.string(),
+  truthKind: z.enum(['seg', 'nifti']),
+  truthLabels: z.array(z.string()),
   truthPixels: z.number().int(),
   slices: z.array(TruthSliceSchema),
   notes: z.array(z.string()),

@@ -8,6 +8,7 @@
  *   const input = parseFindingReportInput(raw);   // throws ClipScanError('REPORT_INPUT_INVALID', ...)
  *   const pdf = await renderFindingPdf(input, fonts);
  */
+import { TruthMetricsSchema } from '../../../src-shared/domain/ground-truth';
 import { z } from 'zod';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { COLORMAP_NAMES } from '../../../src-shared/imaging/colormaps';
@@ -124,17 +125,9 @@ export const LayerDisplaySchema = z.object({
 export type LayerDisplay = z.infer<typeof LayerDisplaySchema>;
 
 /** The scan measured against a ground truth (src-main/core/ground-truth), for the report's ground-truth section. */
-export const GroundTruthCardSchema = z.object({
+export const GroundTruthCardSchema = TruthMetricsSchema.extend({
   source: z.string().min(1),
   kind: z.enum(['seg', 'nifti']),
-  threshold: z.number(),
-  dice3d: z.number().nullable(),
-  meanSliceDice: z.number().nullable(),
-  pixelAuroc: z.number().nullable(),
-  aupro: z.number().nullable(),
-  truePositives: z.number().int(),
-  falsePositives: z.number().int(),
-  falseNegatives: z.number().int(),
   slicesWithTruth: z.number().int(),
   slices: z.number().int(),
   notes: z.array(z.string()).default([]),
