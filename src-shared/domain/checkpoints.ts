@@ -129,17 +129,44 @@ const L_FAMILY = new Set(['ViT-L-14', 'ViT-L-14-336', 'openai-vit-l-14', 'openai
 const variantsOf = (name: OfficialCheckpointName) => OFFICIAL_CHECKPOINTS.find((c) => c.name === name)!.variants.map((v) => v.id);
 
 /**
+ * A ViT-L/14 checkpoint the user converts (`clipscan models add <file>`, Import
+ * checkpoint…) yields both variants, whichever grid it was trained at: the
+ * 224 px QuickGELU one (MediCLIP, zero-shot) and the 240 px exact-GELU one
+ * (MadCLIP). Both carry the same version, the weights' hash, so a scan can go
+ * from one to the other without mixing two fine-tunes.
+ */
+export const CONVERTED_L_VARIANTS = {
+  224: { variant: 'ViT-L-14', id: 'openai-clip-vit-l-14' },
+  240: { variant: 'ViT-L-14-336', id: 'openai-clip-vit-l-14-336-at240' },
+} as const;
+
+/** The variant a method runs on, and the command that makes it when it is missing. */
+export interface MethodVariant {
+  /** Bundle id, or `<id>@<version>` when the choice named a version. */
+  id: string;
+  /** How to get it: an official name (`ViT-L-14-336`) or, for a converted checkpoint, null (convert the file again). */
+  from: OfficialCheckpointName | null;
+}
+
+/**
  * The method picks the variant it needs: given a model the user chose by an
  * official name or by one of its bundles' ids, the bundle id the method runs
  * on (MadCLIP: ViT-L/14-336 at 240 with exact GELU; MediCLIP: ViT-L/14 at 224
- * with QuickGELU; zero-shot: the named checkpoint's own bundle). Null when the
- * choice is not an official checkpoint, or the method has no variant of it.
+ * with QuickGELU; zero-shot: the named checkpoint's own bundle). A bundle
+ * converted from the user's own ViT-L/14 file goes to its sibling of the same
+ * version (CONVERTED_L_VARIANTS). Null when the choice is none of these, or
+ * the method has no variant of it.
  */
-export function checkpointVariantFor(method: 'zeroshot' | 'mediclip' | 'madclip', modelId: string): { id: string; from: OfficialCheckpointName } | null {
+export function checkpointVariantFor(method: 'zeroshot' | 'mediclip' | 'madclip', modelId: string): MethodVariant | null {
   const key = modelId.toLowerCase();
   if (L_FAMILY.has(key) && method === 'madclip') return { id: variantsOf('ViT-L-14-336')[0]!, from: 'ViT-L-14-336' };
   if (L_FAMILY.has(key) && method === 'mediclip') return { id: variantsOf('ViT-L-14')[0]!, from: 'ViT-L-14' };
   const named = OFFICIAL_CHECKPOINTS.find((c) => c.name.toLowerCase() === key);
   if (named && method === 'zeroshot') return { id: named.variants[0]!.id, from: named.name };
-  return null;
+  const at = key.lastIndexOf('@');
+  const [id, version] = at > 0 ? [key.slice(0, at), key.slice(at)] : [key, ''];
+  const converted = Object.values(CONVERTED_L_VARIANTS).map((v) => v.id as string);
+  if (!converted.includes(id)) return null;
+  const wanted = method === 'madclip' ? CONVERTED_L_VARIANTS[240].id : CONVERTED_L_VARIANTS[224].id;
+  return wanted === id ? null : { id: `${wanted}${version}`, from: null };
 }

@@ -35,10 +35,10 @@ export function createBundleResolver(options: { demoBundleDir: string | null; lo
       const variant = method ? checkpointVariantFor(method, modelId) : null;
       const dir = (await options.lookup?.(variant?.id ?? modelId)) ?? null;
       if (!dir && variant && variant.id !== modelId) {
-        throw new ClipScanError(
-          'MODEL_NOT_INSTALLED',
-          `The ${method} method runs on ${variant.id}, made from OpenAI's ${variant.from}; get it with "clipscan models add ${variant.from}" (or Get in the Models tab).`,
-        );
+        const how = variant.from
+          ? `made from OpenAI's ${variant.from}; get it with "clipscan models add ${variant.from}" (or Get in the Models tab).`
+          : `made from the same checkpoint as ${modelId}; convert that file again with "clipscan models add <file>" (or Import checkpoint… in the Models tab).`;
+        throw new ClipScanError('MODEL_NOT_INSTALLED', `The ${method} method runs on ${variant.id}, ${how}`);
       }
       if (!dir) throw new ClipScanError('MODEL_NOT_INSTALLED', `No installed model bundle has the id "${modelId}". See "clipscan models list".`);
       return describeBundleFolder(dir);

@@ -18,7 +18,13 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
-import { OFFICIAL_CHECKPOINTS, officialCheckpoint, type CheckpointProgress, type OfficialCheckpointInfo } from '../../../src-shared/domain/checkpoints';
+import {
+  CONVERTED_L_VARIANTS,
+  OFFICIAL_CHECKPOINTS,
+  officialCheckpoint,
+  type CheckpointProgress,
+  type OfficialCheckpointInfo,
+} from '../../../src-shared/domain/checkpoints';
 import type { InstalledBundle } from '../../../src-shared/domain/installed-bundle';
 import type { ModelBundleManifest } from '../../../src-shared/domain/model-bundle';
 import { sha256File } from '../files/sha256';
@@ -110,9 +116,13 @@ export class CheckpointInstaller {
     const input = path.resolve(source);
     o.onProgress?.({ phase: 'verify', done: 0, total: 1, detail: `Reading ${path.basename(input)}` });
     const sha = await sha256File(await weightsFile(input));
-    return [
-      await this.convertAndInstall({ input, variant: 'auto', version: sha.slice(0, 12), sourceUrl: null, ...(o.bpe ? { bpe: path.resolve(o.bpe) } : {}) }, o),
-    ];
+    const job: ConvertJob = { input, variant: 'auto', version: sha.slice(0, 12), sourceUrl: null, ...(o.bpe ? { bpe: path.resolve(o.bpe) } : {}) };
+    const first = await this.convertAndInstall(job, o);
+    // A ViT-L/14 file yields both variants (CONVERTED_L_VARIANTS), so every method can run on it.
+    const sibling = Object.values(CONVERTED_L_VARIANTS).find((v) => first.architecture.startsWith('ViT-L-14') && v.variant !== first.architecture);
+    if (!sibling) return [first.bundle];
+    const second = await this.convertAndInstall({ ...job, variant: sibling.variant, id: sibling.id }, o);
+    return [first.bundle, second.bundle];
   }
 
   private async addOfficial(name: string, o: AddCheckpointOptions): Promise<InstalledBundle[]> {
@@ -136,22 +146,26 @@ export class CheckpointInstaller {
     }
     const bundles: InstalledBundle[] = [];
     for (const v of c.variants) {
-      bundles.push(
-        await this.convertAndInstall(
-          { input: file, variant: src.variant, id: v.id, displayName: v.displayName, version, sourceUrl: src.url, ...(src.bpe ? { bpe: src.bpe } : {}) },
-          o,
-        ),
-      );
+      const job: ConvertJob = {
+        input: file,
+        variant: src.variant,
+        id: v.id,
+        displayName: v.displayName,
+        version,
+        sourceUrl: src.url,
+        ...(src.bpe ? { bpe: src.bpe } : {}),
+      };
+      bundles.push((await this.convertAndInstall(job, o)).bundle);
     }
     await fsp.rm(folder, { recursive: true, force: true });
     return bundles;
   }
 
-  private async convertAndInstall(job: ConvertJob, o: AddCheckpointOptions): Promise<InstalledBundle> {
+  private async convertAndInstall(job: ConvertJob, o: AddCheckpointOptions): Promise<{ bundle: InstalledBundle; architecture: string }> {
     const staging = await this.deps.registry.newStagingDir('convert');
     const outDir = path.join(staging, 'bundle');
     try {
-      await this.deps.engineHost().request(
+      const manifest = await this.deps.engineHost().request(
         'convertCheckpoint',
         {
           input: job.input,
@@ -168,7 +182,7 @@ export class CheckpointInstaller {
       o.onProgress?.({ phase: 'verify', done: 0, total: 1, detail: 'Checking every file of the new bundle' });
       const bundle = await this.deps.registry.installStaged(outDir, job.sourceUrl);
       o.onProgress?.({ phase: 'verify', done: 1, total: 1, detail: bundle.key });
-      return bundle;
+      return { bundle, architecture: manifest.architecture };
     } finally {
       await fsp.rm(staging, { recursive: true, force: true });
     }
