@@ -158,7 +158,7 @@ export function createBackend(config: BackendConfig): Backend {
       listFolder: async ({ path }) => listFolder(roots, path),
     },
     scans: createScanHandlers(scans),
-    models: createModelHandlers(models, roots, config.emit, checkpoints),
+    models: createModelHandlers(models, roots, config.emit, checkpoints, () => engineHost().request('providers', {})),
     library: createLibraryHandlers(library, roots, config.emit),
     reports: createReportHandlers(reports, roots),
     render: createRenderFrameHandlers(roots),

@@ -16,6 +16,7 @@ import type { InstalledBundle } from '../../src-shared/domain/installed-bundle';
 import type { FolderListing } from '../../src-shared/domain/files';
 import { DEMO_MODEL_LABEL } from '../../src-shared/domain/model-bundle';
 import { trainingCalls, type AdapterSummary } from '../../src-shared/contract/training-calls';
+import type { BuildProvider } from '../../src-shared/domain/providers';
 import type { CheckpointProgress, FoundCheckpoint, OfficialCheckpointInfo } from '../../src-shared/domain/checkpoints';
 import { useApi } from '../bridge/api';
 import { useMessagesStore } from './messages';
@@ -50,6 +51,8 @@ export const useModelsStore = defineStore('models', () => {
 
   /** The official checkpoints ("Get" entries) and what the cache search found. */
   const checkpoints = ref<OfficialCheckpointInfo[]>([]);
+  /** The execution providers this build contains (Models tab). */
+  const buildProviders = ref<BuildProvider[]>([]);
   const found = ref<FoundCheckpoint[]>([]);
   /** Running checkpoint jobs by source (official name or path), with their latest progress. */
   const checkpointJobs = ref<Record<string, CheckpointProgress>>({});
@@ -81,10 +84,12 @@ export const useModelsStore = defineStore('models', () => {
     ]);
     bundles.value = listed ?? bundles.value;
     if (trained) adapters.value = trained.map((a) => ({ ...a, label: adapterLabel(a) }));
-    const [official, cached] = await Promise.all([
+    const [official, cached, providers] = await Promise.all([
       messages.attempt('Listing the official checkpoints', () => api.call(modelCalls.checkpoints, {})),
       messages.attempt('Looking for checkpoints on this computer', () => api.call(modelCalls.findCheckpoints, {})),
+      messages.attempt('Listing the execution providers', () => api.call(modelCalls.providers, {})),
     ]);
+    buildProviders.value = providers ?? buildProviders.value;
     checkpoints.value = official ?? checkpoints.value;
     found.value = cached ?? found.value;
     if (!offeredFound && found.value.length > 0 && !bundles.value.some((b) => !b.demo)) {
@@ -181,6 +186,7 @@ export const useModelsStore = defineStore('models', () => {
     busy,
     adapters,
     checkpoints,
+    buildProviders,
     found,
     checkpointJobs,
     load,

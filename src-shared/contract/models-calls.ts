@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
 import { InstalledBundleSchema } from '../domain/installed-bundle';
 import { Sha256Schema } from '../domain/model-bundle';
+import { BuildProviderSchema } from '../domain/providers';
 import {
   AddCheckpointResultSchema,
   CheckpointProgressSchema,
@@ -52,6 +53,12 @@ export const modelCalls = {
     summary: 'Re-check every file of an installed bundle against its manifest.',
     args: z.object({ id: z.string().min(1) }),
     result: InstalledBundleSchema,
+  }),
+  providers: defineCall({
+    name: 'models.providers',
+    summary: 'The execution providers (CPU, CUDA, DirectML, CoreML, WebGPU…) this build contains, and which the platform tries first.',
+    args: z.object({}),
+    result: z.array(BuildProviderSchema),
   }),
   checkpoints: defineCall({
     name: 'models.checkpoints',

@@ -71,6 +71,13 @@ describe.skipIf(skipReason !== '')(`workstation real models${skipReason ? ` (${s
     for (const e of entries) expect(e.text).toMatch(/about \d+ MB · MIT/);
     expect(entries[1]!.text).toContain('MediCLIP');
     expect(entries[2]!.text).toContain('MadCLIP');
+    // Which execution providers this build contains (issue 17): CPU always; this CI build has no CUDA libraries.
+    await page.waitForSelector('[data-testid=build-provider][data-name=cpu]');
+    const providers = await page.textContent('[data-testid=build-providers]');
+    expect(providers).toMatch(/In this build:\s*CPU/);
+    const cudaLibrary = path.join('node_modules', 'onnxruntime-node', 'bin', 'napi-v6', 'linux', 'x64', 'libonnxruntime_providers_cuda.so');
+    if (process.platform === 'linux' && !fs.existsSync(cudaLibrary))
+      expect(providers).toMatch(/Not in this build: NVIDIA CUDA, NVIDIA TensorRT \(a GPU release build adds them/);
     await page.waitForFunction(() =>
       Array.from(document.querySelectorAll('[data-testid=notification][data-level=info]')).some((n) =>
         /CLIP checkpoints found on this computer \(ViT-B-16\).*Nothing is copied until you do/.test(n.textContent ?? ''),

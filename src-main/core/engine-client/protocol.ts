@@ -12,6 +12,7 @@ import type { RpcClient } from '../workers/rpc-protocol';
 import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 import type { ConvertOptions, ConvertProgress } from '../models/convert';
 import type { VisionPrecision } from '../../../src-shared/domain/model-bundle';
+import type { BuildProvider } from '../../../src-shared/domain/providers';
 
 /** One image (a frame of a DICOM file) to score. */
 export interface ImageToScore {
@@ -96,6 +97,8 @@ export type HostMethods = {
   train: { params: TrainParams; progress: TrainStep; result: TrainResultMessage };
   scoreImages: { params: ScoreImagesParams; progress: ImageScored; result: ScoreImagesResult };
   ping: { params: Record<string, never>; progress: never; result: { pid: number; node: string } };
+  /** The execution providers this build of onnxruntime-node contains (engine/ort-runtime.ts). */
+  providers: { params: Record<string, never>; progress: never; result: BuildProvider[] };
 };
 export type HostMethod = keyof HostMethods;
 

@@ -10,6 +10,7 @@ import { serveRpc, type RpcHandlers } from '../workers/rpc-server';
 import type { RpcPort } from '../workers/rpc-protocol';
 import type { HostMethods } from '../engine-client/protocol';
 import { convertCheckpoint } from '../models/convert';
+import { providersInThisBuild } from '../engine/ort-runtime';
 import { createHostState } from './host-state';
 import { scoreImages } from './score-images';
 import { train } from './train';
@@ -19,6 +20,7 @@ export function createHostHandlers(): RpcHandlers<HostMethods> {
   const state = createHostState();
   return {
     ping: async () => ({ pid: process.pid, node: process.versions.node }),
+    providers: async () => providersInThisBuild(),
     convertCheckpoint: (params, { progress, signal }) => convertCheckpoint({ ...params, onProgress: progress, signal }),
     importAdapter: (params) => importOriginalAdapter(params),
     scoreImages: (params, context) => scoreImages(state, params, context),

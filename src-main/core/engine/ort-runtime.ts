@@ -25,7 +25,11 @@
  * A provider that failed once is not retried by this runtime (a missing
  * library does not appear later), but the reason is still reported.
  */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import nodePath from 'node:path';
 import * as ort from 'onnxruntime-node';
+import type { BuildProvider } from '../../../src-shared/domain/providers';
 
 export { Tensor } from 'onnxruntime-node';
 export type OrtTensor = ort.Tensor;
@@ -41,6 +45,24 @@ export const PLATFORM_PREFERENCE: Readonly<Record<string, readonly ProviderName[
 /** The platform's preference list, or CPU alone where we know of nothing else. */
 export function defaultProviders(platform: string = process.platform): ProviderName[] {
   return [...(PLATFORM_PREFERENCE[platform] ?? ['cpu'])];
+}
+
+/**
+ * The providers this build contains. onnxruntime-node lists the ones it knows;
+ * those not bundled in its npm package (CUDA, TensorRT on Linux x64) are
+ * present only when their shared libraries sit beside the binding, which a GPU
+ * release build installs (docs/release.md). Whether a GPU and driver exist is
+ * learnt only when a session is created (the scan's provider line).
+ */
+export function providersInThisBuild(platform: string = process.platform, arch: string = process.arch): BuildProvider[] {
+  const preference = PLATFORM_PREFERENCE[platform] ?? ['cpu'];
+  const bindingDir = nodePath.join(nodePath.dirname(createRequire(import.meta.url).resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', platform, arch);
+  const libraryPresent = (name: string) => fs.existsSync(nodePath.join(bindingDir, `libonnxruntime_providers_${name}.so`));
+  return ort.listSupportedBackends().map((b) => ({
+    name: b.name,
+    included: b.bundled || libraryPresent(b.name),
+    preferred: (preference as readonly string[]).includes(b.name),
+  }));
 }
 
 export interface OrtRuntimeOptions {

@@ -14,6 +14,7 @@ import type { AllowedRoots } from '../files/allowed-roots';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { findCachedCheckpoints } from './checkpoint-cache';
 import type { CheckpointInstaller } from './checkpoint-installer';
+import type { BuildProvider } from '../../../src-shared/domain/providers';
 
 /** `roots`: a folder to import must lie inside the folders the user allowed (browser mode is a network service). */
 export function createModelHandlers(
@@ -21,6 +22,7 @@ export function createModelHandlers(
   roots: AllowedRoots,
   emit: EventSink | undefined,
   checkpoints: CheckpointInstaller,
+  providers: () => Promise<BuildProvider[]>,
 ): HandlersFor<typeof modelCalls> {
   const running = new Map<string, AbortController>();
   const converting = new Map<string, AbortController>();
@@ -34,6 +36,7 @@ export function createModelHandlers(
   }
 
   return {
+    providers: async () => providers(),
     checkpoints: async () => checkpoints.official(),
     findCheckpoints: async () => findCachedCheckpoints(),
     addCheckpoint: async (args) => {

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../helpers/paths';
-import { createOrtRuntime, defaultProviders, PLATFORM_PREFERENCE, Tensor } from '../../../src-main/core/engine/ort-runtime';
+import { createOrtRuntime, defaultProviders, PLATFORM_PREFERENCE, providersInThisBuild, Tensor } from '../../../src-main/core/engine/ort-runtime';
+import { createInProcessHost } from '../../../src-main/core/engine-host/in-process';
 
 const VISION = path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo', 'vision.onnx');
 const S = 224;
@@ -29,6 +30,16 @@ describe('ORT runtime', () => {
     expect(defaultProviders('darwin')).toEqual(['coreml', 'webgpu', 'cpu']);
     expect(defaultProviders('aix')).toEqual(['cpu']);
     expect(Object.isFrozen(PLATFORM_PREFERENCE)).toBe(true);
+  });
+
+  it('says which providers this build contains: CPU always, CUDA only when its libraries were installed', async () => {
+    const listed = providersInThisBuild();
+    expect(listed.find((p) => p.name === 'cpu')).toEqual({ name: 'cpu', included: true, preferred: true });
+    if (process.platform === 'linux' && process.arch === 'x64') {
+      expect(listed.find((p) => p.name === 'cuda')?.included).toBe(fs.existsSync(path.join(ORT_BIN, 'libonnxruntime_providers_cuda.so')));
+    }
+    // The same list through the engine host, as the Models tab asks for it.
+    expect(await createInProcessHost().request('providers', {})).toEqual(listed);
   });
 
   it.runIf(CUDA_UNAVAILABLE)('falls back from cuda to a working CPU session and says why', async () => {
