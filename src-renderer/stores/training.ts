@@ -13,6 +13,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { trainingCalls, type TrainingProgress } from '../../src-shared/contract/training-calls';
+import type { TrainingEstimate } from '../../src-shared/domain/training-estimate';
 import { useApi } from '../bridge/api';
 import { useMessagesStore } from './messages';
 import { useModelsStore } from './models';
@@ -196,6 +197,23 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
+  /** Minutes the run would take on the reference CPU, before it starts (null: nothing marked, or no measurement for the model). */
+  const estimate = ref<TrainingEstimate | null>(null);
+  let estimateAsked = 0;
+  watch(
+    () => [method.value, epochs.value, normal.value.length, abnormal.value.length, models.selectedId] as const,
+    async ([m, e, n, a, modelId]) => {
+      const asked = ++estimateAsked;
+      let result: TrainingEstimate | null = null;
+      if (n > 0 && Number.isInteger(e) && e >= 1 && e <= 200) {
+        // A missing model or a refused request shows no estimate; starting the run reports the reason.
+        result = await api.call(trainingCalls.estimate, { method: m, modelId, normal: n, abnormal: m === 'madclip' ? a : 0, epochs: e }).catch(() => null);
+      }
+      if (asked === estimateAsked) estimate.value = result;
+    },
+    { immediate: true },
+  );
+
   async function cancel(): Promise<void> {
     if (!job.value || !running.value) return;
     const jobId = job.value.jobId;
@@ -222,5 +240,6 @@ export const useTrainingStore = defineStore('training', () => {
     toggleBrush,
     start,
     cancel,
+    estimate,
   };
 });

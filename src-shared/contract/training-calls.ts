@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
 import { TextEncoderVariantSchema, TrainableMethodSchema } from '../domain/scan';
+import { TrainingEstimateSchema } from '../domain/training-estimate';
 
 export const TrainingImageRefSchema = z.object({ path: z.string().min(1), frame: z.number().int().nonnegative() });
 
@@ -73,6 +74,19 @@ export const trainingCalls = {
       organ: z.string().max(60).nullish(),
     }),
     result: z.object({ jobId: z.number().int() }),
+  }),
+  estimate: defineCall({
+    name: 'training.estimate',
+    summary: 'Minutes a training run would take on the reference 2-core CPU, before it starts (null where the model has no measurement).',
+    args: z.object({
+      method: TrainableMethodSchema,
+      modelId: z.string().nullish(),
+      normal: z.number().int().min(0).max(64),
+      abnormal: z.number().int().min(0).max(64),
+      epochs: z.number().int().min(1).max(200),
+      textEncoder: TextEncoderVariantSchema.default('faithful'),
+    }),
+    result: TrainingEstimateSchema.nullable(),
   }),
   cancel: defineCall({
     name: 'training.cancel',

@@ -72,6 +72,10 @@ describe.skipIf(skipReason !== '')(`workstation training${skipReason ? ` (${skip
       await page.selectOption('[data-testid=train-method]', 'mediclip');
       await page.fill('[data-testid=train-epochs]', '2');
       await page.fill('[data-testid=train-seed]', '3');
+      // The time estimate (issue 17) before the run: 4 normal images × 8 variants encoded, 1 step × 2 epochs, on the demo model.
+      await page.waitForFunction(() => /32 images encoded,\s*2 steps/.test(document.querySelector('[data-testid=train-estimate]')?.textContent ?? ''));
+      expect(await page.textContent('[data-testid=train-estimate]')).toMatch(/Estimated time: under a minute on a 2-core CPU/);
+      expect(await page.getAttribute('[data-testid=train-estimate]', 'title')).toMatch(/demo model/);
       // Record every distinct progress line the panel shows (steps can pass quickly).
       await page.evaluate(() => {
         const seen: string[] = [];

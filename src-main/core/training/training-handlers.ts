@@ -57,6 +57,7 @@ export function createTrainingHandlers(training: TrainingService, roots: Allowed
         organ: args.organ,
       });
     },
+    estimate: async (args) => training.estimate(args),
     cancel: async ({ jobId }) => ({ cancelled: training.cancel(jobId) }),
     adapters: async () => training.list().map(summarise),
   };

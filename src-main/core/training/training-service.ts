@@ -26,6 +26,8 @@ import type { EngineHost, TrainStep } from '../engine-client/protocol';
 import { sha256Hex } from '../files/sha256';
 import { encodePng } from '../images/png';
 import { describeBundleFolder, type BundleResolver, type ResolvedBundle } from '../models/bundle-resolver';
+import { readManifest } from '../models/manifest';
+import { estimateTraining, type TrainingEstimate } from '../../../src-shared/domain/training-estimate';
 
 /** A lesion mask: a black/white image file (CLI) or a run-length mask painted in the viewer (app). */
 export type MaskSource = { file: string } | { painted: LesionMask };
@@ -213,6 +215,28 @@ export class TrainingService {
 
   list(): RegisteredAdapter[] {
     return this.options.adapters.list();
+  }
+
+  /** How long a run would take on the reference CPU (training-estimate.ts); null where nothing was measured for the model. */
+  async estimate(request: {
+    method: TrainableMethod;
+    modelId?: string | null;
+    normal: number;
+    abnormal: number;
+    epochs: number;
+    textEncoder?: TextEncoderVariant;
+  }): Promise<TrainingEstimate | null> {
+    const bundle = await this.options.resolveBundle(request.modelId, request.method);
+    const { manifest } = await readManifest(bundle.dir);
+    const textEncoder = request.textEncoder ?? 'faithful';
+    const graph = manifest.training[textEncoder === 'fast' ? `${request.method}-fast` : request.method];
+    return estimateTraining({
+      ...request,
+      textEncoder,
+      architecture: manifest.architecture,
+      gridSize: manifest.vision.gridSize,
+      batch: typeof graph?.batch === 'number' ? graph.batch : 8,
+    });
   }
 
   /**

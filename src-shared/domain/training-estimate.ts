@@ -1,0 +1,79 @@
+/**
+ * How long a training run will take, before it starts (issue 17): the Train
+ * tab shows it, `clipscan train` prints it. The figures are per-step and
+ * per-image times measured by bench/train-step.mjs on the reference machine
+ * (2-vCPU AMD EPYC, CPU execution provider; bench/README.md), scaled by the
+ * run's steps and encoded images. A GPU, or a busier or faster CPU, changes
+ * them; the estimate says what it is based on.
+ *
+ * A run encodes its support images once (MediCLIP: `poolSize` synthetic
+ * variants of each normal image; MadCLIP: 16 variants of every normal and
+ * abnormal image), then runs `epochs` × steps of `batch` (MediCLIP: one
+ * variant per normal image per epoch; MadCLIP: the whole pool per epoch).
+ */
+import { z } from 'zod';
+import type { TextEncoderVariant, TrainableMethod } from './scan';
+
+export const TrainingEstimateSchema = z.object({
+  minutes: z.number().nonnegative(),
+  /** Encoding the support images (vision forwards). */
+  encodeMinutes: z.number().nonnegative(),
+  stepMinutes: z.number().nonnegative(),
+  imagesEncoded: z.number().int().nonnegative(),
+  steps: z.number().int().nonnegative(),
+  /** What the figures come from, in words. */
+  basis: z.string(),
+});
+export type TrainingEstimate = z.infer<typeof TrainingEstimateSchema>;
+
+interface MeasuredCosts {
+  /** Vision forward per image at the measured grid (batch 4). */
+  visionMs: number;
+  /** Patch tokens + 1 of the measured vision run; other grids scale the vision time by tokens. */
+  tokens: number;
+  stepMs: Record<TrainableMethod, Record<TextEncoderVariant, number>>;
+  basis: string;
+}
+
+/** bench/README.md, "Training step": ViT-L/14 re-measured on a quiet VM (2026-11-25); the tiny fixture on a busy one. */
+const MEASURED: Record<'ViT-L-14' | 'tiny', MeasuredCosts> = {
+  'ViT-L-14': {
+    visionMs: 886,
+    tokens: 16 * 16 + 1,
+    stepMs: { mediclip: { faithful: 3240.3, fast: 1091.5 }, madclip: { faithful: 8135.0, fast: 4016.5 } },
+    basis: 'ViT-L/14 steps measured on a 2-core CPU (bench/README.md, 2026-11-25)',
+  },
+  tiny: {
+    visionMs: 2,
+    tokens: 14 * 14 + 1,
+    stepMs: { mediclip: { faithful: 31.9, fast: 16.1 }, madclip: { faithful: 96.6, fast: 60.7 } },
+    basis: 'the demo model, measured on a 2-core CPU (bench/README.md, 2026-11-25)',
+  },
+};
+
+export interface TrainingEstimateInput {
+  method: TrainableMethod;
+  textEncoder: TextEncoderVariant;
+  normal: number;
+  abnormal: number;
+  epochs: number;
+  /** The bundle's `architecture` and vision grid (manifest). */
+  architecture: string;
+  gridSize: number;
+  /** The training graph's batch (manifest `training[...].batch`). */
+  batch: number;
+  /** MediCLIP's synthetic variants per normal image (default 8, as the trainer's). */
+  poolSize?: number;
+}
+
+/** Null when no measurement covers this architecture (ViT-B/16 training has not been benchmarked). */
+export function estimateTraining(i: TrainingEstimateInput): TrainingEstimate | null {
+  const costs = i.architecture.startsWith('ViT-L-14') ? MEASURED['ViT-L-14'] : /tiny|^ViT-64w/.test(i.architecture) ? MEASURED.tiny : null;
+  if (!costs) return null;
+  const imagesEncoded = i.method === 'mediclip' ? i.normal * (i.poolSize ?? 8) : 16 * (i.normal + i.abnormal);
+  const perEpoch = Math.ceil((i.method === 'mediclip' ? i.normal : imagesEncoded) / i.batch);
+  const steps = perEpoch * i.epochs;
+  const encodeMinutes = (imagesEncoded * costs.visionMs * ((i.gridSize * i.gridSize + 1) / costs.tokens)) / 60_000;
+  const stepMinutes = (steps * costs.stepMs[i.method][i.textEncoder]) / 60_000;
+  return { minutes: encodeMinutes + stepMinutes, encodeMinutes, stepMinutes, imagesEncoded, steps, basis: costs.basis };
+}
