@@ -74,6 +74,8 @@ export interface Backend {
   readonly checkpoints: CheckpointInstaller;
   /** Finding exports (PNG/PDF) of scans, recorded in the case log; proposed files go to `<folder of the database>/exports`. */
   readonly reports: ReportService;
+  /** The case log's record of every PNG, PDF and DICOM result exported or sent. */
+  readonly exportsLog: ExportRepository;
   /** Indexing folders into the case log and reading the library (the app's calls and `clipscan index`). */
   readonly library: LibraryService;
   /** Trained adapters in the case log (issue 6). */
@@ -118,10 +120,11 @@ export function createBackend(config: BackendConfig): Backend {
     threads: config.threads,
   });
 
+  const exportsLog = new ExportRepository(caseLog.db);
   const reports = new ReportService({
     db: caseLog.db,
     scans,
-    exportsLog: new ExportRepository(caseLog.db),
+    exportsLog,
     exportsDir,
     groundTruth: (scanId, seriesUid, truthFile) => groundTruthCard(scans, scanId, seriesUid, truthFile),
   });
@@ -165,6 +168,7 @@ export function createBackend(config: BackendConfig): Backend {
     truth: createTruthHandlers(scans, roots),
     dicomweb: createDicomwebHandlers({
       scans,
+      exportsLog,
       libraryDir: nodePath.join(dataDir, 'dicomweb'),
       index: (folder) => handlers.library.indexFolder({ folder }),
       emit: config.emit,
@@ -182,6 +186,7 @@ export function createBackend(config: BackendConfig): Backend {
     models,
     checkpoints,
     reports,
+    exportsLog,
     library,
     adapters,
     training,

@@ -23,12 +23,16 @@ export const ReportDisplaySchema = z.object({
     .optional(),
 });
 
-/** One recorded export (a row of the case log's `exports` table). */
+/** What an export was: a PNG or PDF report, or a DICOM SEG, Parametric Map or SR (written to a folder or sent to a server). */
+export const ExportFormatSchema = z.enum(['png', 'pdf', 'seg', 'pmap', 'sr']);
+export type ExportFormat = z.infer<typeof ExportFormatSchema>;
+
+/** One recorded export (a row of the case log's `exports` table); for a DICOM result sent to a server, `path` is its URL there. */
 export const ExportRecordSchema = z.object({
   id: z.number().int(),
   scanId: z.number().int().nullable(),
   seriesInstanceUid: z.string().nullable(),
-  format: ReportFormatSchema,
+  format: ExportFormatSchema,
   path: z.string(),
   bytes: z.number().int(),
   sha256: z.string(),

@@ -4,9 +4,9 @@
  * default) and stores them on the server with STOW-RS.
  */
 import { parseArgs } from 'node:util';
-import { DICOM_RESULT_KINDS, buildDicomResults } from '../../core/dicom-out/export-dicom';
+import { DICOM_RESULT_KINDS } from '../../core/dicom-out/export-dicom';
 import type { DicomwebServer } from '../../core/dicomweb/server';
-import { storeInstances } from '../../core/dicomweb/stow';
+import { sendDicomResults } from '../../core/dicomweb/send-results';
 import { openExistingBackend, scanIdArg } from './export-dicom';
 
 const USAGE = 'clipscan dicomweb send --server URL --scan ID [--series UID] [--deidentify] [--seg] [--pmap] [--sr] [--db FILE] [--json]';
@@ -31,23 +31,13 @@ export async function sendCommand(argv: string[], serverFrom: (url: string | und
   const chosen = DICOM_RESULT_KINDS.filter((k) => values[k]);
   const backend = openExistingBackend(values.db);
   try {
-    const { objects, notes } = await buildDicomResults(backend.scans, {
-      scanId,
-      seriesInstanceUid: values.series,
-      kinds: chosen.length ? chosen : 'all',
-      deidentify: values.deidentify === true,
-    });
-    const result = await storeInstances(
+    const { sent, notes } = await sendDicomResults(
+      backend.scans,
       server,
-      objects.map((o) => o.bytes),
+      { scanId, seriesInstanceUid: values.series, kinds: chosen.length ? chosen : 'all', deidentify: values.deidentify === true },
+      backend.exportsLog,
     );
-    const sent = objects.map((o) => ({
-      kind: o.kind,
-      sopInstanceUid: String(o.dataset.SOPInstanceUID),
-      seriesInstanceUid: String(o.dataset.SeriesInstanceUID),
-      studyInstanceUid: String(o.dataset.StudyInstanceUID),
-    }));
-    if (values.json) process.stdout.write(`${JSON.stringify({ sent, stored: result.stored.length, notes })}\n`);
+    if (values.json) process.stdout.write(`${JSON.stringify({ sent, stored: sent.length, notes })}\n`);
     else {
       for (const n of notes) process.stderr.write(`Note: ${n}\n`);
       for (const s of sent) process.stdout.write(`${s.kind}\t${s.sopInstanceUid}\n`);

@@ -52,13 +52,17 @@ export async function exportDicomCommand(argv: string[]): Promise<number> {
   const chosen = DICOM_RESULT_KINDS.filter((k) => values[k]);
   const backend = openExistingBackend(values.db);
   try {
-    const { files, notes } = await exportDicom(backend.scans, {
-      scanId,
-      seriesInstanceUid: values.series,
-      outDir: values.out,
-      kinds: chosen.length ? chosen : 'all',
-      deidentify: values.deidentify === true,
-    });
+    const { files, notes } = await exportDicom(
+      backend.scans,
+      {
+        scanId,
+        seriesInstanceUid: values.series,
+        outDir: values.out,
+        kinds: chosen.length ? chosen : 'all',
+        deidentify: values.deidentify === true,
+      },
+      backend.exportsLog,
+    );
     if (values.json) process.stdout.write(`${JSON.stringify({ files, notes })}\n`);
     else {
       for (const n of notes) process.stderr.write(`Note: ${n}\n`);

@@ -3,12 +3,15 @@
  * SEG of the thresholded map, a Parametric Map of the map, a Comprehensive SR
  * with the finding — each its own series in the source study, written
  * atomically; if one cannot be written, none of this call's files are left.
+ * Each written file is recorded in the case log's exports.
  *
- *   const { files, notes } = await exportDicom(scans, { scanId: 3, outDir: '/tmp/out', kinds: ['seg', 'sr'], deidentify: true });
+ *   const { files, notes } = await exportDicom(scans, { scanId: 3, outDir: '/tmp/out', kinds: ['seg', 'sr'], deidentify: true }, exportsLog);
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
+import type { ExportRepository } from '../caselog/repositories/exports';
 import type { ScanService } from '../scan/scan-service';
 import { writeFileAtomic } from '../reports/atomic-write';
 import { writeDataset, type Dataset } from '../dicom/dataset-io';
@@ -66,7 +69,11 @@ export async function buildDicomResults(scans: ScanService, request: Omit<DicomE
   return { objects, notes: src.notes };
 }
 
-export async function exportDicom(scans: ScanService, request: DicomExportRequest): Promise<{ files: DicomExportFile[]; notes: string[] }> {
+export async function exportDicom(
+  scans: ScanService,
+  request: DicomExportRequest,
+  exportsLog: ExportRepository,
+): Promise<{ files: DicomExportFile[]; notes: string[] }> {
   const { objects, notes } = await buildDicomResults(scans, request);
   try {
     fs.mkdirSync(request.outDir, { recursive: true });
@@ -75,7 +82,7 @@ export async function exportDicom(scans: ScanService, request: DicomExportReques
       cause: err,
     });
   }
-  const written: DicomExportFile[] = [];
+  const written: (DicomExportFile & { sha256: string })[] = [];
   try {
     for (const { kind, dataset, bytes } of objects) {
       const file = path.join(request.outDir, `scan-${request.scanId}-${kind}.dcm`);
@@ -87,11 +94,24 @@ export async function exportDicom(scans: ScanService, request: DicomExportReques
         sopClassUid: String(dataset.SOPClassUID),
         sopInstanceUid: String(dataset.SOPInstanceUID),
         seriesInstanceUid: String(dataset.SeriesInstanceUID),
+        sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
       });
     }
   } catch (err) {
     for (const w of written) fs.rmSync(w.path, { force: true });
     throw err;
   }
-  return { files: written, notes };
+  const files = written.map(({ sha256, ...file }) => {
+    exportsLog.record({
+      scanId: request.scanId,
+      seriesInstanceUid: request.seriesInstanceUid ?? null,
+      format: file.kind,
+      path: file.path,
+      bytes: file.bytes,
+      sha256,
+      deidentified: request.deidentify,
+    });
+    return file;
+  });
+  return { files, notes };
 }

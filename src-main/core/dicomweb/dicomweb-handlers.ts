@@ -9,15 +9,17 @@ import type { dicomwebCalls } from '../../../src-shared/contract/dicomweb-calls'
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { EventSink } from '../../../src-shared/contract/server';
 import type { IndexSummary } from '../../../src-shared/domain/library';
-import { buildDicomResults } from '../dicom-out/export-dicom';
 import type { ScanService } from '../scan/scan-service';
 import { searchStudies } from './qido';
 import { retrieveStudy } from './retrieve';
 import { describeServer, parseServer, type DicomwebServer } from './server';
-import { storeInstances } from './stow';
+import { sendDicomResults } from './send-results';
+import type { ExportRepository } from '../caselog/repositories/exports';
 
 export interface DicomwebHandlerDeps {
   scans: ScanService;
+  /** The case log's exports: every result sent is recorded there. */
+  exportsLog: ExportRepository;
   /** `<data folder>/dicomweb`: where retrieved studies go. */
   libraryDir: string;
   /** Indexes (and allows) a retrieved study's folder. */
@@ -75,12 +77,8 @@ export function createDicomwebHandlers(deps: DicomwebHandlerDeps): HandlersFor<t
     },
     send: async ({ scanId, seriesInstanceUid, deidentify }) => {
       const target = current();
-      const { objects, notes } = await buildDicomResults(deps.scans, { scanId, seriesInstanceUid, kinds: 'all', deidentify });
-      await storeInstances(
-        target,
-        objects.map((o) => o.bytes),
-      );
-      return { stored: objects.map((o) => ({ kind: o.kind, sopInstanceUid: String(o.dataset.SOPInstanceUID) })), notes };
+      const { sent, notes } = await sendDicomResults(deps.scans, target, { scanId, seriesInstanceUid, kinds: 'all', deidentify }, deps.exportsLog);
+      return { stored: sent.map((s) => ({ kind: s.kind, sopInstanceUid: s.sopInstanceUid })), notes };
     },
   };
 }

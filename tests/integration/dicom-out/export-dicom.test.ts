@@ -8,6 +8,7 @@
 // the SR carries method, model hash, scores, threshold, verdict, note and key
 // images.
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -106,8 +107,16 @@ describe.skipIf(skipDicomTools)(`DICOM SEG, Parametric Map and SR of a scan (${s
   afterAll(async () => backend?.close());
 
   it('writes a conformant SEG and Parametric Map on the source frame of reference, matching the stored maps', async () => {
-    const { files, notes } = await exportDicom(backend.scans, { scanId, outDir: path.join(dir, 'out'), kinds: ['seg', 'pmap'], deidentify: false });
+    const { files, notes } = await exportDicom(
+      backend.scans,
+      { scanId, outDir: path.join(dir, 'out'), kinds: ['seg', 'pmap'], deidentify: false },
+      backend.exportsLog,
+    );
     expect(files.map((f) => f.kind)).toEqual(['seg', 'pmap']);
+    // Both are recorded in the case log's exports with size and sha256.
+    const logged = backend.exportsLog.list(scanId).filter((e) => e.format === 'seg' || e.format === 'pmap');
+    expect(logged.map((e) => [e.format, e.path, e.bytes]).sort()).toEqual(files.map((f) => [f.kind, f.path, f.bytes]).sort());
+    for (const e of logged) expect(e.sha256).toBe(crypto.createHash('sha256').update(fs.readFileSync(e.path)).digest('hex'));
     expect(notes.join(' ')).toMatch(/4 different frames of reference/); // LIDC's anonymiser gave each slice its own
     const images = backend.scans.images(scanId).filter((i) => i.status === 'done');
     expect(images).toHaveLength(4);
@@ -148,7 +157,7 @@ describe.skipIf(skipDicomTools)(`DICOM SEG, Parametric Map and SR of a scan (${s
   });
 
   it('writes a conformant Comprehensive SR with the finding and its key images', async () => {
-    const { files } = await exportDicom(backend.scans, { scanId, outDir: path.join(dir, 'sr'), kinds: ['sr'], deidentify: false });
+    const { files } = await exportDicom(backend.scans, { scanId, outDir: path.join(dir, 'sr'), kinds: ['sr'], deidentify: false }, backend.exportsLog);
     expectConformant(files[0]!.path);
     const sr = pydicomJson<{ sopClass: string; title: string; items: [string, string | number][]; evidence: string[] }>(READ_SR, [files[0]!.path]);
     const summary = backend.scans.summary(scanId);
@@ -222,12 +231,16 @@ describe.skipIf(skipDicomTools || !hasSharedData)(
     afterAll(async () => crBackend?.close());
 
     it('writes a conformant SEG and SR, and explains why there is no Parametric Map', async () => {
-      const { files, notes } = await exportDicom(crBackend.scans, { scanId: crScan, outDir: path.join(dir, 'cr-out'), kinds: 'all', deidentify: true });
+      const { files, notes } = await exportDicom(
+        crBackend.scans,
+        { scanId: crScan, outDir: path.join(dir, 'cr-out'), kinds: 'all', deidentify: true },
+        crBackend.exportsLog,
+      );
       expect(files.map((f) => f.kind)).toEqual(['seg', 'sr']);
       expect(notes).toEqual([expect.stringMatching(/No Parametric Map: the series has no frame of reference/)]);
       for (const f of files) expectConformant(f.path);
       await expect(
-        exportDicom(crBackend.scans, { scanId: crScan, outDir: path.join(dir, 'cr-pmap'), kinds: ['pmap'], deidentify: false }),
+        exportDicom(crBackend.scans, { scanId: crScan, outDir: path.join(dir, 'cr-pmap'), kinds: ['pmap'], deidentify: false }, crBackend.exportsLog),
       ).rejects.toMatchObject({ code: 'PMAP_NEEDS_GEOMETRY' });
       expect(fs.existsSync(path.join(dir, 'cr-pmap'))).toBe(false);
     });

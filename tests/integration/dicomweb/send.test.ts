@@ -61,6 +61,12 @@ describe.skipIf(skipOrthanc)(`DICOMweb send (${skipOrthanc ? SKIP_NO_ORTHANC : '
     const out = JSON.parse(r.stdout) as { sent: { kind: string; sopInstanceUid: string; studyInstanceUid: string }[]; stored: number };
     expect(out.stored).toBe(3);
     expect(new Set(out.sent.map((s) => s.studyInstanceUid))).toEqual(new Set([CT_STUDY]));
+    // Each object sent is in the case log's exports, with its URL on the server (no credentials).
+    const logged = backend.exportsLog.list(scanId);
+    expect(logged.map((e) => e.format).sort()).toEqual(['pmap', 'seg', 'sr']);
+    for (const e of logged)
+      expect(e.path).toMatch(new RegExp(`^${orthanc.dicomweb}/studies/${CT_STUDY.replace(/\./g, '\\.')}/series/[\\d.]+/instances/[\\d.]+$`));
+    expect(new Set(logged.map((e) => e.path.split('/').at(-1)))).toEqual(new Set(out.sent.map((s) => s.sopInstanceUid)));
 
     expect((await searchStudies(server, { modality: 'SEG' })).map((s) => s.studyInstanceUid)).toEqual([CT_STUDY]);
     expect((await searchStudies(server, { modality: 'SR' })).map((s) => s.studyInstanceUid)).toEqual([CT_STUDY]);

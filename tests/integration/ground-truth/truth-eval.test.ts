@@ -90,7 +90,7 @@ describe('ground truth on a scanned series', () => {
     maps = await Promise.all(images.map(async (i) => (await backend.scans.readMap(i.id)).data));
     headers = await Promise.all(images.map((i) => readHeader(backend.scans.imageSource(i.id)!.path)));
     threshold = backend.scans.summary(scanId).threshold;
-    const { files } = await exportDicom(backend.scans, { scanId, outDir: dir, kinds: ['seg'], deidentify: false });
+    const { files } = await exportDicom(backend.scans, { scanId, outDir: dir, kinds: ['seg'], deidentify: false }, backend.exportsLog);
     ownSeg = files[0]!.path;
   });
   afterAll(async () => backend?.close());

@@ -4,12 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { createDicomwebHandlers } from '../../../src-main/core/dicomweb/dicomweb-handlers';
 import { parseServer, type DicomwebServer } from '../../../src-main/core/dicomweb/server';
 import type { ScanService } from '../../../src-main/core/scan/scan-service';
+import type { ExportRepository } from '../../../src-main/core/caselog/repositories/exports';
 
 describe('DICOMweb handlers', () => {
   it('starts from the saved server and reports each new one to the store, without secrets in answers', async () => {
     const saved: DicomwebServer[] = [];
     const handlers = createDicomwebHandlers({
       scans: {} as ScanService,
+      exportsLog: {} as ExportRepository,
       libraryDir: '/nowhere',
       index: async () => {
         throw new Error('not used');

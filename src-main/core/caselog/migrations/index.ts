@@ -8,5 +8,12 @@ import { migration001Library } from './001-library';
 import { migration002Models } from './002-models';
 import { migration003Scans } from './003-scans';
 import { migration004ScanPrecision } from './004-scan-precision';
+import { migration005DicomExports } from './005-dicom-exports';
 
-export const migrations: readonly Migration[] = [migration001Library, migration002Models, migration003Scans, migration004ScanPrecision];
+export const migrations: readonly Migration[] = [
+  migration001Library,
+  migration002Models,
+  migration003Scans,
+  migration004ScanPrecision,
+  migration005DicomExports,
+];

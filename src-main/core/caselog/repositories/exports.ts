@@ -1,19 +1,23 @@
 /**
- * The case log's record of exported findings (migration 003's `exports`
- * table): every PNG or PDF written, with its size and sha256, so that a report
- * can be traced back to the scan it came from.
+ * The case log's record of exported findings (the `exports` table of
+ * migrations 003 and 005): every PNG or PDF written, and every DICOM SEG,
+ * Parametric Map or SR written to a folder or sent to a DICOMweb server (its
+ * URL as the path), with size and sha256, so that a result can be traced back
+ * to the scan it came from.
  *
  *   const exportsLog = new ExportRepository(db);
  *   const id = exportsLog.record({ scanId, seriesInstanceUid, format: 'pdf', path, bytes, sha256, deidentified: true });
  */
 import type { Database } from 'better-sqlite3';
+import type { ExportFormat } from '../../../../src-shared/contract/report-calls';
 import { prepared } from '../prepared';
+
 
 export interface ExportRow {
   id: number;
   scanId: number | null;
   seriesInstanceUid: string | null;
-  format: 'png' | 'pdf';
+  format: ExportFormat;
   path: string;
   bytes: number;
   sha256: string;
@@ -27,7 +31,7 @@ export class ExportRepository {
   record(entry: {
     scanId: number | null;
     seriesInstanceUid: string | null;
-    format: 'png' | 'pdf';
+    format: ExportFormat;
     path: string;
     bytes: number;
     sha256: string;
@@ -42,7 +46,7 @@ export class ExportRepository {
     );
   }
 
-  /** The recorded exports (PNG/PDF), newest first; of one scan when `scanId` is given. */
+  /** The recorded exports, newest first; of one scan when `scanId` is given. */
   list(scanId?: number | null): ExportRow[] {
     return prepared(
       this.db,
