@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { InstalledBundleSchema } from './installed-bundle';
+import type { MethodId, TrainableMethod } from './scan';
 
 export const OfficialCheckpointNameSchema = z.enum(['ViT-B-16', 'ViT-L-14', 'ViT-L-14-336']);
 export type OfficialCheckpointName = z.infer<typeof OfficialCheckpointNameSchema>;
@@ -135,11 +136,15 @@ const variantsOf = (name: OfficialCheckpointName) => OFFICIAL_CHECKPOINTS.find((
  * with QuickGELU; zero-shot: the named checkpoint's own bundle). Null when the
  * choice is not an official checkpoint, or the method has no variant of it.
  */
-export function checkpointVariantFor(method: 'zeroshot' | 'mediclip' | 'madclip', modelId: string): { id: string; from: OfficialCheckpointName } | null {
+/** The official checkpoint each adapter method's paper trained on. */
+const ADAPTER_CHECKPOINT: Readonly<Record<TrainableMethod, OfficialCheckpointName>> = { mediclip: 'ViT-L-14', madclip: 'ViT-L-14-336' };
+
+export function checkpointVariantFor(method: MethodId, modelId: string): { id: string; from: OfficialCheckpointName } | null {
   const key = modelId.toLowerCase();
-  if (L_FAMILY.has(key) && method === 'madclip') return { id: variantsOf('ViT-L-14-336')[0]!, from: 'ViT-L-14-336' };
-  if (L_FAMILY.has(key) && method === 'mediclip') return { id: variantsOf('ViT-L-14')[0]!, from: 'ViT-L-14' };
+  if (method !== 'zeroshot') {
+    const from = ADAPTER_CHECKPOINT[method];
+    return L_FAMILY.has(key) ? { id: variantsOf(from)[0]!, from } : null;
+  }
   const named = OFFICIAL_CHECKPOINTS.find((c) => c.name.toLowerCase() === key);
-  if (named && method === 'zeroshot') return { id: named.variants[0]!.id, from: named.name };
-  return null;
+  return named ? { id: named.variants[0]!.id, from: named.name } : null;
 }
