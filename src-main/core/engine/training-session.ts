@@ -4,10 +4,10 @@
  * and the vision taps that feed both. Which graphs and taps a method uses and
  * how its head's outputs become an image score come from its method object
  * (`AdapterGraphs`, provided by core/training/methods); nothing here names a
- * method. The graphs describe themselves: the
- * learnables are the inputs with a `grad_<name>` output, their shapes come from
- * the graph's input metadata, the batch from `feat_0`, the prompt length from
- * `prompt_base`. Graph contracts: models/export/train_mediclip.py, train_madclip.py.
+ * method. The graphs describe themselves: the learnables are the inputs with a
+ * `grad_<name>` output, their shapes come from the graph's input metadata, the
+ * batch from `feat_0`, the prompt length from `prompt_base`. Graph contracts:
+ * models/export/train_mediclip.py, train_madclip.py.
  *
  *   const ts = await openTrainingSession(runtime, bundle, trainingMethod('mediclip').graphs, 'faithful');
  *   const out = await ts.step(weights, { feats, masks, sampleW });   // { loss, textEmbeddings, grads }
@@ -20,7 +20,6 @@ import type { OpenedBundle } from './bundle';
 import { Tensor, type EngineSession, type OrtRuntime, type OrtTensor } from './ort-runtime';
 import { loadTokenEmbedding, loadTokenizer } from './text-encoder';
 import { createVisionEncoder, type VisionEncoder } from './vision-encoder';
-
 import type { TextEncoderVariant, TrainableMethod } from '../../../src-shared/domain/scan';
 import { buildPromptInputs, N_CTX, type PromptSpec } from './learned-prompts';
 
