@@ -23,8 +23,7 @@ import { ensureLesionLabelmap, maskOf, runLengths } from '../viewer/lesion-masks
 import { allPanes } from '../viewer/engine';
 
 export type MarkLabel = 'normal' | 'abnormal';
-export type { TrainableMethod as TrainMethod } from '../../src-shared/domain/scan';
-import type { TrainableMethod as TrainMethod } from '../../src-shared/domain/scan';
+import type { TrainableMethod } from '../../src-shared/domain/scan';
 
 export interface Mark {
   key: string;
@@ -47,7 +46,7 @@ export const useTrainingStore = defineStore('training', () => {
   const scans = useScansStore();
 
   const marks = ref<Mark[]>([]);
-  const method = ref<TrainMethod>('mediclip');
+  const method = ref<TrainableMethod>('mediclip');
   const epochs = ref(5);
   const seed = ref(0);
   const job = ref<TrainingProgress | null>(null);

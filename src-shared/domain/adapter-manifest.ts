@@ -6,6 +6,7 @@
  *   m.weights['adapter_w0']  // { file: 'adapter_w0.f32', shape: [32, 64], sha256 }
  */
 import { z } from 'zod';
+import { TrainableMethodSchema } from './scan';
 
 export const AdapterWeightSchema = z.object({
   file: z.string(),
@@ -16,7 +17,7 @@ export const AdapterWeightSchema = z.object({
 export const AdapterManifestSchema = z.object({
   schemaVersion: z.literal(1),
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
-  method: z.enum(['mediclip', 'madclip']),
+  method: TrainableMethodSchema,
   bundle: z.object({ id: z.string(), version: z.string(), manifestSha256: z.string(), demo: z.boolean() }),
   demo: z.boolean(),
   training: z.object({

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { InstalledBundleSchema } from './installed-bundle';
+import type { MethodId, TrainableMethod } from './scan';
 
 export const OfficialCheckpointNameSchema = z.enum(['ViT-B-16', 'ViT-L-14', 'ViT-L-14-336']);
 export type OfficialCheckpointName = z.infer<typeof OfficialCheckpointNameSchema>;
@@ -157,16 +158,23 @@ export interface MethodVariant {
  * version (CONVERTED_L_VARIANTS). Null when the choice is none of these, or
  * the method has no variant of it.
  */
-export function checkpointVariantFor(method: 'zeroshot' | 'mediclip' | 'madclip', modelId: string): MethodVariant | null {
+/** The official checkpoint each adapter method's paper trained on. */
+const ADAPTER_CHECKPOINT: Readonly<Record<TrainableMethod, OfficialCheckpointName>> = { mediclip: 'ViT-L-14', madclip: 'ViT-L-14-336' };
+/** The run size of the converted ViT-L/14 variant each method uses. */
+const CONVERTED_SIZE: Readonly<Record<MethodId, keyof typeof CONVERTED_L_VARIANTS>> = { zeroshot: 224, mediclip: 224, madclip: 240 };
+
+export function checkpointVariantFor(method: MethodId, modelId: string): MethodVariant | null {
   const key = modelId.toLowerCase();
-  if (L_FAMILY.has(key) && method === 'madclip') return { id: variantsOf('ViT-L-14-336')[0]!, from: 'ViT-L-14-336' };
-  if (L_FAMILY.has(key) && method === 'mediclip') return { id: variantsOf('ViT-L-14')[0]!, from: 'ViT-L-14' };
+  if (method !== 'zeroshot' && L_FAMILY.has(key)) {
+    const from = ADAPTER_CHECKPOINT[method];
+    return { id: variantsOf(from)[0]!, from };
+  }
   const named = OFFICIAL_CHECKPOINTS.find((c) => c.name.toLowerCase() === key);
   if (named && method === 'zeroshot') return { id: named.variants[0]!.id, from: named.name };
   const at = key.lastIndexOf('@');
   const [id, version] = at > 0 ? [key.slice(0, at), key.slice(at)] : [key, ''];
   const converted = Object.values(CONVERTED_L_VARIANTS).map((v) => v.id as string);
   if (!converted.includes(id)) return null;
-  const wanted = method === 'madclip' ? CONVERTED_L_VARIANTS[240].id : CONVERTED_L_VARIANTS[224].id;
+  const wanted = CONVERTED_L_VARIANTS[CONVERTED_SIZE[method]].id;
   return wanted === id ? null : { id: `${wanted}${version}`, from: null };
 }

@@ -10,10 +10,15 @@ import { VisionPrecisionSchema } from './model-bundle';
 export const ScanStatusSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
 export type ScanStatus = z.infer<typeof ScanStatusSchema>;
 
+/** An anomaly method, by the id the contract, the CLI and adapter.json use. */
 export const MethodIdSchema = z.enum(['zeroshot', 'mediclip', 'madclip']);
 export type MethodId = z.infer<typeof MethodIdSchema>;
 
-/** The methods that learn from a few images (adapters); zero-shot needs none. */
+/**
+ * The methods that learn from a few images (adapters); zero-shot needs none.
+ * The one name for an adapter method's id everywhere (core/training/methods
+ * maps each to its method object).
+ */
 export const TrainableMethodSchema = MethodIdSchema.exclude(['zeroshot']);
 export type TrainableMethod = z.infer<typeof TrainableMethodSchema>;
 

@@ -62,15 +62,15 @@ export interface TrainingEstimateInput {
   gridSize: number;
   /** The training graph's batch (manifest `training[...].batch`). */
   batch: number;
-  /** MediCLIP's synthetic variants per normal image (default 8, as the trainer's). */
-  poolSize?: number;
+  /** Encoded variants per support image (the method's pool size: MediCLIP 8, MadCLIP 16). */
+  poolSize: number;
 }
 
 /** Null when no measurement covers this architecture (ViT-B/16 training has not been benchmarked). */
 export function estimateTraining(i: TrainingEstimateInput): TrainingEstimate | null {
   const costs = i.architecture.startsWith('ViT-L-14') ? MEASURED['ViT-L-14'] : /tiny|^ViT-64w/.test(i.architecture) ? MEASURED.tiny : null;
   if (!costs) return null;
-  const imagesEncoded = i.method === 'mediclip' ? i.normal * (i.poolSize ?? 8) : 16 * (i.normal + i.abnormal);
+  const imagesEncoded = i.poolSize * (i.normal + (i.method === 'madclip' ? i.abnormal : 0));
   const perEpoch = Math.ceil((i.method === 'mediclip' ? i.normal : imagesEncoded) / i.batch);
   const steps = perEpoch * i.epochs;
   const encodeMinutes = (imagesEncoded * costs.visionMs * ((i.gridSize * i.gridSize + 1) / costs.tokens)) / 60_000;

@@ -17,13 +17,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { DEMO_MODEL_LABEL, VisionPrecisionSchema } from '../../../src-shared/domain/model-bundle';
-import { runEval, type EpochMetrics, type EvalMethod, type EvalReport } from '../../core/eval';
+import { runEval, type EpochMetrics, type EvalReport } from '../../core/eval';
+import { MethodIdSchema, type MethodId } from '../../../src-shared/domain/scan';
 import { createBackend } from '../../core/services';
 import { resolveDatabasePath } from '../../core/config/app-paths';
 import { locateDemoBundle } from '../install-layout';
 import { createProgressBar, formatTable } from '../terminal';
 
-const METHODS: readonly EvalMethod[] = ['zeroshot', 'mediclip', 'madclip'];
+const METHODS: readonly MethodId[] = MethodIdSchema.options;
 
 function intOption(name: string, value: string | undefined, fallback?: number): number | undefined {
   if (value === undefined) return fallback;
@@ -113,8 +114,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
   });
   if (!values.data)
     throw new ClipScanError('BAD_ARGUMENTS', 'Give the dataset folder with --data <folder> (MediCLIP layout: images/, samples/{train,test}.json).');
-  const method = values.method as EvalMethod;
-  if (!METHODS.includes(method)) throw new ClipScanError('BAD_ARGUMENTS', `Unknown method "${values.method}": use zeroshot, mediclip or madclip.`);
+  const method = values.method as MethodId;
+  if (!METHODS.includes(method)) throw new ClipScanError('BAD_ARGUMENTS', `Unknown method "${values.method}": use ${METHODS.join(', ')}.`);
   const shots = intOption('shots', values.shots);
   const seed = intOption('seed', values.seed);
   if (shots === undefined || seed === undefined)

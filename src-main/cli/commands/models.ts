@@ -26,6 +26,7 @@ import { resolveDatabasePath } from '../../core/config/app-paths';
 import { findCachedCheckpoints, readCatalog } from '../../core/models';
 import { startEngineHostWorker } from '../../core/engine-client/engine-host-client';
 import { summarise } from '../../core/training/training-handlers';
+import { trainingMethod } from '../../core/training/methods';
 import { formatBytes } from '../../core/models/disk';
 import { createBackend, type Backend } from '../../core/services';
 import { locateDemoBundle, projectRoot } from '../install-layout';
@@ -214,7 +215,7 @@ export async function modelsCommand(argv: string[]): Promise<number> {
         out(
           values.json,
           summarise(a),
-          `Imported ${a.method === 'mediclip' ? 'MediCLIP' : 'MadCLIP'} adapter ${a.id} for the model ${a.bundleId}@${a.bundleVersion}${demo}.\nScan with it: clipscan scan <folder> --method ${a.method} --adapter ${a.id}${values.model ? ` --model ${values.model}` : ''}\n`,
+          `Imported ${trainingMethod(a.method).label} adapter ${a.id} for the model ${a.bundleId}@${a.bundleVersion}${demo}.\nScan with it: clipscan scan <folder> --method ${a.method} --adapter ${a.id}${values.model ? ` --model ${values.model}` : ''}\n`,
         );
         return 0;
       }

@@ -18,6 +18,7 @@ import { ClipScanError } from '../../../src-shared/contract/errors';
 import { createBackend } from '../../core/services';
 import { resolveDatabasePath } from '../../core/config/app-paths';
 import { startEngineHostWorker } from '../../core/engine-client/engine-host-client';
+import { trainingMethod } from '../../core/training/methods';
 import { createRng } from '../../core/training/rng';
 import { locateDemoBundle } from '../install-layout';
 import { createProgressBar } from '../terminal';
@@ -61,12 +62,13 @@ export async function trainCommand(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
     },
   });
-  const method = values.method;
-  if (method !== 'mediclip' && method !== 'madclip') throw new ClipScanError('BAD_ARGUMENTS', `Unknown method "${method}": use mediclip or madclip.`);
+  const method = trainingMethod(values.method);
   const textEncoder = values['text-encoder'];
   if (textEncoder !== 'faithful' && textEncoder !== 'fast') throw new ClipScanError('BAD_ARGUMENTS', '--text-encoder must be faithful or fast.');
   if (!values.normal) throw new ClipScanError('BAD_ARGUMENTS', 'Give the normal support images: --normal <folder>.');
-  if (method === 'madclip' && !values.abnormal) throw new ClipScanError('BAD_ARGUMENTS', 'MadCLIP also needs abnormal support images: --abnormal <folder>.');
+  if (method.learnsFromAbnormal && !values.abnormal) {
+    throw new ClipScanError('BAD_ARGUMENTS', `${method.label} also needs abnormal support images: --abnormal <folder>.`);
+  }
   const seed = Number(values.seed);
   const epochs = Number(values.epochs);
   const shots = values.shots ? Number(values.shots) : undefined;
@@ -96,7 +98,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   try {
     const r = await backend.training.train(
       {
-        method,
+        method: method.id,
         modelId: values.model ?? null,
         normal,
         abnormal,
@@ -120,7 +122,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
         JSON.stringify({
           adapterId: m.id,
           adapterDir: r.adapterDir,
-          method,
+          method: method.id,
           model: m.bundle.id,
           demo: m.demo,
           ...(m.demo ? { warning: DEMO_MODEL_LABEL } : {}),
@@ -137,9 +139,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
       const first = r.losses[0];
       const last = r.losses.at(-1);
       process.stdout.write(
-        `Adapter ${m.id} (${method}, model ${m.bundle.id}${m.demo ? `, ${DEMO_MODEL_LABEL}` : ''}): ${m.training.shots.normal} normal` +
+        `Adapter ${m.id} (${method.id}, model ${m.bundle.id}${m.demo ? `, ${DEMO_MODEL_LABEL}` : ''}): ${m.training.shots.normal} normal` +
           `${m.training.shots.abnormal ? ` + ${m.training.shots.abnormal} abnormal` : ''} images, ${epochs} epochs, loss ${first?.toFixed(4)} → ${last?.toFixed(4)}\n` +
-          `Saved in ${r.adapterDir}\nScan with: clipscan scan <folder> --method ${method} --adapter ${m.id}\n`,
+          `Saved in ${r.adapterDir}\nScan with: clipscan scan <folder> --method ${method.id} --adapter ${m.id}\n`,
       );
     }
     return 0;

@@ -1,12 +1,15 @@
 /**
  * The ONNX side of training (engine.md): a method's loss+gradient graph
  * (`train/<method>[-fast].onnx`), its inference head (`train/<method>-head.onnx`)
- * and the vision taps that feed both. The graphs describe themselves: the
- * learnables are the inputs with a `grad_<name>` output, their shapes come from
- * the graph's input metadata, the batch from `feat_0`, the prompt length from
- * `prompt_base`. Graph contracts: models/export/train_mediclip.py, train_madclip.py.
+ * and the vision taps that feed both. Which graphs and taps a method uses and
+ * how its head's outputs become an image score come from its method object
+ * (`AdapterGraphs`, provided by core/training/methods); nothing here names a
+ * method. The graphs describe themselves: the learnables are the inputs with a
+ * `grad_<name>` output, their shapes come from the graph's input metadata, the
+ * batch from `feat_0`, the prompt length from `prompt_base`. Graph contracts:
+ * models/export/train_mediclip.py, train_madclip.py.
  *
- *   const ts = await openTrainingSession(runtime, bundle, 'mediclip', 'faithful');
+ *   const ts = await openTrainingSession(runtime, bundle, trainingMethod('mediclip').graphs, 'faithful');
  *   const out = await ts.step(weights, { feats, masks, sampleW });   // { loss, textEmbeddings, grads }
  *   const r = await ts.head(weights, out.textEmbeddings, featsOfOneImage);  // { map [S×S], score }
  */
@@ -16,66 +19,20 @@ import { readAdapter } from '../models/adapter-files';
 import type { OpenedBundle } from './bundle';
 import { Tensor, type EngineSession, type OrtRuntime, type OrtTensor } from './ort-runtime';
 import { loadTokenEmbedding, loadTokenizer } from './text-encoder';
-import type { ClipTokenizer } from '../models/tokenizer';
 import { createVisionEncoder, type VisionEncoder } from './vision-encoder';
-
 import type { TextEncoderVariant, TrainableMethod } from '../../../src-shared/domain/scan';
-export const N_CTX = 8;
+import { buildPromptInputs, N_CTX, type PromptSpec } from './learned-prompts';
 
-/** One learned prompt: its phrase and how many of the 8 context vectors come before it. */
-export interface PromptSpec {
-  phrase: string;
-  before: number;
-}
-
-export interface PromptInputs {
-  n: number;
-  length: number;
-  base: Float32Array;
-  keep: Float32Array;
-  place: Float32Array;
-  eot: Float32Array;
-  /** Token ids [n × length] (for tests). */
-  ids: Int32Array;
-}
-
-/**
- * [SOT, X×before, phrase tokens, X×(8−before), '.', EOT, 0…] per prompt, as the
- * exporter's train_common.prompt_ids builds it; `length` ≥ the longest EOT + 1.
- */
-export function buildPromptInputs(tok: ClipTokenizer, table: Float32Array, width: number, prompts: readonly PromptSpec[], length: number): PromptInputs {
-  const { sotToken, eotToken } = tok.options;
-  const x = tok.encode('X');
-  const dot = tok.encode('.');
-  if (x.length !== 1) throw new Error('the placeholder X must be one token');
-  const n = prompts.length;
-  const base = new Float32Array(n * length * width);
-  const keep = new Float32Array(n * length).fill(1);
-  const place = new Float32Array(n * length * N_CTX);
-  const eot = new Float32Array(n * length);
-  const idsOut = new Int32Array(n * length);
-  prompts.forEach((p, i) => {
-    const words = tok.encode(p.phrase);
-    const ids = [sotToken, ...Array<number>(p.before).fill(x[0]), ...words, ...Array<number>(N_CTX - p.before).fill(x[0]), ...dot, eotToken];
-    if (ids.length > length) {
-      throw new ClipScanError(
-        'PROMPT_TOO_LONG',
-        `The prompt "${p.phrase}" needs ${ids.length} tokens; this training graph holds ${length}. Use the faithful text encoder.`,
-      );
-    }
-    const pos = [...Array.from({ length: p.before }, (_, k) => 1 + k), ...Array.from({ length: N_CTX - p.before }, (_, k) => 1 + p.before + words.length + k)];
-    for (let t = 0; t < length; t++) {
-      const id = t < ids.length ? ids[t] : 0;
-      idsOut[i * length + t] = id;
-      base.set(table.subarray(id * width, (id + 1) * width), (i * length + t) * width);
-    }
-    pos.forEach((q, slot) => {
-      keep[i * length + q] = 0;
-      place[(i * length + q) * N_CTX + slot] = 1;
-    });
-    eot[i * length + ids.length - 1] = 1;
-  });
-  return { n, length, base, keep, place, eot, ids: idsOut };
+/** What the ONNX side needs to know of a method that learns an adapter. */
+export interface AdapterGraphs {
+  readonly id: TrainableMethod;
+  /** How many of the bundle's taps it uses: the deepest ones, in ascending order. */
+  readonly tapCount: number;
+  /** Keys in the bundle manifest's `training` map: the loss+gradient graph per text encoder, and the inference head. */
+  readonly lossGraph: Readonly<Record<TextEncoderVariant, string>>;
+  readonly headGraph: string;
+  /** The image score of a head result (`withMasks`: the adapter was trained with lesion masks). */
+  imageScore(r: HeadResult, withMasks: boolean): number;
 }
 
 export interface StepBatch {
@@ -106,7 +63,7 @@ export interface HeadResult {
 
 /** What scoring needs: the vision taps and the inference head (no loss graph). */
 export interface HeadSession {
-  readonly method: TrainableMethod;
+  readonly graphs: AdapterGraphs;
   /** Bundle tap layers the method uses, in feat_<j> order. */
   readonly taps: readonly number[];
   readonly provider: string;
@@ -127,10 +84,9 @@ export interface TrainingSession extends HeadSession {
   step(weights: ReadonlyMap<string, Float32Array>, batch: StepBatch): Promise<StepResult>;
 }
 
-/** The taps a method uses: MediCLIP the last three of the bundle's (12/18/24 of ViT-L), MadCLIP all four. */
-export function methodTaps(method: TrainableMethod, bundleTaps: readonly number[]): number[] {
-  const sorted = [...bundleTaps].sort((a, b) => a - b);
-  return method === 'mediclip' ? sorted.slice(-3) : sorted.slice(-4);
+/** The taps a method uses: the deepest `tapCount` of the bundle's (MediCLIP: 12/18/24 of ViT-L; MadCLIP: all four). */
+export function methodTaps(graphs: AdapterGraphs, bundleTaps: readonly number[]): number[] {
+  return [...bundleTaps].sort((a, b) => a - b).slice(-graphs.tapCount);
 }
 
 function dims(s: EngineSession, name: string): number[] {
@@ -145,20 +101,20 @@ function tensor(name: string, data: Float32Array, shape: number[]): OrtTensor {
   return new Tensor('float32', data, shape);
 }
 
-export async function openHeadSession(runtime: OrtRuntime, bundle: OpenedBundle, method: TrainableMethod): Promise<HeadSession> {
+export async function openHeadSession(runtime: OrtRuntime, bundle: OpenedBundle, graphs: AdapterGraphs): Promise<HeadSession> {
   const m = bundle.manifest;
-  const headEntry = m.training[`${method}-head`];
+  const headEntry = m.training[graphs.headGraph];
   if (!headEntry) {
-    throw new ClipScanError('NO_TRAINING_GRAPH', `The model bundle ${m.id} has no ${method} head graph; export it again with a current models/export.`);
+    throw new ClipScanError('NO_TRAINING_GRAPH', `The model bundle ${m.id} has no ${graphs.id} head graph; export it again with a current models/export.`);
   }
   const [head, vision] = await Promise.all([runtime.session(bundle.file(headEntry.file)), createVisionEncoder(runtime, bundle)]);
   const nFeat = head.inputNames.filter((n) => n.startsWith('feat_')).length;
-  const taps = methodTaps(method, m.vision.taps).slice(-nFeat);
+  const taps = methodTaps(graphs, m.vision.taps).slice(-nFeat);
   const G = m.vision.gridSize;
   const Wv = m.vision.width;
   const D = m.embedDim;
   return {
-    method,
+    graphs,
     taps,
     provider: head.provider,
     vision,
@@ -197,20 +153,20 @@ export async function openHeadSession(runtime: OrtRuntime, bundle: OpenedBundle,
 export async function openTrainingSession(
   runtime: OrtRuntime,
   bundle: OpenedBundle,
-  method: TrainableMethod,
+  graphs: AdapterGraphs,
   variant: TextEncoderVariant,
 ): Promise<TrainingSession> {
   const m = bundle.manifest;
-  const entry = m.training[variant === 'fast' ? `${method}-fast` : method];
+  const entry = m.training[graphs.lossGraph[variant]];
   if (!entry) {
     throw new ClipScanError(
       'NO_TRAINING_GRAPH',
-      `The model bundle ${m.id} has no training graph for ${method} (${variant} text encoder); export it again with a current models/export.`,
+      `The model bundle ${m.id} has no training graph for ${graphs.id} (${variant} text encoder); export it again with a current models/export.`,
     );
   }
   const [loss, headSession, tok, table] = await Promise.all([
     runtime.session(bundle.file(entry.file)),
-    openHeadSession(runtime, bundle, method),
+    openHeadSession(runtime, bundle, graphs),
     loadTokenizer(bundle.dir, m),
     loadTokenEmbedding(bundle.dir, m),
   ]);
@@ -269,12 +225,8 @@ export interface LoadedAdapter {
   scorePixels(pixels: Float32Array): Promise<{ map: Float32Array; score: number }>;
 }
 
-/** The image score of a head result: MadCLIP without masks scores by its detection head (§4.9). */
-export function adapterScore(method: TrainableMethod, withMasks: boolean, r: HeadResult): number {
-  return method === 'madclip' && !withMasks && r.detScore !== undefined ? r.detScore : r.score;
-}
-
-export async function loadAdapter(runtime: OrtRuntime, bundle: OpenedBundle, dir: string): Promise<LoadedAdapter> {
+/** Opens the adapter folder `dir` for scoring with `graphs`, the graphs of the method it was trained for. */
+export async function loadAdapter(runtime: OrtRuntime, bundle: OpenedBundle, dir: string, graphs: AdapterGraphs): Promise<LoadedAdapter> {
   const { manifest, weights } = await readAdapter(dir);
   if (manifest.bundle.id !== bundle.manifest.id || manifest.bundle.version !== bundle.manifest.version) {
     throw new ClipScanError(
@@ -288,7 +240,10 @@ export async function loadAdapter(runtime: OrtRuntime, bundle: OpenedBundle, dir
       `Adapter ${manifest.id} was trained on a different export of ${manifest.bundle.id} (manifest sha256 differs).`,
     );
   }
-  const head = await openHeadSession(runtime, bundle, manifest.method);
+  if (manifest.method !== graphs.id) {
+    throw new ClipScanError('ADAPTER_MISMATCH', `Adapter ${manifest.id} was trained for ${manifest.method}, not ${graphs.id}.`);
+  }
+  const head = await openHeadSession(runtime, bundle, graphs);
   const t = weights.get('text_embeddings');
   if (!t) throw new ClipScanError('ADAPTER_INVALID', `Adapter ${manifest.id} has no text embeddings.`);
   const withMasks = manifest.training.shots.abnormalWithMask > 0;
@@ -298,7 +253,7 @@ export async function loadAdapter(runtime: OrtRuntime, bundle: OpenedBundle, dir
     async scorePixels(pixels) {
       const feats = await head.encodeTaps(pixels, 1);
       const r = await head.head(weights, t, feats);
-      return { map: r.map, score: adapterScore(manifest.method, withMasks, r) };
+      return { map: r.map, score: graphs.imageScore(r, withMasks) };
     },
   };
 }

@@ -27,13 +27,13 @@ import { DEMO_MODEL_LABEL } from '../../../src-shared/domain/model-bundle';
 import { createEngine } from '../engine';
 import { image8ToFrame, type Image8 } from '../images/image8';
 import { trainAdapter, type AbnormalSupport, type AdapterScorer } from '../training/trainer';
+import { trainingMethod } from '../training/methods';
+import type { MethodId } from '../../../src-shared/domain/scan';
 import { readMediclipDataset, type DatasetSample } from './dataset';
 import { decodeImageBytes, decodeImageFile, maskTo, resizeBilinear, toLuma, toRgb } from '../images/image-file';
 import { fileHash, findDuplicates, pixelHash, type DuplicateReport } from './duplicates';
 import { byName, sampleSupport, stratifiedLimit } from './sampler';
 import { passMetrics, type PassMetrics, type ScoredImage } from './metrics';
-
-export type EvalMethod = 'zeroshot' | 'mediclip' | 'madclip';
 
 /** Test-image side: MediCLIP's 224 (§2.1); maps and masks are compared at this grid. */
 export const EVAL_SIDE = 224;
@@ -47,7 +47,7 @@ export interface EvalProgress {
 
 export interface EvalOptions {
   dataDir: string;
-  method: EvalMethod;
+  method: MethodId;
   shots: number;
   seed: number;
   bundleDir: string;
@@ -72,7 +72,7 @@ export interface EpochMetrics extends PassMetrics {
 }
 
 export interface EvalReport {
-  method: EvalMethod;
+  method: MethodId;
   shots: number;
   seed: number;
   model: string;
@@ -167,7 +167,9 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const leakedTest = new Set(byPixels.leaks.map((l) => l.test));
 
   // 2. Support.
-  const abnormalShots = method === 'madclip' ? shots : 0;
+  // a method that learns from abnormal images draws them from the test split
+  const learnsFromAbnormal = method !== 'zeroshot' && trainingMethod(method).learnsFromAbnormal;
+  const abnormalShots = learnsFromAbnormal ? shots : 0;
   const support = sampleSupport(set.train, set.test, { shots, seed, abnormalShots, exclude: trainRedundant });
   const supportAbnormal = new Set(support.abnormal.map((s) => s.filename));
 
@@ -265,7 +267,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
       const result = await trainAdapter({
         method,
         bundleDir: options.bundleDir,
-        support: { normal: support.normal.map((s) => get(s).image), ...(method === 'madclip' ? { abnormal } : {}) },
+        support: { normal: support.normal.map((s) => get(s).image), ...(learnsFromAbnormal ? { abnormal } : {}) },
         seed,
         epochs,
         outDir,
@@ -319,7 +321,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     support: {
       normal: support.normal.map((s) => s.filename),
       abnormal: support.abnormal.map((s) => s.filename),
-      abnormalSource: method === 'madclip' ? 'test split (removed from the scored set)' : null,
+      abnormalSource: learnsFromAbnormal ? 'test split (removed from the scored set)' : null,
       algorithm:
         'createRng(seed).split("normal-support").sample(distinct train images sorted by name, k); madclip: createRng(seed).split("abnormal-support").sample(test abnormal images sorted by name, k)',
     },

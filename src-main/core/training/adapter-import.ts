@@ -1,7 +1,7 @@
 /**
  * Imports an adapter trained by the papers' own code (runs in the engine host,
  * which owns onnxruntime): reads the checkpoint through the restricted
- * unpickler, recognises MediCLIP or MadCLIP, maps its tensors onto the
+ * unpickler, recognises which training method wrote it, maps its tensors onto the
  * bundle's training graph (original-adapters.ts; refused when anything is
  * missing or misshapen), computes the class text embeddings from the learned
  * prompts with that graph, and writes a ClipScan adapter folder. The caller
@@ -15,14 +15,12 @@ import { openBundle } from '../engine/bundle';
 import { sha256File } from '../files/sha256';
 import { createOrtRuntime } from '../engine/ort-runtime';
 import { openTrainingSession } from '../engine/training-session';
-import { mediclipPrompts } from '../engine/methods/mediclip';
-import { madclipOrgan, madclipPrompts } from '../engine/methods/madclip';
 import { writeAdapter, type Tensor32 } from '../models/adapter-files';
 import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 import type { ImportAdapterOptions } from '../engine-client/protocol';
 import { readAdapterCheckpoint } from './adapter-checkpoint';
 import { detectOriginalMethod, mapOriginalAdapter } from './original-adapters';
-import { adapterScoring, DEFAULTS } from './train-loop';
+import { DEFAULTS } from './train-loop';
 
 export async function importOriginalAdapter(o: ImportAdapterOptions): Promise<{ adapterDir: string; manifest: AdapterManifest }> {
   const label = path.basename(o.file);
@@ -32,9 +30,9 @@ export async function importOriginalAdapter(o: ImportAdapterOptions): Promise<{ 
   const m = bundle.manifest;
   const runtime = createOrtRuntime({ threads: o.threads ?? 2, preferredProviders: ['cpu'] });
   try {
-    const session = await openTrainingSession(runtime, bundle, method, 'faithful');
-    const organ = method === 'madclip' ? madclipOrgan(o.organ) : undefined;
-    session.setPrompts(method === 'mediclip' ? mediclipPrompts() : madclipPrompts(organ as string));
+    const session = await openTrainingSession(runtime, bundle, method.graphs, 'faithful');
+    const organ = method.organ(o.organ);
+    session.setPrompts(method.prompts(organ));
     const learned = mapOriginalAdapter(method, tensors, session.learnables, label);
     const weights = new Map([...learned].map(([k, t]) => [k, t.data]));
 
@@ -56,7 +54,7 @@ export async function importOriginalAdapter(o: ImportAdapterOptions): Promise<{ 
     const manifest: Omit<AdapterManifest, 'weights'> = {
       schemaVersion: 1,
       id: path.basename(o.outDir),
-      method,
+      method: method.id,
       bundle: { id: m.id, version: m.version, manifestSha256: await sha256File(path.join(bundle.dir, 'manifest.json')), demo: m.demo },
       demo: m.demo,
       training: {
@@ -72,11 +70,11 @@ export async function importOriginalAdapter(o: ImportAdapterOptions): Promise<{ 
         graph: { file: session.lossFile, sha256: m.files.find((f) => f.path === session.lossFile)?.sha256 ?? '' },
         shots: { normal: 0, abnormal: 0, abnormalWithMask: 0 },
         ...(organ ? { organ } : {}),
-        synthesis: `imported from ${label} (sha256 ${fileSha}), trained by the original ${method === 'mediclip' ? 'MediCLIP' : 'MadCLIP'} code`,
+        synthesis: `imported from ${label} (sha256 ${fileSha}), trained by the original ${method.label} code`,
         losses: [],
       },
       supportFingerprint: [],
-      ...adapterScoring(method, false),
+      ...method.scoring(false),
       taps: [...session.taps],
       createdAt: new Date().toISOString(),
     };

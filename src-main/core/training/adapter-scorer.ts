@@ -1,14 +1,13 @@
 /**
  * An AdapterScorer over the weights being trained (trainer.ts): scores any
  * training image (Image8 or DICOM frame) with the method's head, the map at the
- * image grid. The weights are copied, so later Adam steps do not change it.
+ * image grid, the image score as the method's graphs define it. The weights
+ * are copied, so later Adam steps do not change it.
  *
- *   const scorer = createAdapterScorer(session, weights, t, spec, 'mediclip', true);
+ *   const scorer = createAdapterScorer(session, weights, t, spec, method.trainedWithMasks(abnormal));
  *   const { map, score } = await scorer.score(image);
  */
-import type { TrainableMethod } from '../../../src-shared/domain/scan';
 import type { HeadSession } from '../engine/training-session';
-import { adapterScore } from '../engine/training-session';
 import { preprocessFrame, type PreprocessSpec } from '../engine/preprocess';
 import { mapToImageGrid } from '../engine/grid-mapping';
 import { asFrame, IMAGE8_WINDOW, isImage8 } from '../images/image8';
@@ -19,7 +18,6 @@ export function createAdapterScorer(
   weights: ReadonlyMap<string, Float32Array>,
   t: Float32Array,
   spec: PreprocessSpec,
-  method: TrainableMethod,
   withMasks: boolean,
 ): AdapterScorer {
   const frozen = new Map([...weights].map(([k, v]) => [k, v.slice()]));
@@ -30,7 +28,7 @@ export function createAdapterScorer(
       const input = preprocessFrame(frame, spec, isImage8(image) ? { window: IMAGE8_WINDOW } : {});
       const feats = await session.encodeTaps(input.pixels, 1);
       const r = await session.head(frozen, text, feats);
-      return { map: mapToImageGrid(r.map, input.mapping), rows: frame.rows, columns: frame.columns, score: adapterScore(method, withMasks, r) };
+      return { map: mapToImageGrid(r.map, input.mapping), rows: frame.rows, columns: frame.columns, score: session.graphs.imageScore(r, withMasks) };
     },
   };
 }

@@ -6,26 +6,26 @@
  * checkpoint, and write the adapter folder. Deterministic for a given seed:
  * every random choice comes from createRng(seed).split(<purpose>), and an
  * epoch's sampling depends only on (seed, epoch), so a resumed run draws what
- * an uninterrupted one would.
+ * an uninterrupted one would. What differs between methods (graphs, prompts,
+ * pool, sampling, scoring) comes from the method object (methods/).
  */
 import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { openBundle } from '../engine/bundle';
 import { createOrtRuntime } from '../engine/ort-runtime';
 import { openTrainingSession, type TrainingSession } from '../engine/training-session';
-import { mediclipPrompts } from '../engine/methods/mediclip';
-import { madclipOrgan, madclipPrompts } from '../engine/methods/madclip';
-import { preprocessFrame } from '../engine/preprocess';
 import { createRng } from './rng';
 import { createAdam } from './adam';
 import { readCheckpoint, removeCheckpoint, sha256Of, writeAdapter, writeCheckpoint, type Tensor32 } from '../models/adapter-files';
-import { buildMadclipPool, buildMediclipPool, type MadclipSupport, type PoolEntry } from './feature-pool';
-import { asFrame, isImage8, IMAGE8_WINDOW, toGrey224, type TrainingImage } from '../images/image8';
+import type { PoolEntry } from './feature-pool';
+import { isImage8, type TrainingImage } from '../images/image8';
 import { createAdapterScorer } from './adapter-scorer';
+import { trainingMethod, type TrainingMethod } from './methods';
 import type { TrainOptions, TrainResult } from './trainer';
 import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 
-export const DEFAULTS = { poolSize: 8, lr: 1e-3, betas: [0.5, 0.999] as [number, number], eps: 1e-8 };
+/** Adam's settings (every method). */
+export const DEFAULTS = { lr: 1e-3, betas: [0.5, 0.999] as [number, number], eps: 1e-8 };
 
 export function fingerprint(img: TrainingImage): string {
   return isImage8(img) ? sha256Of(img.data) : sha256Of(img.data);
@@ -49,25 +49,9 @@ function initLearnables(session: TrainingSession, seed: number, visionWidth: num
   return out;
 }
 
-/** Nearest-neighbour resize of a mask at the image grid to S × S, binarised at 0.5. */
-function maskToModel(mask: Float32Array, rows: number, cols: number, S: number): Float32Array {
-  if (mask.length !== rows * cols) throw new ClipScanError('BAD_MASK', `A mask has ${mask.length} values for a ${cols}×${rows} image.`);
-  const out = new Float32Array(S * S);
-  for (let y = 0; y < S; y++) {
-    const sy = Math.min(rows - 1, Math.floor(((y + 0.5) * rows) / S));
-    for (let x = 0; x < S; x++) out[y * S + x] = mask[sy * cols + Math.min(cols - 1, Math.floor(((x + 0.5) * cols) / S))] > 0.5 ? 1 : 0;
-  }
-  return out;
-}
-
 /** Batches of pool entries for one epoch; depends only on (seed, epoch). */
-function epochBatches(method: string, pool: PoolEntry[], k: number, poolSize: number, batch: number, seed: number, epoch: number): number[][] {
-  const rng = createRng(seed).split(`epoch-${epoch}`);
-  let picks: number[];
-  if (method === 'mediclip') {
-    // one fresh synthetic variant of every support image per epoch (as the reference re-synthesises per fetch)
-    picks = rng.shuffle(Array.from({ length: k }, (_, i) => i)).map((i) => i * poolSize + rng.integer(0, poolSize - 1));
-  } else picks = rng.shuffle(pool.map((_, i) => i));
+function epochBatches(method: TrainingMethod, pool: PoolEntry[], k: number, poolSize: number, batch: number, seed: number, epoch: number): number[][] {
+  const picks = method.epochPicks(createRng(seed).split(`epoch-${epoch}`), pool.length, k, poolSize);
   const out: number[][] = [];
   for (let i = 0; i < picks.length; i += batch) out.push(picks.slice(i, i + batch));
   return out;
@@ -93,29 +77,32 @@ function assemble(pool: PoolEntry[], idx: number[], batch: number, S: number) {
 }
 
 export async function trainAdapter(options: TrainOptions): Promise<TrainResult> {
-  const { method, seed, epochs, outDir, signal } = options;
+  const { seed, epochs, outDir, signal } = options;
+  const method = trainingMethod(options.method);
   const textEncoder = options.textEncoder ?? 'faithful';
-  const poolSize = method === 'mediclip' ? (options.poolSize ?? DEFAULTS.poolSize) : 16;
+  const poolSize = method.poolSize(options.poolSize);
   const lr = options.learningRate ?? DEFAULTS.lr;
   const normal = options.support.normal;
   const abnormal = options.support.abnormal ?? [];
   if (normal.length === 0) throw new ClipScanError('NO_SUPPORT', 'Training needs at least one normal support image.');
-  if (method === 'madclip' && abnormal.length === 0) throw new ClipScanError('NO_SUPPORT', 'MadCLIP needs abnormal support images as well as normal ones.');
+  if (method.learnsFromAbnormal && abnormal.length === 0) {
+    throw new ClipScanError('NO_SUPPORT', `${method.label} needs abnormal support images as well as normal ones.`);
+  }
   if (!(epochs >= 0) || !Number.isInteger(epochs)) throw new ClipScanError('BAD_OPTION', `epochs must be a whole number ≥ 0, got ${epochs}.`);
 
   const bundle = await openBundle(options.bundleDir);
   const bundleSha = bundle.manifestSha256;
   const runtime = createOrtRuntime({ threads: options.threads ?? 2, preferredProviders: ['cpu'] });
   try {
-    const session = await openTrainingSession(runtime, bundle, method, textEncoder);
+    const session = await openTrainingSession(runtime, bundle, method.graphs, textEncoder);
     const m = bundle.manifest;
     const S = m.preprocess.inputSize;
     const batch = session.batch;
-    const organ = method === 'madclip' ? madclipOrgan(options.organ) : undefined;
-    session.setPrompts(method === 'mediclip' ? mediclipPrompts() : madclipPrompts(organ as string));
+    const organ = method.organ(options.organ);
+    session.setPrompts(method.prompts(organ));
     const supportFingerprint = [...normal.map(fingerprint), ...abnormal.map((a) => fingerprint(a.image))];
     const config = {
-      method,
+      method: method.id,
       bundleSha,
       seed,
       poolSize,
@@ -128,25 +115,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
     };
 
     // 1. the frozen-feature pool
-    let pool: PoolEntry[];
-    if (method === 'mediclip') {
-      pool = await buildMediclipPool(
-        session,
-        normal.map((x) => toGrey224(x, S)),
-        { poolSize, seed, spec: m.preprocess, synthesis: options.synthesis, signal },
-      );
-    } else {
-      const raw = { ...m.preprocess, mean: null, std: null };
-      const prep = (x: TrainingImage) => preprocessFrame(asFrame(x), raw, isImage8(x) ? { window: IMAGE8_WINDOW } : {}).pixels;
-      const support: MadclipSupport[] = [
-        ...normal.map((x) => ({ image: prep(x), mask: null, label: 0 as const })),
-        ...abnormal.map((a) => {
-          const f = asFrame(a.image);
-          return { image: prep(a.image), mask: a.mask ? maskToModel(a.mask, f.rows, f.columns, S) : null, label: 1 as const };
-        }),
-      ];
-      pool = await buildMadclipPool(session, support, { seed, spec: m.preprocess, signal });
-    }
+    const pool = await method.buildPool(session, { normal, abnormal, poolSize, seed, spec: m.preprocess, synthesis: options.synthesis, signal });
 
     // 2. learnables and optimiser, from the checkpoint if one matches
     let weights = initLearnables(session, seed, m.vision.width);
@@ -161,7 +130,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
       losses = ckpt.losses;
     }
     const adam = createAdam(weights, { lr, betas: DEFAULTS.betas, eps: DEFAULTS.eps }, adamState);
-    const withMasks = method === 'mediclip' || abnormal.some((a) => a.mask);
+    const withMasks = method.trainedWithMasks(abnormal);
     const textEmbeddings = async () => (await session.step(weights, assemble(pool, [0], batch, S))).textEmbeddings;
 
     // 3. epochs
@@ -177,7 +146,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
       }
       await writeCheckpoint(outDir, { epochsDone: epoch + 1, adamStep: adam.state.t, losses, config, weights, m: adam.state.m, v: adam.state.v });
       if (options.onEpochEnd) {
-        await options.onEpochEnd(epoch + 1, createAdapterScorer(session, weights, await textEmbeddings(), m.preprocess, method, withMasks));
+        await options.onEpochEnd(epoch + 1, createAdapterScorer(session, weights, await textEmbeddings(), m.preprocess, withMasks));
       }
     }
 
@@ -189,7 +158,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
     const manifest: Omit<AdapterManifest, 'weights'> = {
       schemaVersion: 1,
       id,
-      method,
+      method: method.id,
       bundle: { id: m.id, version: m.version, manifestSha256: bundleSha, demo: m.demo },
       demo: m.demo,
       training: {
@@ -205,11 +174,11 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
         graph: { file: session.lossFile, sha256: m.files.find((f) => f.path === session.lossFile)?.sha256 ?? '' },
         shots: { normal: normal.length, abnormal: abnormal.length, abnormalWithMask: abnormal.filter((a) => a.mask).length },
         ...(organ ? { organ } : {}),
-        synthesis: method === 'mediclip' ? (options.synthesis ?? 'medsyn') : 'madclip-16-variants',
+        synthesis: method.synthesisLabel(options.synthesis),
         losses,
       },
       supportFingerprint,
-      ...adapterScoring(method, withMasks),
+      ...method.scoring(withMasks),
       taps: [...session.taps],
       createdAt: new Date().toISOString(),
     };
@@ -219,19 +188,6 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   } finally {
     await runtime.release();
   }
-}
-
-/** How an adapter's scores read (adapter.json `scoreNormalisation`, `defaultThreshold`). */
-export function adapterScoring(method: 'mediclip' | 'madclip', withMasks: boolean): Pick<AdapterManifest, 'scoreNormalisation' | 'defaultThreshold'> {
-  return {
-    scoreNormalisation:
-      method === 'mediclip'
-        ? 'none: map = P(abnormal) of the head, in [0.12, 0.88]; score = max of the map'
-        : withMasks
-          ? 'none: map = sum over 4 layers of P(abnormal), in [0, 4]; score = max of the map (the reference min-max normalises over the test set; not done here)'
-          : 'none: map = sum over 4 layers of P(abnormal); score = detection head, sum over layers of the mean patch P(abnormal), in [0, 4]',
-    defaultThreshold: method === 'mediclip' ? 0.5 : 2,
-  };
 }
 
 export function adapterIdFrom(dir: string): string {

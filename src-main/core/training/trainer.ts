@@ -11,8 +11,7 @@
 import type { TrainingImage } from '../images/image8';
 import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 
-export type { TrainableMethod as TrainMethod, TextEncoderVariant } from '../../../src-shared/domain/scan';
-import type { TrainableMethod as TrainMethod, TextEncoderVariant } from '../../../src-shared/domain/scan';
+import type { TrainableMethod, TextEncoderVariant } from '../../../src-shared/domain/scan';
 
 export interface TrainProgress {
   epoch: number;
@@ -42,7 +41,7 @@ export interface AdapterScorer {
 }
 
 export interface TrainOptions {
-  method: TrainMethod;
+  method: TrainableMethod;
   bundleDir: string;
   support: { normal: TrainingImage[]; abnormal?: AbnormalSupport[] };
   seed: number;

@@ -13,6 +13,7 @@ import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { RegisteredAdapter } from '../caselog/repositories/adapters';
 import type { AllowedRoots } from '../files/allowed-roots';
 import type { TrainingService } from './training-service';
+import { trainingMethod } from './methods';
 
 export function summarise(a: RegisteredAdapter): AdapterSummary {
   const t = a.manifest.training;
@@ -45,7 +46,7 @@ export function createTrainingHandlers(training: TrainingService, roots: Allowed
 
   return {
     start: async (args) => {
-      const abnormal = args.method === 'madclip' ? (args.abnormal ?? []) : [];
+      const abnormal = trainingMethod(args.method).learnsFromAbnormal ? (args.abnormal ?? []) : [];
       return training.start({
         method: args.method,
         modelId: args.modelId,

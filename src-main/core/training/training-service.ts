@@ -28,6 +28,7 @@ import { encodePng } from '../images/png';
 import { describeBundleFolder, type BundleResolver, type ResolvedBundle } from '../models/bundle-resolver';
 import { readManifest } from '../models/manifest';
 import { estimateTraining, type TrainingEstimate } from '../../../src-shared/domain/training-estimate';
+import { trainingMethod, type TrainingMethod } from './methods';
 
 /** A lesion mask: a black/white image file (CLI) or a run-length mask painted in the viewer (app). */
 export type MaskSource = { file: string } | { painted: LesionMask };
@@ -97,6 +98,7 @@ async function writeMaskPng(mask: LesionMask, file: string): Promise<void> {
 /** A request checked and placed: its bundle and its adapter folder. */
 interface PreparedTraining {
   request: TrainingRequest;
+  method: TrainingMethod;
   bundle: ResolvedBundle;
   adapterDir: string;
 }
@@ -115,25 +117,26 @@ export class TrainingService {
   /** Checks the request and resolves its model before any work starts (a bad request fails the call itself). */
   private async prepare(request: TrainingRequest): Promise<PreparedTraining> {
     if (request.normal.length === 0) throw new ClipScanError('NO_SUPPORT', 'Training needs at least one normal support image.');
-    if (request.method === 'madclip' && (request.abnormal ?? []).length === 0) {
-      throw new ClipScanError('NO_SUPPORT', 'MadCLIP learns from normal and abnormal images: mark at least one image as abnormal.');
+    const method = trainingMethod(request.method);
+    if (method.learnsFromAbnormal && (request.abnormal ?? []).length === 0) {
+      throw new ClipScanError('NO_SUPPORT', `${method.label} learns from normal and abnormal images: mark at least one image as abnormal.`);
     }
     const bundle = await this.options.resolveBundle(request.modelId, request.method);
     const adapterDir = path.resolve(request.outDir ?? path.join(this.options.adaptersDir, adapterIdFor(request, bundle.id)));
-    return { request, bundle, adapterDir };
+    return { request, method, bundle, adapterDir };
   }
 
   private async execute(
-    { request, bundle, adapterDir }: PreparedTraining,
+    { request, method, bundle, adapterDir }: PreparedTraining,
     run: { signal?: AbortSignal; onStep?: (step: TrainStep) => void },
   ): Promise<TrainedAdapter> {
-    const abnormal = request.abnormal ?? [];
+    const abnormal = method.learnsFromAbnormal ? (request.abnormal ?? []) : [];
     // Painted masks go to a temporary folder as PNG files for the host; removed when the run ends.
     const masksDir = await fs.mkdtemp(path.join(os.tmpdir(), 'clipscan-masks-'));
     try {
       const masks = await Promise.all(
         abnormal.map(async (a, i) => {
-          if (request.method !== 'madclip' || !a.mask) return null;
+          if (!a.mask) return null;
           if ('file' in a.mask) return a.mask.file;
           const file = path.join(masksDir, `${i}.png`);
           await writeMaskPng(a.mask.painted, file);
@@ -147,7 +150,7 @@ export class TrainingService {
           method: request.method,
           bundleDir: bundle.dir,
           normal: request.normal,
-          abnormal: request.method === 'madclip' ? abnormal.map((a, i) => ({ path: a.path, maskPath: masks[i] ?? null })) : [],
+          abnormal: abnormal.map((a, i) => ({ path: a.path, maskPath: masks[i] ?? null })),
           seed: request.seed,
           epochs: request.epochs,
           textEncoder: request.textEncoder ?? 'faithful',
@@ -236,6 +239,7 @@ export class TrainingService {
       architecture: manifest.architecture,
       gridSize: manifest.vision.gridSize,
       batch: typeof graph?.batch === 'number' ? graph.batch : 8,
+      poolSize: trainingMethod(request.method).poolSize(undefined),
     });
   }
 

@@ -16,6 +16,7 @@ import { openBundle } from '../../../src-main/core/engine/bundle';
 import { createOrtRuntime } from '../../../src-main/core/engine/ort-runtime';
 import { loadAdapter } from '../../../src-main/core/engine/training-session';
 import { readAdapter } from '../../../src-main/core/models/adapter-files';
+import { trainingMethod } from '../../../src-main/core/training/methods';
 import { PROJECT_ROOT } from '../../helpers/paths';
 import { hasTorch, SKIP_NO_TORCH, TORCH_PYTHON } from './helpers';
 
@@ -58,7 +59,8 @@ async function scoresAnImage(adapterDir: string): Promise<void> {
   const runtime = createOrtRuntime({ threads: 1, preferredProviders: ['cpu'] });
   try {
     const bundle = await openBundle(DEMO);
-    const adapter = await loadAdapter(runtime, bundle, adapterDir);
+    const { manifest } = await readAdapter(adapterDir);
+    const adapter = await loadAdapter(runtime, bundle, adapterDir, trainingMethod(manifest.method).graphs);
     const S = bundle.manifest.preprocess.inputSize;
     const pixels = new Float32Array(3 * S * S).map((_, i) => Math.sin(i / 97));
     const r = await adapter.scorePixels(pixels);

@@ -18,9 +18,11 @@ import { cachedPythonRun } from '../../helpers/python-cache';
 import { openBundle } from '../../../src-main/core/engine/bundle';
 import { createOrtRuntime, type OrtRuntime } from '../../../src-main/core/engine/ort-runtime';
 import type { TextEncoderVariant, TrainableMethod } from '../../../src-shared/domain/scan';
-import { buildPromptInputs, openTrainingSession } from '../../../src-main/core/engine/training-session';
-import { mediclipPrompts } from '../../../src-main/core/engine/methods/mediclip';
-import { madclipPrompts } from '../../../src-main/core/engine/methods/madclip';
+import { openTrainingSession } from '../../../src-main/core/engine/training-session';
+import { buildPromptInputs } from '../../../src-main/core/engine/learned-prompts';
+import { trainingMethod } from '../../../src-main/core/training/methods';
+import { mediclipPrompts } from '../../../src-main/core/training/methods/mediclip/prompts';
+import { madclipPrompts } from '../../../src-main/core/training/methods/madclip/prompts';
 import { loadTokenEmbedding, loadTokenizer } from '../../../src-main/core/engine/text-encoder';
 
 type F32Ref = { file: string; shape: number[] };
@@ -86,7 +88,7 @@ describe.skipIf(TORCH_MISSING !== null)(title, () => {
     const report: string[] = [];
     const failures: string[] = [];
     for (const c of cases) {
-      const s = await openTrainingSession(runtime, bundle, c.method, c.variant);
+      const s = await openTrainingSession(runtime, bundle, trainingMethod(c.method).graphs, c.variant);
       expect(s.batch).toBe(c.batch);
       s.setPrompts(c.method === 'mediclip' ? mediclipPrompts() : madclipPrompts(c.organ as string));
       const weights = new Map(Object.entries(c.learnables).map(([k, r]) => [k, f32(r)]));

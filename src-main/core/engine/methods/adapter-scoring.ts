@@ -2,16 +2,24 @@
  * Scoring with a trained adapter (MediCLIP §2.7, MadCLIP §4.9): preprocess the
  * frame, run the vision taps the method uses, the method's inference head
  * (train/<method>-head.onnx) with the adapter's weights and fixed text
- * embeddings, and map the S×S result back to the image grid.
+ * embeddings, and map the S×S result back to the image grid. The engine gets
+ * one such method per adapter method (`createEngine({ adapterMethods })`).
  *
- *   const r = await scoreWithAdapter(frame, { bundle, adapter });   // adapter from loadAdapter()
+ *   const mediclip = adapterAnomalyMethod(graphs);   // graphs: trainingMethod('mediclip').graphs
+ *   const r = await mediclip.score(frame, { bundle, adapter });   // adapter from loadAdapter()
  */
 import type { DecodedFrame } from '../../dicom/pixels/decoded-frame';
 import { ClipScanError } from '../../../../src-shared/contract/errors';
 import { DEMO_MODEL_LABEL } from '../bundle';
 import { mapToImageGrid } from '../grid-mapping';
 import { preprocessFrame } from '../preprocess';
-import { valueRange, type AnomalyResult, type ScoreContext } from './anomaly-method';
+import type { AdapterGraphs } from '../training-session';
+import { valueRange, type AnomalyMethod, type AnomalyResult, type ScoreContext } from './anomaly-method';
+
+/** The anomaly method that scores with adapters trained for `graphs.id`. */
+export function adapterAnomalyMethod(graphs: AdapterGraphs): AnomalyMethod {
+  return { id: graphs.id, needsTraining: true, adapterGraphs: graphs, score: (frame, context) => scoreWithAdapter(graphs.id, frame, context) };
+}
 
 export async function scoreWithAdapter(methodId: string, frame: DecodedFrame, context: ScoreContext): Promise<AnomalyResult> {
   const { bundle, adapter } = context;

@@ -2,8 +2,9 @@
  * What every anomaly method implements (architecture.md §5): `score` turns one
  * decoded frame into a map at the image grid (rows × columns, overlaying the
  * image pixel for pixel) and an image score. Methods that need training
- * (mediclip, madclip) score with a trained adapter; training itself is the
- * training service's job (core/training/training-service.ts), not the method's.
+ * (mediclip, madclip) score with a trained adapter (adapter-scoring.ts, built
+ * from the graphs their method object in core/training/methods names);
+ * training itself is the training service's job, not the engine's.
  *
  *   const r = await zeroshot.score(frame, { bundle, organ: 'brain' });
  *   r.map.length === frame.rows * frame.columns;  r.score ∈ [0, 1]
@@ -13,7 +14,7 @@ import type { LoadedBundle } from '../loaded-bundle';
 import type { PreprocessOptions } from '../preprocess';
 import type { ResolvedWindow } from '../intensity';
 import type { GridMapping } from '../grid-mapping';
-import type { LoadedAdapter } from '../training-session';
+import type { AdapterGraphs, LoadedAdapter } from '../training-session';
 
 export interface ScoreContext extends PreprocessOptions {
   bundle: LoadedBundle;
@@ -45,6 +46,8 @@ export interface AnomalyResult {
 export interface AnomalyMethod {
   readonly id: string;
   readonly needsTraining: boolean;
+  /** A method that scores with a trained adapter: the graphs the engine opens its adapters with. */
+  readonly adapterGraphs?: AdapterGraphs;
   score(frame: DecodedFrame, context: ScoreContext): Promise<AnomalyResult>;
 }
 

@@ -1,17 +1,11 @@
 /**
- * MadCLIP (algorithms.md §4): learned prompts at three class-token positions
- * (end, front, middle) over 7 normal and 7 abnormal state phrases with the organ
- * word, and dual-branch "MFCFC" side adapters on all four taps. Scoring needs a
- * trained adapter: map = Σ_layers P_j[ab] of the segmentation head (S×S, range
- * [0, 4]); score = max of the map when the adapter was trained with masks, else
- * the detection head's Σ_j mean softmax[ab] (§4.9).
+ * MadCLIP's prompts (algorithms.md §4): learned context vectors at three
+ * class-token positions (end, front, middle) over 7 normal and 7 abnormal state
+ * phrases with the organ word.
  *
- *   const r = await madclip.score(frame, { bundle, adapter });
+ *   session.setPrompts(madclipPrompts(madclipOrgan('brain')));   // 42 prompts
  */
-import type { PromptSpec } from '../training-session';
-import { N_CTX } from '../training-session';
-import type { AnomalyMethod } from './anomaly-method';
-import { scoreWithAdapter } from './adapter-scoring';
+import { N_CTX, type PromptSpec } from '../../../engine/learned-prompts';
 
 export const MADCLIP_NORMAL = ['{}', 'flawless {}', 'perfect {}', 'unblemished {}', '{} without flaw', '{} without defect', '{} without damage'] as const;
 export const MADCLIP_ABNORMAL = ['damaged {}', 'broken {}', '{} with flaw', '{} with defect', '{} with damage', 'disease {}', 'abnormal {}'] as const;
@@ -42,9 +36,3 @@ export function madclipPrompts(organ: string): PromptSpec[] {
   }
   return out;
 }
-
-export const madclip: AnomalyMethod = {
-  id: 'madclip',
-  needsTraining: true,
-  score: (frame, context) => scoreWithAdapter('madclip', frame, context),
-};
