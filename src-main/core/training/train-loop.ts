@@ -6,7 +6,9 @@
  * checkpoint, and write the adapter folder. Deterministic for a given seed:
  * every random choice comes from createRng(seed).split(<purpose>), and an
  * epoch's sampling depends only on (seed, epoch), so a resumed run draws what
- * an uninterrupted one would.
+ * an uninterrupted one would. A run killed at any moment leaves its folder
+ * complete, resumable or incomplete (adapter-files.ts `adapterFolderState`);
+ * the next run removes the killed writer's temporary files first.
  */
 import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
@@ -18,7 +20,7 @@ import { madclipOrgan, madclipPrompts } from '../engine/methods/madclip';
 import { preprocessFrame } from '../engine/preprocess';
 import { createRng } from './rng';
 import { createAdam } from './adam';
-import { readCheckpoint, removeCheckpoint, sha256Of, writeAdapter, writeCheckpoint, type Tensor32 } from '../models/adapter-files';
+import { readCheckpoint, removeCheckpoint, removeStaleTempFiles, sha256Of, writeAdapter, writeCheckpoint, type Tensor32 } from '../models/adapter-files';
 import { buildMadclipPool, buildMediclipPool, type MadclipSupport, type PoolEntry } from './feature-pool';
 import { asFrame, isImage8, IMAGE8_WINDOW, toGrey224, type TrainingImage } from '../images/image8';
 import { createAdapterScorer } from './adapter-scorer';
@@ -103,6 +105,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   if (method === 'madclip' && abnormal.length === 0) throw new ClipScanError('NO_SUPPORT', 'MadCLIP needs abnormal support images as well as normal ones.');
   if (!(epochs >= 0) || !Number.isInteger(epochs)) throw new ClipScanError('BAD_OPTION', `epochs must be a whole number ≥ 0, got ${epochs}.`);
 
+  await removeStaleTempFiles(outDir);
   const bundle = await openBundle(options.bundleDir);
   const bundleSha = bundle.manifestSha256;
   const runtime = createOrtRuntime({ threads: options.threads ?? 2, preferredProviders: ['cpu'] });
@@ -214,8 +217,8 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
       createdAt: new Date().toISOString(),
     };
     const full = await writeAdapter(outDir, manifest, tensors);
-    await removeCheckpoint(outDir);
-    return { adapterDir: outDir, manifest: full, lastEpoch: epochs, losses };
+    if (!options.keepCheckpoint) await removeCheckpoint(outDir);
+    return { adapterDir: outDir, manifest: full, lastEpoch: epochs, losses, resumedFromEpoch: startEpoch };
   } finally {
     await runtime.release();
   }
