@@ -123,6 +123,9 @@ describe('chaos', () => {
       }
       const final = doneResults(db);
       for (const [id, score] of kept) expect(final.get(id), `image ${id} after resume`).toBe(score);
+      console.info(
+        `chaos: index killed ${hits} times in ${KILLS} runs; scan killed ${KILLS} times, ${kept.size} finished results checked after each kill and the resumes`,
+      );
       expect(checkInvariants(db, path.join(dir, 'maps', 'kills'))).toEqual({
         instancesWithoutSeries: 0,
         doneWithoutMap: [],
