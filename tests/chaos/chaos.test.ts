@@ -140,20 +140,8 @@ describe('chaos', () => {
     const normal = path.join(dir, 'train-normal');
     fs.mkdirSync(normal);
     for (const f of realFiles('ct-chest-lidc-0314').slice(0, 3)) fs.copyFileSync(f, path.join(normal, path.basename(f)));
-    const EPOCHS = 12;
-    const train = (db: string, out: string, killWhen: () => boolean) =>
-      runCli(
-        ['train', '--method', 'mediclip', '--normal', normal, '--epochs', String(EPOCHS), '--pool', '2', '--text-encoder', 'fast', '--seed', '1'].concat([
-          '--threads',
-          '1',
-          '--db',
-          db,
-          '--out',
-          out,
-          '--json',
-        ]),
-        { killWhen },
-      );
+    const options = ['--method', 'mediclip', '--normal', normal, '--epochs', '12', '--pool', '2', '--text-encoder', 'fast', '--seed', '1', '--threads', '1'];
+    const train = (db: string, out: string, killWhen: () => boolean) => runCli(['train', ...options, '--db', db, '--out', out, '--json'], { killWhen });
     type Trained = { adapterId: string; adapterDir: string; lastLoss: number; resumedFromEpoch: number };
     const weightsOf = (adapterDir: string) => (JSON.parse(fs.readFileSync(path.join(adapterDir, 'adapter.json'), 'utf8')) as { weights: unknown }).weights;
     /** Polled every 20 ms: SIGKILL once the adapter folder has existed for `ms` (the first checkpoint creates it). */
@@ -184,7 +172,7 @@ describe('chaos', () => {
     const seen = new Map<string, number>();
     for (let k = 0; k < KILLS; k++) {
       const out = path.join(adapters, `kill-${k}`);
-      // Every third kill waits for adapter.json, the narrow end between writing the adapter and registering it.
+      // Every third kill waits for adapter.json instead: the narrow end between writing the adapter and registering it.
       const moment = r() * writingMs;
       const killed = await train(db, out, k % 3 === 2 ? () => fs.existsSync(path.join(out, 'adapter.json')) : killAfterFolder(out, moment));
       expect(killed.signal === 'SIGKILL' || killed.status === 0, killed.stderr).toBe(true);
