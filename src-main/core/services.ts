@@ -6,13 +6,13 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
-import type { CallHandlers, EventSink } from '../../src-shared/contract/server';
+import { translateHandlerErrors, type CallHandlers, type EventSink } from '../../src-shared/contract/server';
 import type { AppInfo } from '../../src-shared/domain/app-info';
 import { AllowedRoots } from './files/allowed-roots';
 import { readRegularFile } from './files/regular-file';
 import { listFolder } from './files/list-folder';
 import { APP_VERSION } from './version';
-import { openCaseLog } from './caselog';
+import { explainCaseLogError, openCaseLog } from './caselog';
 import { createLibraryHandlers } from './dicom/library-handlers';
 import type { EngineHost } from './engine-client/protocol';
 import { createInProcessHost } from './engine-host/in-process';
@@ -130,7 +130,7 @@ export function createBackend(config: BackendConfig): Backend {
   });
   const training = new TrainingService({ engineHost, resolveBundle, adapters, adaptersDir, emit: config.emit, threads: config.threads });
 
-  const handlers: CallHandlers = {
+  const calls: CallHandlers = {
     app: {
       info: async () => ({
         name: 'ClipScan',
@@ -170,12 +170,14 @@ export function createBackend(config: BackendConfig): Backend {
       scans,
       exportsLog,
       libraryDir: nodePath.join(dataDir, 'dicomweb'),
-      index: (folder) => handlers.library.indexFolder({ folder }),
+      index: (folder) => calls.library.indexFolder({ folder }),
       emit: config.emit,
       ...config.dicomweb,
     }),
     training: createTrainingHandlers(training, roots),
   };
+  // A case-log SQLite error that escapes a call reaches the UI as a ClipScanError naming the file and the cause.
+  const handlers = translateHandlerErrors(calls, (err) => explainCaseLogError(err, config.databasePath));
 
   return {
     config,

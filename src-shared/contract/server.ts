@@ -47,6 +47,29 @@ export function createContractServer(handlers: CallHandlers): ContractServer {
   };
 }
 
+/**
+ * The same handlers, each error that escapes one first passed through `translate` (the back end turns the case
+ * log's SQLite errors into ClipScanErrors that name the file and the cause), so every transport sends the same.
+ */
+export function translateHandlerErrors(handlers: CallHandlers, translate: (err: unknown) => unknown): CallHandlers {
+  const wrapGroup = (group: Record<string, (args: unknown) => Promise<unknown>>) =>
+    Object.fromEntries(
+      Object.entries(group).map(([key, handler]) => [
+        key,
+        async (args: unknown) => {
+          try {
+            return await handler(args);
+          } catch (err) {
+            throw translate(err);
+          }
+        },
+      ]),
+    );
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, group]) => [name, wrapGroup(group as Record<string, (args: unknown) => Promise<unknown>>)]),
+  ) as CallHandlers;
+}
+
 /** Validates an event payload before it is sent, so a bad emitter fails loudly at its source. */
 export function checkedEventSink(send: (name: string, payload: unknown) => void): EventSink {
   return (name, payload) => {

@@ -3,13 +3,15 @@
  * real ones: truncations, flipped bytes, lengths past the end, frame counts of
  * 2^31-1, 10,000-deep sequences, deflate bombs, junk), the built CLI run as a
  * child process with its peak RSS sampled from /proc, and the invariants a
- * case log must keep after any kill (no lost results, no orphan rows or files).
+ * case log must keep after any kill (no lost results, no orphan rows or files),
+ * for scans and for trained adapters.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
+import { adapterFolderState, type AdapterFolderState } from '../../src-main/core/models/adapter-files';
 import { PROJECT_ROOT } from '../helpers/paths';
 
 export const CLI = path.join(PROJECT_ROOT, 'dist', 'main', 'cli.js');
@@ -195,6 +197,59 @@ export function doneResults(db: string): Map<number, number> {
     );
   } catch {
     return new Map();
+  } finally {
+    conn.close();
+  }
+}
+
+export interface AdapterInvariants {
+  /** Case-log rows whose folder is not a complete adapter with the weights the row records. */
+  rowsWithoutAdapter: string[];
+  /** Complete adapter folders with no checkpoint left to resume and no row: finished work the case log does not list. */
+  finishedNotRegistered: string[];
+  /** Every folder under adapters/ and what it holds. */
+  folders: Map<string, AdapterFolderState>;
+  /** Folders that still hold a checkpoint. */
+  checkpoints: string[];
+  /** Temporary files of an interrupted write. */
+  tempFiles: string[];
+}
+
+/** What must hold in a case log's adapters table and its adapters folder whatever was killed when. */
+export async function checkAdapters(db: string, adaptersDir: string): Promise<AdapterInvariants> {
+  const rows = fs.existsSync(db) ? readAdapterRows(db) : [];
+  const names = fs.existsSync(adaptersDir) ? fs.readdirSync(adaptersDir) : [];
+  const folders = new Map<string, AdapterFolderState>();
+  for (const name of names) folders.set(path.join(adaptersDir, name), await adapterFolderState(path.join(adaptersDir, name)));
+  const registered = new Set(rows.map((r) => r.path));
+  const hasCheckpoint = (dir: string) => fs.existsSync(path.join(dir, 'checkpoint', 'state.json'));
+  const rowsWithoutAdapter: string[] = [];
+  for (const r of rows) {
+    const state = folders.get(r.path) ?? (await adapterFolderState(r.path));
+    const recorded = (JSON.parse(r.manifest_json) as { weights: unknown }).weights;
+    if (state.state !== 'complete' || JSON.stringify(state.manifest.weights) !== JSON.stringify(recorded)) rowsWithoutAdapter.push(r.path);
+  }
+  return {
+    rowsWithoutAdapter,
+    finishedNotRegistered: [...folders].filter(([dir, s]) => s.state === 'complete' && !registered.has(dir) && !hasCheckpoint(dir)).map(([dir]) => dir),
+    folders,
+    checkpoints: [...folders.keys()].filter((dir) => fs.existsSync(path.join(dir, 'checkpoint'))),
+    tempFiles: names.flatMap((n) =>
+      fs
+        .readdirSync(path.join(adaptersDir, n), { recursive: true })
+        .map(String)
+        .filter((f) => /\.tmp-\d+$/.test(f))
+        .map((f) => path.join(adaptersDir, n, f)),
+    ),
+  };
+}
+
+/** The adapters table, or no rows when the process was killed before the case log had one. */
+function readAdapterRows(db: string): { path: string; manifest_json: string }[] {
+  const conn = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    const table = conn.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'adapters'`).get();
+    return table ? (conn.prepare('SELECT path, manifest_json FROM adapters').all() as { path: string; manifest_json: string }[]) : [];
   } finally {
     conn.close();
   }

@@ -6,6 +6,12 @@
  * - kill -9 at seeded random moments of `index` and of `scan`, then a rerun and
  *   `--resume`: no finished result lost or changed, no instance without its
  *   series, no map file without its row or row without its file, no temp file;
+ * - kill -9 at seeded random moments of `train` (tiny demo bundle, a new adapter
+ *   folder each time) while its folder is written: right after the kill every
+ *   case-log row still has its complete adapter and no finished adapter is
+ *   missing from the case log; the same command then resumes from the epoch its
+ *   checkpoint names and ends with the weights of an uninterrupted run,
+ *   registered, with no checkpoint or temporary file left;
  * - two `scan <folder>` processes on one case log at once: both succeed.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,7 +20,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dicomSet, hasSharedData, PROJECT_ROOT, SHARED_DATA, SKIP_NO_SHARED_DATA } from '../helpers/paths';
-import { checkInvariants, countRows, doneResults, generateCorpus, rng, runCli } from './chaos-kit';
+import { readCheckpoint } from '../../src-main/core/models/adapter-files';
+import { checkAdapters, checkInvariants, countRows, doneResults, generateCorpus, rng, runCli } from './chaos-kit';
 
 const FILES = Number(process.env.CLIPSCAN_CHAOS_FILES ?? 100);
 const KILLS = Number(process.env.CLIPSCAN_CHAOS_KILLS ?? 3);
@@ -116,6 +123,9 @@ describe('chaos', () => {
       }
       const final = doneResults(db);
       for (const [id, score] of kept) expect(final.get(id), `image ${id} after resume`).toBe(score);
+      console.info(
+        `chaos: index killed ${hits} times in ${KILLS} runs; scan killed ${KILLS} times, ${kept.size} finished results checked after each kill and the resumes`,
+      );
       expect(checkInvariants(db, path.join(dir, 'maps', 'kills'))).toEqual({
         instancesWithoutSeries: 0,
         doneWithoutMap: [],
@@ -125,6 +135,74 @@ describe('chaos', () => {
     },
     1_800_000,
   );
+
+  it(`kill -9 at ${KILLS} random moments of train: no adapter lost, no orphan row or file, the rerun resumes`, async () => {
+    const normal = path.join(dir, 'train-normal');
+    fs.mkdirSync(normal);
+    for (const f of realFiles('ct-chest-lidc-0314').slice(0, 3)) fs.copyFileSync(f, path.join(normal, path.basename(f)));
+    const options = ['--method', 'mediclip', '--normal', normal, '--epochs', '12', '--pool', '2', '--text-encoder', 'fast', '--seed', '1', '--threads', '1'];
+    const train = (db: string, out: string, killWhen: () => boolean) => runCli(['train', ...options, '--db', db, '--out', out, '--json'], { killWhen });
+    type Trained = { adapterId: string; adapterDir: string; lastLoss: number; resumedFromEpoch: number };
+    const weightsOf = (adapterDir: string) => (JSON.parse(fs.readFileSync(path.join(adapterDir, 'adapter.json'), 'utf8')) as { weights: unknown }).weights;
+    /** Polled every 20 ms: SIGKILL once the adapter folder has existed for `ms` (the first checkpoint creates it). */
+    const killAfterFolder = (out: string, ms: number) => {
+      let appeared: number | null = null;
+      return () => {
+        if (appeared === null && fs.existsSync(out)) appeared = Date.now();
+        return appeared !== null && Date.now() - appeared >= ms;
+      };
+    };
+
+    // An uninterrupted run: its weights are what every interrupted one must end with, and how long its folder
+    // is being written (epochs, checkpoints, adapter, case log) spreads the kill moments.
+    const referenceOut = path.join(dir, 'train-reference', 'adapter');
+    let writingSince = 0;
+    const reference = await train(path.join(dir, 'train-reference', 'clipscan.db'), referenceOut, () => {
+      if (!writingSince && fs.existsSync(referenceOut)) writingSince = Date.now();
+      return false;
+    });
+    const writingMs = Date.now() - writingSince;
+    expect(reference.status, reference.stderr).toBe(0);
+    const expected = JSON.parse(reference.stdout) as Trained;
+
+    const db = path.join(dir, 'train-kills', 'clipscan.db');
+    const adapters = path.join(dir, 'train-kills', 'adapters');
+    const r = rng(SEED + 1);
+    let hits = 0;
+    const seen = new Map<string, number>();
+    for (let k = 0; k < KILLS; k++) {
+      const out = path.join(adapters, `kill-${k}`);
+      // Every third kill waits for adapter.json instead: the narrow end between writing the adapter and registering it.
+      const moment = r() * writingMs;
+      const killed = await train(db, out, k % 3 === 2 ? () => fs.existsSync(path.join(out, 'adapter.json')) : killAfterFolder(out, moment));
+      expect(killed.signal === 'SIGKILL' || killed.status === 0, killed.stderr).toBe(true);
+      if (killed.signal === 'SIGKILL') hits++;
+
+      const afterKill = await checkAdapters(db, adapters);
+      expect(afterKill.rowsWithoutAdapter, `after kill ${k}`).toEqual([]);
+      expect(afterKill.finishedNotRegistered, `after kill ${k}`).toEqual([]);
+      const checkpoint = await readCheckpoint(out);
+      const state = afterKill.folders.get(out)?.state ?? 'missing';
+      seen.set(state, (seen.get(state) ?? 0) + 1);
+
+      const rerun = await train(db, out, () => false);
+      expect(rerun.status, rerun.stderr).toBe(0);
+      const resumed = JSON.parse(rerun.stdout) as Trained;
+      expect(resumed.resumedFromEpoch, `kill ${k}: the rerun starts after the epoch its checkpoint named`).toBe(checkpoint?.epochsDone ?? 0);
+      expect(weightsOf(resumed.adapterDir), `kill ${k}`).toEqual(weightsOf(expected.adapterDir));
+      expect(resumed.lastLoss).toBe(expected.lastLoss);
+    }
+    console.info(`chaos: train killed ${hits} times in ${KILLS} runs; folders after the kill: ${JSON.stringify(Object.fromEntries(seen))}`);
+    expect(hits).toBeGreaterThan(0);
+    const final = await checkAdapters(db, adapters);
+    expect({ ...final, folders: [...final.folders.values()].map((f) => f.state) }).toEqual({
+      rowsWithoutAdapter: [],
+      finishedNotRegistered: [],
+      folders: Array<string>(KILLS).fill('complete'),
+      checkpoints: [],
+      tempFiles: [],
+    });
+  }, 1_800_000);
 
   it('two scans of two folders on one case log at once both succeed', async () => {
     const db = path.join(dir, 'writers.db');

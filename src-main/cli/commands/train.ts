@@ -133,6 +133,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
           poolSize: m.training.poolSize,
           firstLoss: r.losses[0] ?? null,
           lastLoss: r.losses.at(-1) ?? null,
+          resumedFromEpoch: r.resumedFromEpoch,
         }) + '\n',
       );
     } else {
@@ -141,6 +142,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       process.stdout.write(
         `Adapter ${m.id} (${method.id}, model ${m.bundle.id}${m.demo ? `, ${DEMO_MODEL_LABEL}` : ''}): ${m.training.shots.normal} normal` +
           `${m.training.shots.abnormal ? ` + ${m.training.shots.abnormal} abnormal` : ''} images, ${epochs} epochs, loss ${first?.toFixed(4)} → ${last?.toFixed(4)}\n` +
+          (r.resumedFromEpoch > 0 ? `Resumed an interrupted run after its epoch ${r.resumedFromEpoch}.\n` : '') +
           `Saved in ${r.adapterDir}\nScan with: clipscan scan <folder> --method ${method.id} --adapter ${m.id}\n`,
       );
     }

@@ -1,5 +1,5 @@
 /** The case log's public surface: open it, and the per-table repositories. */
-export { openCaseLog } from './open';
+export { explainCaseLogError, openCaseLog } from './open';
 export type { CaseLog, OpenCaseLogOptions } from './open';
 export type { Migration } from './migration';
 export { FoldersRepository } from './repositories/folders';

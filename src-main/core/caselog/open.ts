@@ -6,7 +6,7 @@
  * records how far the file is). A file written by a newer ClipScan is refused
  * rather than touched, and so is a damaged one (`PRAGMA quick_check` runs on a
  * read-only connection before anything is written). SQLite errors that mean
- * the file cannot be used (full disk, read-only, damaged) are turned into
+ * the file cannot be used (full disk, read-only, damaged, locked) are turned into
  * messages that name the file and the cause (`explainCaseLogError`).
  *
  *   const log = openCaseLog('/path/clipscan.db');   // or ':memory:' in tests
@@ -101,7 +101,11 @@ function refuseIfDamaged(file: string): void {
   );
 }
 
-/** A SQLite error that means the case log file cannot be used, as a ClipScanError naming the file and the cause; anything else unchanged. */
+/**
+ * A SQLite error that means the case log file cannot be used (full disk, read-only, damaged, locked by another
+ * process, unreadable), as a ClipScanError naming the file and the cause; anything else unchanged. The one
+ * translation for the CLI (cli/main.ts) and for every contract call (services.ts).
+ */
 export function explainCaseLogError(err: unknown, file: string): unknown {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return err;
@@ -111,6 +115,13 @@ export function explainCaseLogError(err: unknown, file: string): unknown {
     return new ClipScanError(
       'CASELOG_FULL',
       `The case log ${file} cannot be written: the disk is full (${sqlite}). Free some space and try again; what was saved is kept.`,
+      { cause: err },
+    );
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+    return new ClipScanError(
+      'CASELOG_BUSY',
+      `The case log ${file} is busy: another process (a ClipScan command or the app) kept it locked longer than ClipScan waits (${sqlite}). ` +
+        'Try again when it has finished; what was saved before is kept.',
       { cause: err },
     );
   if (code.startsWith('SQLITE_READONLY'))

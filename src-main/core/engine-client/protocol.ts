@@ -75,6 +75,8 @@ export interface TrainResultMessage {
   manifest: AdapterManifest;
   lastEpoch: number;
   losses: number[];
+  /** Epochs a checkpoint already held when the run began (0: trained from the start). */
+  resumedFromEpoch: number;
 }
 
 /** `importAdapter`: a MediCLIP `.pkl` or MadCLIP `.pth` saved by the papers' own code, as a ClipScan adapter. */

@@ -2,7 +2,7 @@
  * The engine host's `train` method: read the support images (JPG/PNG files or
  * DICOM, first frame), run `trainAdapter` with the caller's cancel signal, and
  * report progress per step. The adapter folder is written by the trainer; the
- * caller registers it in the case log.
+ * caller registers it in the case log and then removes its last checkpoint.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -53,6 +53,7 @@ export async function train(
     outDir: params.outDir,
     onProgress: (p) => context.progress(p),
     signal: context.signal,
+    keepCheckpoint: true,
   });
-  return { adapterDir: r.adapterDir, manifest: r.manifest, lastEpoch: r.lastEpoch, losses: r.losses };
+  return { adapterDir: r.adapterDir, manifest: r.manifest, lastEpoch: r.lastEpoch, losses: r.losses, resumedFromEpoch: r.resumedFromEpoch };
 }

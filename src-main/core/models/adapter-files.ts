@@ -3,8 +3,10 @@
  *   <dir>/adapter.json            manifest (adapter-manifest.ts), written last
  *   <dir>/weights/<name>.f32      little-endian float32 tensors (adapters, prompt ctx, text_embeddings)
  *   <dir>/checkpoint/state.json   + checkpoint/<kind>/<name>.f32 (weights, Adam m and v), after every epoch
- * Files are written to a temporary name and renamed, so a crash never leaves a
- * half-written manifest or checkpoint that looks complete.
+ * Files are written to a temporary name (`<file>.tmp-<pid>`) and renamed, so a
+ * crash never leaves a half-written manifest or checkpoint that looks complete;
+ * a later run removes the temporary files of writers that no longer run.
+ * `adapterFolderState` says what a folder holds after any interruption.
  *
  *   await writeAdapter(dir, manifestWithoutWeights, tensors);
  *   const { manifest, weights } = await readAdapter(dir);
@@ -24,11 +26,35 @@ function bytesOf(a: Float32Array): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
 
+const TEMP_SUFFIX = /\.tmp-(\d+)$/;
+
 async function writeAtomic(file: string, data: Buffer | string): Promise<void> {
   await fsp.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
   await fsp.writeFile(tmp, data);
   await fsp.rename(tmp, file);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the temporary files under `dir` left by writers that were killed (their process is gone); returns them. */
+export async function removeStaleTempFiles(dir: string): Promise<string[]> {
+  const names = await fsp.readdir(dir, { recursive: true }).catch(() => [] as string[]);
+  const stale = names
+    .map((n) => path.join(dir, n))
+    .filter((p) => {
+      const pid = TEMP_SUFFIX.exec(p)?.[1];
+      return pid !== undefined && !isRunning(Number(pid));
+    });
+  await Promise.all(stale.map((p) => fsp.rm(p, { force: true })));
+  return stale;
 }
 
 async function readF32(file: string, expected?: number): Promise<Float32Array> {
@@ -130,6 +156,26 @@ export async function readCheckpoint(dir: string): Promise<Checkpoint | null> {
   };
 }
 
+/** Removes the checkpoint; its state.json goes first, so an interrupted removal never leaves a checkpoint that looks usable. */
 export async function removeCheckpoint(dir: string): Promise<void> {
+  await fsp.rm(path.join(dir, 'checkpoint', 'state.json'), { force: true });
   await fsp.rm(path.join(dir, 'checkpoint'), { recursive: true, force: true });
+}
+
+/**
+ * What an adapter folder holds, whatever interrupted its training:
+ * - `complete`: adapter.json and every weight file matching its sha256 (a checkpoint may remain until it is registered);
+ * - `resumable`: a finished epoch's checkpoint; running the same training again continues after `epochsDone`;
+ * - `incomplete`: neither (nothing, or files of an unfinished first epoch or adapter); running it again starts over;
+ * - `missing`: no folder.
+ */
+export type AdapterFolderState =
+  { state: 'complete'; manifest: AdapterManifest } | { state: 'resumable'; epochsDone: number } | { state: 'incomplete' } | { state: 'missing' };
+
+export async function adapterFolderState(dir: string): Promise<AdapterFolderState> {
+  if (!(await fsp.stat(dir).catch(() => null))?.isDirectory()) return { state: 'missing' };
+  const complete = await readAdapter(dir).catch(() => null);
+  if (complete) return { state: 'complete', manifest: complete.manifest };
+  const checkpoint = await readCheckpoint(dir).catch(() => null);
+  return checkpoint ? { state: 'resumable', epochsDone: checkpoint.epochsDone } : { state: 'incomplete' };
 }

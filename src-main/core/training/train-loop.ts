@@ -7,7 +7,10 @@
  * every random choice comes from createRng(seed).split(<purpose>), and an
  * epoch's sampling depends only on (seed, epoch), so a resumed run draws what
  * an uninterrupted one would. What differs between methods (graphs, prompts,
- * pool, sampling, scoring) comes from the method object (methods/).
+ * pool, sampling, scoring) comes from the method object (methods/). A run
+ * killed at any moment leaves its folder complete, resumable or incomplete
+ * (adapter-files.ts `adapterFolderState`); the next run removes the killed
+ * writer's temporary files first.
  */
 import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
@@ -16,7 +19,7 @@ import { createOrtRuntime } from '../engine/ort-runtime';
 import { openTrainingSession, type TrainingSession } from '../engine/training-session';
 import { createRng } from './rng';
 import { createAdam } from './adam';
-import { readCheckpoint, removeCheckpoint, sha256Of, writeAdapter, writeCheckpoint, type Tensor32 } from '../models/adapter-files';
+import { readCheckpoint, removeCheckpoint, removeStaleTempFiles, sha256Of, writeAdapter, writeCheckpoint, type Tensor32 } from '../models/adapter-files';
 import type { PoolEntry } from './feature-pool';
 import { isImage8, type TrainingImage } from '../images/image8';
 import { createAdapterScorer } from './adapter-scorer';
@@ -90,6 +93,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   }
   if (!(epochs >= 0) || !Number.isInteger(epochs)) throw new ClipScanError('BAD_OPTION', `epochs must be a whole number ≥ 0, got ${epochs}.`);
 
+  await removeStaleTempFiles(outDir);
   const bundle = await openBundle(options.bundleDir);
   const bundleSha = bundle.manifestSha256;
   const runtime = createOrtRuntime({ threads: options.threads ?? 2, preferredProviders: ['cpu'] });
@@ -183,8 +187,8 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
       createdAt: new Date().toISOString(),
     };
     const full = await writeAdapter(outDir, manifest, tensors);
-    await removeCheckpoint(outDir);
-    return { adapterDir: outDir, manifest: full, lastEpoch: epochs, losses };
+    if (!options.keepCheckpoint) await removeCheckpoint(outDir);
+    return { adapterDir: outDir, manifest: full, lastEpoch: epochs, losses, resumedFromEpoch: startEpoch };
   } finally {
     await runtime.release();
   }

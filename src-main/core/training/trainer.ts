@@ -60,6 +60,11 @@ export interface TrainOptions {
   onProgress?(p: TrainProgress): void;
   onEpochEnd?(epoch: number, scorer: AdapterScorer): Promise<void>;
   signal?: AbortSignal;
+  /**
+   * Leave the last checkpoint in the folder; the caller removes it once the adapter is registered, so a run
+   * killed between writing and registering resumes at its end instead of training again (the training service).
+   */
+  keepCheckpoint?: boolean;
 }
 
 export interface TrainResult {
@@ -67,6 +72,8 @@ export interface TrainResult {
   manifest: AdapterManifest;
   lastEpoch: number;
   losses: number[];
+  /** Epochs a checkpoint already held when this run began (0: trained from the start). */
+  resumedFromEpoch: number;
 }
 
 export { trainAdapter } from './train-loop';

@@ -11,7 +11,11 @@
  *
  * The adapter id is `<method>-<model>-k<normal shots>-s<seed>-<support hash>`:
  * the same request trains into the same folder and so resumes from its last
- * finished epoch; other images or options get a new folder.
+ * finished epoch; other images or options get a new folder. The host leaves
+ * the last checkpoint in place and it is removed only once the adapter is
+ * registered, so a process killed at any moment leaves either a registered
+ * adapter or a folder that the same request resumes (never a finished adapter
+ * that the case log does not list, and never a row without its files).
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -25,6 +29,7 @@ import type { AdapterRepository, RegisteredAdapter } from '../caselog/repositori
 import type { EngineHost, TrainStep } from '../engine-client/protocol';
 import { sha256Hex } from '../files/sha256';
 import { encodePng } from '../images/png';
+import { removeCheckpoint } from '../models/adapter-files';
 import { describeBundleFolder, type BundleResolver, type ResolvedBundle } from '../models/bundle-resolver';
 import { readManifest } from '../models/manifest';
 import { estimateTraining, type TrainingEstimate } from '../../../src-shared/domain/training-estimate';
@@ -55,6 +60,8 @@ export interface TrainedAdapter {
   adapterDir: string;
   lastEpoch: number;
   losses: number[];
+  /** Epochs a checkpoint already held when this run began (0: trained from the start). */
+  resumedFromEpoch: number;
 }
 
 export interface TrainingServiceOptions {
@@ -162,7 +169,8 @@ export class TrainingService {
         { signal: run.signal, onProgress: run.onStep },
       );
       this.register(r.manifest, r.adapterDir, bundle);
-      return { manifest: r.manifest, adapterDir: r.adapterDir, lastEpoch: r.lastEpoch, losses: r.losses };
+      await removeCheckpoint(r.adapterDir);
+      return { manifest: r.manifest, adapterDir: r.adapterDir, lastEpoch: r.lastEpoch, losses: r.losses, resumedFromEpoch: r.resumedFromEpoch };
     } finally {
       await fs.rm(masksDir, { recursive: true, force: true }).catch(() => {});
     }

@@ -32,7 +32,7 @@ vi.mock('../../../src-main/core/training/trainer', () => ({
         },
       });
     }
-    return { adapterDir: o.outDir, manifest: {} as TrainResult['manifest'], lastEpoch: o.epochs, losses: [] };
+    return { adapterDir: o.outDir, manifest: {} as TrainResult['manifest'], lastEpoch: o.epochs, losses: [], resumedFromEpoch: 0 };
   },
 }));
 
