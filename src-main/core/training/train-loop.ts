@@ -16,6 +16,7 @@ import { openTrainingSession, type TrainingSession } from '../engine/training-se
 import { mediclipPrompts } from '../engine/methods/mediclip';
 import { madclipOrgan, madclipPrompts } from '../engine/methods/madclip';
 import { preprocessFrame } from '../engine/preprocess';
+import { methodPreprocess } from '../engine/method-preprocess';
 import { createRng } from './rng';
 import { createAdam } from './adam';
 import { readCheckpoint, removeCheckpoint, sha256Of, writeAdapter, writeCheckpoint, type Tensor32 } from '../models/adapter-files';
@@ -136,8 +137,8 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
         { poolSize, seed, spec: m.preprocess, synthesis: options.synthesis, signal },
       );
     } else {
-      const raw = { ...m.preprocess, mean: null, std: null };
-      const prep = (x: TrainingImage) => preprocessFrame(asFrame(x), raw, isImage8(x) ? { window: IMAGE8_WINDOW } : {}).pixels;
+      const chain = methodPreprocess('madclip', m.preprocess);
+      const prep = (x: TrainingImage) => preprocessFrame(asFrame(x), chain, isImage8(x) ? { window: IMAGE8_WINDOW } : {}).pixels;
       const support: MadclipSupport[] = [
         ...normal.map((x) => ({ image: prep(x), mask: null, label: 0 as const })),
         ...abnormal.map((a) => {
