@@ -99,3 +99,24 @@ export function pilResize8(
   }
   return img === data ? data.slice() : img;
 }
+
+/**
+ * PIL's NEAREST resize of one plane (masks), emulated exactly: PIL's affine
+ * nearest sampler reads row trunc(sy·½ + sy·y) and, along a row, accumulates
+ * x (x₀ = sx·½, x += sx), so boundary cases round the way PIL's doubles do.
+ */
+export function pilNearest<T extends Uint8Array | Float32Array>(src: T, width: number, height: number, outWidth: number, outHeight: number): T {
+  if (src.length !== width * height) throw new Error(`pilNearest: ${src.length} values for ${width}×${height}`);
+  const out = new (src.constructor as new (n: number) => T)(outWidth * outHeight);
+  const sx = width / outWidth;
+  const sy = height / outHeight;
+  for (let y = 0; y < outHeight; y++) {
+    const row = Math.min(height - 1, Math.trunc(sy * 0.5 + sy * y)) * width;
+    let xin = sx * 0.5;
+    for (let x = 0; x < outWidth; x++) {
+      out[y * outWidth + x] = src[row + Math.min(width - 1, Math.trunc(xin))] as number;
+      xin += sx;
+    }
+  }
+  return out;
+}

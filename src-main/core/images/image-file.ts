@@ -4,14 +4,14 @@
  *   decodeImageFile   JPG (libjpeg-turbo, the decoder PIL uses) or PNG (pngjs) → Image8
  *   toRgb / toLuma    PIL convert('RGB') / convert('L') (ITU-R 601, PIL's fixed-point rounding; toLuma lives in image8.ts)
  *   resizePil         PIL resize BILINEAR / BICUBIC of a uint8 image, bit-exact (pil-resample.ts)
- *   maskTo            mask: 'L', binarised at > 127 (lossy JPEG masks), NEAREST resize, 0/1
+ *   maskTo            mask: 'L', binarised at > 127 (lossy JPEG masks), PIL NEAREST resize, 0/1
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { decodeWithWasm } from '../dicom/pixels/codecs';
-import { pilResize8 } from '../engine/pil-resample';
+import { pilNearest, pilResize8 } from '../engine/pil-resample';
 import type { ResizeFilter } from '../engine/resample';
 import { toLuma, type Image8 } from './image8';
 
@@ -57,25 +57,8 @@ export function resizePil(img: Image8, width: number, height: number, filter: Re
   return { width, height, channels: img.channels, data: pilResize8(img.data, img.width, img.height, img.channels, width, height, filter) };
 }
 
-/**
- * Mask path of §2.1 with the README's binarisation: 'L' > 127 → 1, then PIL's
- * NEAREST resize, emulated exactly: PIL's affine nearest sampler reads row
- * trunc(sy·(y + ½)) and, along a row, accumulates x (x₀ = sx·½, x += sx), so
- * boundary cases round the way PIL's doubles do.
- */
+/** Mask path of §2.1 with the README's binarisation: 'L' > 127 → 1, resized as PIL's NEAREST does (pilNearest). */
 export function maskTo(img: Image8, width: number, height: number): Uint8Array {
-  const luma = toLuma(img);
-  const out = new Uint8Array(width * height);
-  const sx = img.width / width;
-  const sy = img.height / height;
-  for (let y = 0; y < height; y++) {
-    const yin = Math.min(img.height - 1, Math.trunc(sy * 0.5 + sy * y));
-    let xin = sx * 0.5;
-    for (let x = 0; x < width; x++) {
-      const xi = Math.min(img.width - 1, Math.trunc(xin));
-      out[y * width + x] = (luma[yin * img.width + xi] as number) > 127 ? 1 : 0;
-      xin += sx;
-    }
-  }
-  return out;
+  const luma = pilNearest(toLuma(img), img.width, img.height, width, height);
+  return luma.map((v) => (v > 127 ? 1 : 0));
 }

@@ -17,6 +17,7 @@ import { mediclipPrompts } from '../engine/methods/mediclip';
 import { madclipOrgan, madclipPrompts } from '../engine/methods/madclip';
 import { preprocessFrame } from '../engine/preprocess';
 import { methodPreprocess } from '../engine/method-preprocess';
+import { pilNearest } from '../engine/pil-resample';
 import { createRng } from './rng';
 import { createAdam } from './adam';
 import { readCheckpoint, removeCheckpoint, sha256Of, writeAdapter, writeCheckpoint, type Tensor32 } from '../models/adapter-files';
@@ -50,15 +51,10 @@ function initLearnables(session: TrainingSession, seed: number, visionWidth: num
   return out;
 }
 
-/** Nearest-neighbour resize of a mask at the image grid to S × S, binarised at 0.5. */
+/** A mask at the image grid to S × S as MadCLIP's loader does: PIL NEAREST resize, then > 0.5. */
 function maskToModel(mask: Float32Array, rows: number, cols: number, S: number): Float32Array {
   if (mask.length !== rows * cols) throw new ClipScanError('BAD_MASK', `A mask has ${mask.length} values for a ${cols}×${rows} image.`);
-  const out = new Float32Array(S * S);
-  for (let y = 0; y < S; y++) {
-    const sy = Math.min(rows - 1, Math.floor(((y + 0.5) * rows) / S));
-    for (let x = 0; x < S; x++) out[y * S + x] = mask[sy * cols + Math.min(cols - 1, Math.floor(((x + 0.5) * cols) / S))] > 0.5 ? 1 : 0;
-  }
-  return out;
+  return pilNearest(mask, cols, rows, S, S).map((v) => (v > 0.5 ? 1 : 0));
 }
 
 /** Batches of pool entries for one epoch; depends only on (seed, epoch). */

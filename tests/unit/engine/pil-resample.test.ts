@@ -3,30 +3,32 @@
  * with the reason when PIL or the shared data is absent): real brain-MRI and
  * BUSI JPEGs in 'L' and 'RGB' mode, BILINEAR and BICUBIC, shrinking, growing,
  * one side growing while the other shrinks, and a small crop with burned-in
- * text blown up (hard edges: bicubic overshoot clamped between the passes).
+ * text blown up (hard edges: bicubic overshoot clamped between the passes);
+ * and PIL's NEAREST on a real mask (pilNearest, the MadCLIP/MediCLIP mask path).
  * The goal is equality: 0 grey levels of difference on every sample.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pilResize8 } from '../../../src-main/core/engine/pil-resample';
+import { pilNearest, pilResize8 } from '../../../src-main/core/engine/pil-resample';
 import { resizePlane, type ResizeFilter } from '../../../src-main/core/engine/resample';
 import { SHARED_DATA } from '../../helpers/paths';
 
 const PY = '/usr/bin/python3';
 const BRAIN = path.join(SHARED_DATA, 'anomaly/brainmri-mediclip/images/train/normal/image_0.jpg');
 const BUSI = path.join(SHARED_DATA, 'anomaly/busi-mediclip/images/test/abnormal/benign_0.jpg');
+const BUSI_MASK = path.join(SHARED_DATA, 'anomaly/busi-mediclip/images/test/ground_true/benign_mask_0.jpg');
 const probe = spawnSync(PY, ['-c', 'import PIL, numpy'], { encoding: 'utf8' });
 const hasPil = probe.status === 0;
-const hasData = fs.existsSync(BRAIN) && fs.existsSync(BUSI);
+const hasData = fs.existsSync(BRAIN) && fs.existsSync(BUSI) && fs.existsSync(BUSI_MASK);
 if (!hasPil) console.warn(`PIL cross-checks skipped: PIL not importable by ${PY}; apt-get install python3-pil`);
 if (!hasData) console.warn(`PIL cross-checks skipped: ${BRAIN} or ${BUSI} is absent`);
 
 interface Case {
   path: string;
   mode: 'L' | 'RGB';
-  filter: ResizeFilter;
+  filter: ResizeFilter | 'nearest';
   size: [number, number];
   crop?: [number, number, number, number];
 }
@@ -35,7 +37,7 @@ interface Case {
 const SCRIPT = `
 import sys, json, base64, numpy as np
 from PIL import Image
-F = {'bilinear': Image.BILINEAR, 'bicubic': Image.BICUBIC}
+F = {'bilinear': Image.BILINEAR, 'bicubic': Image.BICUBIC, 'nearest': Image.NEAREST}
 out = []
 for c in json.load(sys.stdin):
     im = Image.open(c['path']).convert(c['mode'])
@@ -66,7 +68,7 @@ function maxDiff(a: Uint8Array, b: Uint8Array): number {
 }
 
 describe.skipIf(!hasPil || !hasData)('pilResize8 equals PIL on real images', () => {
-  const cases: Case[] = [];
+  const cases: (Case & { filter: ResizeFilter })[] = [];
   for (const p of [BRAIN, BUSI])
     for (const mode of ['L', 'RGB'] as const)
       for (const filter of ['bilinear', 'bicubic'] as const)
@@ -90,6 +92,20 @@ describe.skipIf(!hasPil || !hasData)('pilResize8 equals PIL on real images', () 
       })
       .filter((d) => d.max > 0);
     expect(differing).toEqual([]);
+  });
+
+  it('pilNearest equals PIL NEAREST on a real mask (uint8 and float32 planes), 512² → 240², 224², 333×97', () => {
+    const sizes: [number, number][] = [
+      [240, 240],
+      [224, 224],
+      [333, 97],
+    ];
+    const ref = runPil(sizes.map((size) => ({ path: BUSI_MASK, mode: 'L', filter: 'nearest', size })));
+    sizes.forEach(([w, h], i) => {
+      const r = ref[i] as (typeof ref)[number];
+      expect(maxDiff(pilNearest(r.src, r.w, r.h, w, h), r.dst)).toBe(0);
+      expect(maxDiff(Uint8Array.from(pilNearest(Float32Array.from(r.src), r.w, r.h, w, h)), r.dst)).toBe(0);
+    });
   });
 
   it('the check can fail: one float pass rounded once (no uint8 between passes) differs from PIL', () => {
