@@ -55,6 +55,13 @@ export function intensityPlanes(frame: DecodedFrame, options: PreprocessOptions 
   return { planes: [applyWindow(frame.data, window, frame.photometric === 'MONOCHROME1')], window };
 }
 
+/** torchvision's Normalize of channel c as a function of one value: float32 mean and std, (x − mean) then / std, each rounded to float32. */
+export function channelNormaliser(mean: readonly number[] | null, std: readonly number[] | null, c: number): (v: number) => number {
+  const m = mean ? Math.fround(mean[c] as number) : 0;
+  const s = std ? Math.fround(std[c] as number) : 1;
+  return (v) => Math.fround(Math.fround(v - m) / s);
+}
+
 /** A [0, 1] plane as PIL sees it: rounded to uint8, resized in 8 bits, back to [0, 1] (ToTensor's x / 255 in float32). */
 function resizeEightBit(plane: Float32Array, inW: number, inH: number, outW: number, outH: number, filter: ResizeFilter): Float32Array {
   const u8 = Uint8Array.from(plane, (v) => Math.round((v < 0 ? 0 : v > 1 ? 1 : v) * 255));
@@ -70,10 +77,7 @@ export function preprocessFrame(frame: DecodedFrame, spec: PreprocessSpec, optio
   const pixels = new Float32Array(3 * S * S);
   for (let c = 0; c < 3; c++) {
     const src = resized[resized.length === 1 ? 0 : c];
-    // torchvision Normalize: float32 mean and std, (x − mean) then / std, each rounded to float32
-    const mean = spec.mean ? Math.fround(spec.mean[c]) : 0;
-    const std = spec.std ? Math.fround(spec.std[c]) : 1;
-    const normalise = (v: number): number => Math.fround(Math.fround(v - mean) / std);
+    const normalise = channelNormaliser(spec.mean, spec.std, c);
     const plane = pixels.subarray(c * S * S, (c + 1) * S * S);
     plane.fill(normalise(0));
     for (let y = 0; y < mapping.contentHeight; y++) {

@@ -11,6 +11,7 @@
 import type { DecodedFrame } from '../dicom/pixels/decoded-frame';
 import { applyWindow, chooseWindow } from '../engine/intensity';
 import { pilResize8 } from '../engine/pil-resample';
+import { channelNormaliser } from '../engine/preprocess';
 
 export interface Image8 {
   width: number;
@@ -119,11 +120,9 @@ export function greyToPixels(
   if (grey.length !== n) throw new Error(`greyToPixels: ${grey.length} values for ${size}×${size}`);
   const dst = out ?? new Float32Array(3 * n);
   for (let c = 0; c < 3; c++) {
-    // ToTensor then Normalize, in float32 as torchvision computes them (preprocess.ts)
-    const m = mean ? Math.fround(mean[c]) : 0;
-    const s = std ? Math.fround(std[c]) : 1;
+    const normalise = channelNormaliser(mean, std, c);
     const base = offset + c * n;
-    for (let i = 0; i < n; i++) dst[base + i] = Math.fround(Math.fround(Math.fround(grey[i] / 255) - m) / s);
+    for (let i = 0; i < n; i++) dst[base + i] = normalise(Math.fround(grey[i] / 255)); // ToTensor (float32), then Normalize
   }
   return dst;
 }

@@ -1,8 +1,9 @@
 /**
  * Scoring with a trained adapter (MediCLIP §2.7, MadCLIP §4.9): preprocess the
- * frame with the method's chain (method-preprocess.ts), run the vision taps the method uses, the method's inference head
- * (train/<method>-head.onnx) with the adapter's weights and fixed text
- * embeddings, and map the S×S result back to the image grid.
+ * frame with the method's chain (method-preprocess.ts), run the vision taps
+ * the method uses, the method's inference head (train/<method>-head.onnx) with
+ * the adapter's weights and fixed text embeddings, and map the S×S result back
+ * to the image grid.
  *
  *   const r = await scoreWithAdapter(frame, { bundle, adapter });   // adapter from loadAdapter()
  */
