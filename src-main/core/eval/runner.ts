@@ -40,17 +40,18 @@ import { passMetrics, type PassMetrics, type ScoredImage } from './metrics';
 
 export type EvalMethod = 'zeroshot' | 'mediclip' | 'madclip';
 
-/**
- * A test image as the method's reference scores it: RGB, resized once from the
- * decoded file to the method's S×S with its filter, exactly as PIL does.
- * Maps and masks are compared at that S×S grid.
- */
+/** The method's test-image chain in words (the report's `preprocessing`). */
 function describeChain(method: EvalMethod, bundle: PreprocessSpec): string {
   const c = methodPreprocess(method, bundle);
   const norm = c.mean ? 'Normalize(mean, std) in float32' : 'no normalisation';
   return `RGB uint8 → ${c.inputSize}×${c.inputSize} ${c.resize} (PIL 8-bit, exact) → /255 float32 → ${norm}; maps and masks compared at ${c.inputSize}×${c.inputSize}`;
 }
 
+/**
+ * A test image as the method's reference scores it: RGB, resized once from the
+ * decoded file to the method's S×S with its filter, exactly as PIL does.
+ * Maps and masks are compared at that S×S grid.
+ */
 export function evalTestImage(method: EvalMethod, bundle: PreprocessSpec, image: Image8): Image8 {
   const chain = methodPreprocess(method, bundle);
   return resizePil(toRgb(image), chain.inputSize, chain.inputSize, chain.resize);
