@@ -65,6 +65,7 @@ function describe(r: EvalReport): string {
   lines.push(`Support (normal, train split): ${r.support.normal.join(', ')}`);
   if (r.support.abnormal.length) lines.push(`Support (abnormal, drawn from the TEST split and removed from the scored set): ${r.support.abnormal.join(', ')}`);
   lines.push(`Scored: ${r.test.scored} test images (${r.test.normal} normal, ${r.test.abnormal} abnormal) of ${r.dataset.test}; image score = ${r.imageScore}`);
+  lines.push(`Test images: ${r.preprocessing}`);
   const row = (name: string, e: EpochMetrics): (string | number)[] => [
     name,
     e.epoch,

@@ -1,21 +1,26 @@
 /**
  * DecodedFrame → the vision graph's `pixels` input, float32 [1, 3, S, S]:
  * window (grey) or /255 (RGB) to [0, 1], MONOCHROME1 inverted, resized with
- * the bundle's filter (antialiased, PIL conventions) by 'stretch' (default)
- * or 'letterbox', clamped to [0, 1] like PIL's 8-bit output, grey replicated
- * to 3 channels, then the bundle's mean/std (or none: MVFA/MadCLIP feed [0, 1]).
+ * the spec's filter (antialiased, PIL conventions) by 'stretch' (default)
+ * or 'letterbox', clamped to [0, 1], grey replicated to 3 channels, then
+ * mean/std (or none: MVFA/MadCLIP feed [0, 1]) in float32 as torchvision's
+ * Normalize computes it ((x − mean) / std, each step rounded to float32).
+ * With `eightBit` (the methods' chains, method-preprocess.ts) the planes are
+ * quantised to uint8 and resized exactly as PIL resizes a uint8 image, then
+ * divided by 255 in float32 as ToTensor does; without it the resize is in float.
  * The returned `mapping` is the exact image ↔ model-grid affine (grid-mapping.ts).
  *
- *   const input = preprocessFrame(frame, manifest.preprocess, { window: 'lung' });
+ *   const input = preprocessFrame(frame, methodPreprocess('zeroshot', manifest.preprocess), { window: 'lung' });
  *   new Tensor('float32', input.pixels, [1, 3, S, S]);
  */
 import type { DecodedFrame } from '../dicom/pixels/decoded-frame';
 import type { ModelBundleManifest } from '../../../src-shared/domain/model-bundle';
 import { applyWindow, chooseWindow, type ResolvedWindow, type WindowChoice } from './intensity';
 import { gridMapping, type FitMode, type GridMapping } from './grid-mapping';
-import { resizePlane } from './resample';
+import { resizePlane, type ResizeFilter } from './resample';
+import { pilResize8 } from './pil-resample';
 
-export type PreprocessSpec = ModelBundleManifest['preprocess'];
+export type PreprocessSpec = ModelBundleManifest['preprocess'] & { eightBit?: boolean };
 
 export interface PreprocessOptions {
   window?: WindowChoice;
@@ -50,25 +55,36 @@ export function intensityPlanes(frame: DecodedFrame, options: PreprocessOptions 
   return { planes: [applyWindow(frame.data, window, frame.photometric === 'MONOCHROME1')], window };
 }
 
+/** torchvision's Normalize of channel c as a function of one value: float32 mean and std, (x − mean) then / std, each rounded to float32. */
+export function channelNormaliser(mean: readonly number[] | null, std: readonly number[] | null, c: number): (v: number) => number {
+  const m = mean ? Math.fround(mean[c] as number) : 0;
+  const s = std ? Math.fround(std[c] as number) : 1;
+  return (v) => Math.fround(Math.fround(v - m) / s);
+}
+
+/** A [0, 1] plane as PIL sees it: rounded to uint8, resized in 8 bits, back to [0, 1] (ToTensor's x / 255 in float32). */
+function resizeEightBit(plane: Float32Array, inW: number, inH: number, outW: number, outH: number, filter: ResizeFilter): Float32Array {
+  const u8 = Uint8Array.from(plane, (v) => Math.round((v < 0 ? 0 : v > 1 ? 1 : v) * 255));
+  return Float32Array.from(pilResize8(u8, inW, inH, 1, outW, outH, filter), (v) => v / 255);
+}
+
 export function preprocessFrame(frame: DecodedFrame, spec: PreprocessSpec, options: PreprocessOptions = {}): ModelInput {
   const S = spec.inputSize;
   const mapping = gridMapping(frame.rows, frame.columns, S, options.fit ?? 'stretch');
   const { planes, window } = intensityPlanes(frame, options);
-  const resized = planes.map((p) => resizePlane(p, frame.columns, frame.rows, mapping.contentWidth, mapping.contentHeight, spec.resize));
+  const resize = spec.eightBit ? resizeEightBit : resizePlane;
+  const resized = planes.map((p) => resize(p, frame.columns, frame.rows, mapping.contentWidth, mapping.contentHeight, spec.resize));
   const pixels = new Float32Array(3 * S * S);
   for (let c = 0; c < 3; c++) {
     const src = resized[resized.length === 1 ? 0 : c];
-    const mean = spec.mean ? spec.mean[c] : 0;
-    const inv = spec.std ? 1 / spec.std[c] : 1;
-    const fill = (0 - mean) * inv;
+    const normalise = channelNormaliser(spec.mean, spec.std, c);
     const plane = pixels.subarray(c * S * S, (c + 1) * S * S);
-    plane.fill(fill);
+    plane.fill(normalise(0));
     for (let y = 0; y < mapping.contentHeight; y++) {
       const dst = (y + mapping.offsetY) * S + mapping.offsetX;
       for (let x = 0; x < mapping.contentWidth; x++) {
-        let v = src[y * mapping.contentWidth + x];
-        v = v < 0 ? 0 : v > 1 ? 1 : v;
-        plane[dst + x] = (v - mean) * inv;
+        const v = src[y * mapping.contentWidth + x];
+        plane[dst + x] = normalise(v < 0 ? 0 : v > 1 ? 1 : v);
       }
     }
   }

@@ -3,8 +3,8 @@
  * - `resizePlane`: antialiased separable resize with PIL's conventions
  *   (pixel centres at i + 0.5, filter support widened by the reduction factor
  *   when downsampling, weights normalised per output pixel; bicubic a = −0.5),
- *   so model inputs match what the reference methods fed their networks
- *   (algorithms.md §1.5) up to PIL's uint8 rounding, which we skip.
+ *   in float (PIL's 'F' mode); pil-resample.ts adds PIL's 8-bit arithmetic
+ *   for the images the reference methods fed PIL as uint8 (algorithms.md §1.5).
  * - `upsampleAlignCorners`: bilinear G×G → S×S with align_corners = true, the
  *   `Up_ac` every reference method applies to patch-grid maps (algorithms.md).
  *
@@ -24,17 +24,24 @@ function kernel(filter: ResizeFilter, x: number): number {
   return 0;
 }
 
-interface Taps {
+export interface Taps {
   start: Int32Array;
   count: Int32Array;
   weights: Float64Array;
+  /** Stride of `weights` per output index. */
   width: number;
 }
 
-/** Per output index: the first input index, the number of taps and their weights. */
-function coefficients(inSize: number, outSize: number, filter: ResizeFilter): Taps {
+/**
+ * Per output index: the first input index, the number of taps and their
+ * weights, in double precision with PIL's order of operations (the 8-bit
+ * resampler in pil-resample.ts rounds these to fixed point, so they must be
+ * bit-identical to PIL's, down to multiplying by 1 / filterScale).
+ */
+export function coefficients(inSize: number, outSize: number, filter: ResizeFilter): Taps {
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
+  const inverseScale = 1 / filterScale;
   const support = SUPPORT[filter] * filterScale;
   const width = Math.ceil(support) * 2 + 1;
   const start = new Int32Array(outSize);
@@ -47,7 +54,7 @@ function coefficients(inSize: number, outSize: number, filter: ResizeFilter): Ta
     let sum = 0;
     const n = hi - lo;
     for (let j = 0; j < n; j++) {
-      const w = kernel(filter, (j + lo - centre + 0.5) / filterScale);
+      const w = kernel(filter, (j + lo - centre + 0.5) * inverseScale);
       weights[i * width + j] = w;
       sum += w;
     }

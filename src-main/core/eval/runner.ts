@@ -14,29 +14,48 @@
  *      score the scored set at the end of EVERY epoch through its scorer;
  *      report the last epoch and the best epoch (reference selection: image
  *      AUROC, or mean of image and pixel AUROC with masks) side by side.
- * Test images follow §2.1's test path: RGB → 224 bilinear (antialiased);
- * masks: 'L' > 127 → 224 nearest. Support images go to the trainer decoded,
- * at full size (the trainer applies §2.1's train path: resize then grey).
+ * Test images follow the method's own chain (method-preprocess.ts), resized
+ * once from the decoded file exactly as PIL does: RGB → S×S with the method's
+ * filter (mediclip: 224 bilinear, §2.1; madclip: 240 bicubic, §4.1, never via
+ * 224; zeroshot: the bundle's filter and size); maps and masks ('L' > 127 →
+ * S×S nearest) are compared at that S. Support images go to the trainer
+ * decoded, at full size (the trainer applies the method's train path).
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { VisionPrecision } from '../../../src-shared/domain/model-bundle';
 import { ClipScanError } from '../../../src-shared/contract/errors';
-import { DEMO_MODEL_LABEL } from '../../../src-shared/domain/model-bundle';
+import { DEMO_MODEL_LABEL, ModelBundleManifestSchema } from '../../../src-shared/domain/model-bundle';
 import { createEngine } from '../engine';
 import { image8ToFrame, type Image8 } from '../images/image8';
 import { trainAdapter, type AbnormalSupport, type AdapterScorer } from '../training/trainer';
 import { trainingMethod } from '../training/methods';
 import type { MethodId } from '../../../src-shared/domain/scan';
 import { readMediclipDataset, type DatasetSample } from './dataset';
-import { decodeImageBytes, decodeImageFile, maskTo, resizeBilinear, toLuma, toRgb } from '../images/image-file';
+import { decodeImageBytes, decodeImageFile, maskTo, resizePil, toLuma, toRgb } from '../images/image-file';
+import { methodPreprocess } from '../engine/method-preprocess';
+import type { PreprocessSpec } from '../engine/preprocess';
 import { fileHash, findDuplicates, pixelHash, type DuplicateReport } from './duplicates';
 import { byName, sampleSupport, stratifiedLimit } from './sampler';
 import { passMetrics, type PassMetrics, type ScoredImage } from './metrics';
 
-/** Test-image side: MediCLIP's 224 (§2.1); maps and masks are compared at this grid. */
-export const EVAL_SIDE = 224;
+/** The method's test-image chain in words (the report's `preprocessing`). */
+function describeChain(method: MethodId, bundle: PreprocessSpec): string {
+  const c = methodPreprocess(method, bundle);
+  const norm = c.mean ? 'Normalize(mean, std) in float32' : 'no normalisation';
+  return `RGB uint8 → ${c.inputSize}×${c.inputSize} ${c.resize} (PIL 8-bit, exact) → /255 float32 → ${norm}; maps and masks compared at ${c.inputSize}×${c.inputSize}`;
+}
+
+/**
+ * A test image as the method's reference scores it: RGB, resized once from the
+ * decoded file to the method's S×S with its filter, exactly as PIL does.
+ * Maps and masks are compared at that S×S grid.
+ */
+export function evalTestImage(method: MethodId, bundle: PreprocessSpec, image: Image8): Image8 {
+  const chain = methodPreprocess(method, bundle);
+  return resizePil(toRgb(image), chain.inputSize, chain.inputSize, chain.resize);
+}
 
 export interface EvalProgress {
   phase: 'decode' | 'train' | 'score';
@@ -89,6 +108,8 @@ export interface EvalReport {
   trainSeconds: number;
   scoreSeconds: number;
   imageScore: string;
+  /** The test-image chain, in words: filter, side, dtype round trips and normalisation. */
+  preprocessing: string;
   dataset: { name: string; dir: string; hasMasks: boolean; train: number; test: number };
   support: { normal: string[]; abnormal: string[]; abnormalSource: 'test split (removed from the scored set)' | null; algorithm: string };
   test: {
@@ -117,12 +138,14 @@ function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new ClipScanError('CANCELLED', 'Evaluation cancelled.');
 }
 
-async function readBundleManifest(dir: string): Promise<{ id: string; version: string; demo: boolean }> {
+async function readBundleManifest(dir: string): Promise<{ id: string; version: string; demo: boolean; preprocess: PreprocessSpec }> {
   const text = await fs.readFile(path.join(dir, 'manifest.json'), 'utf8').catch((err: unknown) => {
     throw new ClipScanError('BUNDLE_NOT_FOUND', `No model bundle at ${dir} (manifest.json is missing).`, { cause: err });
   });
-  const m = JSON.parse(text) as { id?: string; version?: string; demo?: boolean };
-  return { id: String(m.id ?? path.basename(dir)), version: String(m.version ?? '?'), demo: m.demo === true };
+  const m = JSON.parse(text) as { id?: string; version?: string; demo?: boolean; preprocess?: unknown };
+  const preprocess = ModelBundleManifestSchema.shape.preprocess.safeParse(m.preprocess);
+  if (!preprocess.success) throw new ClipScanError('BUNDLE_INVALID', `${dir}/manifest.json has no valid "preprocess" block.`);
+  return { id: String(m.id ?? path.basename(dir)), version: String(m.version ?? '?'), demo: m.demo === true, preprocess: preprocess.data };
 }
 
 export async function runEval(options: EvalOptions): Promise<EvalReport> {
@@ -197,13 +220,14 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   if (!scored.some((s) => s.label === 0) || !scored.some((s) => s.label === 1))
     throw new ClipScanError('BAD_ARGUMENTS', 'The scored set needs normal and abnormal images.');
 
-  // Test path of §2.1 (224 RGB) and masks.
+  // The method's test path and masks, at its side.
   const withPixels = set.hasMasks;
+  const side = methodPreprocess(method, bundleInfo.preprocess).inputSize;
   const testImages: { sample: DatasetSample; image: Image8; mask: Uint8Array | null }[] = [];
   for (const s of scored) {
-    const image = resizeBilinear(toRgb(get(s).image), EVAL_SIDE, EVAL_SIDE);
+    const image = evalTestImage(method, bundleInfo.preprocess, get(s).image);
     let mask: Uint8Array | null = null;
-    if (withPixels) mask = s.maskPath ? maskTo(await decodeImageFile(s.maskPath), EVAL_SIDE, EVAL_SIDE) : new Uint8Array(EVAL_SIDE * EVAL_SIDE);
+    if (withPixels) mask = s.maskPath ? maskTo(await decodeImageFile(s.maskPath), side, side) : new Uint8Array(side * side);
     if (s.label === 1 && withPixels && !s.maskPath) warnings.push(`${s.filename} is abnormal but has no mask; it counts as all-normal pixels.`);
     testImages.push({ sample: s, image, mask });
   }
@@ -215,11 +239,11 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     for (const t of testImages) {
       throwIfAborted(options.signal);
       const r = await score(t.image);
-      if (withPixels && r.map.length !== EVAL_SIDE * EVAL_SIDE) throw new Error(`map of ${r.map.length} values for a ${EVAL_SIDE}² image`);
+      if (withPixels && r.map.length !== side * side) throw new Error(`map of ${r.map.length} values for a ${side}² image`);
       items.push({ label: t.sample.label, score: r.score, map: withPixels ? r.map : null, mask: t.mask });
       options.onProgress?.({ phase: 'score', done: ++k, total: testImages.length, epoch });
     }
-    const m = passMetrics(items, EVAL_SIDE, withPixels);
+    const m = passMetrics(items, side, withPixels);
     return { epoch, ...m, scoreSeconds: (performance.now() - t0) / 1000 };
   };
 
@@ -317,6 +341,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     trainSeconds,
     scoreSeconds: perEpoch.reduce((a, e) => a + e.scoreSeconds, 0),
     imageScore,
+    preprocessing: describeChain(method, bundleInfo.preprocess),
     dataset: { name: set.name, dir: set.dir, hasMasks: set.hasMasks, train: set.train.length, test: set.test.length },
     support: {
       normal: support.normal.map((s) => s.filename),

@@ -2,17 +2,20 @@
  * Dataset image files → 8-bit images, and the PIL-equivalent conversions of
  * MediCLIP's data path (algorithms.md §1.5, §2.1):
  *   decodeImageFile   JPG (libjpeg-turbo, the decoder PIL uses) or PNG (pngjs) → Image8
- *   toRgb / toLuma    PIL convert('RGB') / convert('L') (ITU-R 601, PIL's fixed-point rounding)
- *   resizeBilinear    PIL resize BILINEAR (antialiased when shrinking), rounded to uint8
- *   maskTo            mask: 'L', binarised at > 127 (lossy JPEG masks), NEAREST resize, 0/1
+ *   toRgb / toLuma    PIL convert('RGB') / convert('L') (ITU-R 601, PIL's fixed-point rounding; toLuma lives in image8.ts)
+ *   resizePil         PIL resize BILINEAR / BICUBIC of a uint8 image, bit-exact (pil-resample.ts)
+ *   maskTo            mask: 'L', binarised at > 127 (lossy JPEG masks), PIL NEAREST resize, 0/1
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { decodeWithWasm } from '../dicom/pixels/codecs';
-import { resizePlane } from '../engine/resample';
-import type { Image8 } from './image8';
+import { pilNearest, pilResize8 } from '../engine/pil-resample';
+import type { ResizeFilter } from '../engine/resample';
+import { toLuma, type Image8 } from './image8';
+
+export { toLuma };
 
 export async function decodeImageBytes(bytes: Uint8Array, name: string): Promise<Image8> {
   const ext = path.extname(name).toLowerCase();
@@ -49,56 +52,13 @@ export function toRgb(img: Image8): Image8 {
   return { width: img.width, height: img.height, channels: 3, data };
 }
 
-/** PIL convert('L'): L = (19595 R + 38470 G + 7471 B + 0x8000) >> 16. */
-export function toLuma(img: Image8): Uint8Array {
-  const n = img.width * img.height;
-  if (img.channels === 1) return img.data.slice();
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = img.data[i * 3] as number;
-    const g = img.data[i * 3 + 1] as number;
-    const b = img.data[i * 3 + 2] as number;
-    out[i] = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16;
-  }
-  return out;
+/** PIL resize((width, height), filter) of a uint8 image, bit-exact (pil-resample.ts). */
+export function resizePil(img: Image8, width: number, height: number, filter: ResizeFilter): Image8 {
+  return { width, height, channels: img.channels, data: pilResize8(img.data, img.width, img.height, img.channels, width, height, filter) };
 }
 
-/** PIL resize((size, size), BILINEAR) per channel, rounded and clamped to uint8. */
-export function resizeBilinear(img: Image8, width: number, height: number): Image8 {
-  const n = img.width * img.height;
-  const ch = img.channels;
-  const data = new Uint8Array(width * height * ch);
-  for (let c = 0; c < ch; c++) {
-    const plane = new Float32Array(n);
-    for (let i = 0; i < n; i++) plane[i] = img.data[i * ch + c] as number;
-    const r = resizePlane(plane, img.width, img.height, width, height, 'bilinear');
-    for (let i = 0; i < width * height; i++) {
-      const v = Math.round(r[i] as number);
-      data[i * ch + c] = v < 0 ? 0 : v > 255 ? 255 : v;
-    }
-  }
-  return { width, height, channels: ch, data };
-}
-
-/**
- * Mask path of §2.1 with the README's binarisation: 'L' > 127 → 1, then PIL's
- * NEAREST resize, emulated exactly: PIL's affine nearest sampler reads row
- * trunc(sy·(y + ½)) and, along a row, accumulates x (x₀ = sx·½, x += sx), so
- * boundary cases round the way PIL's doubles do.
- */
+/** Mask path of §2.1 with the README's binarisation: 'L' > 127 → 1, resized as PIL's NEAREST does (pilNearest). */
 export function maskTo(img: Image8, width: number, height: number): Uint8Array {
-  const luma = toLuma(img);
-  const out = new Uint8Array(width * height);
-  const sx = img.width / width;
-  const sy = img.height / height;
-  for (let y = 0; y < height; y++) {
-    const yin = Math.min(img.height - 1, Math.trunc(sy * 0.5 + sy * y));
-    let xin = sx * 0.5;
-    for (let x = 0; x < width; x++) {
-      const xi = Math.min(img.width - 1, Math.trunc(xin));
-      out[y * width + x] = (luma[yin * img.width + xi] as number) > 127 ? 1 : 0;
-      xin += sx;
-    }
-  }
-  return out;
+  const luma = pilNearest(toLuma(img), img.width, img.height, width, height);
+  return luma.map((v) => (v > 127 ? 1 : 0));
 }

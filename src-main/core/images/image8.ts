@@ -10,7 +10,8 @@
  */
 import type { DecodedFrame } from '../dicom/pixels/decoded-frame';
 import { applyWindow, chooseWindow } from '../engine/intensity';
-import { resizePlane } from '../engine/resample';
+import { pilResize8 } from '../engine/pil-resample';
+import { channelNormaliser } from '../engine/preprocess';
 
 export interface Image8 {
   width: number;
@@ -69,48 +70,41 @@ export function checkImage8(img: Image8): void {
   }
 }
 
-/**
- * Training path of MediCLIP (algorithms.md §2.1 step 1): resize to S×S with an
- * antialiased bilinear filter, then 8-bit grey (ITU-R 601 luma, as PIL 'L';
- * DICOM grey frames go through their window first) → uint8 [S × S], rounded.
- */
-export function toGrey224(x: TrainingImage, size = 224): Uint8Array {
-  let planes: Float32Array[];
-  let w: number;
-  let h: number;
-  if (isImage8(x)) {
-    checkImage8(x);
-    w = x.width;
-    h = x.height;
-    const n = w * h;
-    planes = Array.from({ length: x.channels }, (_, c) => {
-      const p = new Float32Array(n);
-      for (let i = 0; i < n; i++) p[i] = x.data[i * x.channels + c];
-      return p;
-    });
-  } else {
-    w = x.columns;
-    h = x.rows;
-    const n = w * h;
-    if (x.samplesPerPixel === 3) {
-      planes = [0, 1, 2].map((c) => {
-        const p = new Float32Array(n);
-        for (let i = 0; i < n; i++) p[i] = x.data[i * 3 + c];
-        return p;
-      });
-    } else {
-      const grey = applyWindow(x.data, chooseWindow(x), x.photometric === 'MONOCHROME1');
-      for (let i = 0; i < n; i++) grey[i] *= 255;
-      planes = [grey];
-    }
-  }
-  const resized = planes.map((p) => resizePlane(p, w, h, size, size, 'bilinear'));
-  const out = new Uint8Array(size * size);
-  for (let i = 0; i < out.length; i++) {
-    const v = resized.length === 3 ? (resized[0][i] * 299 + resized[1][i] * 587 + resized[2][i] * 114) / 1000 : resized[0][i];
-    out[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+/** PIL convert('L'): L = (19595 R + 38470 G + 7471 B + 0x8000) >> 16. */
+export function toLuma(img: Image8): Uint8Array {
+  const n = img.width * img.height;
+  if (img.channels === 1) return img.data.slice();
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = img.data[i * 3] as number;
+    const g = img.data[i * 3 + 1] as number;
+    const b = img.data[i * 3 + 2] as number;
+    out[i] = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16;
   }
   return out;
+}
+
+/** The 8-bit pixels PIL would hold: an Image8 as it is; a DICOM frame windowed (grey) and rounded to uint8. */
+function toUint8(x: TrainingImage): Image8 {
+  if (isImage8(x)) {
+    checkImage8(x);
+    return x;
+  }
+  const channels = x.samplesPerPixel === 3 ? 3 : 1;
+  const scaled = channels === 3 ? x.data : applyWindow(x.data, chooseWindow(x), x.photometric === 'MONOCHROME1').map((v) => v * 255);
+  const data = Uint8Array.from(scaled, (v) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v)));
+  return { width: x.columns, height: x.rows, channels, data };
+}
+
+/**
+ * Training path of MediCLIP (algorithms.md §2.1 step 1), as PIL computes it:
+ * resize the uint8 image to S×S BILINEAR (pil-resample.ts, exact), then
+ * convert('L') (ITU-R 601 luma in PIL's fixed point) → uint8 [S × S].
+ */
+export function toGrey224(x: TrainingImage, size = 224): Uint8Array {
+  const img = toUint8(x);
+  const resized = pilResize8(img.data, img.width, img.height, img.channels, size, size, 'bilinear');
+  return toLuma({ width: size, height: size, channels: img.channels, data: resized });
 }
 
 /** Grey uint8 [S × S] → the vision graph's pixels [3, S, S] (replicated), /255, then the bundle's mean/std. */
@@ -126,10 +120,9 @@ export function greyToPixels(
   if (grey.length !== n) throw new Error(`greyToPixels: ${grey.length} values for ${size}×${size}`);
   const dst = out ?? new Float32Array(3 * n);
   for (let c = 0; c < 3; c++) {
-    const m = mean ? mean[c] : 0;
-    const inv = std ? 1 / std[c] : 1;
+    const normalise = channelNormaliser(mean, std, c);
     const base = offset + c * n;
-    for (let i = 0; i < n; i++) dst[base + i] = (grey[i] / 255 - m) * inv;
+    for (let i = 0; i < n; i++) dst[base + i] = normalise(Math.fround(grey[i] / 255)); // ToTensor (float32), then Normalize
   }
   return dst;
 }

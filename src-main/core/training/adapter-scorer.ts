@@ -9,6 +9,7 @@
  */
 import type { HeadSession } from '../engine/training-session';
 import { preprocessFrame, type PreprocessSpec } from '../engine/preprocess';
+import { methodPreprocess } from '../engine/method-preprocess';
 import { mapToImageGrid } from '../engine/grid-mapping';
 import { asFrame, IMAGE8_WINDOW, isImage8 } from '../images/image8';
 import type { AdapterScorer } from './trainer';
@@ -22,10 +23,11 @@ export function createAdapterScorer(
 ): AdapterScorer {
   const frozen = new Map([...weights].map(([k, v]) => [k, v.slice()]));
   const text = t.slice();
+  const chain = methodPreprocess(session.graphs.id, spec);
   return {
     async score(image) {
       const frame = asFrame(image);
-      const input = preprocessFrame(frame, spec, isImage8(image) ? { window: IMAGE8_WINDOW } : {});
+      const input = preprocessFrame(frame, chain, isImage8(image) ? { window: IMAGE8_WINDOW } : {});
       const feats = await session.encodeTaps(input.pixels, 1);
       const r = await session.head(frozen, text, feats);
       return { map: mapToImageGrid(r.map, input.mapping), rows: frame.rows, columns: frame.columns, score: session.graphs.imageScore(r, withMasks) };

@@ -90,6 +90,8 @@ describe.skipIf(!haveData)('clipscan eval (built CLI, demo bundle)', () => {
     expect(run.stdout).toContain('DEMO MODEL, RANDOM WEIGHTS, NOT FOR DIAGNOSIS');
     expect(run.stdout).toContain('test/normal/image_61.jpg = train/normal/image_13.jpg');
     expect(run.stdout).toMatch(/last\s+0\s+0\.\d{4}/);
+    // zeroshot keeps the bundle's filter (the demo bundle's: bicubic) and states its chain
+    expect(run.stdout).toContain('Test images: RGB uint8 → 224×224 bicubic (PIL 8-bit, exact) → /255 float32 → Normalize(mean, std) in float32');
     const bad = spawnSync(
       process.execPath,
       [path.join(ROOT, 'dist/main/cli.js'), 'eval', '--data', path.join(DATA, 'brainmri-mediclip'), '--method', 'nope', '--shots', '2', '--seed', '1'],

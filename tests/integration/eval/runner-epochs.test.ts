@@ -43,9 +43,11 @@ const DEMO = path.resolve(import.meta.dirname, '../../../models/fixtures/tiny-de
 
 describe.skipIf(!haveData)('runEval with a trained method', () => {
   it('madclip: per-epoch metrics, best (epoch 2, AUROC 1) next to last (epoch 3, AUROC 0), abnormal support removed from the scored set', async () => {
-    const { runEval, readMediclipDataset, decodeImageFile, resizeBilinear, toRgb, pixelHash } = await import('../../../src-main/core/eval');
+    const { runEval, readMediclipDataset, decodeImageFile, evalTestImage, pixelHash } = await import('../../../src-main/core/eval');
     const set = await readMediclipDataset(BRAIN);
-    for (const s of set.test) labelOf.set(pixelHash(resizeBilinear(toRgb(await decodeImageFile(s.path)), 224, 224)), s.label);
+    const spec = JSON.parse(fs.readFileSync(path.join(DEMO, 'manifest.json'), 'utf8')).preprocess;
+    // MadCLIP's own test path (bicubic straight to the bundle's side), not MediCLIP's
+    for (const s of set.test) labelOf.set(pixelHash(evalTestImage('madclip', spec, await decodeImageFile(s.path))), s.label);
     const r = await runEval({ dataDir: BRAIN, method: 'madclip', shots: 4, seed: 5, bundleDir: DEMO, epochs: 3, limit: 30 });
     expect(calls).toHaveLength(1);
     const call = calls[0]!;
@@ -66,6 +68,7 @@ describe.skipIf(!haveData)('runEval with a trained method', () => {
     expect(r.support.abnormalSource).toMatch(/test split/);
     expect(r.test.removedAsSupport).toEqual(r.support.abnormal);
     expect(r.test.scored).toBe(30);
+    expect(r.preprocessing).toMatch(/224×224 bicubic .*no normalisation/);
     expect(r.warnings.some((w) => w.includes('optimistic'))).toBe(true);
     expect(r.demo).toBe(true);
     // The abnormal support is not scored: rerun with the same seed and no limit would exclude them too.

@@ -1,9 +1,10 @@
 /**
  * Scoring with a trained adapter (MediCLIP §2.7, MadCLIP §4.9): preprocess the
- * frame, run the vision taps the method uses, the method's inference head
- * (train/<method>-head.onnx) with the adapter's weights and fixed text
- * embeddings, and map the S×S result back to the image grid. The engine gets
- * one such method per adapter method (`createEngine({ adapterMethods })`).
+ * frame with the method's chain (method-preprocess.ts), run the vision taps
+ * the method uses, the method's inference head (train/<method>-head.onnx) with
+ * the adapter's weights and fixed text embeddings, and map the S×S result back
+ * to the image grid. The engine gets one such method per adapter method
+ * (`createEngine({ adapterMethods })`).
  *
  *   const mediclip = adapterAnomalyMethod(graphs);   // graphs: trainingMethod('mediclip').graphs
  *   const r = await mediclip.score(frame, { bundle, adapter });   // adapter from loadAdapter()
@@ -12,7 +13,9 @@ import type { DecodedFrame } from '../../dicom/pixels/decoded-frame';
 import { ClipScanError } from '../../../../src-shared/contract/errors';
 import { DEMO_MODEL_LABEL } from '../bundle';
 import { mapToImageGrid } from '../grid-mapping';
+import type { TrainableMethod } from '../../../../src-shared/domain/scan';
 import { preprocessFrame } from '../preprocess';
+import { methodPreprocess } from '../method-preprocess';
 import type { AdapterGraphs } from '../training-session';
 import { valueRange, type AnomalyMethod, type AnomalyResult, type ScoreContext } from './anomaly-method';
 
@@ -21,14 +24,14 @@ export function adapterAnomalyMethod(graphs: AdapterGraphs): AnomalyMethod {
   return { id: graphs.id, needsTraining: true, adapterGraphs: graphs, score: (frame, context) => scoreWithAdapter(graphs.id, frame, context) };
 }
 
-export async function scoreWithAdapter(methodId: string, frame: DecodedFrame, context: ScoreContext): Promise<AnomalyResult> {
+export async function scoreWithAdapter(methodId: TrainableMethod, frame: DecodedFrame, context: ScoreContext): Promise<AnomalyResult> {
   const { bundle, adapter } = context;
   if (!adapter) throw new ClipScanError('ADAPTER_REQUIRED', `The ${methodId} method needs a trained adapter; choose one, or use zeroshot.`);
   if (adapter.manifest.method !== methodId) {
     throw new ClipScanError('ADAPTER_MISMATCH', `Adapter ${adapter.manifest.id} was trained for ${adapter.manifest.method}, not ${methodId}.`);
   }
   context.signal?.throwIfAborted();
-  const input = preprocessFrame(frame, bundle.manifest.preprocess, context);
+  const input = preprocessFrame(frame, methodPreprocess(methodId, bundle.manifest.preprocess), context);
   const r = await adapter.scorePixels(input.pixels);
   const map = mapToImageGrid(r.map, input.mapping);
   return {

@@ -2,14 +2,16 @@
  * MadCLIP's feature pool (engine.md §7.3b): the 16 augmentation variants
  * (algorithms.md §4.8) of every normal (label 0) and abnormal (label 1) support
  * image, with warped masks re-binarised at 0.5. The support images enter at
- * the model grid in [0, 1] (the bundle's resize, no mean/std), masks resized
- * nearest-neighbour.
+ * the model grid in [0, 1] (MadCLIP's chain: PIL-exact bicubic, no mean/std;
+ * engine/method-preprocess.ts), masks resized PIL NEAREST.
  *
  *   const pool = await buildMadclipPool(session, madclipSupport(input), { seed, spec });
  */
 import { ClipScanError } from '../../../../../src-shared/contract/errors';
 import type { HeadSession } from '../../../engine/training-session';
 import { preprocessFrame, type PreprocessSpec } from '../../../engine/preprocess';
+import { methodPreprocess } from '../../../engine/method-preprocess';
+import { pilNearest } from '../../../engine/pil-resample';
 import { asFrame, IMAGE8_WINDOW, isImage8, type TrainingImage } from '../../../images/image8';
 import { createRng } from '../../rng';
 import { madclipVariants, drawColorJitter, type FloatImage } from '../../synthesis';
@@ -27,22 +29,17 @@ export interface MadclipSupport {
   label: 0 | 1;
 }
 
-/** Nearest-neighbour resize of a mask at the image grid to S × S, binarised at 0.5. */
+/** A mask at the image grid to S × S as MadCLIP's loader does: PIL NEAREST resize, then > 0.5. */
 function maskToModel(mask: Float32Array, rows: number, cols: number, S: number): Float32Array {
   if (mask.length !== rows * cols) throw new ClipScanError('BAD_MASK', `A mask has ${mask.length} values for a ${cols}×${rows} image.`);
-  const out = new Float32Array(S * S);
-  for (let y = 0; y < S; y++) {
-    const sy = Math.min(rows - 1, Math.floor(((y + 0.5) * rows) / S));
-    for (let x = 0; x < S; x++) out[y * S + x] = mask[sy * cols + Math.min(cols - 1, Math.floor(((x + 0.5) * cols) / S))] > 0.5 ? 1 : 0;
-  }
-  return out;
+  return pilNearest(mask, cols, rows, S, S).map((v) => (v > 0.5 ? 1 : 0));
 }
 
 /** The normal (label 0) then abnormal (label 1) support images at the model grid, with their masks. */
 export function madclipSupport(o: Pick<PoolInput, 'normal' | 'abnormal' | 'spec'>): MadclipSupport[] {
   const S = o.spec.inputSize;
-  const raw = { ...o.spec, mean: null, std: null };
-  const prep = (x: TrainingImage) => preprocessFrame(asFrame(x), raw, isImage8(x) ? { window: IMAGE8_WINDOW } : {}).pixels;
+  const chain = methodPreprocess('madclip', o.spec);
+  const prep = (x: TrainingImage) => preprocessFrame(asFrame(x), chain, isImage8(x) ? { window: IMAGE8_WINDOW } : {}).pixels;
   return [
     ...o.normal.map((x) => ({ image: prep(x), mask: null, label: 0 as const })),
     ...o.abnormal.map((a) => {

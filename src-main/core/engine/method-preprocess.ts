@@ -1,0 +1,36 @@
+/**
+ * The input chain each method feeds its network: the resize filter and the
+ * normalisation belong to the method, not to the bundle (issue 15). Every
+ * reference hands PIL a uint8 image, so every chain is 8-bit: the frame is
+ * quantised to uint8, resized with PIL's exact 8-bit arithmetic
+ * (pil-resample.ts), then ToTensor (/255 in float32) and Normalize.
+ *   zeroshot  CLIP's own transform: the bundle's filter (bicubic for OpenAI
+ *             weights), size and mean/std.
+ *   mediclip  MediCLIP's test transform (algorithms.md §2.1): RGB → resize
+ *             S×S BILINEAR → ToTensor → Normalize(bundle mean/std). Its
+ *             training pool resizes bilinear too (image8.ts toGrey224).
+ *   madclip   MVFA/MadCLIP (§3.1, §4.1): RGB → resize S×S BICUBIC, straight
+ *             from the original image → ToTensor, no normalisation.
+ * The size stays the bundle's: the method picks its bundle (224 for MediCLIP's
+ * ViT-L/14, 240 for MadCLIP's ViT-L/14-336).
+ *
+ *   const input = preprocessFrame(frame, methodPreprocess('mediclip', manifest.preprocess), context);
+ */
+import type { MethodId } from '../../../src-shared/domain/scan';
+import type { PreprocessSpec } from './preprocess';
+
+export interface MethodPreprocess extends PreprocessSpec {
+  /** Quantise to uint8 and resize with PIL's 8-bit arithmetic (as the reference's PIL pipeline does). */
+  eightBit: boolean;
+}
+
+export function methodPreprocess(method: MethodId, bundle: PreprocessSpec): MethodPreprocess {
+  switch (method) {
+    case 'zeroshot':
+      return { ...bundle, eightBit: true };
+    case 'mediclip':
+      return { ...bundle, resize: 'bilinear', eightBit: true };
+    case 'madclip':
+      return { ...bundle, resize: 'bicubic', mean: null, std: null, eightBit: true };
+  }
+}
