@@ -69,7 +69,7 @@ export interface ConvertOptions {
   licence?: string;
   /**
    * Include the train/*.onnx loss+gradient graphs (as export.py does). Default: when the
-   * variant's templates have them (tiny: yes; the full-size templates shipped so far: no).
+   * variant's templates have them (tiny, ViT-L-14 and ViT-L-14-336: yes; ViT-B-16: no).
    */
   training?: boolean;
   /**

@@ -1,0 +1,51 @@
+// The converter's shipped graph templates (resources/model-templates, issue 11):
+// every named variant loads; both ViT-L variants carry every training graph
+// (MediCLIP and MadCLIP, faithful and fast, heads) and the int8 vision tower;
+// every weight a graph needs comes from the checkpoint's vision or text keys;
+// the training graphs were built with the shipped OpenAI merges. A full-size
+// conversion itself is measured in bench/convert.mjs (3.2 GB), not here.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { CONVERT_VARIANTS } from '../../../src-main/core/models/convert';
+import { loadVariantTemplate } from '../../../src-main/core/models/convert/templates';
+import { PROJECT_ROOT } from '../../helpers/paths';
+
+const RESOURCES = path.join(PROJECT_ROOT, 'resources');
+const TRAINING = ['madclip', 'madclip-fast', 'madclip-head', 'mediclip', 'mediclip-fast', 'mediclip-head'];
+
+describe('shipped converter templates', () => {
+  for (const variant of CONVERT_VARIANTS) {
+    it(`${variant}: loads, and every graph's weights come from the checkpoint's vision and text keys`, async () => {
+      const t = await loadVariantTemplate(RESOURCES, variant);
+      expect(t.variant).toBe(variant);
+      const keysOf = (g: string) => new Set(t.graphs[g]!.recipes.map((r) => r.key));
+      const fromCheckpoint = new Set([...keysOf('vision.onnx'), ...keysOf('text.onnx')]);
+      for (const [name, graph] of Object.entries(t.graphs)) {
+        expect(fs.existsSync(path.join(t.dir, graph.template)), name).toBe(true);
+        for (const key of keysOf(name)) expect(fromCheckpoint.has(key), `${name}: ${key}`).toBe(true);
+      }
+      if (variant.startsWith('ViT-L-14')) {
+        expect(Object.keys(t.training).sort()).toEqual(TRAINING);
+        expect(Object.keys(t.graphs)).toContain('vision.int8.onnx');
+      }
+    });
+  }
+
+  it('the ViT-L training graphs were built with the shipped OpenAI merges', async () => {
+    const raw = zlib.gunzipSync(fs.readFileSync(path.join(RESOURCES, 'clip-bpe', 'bpe_simple_vocab_16e6.txt.gz'))).toString('utf8');
+    const merges = raw
+      .split('\n')
+      .slice(1, 48894 + 1)
+      .filter((l) => l.length > 0)
+      .map((l) => `${l}\n`)
+      .join('');
+    for (const variant of ['ViT-L-14', 'ViT-L-14-336'] as const) {
+      const t = await loadVariantTemplate(RESOURCES, variant);
+      expect(t.merges.count).toBe(48894);
+      expect(crypto.createHash('sha256').update(merges).digest('hex')).toBe(t.merges.sha256);
+    }
+  });
+});
