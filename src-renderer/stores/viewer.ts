@@ -3,8 +3,7 @@
  * order), the slice shown, the mouse tool, window preset, invert, cine, the
  * layout (one viewport; 1×2, 1×3 or 2×2 with the open series on the left and,
  * in the other panes, its anomaly map or another series of the patient as
- * `paneSources` say: stores/compare.ts) and whether
- * patient identity is hidden. The display actions (presets, invert, reset)
+ * `paneSources` say: stores/compare.ts) and whether patient identity is hidden. The display actions (presets, invert, reset)
  * act on whichever view is shown: every stack pane (viewer/engine), or the
  * three MPR volume viewports (viewer/mpr) while `mpr` is on. `mpr` switches to the axial/sagittal/coronal volume view (components/MprLayout.vue)
  * for reconstructable CT/MR series; `mprBlocker` says why it is not offered.
@@ -30,7 +29,6 @@ import { libraryCalls } from '../../src-shared/contract/library-calls';
 import { LAYOUTS, type Layout } from '../viewer/pane-sync';
 
 export type ViewerStatus = 'idle' | 'loading' | 'ready' | 'error';
-export type { Layout };
 /** A pane's source: the open series (its anomaly map in the panes beside the left one), or `series:<key>` (stores/compare.ts). */
 export const OPEN_SERIES = 'open';
 /** A viewport the display actions act on: a stack pane or an MPR volume viewport. */
