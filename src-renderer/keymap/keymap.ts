@@ -40,7 +40,7 @@ export const KEYMAP = [
   { id: 'viewer.invert', key: 'i', label: 'Invert greys', group: 'View' },
   { id: 'viewer.reset', key: 'r', label: 'Reset zoom, pan and window', group: 'View' },
   { id: 'viewer.hideIdentity', key: 'a', label: 'Hide / show patient identity', group: 'View' },
-  { id: 'viewer.layout', key: 'g', label: 'Single viewport / 1×2 side by side', group: 'View' },
+  { id: 'viewer.layout', key: 'g', label: 'Layout: 1×1, 1×2, 1×3, 2×2 in turn (panes beside: anomaly map or another series)', group: 'View' },
   { id: 'viewer.mpr', key: 'v', label: 'MPR (volume): axial, sagittal, coronal / back to the stack', group: 'View' },
   { id: 'layers.toggleAnomaly', key: 'o', label: 'Show / hide the anomaly map layer', group: 'Layers' },
   { id: 'layers.opacityUp', key: ']', label: 'Anomaly layer more opaque', group: 'Layers' },

@@ -101,7 +101,7 @@ export const useCaselogStore = defineStore('caselog', () => {
           format,
           path,
           deidentify: deidentify.value,
-          layout: format === 'png' ? (viewer.layout === 'side-by-side' ? 'side-by-side' : 'overlay') : null,
+          layout: format === 'png' ? (viewer.layout !== 'single' ? 'side-by-side' : 'overlay') : null,
           imageId: result.imageIds[viewer.index] ?? null,
           ...shownView(),
           display: {

@@ -1,8 +1,9 @@
 /**
  * The viewer: which series is open (its images as Cornerstone ids in display
  * order), the slice shown, the mouse tool, window preset, invert, cine, the
- * layout (one viewport, or original | anomaly map side by side) and whether
- * patient identity is hidden. The display actions (presets, invert, reset)
+ * layout (one viewport; 1×2, 1×3 or 2×2 with the open series on the left and,
+ * in the other panes, its anomaly map or another series of the patient as
+ * `paneSources` say: stores/compare.ts) and whether patient identity is hidden. The display actions (presets, invert, reset)
  * act on whichever view is shown: every stack pane (viewer/engine), or the
  * three MPR volume viewports (viewer/mpr) while `mpr` is on. `mpr` switches to the axial/sagittal/coronal volume view (components/MprLayout.vue)
  * for reconstructable CT/MR series; `mprBlocker` says why it is not offered.
@@ -25,9 +26,11 @@ import { useMessagesStore } from './messages';
 import { withTimeout } from '../util/with-timeout';
 import { missingBefore } from '../../src-shared/domain/slice-gaps';
 import { libraryCalls } from '../../src-shared/contract/library-calls';
+import { LAYOUTS, type Layout } from '../viewer/pane-sync';
 
 export type ViewerStatus = 'idle' | 'loading' | 'ready' | 'error';
-export type Layout = 'single' | 'side-by-side';
+/** A pane's source: the open series (its anomaly map in the panes beside the left one), or `series:<key>` (stores/compare.ts). */
+export const OPEN_SERIES = 'open';
 /** A viewport the display actions act on: a stack pane or an MPR volume viewport. */
 type ShownViewport = Types.IStackViewport | Types.IVolumeViewport;
 
@@ -77,6 +80,8 @@ export const useViewerStore = defineStore('viewer', () => {
   const zoom = ref(1);
   const cinePlaying = ref(false);
   const layout = ref<Layout>('single');
+  /** What each pane beyond the left one shows (absent: the open series); set by stores/compare.ts. */
+  const paneSources = ref<Record<string, string>>({});
   const hideIdentity = ref(localStorage.getItem(IDENTITY_KEY) === '1');
   /** The MPR (volume) view is shown instead of the stack panes. */
   const mpr = ref(false);
@@ -123,9 +128,18 @@ export const useViewerStore = defineStore('viewer', () => {
     return null;
   });
 
-  /** The viewports the display actions act on: the three MPR viewports while MPR is shown, else the stack panes. */
+  function showsOpenSeries(paneId: string): boolean {
+    return (paneSources.value[paneId] ?? OPEN_SERIES) === OPEN_SERIES;
+  }
+
+  /** The stack panes that show the open series (the others show another series of the patient). */
+  function openPanes(): Types.IStackViewport[] {
+    return allPanes().filter((vp) => showsOpenSeries(vp.id));
+  }
+
+  /** The viewports the display actions act on: the three MPR viewports while MPR is shown, else the open series' panes. */
   function shownViewports(): ShownViewport[] {
-    return mpr.value ? mprViewports() : allPanes();
+    return mpr.value ? mprViewports() : openPanes();
   }
 
   async function showStackOn(viewport: Types.IStackViewport): Promise<void> {
@@ -185,7 +199,7 @@ export const useViewerStore = defineStore('viewer', () => {
     invert.value = false;
     stackVersion.value++;
     try {
-      await withTimeout(Promise.all(allPanes().map((vp) => showStackOn(vp))), FIRST_IMAGE_TIMEOUT_MS, `Displaying ${label}`);
+      await withTimeout(Promise.all(openPanes().map((vp) => showStackOn(vp))), FIRST_IMAGE_TIMEOUT_MS, `Displaying ${label}`);
       if (gen !== generation) return;
       timings.value = { firstImageMs: timings.value.firstImageMs ?? performance.now() - openedAt, allCachedMs: null };
       status.value = 'ready';
@@ -193,7 +207,7 @@ export const useViewerStore = defineStore('viewer', () => {
       void cacheAll(ids, gen);
     } catch (err) {
       if (gen !== generation) return;
-      for (const vp of allPanes()) recoverCamera(vp);
+      for (const vp of openPanes()) recoverCamera(vp);
       status.value = 'error';
       statusText.value = `Could not display ${label}`;
       messages.error(`Displaying ${label}`, err);
@@ -213,7 +227,7 @@ export const useViewerStore = defineStore('viewer', () => {
     if (gen !== generation || !id) return;
     imageIds.value = [id];
     index.value = 0;
-    await Promise.all(allPanes().map((vp) => showStackOn(vp)));
+    await Promise.all(openPanes().map((vp) => showStackOn(vp)));
     if (gen === generation) timings.value = { firstImageMs: performance.now() - openedAt, allCachedMs: null };
   }
 
@@ -293,7 +307,7 @@ export const useViewerStore = defineStore('viewer', () => {
     if (total.value === 0 || mpr.value) return;
     const clamped = Math.min(total.value - 1, Math.max(0, Math.round(next)));
     index.value = clamped;
-    for (const vp of allPanes()) if (vp.getCurrentImageIdIndex() !== clamped) void vp.setImageIdIndex(clamped);
+    for (const vp of openPanes()) if (vp.getCurrentImageIdIndex() !== clamped) void vp.setImageIdIndex(clamped);
   }
 
   /**
@@ -306,7 +320,7 @@ export const useViewerStore = defineStore('viewer', () => {
   function noteIndex(shown: number): void {
     if (total.value === 0 || shown >= total.value || mpr.value) return;
     index.value = shown;
-    for (const vp of allPanes()) if (vp.getCurrentImageIdIndex() !== shown) void vp.setImageIdIndex(shown);
+    for (const vp of openPanes()) if (vp.getCurrentImageIdIndex() !== shown) void vp.setImageIdIndex(shown);
   }
 
   function step(delta: number): void {
@@ -356,6 +370,14 @@ export const useViewerStore = defineStore('viewer', () => {
       }
       vp.render();
     }
+    // Panes showing another series of the patient: back to their own fitted view and window.
+    if (mpr.value) return;
+    for (const vp of allPanes()) {
+      if (showsOpenSeries(vp.id)) continue;
+      vp.resetCamera();
+      vp.resetProperties();
+      vp.render();
+    }
   }
 
   function stopCine(): void {
@@ -383,9 +405,15 @@ export const useViewerStore = defineStore('viewer', () => {
     localStorage.setItem(IDENTITY_KEY, hideIdentity.value ? '1' : '0');
   }
 
-  function toggleLayout(): void {
+  function setLayout(next: Layout): void {
     if (mpr.value) mpr.value = false;
-    layout.value = layout.value === 'single' ? 'side-by-side' : 'single';
+    layout.value = next;
+  }
+
+  /** The layout key: 1×1, 1×2, 1×3, 2×2, then 1×1 again. */
+  function toggleLayout(): void {
+    const at = LAYOUTS.findIndex((l) => l.id === layout.value);
+    setLayout(mpr.value ? layout.value : LAYOUTS[(at + 1) % LAYOUTS.length]!.id);
   }
 
   /** Enters MPR (the stack's window/level is kept) or leaves it back to the stack view. */
@@ -400,7 +428,7 @@ export const useViewerStore = defineStore('viewer', () => {
       return;
     }
     stopCine();
-    const range = allPanes()[0]?.getProperties().voiRange;
+    const range = openPanes()[0]?.getProperties().voiRange;
     if (range) voi.value = { lower: range.lower, upper: range.upper };
     mpr.value = true;
   }
@@ -424,6 +452,7 @@ export const useViewerStore = defineStore('viewer', () => {
     zoom,
     cinePlaying,
     layout,
+    paneSources,
     hideIdentity,
     mpr,
     mprBlocker,
@@ -448,6 +477,8 @@ export const useViewerStore = defineStore('viewer', () => {
     stopCine,
     toggleIdentity,
     toggleLayout,
+    setLayout,
+    showsOpenSeries,
     toggleMpr,
   };
 });

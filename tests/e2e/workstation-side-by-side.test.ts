@@ -2,7 +2,7 @@
 // second pane on the same series; scrolling the left pane with the wheel
 // scrolls the right one (image slice synchronizer), a right-drag zoom on the
 // left zooms the right one too (zoom/pan synchronizer), and the layout key
-// goes back to a single viewport. No anomaly map is involved (none is faked):
+// steps on through 1×3 and 2×2 back to a single viewport. No anomaly map is involved (none is faked):
 // the overlay test belongs with real scan results.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -63,7 +63,11 @@ describe.skipIf(skipReason !== '')(`workstation 1×2 layout${skipReason ? ` (${s
     await page.screenshot({ path: outputPath('workstation-1x2.png') });
     expect((await canvasStats(page, '[data-pane=right] canvas')).litFraction).toBeGreaterThan(0.2);
 
-    await page.keyboard.press('g');
+    // The layout key steps on through 1×3 and 2×2 back to one viewport.
+    for (const layout of ['1x3', '2x2', 'single']) {
+      await page.keyboard.press('g');
+      await page.waitForSelector(`[data-testid=viewport-grid][data-layout="${layout}"]`);
+    }
     await page.waitForSelector('[data-pane=right]', { state: 'detached' });
     expect((await canvasStats(page, '[data-pane=left] canvas')).litFraction).toBeGreaterThan(0.2);
     expect(errors).toEqual([]);

@@ -149,18 +149,23 @@ function buildPart(seriesInstanceUid: string, group: BuildInput[]): Omit<BuiltSe
   const spacing = Math.min(...steps);
   let gaps = 0;
   let uneven = false;
+  /** Two or more neighbouring positions missing somewhere (one alone is interpolated for MPR). */
+  let wideGap = false;
   for (const step of steps) {
     const whole = Math.round(step / spacing);
     if (Math.abs(step - whole * spacing) > Math.max(SPACING_TOLERANCE * spacing, POSITION_TOLERANCE_MM)) uneven = true;
     else gaps += whole - 1;
+    if (whole > 2) wideGap = true;
   }
   if (uneven) gaps = 0;
   if (uneven) {
     reconstructable = false;
     notes.push(`uneven slice spacing ${Math.min(...steps).toFixed(2)}–${Math.max(...steps).toFixed(2)} mm`);
   } else if (gaps > 0) {
-    reconstructable = false;
-    notes.push(`${gaps} missing slice position${gaps > 1 ? 's' : ''} (gaps) at ${spacing.toFixed(2)} mm spacing`);
+    // Vendor exports often miss one instance: a lone missing position is interpolated from its neighbours for MPR.
+    if (wideGap) reconstructable = false;
+    const missing = `${gaps} missing slice position${gaps > 1 ? 's' : ''} (gaps) at ${spacing.toFixed(2)} mm spacing`;
+    notes.push(wideGap ? missing : `${missing}: MPR interpolates ${gaps > 1 ? 'each' : 'it'} from the neighbouring slices`);
   }
 
   // Gantry tilt: slice origins drift in-plane as the slice moves along the normal.

@@ -65,6 +65,12 @@ describe('buildSeries', () => {
     expect(s.notes.join()).toMatch(/2 missing slice positions/);
   });
 
+  it('keeps a volume with lone missing positions, to be interpolated for MPR', () => {
+    const [s] = buildSeries('1.2.3.4', slices([0, 1, 2, 4, 5, 7]));
+    expect(s).toMatchObject({ gaps: 2, reconstructable: true, sliceSpacing: 1 });
+    expect(s.notes.join()).toMatch(/2 missing slice positions .*MPR interpolates each/);
+  });
+
   it('splits repeated positions into time points', () => {
     const inputs = [0, 1, 2].flatMap((z) =>
       [1, 2].map((t) => ({ id: z * 10 + t, header: header({ imagePositionPatient: [0, 0, z], temporalPositionIdentifier: t, instanceNumber: z * 2 + t }) })),

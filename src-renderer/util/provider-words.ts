@@ -1,0 +1,25 @@
+/**
+ * Where a scan ran, in words a radiologist reads at a glance: "Running on CPU
+ * (no GPU available)" rather than ONNX Runtime's provider names; the names and
+ * the runtime's own messages go into a tooltip.
+ *
+ *   providerWords('cpu', 'cuda: libcudart missing; tensorrt: …')
+ *   // { text: 'Running on CPU (no GPU available)', details: 'Tried first: cuda: libcudart missing; tensorrt: …' }
+ */
+const HARDWARE: Record<string, string> = {
+  cpu: 'CPU',
+  cuda: 'NVIDIA GPU',
+  tensorrt: 'NVIDIA GPU (TensorRT)',
+  webgpu: 'GPU',
+  dml: 'GPU (DirectML)',
+  coreml: 'Apple Neural Engine / GPU',
+};
+
+export function providerWords(provider: string | null, fallbackReason: string | null): { text: string; details: string } {
+  if (!provider) return { text: 'Processor not reported yet', details: 'Shown once a scan has loaded the model.' };
+  const hardware = HARDWARE[provider] ?? provider;
+  const fellBackToCpu = provider === 'cpu' && fallbackReason !== null;
+  const text = `Running on ${hardware}${fellBackToCpu ? ' (no GPU available)' : ''}`;
+  const engine = `ONNX Runtime execution provider: ${provider}.`;
+  return { text, details: fallbackReason ? `${engine} Tried first: ${fallbackReason}` : engine };
+}
