@@ -47,6 +47,8 @@ export interface DicomHeader {
   hasPixelData: boolean;
   /** UIDs the file lacks; indexing replaced them with stand-ins derived from the file's path and folder. */
   missingUids: string[];
+  /** Set when the transfer syntax says explicit VR but the data set is encoded implicit VR: it was read as implicit. */
+  readAsImplicitVr?: true;
 }
 
 /** SOP classes that are listed but never scanned: reports, presentation states, key objects, segmentations... */

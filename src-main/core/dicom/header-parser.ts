@@ -3,7 +3,10 @@
  * to Pixel Data and keeps only the tags in header.ts. Handles Part 10 files and
  * raw data sets without preamble (with or without a file meta group), implicit
  * and explicit VR little endian, explicit big endian and deflate, and skips
- * sequences of defined and undefined length. Pure: bytes in, header out.
+ * sequences of defined and undefined length. A data set whose transfer syntax
+ * says explicit VR but whose elements are implicit VR (pydicom's
+ * SC_rgb_jpeg.dcm) is read as implicit and flagged (`readAsImplicitVr`).
+ * Pure: bytes in, header out.
  *
  * `parseDicomHeader` throws `HeaderError` with a readable reason for anything
  * that is not a usable DICOM instance; `NeedMoreBytes` when `bytes` is only the
@@ -300,10 +303,12 @@ export function parseDicomHeader(bytes: Uint8Array, complete: boolean, fileSize 
       r.need(head.valueOffset, head.length, `file meta element ${hex(head.tag)}`);
       if (head.tag === 0x00020010) meta.ts = decodeValue(r, head, 'str', metaSyntax, undefined);
       if (head.tag === 0x00020003) meta.sop = decodeValue(r, head, 'str', metaSyntax, undefined);
+      if (head.tag === 0x00020002) meta.sopClass = decodeValue(r, head, 'str', metaSyntax, undefined);
       o = head.valueOffset + head.length;
     }
     transferSyntaxUid = typeof meta.ts === 'string' ? meta.ts : null;
     if (typeof meta.sop === 'string') values.metaSopInstanceUid = meta.sop;
+    if (typeof meta.sopClass === 'string') values.metaSopClassUid = meta.sopClass;
   }
 
   let syntax: Syntax;
@@ -316,6 +321,8 @@ export function parseDicomHeader(bytes: Uint8Array, complete: boolean, fileSize 
   } else if (transferSyntaxUid === IMPLICIT_LE) syntax = { explicit: false, little: true };
   else if (transferSyntaxUid === EXPLICIT_BE) syntax = { explicit: true, little: false };
   else syntax = { explicit: true, little: true };
+  const readAsImplicitVr = syntax.explicit && syntax.little && !DEFLATED.includes(transferSyntaxUid) && startsImplicit(r, o);
+  if (readAsImplicitVr) syntax = { explicit: false, little: true };
 
   let dataEnd = fileSize;
   if (DEFLATED.includes(transferSyntaxUid)) {
@@ -335,8 +342,21 @@ export function parseDicomHeader(bytes: Uint8Array, complete: boolean, fileSize 
   const out = { values, pixelData: false };
   const pixelAt = walk(r, o, Infinity, syntax, 0, out);
   const header = toHeader(out.values, transferSyntaxUid, hasPreamble, out.pixelData);
+  if (readAsImplicitVr) header.readAsImplicitVr = true;
   if (out.pixelData) header.frames = Math.min(header.frames, framesThatFit(header, readElementHead(r, pixelAt, syntax), dataEnd));
   return header;
+}
+
+/**
+ * Whether the data set at `o`, declared explicit VR little endian, is in fact
+ * implicit VR: its first element has no valid VR where explicit VR puts one,
+ * and read as implicit its length stays inside the file.
+ */
+function startsImplicit(r: Reader, o: number): boolean {
+  if (o + 8 > r.buf.length) return false;
+  if (ALL_VRS.has(r.buf.toString('latin1', o + 4, o + 6))) return false;
+  const length = r.u32(o + 4, true);
+  return length !== UNDEFINED && (o + 8 + length <= r.buf.length || !r.complete);
 }
 
 /** The most frames the pixel data element can hold: its length over one frame's, or one per 8-byte fragment header. */
@@ -364,13 +384,13 @@ function toHeader(v: Values, transferSyntaxUid: string, hasPreamble: boolean, ha
     ...(studyInstanceUid ? [] : ['Study Instance UID']),
     ...(seriesInstanceUid ? [] : ['Series Instance UID']),
   ];
-  if (missingUids.length > 0 && !hasPixelData && !str('sopClassUid') && !str('modality'))
+  if (missingUids.length > 0 && !hasPixelData && !str('sopClassUid') && !str('metaSopClassUid') && !str('modality'))
     throw new HeaderError(`not a usable DICOM object: no ${missingUids.join(', ')}, SOP Class, modality or pixel data`);
   const frames = int('frames');
   return {
     transferSyntaxUid,
     hasPreamble,
-    sopClassUid: str('sopClassUid'),
+    sopClassUid: str('sopClassUid') ?? str('metaSopClassUid'),
     sopInstanceUid,
     studyInstanceUid,
     seriesInstanceUid,

@@ -5,6 +5,7 @@
  * and derives spacing, gaps, tilt and whether the series is a volume. Pure.
  */
 import { isImageObject, type DicomHeader } from '../../../src-shared/domain/dicom-header';
+import { MEDIA_STORAGE_DIRECTORY } from './media/dicomdir';
 import type { SeriesFields } from '../caselog/repositories/series';
 import { imageSize } from '../../../src-shared/domain/series-label';
 
@@ -81,6 +82,8 @@ function buildPart(seriesInstanceUid: string, group: BuildInput[]): Omit<BuiltSe
   if (photometrics.length > 1) notes.push(`mixed photometric interpretations: ${photometrics.join(', ')}`);
   const missing = [...new Set(headers.flatMap((h) => h.missingUids))];
   if (missing.length) notes.push(`no ${missing.join(', ')} in some files: stand-in UIDs derived from the file and folder`);
+  const implicit = headers.filter((h) => h.readAsImplicitVr).length;
+  if (implicit) notes.push(`${implicit} file${implicit > 1 ? 's' : ''} say explicit VR but are encoded implicit VR: read as implicit VR`);
 
   const base = {
     seriesInstanceUid,
@@ -104,7 +107,10 @@ function buildPart(seriesInstanceUid: string, group: BuildInput[]): Omit<BuiltSe
     return { ...base, timePoints, sliceSpacing: null, reconstructable: false, gaps: 0, notes: [...notes, ...extra], members };
   };
 
-  if (!isImage) return plain([`non-image objects (${first.modality ?? first.sopClassUid ?? 'unknown'}): listed, not scanned`]);
+  if (!isImage) {
+    const kind = first.sopClassUid === MEDIA_STORAGE_DIRECTORY ? 'DICOMDIR' : (first.modality ?? first.sopClassUid ?? 'unknown');
+    return plain([`non-image objects (${kind}): listed, not scanned`]);
+  }
   if (multiFrame) notes.push(group.length === 1 ? `multi-frame: ${frames} frames in one file` : `multi-frame: ${frames} frames in ${group.length} files`);
 
   const orientation = first.imageOrientationPatient;
