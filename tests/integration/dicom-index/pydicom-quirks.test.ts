@@ -1,6 +1,6 @@
 // Files that pydicom reads and ClipScan used to refuse (issue 14), each
 // indexed, decoded and rendered: (1) a data set whose transfer syntax says
-// explicit VR but whose elements are implicit VR, built here from the shared
+// explicit VR but whose elements are implicit VR, built here from the fixture
 // implicit-VR MR (native pixels) and, when pydicom's test data is installed,
 // its SC_rgb_jpeg.dcm (JPEG pixels; compared with pydicom's own decode);
 // (2) the same MR with no preamble and no file meta group (read as implicit VR
@@ -19,9 +19,9 @@ import { decodeFile } from '../../../src-main/core/dicom/pixels';
 import { renderFrame } from '../../../src-main/core/dicom/render-frame';
 import { decodeRenderedFrame } from '../../../src-shared/domain/rendered-frame';
 import type { IndexSummary } from '../../../src-shared/domain/library';
-import { hasSharedData, PROJECT_ROOT, SHARED_DATA, SKIP_NO_SHARED_DATA } from '../../helpers/paths';
+import { FIXTURES, PROJECT_ROOT } from '../../helpers/paths';
 
-const IMPLICIT_MR = path.join(SHARED_DATA, 'dicom', 'transfer-syntaxes-mr', '2.dcm');
+const IMPLICIT_MR = path.join(FIXTURES, 'dicom', 'transfer-syntaxes-mr', '2.dcm');
 const PYTHON = '/usr/bin/python3';
 const pydicomData = (() => {
   const r = spawnSync(PYTHON, ['-c', 'import pydicom, os; print(os.path.join(os.path.dirname(pydicom.__file__), "data", "test_files"))'], { encoding: 'utf8' });
@@ -83,7 +83,7 @@ function seriesNotes(summary: IndexSummary, uid: string): string[] {
   return summary.studies.flatMap((s) => s.series).find((s) => s.seriesInstanceUid === uid)?.notes ?? [];
 }
 
-describe.skipIf(!hasSharedData)(`files pydicom reads${hasSharedData ? '' : ` (${SKIP_NO_SHARED_DATA})`}`, () => {
+describe('files pydicom reads', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clipscan-quirks-'));
   const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clipscan-quirks-db-'));
   const mislabelled = path.join(dir, 'explicit-says-implicit-is.dcm');
