@@ -101,6 +101,16 @@ const WANTED = new Map<number, [string, Kind]>([
   [0x00280103, ['pixelRepresentation', 'us']],
 ]);
 const PIXEL_DATA_TAGS = new Set([0x7fe00010, 0x7fe00008, 0x7fe00009]);
+/** Enhanced multi-frame objects keep their geometry in functional groups: shared by all frames, and one item per frame. */
+const SHARED_GROUPS = 0x52009229;
+const PER_FRAME_GROUPS = 0x52009230;
+/** What is read from the macros (plane position, plane orientation, pixel measures) inside a functional group item, at any depth. */
+const GROUP_WANTED = new Map<number, [string, Kind]>([
+  [0x00200032, ['imagePositionPatient', 'nums']],
+  [0x00200037, ['imageOrientationPatient', 'nums']],
+  [0x00280030, ['pixelSpacing', 'nums']],
+  [0x00180050, ['sliceThickness', 'num']],
+]);
 
 interface Syntax {
   explicit: boolean;
@@ -164,8 +174,11 @@ function printable(s: string): string {
   return s.replace(/[^\x20-\x7e]/g, '?');
 }
 
-/** Skips the items of a sequence starting at `o`; returns the offset after it. */
-function skipSequence(r: Reader, o: number, length: number, s: Syntax, depth: number): number {
+/**
+ * Skips the items of a sequence starting at `o`; returns the offset after it.
+ * With `visit`, each item's GROUP_WANTED values (at any depth) are read and handed to it.
+ */
+function skipSequence(r: Reader, o: number, length: number, s: Syntax, depth: number, visit?: (item: Values) => void): number {
   if (depth > 32) throw new HeaderError('sequences are nested more than 32 deep: the file is damaged');
   const end = length === UNDEFINED ? Infinity : o + length;
   while (o < end) {
@@ -175,13 +188,35 @@ function skipSequence(r: Reader, o: number, length: number, s: Syntax, depth: nu
     o += 8;
     if (tag === 0xfffee0dd) return o; // sequence delimiter
     if (tag !== 0xfffee000) throw new HeaderError(`expected a sequence item at offset ${o - 8}, found ${hex(tag)}: the file is damaged`);
-    if (len === UNDEFINED) o = walk(r, o, Infinity, s, depth + 1, null);
+    const item: Values | null = visit ? {} : null;
+    if (len === UNDEFINED) o = item ? collect(r, o, Infinity, s, depth + 1, item) : walk(r, o, Infinity, s, depth + 1, null);
     else {
       r.need(o, len, `item at offset ${o - 8}`);
+      if (item) collect(r, o, o + len, s, depth + 1, item);
       o += len;
     }
+    if (item) visit!(item);
   }
   if (o !== end) throw new HeaderError('a sequence runs past its declared length: the file is damaged');
+  return o;
+}
+
+/** Reads the GROUP_WANTED values of one item (nested sequences included) into `values`; returns the offset after the item. */
+function collect(r: Reader, o: number, end: number, s: Syntax, depth: number, values: Values): number {
+  while (o < end) {
+    const head = readElementHead(r, o, s);
+    if (head.tag === 0xfffee00d) return head.valueOffset; // item delimiter
+    if (head.vr === 'SQ' || (head.length === UNDEFINED && (head.vr === null || head.vr === 'UN'))) {
+      const syntax = head.vr === 'UN' ? { explicit: false, little: true } : s;
+      o = skipSequence(r, head.valueOffset, head.length, syntax, depth, (nested) => Object.assign(values, nested));
+      continue;
+    }
+    if (head.length === UNDEFINED) throw new HeaderError(`element ${hex(head.tag)} has an undefined length but is not a sequence: the file is damaged`);
+    r.need(head.valueOffset, head.length, `element ${hex(head.tag)} (${head.length} bytes)`);
+    const want = GROUP_WANTED.get(head.tag);
+    if (want) values[want[0]] = decodeValue(r, head, want[1], s, undefined);
+    o = head.valueOffset + head.length;
+  }
   return o;
 }
 
@@ -190,7 +225,14 @@ function skipSequence(r: Reader, o: number, length: number, s: Syntax, depth: nu
  * Infinity), storing wanted top-level values into `out`. Returns the offset
  * where it stopped; at top level it stops at Pixel Data, setting `pixelData`.
  */
-function walk(r: Reader, o: number, end: number, s: Syntax, depth: number, out: { values: Values; pixelData: boolean } | null): number {
+interface WalkOut {
+  values: Values;
+  pixelData: boolean;
+  shared?: Values;
+  perFrame?: Values[];
+}
+
+function walk(r: Reader, o: number, end: number, s: Syntax, depth: number, out: WalkOut | null): number {
   while (o < end) {
     if (end === Infinity || depth === 0) {
       if (o >= r.buf.length) {
@@ -206,7 +248,13 @@ function walk(r: Reader, o: number, end: number, s: Syntax, depth: number, out: 
     }
     const isSequence = head.vr === 'SQ' || (head.length === UNDEFINED && (head.vr === null || head.vr === 'UN'));
     if (isSequence) {
-      o = skipSequence(r, head.valueOffset, head.length, head.vr === 'UN' ? { explicit: false, little: true } : s, depth);
+      const syntax = head.vr === 'UN' ? { explicit: false, little: true } : s;
+      if (out && depth === 0 && head.tag === SHARED_GROUPS) o = skipSequence(r, head.valueOffset, head.length, syntax, depth, (item) => (out.shared = item));
+      else if (out && depth === 0 && head.tag === PER_FRAME_GROUPS) {
+        const frames: Values[] = [];
+        o = skipSequence(r, head.valueOffset, head.length, syntax, depth, (item) => frames.push(item));
+        out.perFrame = frames;
+      } else o = skipSequence(r, head.valueOffset, head.length, syntax, depth);
       continue;
     }
     if (head.length === UNDEFINED) throw new HeaderError(`element ${hex(head.tag)} has an undefined length but is not a sequence: the file is damaged`);
@@ -339,12 +387,34 @@ export function parseDicomHeader(bytes: Uint8Array, complete: boolean, fileSize 
     dataEnd = complete ? inflated.length : Infinity;
   }
 
-  const out = { values, pixelData: false };
+  const out: WalkOut = { values, pixelData: false };
   const pixelAt = walk(r, o, Infinity, syntax, 0, out);
   const header = toHeader(out.values, transferSyntaxUid, hasPreamble, out.pixelData);
   if (readAsImplicitVr) header.readAsImplicitVr = true;
+  if (out.perFrame || out.shared) applyFunctionalGroups(header, out.shared ?? {}, out.perFrame ?? []);
   if (out.pixelData) header.frames = Math.min(header.frames, framesThatFit(header, readElementHead(r, pixelAt, syntax), dataEnd));
   return header;
+}
+
+/**
+ * The geometry of an enhanced multi-frame object from its functional groups:
+ * orientation, pixel spacing and thickness (shared, else the first frame's)
+ * where the top level has none, and every frame's position when each has one.
+ */
+function applyFunctionalGroups(h: DicomHeader, shared: Values, perFrame: Values[]): void {
+  const nums = (v: Values | undefined, k: string, n: number) =>
+    v && Array.isArray(v[k]) && (v[k] as number[]).length >= n ? (v[k] as number[]).slice(0, n) : null;
+  const first = perFrame[0];
+  h.imageOrientationPatient ??= (nums(shared, 'imageOrientationPatient', 6) ??
+    nums(first, 'imageOrientationPatient', 6)) as DicomHeader['imageOrientationPatient'];
+  h.pixelSpacing ??= (nums(shared, 'pixelSpacing', 2) ?? nums(first, 'pixelSpacing', 2)) as DicomHeader['pixelSpacing'];
+  const thickness = shared.sliceThickness ?? first?.sliceThickness;
+  if (h.sliceThickness === null && typeof thickness === 'number') h.sliceThickness = thickness;
+  const positions = perFrame.map((f) => nums(f, 'imagePositionPatient', 3));
+  if (positions.length === h.frames && positions.every((p) => p !== null)) {
+    h.framePositions = positions as [number, number, number][];
+    h.imagePositionPatient ??= h.framePositions[0]!;
+  }
 }
 
 /**
