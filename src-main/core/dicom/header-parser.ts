@@ -220,11 +220,7 @@ function collect(r: Reader, o: number, end: number, s: Syntax, depth: number, va
   return o;
 }
 
-/**
- * Walks elements from `o` to `end` (or to an item delimiter when `end` is
- * Infinity), storing wanted top-level values into `out`. Returns the offset
- * where it stopped; at top level it stops at Pixel Data, setting `pixelData`.
- */
+/** What the top-level walk gathers: wanted values, whether Pixel Data was reached, and the functional group items. */
 interface WalkOut {
   values: Values;
   pixelData: boolean;
@@ -232,6 +228,11 @@ interface WalkOut {
   perFrame?: Values[];
 }
 
+/**
+ * Walks elements from `o` to `end` (or to an item delimiter when `end` is
+ * Infinity), storing wanted top-level values into `out`. Returns the offset
+ * where it stopped; at top level it stops at Pixel Data, setting `pixelData`.
+ */
 function walk(r: Reader, o: number, end: number, s: Syntax, depth: number, out: WalkOut | null): number {
   while (o < end) {
     if (end === Infinity || depth === 0) {
