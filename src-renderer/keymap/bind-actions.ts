@@ -11,6 +11,7 @@ import { useLayersStore } from '../stores/layers';
 import { useLibraryStore } from '../stores/library';
 import { useScansStore } from '../stores/scans';
 import { useTrainingStore } from '../stores/training';
+import { useTruthStore } from '../stores/truth';
 
 /** Whether the help overlay (the keymap table) is shown. */
 export const helpOpen = ref(false);
@@ -21,6 +22,7 @@ export function bindActions(): void {
   const library = useLibraryStore();
   const scans = useScansStore();
   const training = useTrainingStore();
+  const truth = useTruthStore();
   registerActions({
     'viewer.nextSlice': () => viewer.step(1),
     'viewer.prevSlice': () => viewer.step(-1),
@@ -47,6 +49,7 @@ export function bindActions(): void {
     'layers.toggleAnomaly': () => layers.toggleAnomaly(),
     'layers.opacityUp': () => layers.changeOpacity(0.1),
     'layers.opacityDown': () => layers.changeOpacity(-0.1),
+    'layers.toggleTruth': () => truth.toggle(),
     'scans.scanSeries': () => void scans.startSelected(),
     'scans.jumpToTop': () => scans.jumpToTop(),
     'training.markNormal': () => training.markShown('normal'),

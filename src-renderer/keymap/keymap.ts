@@ -45,6 +45,7 @@ export const KEYMAP = [
   { id: 'layers.toggleAnomaly', key: 'o', label: 'Show / hide the anomaly map layer', group: 'Layers' },
   { id: 'layers.opacityUp', key: ']', label: 'Anomaly layer more opaque', group: 'Layers' },
   { id: 'layers.opacityDown', key: '[', label: 'Anomaly layer more transparent', group: 'Layers' },
+  { id: 'layers.toggleTruth', key: 'k', label: 'Show / hide the ground-truth layer (true/false positives, false negatives)', group: 'Layers' },
   { id: 'scans.scanSeries', key: 's', label: 'Scan the selected series', group: 'Scans' },
   { id: 'scans.jumpToTop', key: 't', label: 'Jump to the highest-scoring slice', group: 'Scans' },
   { id: 'training.markNormal', key: 'n', label: 'Mark / unmark the shown image as normal (training)', group: 'Training' },

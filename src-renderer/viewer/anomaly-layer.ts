@@ -4,7 +4,8 @@
  * the slice's geometry and frame of reference), added as a second actor, its
  * values copied in (addImages builds a zero-filled actor), coloured by a
  * colour map with a piecewise opacity that hides scores below the threshold.
- * One map per slice: call `showAnomalyLayer` again on every new image.
+ * One map per slice: call `showAnomalyLayer` again on every new image. The
+ * same slice-layer helpers draw the ground-truth layer (truth-layer.ts).
  *
  *   showAnomalyLayer(viewport, { key: seriesUid, values }, style);
  *   restyleAnomalyLayer(viewport, { ...style, opacity: 0.8 });
@@ -35,12 +36,14 @@ export interface SliceMap {
   values: Float32Array;
 }
 
-interface StylableActor {
+/** Any overlay actor this module and truth-layer.ts style: the vtk image actor's property and visibility. */
+export interface StylableActor {
   getProperty(): {
     setRGBTransferFunction(index: number, fn: unknown): void;
     setScalarOpacity(index: number, fn: unknown): void;
     setUseLookupTableScalarRange(on: boolean): void;
     setInterpolationTypeToLinear(): void;
+    setInterpolationTypeToNearest(): void;
   };
   setVisibility(visible: boolean): void;
   setForceTranslucent?(on: boolean): void;
@@ -70,46 +73,60 @@ function styleActor(actor: StylableActor, style: AnomalyStyle): void {
   actor.setVisibility(style.visible);
 }
 
-function derivedImageFor(sourceImageId: string, map: SliceMap, index: number): Types.IImage {
-  const imageId = `anomaly:${map.key}:${index}`;
+function derivedImageFor(sourceImageId: string, actorUID: string, map: SliceMap, index: number): Types.IImage {
+  const imageId = `${actorUID}:${map.key}:${index}`;
   const image = cache.getImage(imageId) ?? imageLoader.createAndCacheDerivedImage(sourceImageId, { imageId, targetBuffer: { type: 'Float32Array' } });
   const scalars = image.voxelManager!.getScalarData() as Float32Array;
   if (scalars.length !== map.values.length) {
-    throw new Error(`The anomaly map has ${map.values.length} values but the image has ${scalars.length} pixels.`);
+    throw new Error(`The layer has ${map.values.length} values but the image has ${scalars.length} pixels.`);
   }
   scalars.set(map.values);
   return image;
 }
 
-/** Replaces the layer on the viewport's current slice with `map` (or removes it when null). */
-export function showAnomalyLayer(viewport: Types.IStackViewport, map: SliceMap | null, style: AnomalyStyle): void {
-  const had = Boolean(viewport.getActor(ANOMALY_ACTOR_UID));
-  if (had) viewport.removeActors([ANOMALY_ACTOR_UID]);
+/**
+ * Replaces the overlay actor `actorUID` on the viewport's current slice with an
+ * image of `map`'s values, styled by `style` (or removes it when `map` is null).
+ * An actor added later is drawn on top of the ones added before.
+ */
+export function showSliceLayer(viewport: Types.IStackViewport, actorUID: string, map: SliceMap | null, style: (actor: StylableActor) => void): void {
+  const had = Boolean(viewport.getActor(actorUID));
+  if (had) viewport.removeActors([actorUID]);
   if (!map) {
     if (had) viewport.render();
     return;
   }
-  const image = derivedImageFor(viewport.getCurrentImageId(), map, viewport.getCurrentImageIdIndex());
+  const image = derivedImageFor(viewport.getCurrentImageId(), actorUID, map, viewport.getCurrentImageIdIndex());
   viewport.addImages([
     {
       imageId: image.imageId,
-      actorUID: ANOMALY_ACTOR_UID,
+      actorUID,
       callback: ({ imageActor }) => {
         const scalars = imageActor.getMapper().getInputData().getPointData().getScalars();
         scalars.getData().set(map.values);
         scalars.modified();
-        styleActor(imageActor as unknown as StylableActor, style);
+        style(imageActor as unknown as StylableActor);
       },
     },
   ]);
   viewport.render();
 }
 
-export function restyleAnomalyLayer(viewport: Types.IStackViewport, style: AnomalyStyle): void {
-  const entry = viewport.getActor(ANOMALY_ACTOR_UID);
+/** Restyles the overlay actor `actorUID` when the viewport has it. */
+export function restyleSliceLayer(viewport: Types.IStackViewport, actorUID: string, style: (actor: StylableActor) => void): void {
+  const entry = viewport.getActor(actorUID);
   if (!entry) return;
-  styleActor(entry.actor as unknown as StylableActor, style);
+  style(entry.actor as unknown as StylableActor);
   viewport.render();
+}
+
+/** Replaces the layer on the viewport's current slice with `map` (or removes it when null). */
+export function showAnomalyLayer(viewport: Types.IStackViewport, map: SliceMap | null, style: AnomalyStyle): void {
+  showSliceLayer(viewport, ANOMALY_ACTOR_UID, map, (actor) => styleActor(actor, style));
+}
+
+export function restyleAnomalyLayer(viewport: Types.IStackViewport, style: AnomalyStyle): void {
+  restyleSliceLayer(viewport, ANOMALY_ACTOR_UID, (actor) => styleActor(actor, style));
 }
 
 /** Colour stops of a preset for a CSS gradient (the colorbar). */

@@ -47,6 +47,10 @@ export interface DicomHeader {
   hasPixelData: boolean;
   /** UIDs the file lacks; indexing replaced them with stand-ins derived from the file's path and folder. */
   missingUids: string[];
+  /** Set when the transfer syntax says explicit VR but the data set is encoded implicit VR: it was read as implicit. */
+  readAsImplicitVr?: true;
+  /** Enhanced multi-frame: each frame's Image Position (Patient), in frame order, from the per-frame functional groups. */
+  framePositions?: [number, number, number][];
 }
 
 /** SOP classes that are listed but never scanned: reports, presentation states, key objects, segmentations... */

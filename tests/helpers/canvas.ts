@@ -137,6 +137,12 @@ export interface ImageRegion {
  * canvas) maps the region's fractions to canvas pixels.
  */
 export async function imageRegionMean(page: Page, paneSelector: string, region: ImageRegion): Promise<number> {
+  const [r, g, b] = await imageRegionColour(page, paneSelector, region);
+  return (r + g + b) / 3;
+}
+
+/** Mean [R, G, B] (0..255 each) that a pane's canvas shows over a region of its image (as imageRegionMean). */
+export async function imageRegionColour(page: Page, paneSelector: string, region: ImageRegion): Promise<[number, number, number]> {
   return page.$eval(
     paneSelector,
     (pane, r) => {
@@ -155,9 +161,9 @@ export async function imageRegionMean(page: Page, paneSelector: string, region: 
       const ctx = copy.getContext('2d')!;
       ctx.drawImage(canvas, 0, 0);
       const { data } = ctx.getImageData(x0, y0, w, h);
-      let sum = 0;
-      for (let i = 0; i < data.length; i += 4) sum += (data[i]! + data[i + 1]! + data[i + 2]!) / 3;
-      return sum / (w * h);
+      const sum: [number, number, number] = [0, 0, 0];
+      for (let i = 0; i < data.length; i += 4) for (let c = 0; c < 3; c++) sum[c] += data[i + c]!;
+      return sum.map((v) => v / (w * h)) as [number, number, number];
     },
     region,
   );

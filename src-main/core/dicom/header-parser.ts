@@ -3,7 +3,10 @@
  * to Pixel Data and keeps only the tags in header.ts. Handles Part 10 files and
  * raw data sets without preamble (with or without a file meta group), implicit
  * and explicit VR little endian, explicit big endian and deflate, and skips
- * sequences of defined and undefined length. Pure: bytes in, header out.
+ * sequences of defined and undefined length. A data set whose transfer syntax
+ * says explicit VR but whose elements are implicit VR (pydicom's
+ * SC_rgb_jpeg.dcm) is read as implicit and flagged (`readAsImplicitVr`).
+ * Pure: bytes in, header out.
  *
  * `parseDicomHeader` throws `HeaderError` with a readable reason for anything
  * that is not a usable DICOM instance; `NeedMoreBytes` when `bytes` is only the
@@ -98,6 +101,16 @@ const WANTED = new Map<number, [string, Kind]>([
   [0x00280103, ['pixelRepresentation', 'us']],
 ]);
 const PIXEL_DATA_TAGS = new Set([0x7fe00010, 0x7fe00008, 0x7fe00009]);
+/** Enhanced multi-frame objects keep their geometry in functional groups: shared by all frames, and one item per frame. */
+const SHARED_GROUPS = 0x52009229;
+const PER_FRAME_GROUPS = 0x52009230;
+/** What is read from the macros (plane position, plane orientation, pixel measures) inside a functional group item, at any depth. */
+const GROUP_WANTED = new Map<number, [string, Kind]>([
+  [0x00200032, ['imagePositionPatient', 'nums']],
+  [0x00200037, ['imageOrientationPatient', 'nums']],
+  [0x00280030, ['pixelSpacing', 'nums']],
+  [0x00180050, ['sliceThickness', 'num']],
+]);
 
 interface Syntax {
   explicit: boolean;
@@ -161,8 +174,11 @@ function printable(s: string): string {
   return s.replace(/[^\x20-\x7e]/g, '?');
 }
 
-/** Skips the items of a sequence starting at `o`; returns the offset after it. */
-function skipSequence(r: Reader, o: number, length: number, s: Syntax, depth: number): number {
+/**
+ * Skips the items of a sequence starting at `o`; returns the offset after it.
+ * With `visit`, each item's GROUP_WANTED values (at any depth) are read and handed to it.
+ */
+function skipSequence(r: Reader, o: number, length: number, s: Syntax, depth: number, visit?: (item: Values) => void): number {
   if (depth > 32) throw new HeaderError('sequences are nested more than 32 deep: the file is damaged');
   const end = length === UNDEFINED ? Infinity : o + length;
   while (o < end) {
@@ -172,14 +188,44 @@ function skipSequence(r: Reader, o: number, length: number, s: Syntax, depth: nu
     o += 8;
     if (tag === 0xfffee0dd) return o; // sequence delimiter
     if (tag !== 0xfffee000) throw new HeaderError(`expected a sequence item at offset ${o - 8}, found ${hex(tag)}: the file is damaged`);
-    if (len === UNDEFINED) o = walk(r, o, Infinity, s, depth + 1, null);
+    const item: Values | null = visit ? {} : null;
+    if (len === UNDEFINED) o = item ? collect(r, o, Infinity, s, depth + 1, item) : walk(r, o, Infinity, s, depth + 1, null);
     else {
       r.need(o, len, `item at offset ${o - 8}`);
+      if (item) collect(r, o, o + len, s, depth + 1, item);
       o += len;
     }
+    if (item) visit!(item);
   }
   if (o !== end) throw new HeaderError('a sequence runs past its declared length: the file is damaged');
   return o;
+}
+
+/** Reads the GROUP_WANTED values of one item (nested sequences included) into `values`; returns the offset after the item. */
+function collect(r: Reader, o: number, end: number, s: Syntax, depth: number, values: Values): number {
+  while (o < end) {
+    const head = readElementHead(r, o, s);
+    if (head.tag === 0xfffee00d) return head.valueOffset; // item delimiter
+    if (head.vr === 'SQ' || (head.length === UNDEFINED && (head.vr === null || head.vr === 'UN'))) {
+      const syntax = head.vr === 'UN' ? { explicit: false, little: true } : s;
+      o = skipSequence(r, head.valueOffset, head.length, syntax, depth, (nested) => Object.assign(values, nested));
+      continue;
+    }
+    if (head.length === UNDEFINED) throw new HeaderError(`element ${hex(head.tag)} has an undefined length but is not a sequence: the file is damaged`);
+    r.need(head.valueOffset, head.length, `element ${hex(head.tag)} (${head.length} bytes)`);
+    const want = GROUP_WANTED.get(head.tag);
+    if (want) values[want[0]] = decodeValue(r, head, want[1], s, undefined);
+    o = head.valueOffset + head.length;
+  }
+  return o;
+}
+
+/** What the top-level walk gathers: wanted values, whether Pixel Data was reached, and the functional group items. */
+interface WalkOut {
+  values: Values;
+  pixelData: boolean;
+  shared?: Values;
+  perFrame?: Values[];
 }
 
 /**
@@ -187,7 +233,7 @@ function skipSequence(r: Reader, o: number, length: number, s: Syntax, depth: nu
  * Infinity), storing wanted top-level values into `out`. Returns the offset
  * where it stopped; at top level it stops at Pixel Data, setting `pixelData`.
  */
-function walk(r: Reader, o: number, end: number, s: Syntax, depth: number, out: { values: Values; pixelData: boolean } | null): number {
+function walk(r: Reader, o: number, end: number, s: Syntax, depth: number, out: WalkOut | null): number {
   while (o < end) {
     if (end === Infinity || depth === 0) {
       if (o >= r.buf.length) {
@@ -203,7 +249,13 @@ function walk(r: Reader, o: number, end: number, s: Syntax, depth: number, out: 
     }
     const isSequence = head.vr === 'SQ' || (head.length === UNDEFINED && (head.vr === null || head.vr === 'UN'));
     if (isSequence) {
-      o = skipSequence(r, head.valueOffset, head.length, head.vr === 'UN' ? { explicit: false, little: true } : s, depth);
+      const syntax = head.vr === 'UN' ? { explicit: false, little: true } : s;
+      if (out && depth === 0 && head.tag === SHARED_GROUPS) o = skipSequence(r, head.valueOffset, head.length, syntax, depth, (item) => (out.shared = item));
+      else if (out && depth === 0 && head.tag === PER_FRAME_GROUPS) {
+        const frames: Values[] = [];
+        o = skipSequence(r, head.valueOffset, head.length, syntax, depth, (item) => frames.push(item));
+        out.perFrame = frames;
+      } else o = skipSequence(r, head.valueOffset, head.length, syntax, depth);
       continue;
     }
     if (head.length === UNDEFINED) throw new HeaderError(`element ${hex(head.tag)} has an undefined length but is not a sequence: the file is damaged`);
@@ -300,10 +352,12 @@ export function parseDicomHeader(bytes: Uint8Array, complete: boolean, fileSize 
       r.need(head.valueOffset, head.length, `file meta element ${hex(head.tag)}`);
       if (head.tag === 0x00020010) meta.ts = decodeValue(r, head, 'str', metaSyntax, undefined);
       if (head.tag === 0x00020003) meta.sop = decodeValue(r, head, 'str', metaSyntax, undefined);
+      if (head.tag === 0x00020002) meta.sopClass = decodeValue(r, head, 'str', metaSyntax, undefined);
       o = head.valueOffset + head.length;
     }
     transferSyntaxUid = typeof meta.ts === 'string' ? meta.ts : null;
     if (typeof meta.sop === 'string') values.metaSopInstanceUid = meta.sop;
+    if (typeof meta.sopClass === 'string') values.metaSopClassUid = meta.sopClass;
   }
 
   let syntax: Syntax;
@@ -316,6 +370,8 @@ export function parseDicomHeader(bytes: Uint8Array, complete: boolean, fileSize 
   } else if (transferSyntaxUid === IMPLICIT_LE) syntax = { explicit: false, little: true };
   else if (transferSyntaxUid === EXPLICIT_BE) syntax = { explicit: true, little: false };
   else syntax = { explicit: true, little: true };
+  const readAsImplicitVr = syntax.explicit && syntax.little && !DEFLATED.includes(transferSyntaxUid) && startsImplicit(r, o);
+  if (readAsImplicitVr) syntax = { explicit: false, little: true };
 
   let dataEnd = fileSize;
   if (DEFLATED.includes(transferSyntaxUid)) {
@@ -332,11 +388,46 @@ export function parseDicomHeader(bytes: Uint8Array, complete: boolean, fileSize 
     dataEnd = complete ? inflated.length : Infinity;
   }
 
-  const out = { values, pixelData: false };
+  const out: WalkOut = { values, pixelData: false };
   const pixelAt = walk(r, o, Infinity, syntax, 0, out);
   const header = toHeader(out.values, transferSyntaxUid, hasPreamble, out.pixelData);
+  if (readAsImplicitVr) header.readAsImplicitVr = true;
+  if (out.perFrame || out.shared) applyFunctionalGroups(header, out.shared ?? {}, out.perFrame ?? []);
   if (out.pixelData) header.frames = Math.min(header.frames, framesThatFit(header, readElementHead(r, pixelAt, syntax), dataEnd));
   return header;
+}
+
+/**
+ * The geometry of an enhanced multi-frame object from its functional groups:
+ * orientation, pixel spacing and thickness (shared, else the first frame's)
+ * where the top level has none, and every frame's position when each has one.
+ */
+function applyFunctionalGroups(h: DicomHeader, shared: Values, perFrame: Values[]): void {
+  const nums = (v: Values | undefined, k: string, n: number) =>
+    v && Array.isArray(v[k]) && (v[k] as number[]).length >= n ? (v[k] as number[]).slice(0, n) : null;
+  const first = perFrame[0];
+  h.imageOrientationPatient ??= (nums(shared, 'imageOrientationPatient', 6) ??
+    nums(first, 'imageOrientationPatient', 6)) as DicomHeader['imageOrientationPatient'];
+  h.pixelSpacing ??= (nums(shared, 'pixelSpacing', 2) ?? nums(first, 'pixelSpacing', 2)) as DicomHeader['pixelSpacing'];
+  const thickness = shared.sliceThickness ?? first?.sliceThickness;
+  if (h.sliceThickness === null && typeof thickness === 'number') h.sliceThickness = thickness;
+  const positions = perFrame.map((f) => nums(f, 'imagePositionPatient', 3));
+  if (positions.length === h.frames && positions.every((p) => p !== null)) {
+    h.framePositions = positions as [number, number, number][];
+    h.imagePositionPatient ??= h.framePositions[0]!;
+  }
+}
+
+/**
+ * Whether the data set at `o`, declared explicit VR little endian, is in fact
+ * implicit VR: its first element has no valid VR where explicit VR puts one,
+ * and read as implicit its length stays inside the file.
+ */
+function startsImplicit(r: Reader, o: number): boolean {
+  if (o + 8 > r.buf.length) return false;
+  if (ALL_VRS.has(r.buf.toString('latin1', o + 4, o + 6))) return false;
+  const length = r.u32(o + 4, true);
+  return length !== UNDEFINED && (o + 8 + length <= r.buf.length || !r.complete);
 }
 
 /** The most frames the pixel data element can hold: its length over one frame's, or one per 8-byte fragment header. */
@@ -364,13 +455,13 @@ function toHeader(v: Values, transferSyntaxUid: string, hasPreamble: boolean, ha
     ...(studyInstanceUid ? [] : ['Study Instance UID']),
     ...(seriesInstanceUid ? [] : ['Series Instance UID']),
   ];
-  if (missingUids.length > 0 && !hasPixelData && !str('sopClassUid') && !str('modality'))
+  if (missingUids.length > 0 && !hasPixelData && !str('sopClassUid') && !str('metaSopClassUid') && !str('modality'))
     throw new HeaderError(`not a usable DICOM object: no ${missingUids.join(', ')}, SOP Class, modality or pixel data`);
   const frames = int('frames');
   return {
     transferSyntaxUid,
     hasPreamble,
-    sopClassUid: str('sopClassUid'),
+    sopClassUid: str('sopClassUid') ?? str('metaSopClassUid'),
     sopInstanceUid,
     studyInstanceUid,
     seriesInstanceUid,

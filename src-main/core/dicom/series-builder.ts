@@ -5,6 +5,7 @@
  * and derives spacing, gaps, tilt and whether the series is a volume. Pure.
  */
 import { isImageObject, type DicomHeader } from '../../../src-shared/domain/dicom-header';
+import { MEDIA_STORAGE_DIRECTORY } from './media/dicomdir';
 import type { SeriesFields } from '../caselog/repositories/series';
 import { imageSize } from '../../../src-shared/domain/series-label';
 
@@ -81,6 +82,8 @@ function buildPart(seriesInstanceUid: string, group: BuildInput[]): Omit<BuiltSe
   if (photometrics.length > 1) notes.push(`mixed photometric interpretations: ${photometrics.join(', ')}`);
   const missing = [...new Set(headers.flatMap((h) => h.missingUids))];
   if (missing.length) notes.push(`no ${missing.join(', ')} in some files: stand-in UIDs derived from the file and folder`);
+  const implicit = headers.filter((h) => h.readAsImplicitVr).length;
+  if (implicit) notes.push(`${implicit} file${implicit > 1 ? 's' : ''} say explicit VR but are encoded implicit VR: read as implicit VR`);
 
   const base = {
     seriesInstanceUid,
@@ -104,10 +107,17 @@ function buildPart(seriesInstanceUid: string, group: BuildInput[]): Omit<BuiltSe
     return { ...base, timePoints, sliceSpacing: null, reconstructable: false, gaps: 0, notes: [...notes, ...extra], members };
   };
 
-  if (!isImage) return plain([`non-image objects (${first.modality ?? first.sopClassUid ?? 'unknown'}): listed, not scanned`]);
+  if (!isImage) {
+    const kind = first.sopClassUid === MEDIA_STORAGE_DIRECTORY ? 'DICOMDIR' : (first.modality ?? first.sopClassUid ?? 'unknown');
+    return plain([`non-image objects (${kind}): listed, not scanned`]);
+  }
   if (multiFrame) notes.push(group.length === 1 ? `multi-frame: ${frames} frames in one file` : `multi-frame: ${frames} frames in ${group.length} files`);
 
   const orientation = first.imageOrientationPatient;
+  if (group.length === 1 && first.framePositions && orientation) {
+    const volume = enhancedVolume(first.framePositions, orientation, headers);
+    return { ...plain([]), ...volume, notes: [...notes, ...volume.notes] };
+  }
   const positioned = orientation !== null && headers.every((h) => h.imagePositionPatient !== null);
   if (!positioned || multiFrame)
     return plain(positioned || multiFrame || group.length === 1 ? [] : ['no patient position: ordered by instance number, not a volume']);
@@ -143,8 +153,51 @@ function buildPart(seriesInstanceUid: string, group: BuildInput[]): Omit<BuiltSe
     }
   }
 
-  // Spacing between neighbouring positions.
-  const steps = positions.slice(1).map((p, i) => p.d - positions[i].d);
+  const firstPos = positions[0].items[0].header.imagePositionPatient!;
+  const lastPos = positions[positions.length - 1].items[0].header.imagePositionPatient!;
+  const geometry = stackGeometry(
+    positions.map((p) => p.d),
+    firstPos,
+    lastPos,
+    normal,
+    headers,
+  );
+  if (!geometry.reconstructable) reconstructable = false;
+  notes.push(...geometry.notes);
+  const { spacing, gaps } = geometry;
+
+  // Display order: time point, then position, then instance number.
+  const members: BuiltMember[] = [];
+  const perTime: BuiltMember[][] = Array.from({ length: timePoints }, () => []);
+  for (const p of positions) {
+    const items = [...p.items].sort(
+      (a, b) =>
+        (a.header.temporalPositionIdentifier ?? 0) - (b.header.temporalPositionIdentifier ?? 0) ||
+        (a.header.acquisitionNumber ?? 0) - (b.header.acquisitionNumber ?? 0) ||
+        byInstance(a, b),
+    );
+    items.forEach((g, t) => perTime[t].push({ id: g.id, timePoint: t, displayOrder: 0 }));
+  }
+  for (const list of perTime) for (const m of list) members.push({ ...m, displayOrder: members.length });
+
+  return { ...base, timePoints, sliceSpacing: spacing, reconstructable, gaps, notes: [...notes], members };
+}
+
+/**
+ * Slice spacing, gaps, unevenness, gantry tilt and too-few-slices of a stack
+ * whose distinct slice positions lie at `distances` (ascending, mm along the
+ * slice normal), the first and last at `firstPos` and `lastPos`.
+ */
+function stackGeometry(
+  distances: number[],
+  firstPos: readonly number[],
+  lastPos: readonly number[],
+  normal: number[],
+  headers: DicomHeader[],
+): { spacing: number; gaps: number; reconstructable: boolean; notes: string[] } {
+  const notes: string[] = [];
+  let reconstructable = true;
+  const steps = distances.slice(1).map((d, i) => d - distances[i]!);
   // The smallest step is the slice spacing when every other step is a whole multiple of it (the rest are gaps).
   const spacing = Math.min(...steps);
   let gaps = 0;
@@ -170,34 +223,51 @@ function buildPart(seriesInstanceUid: string, group: BuildInput[]): Omit<BuiltSe
 
   // Gantry tilt: slice origins drift in-plane as the slice moves along the normal.
   const tiltTag = headers.find((h) => h.gantryTilt !== null && Math.abs(h.gantryTilt) > 0.01)?.gantryTilt ?? null;
-  const firstPos = positions[0].items[0].header.imagePositionPatient!;
-  const lastPos = positions[positions.length - 1].items[0].header.imagePositionPatient!;
-  const delta = [lastPos[0] - firstPos[0], lastPos[1] - firstPos[1], lastPos[2] - firstPos[2]];
+  const delta = [lastPos[0]! - firstPos[0]!, lastPos[1]! - firstPos[1]!, lastPos[2]! - firstPos[2]!];
   const along = dot(delta, normal);
-  const inPlane = Math.hypot(delta[0] - along * normal[0], delta[1] - along * normal[1], delta[2] - along * normal[2]);
+  const inPlane = Math.hypot(delta[0]! - along * normal[0]!, delta[1]! - along * normal[1]!, delta[2]! - along * normal[2]!);
   const geometricTilt = Math.abs(along) > 0 ? (Math.atan2(inPlane, Math.abs(along)) * 180) / Math.PI : 0;
   if (tiltTag !== null || geometricTilt > 0.5) {
     reconstructable = false;
     notes.push(`gantry tilt ${(tiltTag ?? geometricTilt).toFixed(1)}°: slices are sheared, not a plain volume`);
   }
-  if (reconstructable && positions.length < 3) {
+  if (reconstructable && distances.length < 3) {
     reconstructable = false;
-    notes.push(`only ${positions.length} slice positions: too few for a volume`);
+    notes.push(`only ${distances.length} slice positions: too few for a volume`);
   }
+  return { spacing, gaps, reconstructable, notes };
+}
 
-  // Display order: time point, then position, then instance number.
-  const members: BuiltMember[] = [];
-  const perTime: BuiltMember[][] = Array.from({ length: timePoints }, () => []);
-  for (const p of positions) {
-    const items = [...p.items].sort(
-      (a, b) =>
-        (a.header.temporalPositionIdentifier ?? 0) - (b.header.temporalPositionIdentifier ?? 0) ||
-        (a.header.acquisitionNumber ?? 0) - (b.header.acquisitionNumber ?? 0) ||
-        byInstance(a, b),
-    );
-    items.forEach((g, t) => perTime[t].push({ id: g.id, timePoint: t, displayOrder: 0 }));
+/**
+ * An enhanced multi-frame object (one file) placed by its per-frame positions:
+ * a volume when its frames run along the slice normal in one direction, file
+ * order being display order; otherwise shown in file order, with the reason.
+ */
+function enhancedVolume(
+  framePositions: [number, number, number][],
+  orientation: readonly number[],
+  headers: DicomHeader[],
+): { sliceSpacing: number | null; reconstructable: boolean; gaps: number; notes: string[] } {
+  const normal = cross(orientation.slice(0, 3), orientation.slice(3, 6));
+  const distances = framePositions.map((p) => dot(p, normal));
+  const steps = distances.slice(1).map((d, i) => d - distances[i]!);
+  const direction = Math.sign(steps[0] ?? 0);
+  if (direction === 0 || steps.some((step) => Math.sign(step) !== direction || Math.abs(step) <= POSITION_TOLERANCE_MM)) {
+    return {
+      sliceSpacing: null,
+      reconstructable: false,
+      gaps: 0,
+      notes: ['frames not in slice order along the normal (or repeated positions): shown in file order, not a volume'],
+    };
   }
-  for (const list of perTime) for (const m of list) members.push({ ...m, displayOrder: members.length });
-
-  return { ...base, timePoints, sliceSpacing: spacing, reconstructable, gaps, notes: [...notes], members };
+  const ascending = direction > 0 ? distances : distances.map((d) => -d);
+  const first = framePositions[0]!;
+  const last = framePositions[framePositions.length - 1]!;
+  const geometry = stackGeometry(ascending, first, last, normal, headers);
+  return {
+    sliceSpacing: geometry.spacing,
+    reconstructable: geometry.reconstructable,
+    gaps: geometry.gaps,
+    notes: [`per-frame positions: ${framePositions.length} frames at ${geometry.spacing.toFixed(2)} mm spacing`, ...geometry.notes],
+  };
 }

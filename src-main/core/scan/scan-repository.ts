@@ -219,9 +219,7 @@ export class ScanRepository {
     return rows as ScanImage[];
   }
 
-  results(
-    scanId: number,
-  ): {
+  results(scanId: number): {
     seriesInstanceUid: string;
     sopInstanceUid: string;
     frameIndex: number;

@@ -1,4 +1,4 @@
-/** The series builder on synthetic headers: order, gaps, 4D, split series, tilt, non-image objects. */
+/** The series builder on synthetic headers: order, gaps, 4D, split series, tilt, non-image objects, enhanced multi-frame positions. */
 import { describe, expect, it } from 'vitest';
 import type { DicomHeader } from '../../../src-shared/domain/dicom-header';
 import { buildSeries, type BuildInput } from '../../../src-main/core/dicom/series-builder';
@@ -110,5 +110,24 @@ describe('buildSeries', () => {
     ]);
     expect(s).toMatchObject({ isImage: false, reconstructable: false });
     expect(s.notes.join()).toMatch(/non-image objects \(SR\)/);
+  });
+
+  it('makes a volume of an enhanced multi-frame file from its per-frame positions, in either direction', () => {
+    const enhanced = (zs: number[]) => [
+      {
+        id: 1,
+        header: header({ frames: zs.length, framePositions: zs.map((z) => [0, 0, z] as [number, number, number]), imagePositionPatient: [0, 0, zs[0]!] }),
+      },
+    ];
+    const [down] = buildSeries('1.2.3.4', enhanced([8, 6, 4, 2, 0]));
+    expect(down).toMatchObject({ frames: 5, multiFrame: true, reconstructable: true, gaps: 0, sliceSpacing: 2 });
+    expect(down.notes.join()).toMatch(/per-frame positions: 5 frames at 2\.00 mm spacing/);
+    const [gap] = buildSeries('1.2.3.4', enhanced([0, 2, 4, 8]));
+    expect(gap).toMatchObject({ reconstructable: false, gaps: 1 });
+    const [shuffled] = buildSeries('1.2.3.4', enhanced([0, 4, 2, 6]));
+    expect(shuffled).toMatchObject({ reconstructable: false, sliceSpacing: null });
+    expect(shuffled.notes.join()).toMatch(/not in slice order/);
+    const [plain] = buildSeries('1.2.3.4', [{ id: 1, header: header({ frames: 5 }) }]);
+    expect(plain).toMatchObject({ reconstructable: false, sliceSpacing: null });
   });
 });

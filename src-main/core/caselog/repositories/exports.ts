@@ -12,7 +12,6 @@ import type { Database } from 'better-sqlite3';
 import type { ExportFormat } from '../../../../src-shared/contract/report-calls';
 import { prepared } from '../prepared';
 
-
 export interface ExportRow {
   id: number;
   scanId: number | null;

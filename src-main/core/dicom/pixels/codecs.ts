@@ -2,10 +2,13 @@
  * The compressed-pixel codecs, loaded lazily in Node from the maintained
  * Cornerstone packages: libjpeg-turbo (JPEG baseline 8-bit), CharLS (JPEG-LS),
  * OpenJPEG (JPEG 2000), OpenJPH (HTJ2K), each an emscripten module whose
- * .wasm is read from its package folder, and jpeg-lossless-decoder-js (JPEG
- * lossless, plain JS). Every decoder returns little-endian sample bytes.
+ * .wasm is read from its package folder, jpeg-lossless-decoder-js (JPEG
+ * lossless, plain JS), and dicom-image-loader's plain-JS JPEG decoder (12-bit
+ * and RGB JPEG). Every decoder returns little-endian sample bytes.
  */
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ClipScanError } from '../../../../src-shared/contract/errors';
 
 const require = createRequire(import.meta.url);
@@ -180,5 +183,80 @@ export function decodeJpegLossless(encoded: Uint8Array, bitsAllocated: number): 
   } catch (err) {
     const text = err instanceof Error ? err.message : String(err);
     throw new ClipScanError('CORRUPT_PIXEL_DATA', `The JPEG lossless pixel data cannot be decoded: ${text}`, { cause: err });
+  }
+}
+
+interface JpegImageDecoder {
+  parse(data: Uint8Array): void;
+  width: number;
+  height: number;
+  components: unknown[];
+  colorTransform?: boolean;
+  getData(width: number, height: number): Uint8Array;
+  getData16(width: number, height: number): Uint16Array;
+}
+let JpegImageCtor: Promise<new () => JpegImageDecoder> | undefined;
+
+/**
+ * The plain-JS JPEG decoder (from pdf.js) that @cornerstonejs/dicom-image-loader
+ * ships for 12-bit JPEG (1.2.840.10008.1.2.4.51), which libjpeg-turbo's 8-bit
+ * build cannot read; it also decodes without colour conversion. The package does not export the file, so it is loaded by
+ * path from the package folder.
+ */
+function loadJpegImage(): Promise<new () => JpegImageDecoder> {
+  JpegImageCtor ??= (async () => {
+    const folder = path.dirname(require.resolve('@cornerstonejs/dicom-image-loader/package.json'));
+    const file = path.join(folder, 'dist', 'esm', 'codecs', 'jpeg.js');
+    const mod = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as { default: new () => JpegImageDecoder };
+    return mod.default;
+  })();
+  JpegImageCtor.catch(() => (JpegImageCtor = undefined));
+  return JpegImageCtor;
+}
+
+/**
+ * The grey levels that decoder adds at `precision` bits: it scales the 8-bit
+ * level shift (128 × 16 + 8 in its ×16 fixed point) by (2^p − 1) / 255 instead
+ * of using 2^(p−1) × 16 + 8, so 12-bit samples come out 15 levels too high
+ * (checked against dcmtk's dcmdjpeg: within one level once removed).
+ */
+function levelShiftBias(precision: number): number {
+  const used = (2056 * ((1 << precision) - 1)) / 255;
+  const right = (1 << (precision - 1)) * 16 + 8;
+  return Math.round((used - right) / 16);
+}
+
+/**
+ * JPEG without libjpeg-turbo: more than 8 bits per sample (12-bit extended),
+ * or a colour codestream that holds RGB, not YCbCr (no colour conversion).
+ * 16-bit little-endian samples above 8 bits.
+ */
+export async function decodeJpegWithJs(encoded: Uint8Array, precision: number): Promise<CodecOutput> {
+  const JpegImage = await loadJpegImage();
+  try {
+    const jpeg = new JpegImage();
+    jpeg.parse(new Uint8Array(encoded));
+    jpeg.colorTransform = false;
+    const components = jpeg.components.length;
+    if (precision <= 8) {
+      return {
+        bytes: jpeg.getData(jpeg.width, jpeg.height),
+        width: jpeg.width,
+        height: jpeg.height,
+        components,
+        bitsPerSample: 8,
+        bytesPerSample: 1,
+        planar: false,
+      };
+    }
+    const samples = jpeg.getData16(jpeg.width, jpeg.height);
+    const bias = levelShiftBias(precision);
+    const bytes = new Uint8Array(samples.length * 2);
+    const view = new DataView(bytes.buffer);
+    samples.forEach((v, i) => view.setUint16(i * 2, Math.max(0, v - bias), true));
+    return { bytes, width: jpeg.width, height: jpeg.height, components, bitsPerSample: precision, bytesPerSample: 2, planar: false };
+  } catch (err) {
+    const text = err instanceof Error ? err.message : String(err);
+    throw new ClipScanError('CORRUPT_PIXEL_DATA', `The ${precision}-bit JPEG pixel data cannot be decoded: ${text}`, { cause: err });
   }
 }

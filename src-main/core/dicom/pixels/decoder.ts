@@ -10,7 +10,7 @@ import type { DecodedFrame } from './decoded-frame';
 import { parseDataSet, readPixelModule, type PixelModule } from './parse';
 import { encapsulatedFrame, nativeFrame, nativeSamplesPerFrame } from './frames';
 import { decodeRle } from './rle';
-import { decodeJpegLossless, decodeWithWasm, loadWasmCodec, type CodecOutput } from './codecs';
+import { decodeJpegWithJs, decodeJpegLossless, decodeWithWasm, loadWasmCodec, type CodecOutput } from './codecs';
 import { readSamples, type SampleLayout } from './samples';
 import { applyLutInPlace, expandYbr422, paletteToRgb, planarToInterleaved, scaleToByteInPlace, ybrToRgbInPlace } from './color';
 
@@ -98,13 +98,11 @@ async function frameSamples(pm: PixelModule, frameIndex: number): Promise<Sample
       } else if (pm.ts.codec === 'jpeg-baseline') {
         label = 'JPEG';
         const precision = jpegPrecision(encoded);
-        if (precision > 8) {
-          throw new ClipScanError(
-            'UNSUPPORTED_TRANSFER_SYNTAX',
-            `${pm.ts.name} (${pm.ts.uid}) with ${precision}-bit samples is not supported yet; only 8-bit JPEG baseline/extended decodes.`,
-          );
-        }
-        out = await decodeWithWasm('jpeg', encoded);
+        // libjpeg-turbo's 8-bit build cannot read 12-bit samples, and it would colour-convert RGB codestreams as if they were YCbCr.
+        out =
+          precision > 8 || (pm.photometric === 'RGB' && jpegHoldsRgb(encoded))
+            ? await decodeJpegWithJs(encoded, precision)
+            : await decodeWithWasm('jpeg', encoded);
       } else if (pm.ts.codec === 'jpeg-ls') {
         label = 'JPEG-LS';
         out = await decodeWithWasm('jpegls', encoded);
@@ -140,6 +138,31 @@ function swapPairs(bytes: Uint8Array): Uint8Array {
   }
   if (bytes.length % 2) out[bytes.length - 1] = bytes[bytes.length - 1];
   return out;
+}
+
+/**
+ * Whether a colour JPEG codestream says its samples are RGB, not YCbCr: an
+ * Adobe APP14 marker with transform 0 (or cut short before the transform, as
+ * in pydicom's SC_rgb_jpeg.dcm), or no JFIF/Adobe marker and components named
+ * R, G, B. Pillow (pydicom's decoder) reads such files as RGB too.
+ */
+function jpegHoldsRgb(encoded: Uint8Array): boolean {
+  let pos = 2;
+  let jfif = false;
+  while (pos + 4 < encoded.length && encoded[pos] === 0xff) {
+    const marker = encoded[pos + 1];
+    const length = (encoded[pos + 2] << 8) | encoded[pos + 3];
+    const data = encoded.subarray(pos + 4, pos + 2 + length);
+    const text = String.fromCharCode(...data.subarray(0, 5));
+    if (marker === 0xe0 && text === 'JFIF\0') jfif = true;
+    if (marker === 0xee && text === 'Adobe') return data.length < 12 || data[11] === 0;
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      const ids = [data[6], data[9], data[12]].map((c) => String.fromCharCode(c ?? 0)).join('');
+      return !jfif && ids === 'RGB';
+    }
+    pos += 2 + length;
+  }
+  return false;
 }
 
 /** Sample precision from the JPEG frame header (SOFn), or 8 when none is found. */

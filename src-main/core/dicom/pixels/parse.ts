@@ -126,12 +126,37 @@ function looksLikeExplicitVr(bytes: Uint8Array): boolean {
   return a >= 0x41 && a <= 0x5a && b >= 0x41 && b <= 0x5a;
 }
 
+const NOT_EXPLICIT_LITTLE_ENDIAN = new Set([IMPLICIT_LE, '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.8.1']);
+
+/**
+ * A data set whose transfer syntax says explicit VR but whose elements are
+ * implicit VR (pydicom's SC_rgb_jpeg.dcm): read as implicit VR up to the pixel
+ * data, whose fragments (when encapsulated) are found here, since dicom-parser's
+ * implicit reader would take them for a sequence. The data set keeps the
+ * declared transfer syntax, which still says how the pixels are encoded.
+ */
+function parseImplicitDespiteSyntax(dataSet: Uint8Array, tsUid: string): DataSet {
+  const ds = dicomParser.parseDicom(dataSet, { TransferSyntaxUID: IMPLICIT_LE, untilTag: 'x7fe00010' });
+  const pixel = ds.elements.x7fe00010;
+  if (pixel?.hadUndefinedLength) {
+    const stream = new dicomParser.ByteStream(dicomParser.littleEndianByteArrayParser, ds.byteArray, pixel.dataOffset);
+    dicomParser.findEndOfEncapsulatedElement(stream, pixel, []);
+  }
+  ds.elements.x00020010 = { tag: 'x00020010', Value: tsUid } as unknown as Element;
+  return ds;
+}
+
 /** Parses the whole file into a dicom-parser DataSet, whatever its framing. */
 export function parseDataSet(bytes: Uint8Array): DataSet {
   if (bytes.length < 8) throw parseError(`Not a DICOM file: only ${bytes.length} bytes.`);
   const hasPrefix = bytes.length >= 132 && DICM.every((c, i) => bytes[128 + i] === c);
   try {
-    if (hasPrefix) return dicomParser.parseDicom(bytes, parseOptions);
+    if (hasPrefix) {
+      const { tsUid, end } = readBareMetaGroup(bytes.subarray(132));
+      const body = bytes.subarray(132 + end);
+      if (tsUid && !NOT_EXPLICIT_LITTLE_ENDIAN.has(tsUid) && body.length >= 8 && !looksLikeExplicitVr(body)) return parseImplicitDespiteSyntax(body, tsUid);
+      return dicomParser.parseDicom(bytes, parseOptions);
+    }
     const group = bytes[0] | (bytes[1] << 8);
     if (group === 0x0002) {
       const { tsUid, end } = readBareMetaGroup(bytes);
