@@ -106,6 +106,8 @@ export const IndexSummarySchema = z.object({
   files: z.number().int().nonnegative(),
   /** Of those, files that are DICOM and were indexed (duplicates included). */
   dicomFiles: z.number().int().nonnegative(),
+  /** Files not read again because path, size and modification time were unchanged since the last index. */
+  unchanged: z.number().int().nonnegative(),
   errors: z.array(IndexErrorSchema),
   studies: z.array(
     z.object({

@@ -67,7 +67,7 @@ function describe(s: IndexSummary): string {
     ]),
   );
   const lines = [
-    `${s.folder}: ${s.files} files, ${s.dicomFiles} DICOM, ${s.errors.length} errors, ${s.studies.length} studies`,
+    `${s.folder}: ${s.files} files (${s.unchanged} unchanged, not read again), ${s.dicomFiles} DICOM, ${s.errors.length} errors, ${s.studies.length} studies`,
     '',
     formatTable(['series', 'patient', 'study date', 'size', 'files', 'frames', 'times', 'photometric', 'volume', 'gaps', 'notes'], rows),
   ];

@@ -154,7 +154,7 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
     emit();
     throw new ClipScanError('INDEX_CANCELLED', `Indexing of ${root} was cancelled; the ${progress.indexed} files indexed so far are kept.`);
   }
-  const summary = repos.summary(folderId, root, progress.filesSeen);
+  const summary = repos.summary(folderId, root, progress.filesSeen, progress.skipped);
   repos.folders.setCounts(folderId, { files: summary.files, dicomFiles: summary.dicomFiles, errors: summary.errors.length });
   progress.done = true;
   emit();

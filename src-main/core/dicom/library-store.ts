@@ -79,11 +79,12 @@ export class LibraryRepositories {
   }
 
   /** The `clipscan index --json` object for one folder. */
-  summary(folderId: number, folder: string, files: number): IndexSummary {
+  summary(folderId: number, folder: string, files: number, unchanged: number): IndexSummary {
     const duplicates = this.errors.byFolder(folderId, 'duplicate').length;
     return {
       folder,
       files,
+      unchanged,
       dicomFiles: this.instances.countByFolder(folderId) + duplicates,
       errors: this.errors.byFolder(folderId, 'error').map((e) => ({ path: e.path, reason: e.reason })),
       studies: this.studySummaries(folderId).map((s) => ({
