@@ -6,10 +6,11 @@
  * run's steps and encoded images. A GPU, or a busier or faster CPU, changes
  * them; the estimate says what it is based on.
  *
- * A run encodes its support images once (MediCLIP: `poolSize` synthetic
- * variants of each normal image; MadCLIP: 16 variants of every normal and
- * abnormal image), then runs `epochs` × steps of `batch` (MediCLIP: one
- * variant per normal image per epoch; MadCLIP: the whole pool per epoch).
+ * A run encodes its support images once (its feature pool: MediCLIP 8
+ * synthetic variants of each normal image; MadCLIP 16 variants of every normal
+ * and abnormal image), then runs `epochs` × steps of `batch` over what its
+ * epoch sampling picks (MediCLIP: one variant per normal image; MadCLIP: the
+ * whole pool). The training service asks the method object for both counts.
  */
 import { z } from 'zod';
 import type { TextEncoderVariant, TrainableMethod } from './scan';
@@ -54,25 +55,24 @@ const MEASURED: Record<'ViT-L-14' | 'tiny', MeasuredCosts> = {
 export interface TrainingEstimateInput {
   method: TrainableMethod;
   textEncoder: TextEncoderVariant;
-  normal: number;
-  abnormal: number;
+  /** Support images × the method's variants per image (its feature pool). */
+  imagesEncoded: number;
+  /** Pool entries one epoch trains on (the method's epoch sampling). */
+  picksPerEpoch: number;
   epochs: number;
   /** The bundle's `architecture` and vision grid (manifest). */
   architecture: string;
   gridSize: number;
   /** The training graph's batch (manifest `training[...].batch`). */
   batch: number;
-  /** Encoded variants per support image (the method's pool size: MediCLIP 8, MadCLIP 16). */
-  poolSize: number;
 }
 
 /** Null when no measurement covers this architecture (ViT-B/16 training has not been benchmarked). */
 export function estimateTraining(i: TrainingEstimateInput): TrainingEstimate | null {
   const costs = i.architecture.startsWith('ViT-L-14') ? MEASURED['ViT-L-14'] : /tiny|^ViT-64w/.test(i.architecture) ? MEASURED.tiny : null;
   if (!costs) return null;
-  const imagesEncoded = i.poolSize * (i.normal + (i.method === 'madclip' ? i.abnormal : 0));
-  const perEpoch = Math.ceil((i.method === 'mediclip' ? i.normal : imagesEncoded) / i.batch);
-  const steps = perEpoch * i.epochs;
+  const imagesEncoded = i.imagesEncoded;
+  const steps = Math.ceil(i.picksPerEpoch / i.batch) * i.epochs;
   const encodeMinutes = (imagesEncoded * costs.visionMs * ((i.gridSize * i.gridSize + 1) / costs.tokens)) / 60_000;
   const stepMinutes = (steps * costs.stepMs[i.method][i.textEncoder]) / 60_000;
   return { minutes: encodeMinutes + stepMinutes, encodeMinutes, stepMinutes, imagesEncoded, steps, basis: costs.basis };

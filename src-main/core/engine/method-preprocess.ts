@@ -1,6 +1,7 @@
 /**
  * The input chain each method feeds its network: the resize filter and the
- * normalisation belong to the method, not to the bundle (issue 15). Every
+ * normalisation belong to the method, not to the bundle (issue 15); each
+ * adapter method declares its own (`AdapterGraphs.input`, in its folder). Every
  * reference hands PIL a uint8 image, so every chain is 8-bit: the frame is
  * quantised to uint8, resized with PIL's exact 8-bit arithmetic
  * (pil-resample.ts), then ToTensor (/255 in float32) and Normalize.
@@ -14,23 +15,31 @@
  * The size stays the bundle's: the method picks its bundle (224 for MediCLIP's
  * ViT-L/14, 240 for MadCLIP's ViT-L/14-336).
  *
- *   const input = preprocessFrame(frame, methodPreprocess('mediclip', manifest.preprocess), context);
+ *   const input = preprocessFrame(frame, methodPreprocess(graphs.input, manifest.preprocess), context);
  */
-import type { MethodId } from '../../../src-shared/domain/scan';
 import type { PreprocessSpec } from './preprocess';
+
+/** What a method asks of the input chain; the rest (size) is the bundle's. */
+export interface InputChain {
+  /** The resize filter, or 'bundle' for the bundle's own (CLIP's transform). */
+  readonly resize: 'bilinear' | 'bicubic' | 'bundle';
+  /** Normalise with the bundle's mean/std (false: [0, 1] pixels). */
+  readonly normalise: boolean;
+}
+
+/** Zero-shot CLIP: the bundle's own transform. The adapter methods carry theirs in their graphs (training/methods/<id>). */
+export const ZEROSHOT_INPUT: InputChain = { resize: 'bundle', normalise: true };
 
 export interface MethodPreprocess extends PreprocessSpec {
   /** Quantise to uint8 and resize with PIL's 8-bit arithmetic (as the reference's PIL pipeline does). */
   eightBit: boolean;
 }
 
-export function methodPreprocess(method: MethodId, bundle: PreprocessSpec): MethodPreprocess {
-  switch (method) {
-    case 'zeroshot':
-      return { ...bundle, eightBit: true };
-    case 'mediclip':
-      return { ...bundle, resize: 'bilinear', eightBit: true };
-    case 'madclip':
-      return { ...bundle, resize: 'bicubic', mean: null, std: null, eightBit: true };
-  }
+export function methodPreprocess(chain: InputChain, bundle: PreprocessSpec): MethodPreprocess {
+  return {
+    ...bundle,
+    ...(chain.resize === 'bundle' ? {} : { resize: chain.resize }),
+    ...(chain.normalise ? {} : { mean: null, std: null }),
+    eightBit: true,
+  };
 }

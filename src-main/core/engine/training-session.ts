@@ -13,6 +13,7 @@
  *   const out = await ts.step(weights, { feats, masks, sampleW });   // { loss, textEmbeddings, grads }
  *   const r = await ts.head(weights, out.textEmbeddings, featsOfOneImage);  // { map [S×S], score }
  */
+import type { InputChain } from './method-preprocess';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 import { readAdapter } from '../models/adapter-files';
@@ -31,6 +32,8 @@ export interface AdapterGraphs {
   /** Keys in the bundle manifest's `training` map: the loss+gradient graph per text encoder, and the inference head. */
   readonly lossGraph: Readonly<Record<TextEncoderVariant, string>>;
   readonly headGraph: string;
+  /** Its input chain: resize filter and normalisation (method-preprocess.ts). */
+  readonly input: InputChain;
   /** The image score of a head result (`withMasks`: the adapter was trained with lesion masks). */
   imageScore(r: HeadResult, withMasks: boolean): number;
 }

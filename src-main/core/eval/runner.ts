@@ -34,15 +34,18 @@ import { trainingMethod } from '../training/methods';
 import type { MethodId } from '../../../src-shared/domain/scan';
 import { readMediclipDataset, type DatasetSample } from './dataset';
 import { decodeImageBytes, decodeImageFile, maskTo, resizePil, toLuma, toRgb } from '../images/image-file';
-import { methodPreprocess } from '../engine/method-preprocess';
+import { methodPreprocess, ZEROSHOT_INPUT, type InputChain } from '../engine/method-preprocess';
 import type { PreprocessSpec } from '../engine/preprocess';
 import { fileHash, findDuplicates, pixelHash, type DuplicateReport } from './duplicates';
 import { byName, sampleSupport, stratifiedLimit } from './sampler';
 import { passMetrics, type PassMetrics, type ScoredImage } from './metrics';
 
+/** The input chain of a method: zero-shot's is the bundle's, an adapter method's is in its graphs. */
+const inputChainOf = (method: MethodId): InputChain => (method === 'zeroshot' ? ZEROSHOT_INPUT : trainingMethod(method).graphs.input);
+
 /** The method's test-image chain in words (the report's `preprocessing`). */
 function describeChain(method: MethodId, bundle: PreprocessSpec): string {
-  const c = methodPreprocess(method, bundle);
+  const c = methodPreprocess(inputChainOf(method), bundle);
   const norm = c.mean ? 'Normalize(mean, std) in float32' : 'no normalisation';
   return `RGB uint8 → ${c.inputSize}×${c.inputSize} ${c.resize} (PIL 8-bit, exact) → /255 float32 → ${norm}; maps and masks compared at ${c.inputSize}×${c.inputSize}`;
 }
@@ -53,7 +56,7 @@ function describeChain(method: MethodId, bundle: PreprocessSpec): string {
  * Maps and masks are compared at that S×S grid.
  */
 export function evalTestImage(method: MethodId, bundle: PreprocessSpec, image: Image8): Image8 {
-  const chain = methodPreprocess(method, bundle);
+  const chain = methodPreprocess(inputChainOf(method), bundle);
   return resizePil(toRgb(image), chain.inputSize, chain.inputSize, chain.resize);
 }
 
@@ -222,7 +225,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
 
   // The method's test path and masks, at its side.
   const withPixels = set.hasMasks;
-  const side = methodPreprocess(method, bundleInfo.preprocess).inputSize;
+  const side = methodPreprocess(inputChainOf(method), bundleInfo.preprocess).inputSize;
   const testImages: { sample: DatasetSample; image: Image8; mask: Uint8Array | null }[] = [];
   for (const s of scored) {
     const image = evalTestImage(method, bundleInfo.preprocess, get(s).image);

@@ -23,7 +23,7 @@ export function createAdapterScorer(
 ): AdapterScorer {
   const frozen = new Map([...weights].map(([k, v]) => [k, v.slice()]));
   const text = t.slice();
-  const chain = methodPreprocess(session.graphs.id, spec);
+  const chain = methodPreprocess(session.graphs.input, spec);
   return {
     async score(image) {
       const frame = asFrame(image);

@@ -34,6 +34,7 @@ import { describeBundleFolder, type BundleResolver, type ResolvedBundle } from '
 import { readManifest } from '../models/manifest';
 import { estimateTraining, type TrainingEstimate } from '../../../src-shared/domain/training-estimate';
 import { trainingMethod, type TrainingMethod } from './methods';
+import { createRng } from './rng';
 
 /** A lesion mask: a black/white image file (CLI) or a run-length mask painted in the viewer (app). */
 export type MaskSource = { file: string } | { painted: LesionMask };
@@ -240,14 +241,19 @@ export class TrainingService {
     const bundle = await this.options.resolveBundle(request.modelId, request.method);
     const { manifest } = await readManifest(bundle.dir);
     const textEncoder = request.textEncoder ?? 'faithful';
-    const graph = manifest.training[textEncoder === 'fast' ? `${request.method}-fast` : request.method];
+    const method = trainingMethod(request.method);
+    const graph = manifest.training[method.graphs.lossGraph[textEncoder]];
+    const poolSize = method.poolSize(undefined);
+    const imagesEncoded = poolSize * (request.normal + (method.learnsFromAbnormal ? request.abnormal : 0));
     return estimateTraining({
-      ...request,
+      method: request.method,
       textEncoder,
+      epochs: request.epochs,
+      imagesEncoded,
+      picksPerEpoch: method.epochPicks(createRng(0), imagesEncoded, request.normal, poolSize).length,
       architecture: manifest.architecture,
       gridSize: manifest.vision.gridSize,
       batch: typeof graph?.batch === 'number' ? graph.batch : 8,
-      poolSize: trainingMethod(request.method).poolSize(undefined),
     });
   }
 

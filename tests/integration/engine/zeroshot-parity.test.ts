@@ -13,7 +13,7 @@ import { PROJECT_ROOT, dicomSet } from '../../helpers/paths';
 import { readUncompressedFrame } from './read-frame';
 import { createEngine } from '../../../src-main/core/engine/engine';
 import { preprocessFrame } from '../../../src-main/core/engine/preprocess';
-import { methodPreprocess } from '../../../src-main/core/engine/method-preprocess';
+import { methodPreprocess, ZEROSHOT_INPUT } from '../../../src-main/core/engine/method-preprocess';
 import { classFeatures, patchProbabilities } from '../../../src-main/core/engine/methods/zeroshot';
 import { promptEnsemble, subjectWord } from '../../../src-main/core/engine/methods/prompts';
 import { dot, normaliseRows } from '../../../src-main/core/engine/methods/feature-math';
@@ -66,7 +66,7 @@ describe.runIf(hasTorch)('zero-shot parity with PyTorch (fixture weights)', () =
       ),
     );
     const subject = subjectWord(frame.modality, 'chest');
-    const input = preprocessFrame(frame, methodPreprocess('zeroshot', m.preprocess), { window: 'lung' }); // the pixels scoreFrame feeds
+    const input = preprocessFrame(frame, methodPreprocess(ZEROSHOT_INPUT, m.preprocess), { window: 'lung' }); // the pixels scoreFrame feeds
     fs.writeFileSync(path.join(tmp, 'pixels.f32'), Buffer.from(input.pixels.buffer));
     fs.writeFileSync(path.join(tmp, 'prompts.json'), JSON.stringify(promptEnsemble(subject)));
     execFileSync(PYTHON, [path.join(import.meta.dirname, 'zeroshot_reference.py'), path.join(tmp, 'pixels.f32'), path.join(tmp, 'prompts.json'), tmp], {

@@ -122,8 +122,11 @@ describe('buildSeries', () => {
     const [down] = buildSeries('1.2.3.4', enhanced([8, 6, 4, 2, 0]));
     expect(down).toMatchObject({ frames: 5, multiFrame: true, reconstructable: true, gaps: 0, sliceSpacing: 2 });
     expect(down.notes.join()).toMatch(/per-frame positions: 5 frames at 2\.00 mm spacing/);
+    // One missing frame position is a gap MPR interpolates, as for a series of files; two in a row are refused.
     const [gap] = buildSeries('1.2.3.4', enhanced([0, 2, 4, 8]));
-    expect(gap).toMatchObject({ reconstructable: false, gaps: 1 });
+    expect(gap).toMatchObject({ reconstructable: true, gaps: 1 });
+    const [wide] = buildSeries('1.2.3.4', enhanced([0, 2, 4, 10]));
+    expect(wide).toMatchObject({ reconstructable: false });
     const [shuffled] = buildSeries('1.2.3.4', enhanced([0, 4, 2, 6]));
     expect(shuffled).toMatchObject({ reconstructable: false, sliceSpacing: null });
     expect(shuffled.notes.join()).toMatch(/not in slice order/);

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { methodPreprocess } from '../../../src-main/core/engine/method-preprocess';
+import { methodPreprocess, ZEROSHOT_INPUT } from '../../../src-main/core/engine/method-preprocess';
 import type { PreprocessSpec } from '../../../src-main/core/engine/preprocess';
 import { zeroshot } from '../../../src-main/core/engine/methods/zeroshot';
 import { adapterAnomalyMethod } from '../../../src-main/core/engine/methods/adapter-scoring';
@@ -142,10 +142,10 @@ const VIT_L14_336_AT_240: PreprocessSpec = { inputSize: 240, mean: null, std: nu
 
 describe('methodPreprocess: the method, not the bundle, decides', () => {
   it('mediclip is bilinear on a bicubic bundle; madclip is bicubic and unnormalised whatever the bundle says; zeroshot keeps the bundle', () => {
-    expect(methodPreprocess('mediclip', VIT_L14)).toEqual({ ...VIT_L14, resize: 'bilinear', eightBit: true });
+    expect(methodPreprocess(trainingMethod('mediclip').graphs.input, VIT_L14)).toEqual({ ...VIT_L14, resize: 'bilinear', eightBit: true });
     const odd: PreprocessSpec = { inputSize: 240, mean: CLIP_MEAN, std: CLIP_STD, resize: 'bilinear' };
-    expect(methodPreprocess('madclip', odd)).toEqual({ inputSize: 240, mean: null, std: null, resize: 'bicubic', eightBit: true });
-    expect(methodPreprocess('zeroshot', VIT_L14)).toEqual({ ...VIT_L14, eightBit: true });
+    expect(methodPreprocess(trainingMethod('madclip').graphs.input, odd)).toEqual({ inputSize: 240, mean: null, std: null, resize: 'bicubic', eightBit: true });
+    expect(methodPreprocess(ZEROSHOT_INPUT, VIT_L14)).toEqual({ ...VIT_L14, eightBit: true });
   });
 });
 

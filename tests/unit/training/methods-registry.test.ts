@@ -27,6 +27,7 @@ describe('training-method registry', () => {
       expect(method.label).toMatch(/\S/);
       expect(method.graphs.id).toBe(id);
       expect(method.graphs.tapCount).toBeGreaterThan(0);
+      expect(['bilinear', 'bicubic', 'bundle']).toContain(method.graphs.input.resize);
       const keys = [method.graphs.lossGraph.faithful, method.graphs.lossGraph.fast, method.graphs.headGraph];
       expect(new Set(keys).size).toBe(3);
       for (const k of keys) expect(k.startsWith(id)).toBe(true);

@@ -13,7 +13,6 @@ import type { DecodedFrame } from '../../dicom/pixels/decoded-frame';
 import { ClipScanError } from '../../../../src-shared/contract/errors';
 import { DEMO_MODEL_LABEL } from '../bundle';
 import { mapToImageGrid } from '../grid-mapping';
-import type { TrainableMethod } from '../../../../src-shared/domain/scan';
 import { preprocessFrame } from '../preprocess';
 import { methodPreprocess } from '../method-preprocess';
 import type { AdapterGraphs } from '../training-session';
@@ -21,17 +20,18 @@ import { valueRange, type AnomalyMethod, type AnomalyResult, type ScoreContext }
 
 /** The anomaly method that scores with adapters trained for `graphs.id`. */
 export function adapterAnomalyMethod(graphs: AdapterGraphs): AnomalyMethod {
-  return { id: graphs.id, needsTraining: true, adapterGraphs: graphs, score: (frame, context) => scoreWithAdapter(graphs.id, frame, context) };
+  return { id: graphs.id, needsTraining: true, adapterGraphs: graphs, score: (frame, context) => scoreWithAdapter(graphs, frame, context) };
 }
 
-export async function scoreWithAdapter(methodId: TrainableMethod, frame: DecodedFrame, context: ScoreContext): Promise<AnomalyResult> {
+export async function scoreWithAdapter(graphs: AdapterGraphs, frame: DecodedFrame, context: ScoreContext): Promise<AnomalyResult> {
+  const methodId = graphs.id;
   const { bundle, adapter } = context;
   if (!adapter) throw new ClipScanError('ADAPTER_REQUIRED', `The ${methodId} method needs a trained adapter; choose one, or use zeroshot.`);
   if (adapter.manifest.method !== methodId) {
     throw new ClipScanError('ADAPTER_MISMATCH', `Adapter ${adapter.manifest.id} was trained for ${adapter.manifest.method}, not ${methodId}.`);
   }
   context.signal?.throwIfAborted();
-  const input = preprocessFrame(frame, methodPreprocess(methodId, bundle.manifest.preprocess), context);
+  const input = preprocessFrame(frame, methodPreprocess(graphs.input, bundle.manifest.preprocess), context);
   const r = await adapter.scorePixels(input.pixels);
   const map = mapToImageGrid(r.map, input.mapping);
   return {

@@ -17,7 +17,7 @@
 import type { DecodedFrame } from '../../dicom/pixels/decoded-frame';
 import { memoize, type LoadedBundle } from '../loaded-bundle';
 import { preprocessFrame } from '../preprocess';
-import { methodPreprocess } from '../method-preprocess';
+import { methodPreprocess, ZEROSHOT_INPUT } from '../method-preprocess';
 import { upsampleAlignCorners } from '../resample';
 import { mapToImageGrid } from '../grid-mapping';
 import { DEMO_MODEL_LABEL } from '../bundle';
@@ -68,7 +68,7 @@ export const zeroshot: AnomalyMethod = {
     const S = m.preprocess.inputSize;
     context.signal?.throwIfAborted();
     const text = await classFeatures(bundle, subjectWord(frame.modality, context.organ));
-    const input = preprocessFrame(frame, methodPreprocess('zeroshot', m.preprocess), context);
+    const input = preprocessFrame(frame, methodPreprocess(ZEROSHOT_INPUT, m.preprocess), context);
     context.signal?.throwIfAborted();
     const out = await bundle.vision.encode(input.pixels, 1);
     const pooled = normaliseRows(new Float32Array(out.pooled), 1, D);

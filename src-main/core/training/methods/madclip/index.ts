@@ -9,7 +9,7 @@
  *   const r = await trainAdapter({ method: 'madclip', support: { normal, abnormal }, ... });
  */
 import type { TrainingMethod } from '../training-method';
-import { buildMadclipPool, MADCLIP_POOL_SIZE, madclipSupport } from './pool';
+import { buildMadclipPool, MADCLIP_INPUT, MADCLIP_POOL_SIZE, madclipSupport } from './pool';
 import { MADCLIP_ORGANS, madclipOrgan, madclipPrompts } from './prompts';
 
 export const madclip: TrainingMethod = {
@@ -20,6 +20,7 @@ export const madclip: TrainingMethod = {
     tapCount: 4,
     lossGraph: { faithful: 'madclip', fast: 'madclip-fast' },
     headGraph: 'madclip-head',
+    input: MADCLIP_INPUT,
     // without masks only the detection branch trained: its det_score output is the image score
     imageScore: (r, withMasks) => (!withMasks && r.detScore !== undefined ? r.detScore : r.score),
   },

@@ -10,13 +10,16 @@
 import { ClipScanError } from '../../../../../src-shared/contract/errors';
 import type { HeadSession } from '../../../engine/training-session';
 import { preprocessFrame, type PreprocessSpec } from '../../../engine/preprocess';
-import { methodPreprocess } from '../../../engine/method-preprocess';
+import { methodPreprocess, type InputChain } from '../../../engine/method-preprocess';
 import { pilNearest } from '../../../engine/pil-resample';
 import { asFrame, IMAGE8_WINDOW, isImage8, type TrainingImage } from '../../../images/image8';
 import { createRng } from '../../rng';
 import { madclipVariants, drawColorJitter, type FloatImage } from '../../synthesis';
 import { encodeAll, type PoolEntry } from '../../feature-pool';
 import type { PoolInput } from '../training-method';
+
+/** MVFA/MadCLIP's chain (algorithms.md §3.1, §4.1): resize S×S bicubic straight from the original, ToTensor, no normalisation. */
+export const MADCLIP_INPUT: InputChain = { resize: 'bicubic', normalise: false };
 
 /** Variants per support image: MadCLIP's fixed augmentations. */
 export const MADCLIP_POOL_SIZE = 16;
@@ -38,7 +41,7 @@ function maskToModel(mask: Float32Array, rows: number, cols: number, S: number):
 /** The normal (label 0) then abnormal (label 1) support images at the model grid, with their masks. */
 export function madclipSupport(o: Pick<PoolInput, 'normal' | 'abnormal' | 'spec'>): MadclipSupport[] {
   const S = o.spec.inputSize;
-  const chain = methodPreprocess('madclip', o.spec);
+  const chain = methodPreprocess(MADCLIP_INPUT, o.spec);
   const prep = (x: TrainingImage) => preprocessFrame(asFrame(x), chain, isImage8(x) ? { window: IMAGE8_WINDOW } : {}).pixels;
   return [
     ...o.normal.map((x) => ({ image: prep(x), mask: null, label: 0 as const })),

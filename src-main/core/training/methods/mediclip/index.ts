@@ -23,6 +23,8 @@ export const mediclip: TrainingMethod = {
     tapCount: 3,
     lossGraph: { faithful: 'mediclip', fast: 'mediclip-fast' },
     headGraph: 'mediclip-head',
+    // MediCLIP's test transform (algorithms.md §2.1): resize bilinear, ToTensor, Normalize with the bundle's mean/std
+    input: { resize: 'bilinear', normalise: true },
     imageScore: (r) => r.score,
   },
   learnsFromAbnormal: false,
