@@ -58,8 +58,10 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
   const folderId = repos.folders.upsert(root);
   const knownInstances = repos.instances.stampsByFolder(folderId);
   const knownErrors = repos.errors.stampsByFolder(folderId);
-  const reader = options.reader ?? createHeaderReader();
-  const ownReader = !options.reader;
+  const orphanDuplicate = orphanDuplicateCheck(repos);
+  // Started on the first file that needs parsing: re-indexing an unchanged folder starts no worker.
+  let startedReader: HeaderReader | undefined;
+  const reader = () => (startedReader ??= options.reader ?? createHeaderReader());
   const batchSize = options.batchSize ?? 64;
   const progress: IndexProgress = { folder: root, filesSeen: 0, indexed: 0, skipped: 0, errors: 0, done: false };
   const emit = () => options.onProgress?.({ ...progress });
@@ -70,7 +72,7 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
     if (batch.length === 0) return;
     const entries = batch;
     batch = [];
-    const results = await reader.read(entries.map((e) => e.path));
+    const results = await reader().read(entries.map((e) => e.path));
     log.db
       .transaction(() => {
         const touchedSeries = new Set<string>();
@@ -104,7 +106,7 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
       }
       progress.filesSeen++;
       const known = knownInstances.get(entry.path) ?? knownErrors.get(entry.path);
-      if (known && known.size === entry.size && known.mtimeMs === entry.mtimeMs && !isOrphanDuplicate(repos, knownErrors.get(entry.path))) {
+      if (known && known.size === entry.size && known.mtimeMs === entry.mtimeMs && !orphanDuplicate(knownErrors.get(entry.path))) {
         progress.skipped++;
         if (knownErrors.get(entry.path)?.kind === 'error') progress.errors++;
         else progress.indexed++;
@@ -126,7 +128,7 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
         const heir = uid ? repos.errors.duplicatesOf([uid]).find((d) => !seen.has(d.path) && existsSync(d.path)) : undefined;
         return heir ? [heir] : [];
       });
-      const heirHeaders = await reader.read(heirs.map((h) => h.path));
+      const heirHeaders = heirs.length > 0 ? await reader().read(heirs.map((h) => h.path)) : [];
       log.db
         .transaction(() => {
           const touchedSeries = new Set<string>();
@@ -147,7 +149,7 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
         .immediate();
     }
   } finally {
-    if (ownReader) await reader.close();
+    if (startedReader && !options.reader) await startedReader.close();
   }
 
   if (options.signal?.aborted) {
@@ -161,9 +163,20 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
   return summary;
 }
 
-/** A duplicate whose original is gone (from the library or from the disk): it must be read again to take the instance over. */
-function isOrphanDuplicate(repos: LibraryRepositories, row: IndexErrorRow | undefined): boolean {
-  if (row?.kind !== 'duplicate' || !row.sopInstanceUid) return false;
-  const original = repos.instances.bySopInstanceUid(row.sopInstanceUid);
-  return !original || !existsSync(original.path);
+/**
+ * Whether a duplicate's original is gone (from the library or from the disk), so that the
+ * duplicate must be read again to take the instance over; asked once per SOP Instance UID.
+ */
+function orphanDuplicateCheck(repos: LibraryRepositories): (row: IndexErrorRow | undefined) => boolean {
+  const orphaned = new Map<string, boolean>();
+  return (row) => {
+    if (row?.kind !== 'duplicate' || !row.sopInstanceUid) return false;
+    let answer = orphaned.get(row.sopInstanceUid);
+    if (answer === undefined) {
+      const originalPath = repos.instances.pathBySopInstanceUid(row.sopInstanceUid);
+      answer = !originalPath || !existsSync(originalPath);
+      orphaned.set(row.sopInstanceUid, answer);
+    }
+    return answer;
+  };
 }
