@@ -5,7 +5,8 @@
  * instance to a duplicate file that still exists), and rebuilds the series each
  * batch touches in the batch's own transaction, so a run stopped at any point
  * (crash, kill, locked or full case log) leaves every stored instance in its
- * series. Streams progress; an AbortSignal stops it between batches (what was
+ * series. The walk goes on while earlier batches are parsed (a few batches
+ * ahead), and batches are stored in walk order. Streams progress; an AbortSignal stops it between batches (what was
  * stored stays stored) and it then throws `INDEX_CANCELLED`.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -18,6 +19,7 @@ import type { CaseLog } from '../caselog/open';
 import type { IndexErrorRow } from '../caselog/repositories/index-errors';
 import { LibraryRepositories } from './library-store';
 import { createHeaderReader, type HeaderReader } from './header-reader';
+import type { HeaderResult } from './header-file';
 import type { WalkEntry } from './walk';
 import { walkFolder } from './walk';
 import { archivesDirFor, openMediaFile, type MediaSource } from './media/media';
@@ -33,6 +35,9 @@ export interface IndexOptions {
   /** For a DICOMDIR or .zip: the folder whose files the viewer will read. */
   onMediaRoot?: (folder: string) => void;
 }
+
+/** Batches being parsed while the walk goes on (two workers busy while the oldest is stored). */
+const BATCHES_READ_AT_ONCE = 3;
 
 export async function indexFolder(log: CaseLog, folder: string, options: IndexOptions = {}): Promise<IndexSummary> {
   let root: string;
@@ -68,11 +73,20 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
   const seen = new Set<string>();
   let batch: (WalkEntry & { ok: true })[] = [];
 
-  const flush = async () => {
+  // Walking and parsing overlap: up to BATCHES_READ_AT_ONCE batches are being read while the
+  // walk goes on; they are stored one transaction each, in walk order.
+  const reading: { entries: typeof batch; results: Promise<HeaderResult[]> }[] = [];
+  const startReading = () => {
     if (batch.length === 0) return;
-    const entries = batch;
+    const results = reader().read(batch.map((e) => e.path));
+    // Awaited in order by storeOldest; this only keeps a later batch's failure from counting as unhandled meanwhile.
+    results.catch(() => {});
+    reading.push({ entries: batch, results });
     batch = [];
-    const results = await reader().read(entries.map((e) => e.path));
+  };
+  const storeOldest = async () => {
+    const { entries, results: pending } = reading.shift()!;
+    const results = await pending;
     log.db
       .transaction(() => {
         const touchedSeries = new Set<string>();
@@ -114,11 +128,14 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
         continue;
       }
       batch.push(entry);
-      if (batch.length >= batchSize) await flush();
+      if (batch.length >= batchSize) startReading();
+      while (reading.length >= BATCHES_READ_AT_ONCE) await storeOldest();
       if (options.signal?.aborted) break;
     }
-    if (!options.signal?.aborted) await flush();
+    if (!options.signal?.aborted) startReading();
     else batch = [];
+    // Batches already read are stored, cancelled or not.
+    while (reading.length > 0) await storeOldest();
 
     if (!options.signal?.aborted) {
       // Files that vanished since the last run; a duplicate of one elsewhere takes over its instance.
