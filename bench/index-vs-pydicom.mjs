@@ -4,12 +4,15 @@
 // the time of a second `clipscan index` of the same, unchanged folder.
 // Not a test. Needs `npm run build:main` and Debian python3-pydicom.
 //
-//   node bench/index-vs-pydicom.mjs [folder | x10] [repeats]   (repeats 0: only build the x10 folder)
+//   node bench/index-vs-pydicom.mjs [folder | x10 | vendor-mr] [repeats]   (repeats 0: only build the folder)
 //
 // `x10`: the 530 files of shared/data/dicom copied 10 times (5,300 files) into
 // a temp folder, each copy with its own SOP, series and study UIDs (same-length
 // byte substitution, see tenCopies) so that the copies index as new instances,
 // not as duplicates of the first.
+// `vendor-mr`: the 192 MR slices of mr-brain-t1w-studyforrest rewritten by pydicom with
+// Siemens-style private blocks before the pixels (two 12 kB CSA headers and a 150 kB protocol
+// text in group 0029), so that each header is about 175 kB, longer than the first 64 kB read.
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -18,9 +21,8 @@ import path from 'node:path';
 
 const python = process.env.CLIPSCAN_PYTHON ?? '/usr/bin/python3';
 const folder =
-  process.argv[2] === 'x10'
-    ? tenCopies(path.resolve('../shared/data/dicom'))
-    : path.resolve(process.argv[2] ?? '../shared/data/dicom/mr-brain-t1w-studyforrest');
+  { x10: () => tenCopies(path.resolve('../shared/data/dicom')), 'vendor-mr': vendorMr }[process.argv[2]]?.() ??
+  path.resolve(process.argv[2] ?? '../shared/data/dicom/mr-brain-t1w-studyforrest');
 const repeats = Number(process.argv[3] ?? 3);
 const files = fs
   .readdirSync(folder, { recursive: true })
@@ -82,6 +84,37 @@ for r, _, fs in os.walk(sys.argv[1]):
       fs.writeFileSync(out, bytes);
     }
   }
+  fs.writeFileSync(`${target}.complete`, '');
+  return target;
+}
+
+function vendorMr() {
+  const target = path.join(os.tmpdir(), 'clipscan-bench-index-vendor-mr');
+  if (fs.existsSync(`${target}.complete`)) return target;
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.mkdirSync(target, { recursive: true });
+  const written = spawnSync(
+    python,
+    [
+      '-c',
+      `
+import os, sys, pydicom
+src, dst = sys.argv[1], sys.argv[2]
+for f in sorted(n for n in os.listdir(src) if n.endswith('.dcm')):
+    ds = pydicom.dcmread(os.path.join(src, f))
+    ds.add_new(0x00290010, 'LO', 'SIEMENS CSA HEADER')
+    ds.add_new(0x00290011, 'LO', 'SIEMENS MEDCOM HEADER2')
+    ds.add_new(0x00291010, 'OB', os.urandom(12000))
+    ds.add_new(0x00291020, 'OB', os.urandom(12000))
+    ds.add_new(0x00291120, 'OB', (b'sProtConsistencyInfo.tBaselineString = "N4_VE11C" ' * 3000)[:150000])
+    ds.save_as(os.path.join(dst, f))
+`,
+      path.resolve('../shared/data/dicom/mr-brain-t1w-studyforrest'),
+      target,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (written.status !== 0) throw new Error(`pydicom failed (apt-get install python3-pydicom): ${written.stderr}`);
   fs.writeFileSync(`${target}.complete`, '');
   return target;
 }
