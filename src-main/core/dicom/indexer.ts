@@ -6,8 +6,9 @@
  * batch touches in the batch's own transaction, so a run stopped at any point
  * (crash, kill, locked or full case log) leaves every stored instance in its
  * series. The walk goes on while earlier batches are parsed (a few batches
- * ahead), and batches are stored in walk order. Streams progress; an AbortSignal stops it between batches (what was
- * stored stays stored) and it then throws `INDEX_CANCELLED`.
+ * ahead), and batches are stored in walk order. Streams progress; an
+ * AbortSignal stops it between batches (what was read is stored and stays
+ * stored) and it then throws `INDEX_CANCELLED`.
  */
 import { existsSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
