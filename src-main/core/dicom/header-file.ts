@@ -2,14 +2,16 @@
  * Reads the header of one DICOM file from disk: the first 64 KiB, then 16
  * times more each time the header runs past what was read, up to 64 MiB (a
  * header longer than that is refused, the rest of the file is never loaded).
+ * Blocking reads for worker threads, promise-based ones for the main thread.
  * Any failure becomes a readable reason, never a throw.
  */
 import crypto from 'node:crypto';
+import { closeSync, readSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DicomHeader } from '../../../src-shared/domain/dicom-header';
 import { HeaderError, NeedMoreBytes, parseDicomHeader } from './header-parser';
-import { NotARegularFile, openRegularFile } from '../files/regular-file';
+import { NotARegularFile, openRegularFile, openRegularFileSync } from '../files/regular-file';
 
 const FIRST_READ = 64 * 1024;
 const LONGEST_HEADER = 64 * 1024 * 1024;
@@ -24,19 +26,44 @@ export async function readHeaderFile(filePath: string): Promise<HeaderResult> {
     for (let want = FIRST_READ; ; want *= 16) {
       const bytes = Buffer.allocUnsafe(Math.min(size, want));
       const { bytesRead } = await handle.read(bytes, 0, bytes.length, 0);
-      try {
-        const header = parseDicomHeader(bytes.subarray(0, bytesRead), bytesRead >= size, size);
-        return { path: filePath, ok: true, header: fillMissingUids(header, filePath) };
-      } catch (err) {
-        if (!(err instanceof NeedMoreBytes) || bytesRead >= size) throw err;
-        if (want >= LONGEST_HEADER)
-          throw new HeaderError(`the header does not end within the first ${LONGEST_HEADER / 1024 / 1024} MiB: the file is damaged or not an image`);
-      }
+      const header = parseOrAskMore(bytes.subarray(0, bytesRead), size, want);
+      if (header) return { path: filePath, ok: true, header: fillMissingUids(header, filePath) };
     }
   } catch (err) {
     return { path: filePath, ok: false, reason: describeFailure(err) };
   } finally {
     await handle?.close().catch(() => {});
+  }
+}
+
+/** `readHeaderFile` with blocking reads, for the header workers: no event-loop round trips per file. */
+export function readHeaderFileSync(filePath: string): HeaderResult {
+  let fd: number | undefined;
+  try {
+    const file = openRegularFileSync(filePath);
+    fd = file.fd;
+    for (let want = FIRST_READ; ; want *= 16) {
+      const bytes = Buffer.allocUnsafe(Math.min(file.size, want));
+      const bytesRead = readSync(fd, bytes, 0, bytes.length, 0);
+      const header = parseOrAskMore(bytes.subarray(0, bytesRead), file.size, want);
+      if (header) return { path: filePath, ok: true, header: fillMissingUids(header, filePath) };
+    }
+  } catch (err) {
+    return { path: filePath, ok: false, reason: describeFailure(err) };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The header in the first bytes of a file of `size` bytes, or null when a read longer than `want` is needed. */
+function parseOrAskMore(bytes: Buffer, size: number, want: number): DicomHeader | null {
+  try {
+    return parseDicomHeader(bytes, bytes.length >= size, size);
+  } catch (err) {
+    if (!(err instanceof NeedMoreBytes) || bytes.length >= size) throw err;
+    if (want >= LONGEST_HEADER)
+      throw new HeaderError(`the header does not end within the first ${LONGEST_HEADER / 1024 / 1024} MiB: the file is damaged or not an image`);
+    return null;
   }
 }
 

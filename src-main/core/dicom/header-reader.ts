@@ -32,22 +32,32 @@ export function createHeaderReader(workerPath: string | null = defaultWorkerPath
       async close() {},
     };
   }
-  // One worker per core (at most 2 here: the main thread also builds series and writes SQLite);
-  // each batch is split between them and the results come back in the order of `paths`.
-  const workers = Array.from({ length: Math.max(1, Math.min(2, os.availableParallelism())) }, () =>
-    startWorkerThread<HeaderWorkerMethods>('header-index.worker', { bundlePath: workerPath }),
-  );
+  // One worker per core (at most 2 here: the main thread also builds series and writes SQLite).
+  // A batch is split between the idle workers, or goes whole to the least busy one when none is
+  // idle (the indexer reads a few batches at once); results come back in the order of `paths`.
+  const workers = Array.from({ length: Math.max(1, Math.min(2, os.availableParallelism())) }, () => ({
+    thread: startWorkerThread<HeaderWorkerMethods>('header-index.worker', { bundlePath: workerPath }),
+    pathsInFlight: 0,
+  }));
+  const ask = async (worker: (typeof workers)[number], paths: string[]) => {
+    worker.pathsInFlight += paths.length;
+    try {
+      return await worker.thread.request('readHeaders', { paths });
+    } finally {
+      worker.pathsInFlight -= paths.length;
+    }
+  };
   return {
     mode: 'worker',
     async read(paths) {
-      const share = Math.ceil(paths.length / workers.length);
-      const parts = await Promise.all(
-        workers.map((w, i) => (i * share < paths.length ? w.request('readHeaders', { paths: paths.slice(i * share, (i + 1) * share) }) : [])),
-      );
+      const idle = workers.filter((w) => w.pathsInFlight === 0);
+      const targets = idle.length > 0 ? idle : [workers.reduce((a, b) => (b.pathsInFlight < a.pathsInFlight ? b : a))];
+      const share = Math.ceil(paths.length / targets.length);
+      const parts = await Promise.all(targets.map((w, i) => (i * share < paths.length ? ask(w, paths.slice(i * share, (i + 1) * share)) : [])));
       return parts.flat();
     },
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(workers.map((w) => w.thread.close()));
     },
   };
 }

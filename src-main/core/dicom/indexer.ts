@@ -5,8 +5,10 @@
  * instance to a duplicate file that still exists), and rebuilds the series each
  * batch touches in the batch's own transaction, so a run stopped at any point
  * (crash, kill, locked or full case log) leaves every stored instance in its
- * series. Streams progress; an AbortSignal stops it between batches (what was
- * stored stays stored) and it then throws `INDEX_CANCELLED`.
+ * series. The walk goes on while earlier batches are parsed (a few batches
+ * ahead), and batches are stored in walk order. Streams progress; an
+ * AbortSignal stops it between batches (what was read is stored and stays
+ * stored) and it then throws `INDEX_CANCELLED`.
  */
 import { existsSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -18,6 +20,7 @@ import type { CaseLog } from '../caselog/open';
 import type { IndexErrorRow } from '../caselog/repositories/index-errors';
 import { LibraryRepositories } from './library-store';
 import { createHeaderReader, type HeaderReader } from './header-reader';
+import type { HeaderResult } from './header-file';
 import type { WalkEntry } from './walk';
 import { walkFolder } from './walk';
 import { archivesDirFor, openMediaFile, type MediaSource } from './media/media';
@@ -33,6 +36,9 @@ export interface IndexOptions {
   /** For a DICOMDIR or .zip: the folder whose files the viewer will read. */
   onMediaRoot?: (folder: string) => void;
 }
+
+/** Batches being parsed while the walk goes on (two workers busy while the oldest is stored). */
+const BATCHES_READ_AT_ONCE = 3;
 
 export async function indexFolder(log: CaseLog, folder: string, options: IndexOptions = {}): Promise<IndexSummary> {
   let root: string;
@@ -58,19 +64,30 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
   const folderId = repos.folders.upsert(root);
   const knownInstances = repos.instances.stampsByFolder(folderId);
   const knownErrors = repos.errors.stampsByFolder(folderId);
-  const reader = options.reader ?? createHeaderReader();
-  const ownReader = !options.reader;
+  const orphanDuplicate = orphanDuplicateCheck(repos);
+  // Started on the first file that needs parsing: re-indexing an unchanged folder starts no worker.
+  let startedReader: HeaderReader | undefined;
+  const reader = () => (startedReader ??= options.reader ?? createHeaderReader());
   const batchSize = options.batchSize ?? 64;
   const progress: IndexProgress = { folder: root, filesSeen: 0, indexed: 0, skipped: 0, errors: 0, done: false };
   const emit = () => options.onProgress?.({ ...progress });
   const seen = new Set<string>();
   let batch: (WalkEntry & { ok: true })[] = [];
 
-  const flush = async () => {
+  // Walking and parsing overlap: up to BATCHES_READ_AT_ONCE batches are being read while the
+  // walk goes on; they are stored one transaction each, in walk order.
+  const reading: { entries: typeof batch; results: Promise<HeaderResult[]> }[] = [];
+  const startReading = () => {
     if (batch.length === 0) return;
-    const entries = batch;
+    const results = reader().read(batch.map((e) => e.path));
+    // Awaited in order by storeOldest; this only keeps a later batch's failure from counting as unhandled meanwhile.
+    results.catch(() => {});
+    reading.push({ entries: batch, results });
     batch = [];
-    const results = await reader.read(entries.map((e) => e.path));
+  };
+  const storeOldest = async () => {
+    const { entries, results: pending } = reading.shift()!;
+    const results = await pending;
     log.db
       .transaction(() => {
         const touchedSeries = new Set<string>();
@@ -104,7 +121,7 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
       }
       progress.filesSeen++;
       const known = knownInstances.get(entry.path) ?? knownErrors.get(entry.path);
-      if (known && known.size === entry.size && known.mtimeMs === entry.mtimeMs && !isOrphanDuplicate(repos, knownErrors.get(entry.path))) {
+      if (known && known.size === entry.size && known.mtimeMs === entry.mtimeMs && !orphanDuplicate(knownErrors.get(entry.path))) {
         progress.skipped++;
         if (knownErrors.get(entry.path)?.kind === 'error') progress.errors++;
         else progress.indexed++;
@@ -112,11 +129,14 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
         continue;
       }
       batch.push(entry);
-      if (batch.length >= batchSize) await flush();
+      if (batch.length >= batchSize) startReading();
+      while (reading.length >= BATCHES_READ_AT_ONCE) await storeOldest();
       if (options.signal?.aborted) break;
     }
-    if (!options.signal?.aborted) await flush();
+    if (!options.signal?.aborted) startReading();
     else batch = [];
+    // Batches already read are stored, cancelled or not.
+    while (reading.length > 0) await storeOldest();
 
     if (!options.signal?.aborted) {
       // Files that vanished since the last run; a duplicate of one elsewhere takes over its instance.
@@ -126,7 +146,7 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
         const heir = uid ? repos.errors.duplicatesOf([uid]).find((d) => !seen.has(d.path) && existsSync(d.path)) : undefined;
         return heir ? [heir] : [];
       });
-      const heirHeaders = await reader.read(heirs.map((h) => h.path));
+      const heirHeaders = heirs.length > 0 ? await reader().read(heirs.map((h) => h.path)) : [];
       log.db
         .transaction(() => {
           const touchedSeries = new Set<string>();
@@ -147,7 +167,7 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
         .immediate();
     }
   } finally {
-    if (ownReader) await reader.close();
+    if (startedReader && !options.reader) await startedReader.close();
   }
 
   if (options.signal?.aborted) {
@@ -161,9 +181,20 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
   return summary;
 }
 
-/** A duplicate whose original is gone (from the library or from the disk): it must be read again to take the instance over. */
-function isOrphanDuplicate(repos: LibraryRepositories, row: IndexErrorRow | undefined): boolean {
-  if (row?.kind !== 'duplicate' || !row.sopInstanceUid) return false;
-  const original = repos.instances.bySopInstanceUid(row.sopInstanceUid);
-  return !original || !existsSync(original.path);
+/**
+ * Whether a duplicate's original is gone (from the library or from the disk), so that the
+ * duplicate must be read again to take the instance over; asked once per SOP Instance UID.
+ */
+function orphanDuplicateCheck(repos: LibraryRepositories): (row: IndexErrorRow | undefined) => boolean {
+  const orphaned = new Map<string, boolean>();
+  return (row) => {
+    if (row?.kind !== 'duplicate' || !row.sopInstanceUid) return false;
+    let answer = orphaned.get(row.sopInstanceUid);
+    if (answer === undefined) {
+      const originalPath = repos.instances.pathBySopInstanceUid(row.sopInstanceUid);
+      answer = !originalPath || !existsSync(originalPath);
+      orphaned.set(row.sopInstanceUid, answer);
+    }
+    return answer;
+  };
 }

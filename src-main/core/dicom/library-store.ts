@@ -62,7 +62,7 @@ export class LibraryRepositories {
       rows.map((r) => ({ id: r.id, header: r.header })),
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const duplicates = this.errors.duplicatesOf(rows.map((r) => r.sopInstanceUid));
+    const duplicates = this.errors.duplicatesInSeries(seriesInstanceUid);
     for (const part of built) {
       const studyId = this.studies.upsertFromHeader(byId.get(part.members[0].id)!.header);
       const notes = [...part.notes];

@@ -6,6 +6,7 @@
  * and so are links whose target `linkAllowed` refuses and special files
  * (pipes, sockets, devices), which are never opened.
  */
+import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { specialFileKind } from '../files/regular-file';
@@ -30,13 +31,13 @@ async function* walkDir(dir: string, seenDirs: Set<string>, signal?: AbortSignal
     yield { path: dir, ok: false, reason: `folder cannot be read: ${errnoText(err)}` };
     return;
   }
+  const stats = statsAhead(dir, names);
   for (const name of names) {
     if (signal?.aborted) return;
     const full = path.join(dir, name);
-    let stat;
-    try {
-      stat = await fs.stat(full);
-    } catch (err) {
+    const stat = await stats.next();
+    if (stat instanceof Error) {
+      const err = stat;
       const lstat = await fs.lstat(full).catch(() => null);
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ELOOP') yield { path: full, ok: false, reason: 'a symbolic link loop: not followed' };
@@ -67,6 +68,29 @@ async function* walkDir(dir: string, seenDirs: Set<string>, signal?: AbortSignal
       yield { path: full, ok: false, reason: `${specialFileKind(stat) ?? 'not a regular file'}: skipped` };
     }
   }
+}
+
+const STATS_IN_FLIGHT = 64;
+
+/**
+ * The stats of a folder's entries in order, asked up to STATS_IN_FLIGHT ahead of
+ * the one awaited (one stat at a time leaves the disk and thread pool idle);
+ * a failed stat comes back as its error.
+ */
+function statsAhead(dir: string, names: readonly string[]): { next: () => Promise<Stats | Error> } {
+  const pending: Promise<Stats | Error>[] = [];
+  let asked = 0;
+  const ask = () => {
+    while (asked < names.length && pending.length < STATS_IN_FLIGHT) {
+      pending.push(fs.stat(path.join(dir, names[asked++]!)).catch((err: unknown) => err as Error));
+    }
+  };
+  return {
+    next: () => {
+      ask();
+      return pending.shift()!;
+    },
+  };
 }
 
 function errnoText(err: unknown): string {

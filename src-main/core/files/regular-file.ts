@@ -42,6 +42,21 @@ export async function openRegularFile(file: string): Promise<fsp.FileHandle> {
   }
 }
 
+/** The synchronous `openRegularFile`, for worker threads where blocking is fine; returns a file descriptor and the file's size. */
+export function openRegularFileSync(file: string): { fd: number; size: number } {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) {
+      throw new NotARegularFile(file, specialFileKind(stat) ?? (stat.isDirectory() ? 'a folder' : 'something else'));
+    }
+    return { fd, size: stat.size };
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+}
+
 /** The whole of a regular file. */
 export async function readRegularFile(file: string): Promise<Buffer<ArrayBuffer>> {
   const handle = await openRegularFile(file);

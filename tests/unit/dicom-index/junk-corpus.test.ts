@@ -5,6 +5,7 @@
  * mid-walk) next to real DICOM files. Each junk file becomes an error row with a
  * readable reason; the real files are indexed.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCaseLog, type CaseLog } from '../../../src-main/core/caselog';
 import { indexFolder } from '../../../src-main/core/dicom/indexer';
 import type { HeaderReader } from '../../../src-main/core/dicom/header-reader';
-import { describeFailure, readHeaderFile } from '../../../src-main/core/dicom/header-file';
+import { describeFailure, readHeaderFile, readHeaderFileSync } from '../../../src-main/core/dicom/header-file';
 import { FIXTURES } from '../../helpers/paths';
 
 const REAL = path.join(FIXTURES, 'dicom', 'ct-chest-lidc-0314');
@@ -105,6 +106,16 @@ describe('indexing a folder full of junk', () => {
     const series = again.studies[0].series[0];
     expect(series.instances).toBe(3);
     expect(series.notes.join(' ')).toMatch(/truncated\.dcm repeats the SOP Instance UID of IM0/);
+  });
+
+  it('the blocking reader of the header workers answers exactly as the promise-based one, a named pipe included', async () => {
+    makeCorpus();
+    execFileSync('mkfifo', [path.join(dir, 'pipe.dcm')]);
+    const files = ['', 'good', 'good/deeper'].flatMap((sub) => fs.readdirSync(path.join(dir, sub)).map((f) => path.join(dir, sub, f)));
+    const blocking = files.map((f) => readHeaderFileSync(f));
+    expect(blocking).toEqual(await Promise.all(files.map((f) => readHeaderFile(f))));
+    expect(blocking.filter((r) => r.ok && /IM\d$/.test(r.path))).toHaveLength(4);
+    expect(blocking.find((r) => r.path.endsWith('pipe.dcm'))).toMatchObject({ ok: false, reason: /named pipe/ });
   });
 
   it('permission errors read as such (root can read anything, so the real case above only runs as a normal user)', () => {

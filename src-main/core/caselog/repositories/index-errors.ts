@@ -62,6 +62,19 @@ export class IndexErrorsRepository {
     return prepared(this.db, `${SELECT} WHERE path = ?`).get(filePath) as IndexErrorRow | undefined;
   }
 
+  /**
+   * Duplicate-file rows whose original is an instance of one DICOM series, in the order of the
+   * instances' ids, in one pass over the duplicates (sop_instance_uid has no index here).
+   */
+  duplicatesInSeries(seriesInstanceUid: string): IndexErrorRow[] {
+    return prepared(
+      this.db,
+      `SELECT e.path, e.size, e.mtime_ms AS mtimeMs, e.kind, e.reason, e.folder_id AS folderId, e.sop_instance_uid AS sopInstanceUid
+         FROM index_errors e CROSS JOIN instances i ON i.sop_instance_uid = e.sop_instance_uid
+         WHERE e.kind = 'duplicate' AND i.series_instance_uid = ? ORDER BY i.id, e.path`,
+    ).all(seriesInstanceUid) as IndexErrorRow[];
+  }
+
   /** Duplicate-file rows that point at instances of a series (for the series' notes). */
   duplicatesOf(sopInstanceUids: readonly string[]): IndexErrorRow[] {
     const find = prepared(this.db, `${SELECT} WHERE kind = 'duplicate' AND sop_instance_uid = ? ORDER BY path`);

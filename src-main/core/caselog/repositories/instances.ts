@@ -68,6 +68,12 @@ export class InstancesRepository {
     return r && toRow(r);
   }
 
+  /** The path of the file holding an instance, without reading its header. */
+  pathBySopInstanceUid(uid: string): string | undefined {
+    const r = prepared(this.db, 'SELECT path FROM instances WHERE sop_instance_uid = ?').get(uid) as { path: string } | undefined;
+    return r?.path;
+  }
+
   /** Inserts or refreshes the instance stored at `stamp.path` (series assignment comes later). */
   upsert(folderId: number, stamp: FileStamp, h: DicomHeader): void {
     const old = this.byPath(stamp.path);
