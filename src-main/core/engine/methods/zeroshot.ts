@@ -16,7 +16,8 @@
  */
 import type { DecodedFrame } from '../../dicom/pixels/decoded-frame';
 import { memoize, type LoadedBundle } from '../loaded-bundle';
-import { preprocessFrame } from '../preprocess';
+import { preprocessFrame, type ModelInput } from '../preprocess';
+import { timed } from '../stage-times';
 import { methodPreprocess, ZEROSHOT_INPUT } from '../method-preprocess';
 import { upsampleAlignCorners } from '../resample';
 import { mapToImageGrid } from '../grid-mapping';
@@ -60,6 +61,9 @@ export function patchProbabilities(patchEmbeds: Float32Array, g: number, d: numb
 export const zeroshot: AnomalyMethod = {
   id: 'zeroshot',
   needsTraining: false,
+  prepare(frame: DecodedFrame, context: ScoreContext): ModelInput {
+    return preprocessFrame(frame, methodPreprocess(ZEROSHOT_INPUT, context.bundle.manifest.preprocess), context);
+  },
   async score(frame: DecodedFrame, context: ScoreContext): Promise<AnomalyResult> {
     const { bundle } = context;
     const m = bundle.manifest;
@@ -68,14 +72,19 @@ export const zeroshot: AnomalyMethod = {
     const S = m.preprocess.inputSize;
     context.signal?.throwIfAborted();
     const text = await classFeatures(bundle, subjectWord(frame.modality, context.organ));
-    const input = preprocessFrame(frame, methodPreprocess(ZEROSHOT_INPUT, m.preprocess), context);
+    const input = context.input ?? zeroshot.prepare(frame, context);
     context.signal?.throwIfAborted();
-    const out = await bundle.vision.encode(input.pixels, 1);
-    const pooled = normaliseRows(new Float32Array(out.pooled), 1, D);
-    const score = twoClassProbability(dot(pooled, 0, text.abnormal, D), dot(pooled, 0, text.normal, D), LOGIT_SCALE);
-    const grid = patchProbabilities(out.patchEmbeds, G, D, text);
-    const modelMap = upsampleAlignCorners(grid, G, S);
-    const map = mapToImageGrid(modelMap, input.mapping);
+    const out = await timed(context.times, 'forward', () => bundle.vision.encode(input.pixels, 1));
+    const { score, map, modelMap } = timed(context.times, 'postprocess', () => {
+      const pooled = normaliseRows(new Float32Array(out.pooled), 1, D);
+      const grid = patchProbabilities(out.patchEmbeds, G, D, text);
+      const modelMap = upsampleAlignCorners(grid, G, S);
+      return {
+        score: twoClassProbability(dot(pooled, 0, text.abnormal, D), dot(pooled, 0, text.normal, D), LOGIT_SCALE),
+        modelMap,
+        map: mapToImageGrid(modelMap, input.mapping),
+      };
+    });
     return {
       map,
       rows: frame.rows,
