@@ -34,10 +34,11 @@ export async function scoreImages(
   context: { progress: (data: HostMethods['scoreImages']['progress']) => void; signal: AbortSignal },
 ): Promise<HostMethods['scoreImages']['result']> {
   const start = performance.now();
+  const times: StageTimes = createStageTimes();
   const decoder = await state.decoder();
   const eng = state.engine(params.threads, params.providers);
   const bundle = await eng.loadBundle(params.bundleDir, { precision: params.precision ?? 'fp32' });
-  const times: StageTimes = createStageTimes();
+  times.setup = performance.now() - start;
   const prefetch = prefetchDepth(params.prefetch);
   const options = (image: ImageToScore) => ({
     signal: context.signal,

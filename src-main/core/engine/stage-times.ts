@@ -1,20 +1,22 @@
 /**
- * Per-stage busy time of a scan (issue 17): milliseconds spent reading files,
- * decoding pixels, preprocessing, in the vision forward and mapping results
- * back, summed over the images. The engine host fills one per `scoreImages`
- * call; the methods add their forward and postprocess time through
- * `ScoreContext.times`. With prefetch the stages overlap, so their sum may
- * exceed the wall time.
+ * Per-stage time of a scan (issue 17): milliseconds spent on setup (decoder,
+ * bundle sessions, the prompts' text features), reading files, decoding
+ * pixels, preprocessing, in the vision forward and mapping results back,
+ * summed over the images. The engine host fills one per `scoreImages` call;
+ * the methods add theirs through `ScoreContext.times`. An async stage counts
+ * until its promise settles; with prefetch that includes time the thread
+ * spends on other images meanwhile, so stages overlap and their sum may exceed
+ * the wall time (prefetch 0 gives the pure per-stage cost).
  *
  *   const times = createStageTimes();
  *   const frame = await timed(times, 'decode', () => decoder.decode(bytes));
  */
-export const ENGINE_STAGES = ['read', 'decode', 'preprocess', 'forward', 'postprocess'] as const;
+export const ENGINE_STAGES = ['setup', 'read', 'decode', 'preprocess', 'forward', 'postprocess'] as const;
 export type EngineStage = (typeof ENGINE_STAGES)[number];
 export type StageTimes = Record<EngineStage, number>;
 
 export function createStageTimes(): StageTimes {
-  return { read: 0, decode: 0, preprocess: 0, forward: 0, postprocess: 0 };
+  return { setup: 0, read: 0, decode: 0, preprocess: 0, forward: 0, postprocess: 0 };
 }
 
 /** Runs `work` and adds its duration (until its promise settles, for async work) to `stage`; no-op timing without `times`. */

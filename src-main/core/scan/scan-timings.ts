@@ -7,7 +7,7 @@
  * `timings`; the human output prints `describeTimings`.
  *
  *   const t = scanTimings(result.timings, storeMs, wallMs, images);
- *   describeTimings(t);   // 'Timings: 192 images in 9.1 s (21.1 images/s, prefetch 2); read 0.2 s, ...'
+ *   describeTimings(t);   // 'Timings: 192 images in 9.1 s (21.1 images/s, prefetch 2); setup 0.3 s, read 0.2 s, ...'
  */
 import type { StageTimes } from '../engine/stage-times';
 

@@ -71,7 +71,7 @@ export const zeroshot: AnomalyMethod = {
     const G = m.vision.gridSize;
     const S = m.preprocess.inputSize;
     context.signal?.throwIfAborted();
-    const text = await classFeatures(bundle, subjectWord(frame.modality, context.organ));
+    const text = await timed(context.times, 'setup', () => classFeatures(bundle, subjectWord(frame.modality, context.organ)));
     const input = context.input ?? zeroshot.prepare(frame, context);
     context.signal?.throwIfAborted();
     const out = await timed(context.times, 'forward', () => bundle.vision.encode(input.pixels, 1));
