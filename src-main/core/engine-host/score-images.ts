@@ -3,17 +3,19 @@
  * requested frame in Node, score it with the chosen method on the bundle's
  * ONNX sessions, and report each image as soon as it is done (its map at the
  * image grid, or a readable per-image error), in the order asked. A bounded
- * pipeline prepares up to `prefetch` images ahead while the current one is in
- * the forward, so at most prefetch + 1 prepared frames are held. Stops between
- * images when cancelled. Returns busy time per stage (stage-times.ts).
+ * pipeline prepares up to `prefetch` images ahead, in a worker thread
+ * (prepare-frame.ts), while the current one is in the forward, so at most
+ * prefetch + 1 prepared frames are held; prefetch 0 is the old path, one image
+ * at a time in this thread. Stops between images when cancelled. Returns busy
+ * time per stage (stage-times.ts).
  */
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
-import { readRegularFile } from '../files/regular-file';
-import { createStageTimes, timed, type StageTimes } from '../engine/stage-times';
+import { createStageTimes, type StageTimes } from '../engine/stage-times';
 import type { DecodedFrame } from '../dicom/pixels/decoded-frame';
 import type { ModelInput } from '../engine/preprocess';
 import type { HostMethods, ImageToScore } from '../engine-client/protocol';
 import type { HostState } from './host-state';
+import { prepareFrameFromFile, type FrameToPrepare, type PreparedFrame } from './prepare-frame';
 
 /** Images prepared ahead by default: enough to keep the forward fed, small enough to bound memory. */
 export const DEFAULT_PREFETCH = 2;
@@ -45,13 +47,19 @@ export async function scoreImages(
     organ: image.organ ?? undefined,
     ...(params.adapterDir ? { adapterDir: params.adapterDir } : {}),
   });
+  // ahead of the forward, in the worker thread when there is one; one at a time, in this thread
+  const worker = prefetch > 0 ? state.preparer() : null;
+  const prepareOne = (job: FrameToPrepare): Promise<PreparedFrame> =>
+    worker ? worker.request('prepare', job) : prepareFrameFromFile(decoder, job);
   // never rejects: a failure belongs to its image and is reported in order
   const prepare = async (image: ImageToScore): Promise<Prepared> => {
     try {
       context.signal.throwIfAborted();
-      const bytes = await timed(times, 'read', async () => new Uint8Array(await readRegularFile(image.path)));
-      const frame = await timed(times, 'decode', () => decoder.decode(bytes, image.frameIndex));
-      const input = timed(times, 'preprocess', () => eng.prepareFrame(bundle, params.method, frame, options(image)));
+      const spec = eng.inputSpec(bundle, params.method);
+      const { frame, input, ms } = await prepareOne({ path: image.path, frameIndex: image.frameIndex, spec, options: {} });
+      times.read += ms.read;
+      times.decode += ms.decode;
+      times.preprocess += ms.preprocess;
       return { ok: true, frame, input };
     } catch (error) {
       return { ok: false, error };
@@ -92,6 +100,6 @@ export async function scoreImages(
     fallbackReason: bundle.fallbackReason ?? null,
     scored,
     failed,
-    timings: { stages: times, wallMs: performance.now() - start, prefetch },
+    timings: { stages: times, wallMs: performance.now() - start, prefetch, preparedIn: worker ? 'worker' : 'host' },
   };
 }

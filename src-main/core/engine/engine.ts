@@ -15,7 +15,7 @@ import path from 'node:path';
 import { createOrtRuntime, type ProviderName } from './ort-runtime';
 import { loadBundleInto, memoize, visionFile, type LoadBundleOptions, type LoadedBundle } from './loaded-bundle';
 import type { DecodedFrame } from '../dicom/pixels/decoded-frame';
-import type { ModelInput } from './preprocess';
+import { preprocessFrame, type ModelInput, type PreprocessSpec } from './preprocess';
 import type { AnomalyMethod, AnomalyResult, ScoreContext } from './methods/anomaly-method';
 import { zeroshot } from './methods/zeroshot';
 import { adapterAnomalyMethod } from './methods/adapter-scoring';
@@ -43,6 +43,8 @@ export interface Engine {
   readonly providers: readonly ProviderName[];
   /** Verifies and opens a bundle; the same folder and precision, unchanged on disk, returns the same LoadedBundle. */
   loadBundle(dir: string, options?: LoadBundleOptions): Promise<LoadedBundle>;
+  /** The preprocessing chain `method` feeds the bundle's vision tower with (for preparing frames elsewhere, e.g. a worker). */
+  inputSpec(bundle: LoadedBundle, method: AnomalyMethod | string): PreprocessSpec;
   /** The frame preprocessed for `method` (pure CPU work, no session): pass it to `scoreFrame` as `options.input`. */
   prepareFrame(bundle: LoadedBundle, method: AnomalyMethod | string, frame: DecodedFrame, options?: ScoreOptions): ModelInput;
   scoreFrame(bundle: LoadedBundle, method: AnomalyMethod | string, frame: DecodedFrame, options?: ScoreOptions): Promise<AnomalyResult>;
@@ -84,9 +86,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
   return {
     providers: runtime.providers,
     loadBundle: (dir, o) => bundles.get(dir, o),
+    inputSpec: (bundle, method) => (typeof method === 'string' ? methodById(method, methods) : method).inputSpec(bundle),
     prepareFrame(bundle, method, frame, o = {}) {
       const m = typeof method === 'string' ? methodById(method, methods) : method;
-      return m.prepare(frame, { ...o, bundle });
+      return preprocessFrame(frame, m.inputSpec(bundle), o);
     },
     async scoreFrame(bundle, method, frame, o = {}) {
       const m = typeof method === 'string' ? methodById(method, methods) : method;

@@ -4,9 +4,8 @@
  * pixels, preprocessing, in the vision forward and mapping results back,
  * summed over the images. The engine host fills one per `scoreImages` call;
  * the methods add theirs through `ScoreContext.times`. An async stage counts
- * until its promise settles; with prefetch that includes time the thread
- * spends on other images meanwhile, so stages overlap and their sum may exceed
- * the wall time (prefetch 0 gives the pure per-stage cost).
+ * until its promise settles. With prefetch, read, decode and preprocess run in
+ * a worker alongside the forward, so the sum may exceed the wall time.
  *
  *   const times = createStageTimes();
  *   const frame = await timed(times, 'decode', () => decoder.decode(bytes));

@@ -7,7 +7,7 @@
  * `timings`; the human output prints `describeTimings`.
  *
  *   const t = scanTimings(result.timings, storeMs, wallMs, images);
- *   describeTimings(t);   // 'Timings: 192 images in 9.1 s (21.1 images/s, prefetch 2); setup 0.3 s, read 0.2 s, ...'
+ *   describeTimings(t);   // 'Timings: 192 images in 9.1 s (21.1 images/s, prefetch 2 in the worker); setup 0.3 s, read 0.2 s, ...'
  */
 import type { StageTimes } from '../engine/stage-times';
 
@@ -20,11 +20,13 @@ export interface ScanTimings {
   imagesPerSecond: number;
   /** Images prepared ahead of the forward (0: none). */
   prefetch: number;
+  /** Where frames were read, decoded and preprocessed: the engine host's worker thread or its own thread. */
+  preparedIn: 'worker' | 'host';
   /** Busy milliseconds per stage, summed over the images. */
   stagesMs: Record<ScanStage, number>;
 }
 
-export function scanTimings(engine: { stages: StageTimes; prefetch: number }, storeMs: number, wallMs: number, images: number): ScanTimings {
+export function scanTimings(engine: { stages: StageTimes; prefetch: number; preparedIn: 'worker' | 'host' }, storeMs: number, wallMs: number, images: number): ScanTimings {
   const round = (ms: number) => Math.round(ms * 10) / 10;
   const stagesMs = { ...engine.stages, store: storeMs };
   return {
@@ -32,6 +34,7 @@ export function scanTimings(engine: { stages: StageTimes; prefetch: number }, st
     wallMs: round(wallMs),
     imagesPerSecond: wallMs > 0 ? Math.round((images / wallMs) * 1e5) / 100 : 0,
     prefetch: engine.prefetch,
+    preparedIn: engine.preparedIn,
     stagesMs: Object.fromEntries(Object.entries(stagesMs).map(([k, v]) => [k, round(v)])) as Record<ScanStage, number>,
   };
 }
@@ -40,5 +43,5 @@ export function scanTimings(engine: { stages: StageTimes; prefetch: number }, st
 export function describeTimings(t: ScanTimings): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const stages = Object.entries(t.stagesMs).map(([k, v]) => `${k} ${s(v)}`);
-  return `Timings: ${t.images} images in ${s(t.wallMs)} (${t.imagesPerSecond} images/s, prefetch ${t.prefetch}); ${stages.join(', ')}`;
+  return `Timings: ${t.images} images in ${s(t.wallMs)} (${t.imagesPerSecond} images/s, prefetch ${t.prefetch} in the ${t.preparedIn === 'worker' ? 'worker' : 'host thread'}); ${stages.join(', ')}`;
 }

@@ -1,6 +1,6 @@
 // The engine host's bounded scan pipeline (issue 17) on real DICOM and the demo
-// bundle's ONNX sessions: images prepared ahead give the same results in the
-// same order as one at a time (a broken file in the middle included), cancel
+// bundle's ONNX sessions: images prepared ahead in the worker thread give the
+// same results in the same order as one at a time in the host's thread (a broken file in the middle included), cancel
 // still stops the scan, and the per-stage timings are all there and add up.
 // Speed is measured in bench/scan-throughput.mjs, never here.
 import fs from 'node:fs';
@@ -52,6 +52,8 @@ async function run(prefetch: number, signal = new AbortController().signal, onIm
 function expectTimings(result: ScoreImagesResult, prefetch: number) {
   const { stages, wallMs } = result.timings;
   expect(result.timings.prefetch).toBe(prefetch);
+  // prefetching prepares frames in the worker thread (its bundle is built before the integration tests)
+  expect(result.timings.preparedIn).toBe(prefetch > 0 ? 'worker' : 'host');
   expect(Object.keys(stages).sort()).toEqual([...ENGINE_STAGES].sort());
   for (const stage of ENGINE_STAGES) {
     expect(stages[stage], stage).toBeGreaterThanOrEqual(0);

@@ -13,7 +13,7 @@ import type { DecodedFrame } from '../../dicom/pixels/decoded-frame';
 import { ClipScanError } from '../../../../src-shared/contract/errors';
 import { DEMO_MODEL_LABEL } from '../bundle';
 import { mapToImageGrid } from '../grid-mapping';
-import { preprocessFrame, type ModelInput } from '../preprocess';
+import { preprocessFrame } from '../preprocess';
 import { timed } from '../stage-times';
 import { methodPreprocess } from '../method-preprocess';
 import type { AdapterGraphs } from '../training-session';
@@ -25,14 +25,9 @@ export function adapterAnomalyMethod(graphs: AdapterGraphs): AnomalyMethod {
     id: graphs.id,
     needsTraining: true,
     adapterGraphs: graphs,
-    prepare: (frame, context) => prepareForAdapter(graphs, frame, context),
+    inputSpec: (bundle) => methodPreprocess(graphs.input, bundle.manifest.preprocess),
     score: (frame, context) => scoreWithAdapter(graphs, frame, context),
   };
-}
-
-/** The frame through the method's own preprocessing chain (graphs.input). */
-export function prepareForAdapter(graphs: AdapterGraphs, frame: DecodedFrame, context: ScoreContext): ModelInput {
-  return preprocessFrame(frame, methodPreprocess(graphs.input, context.bundle.manifest.preprocess), context);
 }
 
 export async function scoreWithAdapter(graphs: AdapterGraphs, frame: DecodedFrame, context: ScoreContext): Promise<AnomalyResult> {
@@ -43,7 +38,7 @@ export async function scoreWithAdapter(graphs: AdapterGraphs, frame: DecodedFram
     throw new ClipScanError('ADAPTER_MISMATCH', `Adapter ${adapter.manifest.id} was trained for ${adapter.manifest.method}, not ${methodId}.`);
   }
   context.signal?.throwIfAborted();
-  const input = context.input ?? prepareForAdapter(graphs, frame, context);
+  const input = context.input ?? preprocessFrame(frame, methodPreprocess(graphs.input, bundle.manifest.preprocess), context);
   const r = await timed(context.times, 'forward', () => adapter.scorePixels(input.pixels));
   const map = timed(context.times, 'postprocess', () => mapToImageGrid(r.map, input.mapping));
   return {

@@ -11,7 +11,7 @@
  */
 import type { DecodedFrame } from '../../dicom/pixels/decoded-frame';
 import type { LoadedBundle } from '../loaded-bundle';
-import type { ModelInput, PreprocessOptions } from '../preprocess';
+import type { ModelInput, PreprocessOptions, PreprocessSpec } from '../preprocess';
 import type { StageTimes } from '../stage-times';
 import type { ResolvedWindow } from '../intensity';
 import type { GridMapping } from '../grid-mapping';
@@ -25,7 +25,7 @@ export interface ScoreContext extends PreprocessOptions {
   /** A trained adapter (mediclip, madclip); the engine opens it from `adapterDir`. */
   adapter?: LoadedAdapter;
   adapterDir?: string;
-  /** The frame already preprocessed by `prepare` (the engine host prepares the next images ahead); default: prepared in `score`. */
+  /** The frame already preprocessed with `inputSpec` (the engine host prepares the next images ahead); default: done in `score`. */
   input?: ModelInput;
   /** Where the method adds its forward and postprocess time (stage-times.ts). */
   times?: StageTimes;
@@ -53,8 +53,8 @@ export interface AnomalyMethod {
   readonly needsTraining: boolean;
   /** A method that scores with a trained adapter: the graphs the engine opens its adapters with. */
   readonly adapterGraphs?: AdapterGraphs;
-  /** The frame as the method's vision input (its preprocessing chain); needs no adapter or ONNX session. */
-  prepare(frame: DecodedFrame, context: ScoreContext): ModelInput;
+  /** The method's preprocessing chain on this bundle (preprocess.ts turns a frame into the vision input with it). */
+  inputSpec(bundle: LoadedBundle): PreprocessSpec;
   score(frame: DecodedFrame, context: ScoreContext): Promise<AnomalyResult>;
 }
 

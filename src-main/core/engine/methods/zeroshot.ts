@@ -16,7 +16,7 @@
  */
 import type { DecodedFrame } from '../../dicom/pixels/decoded-frame';
 import { memoize, type LoadedBundle } from '../loaded-bundle';
-import { preprocessFrame, type ModelInput } from '../preprocess';
+import { preprocessFrame, type PreprocessSpec } from '../preprocess';
 import { timed } from '../stage-times';
 import { methodPreprocess, ZEROSHOT_INPUT } from '../method-preprocess';
 import { upsampleAlignCorners } from '../resample';
@@ -61,8 +61,8 @@ export function patchProbabilities(patchEmbeds: Float32Array, g: number, d: numb
 export const zeroshot: AnomalyMethod = {
   id: 'zeroshot',
   needsTraining: false,
-  prepare(frame: DecodedFrame, context: ScoreContext): ModelInput {
-    return preprocessFrame(frame, methodPreprocess(ZEROSHOT_INPUT, context.bundle.manifest.preprocess), context);
+  inputSpec(bundle: LoadedBundle): PreprocessSpec {
+    return methodPreprocess(ZEROSHOT_INPUT, bundle.manifest.preprocess);
   },
   async score(frame: DecodedFrame, context: ScoreContext): Promise<AnomalyResult> {
     const { bundle } = context;
@@ -72,7 +72,7 @@ export const zeroshot: AnomalyMethod = {
     const S = m.preprocess.inputSize;
     context.signal?.throwIfAborted();
     const text = await timed(context.times, 'setup', () => classFeatures(bundle, subjectWord(frame.modality, context.organ)));
-    const input = context.input ?? zeroshot.prepare(frame, context);
+    const input = context.input ?? preprocessFrame(frame, zeroshot.inputSpec(bundle), context);
     context.signal?.throwIfAborted();
     const out = await timed(context.times, 'forward', () => bundle.vision.encode(input.pixels, 1));
     const { score, map, modelMap } = timed(context.times, 'postprocess', () => {
