@@ -48,8 +48,17 @@ console.table(
     [
       ['off (prefetch 0)', off],
       [`on (prefetch ${on.prefetch})`, on],
-    ].map(([k, t]) => [k, { 'wall s': (t.wallMs / 1000).toFixed(2), 'images/s': t.imagesPerSecond, ...Object.fromEntries(Object.entries(t.stagesMs).map(([s, ms]) => [s, (ms / 1000).toFixed(2)])) }]),
+    ].map(([k, t]) => [
+      k,
+      {
+        'wall s': (t.wallMs / 1000).toFixed(2),
+        'images/s': t.imagesPerSecond,
+        ...Object.fromEntries(Object.entries(t.stagesMs).map(([s, ms]) => [s, (ms / 1000).toFixed(2)])),
+      },
+    ]),
   ),
 );
-console.log(`all wall s, off: ${runs.off.map((t) => (t.wallMs / 1000).toFixed(2)).join(' ')}; on: ${runs.on.map((t) => (t.wallMs / 1000).toFixed(2)).join(' ')}`);
+console.log(
+  `all wall s, off: ${runs.off.map((t) => (t.wallMs / 1000).toFixed(2)).join(' ')}; on: ${runs.on.map((t) => (t.wallMs / 1000).toFixed(2)).join(' ')}`,
+);
 console.log(`speed-up on/off (median wall): ${(off.wallMs / on.wallMs).toFixed(2)}×`);

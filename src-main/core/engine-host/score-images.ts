@@ -47,10 +47,9 @@ export async function scoreImages(
     organ: image.organ ?? undefined,
     ...(params.adapterDir ? { adapterDir: params.adapterDir } : {}),
   });
-  // ahead of the forward, in the worker thread when there is one; one at a time, in this thread
+  // ahead of the forward, in the worker thread when there is one (in this thread if it has died); one at a time, in this thread
   const worker = prefetch > 0 ? state.preparer() : null;
-  const prepareOne = (job: FrameToPrepare): Promise<PreparedFrame> =>
-    worker ? worker.request('prepare', job) : prepareFrameFromFile(decoder, job);
+  const prepareOne = (job: FrameToPrepare): Promise<PreparedFrame> => (worker?.isAlive() ? worker.request('prepare', job) : prepareFrameFromFile(decoder, job));
   // never rejects: a failure belongs to its image and is reported in order
   const prepare = async (image: ImageToScore): Promise<Prepared> => {
     try {

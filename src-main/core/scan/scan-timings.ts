@@ -26,7 +26,12 @@ export interface ScanTimings {
   stagesMs: Record<ScanStage, number>;
 }
 
-export function scanTimings(engine: { stages: StageTimes; prefetch: number; preparedIn: 'worker' | 'host' }, storeMs: number, wallMs: number, images: number): ScanTimings {
+export function scanTimings(
+  engine: { stages: StageTimes; prefetch: number; preparedIn: 'worker' | 'host' },
+  storeMs: number,
+  wallMs: number,
+  images: number,
+): ScanTimings {
   const round = (ms: number) => Math.round(ms * 10) / 10;
   const stagesMs = { ...engine.stages, store: storeMs };
   return {

@@ -37,7 +37,13 @@ async function run(prefetch: number, signal = new AbortController().signal, onIm
   const images: ImageScored[] = [];
   const result = await scoreImages(
     createHostState(),
-    { bundleDir: demoBundleDir, method: 'zeroshot', adapterDir: null, prefetch, images: files.map((f, i) => ({ key: `${i}`, path: f, frameIndex: 0, organ: null })) },
+    {
+      bundleDir: demoBundleDir,
+      method: 'zeroshot',
+      adapterDir: null,
+      prefetch,
+      images: files.map((f, i) => ({ key: `${i}`, path: f, frameIndex: 0, organ: null })),
+    },
     {
       signal,
       progress: (p) => {

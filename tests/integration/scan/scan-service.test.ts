@@ -105,7 +105,9 @@ describe('scan service', () => {
     }
     expect(t.stagesMs.store).toBeGreaterThan(0);
     expect(t.imagesPerSecond).toBeCloseTo(4 / (t.wallMs / 1000), 1);
-    expect(describeTimings(t)).toMatch(/^Timings: 4 images in [\d.]+ s \([\d.]+ images\/s, prefetch \d+ in the (worker|host thread)\); setup [\d.]+ s, read [\d.]+ s, decode .*, store [\d.]+ s$/);
+    expect(describeTimings(t)).toMatch(
+      /^Timings: 4 images in [\d.]+ s \([\d.]+ images\/s, prefetch \d+ in the (worker|host thread)\); setup [\d.]+ s, read [\d.]+ s, decode .*, store [\d.]+ s$/,
+    );
   });
 
   it('saves a verdict at once in the SQLite file', async () => {
