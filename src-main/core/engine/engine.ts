@@ -8,14 +8,14 @@
  *   const bundle = await engine.loadBundle('models/fixtures/tiny-demo');
  *   bundle.provider;        // 'cpu'; bundle.fallbackReason explains a failed GPU provider
  *   const r = await engine.scoreFrame(bundle, 'zeroshot', frame, { organ: 'chest', window: 'lung' });
- *   const input = engine.prepareFrame(bundle, 'zeroshot', next);   // ahead of time; then scoreFrame(..., { input })
+ *   const spec = engine.inputSpec(bundle, 'zeroshot');   // preprocess elsewhere with it; then scoreFrame(..., { input })
  *   await engine.release();
  */
 import path from 'node:path';
 import { createOrtRuntime, type ProviderName } from './ort-runtime';
 import { loadBundleInto, memoize, visionFile, type LoadBundleOptions, type LoadedBundle } from './loaded-bundle';
 import type { DecodedFrame } from '../dicom/pixels/decoded-frame';
-import { preprocessFrame, type ModelInput, type PreprocessSpec } from './preprocess';
+import type { PreprocessSpec } from './preprocess';
 import type { AnomalyMethod, AnomalyResult, ScoreContext } from './methods/anomaly-method';
 import { zeroshot } from './methods/zeroshot';
 import { adapterAnomalyMethod } from './methods/adapter-scoring';
@@ -45,8 +45,6 @@ export interface Engine {
   loadBundle(dir: string, options?: LoadBundleOptions): Promise<LoadedBundle>;
   /** The preprocessing chain `method` feeds the bundle's vision tower with (for preparing frames elsewhere, e.g. a worker). */
   inputSpec(bundle: LoadedBundle, method: AnomalyMethod | string): PreprocessSpec;
-  /** The frame preprocessed for `method` (pure CPU work, no session): pass it to `scoreFrame` as `options.input`. */
-  prepareFrame(bundle: LoadedBundle, method: AnomalyMethod | string, frame: DecodedFrame, options?: ScoreOptions): ModelInput;
   scoreFrame(bundle: LoadedBundle, method: AnomalyMethod | string, frame: DecodedFrame, options?: ScoreOptions): Promise<AnomalyResult>;
   release(): Promise<void>;
 }
@@ -87,10 +85,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
     providers: runtime.providers,
     loadBundle: (dir, o) => bundles.get(dir, o),
     inputSpec: (bundle, method) => (typeof method === 'string' ? methodById(method, methods) : method).inputSpec(bundle),
-    prepareFrame(bundle, method, frame, o = {}) {
-      const m = typeof method === 'string' ? methodById(method, methods) : method;
-      return preprocessFrame(frame, m.inputSpec(bundle), o);
-    },
     async scoreFrame(bundle, method, frame, o = {}) {
       const m = typeof method === 'string' ? methodById(method, methods) : method;
       if (m.needsTraining && !o.adapter && !o.adapterDir)
