@@ -18,6 +18,7 @@ import { startEngineHostWorker } from '../../core/engine-client/engine-host-clie
 import { locateDemoBundle } from '../install-layout';
 import { createProgressBar, formatTable } from '../terminal';
 import { seriesLabel } from '../../../src-shared/domain/series-label';
+import { describeTimings, type ScanTimings } from '../../core/scan/scan-timings';
 
 export async function scanCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -85,7 +86,8 @@ export async function scanCommand(argv: string[]): Promise<number> {
     });
     bar.finish();
     const results = backend.scans.results(scanId);
-    process.stdout.write(values.json ? JSON.stringify(toJson(summary, results)) + '\n' : describe(summary, results));
+    const timings = backend.scans.timings(scanId);
+    process.stdout.write(values.json ? JSON.stringify(toJson(summary, results, timings)) + '\n' : describe(summary, results, timings));
     return summary.status === 'done' ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);
@@ -99,7 +101,7 @@ const DEMO_MEANING = 'Its scores and maps are meaningless: they only show that t
 
 type ImageResults = ReturnType<ReturnType<typeof createBackend>['scans']['results']>;
 
-function toJson(s: ScanSummary, results: ImageResults) {
+function toJson(s: ScanSummary, results: ImageResults, timings: ScanTimings | null) {
   return {
     scanId: s.id,
     status: s.status,
@@ -116,6 +118,8 @@ function toJson(s: ScanSummary, results: ImageResults) {
     images: s.imagesTotal,
     done: s.imagesDone,
     failed: s.imagesFailed,
+    /** This run's busy time per stage; null when nothing was left to score (a finished scan resumed). */
+    timings,
     series: s.series.map((x) => ({
       seriesInstanceUid: x.seriesInstanceUid,
       modality: x.modality,
@@ -131,7 +135,7 @@ function toJson(s: ScanSummary, results: ImageResults) {
   };
 }
 
-function describe(s: ScanSummary, results: ImageResults): string {
+function describe(s: ScanSummary, results: ImageResults, timings: ScanTimings | null): string {
   const rows = s.series.map((x) => [
     seriesLabel(x),
     x.images,
@@ -144,5 +148,6 @@ function describe(s: ScanSummary, results: ImageResults): string {
   const where = firstMap ? `Maps (float32 at the image grid, one file per image): ${path.dirname(firstMap)}\n` : '';
   const failures = results.filter((r) => r.error).map((r) => `  ${r.sopInstanceUid} frame ${r.frameIndex}: ${r.error}`);
   const demo = s.model.demo ? `${DEMO_MODEL_LABEL.toUpperCase()}. ${DEMO_MEANING}\n` : '';
-  return `${head}${formatTable(['series', 'images', 'failed', 'score', `≥ ${s.threshold}`], rows)}\n${where}${failures.length ? `Failed images:\n${failures.join('\n')}\n` : ''}${demo}`;
+  const time = timings ? `${describeTimings(timings)}\n` : '';
+  return `${head}${formatTable(['series', 'images', 'failed', 'score', `≥ ${s.threshold}`], rows)}\n${where}${time}${failures.length ? `Failed images:\n${failures.join('\n')}\n` : ''}${demo}`;
 }

@@ -13,6 +13,7 @@ import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifes
 import type { ConvertOptions, ConvertProgress } from '../models/convert';
 import type { VisionPrecision } from '../../../src-shared/domain/model-bundle';
 import type { BuildProvider } from '../../../src-shared/domain/providers';
+import type { StageTimes } from '../engine/stage-times';
 
 /** One image (a frame of a DICOM file) to score. */
 export interface ImageToScore {
@@ -33,6 +34,8 @@ export interface ScoreImagesParams {
   images: ImageToScore[];
   threads?: number;
   providers?: string[];
+  /** Images read, decoded and preprocessed ahead of the one in the forward (0: none); default 2 or CLIPSCAN_SCAN_PREFETCH. */
+  prefetch?: number;
 }
 
 /** Progress of `scoreImages`: one message per image, success or failure. */
@@ -45,6 +48,8 @@ export interface ScoreImagesResult {
   fallbackReason: string | null;
   scored: number;
   failed: number;
+  /** Where the time went: busy ms per stage (stage-times.ts), the call's wall time, the prefetch depth used and where frames were prepared. */
+  timings: { stages: StageTimes; wallMs: number; prefetch: number; preparedIn: 'worker' | 'host' };
 }
 
 /** Few-shot training (issue 6): support images by file (JPG/PNG or DICOM), adapter written to outDir. */

@@ -1,34 +1,82 @@
 /**
- * The engine host's `scoreImages` method: decode each requested frame in Node,
- * score it with the chosen method on the bundle's ONNX sessions, and report
- * each image as soon as it is done (its map at the image grid, or a readable
- * per-image error). Stops between images when cancelled.
+ * The engine host's `scoreImages` method: read, decode and preprocess each
+ * requested frame in Node, score it with the chosen method on the bundle's
+ * ONNX sessions, and report each image as soon as it is done (its map at the
+ * image grid, or a readable per-image error), in the order asked. A bounded
+ * pipeline prepares up to `prefetch` images ahead, in a worker thread
+ * (prepare-frame.ts), while the current one is in the forward, so at most
+ * prefetch + 1 prepared frames are held; prefetch 0 is the old path, one image
+ * at a time in this thread. Stops between images when cancelled. Returns busy
+ * time per stage (stage-times.ts).
  */
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
-import { readRegularFile } from '../files/regular-file';
-import type { HostMethods } from '../engine-client/protocol';
+import { createStageTimes, type StageTimes } from '../engine/stage-times';
+import type { DecodedFrame } from '../dicom/pixels/decoded-frame';
+import type { ModelInput } from '../engine/preprocess';
+import type { HostMethods, ImageToScore } from '../engine-client/protocol';
 import type { HostState } from './host-state';
+import { prepareFrameFromFile, type FrameToPrepare, type PreparedFrame } from './prepare-frame';
+
+/** Images prepared ahead by default: enough to keep the forward fed, small enough to bound memory. */
+export const DEFAULT_PREFETCH = 2;
+const MAX_PREFETCH = 8;
+
+type Prepared = { ok: true; frame: DecodedFrame; input: ModelInput } | { ok: false; error: unknown };
+
+/** The prefetch depth: the request's, else CLIPSCAN_SCAN_PREFETCH (benchmarks compare 0 with the default), else 2. */
+export function prefetchDepth(requested: number | undefined, env: string | undefined = process.env.CLIPSCAN_SCAN_PREFETCH): number {
+  const fromEnv = env !== undefined && env.trim() !== '' ? Number(env) : NaN;
+  const n = requested ?? (Number.isFinite(fromEnv) ? fromEnv : DEFAULT_PREFETCH);
+  return Math.max(0, Math.min(MAX_PREFETCH, Math.floor(n)));
+}
 
 export async function scoreImages(
   state: HostState,
   params: HostMethods['scoreImages']['params'],
   context: { progress: (data: HostMethods['scoreImages']['progress']) => void; signal: AbortSignal },
 ): Promise<HostMethods['scoreImages']['result']> {
+  const start = performance.now();
+  const times: StageTimes = createStageTimes();
   const decoder = await state.decoder();
   const eng = state.engine(params.threads, params.providers);
   const bundle = await eng.loadBundle(params.bundleDir, { precision: params.precision ?? 'fp32' });
+  times.setup = performance.now() - start;
+  const prefetch = prefetchDepth(params.prefetch);
+  const options = (image: ImageToScore) => ({
+    signal: context.signal,
+    organ: image.organ ?? undefined,
+    ...(params.adapterDir ? { adapterDir: params.adapterDir } : {}),
+  });
+  // ahead of the forward, in the worker thread when there is one (in this thread if it has died); one at a time, in this thread
+  const worker = prefetch > 0 ? state.preparer() : null;
+  const prepareOne = (job: FrameToPrepare): Promise<PreparedFrame> => (worker?.isAlive() ? worker.request('prepare', job) : prepareFrameFromFile(decoder, job));
+  // never rejects: a failure belongs to its image and is reported in order
+  const prepare = async (image: ImageToScore): Promise<Prepared> => {
+    try {
+      context.signal.throwIfAborted();
+      const spec = eng.inputSpec(bundle, params.method);
+      const { frame, input, ms } = await prepareOne({ path: image.path, frameIndex: image.frameIndex, spec, options: {} });
+      times.read += ms.read;
+      times.decode += ms.decode;
+      times.preprocess += ms.preprocess;
+      return { ok: true, frame, input };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  };
+  const ahead: Promise<Prepared>[] = [];
+  let started = 0;
   let scored = 0;
   let failed = 0;
-  for (const image of params.images) {
+  for (let i = 0; i < params.images.length; i++) {
     if (context.signal.aborted) throw new ClipScanError('CANCELLED', 'The scan was cancelled.');
+    while (started < params.images.length && started <= i + prefetch) ahead.push(prepare(params.images[started++]!));
+    const image = params.images[i]!;
+    const prepared = await ahead.shift()!;
     try {
-      const bytes = new Uint8Array(await readRegularFile(image.path));
-      const frame = await decoder.decode(bytes, image.frameIndex);
-      const result = await eng.scoreFrame(bundle, params.method, frame, {
-        signal: context.signal,
-        organ: image.organ ?? undefined,
-        ...(params.adapterDir ? { adapterDir: params.adapterDir } : {}),
-      });
+      if (!prepared.ok) throw prepared.error;
+      const { frame, input } = prepared;
+      const result = await eng.scoreFrame(bundle, params.method, frame, { ...options(image), input, times });
       context.progress({
         key: image.key,
         ok: true,
@@ -46,5 +94,11 @@ export async function scoreImages(
       failed++;
     }
   }
-  return { provider: bundle.provider, fallbackReason: bundle.fallbackReason ?? null, scored, failed };
+  return {
+    provider: bundle.provider,
+    fallbackReason: bundle.fallbackReason ?? null,
+    scored,
+    failed,
+    timings: { stages: times, wallMs: performance.now() - start, prefetch, preparedIn: worker ? 'worker' : 'host' },
+  };
 }

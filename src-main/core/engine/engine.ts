@@ -8,12 +8,14 @@
  *   const bundle = await engine.loadBundle('models/fixtures/tiny-demo');
  *   bundle.provider;        // 'cpu'; bundle.fallbackReason explains a failed GPU provider
  *   const r = await engine.scoreFrame(bundle, 'zeroshot', frame, { organ: 'chest', window: 'lung' });
+ *   const spec = engine.inputSpec(bundle, 'zeroshot');   // preprocess elsewhere with it; then scoreFrame(..., { input })
  *   await engine.release();
  */
 import path from 'node:path';
 import { createOrtRuntime, type ProviderName } from './ort-runtime';
 import { loadBundleInto, memoize, visionFile, type LoadBundleOptions, type LoadedBundle } from './loaded-bundle';
 import type { DecodedFrame } from '../dicom/pixels/decoded-frame';
+import type { PreprocessSpec } from './preprocess';
 import type { AnomalyMethod, AnomalyResult, ScoreContext } from './methods/anomaly-method';
 import { zeroshot } from './methods/zeroshot';
 import { adapterAnomalyMethod } from './methods/adapter-scoring';
@@ -41,6 +43,8 @@ export interface Engine {
   readonly providers: readonly ProviderName[];
   /** Verifies and opens a bundle; the same folder and precision, unchanged on disk, returns the same LoadedBundle. */
   loadBundle(dir: string, options?: LoadBundleOptions): Promise<LoadedBundle>;
+  /** The preprocessing chain `method` feeds the bundle's vision tower with (for preparing frames elsewhere, e.g. a worker). */
+  inputSpec(bundle: LoadedBundle, method: AnomalyMethod | string): PreprocessSpec;
   scoreFrame(bundle: LoadedBundle, method: AnomalyMethod | string, frame: DecodedFrame, options?: ScoreOptions): Promise<AnomalyResult>;
   release(): Promise<void>;
 }
@@ -80,6 +84,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   return {
     providers: runtime.providers,
     loadBundle: (dir, o) => bundles.get(dir, o),
+    inputSpec: (bundle, method) => (typeof method === 'string' ? methodById(method, methods) : method).inputSpec(bundle),
     async scoreFrame(bundle, method, frame, o = {}) {
       const m = typeof method === 'string' ? methodById(method, methods) : method;
       if (m.needsTraining && !o.adapter && !o.adapterDir)

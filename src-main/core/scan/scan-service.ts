@@ -24,6 +24,7 @@ import type { BundleResolver } from '../models/bundle-resolver';
 import { readManifest } from '../models/manifest';
 import { readMapFile, removeOrphanTempMaps, writeMapFile } from './map-files';
 import { organWord } from './organ-word';
+import { scanTimings, type ScanTimings } from './scan-timings';
 import { ScanRepository, type ImageCounts, type NewScan, type ScanRow } from './scan-repository';
 import type { AdapterRepository } from '../caselog/repositories/adapters';
 
@@ -69,6 +70,8 @@ export class ScanService {
   private readonly running = new Map<number, { controller: AbortController; done: Promise<ScanSummary> }>();
   /** The scan created for each distinct request (see `requestKey`), while it may still be queued or running. */
   private readonly byRequest = new Map<string, Promise<number>>();
+  /** Where the time went in each scan's latest run in this process (not kept in the case log). */
+  private readonly lastTimings = new Map<number, ScanTimings>();
 
   constructor(private readonly options: ScanServiceOptions) {
     this.repo = new ScanRepository(options.db);
@@ -179,6 +182,8 @@ export class ScanService {
     this.emitProgress(scanId, 'running', counts, null);
     const bySeq = new Map(pending.map((p) => [String(p.id), p]));
     const writes: Promise<void>[] = [];
+    const runStart = performance.now();
+    let storeMs = 0;
     // Set when the disk is full (or the case log cannot be written): the rest of the scan would fail the same way.
     let stopReason: unknown = null;
     const stop = new AbortController();
@@ -200,6 +205,7 @@ export class ScanService {
             onProgress: (scored) => {
               const image = bySeq.get(scored.key);
               if (!image) return;
+              const storeStart = performance.now();
               const write = (async () => {
                 const row = {
                   id: image.id,
@@ -244,6 +250,7 @@ export class ScanService {
                     error: message,
                   });
                 }
+                storeMs += performance.now() - storeStart;
                 onImage?.({ ...counts });
               })().catch((err: unknown) => {
                 const wire = toWireError(err);
@@ -278,6 +285,7 @@ export class ScanService {
           },
         );
         await Promise.all(writes);
+        this.lastTimings.set(scanId, scanTimings(result.timings, storeMs, performance.now() - runStart, writes.length));
         this.repo.setProvider(scanId, result.provider, result.fallbackReason);
       }
       if (stopReason) throw stopReason;
@@ -295,6 +303,11 @@ export class ScanService {
     }
     this.emitProgress(scanId, 'done', counts, null);
     return this.summary(scanId);
+  }
+
+  /** Busy time per stage of the scan's latest completed run in this process; null before one finishes. */
+  timings(scanId: number): ScanTimings | null {
+    return this.lastTimings.get(scanId) ?? null;
   }
 
   summary(scanId: number): ScanSummary {

@@ -1,6 +1,7 @@
 // `clipscan scan` as a real process with the engine host in a worker thread:
 // killed mid-scan with SIGKILL, it loses no finished image, and `--resume`
-// continues where it stopped. Runs the built CLI (npm test builds it first).
+// continues where it stopped; it prints the scan's per-stage timings. Runs the
+// built CLI (npm test builds it first).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -72,3 +73,28 @@ describe.skipIf(!hasSharedData)(
     });
   },
 );
+
+describe('scan CLI timings', () => {
+  const fixture = path.join(PROJECT_ROOT, 'tests', 'fixtures', 'dicom', 'ct-chest-lidc-0314');
+  const stages = ['setup', 'read', 'decode', 'preprocess', 'forward', 'postprocess', 'store'];
+
+  it('prints where the time went: a timings object with --json, one line otherwise', () => {
+    const db = path.join(dir, 'timings.db');
+    const json = spawnSync(process.execPath, [cli, 'scan', fixture, '--db', db, '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, CLIPSCAN_SCAN_PREFETCH: '2' },
+    });
+    expect(json.status, json.stderr).toBe(0);
+    const { timings } = JSON.parse(json.stdout);
+    expect(timings).toMatchObject({ images: 4, preparedIn: 'worker' });
+    expect(Object.keys(timings.stagesMs).sort()).toEqual([...stages].sort());
+    for (const stage of stages) expect(timings.stagesMs[stage], stage).toBeGreaterThanOrEqual(0);
+    expect(timings.imagesPerSecond).toBeGreaterThan(0);
+
+    const human = spawnSync(process.execPath, [cli, 'scan', fixture, '--db', db], { encoding: 'utf8', env: { ...process.env, CLIPSCAN_SCAN_PREFETCH: '0' } });
+    expect(human.status, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(
+      /^Timings: 4 images in [\d.]+ s \([\d.]+ images\/s, prefetch 0 in the host thread\); setup [\d.]+ s, read .*, store [\d.]+ s$/m,
+    );
+  });
+});

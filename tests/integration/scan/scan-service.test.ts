@@ -9,6 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../../src-main/core/services';
 import type { ScanProgress } from '../../../src-shared/domain/scan';
 import { createInProcessHost } from '../../../src-main/core/engine-host/in-process';
+import { describeTimings } from '../../../src-main/core/scan/scan-timings';
+import { prefetchDepth } from '../../../src-main/core/engine-host/score-images';
 import { FIXTURES, PROJECT_ROOT, SHARED_DATA, hasSharedData, SKIP_NO_SHARED_DATA } from '../../helpers/paths';
 
 const folder = path.join(FIXTURES, 'dicom', 'ct-chest-lidc-0314');
@@ -88,6 +90,25 @@ describe('scan service', () => {
       for (const k of kept) expect(after.find((a) => a.id === k.id)!.score).toBe(k.score);
     },
   );
+
+  it('keeps where the time of a run went: every stage, the image count and the throughput', async () => {
+    const uid = await chestSeries(backend);
+    const scanId = await backend.scans.create({ seriesInstanceUids: [uid], method: 'zeroshot' });
+    expect(backend.scans.timings(scanId)).toBeNull();
+    await backend.scans.run(scanId);
+    const t = backend.scans.timings(scanId)!;
+    expect(t).toMatchObject({ images: 4, prefetch: prefetchDepth(undefined) });
+    expect(Object.keys(t.stagesMs).sort()).toEqual(['decode', 'forward', 'postprocess', 'preprocess', 'read', 'setup', 'store']);
+    for (const [stage, ms] of Object.entries(t.stagesMs)) {
+      expect(ms, stage).toBeGreaterThanOrEqual(0);
+      expect(ms, stage).toBeLessThanOrEqual(t.wallMs);
+    }
+    expect(t.stagesMs.store).toBeGreaterThan(0);
+    expect(t.imagesPerSecond).toBeCloseTo(4 / (t.wallMs / 1000), 1);
+    expect(describeTimings(t)).toMatch(
+      /^Timings: 4 images in [\d.]+ s \([\d.]+ images\/s, prefetch \d+ in the (worker|host thread)\); setup [\d.]+ s, read [\d.]+ s, decode .*, store [\d.]+ s$/,
+    );
+  });
 
   it('saves a verdict at once in the SQLite file', async () => {
     const uid = await chestSeries(backend);

@@ -14,13 +14,20 @@ import { ClipScanError } from '../../../../src-shared/contract/errors';
 import { DEMO_MODEL_LABEL } from '../bundle';
 import { mapToImageGrid } from '../grid-mapping';
 import { preprocessFrame } from '../preprocess';
+import { timed } from '../stage-times';
 import { methodPreprocess } from '../method-preprocess';
 import type { AdapterGraphs } from '../training-session';
 import { valueRange, type AnomalyMethod, type AnomalyResult, type ScoreContext } from './anomaly-method';
 
 /** The anomaly method that scores with adapters trained for `graphs.id`. */
 export function adapterAnomalyMethod(graphs: AdapterGraphs): AnomalyMethod {
-  return { id: graphs.id, needsTraining: true, adapterGraphs: graphs, score: (frame, context) => scoreWithAdapter(graphs, frame, context) };
+  return {
+    id: graphs.id,
+    needsTraining: true,
+    adapterGraphs: graphs,
+    inputSpec: (bundle) => methodPreprocess(graphs.input, bundle.manifest.preprocess),
+    score: (frame, context) => scoreWithAdapter(graphs, frame, context),
+  };
 }
 
 export async function scoreWithAdapter(graphs: AdapterGraphs, frame: DecodedFrame, context: ScoreContext): Promise<AnomalyResult> {
@@ -31,9 +38,9 @@ export async function scoreWithAdapter(graphs: AdapterGraphs, frame: DecodedFram
     throw new ClipScanError('ADAPTER_MISMATCH', `Adapter ${adapter.manifest.id} was trained for ${adapter.manifest.method}, not ${methodId}.`);
   }
   context.signal?.throwIfAborted();
-  const input = preprocessFrame(frame, methodPreprocess(graphs.input, bundle.manifest.preprocess), context);
-  const r = await adapter.scorePixels(input.pixels);
-  const map = mapToImageGrid(r.map, input.mapping);
+  const input = context.input ?? preprocessFrame(frame, methodPreprocess(graphs.input, bundle.manifest.preprocess), context);
+  const r = await timed(context.times, 'forward', () => adapter.scorePixels(input.pixels));
+  const map = timed(context.times, 'postprocess', () => mapToImageGrid(r.map, input.mapping));
   return {
     map,
     rows: frame.rows,

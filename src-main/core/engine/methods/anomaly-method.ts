@@ -11,7 +11,8 @@
  */
 import type { DecodedFrame } from '../../dicom/pixels/decoded-frame';
 import type { LoadedBundle } from '../loaded-bundle';
-import type { PreprocessOptions } from '../preprocess';
+import type { ModelInput, PreprocessOptions, PreprocessSpec } from '../preprocess';
+import type { StageTimes } from '../stage-times';
 import type { ResolvedWindow } from '../intensity';
 import type { GridMapping } from '../grid-mapping';
 import type { AdapterGraphs, LoadedAdapter } from '../training-session';
@@ -24,6 +25,10 @@ export interface ScoreContext extends PreprocessOptions {
   /** A trained adapter (mediclip, madclip); the engine opens it from `adapterDir`. */
   adapter?: LoadedAdapter;
   adapterDir?: string;
+  /** The frame already preprocessed with `inputSpec` (the engine host prepares the next images ahead); default: done in `score`. */
+  input?: ModelInput;
+  /** Where the method adds its forward and postprocess time (stage-times.ts). */
+  times?: StageTimes;
 }
 
 export interface AnomalyResult {
@@ -48,6 +53,8 @@ export interface AnomalyMethod {
   readonly needsTraining: boolean;
   /** A method that scores with a trained adapter: the graphs the engine opens its adapters with. */
   readonly adapterGraphs?: AdapterGraphs;
+  /** The method's preprocessing chain on this bundle (preprocess.ts turns a frame into the vision input with it). */
+  inputSpec(bundle: LoadedBundle): PreprocessSpec;
   score(frame: DecodedFrame, context: ScoreContext): Promise<AnomalyResult>;
 }
 

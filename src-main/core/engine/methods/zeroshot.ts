@@ -16,7 +16,8 @@
  */
 import type { DecodedFrame } from '../../dicom/pixels/decoded-frame';
 import { memoize, type LoadedBundle } from '../loaded-bundle';
-import { preprocessFrame } from '../preprocess';
+import { preprocessFrame, type PreprocessSpec } from '../preprocess';
+import { timed } from '../stage-times';
 import { methodPreprocess, ZEROSHOT_INPUT } from '../method-preprocess';
 import { upsampleAlignCorners } from '../resample';
 import { mapToImageGrid } from '../grid-mapping';
@@ -60,6 +61,9 @@ export function patchProbabilities(patchEmbeds: Float32Array, g: number, d: numb
 export const zeroshot: AnomalyMethod = {
   id: 'zeroshot',
   needsTraining: false,
+  inputSpec(bundle: LoadedBundle): PreprocessSpec {
+    return methodPreprocess(ZEROSHOT_INPUT, bundle.manifest.preprocess);
+  },
   async score(frame: DecodedFrame, context: ScoreContext): Promise<AnomalyResult> {
     const { bundle } = context;
     const m = bundle.manifest;
@@ -67,15 +71,20 @@ export const zeroshot: AnomalyMethod = {
     const G = m.vision.gridSize;
     const S = m.preprocess.inputSize;
     context.signal?.throwIfAborted();
-    const text = await classFeatures(bundle, subjectWord(frame.modality, context.organ));
-    const input = preprocessFrame(frame, methodPreprocess(ZEROSHOT_INPUT, m.preprocess), context);
+    const text = await timed(context.times, 'setup', () => classFeatures(bundle, subjectWord(frame.modality, context.organ)));
+    const input = context.input ?? preprocessFrame(frame, zeroshot.inputSpec(bundle), context);
     context.signal?.throwIfAborted();
-    const out = await bundle.vision.encode(input.pixels, 1);
-    const pooled = normaliseRows(new Float32Array(out.pooled), 1, D);
-    const score = twoClassProbability(dot(pooled, 0, text.abnormal, D), dot(pooled, 0, text.normal, D), LOGIT_SCALE);
-    const grid = patchProbabilities(out.patchEmbeds, G, D, text);
-    const modelMap = upsampleAlignCorners(grid, G, S);
-    const map = mapToImageGrid(modelMap, input.mapping);
+    const out = await timed(context.times, 'forward', () => bundle.vision.encode(input.pixels, 1));
+    const { score, map, modelMap } = timed(context.times, 'postprocess', () => {
+      const pooled = normaliseRows(new Float32Array(out.pooled), 1, D);
+      const grid = patchProbabilities(out.patchEmbeds, G, D, text);
+      const modelMap = upsampleAlignCorners(grid, G, S);
+      return {
+        score: twoClassProbability(dot(pooled, 0, text.abnormal, D), dot(pooled, 0, text.normal, D), LOGIT_SCALE),
+        modelMap,
+        map: mapToImageGrid(modelMap, input.mapping),
+      };
+    });
     return {
       map,
       rows: frame.rows,
