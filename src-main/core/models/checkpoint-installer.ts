@@ -119,7 +119,8 @@ export class CheckpointInstaller {
     const job: ConvertJob = { input, variant: 'auto', version: sha.slice(0, 12), sourceUrl: null, ...(o.bpe ? { bpe: path.resolve(o.bpe) } : {}) };
     const first = await this.convertAndInstall(job, o);
     // A ViT-L/14 file yields both variants (CONVERTED_L_VARIANTS), so every method can run on it.
-    const sibling = Object.values(CONVERTED_L_VARIANTS).find((v) => first.architecture.startsWith('ViT-L-14') && v.variant !== first.architecture);
+    const isViTL14 = first.architecture.startsWith('ViT-L-14');
+    const sibling = isViTL14 ? Object.values(CONVERTED_L_VARIANTS).find((v) => v.variant !== first.architecture) : undefined;
     if (!sibling) return [first.bundle];
     const second = await this.convertAndInstall({ ...job, variant: sibling.variant, id: sibling.id }, o);
     return [first.bundle, second.bundle];
