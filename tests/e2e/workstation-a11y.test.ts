@@ -72,6 +72,12 @@ describe.skipIf(!hasChromium)(`workstation keyboard and accessible names${hasChr
     const groups = await page.$$eval('[data-testid=help-overlay] section', (s) => s.map((x) => x.getAttribute('data-group')));
     expect(groups).toEqual(['Navigation', 'Tools', 'Window/level', 'View', 'Layers', 'Scans', 'Training', 'Library', 'Help']);
     expect(await page.$$eval('[data-testid=help-overlay] tr[data-action^="training."]', (r) => r.length)).toBe(2);
+    // Nothing, notifications included, lies over the dialog's title.
+    const titleOnTop = await page.$eval('#help-title', (h) => {
+      const r = h.getBoundingClientRect();
+      return document.elementFromPoint(r.left + 4, r.top + r.height / 2) === h;
+    });
+    expect(titleOnTop).toBe(true);
     await page.screenshot({ path: outputPath('workstation-help-groups.png') });
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid=help-overlay]', { state: 'detached' });

@@ -44,6 +44,15 @@ describe.skipIf(skipReason !== '')(`study list search and sort${skipReason ? ` (
     expect(await patients()).toEqual(['Anonymized', 'CompressedSamples, RG1', 'CompressedSamples, RG3']);
     await page.click('[data-testid=study-sort-direction]');
     expect(await patients()).toEqual(['CompressedSamples, RG3', 'CompressedSamples, RG1', 'Anonymized']);
+    // Every thumbnail in view has been drawn (or has said why not) before the shot.
+    await page.waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll<HTMLCanvasElement>('[data-testid=thumbnail]'))
+          .filter((c) => c.getBoundingClientRect().bottom <= window.innerHeight)
+          .every((c) => c.dataset.state === 'drawn' || c.dataset.state === 'failed'),
+      undefined,
+      { timeout: 60_000 },
+    );
     await page.screenshot({ path: outputPath('study-list-1366x768.png') });
 
     await page.reload();
