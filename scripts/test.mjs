@@ -77,8 +77,38 @@ if (extra.length > 0) process.exit(vitest(...extra));
 // Unit, then integration, then the browser tests on their own, so that they do not fight over
 // the CPU (the e2e tests drive a software-rendered WebGL). A failing project does not stop the
 // next one; the run fails at the end if any did.
-const failed = ['unit', 'integration', 'e2e'].filter((project) => vitest('--project', project) !== 0);
+// Each project also writes a JSON report; the failures are repeated at the very end, so that the
+// tail of a long CI log names them even when the failing project's own output scrolled away.
+const reportOf = (project) => `tests/output/vitest-${project}.json`;
+const failed = ['unit', 'integration', 'e2e'].filter((project) => {
+  fs.mkdirSync('tests/output', { recursive: true });
+  fs.rmSync(reportOf(project), { force: true });
+  return vitest('--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${reportOf(project)}`) !== 0;
+});
 if (failed.length > 0) {
+  for (const project of failed) console.error(failureSummary(project));
   console.error(`\nFailed: ${failed.join(', ')}.`);
   process.exit(1);
+}
+
+/** The failed tests (file, name, first lines of the error) of one project's JSON report. */
+function failureSummary(project) {
+  let report;
+  try {
+    report = JSON.parse(fs.readFileSync(reportOf(project), 'utf8'));
+  } catch {
+    return `\n${project}: no JSON report (${reportOf(project)}); see the output above.`;
+  }
+  const lines = [`\n${project}: ${report.numFailedTests} failed test(s), ${report.numFailedTestSuites} failed file(s)`];
+  for (const file of report.testResults ?? []) {
+    const where = file.name.replace(`${process.cwd()}/`, '');
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    if (file.status === 'failed' && failedTests.length === 0) lines.push(`  ${where}: ${firstLines(file.message)}`);
+    for (const t of failedTests) lines.push(`  ${where} > ${t.fullName}: ${firstLines((t.failureMessages ?? []).join('\n'))}`);
+  }
+  return lines.join('\n');
+}
+
+function firstLines(text = '', count = 6) {
+  return text.split('\n').slice(0, count).join('\n      ');
 }
