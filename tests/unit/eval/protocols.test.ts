@@ -72,7 +72,7 @@ describe('resolveProtocolRun', () => {
   });
 
   it("names the missing 'mvfa' method while this build does not register it", () => {
-    const registered = TRAINING_METHODS.some((m) => m.id === 'mvfa');
+    const registered = TRAINING_METHODS.some((m) => (m.id as string) === 'mvfa');
     if (registered) expect(resolveProtocolRun(evalProtocol('mvfa'), {}).method).toBe('mvfa');
     else
       expect(() => resolveProtocolRun(evalProtocol('mvfa'), {})).toThrow(/The mvfa protocol evaluates the "mvfa" method, which this build does not register/);
