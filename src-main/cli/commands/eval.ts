@@ -153,7 +153,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       method: values.method,
       shots: intOption('shots', values.shots),
       seed: intOption('seed', values.seed),
-      epochs: protocol?.epochs ?? intOption('epochs', values.epochs),
+      epochs: intOption('epochs', values.epochs),
       limit: intOption('limit', values.limit),
       precision: values.precision,
     });
@@ -177,7 +177,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       shots,
       seed,
       bundleDir,
-      epochs: intOption('epochs', values.epochs),
+      epochs: protocol?.epochs ?? intOption('epochs', values.epochs),
       limit: intOption('limit', values.limit),
       keepLeaks: values['keep-leaks'] === true,
       organ: values.organ,

@@ -200,6 +200,8 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     throw new Error("runEval: method, shots, seed and epochs must be the protocol run's (resolveProtocolRun)");
   const warnings: string[] = [];
   const { set, layout, object } = await readEvalSet(options.dataDir, run);
+  // MVFA layout: the few-shot list names the support (read before any image is decoded, so a bad list fails fast)
+  const listed = layout === 'mvfa-folders' && run ? await listedSupport(set as MvfaDataset, run, options.fewShotList) : null;
   const bundleInfo = await readBundleManifest(options.bundleDir);
   if (options.precision === 'int8' && method !== 'zeroshot') {
     throw new ClipScanError('BAD_ARGUMENTS', '--precision int8 is for zeroshot evaluation; adapters are trained and scored on the fp32 tower here.');
@@ -244,8 +246,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const learnsFromAbnormal = method !== 'zeroshot' && trainingMethod(method).learnsFromAbnormal;
   let support: SupportDraw;
   let abnormalSource: string | null = null;
-  if (layout === 'mvfa-folders' && run) {
-    const listed = await listedSupport(set as MvfaDataset, run, options.fewShotList);
+  if (listed) {
     support = { normal: listed.support.normal, abnormal: learnsFromAbnormal ? listed.support.abnormal : [] };
     if (listed.warning) warnings.push(listed.warning);
     if (learnsFromAbnormal) abnormalSource = 'valid split (named by the few-shot list)';
