@@ -13,11 +13,13 @@
  * `--precision int8` scores zero-shot with the bundle's int8 vision tower: run it
  * next to the default fp32 to check int8's AUROC on real weights (issue 17).
  *
- * MediCLIP's protocol on a MediCLIP-layout set (src-main/core/eval/runner.ts):
- * prints a table (last epoch next to best epoch), or with --json one object
- * `{ method, shots, seed, model, demo, epochs, last, best, trainSeconds,
- * scoreSeconds, … }` with the support files, duplicate/leak report, test
- * counts and warnings. The demo bundle is labelled as such.
+ * Without --protocol: ClipScan's own protocol on a MediCLIP-layout set
+ * (src-main/core/eval/runner.ts). Either way it prints a table (last epoch next
+ * to best epoch, with the best epoch's number; with a protocol, the protocol's
+ * lines above it), or with --json one object `{ protocol, method, shots, seed,
+ * model, demo, epochs, last, best, trainSeconds, scoreSeconds, … }` with the
+ * support files, duplicate/leak report, test counts and warnings. The demo
+ * bundle is labelled as such.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -88,7 +90,7 @@ function describe(r: EvalReport): string {
     `Eval ${r.dataset.name}: method ${r.method}, ${r.shots}-shot, seed ${r.seed}, model ${r.model} ${r.modelVersion}, precision ${r.precision}${r.demo ? ` (${DEMO_MODEL_LABEL.toUpperCase()})` : ''}, epochs ${r.epochs}`,
   );
   lines.push(`Support (normal, train split): ${r.support.normal.join(', ')}`);
-  if (r.support.abnormal.length) lines.push(`Support (abnormal, from the ${r.support.abnormalSource ?? '?'}): ${r.support.abnormal.join(', ')}`);
+  if (r.support.abnormal.length) lines.push(`Support (abnormal) from the ${r.support.abnormalSource ?? '?'}: ${r.support.abnormal.join(', ')}`);
   lines.push(`Scored: ${r.test.scored} test images (${r.test.normal} normal, ${r.test.abnormal} abnormal) of ${r.dataset.test}; image score = ${r.imageScore}`);
   lines.push(`Test images: ${r.preprocessing}`);
   const row = (name: string, e: EpochMetrics): (string | number)[] => [

@@ -3,7 +3,8 @@
  * readers, duplicate and leak report, seeded few-shot sampler, the papers'
  * protocols (issue 15, protocols/) and the runner behind `clipscan eval`.
  */
-export { runEval, evalTestImage, type EvalOptions, type EvalReport, type EpochMetrics, type EvalProgress, type ProtocolReport } from './runner';
+export { runEval, evalTestImage, type EvalOptions, type EvalReport, type EpochMetrics, type EvalProgress } from './runner';
+export type { ProtocolReport } from './protocol-data';
 export { readMediclipDataset, type MediclipDataset, type DatasetSample } from './dataset';
 export { findDuplicates, pixelHash, fileHash, type DuplicateReport } from './duplicates';
 export { sampleSupport, stratifiedLimit } from './sampler';

@@ -40,8 +40,8 @@ import { trainingMethod } from '../training/methods';
 import type { MethodId } from '../../../src-shared/domain/scan';
 import type { DatasetSample } from './dataset';
 import type { MvfaDataset } from './mvfa-layout';
-import { listedSupport, readEvalSet } from './protocol-data';
-import type { DatasetLayout, EvalProtocol, ProtocolRun } from './protocols';
+import { listedSupport, protocolReport, readEvalSet, type ProtocolReport } from './protocol-data';
+import type { DatasetLayout, ProtocolRun } from './protocols';
 import { minMaxOverTestSet } from './transductive';
 import { decodeImageBytes, decodeImageFile, maskTo, resizePil, toLuma, toRgb } from '../images/image-file';
 import { methodPreprocess, ZEROSHOT_INPUT, type InputChain } from '../engine/method-preprocess';
@@ -105,31 +105,6 @@ export interface EpochMetrics extends PassMetrics {
   /** 0 for zeroshot (no training). */
   epoch: number;
   scoreSeconds: number;
-}
-
-/** What a protocol fixed for a run, and where the run differs from the paper. */
-export interface ProtocolReport {
-  id: EvalProtocol['id'];
-  label: string;
-  reference: string;
-  layout: DatasetLayout;
-  split: string;
-  /** MVFA layout: the few-shot list read, and its iterate. */
-  fewShotList: string | null;
-  iterate: number | null;
-  shots: { run: number; paper: readonly number[] };
-  seed: { run: number; paper: readonly number[] };
-  epochs: { run: number; paper: number };
-  preprocessing: EvalProtocol['preprocessing'];
-  /** The side maps and pixel metrics were computed at in this run (the bundle's). */
-  metricSide: number;
-  selection: EvalProtocol['selection'];
-  metrics: readonly string[];
-  transductive: EvalProtocol['transductive'];
-  /** Where ClipScan's run of the protocol always differs from the paper's code. */
-  differences: readonly string[];
-  /** Where this run departs from the published protocol (shorter, subsampled, another side, another layout). */
-  deviations: string[];
 }
 
 export interface EvalReport {
@@ -389,38 +364,15 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
       '"best" is selected on the scored test images themselves (the reference protocol); it is optimistic by construction. Report "last" as the honest number.',
     );
 
-  let protocol: ProtocolReport | null = null;
-  if (run) {
-    const p = run.protocol;
-    const deviations = [...run.deviations];
-    if (layout !== p.layout.native && p.layout.onOtherLayout) deviations.push(`Not the paper's layout: ${p.layout.onOtherLayout}.`);
-    if (side !== p.preprocessing.size)
-      deviations.push(
-        `The bundle ${bundleInfo.id} works at ${side}×${side}; the paper resizes to and computes pixel metrics at ${p.preprocessing.size}×${p.preprocessing.size}.`,
-      );
-    const chain = methodPreprocess(inputChainOf(method), bundleInfo.preprocess);
-    if (chain.resize !== p.preprocessing.resize || (chain.mean !== null) !== p.preprocessing.normalise)
-      deviations.push(`The ${method} method's input chain (${chain.resize}, ${chain.mean ? 'normalised' : 'no normalisation'}) is not the paper's.`);
-    protocol = {
-      id: p.id,
-      label: p.label,
-      reference: p.reference,
-      layout,
-      split: layout === p.layout.native ? p.layout.split : (p.layout.onOtherLayout ?? p.layout.split),
-      fewShotList: layout === 'mvfa-folders' ? (options.fewShotList ?? null) : null,
-      iterate: layout === 'mvfa-folders' ? (p.layout.iterate ?? 0) : null,
-      shots: { run: shots, paper: p.shots.allowed },
-      seed: { run: seed, paper: p.seeds },
-      epochs: { run: epochs, paper: p.epochs },
-      preprocessing: p.preprocessing,
-      metricSide: side,
-      selection: p.selection,
-      metrics: p.metrics,
-      transductive: p.transductive,
-      differences: p.differences,
-      deviations,
-    };
-  }
+  const protocol = run
+    ? protocolReport(run, {
+        layout,
+        side,
+        bundleId: bundleInfo.id,
+        chain: methodPreprocess(inputChainOf(method), bundleInfo.preprocess),
+        fewShotList: options.fewShotList,
+      })
+    : null;
 
   return {
     protocol,
