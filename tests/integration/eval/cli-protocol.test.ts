@@ -27,6 +27,7 @@ interface Epoch {
   imageAuroc: number;
   pixelAuroc: number | null;
   selection: number;
+  threshold: { value: number };
 }
 interface Report {
   protocol: {
@@ -162,6 +163,8 @@ describe.skipIf(!haveData)(`clipscan eval --protocol (built CLI, demo bundle)${h
     for (const e of r.perEpoch) {
       expect(inUnit(e.imageAuroc)).toBe(true);
       expect(inUnit(e.pixelAuroc)).toBe(true);
+      // scores were min-maxed over the test set: MadCLIP's raw map sums 4 probabilities (about 2 on random weights)
+      expect(inUnit(e.threshold.value)).toBe(true);
     }
     expect(r.best.epoch).toBeGreaterThanOrEqual(1);
   }, 300_000);
