@@ -175,6 +175,11 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     throw new Error("runEval: method, shots, seed and epochs must be the protocol run's (resolveProtocolRun)");
   const warnings: string[] = [];
   const { set, layout, object } = await readEvalSet(options.dataDir, run);
+  if (layout === 'mediclip-json' && options.fewShotList)
+    throw new ClipScanError(
+      'BAD_ARGUMENTS',
+      `--fewshot is for the MVFA layout; ${set.dir} has MediCLIP's (samples/*.json), whose support is drawn with the seed.`,
+    );
   // MVFA layout: the few-shot list names the support (read before any image is decoded, so a bad list fails fast)
   const listed = layout === 'mvfa-folders' && run ? await listedSupport(set as MvfaDataset, run, options.fewShotList) : null;
   const bundleInfo = await readBundleManifest(options.bundleDir);

@@ -180,6 +180,7 @@ describe.skipIf(!haveData)(`clipscan eval --protocol (built CLI, demo bundle)${h
     fail(['--protocol', 'mediclip', '--shots', '3'], "--protocol mediclip uses the paper's k ∈ {4, 8, 16}");
     fail(['--protocol', 'nope'], 'Unknown protocol "nope"');
     fail(['--method', 'zeroshot', '--shots', '2', '--seed', '1', '--fewshot', 'x.txt'], '--fewshot <list> goes with --protocol');
+    fail(['--protocol', 'madclip', '--shots', '2', '--fewshot', 'x.txt'], '--fewshot is for the MVFA layout; ');
     // until the MVFA method is merged the protocol names what is missing; once it is, a short run reports the mvfa protocol
     const mvfa = evalCli(['--data', BRAIN, '--protocol', 'mvfa', '--shots', '2', '--epochs', '1', '--limit', '8', '--json']);
     if (mvfa.status !== 0) expect(mvfa.stderr).toContain('The mvfa protocol evaluates the "mvfa" method, which this build does not register');
