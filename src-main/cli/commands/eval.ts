@@ -3,21 +3,30 @@
  * `clipscan eval --data <set folder> --method zeroshot|mediclip|madclip --shots K --seed S
  *   [--model ID|DIR] [--epochs N] [--limit N] [--keep-leaks] [--organ WORD] [--precision fp32|int8] [--threads N] [--json]`
  *
+ * `clipscan eval --data <set folder> --protocol mediclip|madclip|mvfa [--shots K] [--epochs N] [--limit N] [--fewshot <list>] [--model ID|DIR] [--json]`
+ * runs a paper's own protocol (core/eval/protocols): its method, layout and
+ * split (MVFA layout: the support named by --fewshot, the paper's
+ * `<k>-shot.txt` / `my<k>-shot.txt`), its k, seed, chain and selection rule;
+ * options it fixes are refused when they differ, and --epochs/--limit are
+ * reported as deviations.
+ *
  * `--precision int8` scores zero-shot with the bundle's int8 vision tower: run it
  * next to the default fp32 to check int8's AUROC on real weights (issue 17).
  *
- * MediCLIP's protocol on a MediCLIP-layout set (src-main/core/eval/runner.ts):
- * prints a table (last epoch next to best epoch), or with --json one object
- * `{ method, shots, seed, model, demo, epochs, last, best, trainSeconds,
- * scoreSeconds, … }` with the support files, duplicate/leak report, test
- * counts and warnings. The demo bundle is labelled as such.
+ * Without --protocol: ClipScan's own protocol on a MediCLIP-layout set
+ * (src-main/core/eval/runner.ts). Either way it prints a table (last epoch next
+ * to best epoch, with the best epoch's number; with a protocol, the protocol's
+ * lines above it), or with --json one object `{ protocol, method, shots, seed,
+ * model, demo, epochs, last, best, trainSeconds, scoreSeconds, … }` with the
+ * support files, duplicate/leak report, test counts and warnings. The demo
+ * bundle is labelled as such.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { DEMO_MODEL_LABEL, VisionPrecisionSchema } from '../../../src-shared/domain/model-bundle';
-import { runEval, type EpochMetrics, type EvalReport } from '../../core/eval';
+import { evalProtocol, resolveProtocolRun, runEval, type EpochMetrics, type EvalReport, type ProtocolReport, type ProtocolRun } from '../../core/eval';
 import { MethodIdSchema, type MethodId } from '../../../src-shared/domain/scan';
 import { createBackend } from '../../core/services';
 import { resolveDatabasePath } from '../../core/config/app-paths';
@@ -57,13 +66,31 @@ async function resolveModel(model: string | undefined, db: string | undefined): 
 
 const fmt = (v: number | null): string => (v === null ? '-' : v.toFixed(4));
 
+function describeProtocol(p: ProtocolReport): string[] {
+  const lines = [`Protocol ${p.id}: ${p.label}, after ${p.reference}`];
+  lines.push(`Split (${p.layout}): ${p.split}${p.fewShotList ? `; list ${p.fewShotList}, iterate ${p.iterate}` : ''}`);
+  lines.push(
+    `Seed ${p.seed.run} (paper: ${p.seed.paper.join(', ')}); k ${p.shots.run} (paper: ${p.shots.paper.join(', ')}); epochs ${p.epochs.run} (paper: ${p.epochs.paper})`,
+  );
+  lines.push(`Paper's chain: ${p.preprocessing.description}; computed here at ${p.metricSide}×${p.metricSide}`);
+  lines.push(`Selection: best = ${p.selection.published}; last = ${p.selection.honest} (the honest number)`);
+  lines.push(
+    p.transductive
+      ? `Transductive: ${p.transductive.what}; needs the whole test set before any image is scored; ${p.transductive.appliedByRunner ? 'applied here' : "left to the method's scorer"}${p.transductive.changesAuroc ? '' : ' (does not change AUROC)'}`
+      : 'Transductive normalisation: none',
+  );
+  for (const d of p.deviations) lines.push(`Deviation: ${d}`);
+  for (const d of p.differences) lines.push(`Differs from the paper: ${d}`);
+  return lines;
+}
+
 function describe(r: EvalReport): string {
-  const lines: string[] = [];
+  const lines: string[] = r.protocol ? describeProtocol(r.protocol) : [];
   lines.push(
     `Eval ${r.dataset.name}: method ${r.method}, ${r.shots}-shot, seed ${r.seed}, model ${r.model} ${r.modelVersion}, precision ${r.precision}${r.demo ? ` (${DEMO_MODEL_LABEL.toUpperCase()})` : ''}, epochs ${r.epochs}`,
   );
   lines.push(`Support (normal, train split): ${r.support.normal.join(', ')}`);
-  if (r.support.abnormal.length) lines.push(`Support (abnormal, drawn from the TEST split and removed from the scored set): ${r.support.abnormal.join(', ')}`);
+  if (r.support.abnormal.length) lines.push(`Support (abnormal) from the ${r.support.abnormalSource ?? '?'}: ${r.support.abnormal.join(', ')}`);
   lines.push(`Scored: ${r.test.scored} test images (${r.test.normal} normal, ${r.test.abnormal} abnormal) of ${r.dataset.test}; image score = ${r.imageScore}`);
   lines.push(`Test images: ${r.preprocessing}`);
   const row = (name: string, e: EpochMetrics): (string | number)[] => [
@@ -78,7 +105,7 @@ function describe(r: EvalReport): string {
   lines.push(
     formatTable(
       ['', 'epoch', 'image AUROC', 'pixel AUROC', 'AUPRO', 'F1 threshold', 'F1'],
-      [row('last', r.last), row(r.bestIsLast ? 'best (= last)' : 'best (on test)', r.best)],
+      [row('last', r.last), row(r.bestIsLast ? 'best (= last)' : `best (on test, epoch ${r.best.epoch})`, r.best)],
     ),
   );
   lines.push(`Train ${r.trainSeconds.toFixed(1)} s, scoring ${r.scoreSeconds.toFixed(1)} s`);
@@ -98,7 +125,9 @@ export async function evalCommand(argv: string[]): Promise<number> {
     args: argv,
     options: {
       data: { type: 'string' },
-      method: { type: 'string', default: 'zeroshot' },
+      method: { type: 'string' },
+      protocol: { type: 'string' },
+      fewshot: { type: 'string' },
       shots: { type: 'string' },
       seed: { type: 'string' },
       model: { type: 'string' },
@@ -107,22 +136,36 @@ export async function evalCommand(argv: string[]): Promise<number> {
       'keep-leaks': { type: 'boolean' },
       'adapter-dir': { type: 'string' },
       organ: { type: 'string' },
-      precision: { type: 'string', default: 'fp32' },
+      precision: { type: 'string' },
       threads: { type: 'string' },
       db: { type: 'string' },
       json: { type: 'boolean' },
     },
   });
   if (!values.data)
-    throw new ClipScanError('BAD_ARGUMENTS', 'Give the dataset folder with --data <folder> (MediCLIP layout: images/, samples/{train,test}.json).');
-  const method = values.method as MethodId;
-  if (!METHODS.includes(method)) throw new ClipScanError('BAD_ARGUMENTS', `Unknown method "${values.method}": use ${METHODS.join(', ')}.`);
-  const shots = intOption('shots', values.shots);
-  const seed = intOption('seed', values.seed);
-  if (shots === undefined || seed === undefined)
-    throw new ClipScanError('BAD_ARGUMENTS', '--shots K and --seed S are required (the support set is drawn with the seed).');
-  const precision = VisionPrecisionSchema.safeParse(values.precision);
+    throw new ClipScanError(
+      'BAD_ARGUMENTS',
+      'Give the dataset folder with --data <folder> (MediCLIP layout: images/, samples/{train,test}.json; with --protocol also the MVFA layout).',
+    );
+  const precision = VisionPrecisionSchema.safeParse(values.precision ?? 'fp32');
   if (!precision.success) throw new ClipScanError('BAD_ARGUMENTS', `Unknown precision "${values.precision}": use fp32 (the default) or int8.`);
+  let protocol: ProtocolRun | undefined;
+  if (values.protocol !== undefined) {
+    protocol = resolveProtocolRun(evalProtocol(values.protocol), {
+      method: values.method,
+      shots: intOption('shots', values.shots),
+      seed: intOption('seed', values.seed),
+      epochs: intOption('epochs', values.epochs),
+      limit: intOption('limit', values.limit),
+      precision: values.precision,
+    });
+  } else if (values.fewshot !== undefined) throw new ClipScanError('BAD_ARGUMENTS', '--fewshot <list> goes with --protocol madclip or mvfa (the MVFA layout).');
+  const method = protocol?.method ?? ((values.method ?? 'zeroshot') as MethodId);
+  if (!METHODS.includes(method)) throw new ClipScanError('BAD_ARGUMENTS', `Unknown method "${values.method}": use ${METHODS.join(', ')}.`);
+  const shots = protocol?.shots ?? intOption('shots', values.shots);
+  const seed = protocol?.seed ?? intOption('seed', values.seed);
+  if (shots === undefined || seed === undefined)
+    throw new ClipScanError('BAD_ARGUMENTS', '--shots K and --seed S are required (the support set is drawn with the seed), or --protocol ID.');
   const bundleDir = await resolveModel(values.model, values.db);
   const bar = createProgressBar(process.stderr, !values.json && process.stderr.isTTY === true);
   const controller = new AbortController();
@@ -136,13 +179,15 @@ export async function evalCommand(argv: string[]): Promise<number> {
       shots,
       seed,
       bundleDir,
-      epochs: intOption('epochs', values.epochs),
+      epochs: protocol?.epochs ?? intOption('epochs', values.epochs),
       limit: intOption('limit', values.limit),
       keepLeaks: values['keep-leaks'] === true,
       organ: values.organ,
       precision: precision.data,
       threads: intOption('threads', values.threads),
       adapterDir: values['adapter-dir'],
+      ...(protocol ? { protocol } : {}),
+      ...(values.fewshot ? { fewShotList: values.fewshot } : {}),
       signal: controller.signal,
       onProgress: (p) => bar.update(p.done, p.total, p.epoch !== undefined ? `${p.phase} (epoch ${p.epoch})` : p.phase),
     });

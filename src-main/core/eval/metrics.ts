@@ -49,3 +49,17 @@ export function passMetrics(items: readonly ScoredImage[], side: number, withPix
     selection: pix === null ? img : (img + pix) / 2,
   };
 }
+
+/**
+ * The published model-selection rule (algorithms.md §2.6, §3.7, §4.7): the
+ * first epoch with the highest selection score, since the reference saves a
+ * checkpoint only when the test score strictly improves. Optimistic by
+ * construction (selected on the test set); the honest number is the last epoch.
+ */
+export function bestOnTest<T extends { selection: number }>(perEpoch: readonly T[]): T {
+  const first = perEpoch[0];
+  if (first === undefined) throw new Error('bestOnTest: no epochs');
+  let best = first;
+  for (const e of perEpoch) if (e.selection > best.selection) best = e;
+  return best;
+}

@@ -14,6 +14,12 @@
  *      score the scored set at the end of EVERY epoch through its scorer;
  *      report the last epoch and the best epoch (reference selection: image
  *      AUROC, or mean of image and pixel AUROC with masks) side by side.
+ * With a protocol (protocols/, `--protocol`): the paper's layout and split
+ * (MediCLIP's JSON, or MVFA's folders with the support named by a few-shot
+ * list), its k and seed (resolveProtocolRun), its mask threshold, its
+ * transductive min-max when the runner can apply it, the official split scored
+ * whole (leaks kept and flagged), and a `protocol` block in the report saying
+ * what was fixed and where this run differs from the paper.
  * Test images follow the method's own chain (method-preprocess.ts), resized
  * once from the decoded file exactly as PIL does: RGB → S×S with the method's
  * filter (mediclip: 224 bilinear, §2.1; madclip: 240 bicubic, §4.1, never via
@@ -32,13 +38,17 @@ import { image8ToFrame, type Image8 } from '../images/image8';
 import { trainAdapter, type AbnormalSupport, type AdapterScorer } from '../training/trainer';
 import { trainingMethod } from '../training/methods';
 import type { MethodId } from '../../../src-shared/domain/scan';
-import { readMediclipDataset, type DatasetSample } from './dataset';
+import type { DatasetSample } from './dataset';
+import type { MvfaDataset } from './mvfa-layout';
+import { listedSupport, protocolReport, readEvalSet, type ProtocolReport } from './protocol-data';
+import type { DatasetLayout, ProtocolRun } from './protocols';
+import { minMaxOverTestSet } from './transductive';
 import { decodeImageBytes, decodeImageFile, maskTo, resizePil, toLuma, toRgb } from '../images/image-file';
 import { methodPreprocess, ZEROSHOT_INPUT, type InputChain } from '../engine/method-preprocess';
 import type { PreprocessSpec } from '../engine/preprocess';
 import { fileHash, findDuplicates, pixelHash, type DuplicateReport } from './duplicates';
-import { byName, sampleSupport, stratifiedLimit } from './sampler';
-import { passMetrics, type PassMetrics, type ScoredImage } from './metrics';
+import { byName, sampleSupport, stratifiedLimit, type SupportDraw } from './sampler';
+import { bestOnTest, passMetrics, type PassMetrics, type ScoredImage } from './metrics';
 
 /** The input chain of a method: zero-shot's is the bundle's, an adapter method's is in its graphs. */
 const inputChainOf = (method: MethodId): InputChain => (method === 'zeroshot' ? ZEROSHOT_INPUT : trainingMethod(method).graphs.input);
@@ -81,6 +91,10 @@ export interface EvalOptions {
   threads?: number;
   /** Vision tower for zero-shot scoring (issue 17): 'int8' checks the int8 tower's AUROC against fp32's. Default fp32. */
   precision?: VisionPrecision;
+  /** A paper's protocol applied to this run (resolveProtocolRun); method, shots, seed and epochs must be the run's. */
+  protocol?: ProtocolRun;
+  /** MVFA layout under a protocol: the few-shot list file naming the support images. */
+  fewShotList?: string;
   /** Where the trained adapter is written; default: a temporary folder, removed afterwards. */
   adapterDir?: string;
   onProgress?(p: EvalProgress): void;
@@ -94,6 +108,8 @@ export interface EpochMetrics extends PassMetrics {
 }
 
 export interface EvalReport {
+  /** Null without --protocol (ClipScan's own protocol). */
+  protocol: ProtocolReport | null;
   method: MethodId;
   shots: number;
   seed: number;
@@ -113,8 +129,9 @@ export interface EvalReport {
   imageScore: string;
   /** The test-image chain, in words: filter, side, dtype round trips and normalisation. */
   preprocessing: string;
-  dataset: { name: string; dir: string; hasMasks: boolean; train: number; test: number };
-  support: { normal: string[]; abnormal: string[]; abnormalSource: 'test split (removed from the scored set)' | null; algorithm: string };
+  /** `train` counts the support split: MediCLIP's train.json, or MVFA's valid folders. */
+  dataset: { name: string; dir: string; layout: DatasetLayout; hasMasks: boolean; train: number; test: number };
+  support: { normal: string[]; abnormal: string[]; abnormalSource: string | null; algorithm: string };
   test: {
     scored: number;
     normal: number;
@@ -153,12 +170,25 @@ async function readBundleManifest(dir: string): Promise<{ id: string; version: s
 
 export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const { method, shots, seed } = options;
+  const run = options.protocol;
+  if (run && (run.method !== method || run.shots !== shots || run.seed !== seed || run.epochs !== options.epochs))
+    throw new Error("runEval: method, shots, seed and epochs must be the protocol run's (resolveProtocolRun)");
   const warnings: string[] = [];
-  const set = await readMediclipDataset(options.dataDir);
+  const { set, layout, object } = await readEvalSet(options.dataDir, run);
+  if (layout === 'mediclip-json' && options.fewShotList)
+    throw new ClipScanError(
+      'BAD_ARGUMENTS',
+      `--fewshot is for the MVFA layout; ${set.dir} has MediCLIP's (samples/*.json), whose support is drawn with the seed.`,
+    );
+  // MVFA layout: the few-shot list names the support (read before any image is decoded, so a bad list fails fast)
+  const listed = layout === 'mvfa-folders' && run ? await listedSupport(set as MvfaDataset, run, options.fewShotList) : null;
   const bundleInfo = await readBundleManifest(options.bundleDir);
   if (options.precision === 'int8' && method !== 'zeroshot') {
     throw new ClipScanError('BAD_ARGUMENTS', '--precision int8 is for zeroshot evaluation; adapters are trained and scored on the fp32 tower here.');
   }
+  // a protocol scores the official split whole: leaked test images are kept and flagged
+  const keepLeaks = run ? true : options.keepLeaks === true;
+  const organ = options.organ ?? (object ? object.split('_')[0]?.toLowerCase() : undefined);
 
   // 1. Decode everything once: hashes for the duplicate report.
   const all = [...set.train, ...set.test];
@@ -167,7 +197,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   for (const sample of all) {
     throwIfAborted(options.signal);
     const bytes = await fs.readFile(sample.path).catch((err: unknown) => {
-      throw new ClipScanError('IMAGE_NOT_FOUND', `${set.name}: ${sample.filename} is listed in samples/${sample.split}.json but cannot be read.`, {
+      throw new ClipScanError('IMAGE_NOT_FOUND', `${set.name}: ${sample.filename} is listed in the ${sample.split} split but cannot be read.`, {
         cause: err,
       });
     });
@@ -192,24 +222,35 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     );
   const leakedTest = new Set(byPixels.leaks.map((l) => l.test));
 
-  // 2. Support.
-  // a method that learns from abnormal images draws them from the test split
+  // 2. Support: named by the protocol's few-shot list (MVFA layout), or drawn with the seed.
   const learnsFromAbnormal = method !== 'zeroshot' && trainingMethod(method).learnsFromAbnormal;
-  const abnormalShots = learnsFromAbnormal ? shots : 0;
-  const support = sampleSupport(set.train, set.test, { shots, seed, abnormalShots, exclude: trainRedundant });
-  const supportAbnormal = new Set(support.abnormal.map((s) => s.filename));
+  let support: SupportDraw;
+  let abnormalSource: string | null = null;
+  if (listed) {
+    support = { normal: listed.support.normal, abnormal: learnsFromAbnormal ? listed.support.abnormal : [] };
+    if (listed.warning) warnings.push(listed.warning);
+    if (learnsFromAbnormal) abnormalSource = 'valid split (named by the few-shot list)';
+  } else {
+    // a method that learns from abnormal images draws them from the test split
+    support = sampleSupport(set.train, set.test, { shots, seed, abnormalShots: learnsFromAbnormal ? shots : 0, exclude: trainRedundant });
+    if (learnsFromAbnormal) abnormalSource = 'test split (removed from the scored set)';
+  }
+  // only abnormal images drawn from the test split leave the scored set
+  const supportAbnormal = new Set(support.abnormal.filter((s) => s.split === 'test').map((s) => s.filename));
 
   // 3. Scored set.
   let scored = set.test.filter((s) => !supportAbnormal.has(s.filename));
   const removedAsLeaks: string[] = [];
   const flaggedLeaks: string[] = [];
-  for (const s of scored) if (leakedTest.has(s.filename)) (options.keepLeaks ? flaggedLeaks : removedAsLeaks).push(s.filename);
+  for (const s of scored) if (leakedTest.has(s.filename)) (keepLeaks ? flaggedLeaks : removedAsLeaks).push(s.filename);
   const numeric = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
   removedAsLeaks.sort(numeric);
   flaggedLeaks.sort(numeric);
-  if (!options.keepLeaks) scored = scored.filter((s) => !leakedTest.has(s.filename));
+  if (!keepLeaks) scored = scored.filter((s) => !leakedTest.has(s.filename));
   else if (flaggedLeaks.length)
-    warnings.push(`Kept ${flaggedLeaks.length} test image(s) identical to train images (--keep-leaks): ${flaggedLeaks.join(', ')}.`);
+    warnings.push(
+      `Kept ${flaggedLeaks.length} test image(s) identical to train images (${run ? 'the official split is scored whole' : '--keep-leaks'}): ${flaggedLeaks.join(', ')}.`,
+    );
   const supportNormalSet = new Set(support.normal.map((s) => get(s).pixelHash));
   const leakedSupport = scored.filter((s) => supportNormalSet.has(get(s).pixelHash)).map((s) => s.filename);
   if (leakedSupport.length) warnings.push(`Scored test image(s) identical to a support image: ${leakedSupport.join(', ')}.`);
@@ -226,11 +267,12 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   // The method's test path and masks, at its side.
   const withPixels = set.hasMasks;
   const side = methodPreprocess(inputChainOf(method), bundleInfo.preprocess).inputSize;
+  const maskAbove = run?.protocol.preprocessing.maskAbove ?? 127;
   const testImages: { sample: DatasetSample; image: Image8; mask: Uint8Array | null }[] = [];
   for (const s of scored) {
     const image = evalTestImage(method, bundleInfo.preprocess, get(s).image);
     let mask: Uint8Array | null = null;
-    if (withPixels) mask = s.maskPath ? maskTo(await decodeImageFile(s.maskPath), side, side) : new Uint8Array(side * side);
+    if (withPixels) mask = s.maskPath ? maskTo(await decodeImageFile(s.maskPath), side, side, maskAbove) : new Uint8Array(side * side);
     if (s.label === 1 && withPixels && !s.maskPath) warnings.push(`${s.filename} is abnormal but has no mask; it counts as all-normal pixels.`);
     testImages.push({ sample: s, image, mask });
   }
@@ -246,7 +288,8 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
       items.push({ label: t.sample.label, score: r.score, map: withPixels ? r.map : null, mask: t.mask });
       options.onProgress?.({ phase: 'score', done: ++k, total: testImages.length, epoch });
     }
-    const m = passMetrics(items, side, withPixels);
+    const transductive = run?.protocol.transductive?.appliedByRunner === true;
+    const m = passMetrics(transductive ? minMaxOverTestSet(items, 1e-4) : items, side, withPixels);
     return { epoch, ...m, scoreSeconds: (performance.now() - t0) / 1000 };
   };
 
@@ -263,7 +306,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
       perEpoch.push(
         await scorePass(async (img) => {
           const r = await engine.scoreFrame(bundle, 'zeroshot', image8ToFrame(img), {
-            ...(options.organ ? { organ: options.organ } : {}),
+            ...(organ ? { organ } : {}),
             signal: options.signal,
           });
           return { map: r.map, score: r.score };
@@ -298,7 +341,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
         seed,
         epochs,
         outDir,
-        ...(options.organ ? { organ: options.organ } : {}),
+        ...(organ ? { organ } : {}),
         ...(options.threads ? { threads: options.threads } : {}),
         onProgress: (p) => options.onProgress?.({ phase: 'train', done: p.step, total: p.steps, epoch: p.epoch }),
         onEpochEnd: async (epoch: number, scorer: AdapterScorer) => {
@@ -319,15 +362,25 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   }
 
   const last = perEpoch[perEpoch.length - 1] as EpochMetrics;
-  let best = last;
-  for (const e of perEpoch) if (e.selection > best.selection) best = e;
+  const best = bestOnTest(perEpoch);
   if (bundleInfo.demo) warnings.unshift(`Model ${bundleInfo.id}: ${DEMO_MODEL_LABEL}; these numbers measure nothing about anomaly detection.`);
   if (perEpoch.length > 1)
     warnings.push(
       '"best" is selected on the scored test images themselves (the reference protocol); it is optimistic by construction. Report "last" as the honest number.',
     );
 
+  const protocol = run
+    ? protocolReport(run, {
+        layout,
+        side,
+        bundleId: bundleInfo.id,
+        chain: methodPreprocess(inputChainOf(method), bundleInfo.preprocess),
+        fewShotList: options.fewShotList,
+      })
+    : null;
+
   return {
+    protocol,
     method,
     shots,
     seed,
@@ -345,19 +398,21 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     scoreSeconds: perEpoch.reduce((a, e) => a + e.scoreSeconds, 0),
     imageScore,
     preprocessing: describeChain(method, bundleInfo.preprocess),
-    dataset: { name: set.name, dir: set.dir, hasMasks: set.hasMasks, train: set.train.length, test: set.test.length },
+    dataset: { name: set.name, dir: set.dir, layout, hasMasks: set.hasMasks, train: set.train.length, test: set.test.length },
     support: {
       normal: support.normal.map((s) => s.filename),
       abnormal: support.abnormal.map((s) => s.filename),
-      abnormalSource: learnsFromAbnormal ? 'test split (removed from the scored set)' : null,
+      abnormalSource,
       algorithm:
-        'createRng(seed).split("normal-support").sample(distinct train images sorted by name, k); madclip: createRng(seed).split("abnormal-support").sample(test abnormal images sorted by name, k)',
+        layout === 'mvfa-folders'
+          ? `the first k names of the n-${run?.protocol.layout.iterate ?? 0}: and a-${run?.protocol.layout.iterate ?? 0}: lines of the few-shot list, in valid/{good,Ungood}/img`
+          : 'createRng(seed).split("normal-support").sample(distinct train images sorted by name, k); madclip: createRng(seed).split("abnormal-support").sample(test abnormal images sorted by name, k)',
     },
     test: {
       scored: testImages.length,
       normal: testImages.filter((t) => t.sample.label === 0).length,
       abnormal: testImages.filter((t) => t.sample.label === 1).length,
-      removedAsSupport: support.abnormal.map((s) => s.filename),
+      removedAsSupport: [...supportAbnormal],
       removedAsLeaks: removedAsLeaks,
       flaggedLeaks,
       limit: options.limit ?? null,
@@ -366,8 +421,8 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     duplicates: {
       byFile,
       byPixels,
-      policy: options.keepLeaks
-        ? 'test images with the pixels of a train image are kept and flagged (--keep-leaks); other duplicates are reported and kept; train duplicates are not drawn twice'
+      policy: keepLeaks
+        ? `test images with the pixels of a train image are kept and flagged (${run ? 'the official split is scored whole' : '--keep-leaks'}); other duplicates are reported and kept; train duplicates are not drawn twice`
         : 'test images with the pixels of a train image are removed from the scored set; other duplicates are reported and kept; train duplicates are not drawn twice',
     },
     adapterDir,

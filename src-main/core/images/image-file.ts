@@ -57,8 +57,12 @@ export function resizePil(img: Image8, width: number, height: number, filter: Re
   return { width, height, channels: img.channels, data: pilResize8(img.data, img.width, img.height, img.channels, width, height, filter) };
 }
 
-/** Mask path of §2.1 with the README's binarisation: 'L' > 127 → 1, resized as PIL's NEAREST does (pilNearest). */
-export function maskTo(img: Image8, width: number, height: number): Uint8Array {
+/**
+ * Mask path of §2.1: 'L', resized as PIL's NEAREST does (pilNearest), then a
+ * lesion where the value is above `above` (default the README's > 127 for
+ * lossy JPEG masks; MediCLIP's own code takes every non-zero value, above 0).
+ */
+export function maskTo(img: Image8, width: number, height: number, above = 127): Uint8Array {
   const luma = pilNearest(toLuma(img), img.width, img.height, width, height);
-  return luma.map((v) => (v > 127 ? 1 : 0));
+  return luma.map((v) => (v > above ? 1 : 0));
 }
