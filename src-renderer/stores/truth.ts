@@ -6,14 +6,16 @@
  * order. The viewport draws the truth layer from `sliceCodes`: true/false
  * positives and false negatives of the anomaly map at the viewer's current
  * threshold, or the mask alone. The metrics (Dice, AUROC, AUPRO) are the
- * evaluation's, at the scan's threshold.
+ * evaluation's, at the scan's threshold. A truth follows its series: when
+ * another scan of the series is shown (a new scan, or an older one chosen),
+ * the same file is measured against that scan, once per scan.
  *
  *   const truth = useTruthStore();
  *   await truth.load('/data/case1/seg.dcm');
  *   truth.sliceCodes(viewer.index); // { key, values } for the truth layer, or null
  */
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef } from 'vue';
+import { computed, ref, shallowRef, watch } from 'vue';
 import type { FolderListing } from '../../src-shared/domain/files';
 import type { TruthEvaluation } from '../../src-shared/domain/ground-truth';
 import { appCalls } from '../../src-shared/contract/calls';
@@ -46,6 +48,8 @@ export const useTruthStore = defineStore('truth', () => {
   const layers = useLayersStore();
   const viewer = useViewerStore();
 
+  /** The truths measured against scans of one series (the last file loaded for it), by scan id. */
+  const loadedByScan = shallowRef(new Map<number, LoadedTruth>());
   const loaded = shallowRef<LoadedTruth | null>(null);
   const loading = ref(false);
   const visible = ref(true);
@@ -56,10 +60,21 @@ export const useTruthStore = defineStore('truth', () => {
 
   /** The loaded truth when it belongs to the series and scan shown now. */
   const current = computed(() => {
-    const t = loaded.value;
     const result = scans.result;
-    return t && result && t.seriesInstanceUid === result.seriesInstanceUid && t.scanId === result.scanId ? t : null;
+    const t = result ? loadedByScan.value.get(result.scanId) : undefined;
+    return t && result && t.seriesInstanceUid === result.seriesInstanceUid ? t : null;
   });
+
+  // Another scan of the series with a loaded truth is shown: measure the same file against it.
+  watch(
+    () => scans.result?.scanId,
+    () => {
+      const t = loaded.value;
+      const result = scans.result;
+      if (!t || !result || loading.value || result.seriesInstanceUid !== t.seriesInstanceUid || loadedByScan.value.has(result.scanId)) return;
+      void load(t.evaluation.truthFile);
+    },
+  );
 
   async function browse(path: string | null): Promise<void> {
     listing.value = (await messages.attempt('Listing the folder', () => api.call(appCalls.listFolder, { path }))) ?? listing.value;
@@ -93,7 +108,10 @@ export const useTruthStore = defineStore('truth', () => {
         return { evaluation, masks };
       });
       if (!outcome) return;
-      loaded.value = { scanId: result.scanId, seriesInstanceUid: result.seriesInstanceUid, ...outcome, key: `truth${++loads}` };
+      const truth = { scanId: result.scanId, seriesInstanceUid: result.seriesInstanceUid, ...outcome, key: `truth${++loads}` };
+      const sameFile = loaded.value?.seriesInstanceUid === truth.seriesInstanceUid && loaded.value.evaluation.truthFile === path;
+      loadedByScan.value = new Map(sameFile ? loadedByScan.value : []).set(truth.scanId, truth);
+      loaded.value = truth;
       visible.value = true;
       for (const note of outcome.evaluation.notes) messages.push('warning', `Ground truth: ${note}`);
     } finally {
@@ -103,6 +121,7 @@ export const useTruthStore = defineStore('truth', () => {
 
   function unload(): void {
     loaded.value = null;
+    loadedByScan.value = new Map();
   }
 
   function toggle(): void {

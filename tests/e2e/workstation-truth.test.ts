@@ -7,7 +7,8 @@
 // the viewer's threshold equal those computed here from the stored map; on the
 // canvas a known true-positive block is green, a false-positive block red and
 // a false-negative block blue; its key hides the layer; "Truth mask" shows the
-// mask alone (yellow).
+// mask alone (yellow); a new scan of the series is measured against the same
+// truth without loading it again.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -201,6 +202,23 @@ describe.skipIf(!hasChromium)(`ground truth in the viewer${hasChromium ? '' : ` 
     expect(inside[0]).toBeGreaterThan(inside[2] + 40);
     expect(inside[1]).toBeGreaterThan(inside[2] + 40);
     expect(Math.max(...outside) - Math.min(...outside)).toBeLessThan(10);
+    expect(errors).toEqual([]);
+  });
+
+  it('measures the same truth against a new scan of the series', async () => {
+    await page.keyboard.press('s'); // scan the open series again
+    await page.waitForFunction(
+      (old) => {
+        const panel = document.querySelector('[data-testid=truth-panel]');
+        return panel?.getAttribute('data-state') === 'loaded' && Number(panel.getAttribute('data-scan-id')) > old;
+      },
+      scanId,
+      { timeout: 120_000 },
+    );
+    const newScanId = Number(await page.getAttribute('[data-testid=truth-panel]', 'data-scan-id'));
+    const e = await h.backend.handlers.truth.evaluate({ scanId: newScanId, seriesInstanceUid: seriesUid, path: path.join(truthDir, 'lesion.nii.gz') });
+    expect(await page.textContent('[data-testid=truth-metrics] [data-metric=counts]')).toBe(`${e.truePositives} / ${e.falsePositives} / ${e.falseNegatives}`);
+    expect(await page.textContent('[data-testid=truth-source]')).toBe('NIfTI lesion.nii.gz');
     expect(errors).toEqual([]);
   });
 });
