@@ -70,10 +70,10 @@ export type ScanStage = (typeof SCAN_STAGES)[number];
 
 /**
  * Where a scan run's time went (issue 17), kept in the case log per run: busy
- * milliseconds per stage summed over the images, the run's wall time and
- * throughput, and how frames were prepared. Stages overlap when frames are
- * prepared ahead in workers and while results are stored, so their sum may
- * exceed the wall time.
+ * milliseconds per stage summed over the images (store: the time during which
+ * any result was being stored), the run's wall time and throughput, and how
+ * frames were prepared. Stages overlap when frames are prepared ahead in
+ * workers and while results are stored, so their sum may exceed the wall time.
  */
 export const ScanTimingsSchema = z.object({
   images: z.number().int(),

@@ -185,7 +185,16 @@ export class ScanService {
     const bySeq = new Map(pending.map((p) => [String(p.id), p]));
     const writes: Promise<void>[] = [];
     const runStart = performance.now();
+    // Store time is the time with at least one result being stored: writes overlap, so their own durations would add up past the wall.
     let storeMs = 0;
+    let storing = 0;
+    let storingSince = 0;
+    const storeBegins = () => {
+      if (storing++ === 0) storingSince = performance.now();
+    };
+    const storeEnds = () => {
+      if (--storing === 0) storeMs += performance.now() - storingSince;
+    };
     // Set when the disk is full (or the case log cannot be written): the rest of the scan would fail the same way.
     let stopReason: unknown = null;
     const stop = new AbortController();
@@ -207,7 +216,7 @@ export class ScanService {
             onProgress: (scored) => {
               const image = bySeq.get(scored.key);
               if (!image) return;
-              const storeStart = performance.now();
+              storeBegins();
               const write = (async () => {
                 const row = {
                   id: image.id,
@@ -252,7 +261,6 @@ export class ScanService {
                     error: message,
                   });
                 }
-                storeMs += performance.now() - storeStart;
                 onImage?.({ ...counts });
               })().catch((err: unknown) => {
                 const wire = toWireError(err);
@@ -281,7 +289,7 @@ export class ScanService {
                   stopReason ??= recordErr; // the case log itself cannot be written: stop, the image stays pending
                   stop.abort();
                 }
-              });
+              }).finally(storeEnds);
               writes.push(write);
             },
           },

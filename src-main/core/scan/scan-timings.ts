@@ -1,7 +1,8 @@
 /**
  * Where a scan's time went (issue 17): the engine host's busy time per stage
  * (read, decode, preprocess, forward, postprocess) plus the scan service's
- * store (map file and case-log row), with the run's wall time and throughput.
+ * store (map file and case-log row; the time during which any result was being
+ * stored), with the run's wall time and throughput.
  * Stages overlap when the engine host prefetches and while results are stored,
  * so their sum may exceed the wall time. `clipscan scan --json` prints it as
  * `timings`; the human output prints `describeTimings`; the case log keeps it
