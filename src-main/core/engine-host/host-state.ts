@@ -42,7 +42,8 @@ export function createHostState(): HostState {
       const key = `${threads ?? ''}|${(providers ?? []).join(',')}`;
       if (!engine || engineKey !== key) {
         void engine?.release();
-        engine = createEngine({ threads, preferredProviders: providers as ProviderName[] | undefined, adapterMethods: ADAPTER_GRAPHS });
+        // No busy-waiting ORT threads: they would take the cores from the frame-preparing workers.
+        engine = createEngine({ threads, preferredProviders: providers as ProviderName[] | undefined, adapterMethods: ADAPTER_GRAPHS, spinWait: false });
         engineKey = key;
       }
       return engine;
