@@ -10,6 +10,12 @@ import { serveRpc } from '../workers/rpc-server';
 import { PREPARE_WORKER, prepareFrameFromFile, type PrepareMethods } from './prepare-frame';
 
 let decoder: Promise<PixelDecoder> | null = null;
+// One job at a time: a job's step times are then its own, not another job's work in between.
+let queue: Promise<unknown> = Promise.resolve();
 serveRpc<PrepareMethods>(requireParentRpcPort(PREPARE_WORKER), {
-  prepare: async (job) => prepareFrameFromFile(await (decoder ??= createPixelDecoder()), job, readRegularFileSync),
+  prepare: (job) => {
+    const next = queue.then(async () => prepareFrameFromFile(await (decoder ??= createPixelDecoder()), job, readRegularFileSync));
+    queue = next.catch(() => undefined);
+    return next;
+  },
 });

@@ -2,7 +2,7 @@
 // bundle's ONNX sessions: images prepared ahead in the worker thread give the
 // same results in the same order as one at a time in the host's thread (a broken file in the middle included), cancel
 // still stops the scan, and the per-stage timings are all there and add up.
-// Speed is measured in bench/scan-throughput.mjs, never here.
+// Speed is measured in bench/scan-pipeline.mjs, never here.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
