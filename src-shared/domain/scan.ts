@@ -64,6 +64,31 @@ export const ScanSeriesSchema = z.object({
 });
 export type ScanSeries = z.infer<typeof ScanSeriesSchema>;
 
+/** The stages of a scan run, in pipeline order (issue 17); "forward" is the model. */
+export const SCAN_STAGES = ['setup', 'read', 'decode', 'preprocess', 'forward', 'postprocess', 'store'] as const;
+export type ScanStage = (typeof SCAN_STAGES)[number];
+
+/**
+ * Where a scan run's time went (issue 17), kept in the case log per run: busy
+ * milliseconds per stage summed over the images (store: the time during which
+ * any result was being stored), the run's wall time and throughput, and how
+ * frames were prepared. Stages overlap when frames are prepared ahead in
+ * workers and while results are stored, so their sum may exceed the wall time.
+ */
+export const ScanTimingsSchema = z.object({
+  images: z.number().int(),
+  wallMs: z.number(),
+  imagesPerSecond: z.number(),
+  /** Images prepared ahead of the forward (0: one at a time). */
+  prefetch: z.number().int(),
+  /** Where frames were read, decoded and preprocessed: worker threads or the engine host's own thread. */
+  preparedIn: z.enum(['worker', 'host']),
+  /** How many worker threads prepared frames (0 in the host's thread). */
+  prepareWorkers: z.number().int().default(0),
+  stagesMs: z.object(Object.fromEntries(SCAN_STAGES.map((k) => [k, z.number()])) as Record<ScanStage, z.ZodNumber>),
+});
+export type ScanTimings = z.infer<typeof ScanTimingsSchema>;
+
 export const ScanSummarySchema = z.object({
   id: z.number().int(),
   status: ScanStatusSchema,
@@ -83,6 +108,8 @@ export const ScanSummarySchema = z.object({
   finishedAt: z.string().nullable(),
   error: z.string().nullable(),
   series: z.array(ScanSeriesSchema),
+  /** The latest finished run's timings (kept in the case log since migration 006); null before one, and for older scans. */
+  timings: ScanTimingsSchema.nullable().default(null),
 });
 export type ScanSummary = z.infer<typeof ScanSummarySchema>;
 

@@ -3,6 +3,7 @@
 // model (engine host in-process, the real SQLite case log), wait for "done".
 // Then: the demo banner is shown; the anomaly layer is drawn from the real maps
 // (warm pixels in the viewport) and its key hides it (warm pixels drop > 5×);
+// the scan's per-stage timings are in the case log and its details;
 // "jump to the highest-scoring slice" lands on the slice with the highest score
 // in the database; a verdict and note clicked in the UI are in the findings
 // table; in 1×2 the right pane shows the heatmap and follows the left pane's
@@ -63,6 +64,22 @@ describe.skipIf(skipReason !== '')(`workstation scan, anomaly layer and case log
       await page.waitForSelector('[data-testid=slice-scores][data-count="64"]');
       expect(await page.isVisible('[data-testid=demo-banner]')).toBe(true);
       expect(await page.textContent('[data-testid=scan-provider]')).toMatch(/cpu/i);
+      // where the time went: kept in the case log and shown in the scan's details
+      const stored = db().prepare('SELECT timings FROM scan_run_timings WHERE scan_id = ?').get(scanId) as { timings: string };
+      expect(JSON.parse(stored.timings)).toMatchObject({ images: 64 });
+      await page.waitForSelector('[data-testid=scan-timings]');
+      expect((await page.textContent('[data-testid=scan-timings]'))!.trim()).toMatch(
+        /^Time: [\d.]+ s · read [\d.]+ s · decode [\d.]+ s · preprocess [\d.]+ s · model [\d.]+ s · store [\d.]+ s$/,
+      );
+      expect(await page.getAttribute('[data-testid=scan-timings]', 'title')).toContain('64 images in');
+      for (const [width, height] of [
+        [1366, 768],
+        [1600, 1000],
+      ] as const) {
+        await page.setViewportSize({ width, height });
+        await page.screenshot({ path: outputPath(`workstation-scan-timings-${width}x${height}.png`) });
+      }
+      await page.setViewportSize({ width: 1280, height: 800 });
     },
     SCAN_TIMEOUT_MS + 30_000,
   );

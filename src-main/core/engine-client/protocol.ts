@@ -48,8 +48,8 @@ export interface ScoreImagesResult {
   fallbackReason: string | null;
   scored: number;
   failed: number;
-  /** Where the time went: busy ms per stage (stage-times.ts), the call's wall time, the prefetch depth used and where frames were prepared. */
-  timings: { stages: StageTimes; wallMs: number; prefetch: number; preparedIn: 'worker' | 'host' };
+  /** Where the time went: busy ms per stage (stage-times.ts), the call's wall time, the prefetch depth used, where frames were prepared and by how many workers. */
+  timings: { stages: StageTimes; wallMs: number; prefetch: number; preparedIn: 'worker' | 'host'; prepareWorkers: number };
 }
 
 /** Few-shot training (issue 6): support images by file (JPG/PNG or DICOM), adapter written to outDir. */

@@ -1,9 +1,9 @@
 /**
  * What one engine host keeps between requests: its pixel decoder (started
- * once), its frame-preparing worker thread (started on first use, when its
- * bundle is built; prepare-frame.ts) and its engine (ONNX sessions, rebuilt when the thread count or the
- * providers change; it scores with every registered training method's
- * adapters). Created per host by handlers.ts, so two hosts in one process
+ * once), its frame-preparing worker threads (started on first use, when their
+ * bundle is built; prepare-frame.ts) and its engine (ONNX sessions, rebuilt
+ * when the thread count or the providers change; it scores with every
+ * registered training method's adapters). Created per host by handlers.ts, so two hosts in one process
  * (tests) never share sessions.
  */
 import { createPixelDecoder, type PixelDecoder } from '../dicom/pixels';
@@ -14,8 +14,8 @@ import { PREPARE_WORKER, type FramePreparer, type PrepareMethods } from './prepa
 
 export interface HostState {
   decoder(): Promise<PixelDecoder>;
-  /** The worker that reads, decodes and preprocesses frames; null when its bundle is not built (running from source). */
-  preparer(): FramePreparer | null;
+  /** Up to `count` live workers that read, decode and preprocess frames (started as needed); none when their bundle is not built (running from source). */
+  preparers(count: number): FramePreparer[];
   engine(threads?: number, providers?: string[]): Engine;
 }
 
@@ -23,25 +23,27 @@ export function createHostState(): HostState {
   let decoderPromise: Promise<PixelDecoder> | null = null;
   let engine: Engine | null = null;
   let engineKey = '';
-  let preparer: FramePreparer | null = null;
+  let preparers: FramePreparer[] = [];
   return {
     decoder: () => (decoderPromise ??= createPixelDecoder()),
-    preparer() {
-      if (preparer?.isAlive()) return preparer;
+    preparers(count) {
+      preparers = preparers.filter((p) => p.isAlive());
+      if (preparers.length >= count) return preparers.slice(0, count);
       let bundlePath: string;
       try {
         bundlePath = locateWorkerBundle(PREPARE_WORKER);
       } catch {
-        return null;
+        return [];
       }
-      preparer = startWorkerThread<PrepareMethods>(PREPARE_WORKER, { bundlePath, unref: true });
-      return preparer;
+      while (preparers.length < count) preparers.push(startWorkerThread<PrepareMethods>(PREPARE_WORKER, { bundlePath, unref: true }));
+      return [...preparers];
     },
     engine(threads, providers) {
       const key = `${threads ?? ''}|${(providers ?? []).join(',')}`;
       if (!engine || engineKey !== key) {
         void engine?.release();
-        engine = createEngine({ threads, preferredProviders: providers as ProviderName[] | undefined, adapterMethods: ADAPTER_GRAPHS });
+        // No busy-waiting ORT threads: they would take the cores from the frame-preparing workers.
+        engine = createEngine({ threads, preferredProviders: providers as ProviderName[] | undefined, adapterMethods: ADAPTER_GRAPHS, spinWait: false });
         engineKey = key;
       }
       return engine;

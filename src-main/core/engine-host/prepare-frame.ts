@@ -4,7 +4,9 @@
  * it in a worker thread (prepare.worker.ts) so decoding and preprocessing of
  * the next images run in parallel with the forward of the current one
  * (onnxruntime-node's run blocks the host's own thread); without the worker
- * bundle (running from source) it runs in the host's thread.
+ * bundle (running from source) it runs in the host's thread. The workers read
+ * files synchronously, so one job never waits on another's read and "read"
+ * is the time spent reading.
  *
  *   const { frame, input, ms } = await prepareFrameFromFile(decoder, { path, frameIndex: 0, spec, options: {} });
  */
@@ -34,9 +36,13 @@ export type FramePreparer = RpcClient<PrepareMethods>;
 /** The worker bundle (dist/main/prepare.worker.js). */
 export const PREPARE_WORKER = 'prepare.worker';
 
-export async function prepareFrameFromFile(decoder: PixelDecoder, job: FrameToPrepare): Promise<PreparedFrame> {
+export async function prepareFrameFromFile(
+  decoder: PixelDecoder,
+  job: FrameToPrepare,
+  read: (file: string) => Buffer | Promise<Buffer> = readRegularFile,
+): Promise<PreparedFrame> {
   const t0 = performance.now();
-  const bytes = new Uint8Array(await readRegularFile(job.path));
+  const bytes = new Uint8Array(await read(job.path));
   const t1 = performance.now();
   const frame = await decoder.decode(bytes, job.frameIndex);
   const t2 = performance.now();

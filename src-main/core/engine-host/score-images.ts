@@ -3,12 +3,13 @@
  * requested frame in Node, score it with the chosen method on the bundle's
  * ONNX sessions, and report each image as soon as it is done (its map at the
  * image grid, or a readable per-image error), in the order asked. A bounded
- * pipeline prepares up to `prefetch` images ahead, in a worker thread
- * (prepare-frame.ts), while the current one is in the forward, so at most
- * prefetch + 1 prepared frames are held; prefetch 0 is the old path, one image
- * at a time in this thread. Stops between images when cancelled. Returns busy
+ * pipeline prepares up to `prefetch` images ahead, in a small pool of worker
+ * threads (prepare-frame.ts), while the current one is in the forward, so at
+ * most prefetch + 1 prepared frames are held; prefetch 0 is the old path, one
+ * image at a time in this thread. Stops between images when cancelled. Returns busy
  * time per stage (stage-times.ts).
  */
+import os from 'node:os';
 import { ClipScanError, toWireError } from '../../../src-shared/contract/errors';
 import { createStageTimes, type StageTimes } from '../engine/stage-times';
 import type { DecodedFrame } from '../dicom/pixels/decoded-frame';
@@ -22,6 +23,16 @@ export const DEFAULT_PREFETCH = 2;
 const MAX_PREFETCH = 8;
 
 type Prepared = { ok: true; frame: DecodedFrame; input: ModelInput } | { ok: false; error: unknown };
+
+/** Most frame-preparing workers: beyond this the forward, not preparing, is the limit. */
+const MAX_PREPARE_WORKERS = 4;
+
+/** How many workers prepare frames: CLIPSCAN_SCAN_PREPARE_WORKERS (benchmarks), else one per core but one, at least 1, at most 4. */
+export function prepareWorkerCount(env: string | undefined = process.env.CLIPSCAN_SCAN_PREPARE_WORKERS, cores = os.availableParallelism()): number {
+  const fromEnv = env !== undefined && env.trim() !== '' ? Number(env) : NaN;
+  const n = Number.isFinite(fromEnv) ? fromEnv : cores - 1;
+  return Math.max(1, Math.min(MAX_PREPARE_WORKERS, Math.floor(n)));
+}
 
 /** The prefetch depth: the request's, else CLIPSCAN_SCAN_PREFETCH (benchmarks compare 0 with the default), else 2. */
 export function prefetchDepth(requested: number | undefined, env: string | undefined = process.env.CLIPSCAN_SCAN_PREFETCH): number {
@@ -47,9 +58,20 @@ export async function scoreImages(
     organ: image.organ ?? undefined,
     ...(params.adapterDir ? { adapterDir: params.adapterDir } : {}),
   });
-  // ahead of the forward, in the worker thread when there is one (in this thread if it has died); one at a time, in this thread
-  const worker = prefetch > 0 ? state.preparer() : null;
-  const prepareOne = (job: FrameToPrepare): Promise<PreparedFrame> => (worker?.isAlive() ? worker.request('prepare', job) : prepareFrameFromFile(decoder, job));
+  // ahead of the forward, in the least busy live worker (in this thread if none is left); one at a time, in this thread
+  const workers = prefetch > 0 ? state.preparers(prepareWorkerCount()) : [];
+  const busy = new Map(workers.map((w) => [w, 0]));
+  const prepareOne = async (job: FrameToPrepare): Promise<PreparedFrame> => {
+    const alive = workers.filter((w) => w.isAlive());
+    if (alive.length === 0) return prepareFrameFromFile(decoder, job);
+    const worker = alive.reduce((a, b) => (busy.get(b)! < busy.get(a)! ? b : a));
+    busy.set(worker, busy.get(worker)! + 1);
+    try {
+      return await worker.request('prepare', job);
+    } finally {
+      busy.set(worker, busy.get(worker)! - 1);
+    }
+  };
   // never rejects: a failure belongs to its image and is reported in order
   const prepare = async (image: ImageToScore): Promise<Prepared> => {
     try {
@@ -99,6 +121,6 @@ export async function scoreImages(
     fallbackReason: bundle.fallbackReason ?? null,
     scored,
     failed,
-    timings: { stages: times, wallMs: performance.now() - start, prefetch, preparedIn: worker ? 'worker' : 'host' },
+    timings: { stages: times, wallMs: performance.now() - start, prefetch, preparedIn: workers.length > 0 ? 'worker' : 'host', prepareWorkers: workers.length },
   };
 }

@@ -35,6 +35,8 @@ export interface EngineOptions {
   preferredProviders?: readonly ProviderName[];
   /** The methods that score with a trained adapter, by their graphs (core/training/methods `ADAPTER_GRAPHS`). */
   adapterMethods?: readonly AdapterGraphs[];
+  /** Whether ORT's idle threads busy-wait (ort-runtime.ts `spinWait`; default true). */
+  spinWait?: boolean;
 }
 
 export type ScoreOptions = Omit<ScoreContext, 'bundle'>;

@@ -34,10 +34,62 @@ export const AUTO_PERCENTILES: readonly [number, number] = [0.5, 99.5];
 
 /**
  * Percentile (0..100) of the finite values, linear interpolation between order
- * statistics. Exact (equal to sorting), but found by selection in O(n): a full
- * sort of every pixel of every slice was half of a demo-model scan's time.
+ * statistics. Exact (equal to sorting), but never a sort: a full sort of every
+ * pixel of every slice was half of a demo-model scan's time. Integer-valued
+ * frames (most CT and MR) count values in a histogram; others use selection.
  */
 export function percentiles(values: Float32Array, ps: readonly number[]): number[] {
+  return histogramPercentiles(values, ps) ?? selectionPercentiles(values, ps);
+}
+
+/** Fractional position of percentile p among n sorted values, and the two ranks around it. */
+function ranksOf(p: number, n: number): { pos: number; lo: number; hi: number } {
+  const pos = (p / 100) * (n - 1);
+  const lo = Math.max(0, Math.min(n - 1, Math.floor(pos)));
+  return { pos, lo, hi: Math.min(lo + 1, n - 1) };
+}
+
+/** Most histogram bins worth allocating (a 20-bit range); wider or non-integer data goes to selection. */
+const MAX_BINS = 1 << 20;
+
+/** Exact percentiles by counting, when every finite value is an integer within MAX_BINS of the smallest; else null. */
+function histogramPercentiles(values: Float32Array, ps: readonly number[]): number[] | null {
+  let min = Infinity;
+  let max = -Infinity;
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (!Number.isFinite(v)) continue;
+    if (!Number.isInteger(v)) return null;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    n++;
+  }
+  if (n === 0 || max - min >= MAX_BINS) return null;
+  const counts = new Uint32Array(max - min + 1);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (Number.isFinite(v)) counts[v - min]++;
+  }
+  /** The value of rank r (0-based) in sorted order. */
+  const valueOfRank = (r: number): number => {
+    let seen = 0;
+    for (let bin = 0; bin < counts.length; bin++) {
+      seen += counts[bin] as number;
+      if (seen > r) return min + bin;
+    }
+    return max;
+  };
+  return ps.map((p) => {
+    const { pos, lo, hi } = ranksOf(p, n);
+    const below = valueOfRank(lo);
+    const above = hi === lo ? below : valueOfRank(hi);
+    return below + (above - below) * (pos - lo);
+  });
+}
+
+/** Exact percentiles by quickselect on a copy of the finite values, O(n). */
+function selectionPercentiles(values: Float32Array, ps: readonly number[]): number[] {
   const finite = finiteCopy(values);
   const n = finite.length;
   if (n === 0) return ps.map(() => 0);
@@ -45,9 +97,7 @@ export function percentiles(values: Float32Array, ps: readonly number[]): number
   const out = new Array<number>(ps.length);
   let from = 0; // every rank below `from` is already in place, all ≤ finite[from..]
   for (const { p, i } of order) {
-    const pos = (p / 100) * (n - 1);
-    const lo = Math.max(0, Math.min(n - 1, Math.floor(pos)));
-    const hi = Math.min(lo + 1, n - 1);
+    const { pos, lo, hi } = ranksOf(p, n);
     selectRank(finite, lo, Math.min(from, lo), n - 1);
     const below = finite[lo];
     const above = hi === lo ? below : minOf(finite, lo + 1, n - 1);

@@ -72,6 +72,12 @@ export interface OrtRuntimeOptions {
   preferredProviders?: readonly ProviderName[];
   /** ORT's process-wide log level (default 'fatal'; see createOrtRuntime). */
   logLevel?: 'verbose' | 'info' | 'warning' | 'error' | 'fatal';
+  /**
+   * Whether idle intra-op threads busy-wait for the next op (ORT's default,
+   * true). False hands the cores back between ops: scans prepare the next
+   * images in worker threads meanwhile, and spinning threads starved them.
+   */
+  spinWait?: boolean;
 }
 
 export interface EngineSession {
@@ -121,6 +127,7 @@ export function createOrtRuntime(options: OrtRuntimeOptions = {}): OrtRuntime {
       interOpNumThreads: 1,
       ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
       logSeverityLevel: 3,
+      ...(options.spinWait === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
     };
   }
 

@@ -43,32 +43,43 @@ function clip8(sum: number): number {
 }
 
 /**
- * One pass along an axis. `src` holds `lines` lines of `inLen` samples of
- * `channels` interleaved values; `along` is the step between neighbouring
- * samples of a line and `across` the step between lines (in samples).
+ * The horizontal pass: `lines` rows of `inWidth` pixels of `channels`
+ * interleaved values → rows of `outWidth`. Every sum is an integer far below
+ * 2^53, so it is exact in a double whatever the order of its terms.
  */
-function pass(
-  src: Uint8Array,
-  taps: FixedTaps,
-  outLen: number,
-  lines: number,
-  channels: number,
-  layout: { inAlong: number; inAcross: number; outAlong: number; outAcross: number },
-  out: Uint8Array,
-): void {
+function horizontalPass(src: Uint8Array, taps: FixedTaps, inWidth: number, outWidth: number, lines: number, channels: number, out: Uint8Array): void {
+  const { start, count, weights, width } = taps;
   for (let line = 0; line < lines; line++) {
-    for (let o = 0; o < outLen; o++) {
-      const first = taps.start[o] as number;
-      const n = taps.count[o] as number;
-      const base = o * taps.width;
+    const inRow = line * inWidth * channels;
+    const outRow = line * outWidth * channels;
+    for (let o = 0; o < outWidth; o++) {
+      const first = inRow + (start[o] as number) * channels;
+      const n = count[o] as number;
+      const base = o * width;
       for (let ch = 0; ch < channels; ch++) {
         let sum = HALF;
-        for (let k = 0; k < n; k++) {
-          sum += (src[((first + k) * layout.inAlong + line * layout.inAcross) * channels + ch] as number) * (taps.weights[base + k] as number);
-        }
-        out[(o * layout.outAlong + line * layout.outAcross) * channels + ch] = clip8(sum);
+        for (let k = 0, i = first + ch; k < n; k++, i += channels) sum += (src[i] as number) * (weights[base + k] as number);
+        out[outRow + o * channels + ch] = clip8(sum);
       }
     }
+  }
+}
+
+/** The vertical pass: rows of `rowLength` values (width × channels) → `outHeight` rows, row by row so memory is read in order. */
+function verticalPass(src: Uint8Array, taps: FixedTaps, rowLength: number, outHeight: number, out: Uint8Array): void {
+  const { start, count, weights, width } = taps;
+  const sums = new Float64Array(rowLength);
+  for (let o = 0; o < outHeight; o++) {
+    sums.fill(HALF);
+    const first = start[o] as number;
+    const n = count[o] as number;
+    for (let k = 0; k < n; k++) {
+      const w = weights[o * width + k] as number;
+      const row = (first + k) * rowLength;
+      for (let x = 0; x < rowLength; x++) sums[x] = (sums[x] as number) + (src[row + x] as number) * w;
+    }
+    const outRow = o * rowLength;
+    for (let x = 0; x < rowLength; x++) out[outRow + x] = clip8(sums[x] as number);
   }
 }
 
@@ -88,13 +99,13 @@ export function pilResize8(
   let w = width;
   if (outWidth !== width) {
     const tmp = new Uint8Array(outWidth * height * channels);
-    pass(img, fixedCoefficients(width, outWidth, filter), outWidth, height, channels, { inAlong: 1, inAcross: w, outAlong: 1, outAcross: outWidth }, tmp);
+    horizontalPass(img, fixedCoefficients(width, outWidth, filter), width, outWidth, height, channels, tmp);
     img = tmp;
     w = outWidth;
   }
   if (outHeight !== height) {
     const tmp = new Uint8Array(w * outHeight * channels);
-    pass(img, fixedCoefficients(height, outHeight, filter), outHeight, w, channels, { inAlong: w, inAcross: 1, outAlong: w, outAcross: 1 }, tmp);
+    verticalPass(img, fixedCoefficients(height, outHeight, filter), w * channels, outHeight, tmp);
     img = tmp;
   }
   return img === data ? data.slice() : img;

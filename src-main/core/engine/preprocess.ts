@@ -64,8 +64,16 @@ export function channelNormaliser(mean: readonly number[] | null, std: readonly 
 
 /** A [0, 1] plane as PIL sees it: rounded to uint8, resized in 8 bits, back to [0, 1] (ToTensor's x / 255 in float32). */
 function resizeEightBit(plane: Float32Array, inW: number, inH: number, outW: number, outH: number, filter: ResizeFilter): Float32Array {
-  const u8 = Uint8Array.from(plane, (v) => Math.round((v < 0 ? 0 : v > 1 ? 1 : v) * 255));
-  return Float32Array.from(pilResize8(u8, inW, inH, 1, outW, outH, filter), (v) => v / 255);
+  // Plain loops: TypedArray.from with a mapping function was most of a demo scan's preprocessing.
+  const u8 = new Uint8Array(plane.length);
+  for (let i = 0; i < plane.length; i++) {
+    const v = plane[i] as number;
+    u8[i] = Math.round((v < 0 ? 0 : v > 1 ? 1 : v) * 255);
+  }
+  const resized = pilResize8(u8, inW, inH, 1, outW, outH, filter);
+  const out = new Float32Array(resized.length);
+  for (let i = 0; i < resized.length; i++) out[i] = (resized[i] as number) / 255;
+  return out;
 }
 
 export function preprocessFrame(frame: DecodedFrame, spec: PreprocessSpec, options: PreprocessOptions = {}): ModelInput {

@@ -66,3 +66,20 @@ export async function readRegularFile(file: string): Promise<Buffer<ArrayBuffer>
     await handle.close();
   }
 }
+
+/** The whole of a regular file, read synchronously (worker threads, where blocking is fine and costs no event-loop turns). */
+export function readRegularFileSync(file: string): Buffer<ArrayBuffer> {
+  const { fd, size } = openRegularFileSync(file);
+  try {
+    const bytes = Buffer.alloc(size);
+    let at = 0;
+    while (at < size) {
+      const n = fs.readSync(fd, bytes, at, size - at, at);
+      if (n === 0) break; // the file shrank meanwhile: keep what was there
+      at += n;
+    }
+    return at === size ? bytes : bytes.subarray(0, at);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

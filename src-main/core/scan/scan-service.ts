@@ -25,6 +25,7 @@ import { readManifest } from '../models/manifest';
 import { readMapFile, removeOrphanTempMaps, writeMapFile } from './map-files';
 import { organWord } from './organ-word';
 import { scanTimings, type ScanTimings } from './scan-timings';
+import { ScanTimingsLog } from './scan-timings-log';
 import { ScanRepository, type ImageCounts, type NewScan, type ScanRow } from './scan-repository';
 import type { AdapterRepository } from '../caselog/repositories/adapters';
 
@@ -70,11 +71,12 @@ export class ScanService {
   private readonly running = new Map<number, { controller: AbortController; done: Promise<ScanSummary> }>();
   /** The scan created for each distinct request (see `requestKey`), while it may still be queued or running. */
   private readonly byRequest = new Map<string, Promise<number>>();
-  /** Where the time went in each scan's latest run in this process (not kept in the case log). */
-  private readonly lastTimings = new Map<number, ScanTimings>();
+  /** Where the time of each finished run went (case log, migration 006). */
+  private readonly timingsLog: ScanTimingsLog;
 
   constructor(private readonly options: ScanServiceOptions) {
     this.repo = new ScanRepository(options.db);
+    this.timingsLog = new ScanTimingsLog(options.db);
   }
 
   async create(request: CreateScanRequest): Promise<number> {
@@ -183,7 +185,16 @@ export class ScanService {
     const bySeq = new Map(pending.map((p) => [String(p.id), p]));
     const writes: Promise<void>[] = [];
     const runStart = performance.now();
+    // Store time is the time with at least one result being stored: writes overlap, so their own durations would add up past the wall.
     let storeMs = 0;
+    let storing = 0;
+    let storingSince = 0;
+    const storeBegins = () => {
+      if (storing++ === 0) storingSince = performance.now();
+    };
+    const storeEnds = () => {
+      if (--storing === 0) storeMs += performance.now() - storingSince;
+    };
     // Set when the disk is full (or the case log cannot be written): the rest of the scan would fail the same way.
     let stopReason: unknown = null;
     const stop = new AbortController();
@@ -205,7 +216,7 @@ export class ScanService {
             onProgress: (scored) => {
               const image = bySeq.get(scored.key);
               if (!image) return;
-              const storeStart = performance.now();
+              storeBegins();
               const write = (async () => {
                 const row = {
                   id: image.id,
@@ -250,7 +261,6 @@ export class ScanService {
                     error: message,
                   });
                 }
-                storeMs += performance.now() - storeStart;
                 onImage?.({ ...counts });
               })().catch((err: unknown) => {
                 const wire = toWireError(err);
@@ -279,13 +289,13 @@ export class ScanService {
                   stopReason ??= recordErr; // the case log itself cannot be written: stop, the image stays pending
                   stop.abort();
                 }
-              });
+              }).finally(storeEnds);
               writes.push(write);
             },
           },
         );
         await Promise.all(writes);
-        this.lastTimings.set(scanId, scanTimings(result.timings, storeMs, performance.now() - runStart, writes.length));
+        this.timingsLog.record(scanId, scanTimings(result.timings, storeMs, performance.now() - runStart, writes.length));
         this.repo.setProvider(scanId, result.provider, result.fallbackReason);
       }
       if (stopReason) throw stopReason;
@@ -305,18 +315,18 @@ export class ScanService {
     return this.summary(scanId);
   }
 
-  /** Busy time per stage of the scan's latest completed run in this process; null before one finishes. */
+  /** Busy time per stage of the scan's latest run that scored images, from the case log; null before one finishes. */
   timings(scanId: number): ScanTimings | null {
-    return this.lastTimings.get(scanId) ?? null;
+    return this.timingsLog.latest(scanId);
   }
 
   summary(scanId: number): ScanSummary {
     const row = this.repo.get(scanId);
     if (!row) throw new ClipScanError('SCAN_NOT_FOUND', `There is no scan ${scanId}.`);
-    return this.toSummary(row, this.repo.counts(scanId), this.repo.seriesSummaries(scanId));
+    return this.toSummary(row, this.repo.counts(scanId), this.repo.seriesSummaries(scanId), this.timingsLog.latest(scanId));
   }
 
-  private toSummary(row: ScanRow, counts: ImageCounts, series: ScanSummary['series']): ScanSummary {
+  private toSummary(row: ScanRow, counts: ImageCounts, series: ScanSummary['series'], timings: ScanTimings | null): ScanSummary {
     return {
       id: row.id,
       status: row.status,
@@ -335,11 +345,13 @@ export class ScanService {
       finishedAt: row.finished_at,
       error: row.error,
       series,
+      timings,
     };
   }
 
   list(): ScanSummary[] {
-    return this.repo.listWithSeries().map(({ row, counts, series }) => this.toSummary(row, counts, series));
+    const timings = this.timingsLog.latestByScan();
+    return this.repo.listWithSeries().map(({ row, counts, series }) => this.toSummary(row, counts, series, timings.get(row.id) ?? null));
   }
 
   images(scanId: number, seriesInstanceUid?: string) {

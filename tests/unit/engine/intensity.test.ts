@@ -64,7 +64,7 @@ describe('applyWindow', () => {
 });
 
 describe('percentiles', () => {
-  it('equals the sorted order statistics on random, constant, sorted and NaN-laced data', () => {
+  it('equals the sorted order statistics on random, constant, sorted, NaN-laced, wide and mixed data (histogram and selection)', () => {
     let seed = 7;
     const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const cases = [
@@ -75,6 +75,9 @@ describe('percentiles', () => {
       Float32Array.from({ length: 1000 }, (_, i) => 1000 - i),
       Float32Array.from([Number.NaN, 5, Number.POSITIVE_INFINITY, 1, -2, Number.NaN]),
       Float32Array.from([42]),
+      // integers over more than 2^20 values (selection), and integers with one fraction (selection)
+      Float32Array.from({ length: 2001 }, () => Math.round(rand() * 3e6 - 1e6)),
+      Float32Array.from({ length: 2001 }, (_, i) => (i === 1000 ? 0.5 : Math.round(rand() * 100))),
     ];
     const ps = [99.5, 0.5, 50, 0, 100, 25];
     for (const values of cases) {

@@ -93,6 +93,7 @@ export function scanSummary(overrides: Partial<ScanSummary> = {}): ScanSummary {
     finishedAt: null,
     error: null,
     series: [],
+    timings: null,
     ...overrides,
   };
 }

@@ -61,7 +61,8 @@ export interface AnomalyMethod {
 export function valueRange(a: Float32Array): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of a) {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i] as number;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
