@@ -45,6 +45,7 @@ export async function scoreImages(
   const options = (image: ImageToScore) => ({
     signal: context.signal,
     organ: image.organ ?? undefined,
+    ...(params.scorer ? { scorer: params.scorer } : {}),
     ...(params.adapterDir ? { adapterDir: params.adapterDir } : {}),
   });
   // ahead of the forward, in the worker thread when there is one (in this thread if it has died); one at a time, in this thread

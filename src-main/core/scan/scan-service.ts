@@ -17,7 +17,7 @@ import { ClipScanError, toWireError } from '../../../src-shared/contract/errors'
 import type { EventSink } from '../../../src-shared/contract/server';
 import type { HandlersFor } from '../../../src-shared/contract/define';
 import type { scanCalls } from '../../../src-shared/contract/scan-calls';
-import type { MethodId, ScanProgress, ScanStatus, ScanSummary, Verdict } from '../../../src-shared/domain/scan';
+import { DEFAULT_ZERO_SHOT_SCORER, type MethodId, type ScanProgress, type ScanStatus, type ScanSummary, type Verdict, type ZeroShotScorer } from '../../../src-shared/domain/scan';
 import type { VisionPrecision } from '../../../src-shared/domain/model-bundle';
 import type { EngineHost } from '../engine-client/protocol';
 import type { BundleResolver } from '../models/bundle-resolver';
@@ -52,6 +52,8 @@ export interface CreateScanRequest {
   organ?: string | null;
   /** Vision tower (issue 17); default fp32. */
   precision?: VisionPrecision | null;
+  /** Zero-shot scorer (issue 15); default fast. Only for method zeroshot. */
+  scorer?: ZeroShotScorer | null;
 }
 
 /** What makes two scan requests the same work. */
@@ -62,6 +64,8 @@ function requestKey(request: CreateScanRequest): string {
     request.modelId ?? null,
     request.adapterId ?? null,
     request.organ ?? null,
+    request.precision ?? 'fp32',
+    request.scorer ?? null,
   ]);
 }
 
@@ -102,10 +106,21 @@ export class ScanService {
         `The model ${bundle.id} has no int8 vision tower; re-export or re-convert it with this ClipScan version, or scan with precision fp32.`,
       );
     }
+    if (request.scorer && request.method !== 'zeroshot') {
+      throw new ClipScanError('BAD_ARGUMENTS', `The scorer choice (${request.scorer}) is for the zeroshot method, not ${request.method}.`);
+    }
+    const scorer = request.method === 'zeroshot' ? (request.scorer ?? DEFAULT_ZERO_SHOT_SCORER) : null;
+    if (scorer === 'winclip' && !(await readManifest(bundle.dir)).manifest.vision.windows) {
+      throw new ClipScanError(
+        'NO_WINDOW_GRAPH',
+        `The model ${bundle.id} has no WinCLIP window graph (it was made before this ClipScan version); scan with the fast zero-shot scorer, or re-export or re-convert the model.`,
+      );
+    }
     const scan: NewScan = {
       method: request.method,
       bundle,
       precision,
+      scorer,
       adapter: trained ? { id: trained.id, dir: trained.dir } : null,
       threshold: trained ? trained.manifest.defaultThreshold : DEFAULT_THRESHOLDS[request.method],
       images: this.imagesOf(request.seriesInstanceUids, request.organ),
@@ -197,6 +212,7 @@ export class ScanService {
             method: row.method,
             adapterDir: row.adapter_dir,
             precision: row.precision,
+            ...(row.scorer ? { scorer: row.scorer } : {}),
             images: pending.map((p) => ({ key: String(p.id), path: p.path, frameIndex: p.frameIndex, organ: p.organ })),
             threads: this.options.threads,
           },
@@ -324,6 +340,7 @@ export class ScanService {
       model: { id: row.bundle_id, version: row.bundle_version, sha256: row.bundle_sha256, demo: row.demo === 1 },
       adapterId: row.adapter_id,
       precision: row.precision,
+      scorer: row.scorer,
       provider: row.provider,
       fallbackReason: row.fallback_reason,
       threshold: row.threshold,

@@ -9,6 +9,7 @@ import { migration002Models } from './002-models';
 import { migration003Scans } from './003-scans';
 import { migration004ScanPrecision } from './004-scan-precision';
 import { migration005DicomExports } from './005-dicom-exports';
+import { migration006ScanScorer } from './006-scan-scorer';
 
 export const migrations: readonly Migration[] = [
   migration001Library,
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   migration003Scans,
   migration004ScanPrecision,
   migration005DicomExports,
+  migration006ScanScorer,
 ];
