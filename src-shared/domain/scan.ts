@@ -38,7 +38,7 @@ export const DEFAULT_ZERO_SHOT_SCORER: ZeroShotScorer = 'fast';
 
 /** How UI, CLI and reports name a scorer. */
 export function scorerLabel(scorer: ZeroShotScorer): string {
-  return scorer === 'winclip' ? 'WinCLIP (multi-scale windows)' : 'fast (last-block patches)';
+  return scorer === 'winclip' ? 'WinCLIP, multi-scale windows' : 'fast, last-block patches';
 }
 
 export const VerdictSchema = z.enum(['true_finding', 'false_alarm', 'unsure']);

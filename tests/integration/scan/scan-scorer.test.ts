@@ -64,7 +64,10 @@ describe.skipIf(!hasSharedData)(`scan scorer${hasSharedData ? '' : ` (skipped: $
       expect(v!).toBeGreaterThanOrEqual(0);
       expect(v!).toBeLessThanOrEqual(1);
     }
-    expect([...a].some(([k, v]) => v !== b.get(k)), 'WinCLIP scores equal the fast ones: WinCLIP did not run').toBe(true);
+    expect(
+      [...a].some(([k, v]) => v !== b.get(k)),
+      'WinCLIP scores equal the fast ones: WinCLIP did not run',
+    ).toBe(true);
 
     const db = new Database(path.join(dir, 'c.db'), { readonly: true });
     try {
@@ -78,7 +81,7 @@ describe.skipIf(!hasSharedData)(`scan scorer${hasSharedData ? '' : ` (skipped: $
     }
     const text = scan(['--resume', String(win.scanId)]);
     expect(text.status, text.stderr).toBe(0);
-    expect(text.stdout).toContain('method zeroshot (scorer: WinCLIP (multi-scale windows))');
+    expect(text.stdout).toContain('method zeroshot (scorer: WinCLIP, multi-scale windows)');
   }, 300_000);
 
   it('refuses an unknown scorer and a scorer for an adapter method with clear messages', () => {
@@ -94,8 +97,8 @@ describe.skipIf(!hasSharedData)(`scan scorer${hasSharedData ? '' : ` (skipped: $
 describe('report model card', () => {
   it('names the zero-shot scorer; cards of adapter methods and from before issue 15 have no scorer row', () => {
     const card = { bundleId: 'tiny-demo', bundleVersion: '1', bundleSha256: 'a'.repeat(64), method: 'zeroshot', shots: null, adapter: null, demo: true };
-    expect(modelRows(ModelCardSchema.parse({ ...card, scorer: 'winclip' }), 'cpu')).toContainEqual(['Zero-shot scorer', 'WinCLIP (multi-scale windows)']);
-    expect(modelRows(ModelCardSchema.parse({ ...card, scorer: 'fast' }), 'cpu')).toContainEqual(['Zero-shot scorer', 'fast (last-block patches)']);
+    expect(modelRows(ModelCardSchema.parse({ ...card, scorer: 'winclip' }), 'cpu')).toContainEqual(['Zero-shot scorer', 'WinCLIP, multi-scale windows']);
+    expect(modelRows(ModelCardSchema.parse({ ...card, scorer: 'fast' }), 'cpu')).toContainEqual(['Zero-shot scorer', 'fast, last-block patches']);
     expect(modelRows(ModelCardSchema.parse(card), 'cpu').map(([k]) => k)).not.toContain('Zero-shot scorer');
   });
 
