@@ -32,7 +32,7 @@ export interface LoadedBundle {
   vision: VisionEncoder;
   text: TextEncoder;
   /** WinCLIP's window graph, opened on first use; throws NO_WINDOW_GRAPH for a bundle without one. */
-  windows?: () => Promise<WindowEncoder>;
+  windows: () => Promise<WindowEncoder>;
   memo: Map<string, Promise<unknown>>;
 }
 

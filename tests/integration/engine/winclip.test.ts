@@ -52,7 +52,7 @@ describe('WinCLIP scorer', () => {
     const D = m.embedDim;
     const pixels = new Float32Array(3 * S * S).map((_, i) => Math.sin(i * 0.001));
     const full = await bundle.vision.encode(pixels, 1);
-    const win = await (await bundle.windows!()).encode(pixels, [Array.from({ length: G * G }, (_, p) => p)]);
+    const win = await (await bundle.windows()).encode(pixels, [Array.from({ length: G * G }, (_, p) => p)]);
     expect(win.layers).toEqual(m.vision.windows!.layers);
     const L = win.layers.length;
     const last = (L - 1) * (1 + G * G) * D;

@@ -83,7 +83,7 @@ export const zeroshot: AnomalyMethod = {
     let grid: Float32Array;
     let score: number;
     if (context.scorer === 'winclip') {
-      const encoder = await timed(context.times, 'setup', () => bundle.windows!());
+      const encoder = await timed(context.times, 'setup', () => bundle.windows());
       ({ grid, score } = await winclipGrid(encoder, input.pixels, G, D, text, LOGIT_SCALE, context.times, context.signal));
     } else {
       const out = await timed(context.times, 'forward', () => bundle.vision.encode(input.pixels, 1));
