@@ -14,7 +14,14 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
-import { DEFAULT_ZERO_SHOT_SCORER, type MethodId, type ScanImage, type ScanProgress, type ScanSummary, type ZeroShotScorer } from '../../src-shared/domain/scan';
+import {
+  DEFAULT_ZERO_SHOT_SCORER,
+  type MethodId,
+  type ScanImage,
+  type ScanProgress,
+  type ScanSummary,
+  type ZeroShotScorer,
+} from '../../src-shared/domain/scan';
 import type { VisionPrecision } from '../../src-shared/domain/model-bundle';
 import { useApi } from '../bridge/api';
 import { displayDefaults, displayIndexOf, floatsOf, mapRangeOf, scoresInDisplayOrder, summaryAfterProgress, topIndexOf } from '../viewer/scan-results';

@@ -12,7 +12,8 @@ import { openBundle } from './bundle';
 import { createTextEncoder, type TextEncoder } from './text-encoder';
 import { createVisionEncoder, type VisionEncoder } from './vision-encoder';
 import type { OrtRuntime } from './ort-runtime';
-import { createWindowEncoder, windowGraph, type WindowEncoder } from './window-encoder';
+import { createWindowEncoder, type WindowEncoder } from './window-encoder';
+import { windowGraph } from './window-graph';
 
 export interface LoadedBundle {
   dir: string;

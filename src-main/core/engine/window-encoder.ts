@@ -10,10 +10,9 @@
  *   const win = await createWindowEncoder(runtime, bundle);
  *   const e = await win.encode(pixels, [[0, 1, 14, 15]]);   // e.embeds: [1 × L × 5 × D]
  */
-import type { ModelBundleManifest } from '../../../src-shared/domain/model-bundle';
-import { ClipScanError } from '../../../src-shared/contract/errors';
 import { Tensor, type OrtRuntime } from './ort-runtime';
 import type { OpenedBundle } from './bundle';
+import { windowGraph } from './window-graph';
 
 export interface WindowEmbeds {
   windows: number;
@@ -28,19 +27,6 @@ export interface WindowEmbeds {
 export interface WindowEncoder {
   readonly provider: string;
   encode(pixels: Float32Array, windows: readonly (readonly number[])[]): Promise<WindowEmbeds>;
-}
-
-export const NO_WINDOW_GRAPH = 'NO_WINDOW_GRAPH';
-
-/** The bundle's window graph, or a clear error for a bundle exported before issue 15. */
-export function windowGraph(m: ModelBundleManifest): { file: string; layers: number[] } {
-  if (!m.vision.windows) {
-    throw new ClipScanError(
-      NO_WINDOW_GRAPH,
-      `The model ${m.id} has no WinCLIP window graph (vision-windows.onnx); re-export or re-convert it with this ClipScan version, or scan with the fast zero-shot scorer (--scorer fast).`,
-    );
-  }
-  return m.vision.windows;
 }
 
 export async function createWindowEncoder(runtime: OrtRuntime, bundle: OpenedBundle): Promise<WindowEncoder> {
@@ -64,10 +50,7 @@ export async function createWindowEncoder(runtime: OrtRuntime, bundle: OpenedBun
           index[i * k + j] = BigInt(p);
         });
       });
-      const res = await session.run(
-        { pixels: new Tensor('float32', pixels, [1, 3, S, S]), window_index: new Tensor('int64', index, [n, k]) },
-        ['embeds'],
-      );
+      const res = await session.run({ pixels: new Tensor('float32', pixels, [1, 3, S, S]), window_index: new Tensor('int64', index, [n, k]) }, ['embeds']);
       const embeds = res.embeds.data as Float32Array;
       const L = graph.layers.length;
       if (embeds.length !== n * L * (1 + k) * D) throw new Error(`embeds has ${embeds.length} values, expected ${n} × ${L} × ${1 + k} × ${D}`);

@@ -17,8 +17,17 @@ import { ClipScanError, toWireError } from '../../../src-shared/contract/errors'
 import type { EventSink } from '../../../src-shared/contract/server';
 import type { HandlersFor } from '../../../src-shared/contract/define';
 import type { scanCalls } from '../../../src-shared/contract/scan-calls';
-import { DEFAULT_ZERO_SHOT_SCORER, type MethodId, type ScanProgress, type ScanStatus, type ScanSummary, type Verdict, type ZeroShotScorer } from '../../../src-shared/domain/scan';
+import {
+  DEFAULT_ZERO_SHOT_SCORER,
+  type MethodId,
+  type ScanProgress,
+  type ScanStatus,
+  type ScanSummary,
+  type Verdict,
+  type ZeroShotScorer,
+} from '../../../src-shared/domain/scan';
 import type { VisionPrecision } from '../../../src-shared/domain/model-bundle';
+import { windowGraph } from '../engine/window-graph';
 import type { EngineHost } from '../engine-client/protocol';
 import type { BundleResolver } from '../models/bundle-resolver';
 import { readManifest } from '../models/manifest';
@@ -110,12 +119,7 @@ export class ScanService {
       throw new ClipScanError('BAD_ARGUMENTS', `The scorer choice (${request.scorer}) is for the zeroshot method, not ${request.method}.`);
     }
     const scorer = request.method === 'zeroshot' ? (request.scorer ?? DEFAULT_ZERO_SHOT_SCORER) : null;
-    if (scorer === 'winclip' && !(await readManifest(bundle.dir)).manifest.vision.windows) {
-      throw new ClipScanError(
-        'NO_WINDOW_GRAPH',
-        `The model ${bundle.id} has no WinCLIP window graph (it was made before this ClipScan version); scan with the fast zero-shot scorer, or re-export or re-convert the model.`,
-      );
-    }
+    if (scorer === 'winclip') windowGraph((await readManifest(bundle.dir)).manifest);
     const scan: NewScan = {
       method: request.method,
       bundle,

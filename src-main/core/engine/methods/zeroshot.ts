@@ -29,7 +29,7 @@ import { promptEnsemble, subjectWord } from './prompts';
 import { dot, ensembleFeature, normaliseRows, twoClassProbability } from './feature-math';
 import { valueRange, type AnomalyMethod, type AnomalyResult, type ScoreContext } from './anomaly-method';
 import { winclipGrid } from './zeroshot-winclip';
-import { windowGraph } from '../window-encoder';
+import { windowGraph } from '../window-graph';
 
 export const LOGIT_SCALE = 100;
 
