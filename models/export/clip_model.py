@@ -246,3 +246,44 @@ def round_to_fp16(model: Clip) -> None:
             if 'ln_' in name or 'embedding' in name:
                 continue
             p.copy_(p.half().float())
+
+
+def window_layers(cfg: ClipConfig) -> list[int]:
+    """The blocks whose tokens the window graph returns (models/export/windows.py):
+    the taps in the upper half of the tower and always the last block."""
+    return sorted({t for t in cfg.taps if 2 * t > cfg.vision_layers} | {cfg.vision_layers})
+
+
+class WindowTower(nn.Module):
+    """WinCLIP's subset forward (algorithms.md §7.6, `forwardSubset`): one image,
+    N windows of K patch tokens each. The full token sequence is embedded exactly
+    as in VisionTower (conv, CLS, positional table, ln_pre: per token), then each
+    window keeps [CLS, its K patch tokens] and runs the blocks on its own.
+
+    pixels [1,3,S,S], window_index int64 [N,K] (patch numbers, row-major on the
+    G×G grid) -> embeds [N, L, 1+K, D]: ln_post + proj of every kept token after
+    each block in window_layers(cfg) (L of them). embeds[:, -1, 0] is the window's
+    image embedding; with one window of all G² patches this is the full forward
+    (embeds[0, -1, 0] = pooled, embeds[0, -1, 1:] = patch_embeds)."""
+
+    def __init__(self, vision: VisionTower, cfg: ClipConfig):
+        super().__init__()
+        self.vision = vision
+        self.layers = window_layers(cfg)
+
+    def forward(self, pixels: torch.Tensor, window_index: torch.Tensor) -> torch.Tensor:
+        v = self.vision
+        x = v.conv1(pixels)
+        b, w = x.shape[0], x.shape[1]
+        x = x.reshape(b, w, -1).permute(0, 2, 1)
+        cls = v.class_embedding.reshape(1, 1, w).expand(b, 1, w)
+        x = torch.cat([cls, x], dim=1) + v.positional_embedding
+        x = v.ln_pre(x)[0]
+        keep = torch.cat([torch.zeros_like(window_index[:, :1]), window_index + 1], dim=1)
+        x = x[keep]
+        outs = []
+        for i, block in enumerate(v.transformer.resblocks):
+            x = block(x)
+            if i + 1 in self.layers:
+                outs.append(x)
+        return v.ln_post(torch.stack(outs, dim=1)) @ v.proj

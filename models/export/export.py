@@ -23,6 +23,7 @@ from .onnx_graphs import export_text, export_vision, check_standard_ops
 from .quantize import write_int8_vision
 from .reference import write_reference
 from .train_export import write_training_graphs
+from .windows import WINDOWS_FILE, write_window_graph
 
 CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073]
 CLIP_STD = [0.26862954, 0.26130258, 0.27577711]
@@ -148,8 +149,9 @@ def write_bundle(model: cm.Clip, tok: tk.Tokenizer, meta: dict, out: str, versio
     model.eval()
     export_vision(model.visual, cfg, os.path.join(out, 'vision.onnx'))
     write_int8_vision(os.path.join(out, 'vision.onnx'), os.path.join(out, 'vision.int8.onnx'))
+    windows = write_window_graph(model, out)
     export_text(model.text, cfg, os.path.join(out, 'text.onnx'))
-    for f in ('vision.onnx', 'vision.int8.onnx', 'text.onnx'):
+    for f in ('vision.onnx', 'vision.int8.onnx', WINDOWS_FILE, 'text.onnx'):
         check_standard_ops(os.path.join(out, f))
     table = model.text.token_embedding.weight.detach().to(torch.float32).contiguous().numpy().astype('<f4')
     with open(os.path.join(out, 'token_embedding.f32'), 'wb') as f:
@@ -158,7 +160,7 @@ def write_bundle(model: cm.Clip, tok: tk.Tokenizer, meta: dict, out: str, versio
     entries = tk.check_entries(tok, cfg.context_length)
     with open(os.path.join(out, 'tokenizer_check.json'), 'w', encoding='utf-8', newline='\n') as f:
         f.write('[\n' + ',\n'.join(json.dumps(e, ensure_ascii=False) for e in entries) + '\n]\n')
-    names = ['vision.onnx', 'vision.int8.onnx', 'text.onnx', 'token_embedding.f32', 'bpe_merges.txt', 'tokenizer_check.json']
+    names = ['vision.onnx', 'vision.int8.onnx', WINDOWS_FILE, 'text.onnx', 'token_embedding.f32', 'bpe_merges.txt', 'tokenizer_check.json']
     train_entries = write_training_graphs(model, tok, out) if training else {}
     names += [e['file'] for e in train_entries.values()]
     clip_norm = meta['normalise'] == 'clip'
@@ -168,7 +170,7 @@ def write_bundle(model: cm.Clip, tok: tk.Tokenizer, meta: dict, out: str, versio
         'preprocess': {'inputSize': cfg.input_size, 'mean': CLIP_MEAN if clip_norm else None,
                        'std': CLIP_STD if clip_norm else None, 'resize': resize},
         'vision': {'file': 'vision.onnx', 'patchSize': cfg.patch_size, 'gridSize': cfg.grid_size, 'width': cfg.vision_width,
-                   'taps': list(cfg.taps), 'int8File': 'vision.int8.onnx'},
+                   'taps': list(cfg.taps), 'int8File': 'vision.int8.onnx', 'windows': windows},
         'text': {'file': 'text.onnx', 'tokenEmbeddingFile': 'token_embedding.f32', 'bpeMergesFile': 'bpe_merges.txt',
                  'tokenizerCheckFile': 'tokenizer_check.json', 'width': cfg.text_width, 'contextLength': cfg.context_length,
                  'vocabSize': tok.vocab_size, 'sotToken': tok.sot, 'eotToken': tok.eot},

@@ -2,7 +2,7 @@
 forward of both towers, written as raw little-endian float32 files plus
 reference.json describing them (shapes, token ids, EOT positions).
 
-reference.json: { "vision": { "b1": CASE, "b3": CASE }, "text": { "b1": CASE, "b3": CASE,
+reference.json: { "vision": { "b1": CASE, "b3": CASE }, "windows": { "k2": CASE, "k3": CASE, "all": CASE }, "text": { "b1": CASE, "b3": CASE,
 "learned": CASE } } where CASE = { "inputs": { name: TENSOR }, "outputs": { name: TENSOR } }
 and TENSOR = { "file", "shape" } (float32) or { "data", "shape" } (int64, inline).
 Text cases "b1"/"b3" also carry "ids" (the tokenised prompts); their
@@ -16,7 +16,7 @@ import os
 
 import torch
 
-from .clip_model import Clip
+from .clip_model import Clip, WindowTower
 from .onnx_graphs import vision_output_names
 from .tokenizer import Tokenizer
 
@@ -44,6 +44,20 @@ def write_reference(model: Clip, tok: Tokenizer, out: str, seed: int) -> None:
                 'inputs': {'pixels': _save(out, f'vision_{case}_pixels.f32', x)},
                 'outputs': {n: _save(out, f'vision_{case}_{n}.f32', o) for n, o in zip(names, outs)},
             }
+        # The window graph: 2x2 and 3x3 windows at a few places, and one window of every patch (= the full forward).
+        gs = cfg.grid_size
+        tower = WindowTower(model.visual, cfg)
+        windows = {
+            'k2': torch.tensor([[r * gs + c, r * gs + c + 1, (r + 1) * gs + c, (r + 1) * gs + c + 1] for r, c in ((0, 0), (3, 5), (gs - 2, gs - 2))]),
+            'k3': torch.tensor([[(r + i) * gs + c + j for i in range(3) for j in range(3)] for r, c in ((0, 0), (gs - 3, 1))]),
+            'all': torch.arange(gs * gs).reshape(1, gs * gs),
+        }
+        ref['windows'] = {
+            case: {'inputs': {'pixels': ref['vision']['b1']['inputs']['pixels'],
+                              'window_index': {'data': idx.reshape(-1).tolist(), 'shape': list(idx.shape)}},
+                   'outputs': {'embeds': _save(out, f'windows_{case}_embeds.f32', tower(pixels[:1], idx))}}
+            for case, idx in windows.items()
+        }
         ids_all = torch.tensor([tok.tokenize(p, cfg.context_length) for p in PROMPTS], dtype=torch.int64)
         for case, ids in (('b1', ids_all[:1]), ('b3', ids_all)):
             eot = ids.argmax(dim=-1)

@@ -46,9 +46,11 @@ from onnx import numpy_helper
 from . import clip_model as cm
 from . import tokenizer as tk
 from .export import build_random, parse_args, write_bundle
+from .onnx_graphs import export_vision
 from .quantize import quantize_columns
+from .windows import WINDOWS_FILE, write_window_graph
 
-GRAPHS = ['vision.onnx', 'vision.int8.onnx', 'text.onnx']
+GRAPHS = ['vision.onnx', 'vision.int8.onnx', WINDOWS_FILE, 'text.onnx']
 
 
 def openai_state_dict(model: cm.Clip) -> dict[str, np.ndarray]:
@@ -108,10 +110,13 @@ class Int8Matcher:
 
 
 def strip_graph(path: str, sd: dict[str, np.ndarray]) -> tuple[bytes, list[dict]]:
-    model = onnx.load(path)
+    # The window graph's weights are external data inside vision.onnx (windows.py): they stay references.
+    model = onnx.load(path, load_external_data=False)
     recipes = []
     int8 = Int8Matcher(sd, model)
     for init in model.graph.initializer:
+        if init.data_location == onnx.TensorProto.EXTERNAL:
+            continue
         a = numpy_helper.to_array(init)
         r = recipe_for(a, sd) or int8.recipe_for(a, init.name)
         if r is None:
@@ -137,6 +142,45 @@ def export_once(variant: str, seed: int, bpe: str | None, work: str, training: b
     return model, tok, meta, manifest, stripped
 
 
+def windows_only(variant: str, seed: int, bpe: str | None, dest: str) -> None:
+    """Adds vision-windows.onnx to an existing template folder without re-exporting the other graphs
+    (the full ViT-L export with its training graphs takes up to an hour): exports vision.onnx and the
+    window graph only, checks that the vision template is the committed one (same layout, so the
+    window graph's offsets into it hold), and adds the window graph and `windows` to template.json."""
+    argv = ['--random', '--seed', str(seed), '--out', 'unused'] + (['--tiny'] if variant == 'tiny' else ['--arch', variant])
+    if bpe:
+        argv += ['--bpe', bpe]
+    model, _, _ = build_random(parse_args(argv))
+    model.eval()
+    with open(os.path.join(dest, 'template.json'), encoding='utf-8') as f:
+        info = json.load(f)
+    work = tempfile.mkdtemp(prefix='clipscan-template-')
+    try:
+        export_vision(model.visual, model.cfg, os.path.join(work, 'vision.onnx'))
+        sd = openai_state_dict(model)
+        vision, _ = strip_graph(os.path.join(work, 'vision.onnx'), sd)
+        if hashlib.sha256(vision).hexdigest() != info['graphs']['vision.onnx']['sha256']:
+            raise SystemExit(f'{dest}: vision.onnx template differs from a fresh export; regenerate the whole variant')
+        windows = write_window_graph(model, work)
+        data, recipes = strip_graph(os.path.join(work, WINDOWS_FILE), sd)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if recipes:
+        raise SystemExit(f'{WINDOWS_FILE}: {len(recipes)} weights are not shared with vision.onnx')
+    with open(os.path.join(dest, WINDOWS_FILE + '.gz'), 'wb') as raw, gzip.GzipFile(fileobj=raw, mode='wb', compresslevel=9, mtime=0) as gz:
+        gz.write(data)
+    graphs = dict(info['graphs'])
+    graphs[WINDOWS_FILE] = {'template': WINDOWS_FILE + '.gz', 'bytes': len(data), 'sha256': hashlib.sha256(data).hexdigest(), 'recipes': []}
+    info['graphs'] = {k: graphs[k] for k in GRAPHS if k in graphs} | {k: v for k, v in graphs.items() if k not in GRAPHS}
+    keys = list(info)
+    info = {k: v for k, v in info.items() if k != 'windows'}
+    at = keys.index('training') + 1
+    info = dict(list(info.items())[:at] + [('windows', windows)] + list(info.items())[at:])
+    with open(os.path.join(dest, 'template.json'), 'w', encoding='utf-8', newline='\n') as f:
+        f.write(json.dumps(info, indent=1, ensure_ascii=False) + '\n')
+    print(f'{dest}: added {WINDOWS_FILE} ({len(data)} bytes), layers {windows["layers"]}')
+
+
 def main() -> int:
     p = argparse.ArgumentParser(prog='python3 -m models.export.templates')
     p.add_argument('--variant', required=True, choices=['tiny', 'ViT-B-16', 'ViT-L-14', 'ViT-L-14-336'])
@@ -145,7 +189,13 @@ def main() -> int:
     p.add_argument('--no-training', action='store_true', help='vision and text graphs only (the training graphs of a full-size '
                    'model take an hour or more to export on 2 cores)')
     p.add_argument('--seeds', default='1,2', help='seeds to export with; two or more check that the templates do not depend on the weights')
+    p.add_argument('--windows-only', action='store_true', help=f'add {WINDOWS_FILE} to the existing template of the variant '
+                   'under --out, exporting only vision.onnx and the window graph')
     args = p.parse_args()
+    if args.windows_only:
+        torch.set_num_threads(int(os.environ.get('CLIPSCAN_TORCH_THREADS', '2')))
+        windows_only(args.variant, int(args.seeds.split(',')[0]), args.bpe, os.path.join(args.out, args.variant))
+        return 0
     if args.variant != 'tiny' and not args.bpe:
         p.error('--bpe is needed for the full-size variants (the fast training graphs depend on the tokenizer)')
     torch.set_num_threads(int(os.environ.get('CLIPSCAN_TORCH_THREADS', '2')))
@@ -179,6 +229,7 @@ def main() -> int:
         'architecture': meta['architecture'],
         'normalise': meta['normalise'],
         'training': manifest['training'],
+        'windows': manifest['vision']['windows'],
         'merges': {'count': len(tok.merges), 'sha256': hashlib.sha256(merges_text.encode('utf-8')).hexdigest()},
         'checkSentences': tk.CHECK_SENTENCES,
         'graphs': graphs,

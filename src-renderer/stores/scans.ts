@@ -14,7 +14,14 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
-import type { MethodId, ScanImage, ScanProgress, ScanSummary } from '../../src-shared/domain/scan';
+import {
+  DEFAULT_ZERO_SHOT_SCORER,
+  type MethodId,
+  type ScanImage,
+  type ScanProgress,
+  type ScanSummary,
+  type ZeroShotScorer,
+} from '../../src-shared/domain/scan';
 import type { VisionPrecision } from '../../src-shared/domain/model-bundle';
 import { useApi } from '../bridge/api';
 import { displayDefaults, displayIndexOf, floatsOf, mapRangeOf, scoresInDisplayOrder, summaryAfterProgress, topIndexOf } from '../viewer/scan-results';
@@ -52,6 +59,8 @@ export const useScansStore = defineStore('scans', () => {
   const method = ref<MethodId>('zeroshot');
   /** Vision tower of new scans (issue 17): fp32 by default, int8 is faster on CPU. */
   const precision = ref<VisionPrecision>('fp32');
+  /** Zero-shot scorer of new scans (issue 15): fast by default; WinCLIP is about 12× the forward work. */
+  const scorer = ref<ZeroShotScorer>(DEFAULT_ZERO_SHOT_SCORER);
   const adapterId = ref<string | null>(null);
   /** Every scan the UI knows, by id (from scans.list, scans.get and progress events). */
   const summaries = shallowRef(new Map<number, ScanSummary>());
@@ -193,6 +202,7 @@ export const useScansStore = defineStore('scans', () => {
           modelId: models.selectedId,
           adapterId: method.value === 'zeroshot' ? null : adapterId.value,
           precision: precision.value,
+          ...(method.value === 'zeroshot' ? { scorer: scorer.value } : {}),
         }),
       );
       if (!started) return undefined;
@@ -364,6 +374,7 @@ export const useScansStore = defineStore('scans', () => {
   return {
     method,
     precision,
+    scorer,
     adapterId,
     summaries,
     sessionIds,

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
 import { VisionPrecisionSchema } from '../domain/model-bundle';
-import { MethodIdSchema, ScanImageSchema, ScanProgressSchema, ScanSeriesSchema, ScanSummarySchema, VerdictSchema } from '../domain/scan';
+import { MethodIdSchema, ZeroShotScorerSchema, ScanImageSchema, ScanProgressSchema, ScanSeriesSchema, ScanSummarySchema, VerdictSchema } from '../domain/scan';
 
 const ScanIdArgs = z.object({ scanId: z.number().int().positive() });
 
@@ -23,6 +23,8 @@ export const scanCalls = {
       organ: z.string().max(40).nullish(),
       /** Vision tower: 'fp32' (default) or 'int8' (faster on CPU; the model must have one). */
       precision: VisionPrecisionSchema.nullish(),
+      /** Zero-shot only: 'fast' (default, one forward) or 'winclip' (WinCLIP windows; the model must have the window graph). */
+      scorer: ZeroShotScorerSchema.nullish(),
     }),
     result: z.object({ scanId: z.number().int(), reused: z.boolean().optional() }),
   }),

@@ -59,6 +59,14 @@ export const ModelBundleManifestSchema = z.object({
     taps: z.array(z.number().int().positive()).min(1),
     /** The same tower with int8 weight MatMuls (issue 17; same contract, run with precision 'int8'). Absent in older bundles. */
     int8File: z.string().optional(),
+    /**
+     * WinCLIP's window graph (issue 15; absent in older bundles, which then scan with the fast zero-shot scorer only):
+     * inputs `pixels` [1, 3, S, S] and `window_index` int64 [N, K] (patch numbers, row-major on the G×G grid);
+     * output `embeds` [N, L, 1+K, D] = ln_post + proj of [CLS, the window's K patches] after each block in `layers`
+     * (the last entry is the last block), each window run through the tower on its own. It shares vision.onnx's
+     * weights (ONNX external data pointing into vision.onnx), so it must sit next to it.
+     */
+    windows: z.object({ file: z.string(), layers: z.array(z.number().int().positive()).min(1) }).optional(),
   }),
   text: z.object({
     file: z.string(),

@@ -26,6 +26,21 @@ export type TrainableMethod = z.infer<typeof TrainableMethodSchema>;
 export const TextEncoderVariantSchema = z.enum(['faithful', 'fast']);
 export type TextEncoderVariant = z.infer<typeof TextEncoderVariantSchema>;
 
+/**
+ * The zero-shot method's scorer (issue 15): 'fast' (one forward, last-block patch tokens; the default, cheap on
+ * CPU) or 'winclip' (the faithful WinCLIP: multi-scale window forwards and harmonic aggregation, about 12× the
+ * forward work; needs a bundle with the window graph).
+ */
+export const ZeroShotScorerSchema = z.enum(['fast', 'winclip']);
+export type ZeroShotScorer = z.infer<typeof ZeroShotScorerSchema>;
+export const ZERO_SHOT_SCORERS = ZeroShotScorerSchema.options;
+export const DEFAULT_ZERO_SHOT_SCORER: ZeroShotScorer = 'fast';
+
+/** How UI, CLI and reports name a scorer. */
+export function scorerLabel(scorer: ZeroShotScorer): string {
+  return scorer === 'winclip' ? 'WinCLIP, multi-scale windows' : 'fast, last-block patches';
+}
+
 export const VerdictSchema = z.enum(['true_finding', 'false_alarm', 'unsure']);
 export type Verdict = z.infer<typeof VerdictSchema>;
 
@@ -97,6 +112,8 @@ export const ScanSummarySchema = z.object({
   adapterId: z.string().nullable(),
   /** The vision tower that ran (issue 17); scans from before it: fp32. */
   precision: VisionPrecisionSchema.default('fp32'),
+  /** Zero-shot scans: the scorer that ran (issue 15; zero-shot scans from before it: fast); null for the other methods. */
+  scorer: ZeroShotScorerSchema.nullable().default(null),
   provider: z.string().nullable(),
   fallbackReason: z.string().nullable(),
   threshold: z.number(),

@@ -2,6 +2,8 @@
 // click on Scan series (three identical requests while the first is queued or
 // running) leave one scan in the queue and in the case log, selected. The
 // queue labels the series as a PACS does (modality, number, description, date).
+// Then the Scan panel's zero-shot scorer choice (issue 15): WinCLIP chosen in the
+// picker runs, is stored with the scan and labelled in the queue and the result.
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,4 +54,24 @@ describe.skipIf(skipReason !== '')(`one scan per identical request${skipReason ?
     await page.waitForSelector('[data-testid=scan-job][data-status=cancelled]', { timeout: 60_000 });
     expect(errors).toEqual([]);
   });
+
+  it('scans with the WinCLIP scorer chosen in the Scan panel and labels it', async () => {
+    await page.selectOption('[data-testid=scorer-select]', 'winclip');
+    await page.click('[data-testid=scan-series]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=scan-job]').length === 2);
+    const ids = await page.$$eval('[data-testid=scan-job]', (nodes) => nodes.map((n) => Number(n.getAttribute('data-scan-id'))));
+    const scanId = Math.max(...ids);
+    await page.waitForSelector(`[data-testid=scan-job][data-scan-id="${scanId}"][data-status=done]`, { timeout: 540_000 });
+    expect(await page.textContent(`[data-testid=scan-job][data-scan-id="${scanId}"]`)).toContain('zeroshot (WinCLIP)');
+    await page.waitForSelector('[data-testid=series-result] [data-testid=scan-scorer][data-scorer=winclip]');
+    expect(await page.textContent('[data-testid=scan-scorer]')).toContain('WinCLIP');
+    await page.screenshot({ path: outputPath('scan-winclip-1366x768.png') });
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.screenshot({ path: outputPath('scan-winclip-1600x1000.png') });
+    const db = new Database(path.join(h.dbDir, 'caselog.sqlite'), { readonly: true, fileMustExist: true });
+    const row = db.prepare('SELECT scorer, status FROM scans WHERE id = ?').get(scanId);
+    db.close();
+    expect(row).toEqual({ scorer: 'winclip', status: 'done' });
+    expect(errors).toEqual([]);
+  }, 600_000);
 });

@@ -3,14 +3,17 @@
  * with a method on a model bundle, in the engine host (a worker thread). The
  * scan is persisted: interrupted, it continues with `--resume ID`.
  *
- *   clipscan scan <folder> [--method zeroshot] [--model ID] [--adapter ID] [--organ WORD] [--precision fp32|int8] [--db FILE] [--json] [--threads N]
+ *   clipscan scan <folder> [--method zeroshot] [--scorer fast|winclip] [--model ID] [--adapter ID] [--organ WORD] [--precision fp32|int8] [--db FILE] [--json] [--threads N]
  *   clipscan scan --series UID [--series UID]... [options]
  *   clipscan scan --resume SCAN_ID [--db FILE] [--json]
+ *
+ * `--scorer` picks the zero-shot scorer (issue 15): fast (default: one forward per image) or winclip (the faithful
+ * WinCLIP, about 12× the forward work; needs a model with the window graph).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_MODEL_LABEL, VisionPrecisionSchema } from '../../../src-shared/domain/model-bundle';
-import { MethodIdSchema, type ScanSummary } from '../../../src-shared/domain/scan';
+import { MethodIdSchema, scorerLabel, ZeroShotScorerSchema, type ScanSummary } from '../../../src-shared/domain/scan';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { createBackend } from '../../core/services';
 import { resolveDatabasePath } from '../../core/config/app-paths';
@@ -30,6 +33,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
       adapter: { type: 'string' },
       organ: { type: 'string' },
       precision: { type: 'string', default: 'fp32' },
+      scorer: { type: 'string' },
       series: { type: 'string', multiple: true },
       resume: { type: 'string' },
       db: { type: 'string' },
@@ -41,6 +45,9 @@ export async function scanCommand(argv: string[]): Promise<number> {
   if (!method.success) throw new ClipScanError('BAD_ARGUMENTS', `Unknown method "${values.method}": use zeroshot, mediclip or madclip.`);
   const precision = VisionPrecisionSchema.safeParse(values.precision);
   if (!precision.success) throw new ClipScanError('BAD_ARGUMENTS', `Unknown precision "${values.precision}": use fp32 (the default) or int8.`);
+  const scorer = values.scorer === undefined ? undefined : ZeroShotScorerSchema.safeParse(values.scorer);
+  if (scorer && !scorer.success) throw new ClipScanError('BAD_ARGUMENTS', `Unknown scorer "${values.scorer}": use fast (the default) or winclip.`);
+  if (scorer && method.data !== 'zeroshot') throw new ClipScanError('BAD_ARGUMENTS', `--scorer is for --method zeroshot, not ${method.data}.`);
   const backend = createBackend({
     mode: 'browser',
     databasePath: resolveDatabasePath({ db: values.db }),
@@ -75,6 +82,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
         adapterId: values.adapter,
         organ: values.organ,
         precision: precision.data,
+        ...(scorer ? { scorer: scorer.data } : {}),
       });
     }
     const first = backend.scans.summary(scanId);
@@ -112,6 +120,7 @@ function toJson(s: ScanSummary, results: ImageResults, timings: ScanTimings | nu
     demo: s.model.demo,
     ...(s.model.demo ? { warning: DEMO_MODEL_LABEL, meaning: DEMO_MEANING } : {}),
     precision: s.precision,
+    scorer: s.scorer,
     provider: s.provider,
     fallbackReason: s.fallbackReason,
     threshold: s.threshold,
@@ -143,7 +152,7 @@ function describe(s: ScanSummary, results: ImageResults, timings: ScanTimings | 
     x.score === null ? '-' : x.score.toFixed(4),
     x.score !== null && x.score >= s.threshold ? 'above' : '',
   ]);
-  const head = `Scan ${s.id} ${s.status}: ${s.imagesDone}/${s.imagesTotal} images scored, ${s.imagesFailed} failed; method ${s.method}; model ${s.model.id} ${s.model.version}${s.model.demo ? ` (${DEMO_MODEL_LABEL})` : ''}; precision ${s.precision}; provider ${s.provider ?? '?'}${s.fallbackReason ? ` (fell back: ${s.fallbackReason})` : ''}; threshold ${s.threshold}\n`;
+  const head = `Scan ${s.id} ${s.status}: ${s.imagesDone}/${s.imagesTotal} images scored, ${s.imagesFailed} failed; method ${s.method}${s.scorer ? ` (scorer: ${scorerLabel(s.scorer)})` : ''}; model ${s.model.id} ${s.model.version}${s.model.demo ? ` (${DEMO_MODEL_LABEL})` : ''}; precision ${s.precision}; provider ${s.provider ?? '?'}${s.fallbackReason ? ` (fell back: ${s.fallbackReason})` : ''}; threshold ${s.threshold}\n`;
   const firstMap = results.find((r) => r.mapFile)?.mapFile;
   const where = firstMap ? `Maps (float32 at the image grid, one file per image): ${path.dirname(firstMap)}\n` : '';
   const failures = results.filter((r) => r.error).map((r) => `  ${r.sopInstanceUid} frame ${r.frameIndex}: ${r.error}`);

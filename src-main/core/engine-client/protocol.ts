@@ -6,7 +6,7 @@
  * reports as progress and returns. Its handlers live in core/engine-host.
  */
 import type { WireError } from '../../../src-shared/contract/errors';
-import type { TextEncoderVariant, TrainableMethod } from '../../../src-shared/domain/scan';
+import type { TextEncoderVariant, TrainableMethod, ZeroShotScorer } from '../../../src-shared/domain/scan';
 import type { ModelBundleManifest } from '../../../src-shared/domain/model-bundle';
 import type { RpcClient } from '../workers/rpc-protocol';
 import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
@@ -31,6 +31,8 @@ export interface ScoreImagesParams {
   adapterDir?: string | null;
   /** Vision tower (issue 17): 'fp32' (default) or 'int8'. */
   precision?: VisionPrecision;
+  /** Zero-shot scorer (issue 15): 'fast' (default) or 'winclip'. */
+  scorer?: ZeroShotScorer;
   images: ImageToScore[];
   threads?: number;
   providers?: string[];

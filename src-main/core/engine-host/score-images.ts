@@ -56,6 +56,7 @@ export async function scoreImages(
   const options = (image: ImageToScore) => ({
     signal: context.signal,
     organ: image.organ ?? undefined,
+    ...(params.scorer ? { scorer: params.scorer } : {}),
     ...(params.adapterDir ? { adapterDir: params.adapterDir } : {}),
   });
   // ahead of the forward, in the least busy live worker (in this thread if none is left); one at a time, in this thread

@@ -68,6 +68,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async (old) => {
       await runtime.release(path.join(old.dir, visionFile(old.manifest, old.precision)));
       await runtime.release(path.join(old.dir, old.manifest.text.file));
+      if (old.manifest.vision.windows) await runtime.release(path.join(old.dir, old.manifest.vision.windows.file));
     },
   );
   // adapters opened once per (bundle, folder) and kept with the bundle (they use its sessions,

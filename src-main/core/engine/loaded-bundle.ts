@@ -12,6 +12,8 @@ import { openBundle } from './bundle';
 import { createTextEncoder, type TextEncoder } from './text-encoder';
 import { createVisionEncoder, type VisionEncoder } from './vision-encoder';
 import type { OrtRuntime } from './ort-runtime';
+import { createWindowEncoder, type WindowEncoder } from './window-encoder';
+import { windowGraph } from './window-graph';
 
 export interface LoadedBundle {
   dir: string;
@@ -30,6 +32,8 @@ export interface LoadedBundle {
   precision: VisionPrecision;
   vision: VisionEncoder;
   text: TextEncoder;
+  /** WinCLIP's window graph, opened on first use; throws NO_WINDOW_GRAPH for a bundle without one. */
+  windows: () => Promise<WindowEncoder>;
   memo: Map<string, Promise<unknown>>;
 }
 
@@ -44,6 +48,7 @@ export async function loadBundleInto(runtime: OrtRuntime, dir: string, options: 
   const precision = options.precision ?? 'fp32';
   const vision = await createVisionEncoder(runtime, opened, visionFile(opened.manifest, precision));
   const text = await createTextEncoder(runtime, opened);
+  let windows: Promise<WindowEncoder> | null = null;
   return {
     dir: opened.dir,
     manifest: opened.manifest,
@@ -56,6 +61,14 @@ export async function loadBundleInto(runtime: OrtRuntime, dir: string, options: 
     precision,
     vision,
     text,
+    windows: () => {
+      windowGraph(opened.manifest);
+      windows ??= createWindowEncoder(runtime, opened).catch((err: unknown) => {
+        windows = null;
+        throw err;
+      });
+      return windows;
+    },
     memo: new Map(),
   };
 }

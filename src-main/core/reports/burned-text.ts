@@ -41,7 +41,11 @@ export function overlayTextOf(input: FindingReportInput, key: KeyImage): Overlay
   const range = key.map.hi - key.map.lo;
   return {
     topLeft: [identity, series].filter(Boolean),
-    topRight: [`SCORE ${formatScore(key.sliceScore, range)}`, `THRESHOLD ${formatScore(input.scores.threshold, range)}`],
+    topRight: [
+      `SCORE ${formatScore(key.sliceScore, range)}`,
+      `THRESHOLD ${formatScore(input.scores.threshold, range)}`,
+      ...(input.model.scorer ? [`SCORER ${input.model.scorer.toUpperCase()}`] : []),
+    ],
     bottomLeft: [key.label, key.window ? `W ${round(key.window.width)} L ${round(key.window.center)}` : ''].filter(Boolean),
   };
 }

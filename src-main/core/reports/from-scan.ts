@@ -222,6 +222,7 @@ export async function buildReportInput(deps: ReportSourceDeps, request: ReportRe
       adapter: adapter ? { id: adapter.manifest.id, version: adapter.manifest.createdAt, sha256: adapter.sha256 } : null,
       demo: summary.model.demo,
       precision: summary.precision,
+      scorer: summary.scorer,
     },
     executionProvider: summary.provider ?? 'unknown',
     verdict: series.verdict ? VERDICT_WORDS[series.verdict] : null,

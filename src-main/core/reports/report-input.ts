@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { COLORMAP_NAMES } from '../../../src-shared/imaging/colormaps';
 import { VisionPrecisionSchema } from '../../../src-shared/domain/model-bundle';
+import { ZeroShotScorerSchema } from '../../../src-shared/domain/scan';
 
 /** Typed arrays of any backing buffer (z.instanceof would narrow them to ArrayBuffer-backed ones). */
 const bytesSchema = z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'expected a Uint8Array' });
@@ -108,6 +109,8 @@ export const ModelCardSchema = z.object({
   demo: z.boolean(),
   /** The vision tower that ran the scan (issue 17). */
   precision: VisionPrecisionSchema.default('fp32'),
+  /** The zero-shot scorer that ran (issue 15); null for adapter methods and cards from before it. */
+  scorer: ZeroShotScorerSchema.nullable().default(null),
 });
 export type ModelCard = z.infer<typeof ModelCardSchema>;
 

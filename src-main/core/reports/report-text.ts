@@ -10,6 +10,7 @@
  */
 import type { FindingReportInput, ModelCard, StudyHeader } from './report-input';
 import { formatScore } from './score-format';
+import { scorerLabel } from '../../../src-shared/domain/scan';
 
 export const DISCLAIMER =
   'Research use only. Not for diagnosis. The anomaly scores and maps in this report come from an experimental few-shot model; ' +
@@ -93,6 +94,7 @@ export function modelRows(model: ModelCard, executionProvider: string): [string,
     ['Model bundle', `${model.bundleId} version ${model.bundleVersion}${model.demo ? ' (DEMO, random weights)' : ''}`],
     ['Bundle SHA-256', model.bundleSha256],
     ['Method', model.method],
+    ...(model.scorer ? [['Zero-shot scorer', scorerLabel(model.scorer)] as [string, string]] : []),
     ['Shots', model.shots === null ? '— (zero-shot)' : String(model.shots)],
     ['Adapter', adapter],
     ['Vision precision', model.precision === 'int8' ? 'int8 (dynamically quantised weights)' : 'fp32'],

@@ -4,7 +4,7 @@
  * Only this file writes SQL for scans and findings (exports: caselog/repositories/exports.ts).
  */
 import type { Database } from 'better-sqlite3';
-import type { MethodId, ScanImage, ScanStatus, ScanSummary, Verdict } from '../../../src-shared/domain/scan';
+import type { MethodId, ScanImage, ScanStatus, ScanSummary, Verdict, ZeroShotScorer } from '../../../src-shared/domain/scan';
 import type { VisionPrecision } from '../../../src-shared/domain/model-bundle';
 import { prepared } from '../caselog/prepared';
 
@@ -13,6 +13,8 @@ export interface NewScan {
   bundle: { id: string; version: string; sha256: string; dir: string; demo: boolean };
   adapter: { id: string; dir: string } | null;
   precision: VisionPrecision;
+  /** Zero-shot scans: the scorer (migration 007); null for adapter methods. */
+  scorer: ZeroShotScorer | null;
   threshold: number;
   images: { seriesInstanceUid: string; sopInstanceUid: string; frameIndex: number; path: string; organ: string | null }[];
 }
@@ -39,6 +41,7 @@ export interface ScanRow {
   adapter_id: string | null;
   adapter_dir: string | null;
   precision: VisionPrecision;
+  scorer: ZeroShotScorer | null;
   provider: string | null;
   fallback_reason: string | null;
   threshold: number;
@@ -89,8 +92,8 @@ export class ScanRepository {
   create(scan: NewScan): number {
     const insertScan = prepared(
       this.db,
-      `INSERT INTO scans (status, method, bundle_id, bundle_version, bundle_sha256, bundle_dir, demo, adapter_id, adapter_dir, precision, threshold, images_total, created_at)
-       VALUES ('queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO scans (status, method, bundle_id, bundle_version, bundle_sha256, bundle_dir, demo, adapter_id, adapter_dir, precision, scorer, threshold, images_total, created_at)
+       VALUES ('queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertImage = prepared(
       this.db,
@@ -110,6 +113,7 @@ export class ScanRepository {
             adapter?.id ?? null,
             adapter?.dir ?? null,
             scan.precision,
+            scan.scorer,
             scan.threshold,
             scan.images.length,
             now(),

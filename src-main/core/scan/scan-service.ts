@@ -17,8 +17,17 @@ import { ClipScanError, toWireError } from '../../../src-shared/contract/errors'
 import type { EventSink } from '../../../src-shared/contract/server';
 import type { HandlersFor } from '../../../src-shared/contract/define';
 import type { scanCalls } from '../../../src-shared/contract/scan-calls';
-import type { MethodId, ScanProgress, ScanStatus, ScanSummary, Verdict } from '../../../src-shared/domain/scan';
+import {
+  DEFAULT_ZERO_SHOT_SCORER,
+  type MethodId,
+  type ScanProgress,
+  type ScanStatus,
+  type ScanSummary,
+  type Verdict,
+  type ZeroShotScorer,
+} from '../../../src-shared/domain/scan';
 import type { VisionPrecision } from '../../../src-shared/domain/model-bundle';
+import { windowGraph } from '../engine/window-graph';
 import type { EngineHost } from '../engine-client/protocol';
 import type { BundleResolver } from '../models/bundle-resolver';
 import { readManifest } from '../models/manifest';
@@ -53,6 +62,8 @@ export interface CreateScanRequest {
   organ?: string | null;
   /** Vision tower (issue 17); default fp32. */
   precision?: VisionPrecision | null;
+  /** Zero-shot scorer (issue 15); default fast. Only for method zeroshot. */
+  scorer?: ZeroShotScorer | null;
 }
 
 /** What makes two scan requests the same work. */
@@ -63,6 +74,8 @@ function requestKey(request: CreateScanRequest): string {
     request.modelId ?? null,
     request.adapterId ?? null,
     request.organ ?? null,
+    request.precision ?? 'fp32',
+    request.scorer ?? null,
   ]);
 }
 
@@ -104,10 +117,16 @@ export class ScanService {
         `The model ${bundle.id} has no int8 vision tower; re-export or re-convert it with this ClipScan version, or scan with precision fp32.`,
       );
     }
+    if (request.scorer && request.method !== 'zeroshot') {
+      throw new ClipScanError('BAD_ARGUMENTS', `The scorer choice (${request.scorer}) is for the zeroshot method, not ${request.method}.`);
+    }
+    const scorer = request.method === 'zeroshot' ? (request.scorer ?? DEFAULT_ZERO_SHOT_SCORER) : null;
+    if (scorer === 'winclip') windowGraph((await readManifest(bundle.dir)).manifest);
     const scan: NewScan = {
       method: request.method,
       bundle,
       precision,
+      scorer,
       adapter: trained ? { id: trained.id, dir: trained.dir } : null,
       threshold: trained ? trained.manifest.defaultThreshold : DEFAULT_THRESHOLDS[request.method],
       images: this.imagesOf(request.seriesInstanceUids, request.organ),
@@ -208,6 +227,7 @@ export class ScanService {
             method: row.method,
             adapterDir: row.adapter_dir,
             precision: row.precision,
+            ...(row.scorer ? { scorer: row.scorer } : {}),
             images: pending.map((p) => ({ key: String(p.id), path: p.path, frameIndex: p.frameIndex, organ: p.organ })),
             threads: this.options.threads,
           },
@@ -334,6 +354,7 @@ export class ScanService {
       model: { id: row.bundle_id, version: row.bundle_version, sha256: row.bundle_sha256, demo: row.demo === 1 },
       adapterId: row.adapter_id,
       precision: row.precision,
+      scorer: row.scorer,
       provider: row.provider,
       fallbackReason: row.fallback_reason,
       threshold: row.threshold,

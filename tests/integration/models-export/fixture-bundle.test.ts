@@ -25,6 +25,7 @@ describe('tiny demo fixture bundle', () => {
     expect(manifest.demo).toBe(true);
     expect(manifest.displayName).toContain(DEMO_MODEL_LABEL);
     expect(manifest.vision).toMatchObject({ file: 'vision.onnx', patchSize: 16, gridSize: 14, width: 64, taps: [1, 2, 3, 4], int8File: 'vision.int8.onnx' });
+    expect(manifest.vision.windows).toEqual({ file: 'vision-windows.onnx', layers: [3, 4] });
     expect(manifest.preprocess.inputSize).toBe(224);
     expect(manifest.text.contextLength).toBe(77);
     expect(manifest.files.map((f) => f.path)).toEqual([
@@ -38,6 +39,7 @@ describe('tiny demo fixture bundle', () => {
       'train/mediclip-fast.onnx',
       'train/mediclip-head.onnx',
       'train/mediclip.onnx',
+      'vision-windows.onnx',
       'vision.int8.onnx',
       'vision.onnx',
     ]);

@@ -4,7 +4,8 @@
  * --reference (once per exporter version: the output is cached between runs), then feeds the same inputs to vision.onnx and
  * text.onnx at batch 1 and 3 (dynamic axis) and requires max relative error
  * (tests/parity/compare.ts) below 1e-4 for every tap, pooled, patch_embeds and
- * text_features. The text inputs are built here from token_embedding.f32 and the
+ * text_features, and for the WinCLIP window graph (vision-windows.onnx, whose
+ * weights are read out of vision.onnx) on 2×2, 3×3 and all-patch windows. The text inputs are built here from token_embedding.f32 and the
  * reference token ids, so the table file is checked too. Also: the fresh export
  * is byte-identical to the committed fixture (the exporter is deterministic).
  * Skipped, with the reason in its name, when PyTorch is not installed.
@@ -22,7 +23,7 @@ import { cachedPythonRun } from '../../helpers/python-cache';
 type F32Ref = { file: string; shape: number[] };
 type IntRef = { data: number[]; shape: number[] };
 type Case = { ids?: number[][]; inputs: Record<string, F32Ref | IntRef>; outputs: Record<string, F32Ref> };
-type Reference = { vision: Record<string, Case>; text: Record<string, Case> };
+type Reference = { vision: Record<string, Case>; windows: Record<string, Case>; text: Record<string, Case> };
 
 const TOLERANCE = 1e-4;
 const FIXTURE = path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo');
@@ -74,6 +75,21 @@ describe.skipIf(TORCH_MISSING !== null)(title, () => {
       expect(Object.keys(kase.outputs)).toEqual(session.outputNames);
       const out = await session.run({ pixels: f32(kase.inputs.pixels as F32Ref) });
       compare(out, kase.outputs, `vision ${c}`);
+    }
+    await session.release();
+  });
+
+  it('vision-windows.onnx (weights shared with vision.onnx) matches PyTorch on 2×2, 3×3 and all-patch windows', async () => {
+    expect(fs.statSync(path.join(bundle, 'vision-windows.onnx')).size).toBeLessThan(fs.statSync(path.join(bundle, 'vision.onnx')).size / 10);
+    const session = await ort.InferenceSession.create(path.join(bundle, 'vision-windows.onnx'));
+    for (const c of ['k2', 'k3', 'all']) {
+      const kase = ref.windows[c] as Case;
+      const index = kase.inputs.window_index as IntRef;
+      const out = await session.run({
+        pixels: f32(kase.inputs.pixels as F32Ref),
+        window_index: new ort.Tensor('int64', BigInt64Array.from(index.data.map(BigInt)), index.shape),
+      });
+      compare(out, kase.outputs, `windows ${c}`);
     }
     await session.release();
   });

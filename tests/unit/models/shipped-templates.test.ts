@@ -31,6 +31,10 @@ describe('shipped converter templates', () => {
         expect(Object.keys(t.training).sort()).toEqual(TRAINING);
         expect(Object.keys(t.graphs)).toContain('vision.int8.onnx');
       }
+      // WinCLIP's window graph (issue 15): weight-free, it reads vision.onnx's weights
+      expect(t.windows?.file).toBe('vision-windows.onnx');
+      expect(t.graphs['vision-windows.onnx']?.recipes).toEqual([]);
+      expect(t.windows?.layers.at(-1)).toBe(t.config.vision_layers);
     });
   }
 

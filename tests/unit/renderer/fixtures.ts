@@ -81,6 +81,7 @@ export function scanSummary(overrides: Partial<ScanSummary> = {}): ScanSummary {
     method: 'zeroshot',
     model: { id: 'tiny-demo', version: '1', sha256: 'a'.repeat(64), demo: true },
     precision: 'fp32',
+    scorer: 'fast',
     adapterId: null,
     provider: null,
     fallbackReason: null,

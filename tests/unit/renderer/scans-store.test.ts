@@ -74,7 +74,7 @@ describe('scans store', () => {
     await scans.startSelected();
 
     expect(backend.sent(scanCalls.start)).toEqual([
-      { seriesInstanceUids: [SERIES_UID], method: 'zeroshot', modelId: null, adapterId: null, precision: 'fp32' },
+      { seriesInstanceUids: [SERIES_UID], method: 'zeroshot', modelId: null, adapterId: null, precision: 'fp32', scorer: 'fast' },
     ]);
   });
 
@@ -87,7 +87,7 @@ describe('scans store', () => {
     await scans.startSelected();
 
     expect(backend.sent(scanCalls.start)).toEqual([
-      { seriesInstanceUids: [SERIES_UID], method: 'zeroshot', modelId: null, adapterId: null, precision: 'int8' },
+      { seriesInstanceUids: [SERIES_UID], method: 'zeroshot', modelId: null, adapterId: null, precision: 'int8', scorer: 'fast' },
     ]);
   });
 

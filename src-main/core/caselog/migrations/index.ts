@@ -10,6 +10,7 @@ import { migration003Scans } from './003-scans';
 import { migration004ScanPrecision } from './004-scan-precision';
 import { migration005DicomExports } from './005-dicom-exports';
 import { migration006ScanRunTimings } from './006-scan-run-timings';
+import { migration007ScanScorer } from './007-scan-scorer';
 
 export const migrations: readonly Migration[] = [
   migration001Library,
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   migration004ScanPrecision,
   migration005DicomExports,
   migration006ScanRunTimings,
+  migration007ScanScorer,
 ];

@@ -16,6 +16,7 @@ import type { StageTimes } from '../stage-times';
 import type { ResolvedWindow } from '../intensity';
 import type { GridMapping } from '../grid-mapping';
 import type { AdapterGraphs, LoadedAdapter } from '../training-session';
+import type { ZeroShotScorer } from '../../../../src-shared/domain/scan';
 
 export interface ScoreContext extends PreprocessOptions {
   bundle: LoadedBundle;
@@ -29,6 +30,8 @@ export interface ScoreContext extends PreprocessOptions {
   input?: ModelInput;
   /** Where the method adds its forward and postprocess time (stage-times.ts). */
   times?: StageTimes;
+  /** Zero-shot only: the fast block-24 scorer (default) or the faithful WinCLIP one (zeroshot-winclip.ts). */
+  scorer?: ZeroShotScorer;
 }
 
 export interface AnomalyResult {

@@ -10,7 +10,10 @@
  *   grid corners meet the input corners even where G·P < S) → exact inverse
  *   mapping to the image grid (grid-mapping.ts).
  * Only the last layer is used: the bundle's other taps are raw residual
- * streams without a projection into the joint space.
+ * streams without a projection into the joint space. This is the `fast`
+ * scorer; `context.scorer === 'winclip'` scores with the faithful WinCLIP
+ * (zeroshot-winclip.ts) on the bundle's window graph instead, same text, same
+ * map resampling.
  *
  *   const r = await zeroshot.score(frame, { bundle, organ: 'brain' });
  */
@@ -25,6 +28,8 @@ import { DEMO_MODEL_LABEL } from '../bundle';
 import { promptEnsemble, subjectWord } from './prompts';
 import { dot, ensembleFeature, normaliseRows, twoClassProbability } from './feature-math';
 import { valueRange, type AnomalyMethod, type AnomalyResult, type ScoreContext } from './anomaly-method';
+import { winclipGrid } from './zeroshot-winclip';
+import { windowGraph } from '../window-graph';
 
 export const LOGIT_SCALE = 100;
 
@@ -72,18 +77,27 @@ export const zeroshot: AnomalyMethod = {
     const S = m.preprocess.inputSize;
     context.signal?.throwIfAborted();
     const text = await timed(context.times, 'setup', () => classFeatures(bundle, subjectWord(frame.modality, context.organ)));
+    if (context.scorer === 'winclip') windowGraph(m);
     const input = context.input ?? preprocessFrame(frame, zeroshot.inputSpec(bundle), context);
     context.signal?.throwIfAborted();
-    const out = await timed(context.times, 'forward', () => bundle.vision.encode(input.pixels, 1));
-    const { score, map, modelMap } = timed(context.times, 'postprocess', () => {
-      const pooled = normaliseRows(new Float32Array(out.pooled), 1, D);
-      const grid = patchProbabilities(out.patchEmbeds, G, D, text);
+    let grid: Float32Array;
+    let score: number;
+    if (context.scorer === 'winclip') {
+      const encoder = await timed(context.times, 'setup', () => bundle.windows());
+      ({ grid, score } = await winclipGrid(encoder, input.pixels, G, D, text, LOGIT_SCALE, context.times, context.signal));
+    } else {
+      const out = await timed(context.times, 'forward', () => bundle.vision.encode(input.pixels, 1));
+      ({ grid, score } = timed(context.times, 'postprocess', () => {
+        const pooled = normaliseRows(new Float32Array(out.pooled), 1, D);
+        return {
+          grid: patchProbabilities(out.patchEmbeds, G, D, text),
+          score: twoClassProbability(dot(pooled, 0, text.abnormal, D), dot(pooled, 0, text.normal, D), LOGIT_SCALE),
+        };
+      }));
+    }
+    const { map, modelMap } = timed(context.times, 'postprocess', () => {
       const modelMap = upsampleAlignCorners(grid, G, S);
-      return {
-        score: twoClassProbability(dot(pooled, 0, text.abnormal, D), dot(pooled, 0, text.normal, D), LOGIT_SCALE),
-        modelMap,
-        map: mapToImageGrid(modelMap, input.mapping),
-      };
+      return { modelMap, map: mapToImageGrid(modelMap, input.mapping) };
     });
     return {
       map,

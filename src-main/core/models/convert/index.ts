@@ -85,6 +85,8 @@ export interface ConvertOptions {
 
 /** The int8 vision tower (issue 17), written when the variant's template has it. */
 const INT8_VISION = 'vision.int8.onnx';
+/** WinCLIP's window graph (issue 15): no weights of its own (it reads vision.onnx's), written when the template has it. */
+const WINDOWS_VISION = 'vision-windows.onnx';
 export const CONVERTER_ID = 'clipscan converter 1 (models/export 1 graphs)';
 const CLIP_MEAN: [number, number, number] = [0.48145466, 0.4578275, 0.40821073];
 const CLIP_STD: [number, number, number] = [0.26862954, 0.26130258, 0.27577711];
@@ -150,6 +152,7 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<ModelB
     const files = [
       'vision.onnx',
       ...(template.graphs[INT8_VISION] ? [INT8_VISION] : []),
+      ...(template.graphs[WINDOWS_VISION] && template.windows ? [WINDOWS_VISION] : []),
       'text.onnx',
       ...(training ? Object.values(template.training).map((e) => e.file) : []),
     ];
@@ -471,6 +474,7 @@ function buildManifest(
       width: cfg.vision_width,
       taps: [...cfg.taps],
       ...(files.some((f) => f.path === INT8_VISION) ? { int8File: INT8_VISION } : {}),
+      ...(t.windows && files.some((f) => f.path === WINDOWS_VISION) ? { windows: t.windows } : {}),
     },
     text: {
       file: 'text.onnx',

@@ -42,6 +42,8 @@ export interface VariantTemplate {
   architecture: string;
   normalise: 'clip' | 'none';
   training: Record<string, { file: string; batch: number }>;
+  /** The manifest's `vision.windows` (WinCLIP window graph), when the template has the graph. */
+  windows?: { file: string; layers: number[] };
   merges: { count: number; sha256: string };
   checkSentences: string[];
   graphs: Record<string, GraphTemplate>;
