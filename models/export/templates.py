@@ -19,6 +19,8 @@ weights, except through the recipes. The converter refills raw_data, so its grap
   /usr/bin/python3 -m models.export.templates --variant tiny --out models/templates
   /usr/bin/python3 -m models.export.templates --variant ViT-B-16 --out models/templates \
       --bpe resources/clip-bpe/bpe_simple_vocab_16e6.txt.gz
+  ... --only-training madclip,mediclip   only those methods' training graphs, into an existing
+      template folder: their files and template.json entries are replaced, the rest is kept
 
 template.json: variant, config (the ClipConfig), headWidth, architecture, normalise,
 training (the manifest's entries), merges (count and sha256 of the merges the
