@@ -42,13 +42,19 @@ interface MeasuredCosts {
   basis: string;
 }
 
-/** bench/README.md, "Training step": ViT-L/14 re-measured on a quiet VM (2026-11-25); the tiny fixture on a busy one. */
+/**
+ * bench/README.md, "Training step": ViT-L/14 faithful steps from bench/train-step-before-after.mjs on a quiet
+ * VM (2026-12-03: MediCLIP's current graph; MadCLIP's batch-8 graph as exported before issue 17 and its
+ * current batch-16 graph); the fast steps from 2026-11-25 (graphs before issue 17: an upper bound), MadCLIP
+ * fast at batch 16 = its batch-8 step + the 8 more samples' cost measured on the faithful graphs
+ * (8940.5 − 7446.8 ms). The tiny fixture measured on a busy VM (2026-11-25).
+ */
 const MEASURED: Record<'ViT-L-14' | 'tiny', MeasuredCosts> = {
   'ViT-L-14': {
     visionMs: 886,
     tokens: 16 * 16 + 1,
-    stepMs: { mediclip: { faithful: { 8: 3240.3 }, fast: { 8: 1091.5 } }, madclip: { faithful: { 8: 8135.0 }, fast: { 8: 4016.5 } } },
-    basis: 'ViT-L/14 steps measured on a 2-core CPU (bench/README.md, 2026-11-25)',
+    stepMs: { mediclip: { faithful: { 8: 3147.7 }, fast: { 8: 1091.5 } }, madclip: { faithful: { 8: 7663.8, 16: 8940.5 }, fast: { 8: 4016.5, 16: 5510.2 } } },
+    basis: 'ViT-L/14 steps measured on a 2-core CPU (bench/README.md, 2026-12-03)',
   },
   tiny: {
     visionMs: 2,
