@@ -19,6 +19,8 @@ weights, except through the recipes. The converter refills raw_data, so its grap
   /usr/bin/python3 -m models.export.templates --variant tiny --out models/templates
   /usr/bin/python3 -m models.export.templates --variant ViT-B-16 --out models/templates \
       --bpe resources/clip-bpe/bpe_simple_vocab_16e6.txt.gz
+  ... --only-training madclip,mediclip   only those methods' training graphs, into an existing
+      template folder: their files and template.json entries are replaced, the rest is kept
 
 template.json: variant, config (the ClipConfig), headWidth, architecture, normalise,
 training (the manifest's entries), merges (count and sha256 of the merges the
@@ -49,6 +51,7 @@ from .export import build_random, parse_args, write_bundle
 from .onnx_graphs import export_vision
 from .quantize import quantize_columns
 from .windows import WINDOWS_FILE, write_window_graph
+from .train_export import write_training_graphs
 
 GRAPHS = ['vision.onnx', 'vision.int8.onnx', WINDOWS_FILE, 'text.onnx']
 
@@ -128,16 +131,21 @@ def strip_graph(path: str, sd: dict[str, np.ndarray]) -> tuple[bytes, list[dict]
     return model.SerializeToString(), recipes
 
 
-def export_once(variant: str, seed: int, bpe: str | None, work: str, training: bool):
+def export_once(variant: str, seed: int, bpe: str | None, work: str, training: bool, only: list[str] | None = None):
+    """only: just these methods' training graphs (vision, text and the other methods' graphs are not exported)."""
     argv = ['--random', '--seed', str(seed), '--out', work]
     argv += ['--tiny'] if variant == 'tiny' else ['--arch', variant]
     if bpe:
         argv += ['--bpe', bpe]
     args = parse_args(argv)
     model, tok, meta = build_random(args)
-    manifest = write_bundle(model, tok, meta, work, '1', 'bicubic', training=training)
+    if only:
+        manifest = {'training': write_training_graphs(model, tok, work, tuple(only))}
+        files = [e['file'] for e in manifest['training'].values()]
+    else:
+        manifest = write_bundle(model, tok, meta, work, '1', 'bicubic', training=training)
+        files = GRAPHS + [e['file'] for e in manifest['training'].values()]
     sd = openai_state_dict(model)
-    files = GRAPHS + [e['file'] for e in manifest['training'].values()]
     stripped = {f: strip_graph(os.path.join(work, f), sd) for f in files}
     return model, tok, meta, manifest, stripped
 
@@ -181,6 +189,32 @@ def windows_only(variant: str, seed: int, bpe: str | None, dest: str) -> None:
     print(f'{dest}: added {WINDOWS_FILE} ({len(data)} bytes), layers {windows["layers"]}')
 
 
+def write_graph_templates(dest: str, stripped: dict) -> dict:
+    """<file>.gz per stripped graph; returns template.json's `graphs` entries for them."""
+    graphs = {}
+    for f, (data, recipes) in stripped.items():
+        with open(os.path.join(dest, f + '.gz'), 'wb') as raw, gzip.GzipFile(fileobj=raw, mode='wb', compresslevel=9, mtime=0) as gz:
+            gz.write(data)
+        graphs[f] = {'template': f + '.gz', 'bytes': len(data), 'sha256': hashlib.sha256(data).hexdigest(), 'recipes': recipes}
+    return graphs
+
+
+def update_training_entries(dest: str, training: dict, stripped: dict, tok) -> int:
+    """--only-training: replace these graphs' `training` and `graphs` entries in an existing template.json."""
+    path = os.path.join(dest, 'template.json')
+    with open(path, encoding='utf-8') as f:
+        info = json.load(f)
+    merges_text = ''.join(f'{a} {b}\n' for a, b in tok.merges)
+    if info['merges'] != {'count': len(tok.merges), 'sha256': hashlib.sha256(merges_text.encode('utf-8')).hexdigest()}:
+        raise SystemExit(f'{path} was built with other merges than --bpe gives')
+    info['training'].update(training)
+    info['graphs'].update(write_graph_templates(dest, stripped))
+    with open(path, 'w', encoding='utf-8', newline='\n') as f:
+        f.write(json.dumps(info, indent=1, ensure_ascii=False) + '\n')
+    print(f'updated {path}: {", ".join(sorted(stripped))}')
+    return 0
+
+
 def main() -> int:
     p = argparse.ArgumentParser(prog='python3 -m models.export.templates')
     p.add_argument('--variant', required=True, choices=['tiny', 'ViT-B-16', 'ViT-L-14', 'ViT-L-14-336'])
@@ -191,6 +225,9 @@ def main() -> int:
     p.add_argument('--seeds', default='1,2', help='seeds to export with; two or more check that the templates do not depend on the weights')
     p.add_argument('--windows-only', action='store_true', help=f'add {WINDOWS_FILE} to the existing template of the variant '
                    'under --out, exporting only vision.onnx and the window graph')
+    p.add_argument('--only-training', metavar='METHODS', help='comma-separated methods (e.g. madclip,mediclip): re-export only their '
+                   'training graphs into an existing template folder, replacing their files and template.json entries and '
+                   'keeping everything else')
     args = p.parse_args()
     if args.windows_only:
         torch.set_num_threads(int(os.environ.get('CLIPSCAN_TORCH_THREADS', '2')))
@@ -199,11 +236,12 @@ def main() -> int:
     if args.variant != 'tiny' and not args.bpe:
         p.error('--bpe is needed for the full-size variants (the fast training graphs depend on the tokenizer)')
     torch.set_num_threads(int(os.environ.get('CLIPSCAN_TORCH_THREADS', '2')))
+    only = args.only_training.split(',') if args.only_training else None
     runs = []
     for seed in [int(x) for x in args.seeds.split(',')]:
         work = tempfile.mkdtemp(prefix='clipscan-template-')
         try:
-            runs.append(export_once(args.variant, seed, args.bpe, work, not args.no_training))
+            runs.append(export_once(args.variant, seed, args.bpe, work, not args.no_training, only))
         finally:
             shutil.rmtree(work, ignore_errors=True)
     model, tok, meta, manifest, stripped = runs[0]
@@ -214,13 +252,11 @@ def main() -> int:
         n_params = len(openai_state_dict(model))
         print(f'{f}: {len(recipes)} recipes ({n_params} parameters), template {len(data)} bytes')
     dest = os.path.join(args.out, args.variant)
+    if only:
+        return update_training_entries(dest, manifest['training'], stripped, tok)
     shutil.rmtree(dest, ignore_errors=True)
     os.makedirs(os.path.join(dest, 'train'))
-    graphs = {}
-    for f, (data, recipes) in stripped.items():
-        with open(os.path.join(dest, f + '.gz'), 'wb') as raw, gzip.GzipFile(fileobj=raw, mode='wb', compresslevel=9, mtime=0) as gz:
-            gz.write(data)
-        graphs[f] = {'template': f + '.gz', 'bytes': len(data), 'sha256': hashlib.sha256(data).hexdigest(), 'recipes': recipes}
+    graphs = write_graph_templates(dest, stripped)
     merges_text = ''.join(f'{a} {b}\n' for a, b in tok.merges)
     info = {
         'variant': args.variant,

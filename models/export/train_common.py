@@ -61,18 +61,57 @@ def truncate(base, keep, place, eot, length: int):
     return base[:, :length].contiguous(), keep[:, :length].contiguous(), place[:, :length].contiguous(), eot[:, :length].contiguous()
 
 
-def encode_prompts(text: TextTower, ctx: torch.Tensor, base, keep, place, eot, causal: bool) -> torch.Tensor:
+def encode_prompts(text: TextTower, ctx: torch.Tensor, base, keep, place, eot, causal: bool, eot_only_last: bool = True) -> torch.Tensor:
     """ctx [n,8,W] spliced into the templates → EOT features [n,D] (not normalised).
-    Unmasked attention (MediCLIP/MadCLIP CoOp encoders) unless causal."""
+    Unmasked attention (MediCLIP/MadCLIP CoOp encoders) unless causal.
+
+    Only the EOT row of the last block's output is read, so with eot_only_last (the graphs)
+    that block takes keys and values from every row but runs its query, attention output,
+    out_proj and MLP on the EOT row alone: the same numbers, with about 3/4 of the last
+    block's work (forward and backward) left out. eot_only_last=False runs every row through
+    every block (the PyTorch reference of the parity test)."""
     t = base.shape[1]
     x = base * keep.unsqueeze(-1) + torch.matmul(place, ctx)
     x = x + text.positional_embedding[:t]
     mask = text.causal_mask[:t, :t] if causal else None
-    for block in text.transformer.resblocks:
+    blocks = list(text.transformer.resblocks)
+    sel = eot.unsqueeze(1)  # [n,1,T] one-hot: selects the EOT row by a matrix product
+    if not eot_only_last:
+        for block in blocks:
+            x = block(x, mask)
+        pooled = torch.matmul(sel, text.ln_final(x)).squeeze(1)
+        return pooled @ text.text_projection
+    for block in blocks[:-1]:
         x = block(x, mask)
-    x = text.ln_final(x)
-    pooled = torch.matmul(eot.unsqueeze(1), x).squeeze(1)
-    return pooled @ text.text_projection
+    row = eot_row_of_block(blocks[-1], x, sel, causal_tril(t) if causal else None)
+    return text.ln_final(row).squeeze(1) @ text.text_projection
+
+
+def causal_tril(t: int) -> torch.Tensor:
+    """[t,t] with 1 where key position ≤ query position (what the causal mask lets through)."""
+    return torch.ones(t, t).tril()
+
+
+def eot_row_of_block(block, x: torch.Tensor, sel: torch.Tensor, tril: torch.Tensor | None) -> torch.Tensor:
+    """One residual block's output at the EOT row only, [n,1,W] (clip_model.Block/Attention with
+    one query): q, k and v come from the same in_proj product over every row, as in the full
+    block (no slice of the weights, so the converter's recipes still fit), then the EOT row's
+    query attends to every key (or, causal, to the keys up to the EOT), and the residual adds,
+    out_proj and the MLP run on that row alone."""
+    attn = block.attn
+    n, t, w = x.shape
+    hd = w // attn.heads
+    qkv = F.linear(block.ln_1(x), attn.in_proj_weight, attn.in_proj_bias)  # [n,T,3W]
+    q = torch.matmul(sel, qkv)[..., :w].reshape(n, 1, attn.heads, hd).permute(0, 2, 1, 3)  # [n,h,1,hd]
+    kv = qkv.reshape(n, t, 3, attn.heads, hd).permute(2, 0, 3, 1, 4)
+    k, v = kv[1], kv[2]  # [n,h,T,hd]
+    scores = torch.matmul(q * attn.scale, k.transpose(-1, -2))  # [n,h,1,T]
+    if tril is not None:
+        allowed = torch.matmul(sel, tril).unsqueeze(1)  # [n,1,1,T]: 1 where key position ≤ EOT position
+        scores = scores.masked_fill(allowed < 0.5, float('-inf'))
+    out = torch.matmul(torch.softmax(scores, dim=-1), v).permute(0, 2, 1, 3).reshape(n, 1, w)
+    row = torch.matmul(sel, x) + attn.out_proj(out)
+    return row + block.mlp(block.ln_2(row))
 
 
 def class_embedding(feats: torch.Tensor) -> torch.Tensor:

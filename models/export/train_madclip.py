@@ -58,6 +58,7 @@ class MadClipGraph:
         for p in self.text.parameters():
             p.requires_grad_(False)
         self.cfg, self.causal = cfg, causal
+        self.eot_only_last = True  # train_reference sets False: every row through every text block
         self.wv, self.wt, self.d = cfg.vision_width, cfg.text_width, cfg.embed_dim
         self.g, self.s = cfg.grid_size, cfg.input_size
         emb = self.text.token_embedding.weight.detach()
@@ -102,7 +103,7 @@ class MadClipGraph:
         return [*self.prompts, *feats, masks, labels, seg_w, torch.ones(batch)]
 
     def text_embeddings(self, ctxs, base, keep, place, eot) -> torch.Tensor:
-        feats = tc.encode_prompts(self.text, torch.cat(ctxs, dim=0), base, keep, place, eot, self.causal)
+        feats = tc.encode_prompts(self.text, torch.cat(ctxs, dim=0), base, keep, place, eot, self.causal, self.eot_only_last)
         n = feats.shape[0] // 2
         return torch.stack([tc.class_embedding(feats[:n]), tc.class_embedding(feats[n:])], dim=0)
 

@@ -46,6 +46,7 @@ class MediClipGraph:
         for p in self.text.parameters():
             p.requires_grad_(False)
         self.cfg, self.causal = cfg, causal
+        self.eot_only_last = True  # train_reference sets False: every row through every text block
         self.wv, self.wt, self.d = cfg.vision_width, cfg.text_width, cfg.embed_dim
         self.g, self.s = cfg.grid_size, cfg.input_size
         base, keep, place, eot, ids = tc.prompt_inputs(tok, self.text.token_embedding.weight.detach(), prompts(), cfg.context_length)
@@ -81,7 +82,7 @@ class MediClipGraph:
 
     def text_embeddings(self, ctx_n, ctx_ab, base, keep, place, eot) -> torch.Tensor:
         ctx = torch.cat([ctx_n, ctx_ab], dim=0)
-        feats = tc.encode_prompts(self.text, ctx, base, keep, place, eot, self.causal)
+        feats = tc.encode_prompts(self.text, ctx, base, keep, place, eot, self.causal, self.eot_only_last)
         n = ctx_n.shape[0]
         return torch.stack([tc.class_embedding(feats[:n]), tc.class_embedding(feats[n:])], dim=0)
 

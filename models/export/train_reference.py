@@ -1,7 +1,8 @@
 """PyTorch reference for the training-graph parity test: fixed learnables and
 inputs, the eager loss, text embeddings and autograd gradients of the real rows
-only, and the same inputs padded to the graph's batch with sample_w = 0 rows
-(copies of row 0) for onnxruntime. Files: raw little-endian float32 plus
+only (every prompt row through every text block, where the graphs take only the
+EOT row through the last one: train_common.encode_prompts), and the same inputs
+padded to the graph's batch with sample_w = 0 rows (copies of row 0) for onnxruntime. Files: raw little-endian float32 plus
 reference.json { cases: [{ method, variant, real, organ, ids, inputs: {name: TENSOR},
 learnables: {...}, outputs: {...} }] }, TENSOR = { file, shape }.
 
@@ -62,6 +63,7 @@ def main(argv=None) -> int:
         batch = TRAIN_BATCH[method]
         for variant in a.variants.split(','):
             graph = build_graph(method, model, tok, variant == 'fast')
+            graph.eot_only_last = False  # the reference runs every text row through the last block; the graphs only the EOT row
             learn = graph.init_learnables(7)
             full = graph.example_inputs(batch, 11)
             for real in (3, batch):

@@ -32,22 +32,34 @@ interface MeasuredCosts {
   visionMs: number;
   /** Patch tokens + 1 of the measured vision run; other grids scale the vision time by tokens. */
   tokens: number;
-  stepMs: Record<TrainableMethod, Record<TextEncoderVariant, number>>;
+  /**
+   * ms per step of each loss graph, by the graph's batch. MadCLIP's batch-8 figures are the graphs exported
+   * before issue 17 (every text row through every block: bundles converted then still have them), batch 16
+   * the current ones; another batch scales the nearest measured figure by the batch ratio (an upper bound:
+   * the text part does not grow with the batch).
+   */
+  stepMs: Record<TrainableMethod, Record<TextEncoderVariant, Record<number, number>>>;
   basis: string;
 }
 
-/** bench/README.md, "Training step": ViT-L/14 re-measured on a quiet VM (2026-11-25); the tiny fixture on a busy one. */
+/**
+ * bench/README.md, "Training step": ViT-L/14 faithful steps from bench/train-step-before-after.mjs on a quiet
+ * VM (2026-12-03: MediCLIP's current graph; MadCLIP's batch-8 graph as exported before issue 17 and its
+ * current batch-16 graph); the fast steps from 2026-11-25 (graphs before issue 17: an upper bound), MadCLIP
+ * fast at batch 16 = its batch-8 step + the 8 more samples' cost measured on the faithful graphs
+ * (8940.5 − 7446.8 ms). The tiny fixture measured on a busy VM (2026-11-25).
+ */
 const MEASURED: Record<'ViT-L-14' | 'tiny', MeasuredCosts> = {
   'ViT-L-14': {
     visionMs: 886,
     tokens: 16 * 16 + 1,
-    stepMs: { mediclip: { faithful: 3240.3, fast: 1091.5 }, madclip: { faithful: 8135.0, fast: 4016.5 } },
-    basis: 'ViT-L/14 steps measured on a 2-core CPU (bench/README.md, 2026-11-25)',
+    stepMs: { mediclip: { faithful: { 8: 3147.7 }, fast: { 8: 1091.5 } }, madclip: { faithful: { 8: 7663.8, 16: 8940.5 }, fast: { 8: 4016.5, 16: 5510.2 } } },
+    basis: 'ViT-L/14 steps measured on a 2-core CPU (bench/README.md, 2026-12-03)',
   },
   tiny: {
     visionMs: 2,
     tokens: 14 * 14 + 1,
-    stepMs: { mediclip: { faithful: 31.9, fast: 16.1 }, madclip: { faithful: 96.6, fast: 60.7 } },
+    stepMs: { mediclip: { faithful: { 8: 31.9 }, fast: { 8: 16.1 } }, madclip: { faithful: { 8: 96.6 }, fast: { 8: 60.7 } } },
     basis: 'the demo model, measured on a 2-core CPU (bench/README.md, 2026-11-25)',
   },
 };
@@ -74,6 +86,12 @@ export function estimateTraining(i: TrainingEstimateInput): TrainingEstimate | n
   const imagesEncoded = i.imagesEncoded;
   const steps = Math.ceil(i.picksPerEpoch / i.batch) * i.epochs;
   const encodeMinutes = (imagesEncoded * costs.visionMs * ((i.gridSize * i.gridSize + 1) / costs.tokens)) / 60_000;
-  const stepMinutes = (steps * costs.stepMs[i.method][i.textEncoder]) / 60_000;
+  const stepMinutes = (steps * stepMsAt(costs.stepMs[i.method][i.textEncoder], i.batch)) / 60_000;
   return { minutes: encodeMinutes + stepMinutes, encodeMinutes, stepMinutes, imagesEncoded, steps, basis: costs.basis };
+}
+
+function stepMsAt(byBatch: Record<number, number>, batch: number): number {
+  const measured = Object.keys(byBatch).map(Number);
+  const nearest = measured.reduce((a, b) => (Math.abs(b - batch) < Math.abs(a - batch) ? b : a));
+  return nearest === batch ? byBatch[batch] : (byBatch[nearest] * batch) / nearest;
 }

@@ -1,6 +1,7 @@
 // The Train tab's time estimate (issue 17) reproduces bench/README.md's
 // projections from the same measurements: k = 16 on ViT-L/14, MediCLIP 200
-// epochs (23.5 min faithful, 9.2 min fast), MadCLIP 60 epochs (528 / 265 min);
+// epochs (22.9 min faithful, 9.2 min fast), MadCLIP 60 epochs at its graph
+// batch 16 (294 / 184 min; a bundle with the older batch-8 graph 498 min);
 // a 240 px run encodes more tokens; an unmeasured architecture gives none.
 // The pool and epoch counts come from the method objects, as the training
 // service passes them.
@@ -24,12 +25,20 @@ describe('estimateTraining', () => {
   it('reproduces the bench projections for MediCLIP and MadCLIP at k = 16', () => {
     const medi = estimateTraining({ ...L, ...counts('mediclip', 16, 0), textEncoder: 'faithful', epochs: 200 })!;
     expect(medi).toMatchObject({ imagesEncoded: 128, steps: 400 });
-    expect(medi.minutes).toBeCloseTo(23.5, 1);
+    expect(medi.minutes).toBeCloseTo(22.9, 1);
     expect(estimateTraining({ ...L, ...counts('mediclip', 16, 0), textEncoder: 'fast', epochs: 200 })!.minutes).toBeCloseTo(9.2, 1);
-    const mad = estimateTraining({ ...L, ...counts('madclip', 16, 16), textEncoder: 'faithful', epochs: 60 })!;
-    expect(mad).toMatchObject({ imagesEncoded: 512, steps: 3840 });
-    expect(Math.round(mad.minutes)).toBe(528);
-    expect(Math.round(estimateTraining({ ...L, ...counts('madclip', 16, 16), textEncoder: 'fast', epochs: 60 })!.minutes)).toBe(265);
+    const mad = estimateTraining({ ...L, batch: 16, ...counts('madclip', 16, 16), textEncoder: 'faithful', epochs: 60 })!;
+    expect(mad).toMatchObject({ imagesEncoded: 512, steps: 1920 });
+    expect(Math.round(mad.minutes)).toBe(294);
+    expect(Math.round(estimateTraining({ ...L, batch: 16, ...counts('madclip', 16, 16), textEncoder: 'fast', epochs: 60 })!.minutes)).toBe(184);
+  });
+
+  it('keeps the batch-8 figure for a bundle converted with the older MadCLIP graph, and scales an unmeasured batch', () => {
+    const old = estimateTraining({ ...L, ...counts('madclip', 16, 16), textEncoder: 'faithful', epochs: 60 })!;
+    expect(old.steps).toBe(3840);
+    expect(Math.round(old.minutes)).toBe(498);
+    const at4 = estimateTraining({ ...L, batch: 4, ...counts('mediclip', 16, 0), textEncoder: 'faithful', epochs: 200 })!;
+    expect(at4.stepMinutes).toBeCloseTo((800 * 3147.7 * 0.5) / 60_000, 6);
   });
 
   it('scales the encoding by tokens at 240 px and rounds partial batches up', () => {
