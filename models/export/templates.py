@@ -19,6 +19,8 @@ weights, except through the recipes. The converter refills raw_data, so its grap
   /usr/bin/python3 -m models.export.templates --variant tiny --out models/templates
   /usr/bin/python3 -m models.export.templates --variant ViT-B-16 --out models/templates \
       --bpe resources/clip-bpe/bpe_simple_vocab_16e6.txt.gz
+  --only-training mvfa: export only that method's training graphs and add (or replace) them in
+      an existing template folder, leaving its other files and template.json entries as they are
 
 template.json: variant, config (the ClipConfig), headWidth, architecture, normalise,
 training (the manifest's entries), merges (count and sha256 of the merges the
@@ -47,6 +49,7 @@ from . import clip_model as cm
 from . import tokenizer as tk
 from .export import build_random, parse_args, write_bundle
 from .quantize import quantize_columns
+from .train_export import write_training_graphs
 
 GRAPHS = ['vision.onnx', 'vision.int8.onnx', 'text.onnx']
 
@@ -123,16 +126,21 @@ def strip_graph(path: str, sd: dict[str, np.ndarray]) -> tuple[bytes, list[dict]
     return model.SerializeToString(), recipes
 
 
-def export_once(variant: str, seed: int, bpe: str | None, work: str, training: bool):
+def export_once(variant: str, seed: int, bpe: str | None, work: str, training: bool, only: list[str] | None = None):
     argv = ['--random', '--seed', str(seed), '--out', work]
     argv += ['--tiny'] if variant == 'tiny' else ['--arch', variant]
     if bpe:
         argv += ['--bpe', bpe]
     args = parse_args(argv)
     model, tok, meta = build_random(args)
-    manifest = write_bundle(model, tok, meta, work, '1', 'bicubic', training=training)
+    if only:
+        model.eval()
+        manifest = {'training': write_training_graphs(model, tok, work, methods=tuple(only))}
+        files = [e['file'] for e in manifest['training'].values()]
+    else:
+        manifest = write_bundle(model, tok, meta, work, '1', 'bicubic', training=training)
+        files = GRAPHS + [e['file'] for e in manifest['training'].values()]
     sd = openai_state_dict(model)
-    files = GRAPHS + [e['file'] for e in manifest['training'].values()]
     stripped = {f: strip_graph(os.path.join(work, f), sd) for f in files}
     return model, tok, meta, manifest, stripped
 
@@ -144,6 +152,8 @@ def main() -> int:
     p.add_argument('--out', required=True)
     p.add_argument('--no-training', action='store_true', help='vision and text graphs only (the training graphs of a full-size '
                    'model take an hour or more to export on 2 cores)')
+    p.add_argument('--only-training', help='comma-separated training methods: export only their graphs and merge them '
+                   'into the existing template folder (e.g. mvfa)')
     p.add_argument('--seeds', default='1,2', help='seeds to export with; two or more check that the templates do not depend on the weights')
     args = p.parse_args()
     if args.variant != 'tiny' and not args.bpe:
@@ -153,7 +163,8 @@ def main() -> int:
     for seed in [int(x) for x in args.seeds.split(',')]:
         work = tempfile.mkdtemp(prefix='clipscan-template-')
         try:
-            runs.append(export_once(args.variant, seed, args.bpe, work, not args.no_training))
+            only = args.only_training.split(',') if args.only_training else None
+            runs.append(export_once(args.variant, seed, args.bpe, work, not args.no_training, only))
         finally:
             shutil.rmtree(work, ignore_errors=True)
     model, tok, meta, manifest, stripped = runs[0]
@@ -164,13 +175,11 @@ def main() -> int:
         n_params = len(openai_state_dict(model))
         print(f'{f}: {len(recipes)} recipes ({n_params} parameters), template {len(data)} bytes')
     dest = os.path.join(args.out, args.variant)
+    if args.only_training:
+        return merge_training(dest, stripped, manifest['training'])
     shutil.rmtree(dest, ignore_errors=True)
     os.makedirs(os.path.join(dest, 'train'))
-    graphs = {}
-    for f, (data, recipes) in stripped.items():
-        with open(os.path.join(dest, f + '.gz'), 'wb') as raw, gzip.GzipFile(fileobj=raw, mode='wb', compresslevel=9, mtime=0) as gz:
-            gz.write(data)
-        graphs[f] = {'template': f + '.gz', 'bytes': len(data), 'sha256': hashlib.sha256(data).hexdigest(), 'recipes': recipes}
+    graphs = write_templates(dest, stripped)
     merges_text = ''.join(f'{a} {b}\n' for a, b in tok.merges)
     info = {
         'variant': args.variant,
@@ -183,10 +192,37 @@ def main() -> int:
         'checkSentences': tk.CHECK_SENTENCES,
         'graphs': graphs,
     }
+    write_info(dest, info)
+    return 0
+
+
+def write_templates(dest: str, stripped: dict) -> dict:
+    graphs = {}
+    for f, (data, recipes) in stripped.items():
+        with open(os.path.join(dest, f + '.gz'), 'wb') as raw, gzip.GzipFile(fileobj=raw, mode='wb', compresslevel=9, mtime=0) as gz:
+            gz.write(data)
+        graphs[f] = {'template': f + '.gz', 'bytes': len(data), 'sha256': hashlib.sha256(data).hexdigest(), 'recipes': recipes}
+    return graphs
+
+
+def write_info(dest: str, info: dict) -> None:
     with open(os.path.join(dest, 'template.json'), 'w', encoding='utf-8', newline='\n') as f:
         f.write(json.dumps(info, indent=1, ensure_ascii=False) + '\n')
     total = sum(os.path.getsize(os.path.join(r, n)) for r, _, ns in os.walk(dest) for n in ns)
     print(f'wrote {dest}: {total} bytes')
+
+
+def merge_training(dest: str, stripped: dict, training: dict) -> int:
+    """--only-training: the new graphs' files and entries into an existing template.json."""
+    path = os.path.join(dest, 'template.json')
+    if not os.path.exists(path):
+        raise SystemExit(f'{path} does not exist: export the whole template first')
+    with open(path, encoding='utf-8') as f:
+        info = json.load(f)
+    os.makedirs(os.path.join(dest, 'train'), exist_ok=True)
+    info['training'].update(training)
+    info['graphs'].update(write_templates(dest, stripped))
+    write_info(dest, info)
     return 0
 
 
