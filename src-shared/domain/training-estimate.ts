@@ -32,7 +32,8 @@ interface MeasuredCosts {
   visionMs: number;
   /** Patch tokens + 1 of the measured vision run; other grids scale the vision time by tokens. */
   tokens: number;
-  stepMs: Record<TrainableMethod, Record<TextEncoderVariant, number>>;
+  /** Per method and text encoder; a method missing here has not been measured on this architecture. */
+  stepMs: Partial<Record<TrainableMethod, Record<TextEncoderVariant, number>>>;
   basis: string;
 }
 
@@ -67,13 +68,14 @@ export interface TrainingEstimateInput {
   batch: number;
 }
 
-/** Null when no measurement covers this architecture (ViT-B/16 training has not been benchmarked). */
+/** Null when no measurement covers this architecture and method (ViT-B/16 training, MVFA on ViT-L have not been benchmarked). */
 export function estimateTraining(i: TrainingEstimateInput): TrainingEstimate | null {
   const costs = i.architecture.startsWith('ViT-L-14') ? MEASURED['ViT-L-14'] : /tiny|^ViT-64w/.test(i.architecture) ? MEASURED.tiny : null;
-  if (!costs) return null;
+  const stepMs = costs?.stepMs[i.method]?.[i.textEncoder];
+  if (!costs || stepMs === undefined) return null;
   const imagesEncoded = i.imagesEncoded;
   const steps = Math.ceil(i.picksPerEpoch / i.batch) * i.epochs;
   const encodeMinutes = (imagesEncoded * costs.visionMs * ((i.gridSize * i.gridSize + 1) / costs.tokens)) / 60_000;
-  const stepMinutes = (steps * costs.stepMs[i.method][i.textEncoder]) / 60_000;
+  const stepMinutes = (steps * stepMs) / 60_000;
   return { minutes: encodeMinutes + stepMinutes, encodeMinutes, stepMinutes, imagesEncoded, steps, basis: costs.basis };
 }

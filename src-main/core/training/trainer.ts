@@ -9,6 +9,8 @@
  *   r.adapterDir; r.manifest; r.losses;   // one loss per step
  */
 import type { TrainingImage } from '../images/image8';
+import { trainAdapter as trainWithPool } from './train-loop';
+import { trainingMethod } from './methods';
 import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 
 import type { TrainableMethod, TextEncoderVariant } from '../../../src-shared/domain/scan';
@@ -76,4 +78,8 @@ export interface TrainResult {
   resumedFromEpoch: number;
 }
 
-export { trainAdapter } from './train-loop';
+/** Trains with the method's own loop when it has one (MVFA), else on a frozen-feature pool (train-loop.ts). */
+export async function trainAdapter(options: TrainOptions): Promise<TrainResult> {
+  const method = trainingMethod(options.method);
+  return method.train ? method.train(options) : trainWithPool(options);
+}
