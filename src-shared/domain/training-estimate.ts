@@ -10,7 +10,8 @@
  * synthetic variants of each normal image; MadCLIP 16 variants of every normal
  * and abnormal image), then runs `epochs` × steps of `batch` over what its
  * epoch sampling picks (MediCLIP: one variant per normal image; MadCLIP: the
- * whole pool). The training service asks the method object for both counts.
+ * whole pool; MVFA 11 variants of every normal and abnormal image, the whole pool,
+ * one image per step). The training service asks the method object for both counts.
  */
 import { z } from 'zod';
 import type { TextEncoderVariant, TrainableMethod } from './scan';
@@ -48,7 +49,8 @@ const MEASURED: Record<'ViT-L-14' | 'tiny', MeasuredCosts> = {
   tiny: {
     visionMs: 2,
     tokens: 14 * 14 + 1,
-    stepMs: { mediclip: { faithful: 31.9, fast: 16.1 }, madclip: { faithful: 96.6, fast: 60.7 } },
+    // MVFA has fixed prompts: one graph, the same figure for both settings (bench/README.md, 2026-12-03)
+    stepMs: { mediclip: { faithful: 31.9, fast: 16.1 }, madclip: { faithful: 96.6, fast: 60.7 }, mvfa: { faithful: 119.5, fast: 119.5 } },
     basis: 'the demo model, measured on a 2-core CPU (bench/README.md, 2026-11-25)',
   },
 };
