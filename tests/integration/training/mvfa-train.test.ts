@@ -17,6 +17,7 @@ import { openBundle } from '../../../src-main/core/engine/bundle';
 import { createOrtRuntime } from '../../../src-main/core/engine/ort-runtime';
 import { loadAdapter } from '../../../src-main/core/engine/training-session';
 import type { Image8 } from '../../../src-main/core/images/image8';
+import type { MvfaScorer } from '../../../src-main/core/training/methods/mvfa/train';
 import { PROJECT_ROOT, SHARED_DATA } from '../../helpers/paths';
 
 const BUNDLE = path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo');
@@ -59,6 +60,10 @@ describe('MVFA (tiny bundle)', () => {
         expect(s.map.length).toBe(80 * 80);
         expect(s.map.every(Number.isFinite)).toBe(true);
         scores.push(s.score);
+        // both branches raw at the model grid, for the test-set fusion of MVFA's protocol
+        const parts = await (scorer as MvfaScorer).scoreParts(abnormal[0].image);
+        expect([parts.zeroShotMap.length, parts.memoryMap.length]).toEqual([224 * 224, 224 * 224]);
+        expect(Number.isFinite(parts.zeroShotScore) && Number.isFinite(parts.memoryScore)).toBe(true);
       },
     });
     expect(r.losses).toHaveLength(2 * 3 * 11); // 2 epochs × 3 images × 11 variants, batch 1

@@ -3,10 +3,13 @@
  * (§3.9). The bank holds, per tapped layer, the adapters' mid features of all L
  * tokens (CLS included, not normalised) of every augmented normal support
  * image, seg and det separately: [4 × M × D], M = images × L. MVFA rebuilds it
- * after every epoch from the current adapters.
+ * after every epoch from the current adapters. MVFA's own fusion of the two
+ * branches needs the whole test set (min-max over all of it, §3.9): that is the
+ * eval protocol's job, from `MvfaScorer.scoreParts` (train.ts); one image alone
+ * gets `mvfaImageResult`.
  *
  *   const bank = await buildMvfaBank(session, weights, pool.filter((e) => e.label === 0).map((e) => e.stream));
- *   const fused = fuseMvfa(results);   // MVFA's transductive min-max fusion over a whole test set
+ *   const { map, score } = mvfaImageResult(await session.head(weights, t, stream, bank), withMasks);
  */
 import { MVFA_LAYERS, type MvfaBank, type MvfaHeadResult, type MvfaSession } from '../../../engine/mvfa-session';
 
@@ -45,41 +48,4 @@ export function mvfaImageResult(r: MvfaHeadResult, withMasks: boolean): { map: F
     if (map[i] > max) max = map[i];
   }
   return { map, score: withMasks ? max : (0.5 * r.zeroShotScore + 0.5 * r.memoryScore) / MVFA_LAYERS };
-}
-
-function minMax(values: Iterable<number>): { lo: number; span: number } {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return { lo, span: hi > lo ? hi - lo : 1 };
-}
-
-function* allValues(maps: readonly Float32Array[]): Generator<number> {
-  for (const m of maps) yield* m;
-}
-
-/**
- * MVFA's fusion over a whole test set (§3.9): each branch min-max normalised over all
- * pixels of all images (maps) or over all images (det scores), then averaged with
- * weight 0.5. Seg sets: image score = max of the fused map; detection sets: the
- * average of the normalised det scores.
- */
-export function fuseMvfa(results: readonly MvfaHeadResult[], withMasks: boolean): { map: Float32Array; score: number }[] {
-  const z = minMax(allValues(results.map((r) => r.zeroShotMap)));
-  const f = minMax(allValues(results.map((r) => r.memoryMap)));
-  const zs = minMax(results.map((r) => r.zeroShotScore));
-  const fs = minMax(results.map((r) => r.memoryScore));
-  return results.map((r) => {
-    const map = new Float32Array(r.zeroShotMap.length);
-    let max = -Infinity;
-    for (let i = 0; i < map.length; i++) {
-      map[i] = 0.5 * ((r.zeroShotMap[i] - z.lo) / z.span) + 0.5 * ((r.memoryMap[i] - f.lo) / f.span);
-      if (map[i] > max) max = map[i];
-    }
-    const det = 0.5 * ((r.zeroShotScore - zs.lo) / zs.span) + 0.5 * ((r.memoryScore - fs.lo) / fs.span);
-    return { map, score: withMasks ? max : det };
-  });
 }

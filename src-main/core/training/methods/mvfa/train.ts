@@ -16,11 +16,11 @@ import type { AdapterManifest } from '../../../../../src-shared/domain/adapter-m
 import { openBundle } from '../../../engine/bundle';
 import { createOrtRuntime } from '../../../engine/ort-runtime';
 import { createTextEncoder } from '../../../engine/text-encoder';
-import { MVFA_GRAPHS, MVFA_LAYERS, openMvfaSession, type MvfaBank, type MvfaSession } from '../../../engine/mvfa-session';
+import { MVFA_GRAPHS, MVFA_LAYERS, openMvfaSession, type MvfaBank, type MvfaHeadResult, type MvfaSession } from '../../../engine/mvfa-session';
 import { preprocessFrame, type PreprocessSpec } from '../../../engine/preprocess';
 import { methodPreprocess } from '../../../engine/method-preprocess';
 import { mapToImageGrid } from '../../../engine/grid-mapping';
-import { asFrame, IMAGE8_WINDOW, isImage8 } from '../../../images/image8';
+import { asFrame, IMAGE8_WINDOW, isImage8, type TrainingImage } from '../../../images/image8';
 import { readCheckpoint, removeCheckpoint, removeStaleTempFiles, writeAdapter, writeCheckpoint, type Tensor32 } from '../../../models/adapter-files';
 import { createAdam } from '../../adam';
 import { createRng } from '../../rng';
@@ -47,7 +47,15 @@ function initWeights(session: MvfaSession, seed: number): Map<string, Float32Arr
   return out;
 }
 
-/** A scorer over fixed adapter weights, text embeddings and bank: the per-image map and score (bank.ts). */
+/**
+ * MVFA's per-epoch scorer. `score`: the per-image map and score (bank.ts mvfaImageResult).
+ * `scoreParts`: both branches raw at S×S, for MVFA's transductive fusion over a test set (bank.ts fuseMvfa).
+ */
+export interface MvfaScorer extends AdapterScorer {
+  scoreParts(image: TrainingImage): Promise<MvfaHeadResult>;
+}
+
+/** A scorer over fixed adapter weights, text embeddings and memory bank (the weights are copied). */
 export function createMvfaScorer(
   session: MvfaSession,
   weights: ReadonlyMap<string, Float32Array>,
@@ -55,10 +63,10 @@ export function createMvfaScorer(
   bank: MvfaBank,
   spec: PreprocessSpec,
   withMasks: boolean,
-): AdapterScorer & { scoreParts(image: Parameters<AdapterScorer['score']>[0]): ReturnType<MvfaSession['head']> } {
+): MvfaScorer {
   const frozen = new Map([...weights].map(([k, v]) => [k, v.slice()]));
   const chain = methodPreprocess(MVFA_INPUT, spec);
-  const parts = async (image: Parameters<AdapterScorer['score']>[0]) => {
+  const parts = async (image: TrainingImage) => {
     const input = preprocessFrame(asFrame(image), chain, isImage8(image) ? { window: IMAGE8_WINDOW } : {});
     const [stream] = await session.encodeStream(input.pixels, 1);
     return { input, r: await session.head(frozen, t, stream, bank) };
