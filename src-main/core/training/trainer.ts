@@ -1,8 +1,9 @@
 /**
- * The trainer API (issue 6): few-shot training of a MediCLIP or MadCLIP adapter
+ * The trainer API (issues 6, 15): few-shot training of a MediCLIP, MadCLIP or MVFA adapter
  * on a model bundle, in the calling process (the engine host runs it; the
  * evaluation harness calls it directly). Frozen features are computed once into
  * a pool, the method's loss+gradient graph gives the gradients, Adam runs here.
+ * MVFA, whose adapters change the vision forward, brings its own loop (methods/mvfa/train.ts).
  *
  *   const r = await trainAdapter({ method: 'mediclip', bundleDir, support: { normal: images }, seed: 1, epochs: 5,
  *                                  outDir: '<app data>/adapters/<id>', onEpochEnd: async (e, scorer) => { ... } });
