@@ -1,5 +1,7 @@
 // One training step (loss + every gradient) of the MediCLIP and MadCLIP graphs,
-// faithful (unmasked, T = 77) and fast (causal, truncated) text encoder, in
+// faithful (unmasked, T = 77) and fast (causal, truncated) text encoder, and of
+// MVFA's graph (--methods mvfa: fixed prompts, batch 1, backprop through the
+// vision blocks after the first tap), in
 // onnxruntime-node (CPU EP) vs PyTorch eager autograd (Debian torch 1.13) on the
 // same graph, weights, inputs and batch, in one run; the peak RSS of each process
 // per case (VmHWM, reset per case); the vision forward that fills the feature
@@ -150,6 +152,8 @@ const P = Number(values.pool);
 const plan = {
   mediclip: { images: k * P, stepsPerEpoch: Math.ceil(k / 8), epochs: 200, note: `pool ${k}×${P}` },
   madclip: { images: 2 * k * 16, stepsPerEpoch: Math.ceil((2 * k * 16) / 8), epochs: 60, note: `pool ${2 * k}×16` },
+  // MVFA: k normal + k abnormal × 11 variants, one image per step, 50 epochs (algorithms.md §3.7)
+  mvfa: { images: 2 * k * 11, stepsPerEpoch: 2 * k * 11, epochs: 50, note: `pool ${2 * k}×11` },
 };
 const proj = [];
 for (const [method, p] of Object.entries(plan)) {

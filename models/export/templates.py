@@ -19,7 +19,7 @@ weights, except through the recipes. The converter refills raw_data, so its grap
   /usr/bin/python3 -m models.export.templates --variant tiny --out models/templates
   /usr/bin/python3 -m models.export.templates --variant ViT-B-16 --out models/templates \
       --bpe resources/clip-bpe/bpe_simple_vocab_16e6.txt.gz
-  ... --only-training madclip,mediclip   only those methods' training graphs, into an existing
+  ... --only-training madclip,mediclip,mvfa   only those methods' training graphs, into an existing
       template folder: their files and template.json entries are replaced, the rest is kept
 
 template.json: variant, config (the ClipConfig), headWidth, architecture, normalise,
@@ -140,6 +140,7 @@ def export_once(variant: str, seed: int, bpe: str | None, work: str, training: b
     args = parse_args(argv)
     model, tok, meta = build_random(args)
     if only:
+        model.eval()
         manifest = {'training': write_training_graphs(model, tok, work, tuple(only))}
         files = [e['file'] for e in manifest['training'].values()]
     else:
@@ -270,11 +271,15 @@ def main() -> int:
         'checkSentences': tk.CHECK_SENTENCES,
         'graphs': graphs,
     }
+    write_info(dest, info)
+    return 0
+
+
+def write_info(dest: str, info: dict) -> None:
     with open(os.path.join(dest, 'template.json'), 'w', encoding='utf-8', newline='\n') as f:
         f.write(json.dumps(info, indent=1, ensure_ascii=False) + '\n')
     total = sum(os.path.getsize(os.path.join(r, n)) for r, _, ns in os.walk(dest) for n in ns)
     print(f'wrote {dest}: {total} bytes')
-    return 0
 
 
 if __name__ == '__main__':

@@ -216,7 +216,8 @@ def export_joint(gm, args, path: str, input_names: list[str], output_names: list
                           opset_version=opset, do_constant_folding=True)
 
 
-def export_forward(module, args: tuple, path: str, input_names: list[str], output_names: list[str], opset: int = 17) -> None:
+def export_forward(module, args: tuple, path: str, input_names: list[str], output_names: list[str], opset: int = 17,
+                   dynamic_axes: dict | None = None) -> None:
     with torch.no_grad():
         torch.onnx.export(module, args, path, input_names=input_names, output_names=output_names,
-                          opset_version=opset, do_constant_folding=True)
+                          opset_version=opset, do_constant_folding=True, dynamic_axes=dynamic_axes)

@@ -1,11 +1,13 @@
 """Writes the training graphs of a bundle (train/<method>[-fast].onnx loss+gradient
 graphs and train/<method>-head.onnx inference heads) and returns the manifest's
 `training` entries. Called by export.py; see train_mediclip.py / train_madclip.py
-for the graph contracts.
+/ train_mvfa.py for the graph contracts.
 
 Manifest entries: '<method>' (faithful: unmasked text encoder, T = context length),
 '<method>-fast' (causal mask, prompts truncated to the longest EOT + 1), '<method>-head'
 (batch 1). `batch` is the fixed batch of the graph (padding with sample_w = 0).
+MVFA has no learned prompts, hence no fast variant: 'mvfa' (loss+gradient, batch 1 as
+in MVFA), 'mvfa-tokens' (memory-bank features) and 'mvfa-head'.
 """
 from __future__ import annotations
 
@@ -18,14 +20,18 @@ from .clip_model import Clip
 from .onnx_graphs import check_standard_ops
 from .tokenizer import Tokenizer
 
-# MadCLIP's reference trains at batch 16 (algorithms.md §4.7: 32 steps/epoch at k = 16); MediCLIP's at 8 (§2.1)
-TRAIN_BATCH = {'mediclip': 8, 'madclip': 16}
+# MadCLIP's reference trains at batch 16 (algorithms.md §4.7: 32 steps/epoch at k = 16); MediCLIP's at 8 (§2.1);
+# MVFA's at 1 (one image per step, §3)
+TRAIN_BATCH = {'mediclip': 8, 'madclip': 16, 'mvfa': 1}
 
 
 def build_graph(method: str, model: Clip, tok: Tokenizer, causal: bool):
     if method == 'mediclip':
         from .train_mediclip import MediClipGraph
         return MediClipGraph(model, tok, causal)
+    if method == 'mvfa':
+        from .train_mvfa import MvfaGraph
+        return MvfaGraph(model)
     from .train_madclip import MadClipGraph
     return MadClipGraph(model, tok, causal)
 
@@ -35,23 +41,45 @@ def export_loss_graph(graph, path: str, batch: int) -> None:
     inputs = graph.example_inputs(batch, 1)
     gm, args = tc.trace_joint(graph.loss, learn, inputs, 1)
     names = graph.learnable_names()
-    tc.export_joint(gm, args, path, names + graph.input_names(), ['loss', 'text_embeddings'] + [f'grad_{n}' for n in names])
+    extra = 'det_scores' if method_of(graph) == 'mvfa' else 'text_embeddings'
+    tc.export_joint(gm, args, path, names + graph.input_names(), ['loss', extra] + [f'grad_{n}' for n in names])
 
 
-def export_head(graph, path: str) -> None:
+def method_of(graph) -> str:
+    return {'MediClipGraph': 'mediclip', 'MadClipGraph': 'madclip', 'MvfaGraph': 'mvfa'}[type(graph).__name__]
+
+
+def export_head(graph, path: str, kind: str = 'Head') -> None:
     from importlib import import_module
-    method = 'mediclip' if type(graph).__name__ == 'MediClipGraph' else 'madclip'
-    mod = import_module(f'.train_{method}', __package__)
-    head = mod.Head(graph)
+    mod = import_module(f'.train_{method_of(graph)}', __package__)
+    head = getattr(mod, kind)(graph)
     args = head.example_args()
-    tc.export_forward(head, args, path, head.input_names(), head.output_names())
+    axes = head.dynamic_axes() if hasattr(head, 'dynamic_axes') else None
+    tc.export_forward(head, args, path, head.input_names(), head.output_names(), dynamic_axes=axes)
 
 
-def write_training_graphs(model: Clip, tok: Tokenizer, out: str, methods=('mediclip', 'madclip')) -> dict:
+def write_mvfa_graphs(model: Clip, tok: Tokenizer, out: str) -> dict:
+    entries = {}
+    for name, kind, batch in (('mvfa', None, TRAIN_BATCH['mvfa']), ('mvfa-tokens', 'Tokens', 1), ('mvfa-head', 'Head', 1)):
+        rel = f'train/{name}.onnx'
+        graph = build_graph('mvfa', model, tok, False)
+        if kind is None:
+            export_loss_graph(graph, os.path.join(out, rel), batch)
+        else:
+            export_head(graph, os.path.join(out, rel), kind)
+        check_standard_ops(os.path.join(out, rel))
+        entries[name] = {'file': rel, 'batch': batch}
+    return entries
+
+
+def write_training_graphs(model: Clip, tok: Tokenizer, out: str, methods=('mediclip', 'madclip', 'mvfa')) -> dict:
     os.makedirs(os.path.join(out, 'train'), exist_ok=True)
     entries: dict = {}
     model.eval()
     for method in methods:
+        if method == 'mvfa':
+            entries.update(write_mvfa_graphs(model, tok, out))
+            continue
         batch = TRAIN_BATCH[method]
         for variant, causal in (('', False), ('-fast', True)):
             rel = f'train/{method}{variant}.onnx'

@@ -8,6 +8,7 @@ learnables: {...}, outputs: {...} }] }, TENSOR = { file, shape }.
 
   /usr/bin/python3 -m models.export.train_reference --out DIR [--seed 0]
 (the model is the tiny random bundle of export.py --random --seed S --tiny)
+  ... --methods mvfa   MVFA's loss graph (batch 1: one case; outputs loss, det_scores, grads)
 """
 from __future__ import annotations
 
@@ -61,37 +62,64 @@ def main(argv=None) -> int:
     cases = []
     for method in a.methods.split(','):
         batch = TRAIN_BATCH[method]
-        for variant in a.variants.split(','):
+        # MVFA: fixed prompts (no prompt inputs, no fast variant), batch 1; its second output is det_scores
+        n_prompt, extra = (0, 'det_scores') if method == 'mvfa' else (4, 'text_embeddings')
+        for variant in (['faithful'] if method == 'mvfa' else a.variants.split(',')):
             graph = build_graph(method, model, tok, variant == 'fast')
             graph.eot_only_last = False  # the reference runs every text row through the last block; the graphs only the EOT row
             learn = graph.init_learnables(7)
             full = graph.example_inputs(batch, 11)
-            for real in (3, batch):
+            # MVFA (batch 1): a normal image (real = 1) and an abnormal one with a lesion mask (real = 'ab')
+            for real in ([1, 'ab'] if method == 'mvfa' else [3, batch]):
                 tag = f'{method}_{variant}_{real}'
-                inputs = full[:4] + [x[:real] for x in full[4:]]
+                inputs = full[:n_prompt] + [x[:real if real != 'ab' else 1] for x in full[n_prompt:]]
+                if method == 'mvfa':
+                    inputs[1] = full[1]  # text_embeddings [2, D] is not a batch input
+                    if real == 'ab':
+                        inputs[2] = (torch.rand(1, *inputs[2].shape[1:], generator=torch.Generator().manual_seed(5)) > 0.7).float()
+                        inputs[3] = torch.ones(1)
                 t0 = time.perf_counter()
                 loss, t, grads = eager(graph, learn, inputs)
                 eager_s = time.perf_counter() - t0
-                padded = pad(full[:4] + [x[:real] for x in full[4:]], 4, real, batch)
+                padded = inputs if real in (batch, 'ab') else pad(inputs, n_prompt, real, batch)
                 names = graph.learnable_names()
                 cases.append({
                     'method': method, 'variant': variant, 'real': real, 'batch': batch, 'eagerSeconds': eager_s,
                     'organ': 'Brain' if method == 'madclip' else None,
                     'ids': graph_ids(graph),
                     'learnables': {n: _save(a.out, f'{tag}_{n}.f32', x) for n, x in zip(names, learn)},
-                    'inputs': {n: _save(a.out, f'{tag}_in_{n}.f32', x) for n, x in zip(graph.input_names()[4:], padded[4:])},
+                    'inputs': {n: _save(a.out, f'{tag}_in_{n}.f32', x)
+                               for n, x in zip(graph.input_names()[n_prompt:], padded[n_prompt:])},
                     'outputs': {'loss': _save(a.out, f'{tag}_loss.f32', loss.reshape(1)),
-                                'text_embeddings': _save(a.out, f'{tag}_t.f32', t),
+                                extra: _save(a.out, f'{tag}_t.f32', t),
                                 **{f'grad_{n}': _save(a.out, f'{tag}_grad_{n}.f32', g) for n, g in zip(names, grads)}},
                 })
+            if method == 'mvfa':
+                cases[-1]['head'] = mvfa_inference(graph, learn, full[0], full[1], a.out)
     with open(os.path.join(a.out, 'reference.json'), 'w', encoding='utf-8') as f:
         json.dump({'cases': cases}, f, indent=1)
     return 0
 
 
+def mvfa_inference(graph, learn, stream, t, out: str) -> dict:
+    """MVFA's tokens and head graphs in eager PyTorch: a bank of 3 images' tokens, then the head on `stream`."""
+    from .train_mvfa import Head, Tokens
+    g = torch.Generator().manual_seed(13)
+    tokens = Tokens(graph)
+    with torch.no_grad():
+        seg, det = tokens(*learn, stream)
+        banks = [tokens(*learn, torch.randn(stream.shape, generator=g)) for _ in range(3)]
+        seg_bank = torch.cat([b[0][0] for b in banks], dim=1)  # [4, 3L, D]
+        det_bank = torch.cat([b[1][0] for b in banks], dim=1)
+        zmap, det_score, fmap, fscore = Head(graph)(*learn, t, stream, seg_bank, det_bank)
+    named = {'seg_tokens': seg, 'det_tokens': det, 'seg_bank': seg_bank, 'det_bank': det_bank, 'anomaly_map': zmap,
+             'det_score': det_score, 'memory_map': fmap, 'memory_score': fscore}
+    return {k: _save(out, f'mvfa_head_{k}.f32', v) for k, v in named.items()}
+
+
 def graph_ids(graph) -> list[list[int]]:
     """Token ids of the prompts the graph was built with (argmax of base rows is not enough: rebuild)."""
-    return graph.prompt_ids
+    return getattr(graph, 'prompt_ids', [])
 
 
 if __name__ == '__main__':

@@ -17,7 +17,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   train: {
     run: async (a) => (await import('./commands/train')).trainCommand(a),
     summary:
-      'few-shot adapter training: --method mediclip|madclip --normal DIR [--abnormal DIR --masks DIR] --shots K --seed S --epochs N [--model ID] [--json]',
+      'few-shot adapter training: --method mediclip|madclip|mvfa --normal DIR [--abnormal DIR --masks DIR] --shots K --seed S --epochs N [--model ID] [--json]',
   },
   eval: {
     run: async (a) => (await import('./commands/eval')).evalCommand(a),

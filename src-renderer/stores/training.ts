@@ -25,6 +25,8 @@ import { allPanes } from '../viewer/engine';
 export type MarkLabel = 'normal' | 'abnormal';
 import type { TrainableMethod } from '../../src-shared/domain/scan';
 
+const METHOD_LABELS: Readonly<Record<TrainableMethod, string>> = { mediclip: 'MediCLIP', madclip: 'MadCLIP', mvfa: 'MVFA' };
+
 export interface Mark {
   key: string;
   path: string;
@@ -165,13 +167,13 @@ export const useTrainingStore = defineStore('training', () => {
         return { ...ref_(m), mask: mask ? { rows: mask.rows, columns: mask.columns, runs: runLengths(mask.data) } : null };
       };
       const started = await messages.attempt(
-        `Starting ${method.value === 'mediclip' ? 'MediCLIP' : 'MadCLIP'} training on ${normal.value.length} normal image(s)`,
+        `Starting ${METHOD_LABELS[method.value]} training on ${normal.value.length} normal image(s)`,
         () =>
           api.call(trainingCalls.start, {
             method: method.value,
             modelId: models.selectedId,
             normal: normal.value.map(ref_),
-            abnormal: method.value === 'madclip' ? abnormal.value.map(withMask) : [],
+            abnormal: method.value !== 'mediclip' ? abnormal.value.map(withMask) : [],
             epochs: epochs.value,
             seed: seed.value,
           }),
@@ -206,7 +208,7 @@ export const useTrainingStore = defineStore('training', () => {
       let result: TrainingEstimate | null = null;
       if (n > 0 && Number.isInteger(e) && e >= 1 && e <= 200) {
         // A missing model or a refused request shows no estimate; starting the run reports the reason.
-        result = await api.call(trainingCalls.estimate, { method: m, modelId, normal: n, abnormal: m === 'madclip' ? a : 0, epochs: e }).catch(() => null);
+        result = await api.call(trainingCalls.estimate, { method: m, modelId, normal: n, abnormal: m !== 'mediclip' ? a : 0, epochs: e }).catch(() => null);
       }
       if (asked === estimateAsked) estimate.value = result;
     },

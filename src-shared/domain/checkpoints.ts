@@ -159,9 +159,13 @@ export interface MethodVariant {
  * the method has no variant of it.
  */
 /** The official checkpoint each adapter method's paper trained on. */
-const ADAPTER_CHECKPOINT: Readonly<Record<TrainableMethod, OfficialCheckpointName>> = { mediclip: 'ViT-L-14', madclip: 'ViT-L-14-336' };
+const ADAPTER_CHECKPOINT: Readonly<Record<TrainableMethod, OfficialCheckpointName>> = {
+  mediclip: 'ViT-L-14',
+  madclip: 'ViT-L-14-336',
+  mvfa: 'ViT-L-14-336',
+};
 /** The run size of the converted ViT-L/14 variant each method uses. */
-const CONVERTED_SIZE: Readonly<Record<MethodId, keyof typeof CONVERTED_L_VARIANTS>> = { zeroshot: 224, mediclip: 224, madclip: 240 };
+const CONVERTED_SIZE: Readonly<Record<MethodId, keyof typeof CONVERTED_L_VARIANTS>> = { zeroshot: 224, mediclip: 224, madclip: 240, mvfa: 240 };
 
 export function checkpointVariantFor(method: MethodId, modelId: string): MethodVariant | null {
   const key = modelId.toLowerCase();

@@ -11,7 +11,7 @@ export const ScanStatusSchema = z.enum(['queued', 'running', 'done', 'failed', '
 export type ScanStatus = z.infer<typeof ScanStatusSchema>;
 
 /** An anomaly method, by the id the contract, the CLI and adapter.json use. */
-export const MethodIdSchema = z.enum(['zeroshot', 'mediclip', 'madclip']);
+export const MethodIdSchema = z.enum(['zeroshot', 'mediclip', 'madclip', 'mvfa']);
 export type MethodId = z.infer<typeof MethodIdSchema>;
 
 /**

@@ -10,7 +10,8 @@
  * synthetic variants of each normal image; MadCLIP 16 variants of every normal
  * and abnormal image), then runs `epochs` × steps of `batch` over what its
  * epoch sampling picks (MediCLIP: one variant per normal image; MadCLIP: the
- * whole pool). The training service asks the method object for both counts.
+ * whole pool; MVFA 11 variants of every normal and abnormal image, the whole pool,
+ * one image per step). The training service asks the method object for both counts.
  */
 import { z } from 'zod';
 import type { TextEncoderVariant, TrainableMethod } from './scan';
@@ -36,9 +37,10 @@ interface MeasuredCosts {
    * ms per step of each loss graph, by the graph's batch. MadCLIP's batch-8 figures are the graphs exported
    * before issue 17 (every text row through every block: bundles converted then still have them), batch 16
    * the current ones; another batch scales the nearest measured figure by the batch ratio (an upper bound:
-   * the text part does not grow with the batch).
+   * the text part does not grow with the batch). A method missing here has not been measured on this
+   * architecture.
    */
-  stepMs: Record<TrainableMethod, Record<TextEncoderVariant, Record<number, number>>>;
+  stepMs: Partial<Record<TrainableMethod, Record<TextEncoderVariant, Record<number, number>>>>;
   basis: string;
 }
 
@@ -59,7 +61,12 @@ const MEASURED: Record<'ViT-L-14' | 'tiny', MeasuredCosts> = {
   tiny: {
     visionMs: 2,
     tokens: 14 * 14 + 1,
-    stepMs: { mediclip: { faithful: { 8: 31.9 }, fast: { 8: 16.1 } }, madclip: { faithful: { 8: 96.6 }, fast: { 8: 60.7 } } },
+    // MVFA has fixed prompts: one graph, the same figure for both settings (bench/README.md, 2026-12-03)
+    stepMs: {
+      mediclip: { faithful: { 8: 31.9 }, fast: { 8: 16.1 } },
+      madclip: { faithful: { 8: 96.6 }, fast: { 8: 60.7 } },
+      mvfa: { faithful: { 1: 119.5 }, fast: { 1: 119.5 } },
+    },
     basis: 'the demo model, measured on a 2-core CPU (bench/README.md, 2026-11-25)',
   },
 };
@@ -79,14 +86,15 @@ export interface TrainingEstimateInput {
   batch: number;
 }
 
-/** Null when no measurement covers this architecture (ViT-B/16 training has not been benchmarked). */
+/** Null when no measurement covers this architecture and method (ViT-B/16 training, MVFA on ViT-L have not been benchmarked). */
 export function estimateTraining(i: TrainingEstimateInput): TrainingEstimate | null {
   const costs = i.architecture.startsWith('ViT-L-14') ? MEASURED['ViT-L-14'] : /tiny|^ViT-64w/.test(i.architecture) ? MEASURED.tiny : null;
-  if (!costs) return null;
+  const stepMs = costs?.stepMs[i.method]?.[i.textEncoder];
+  if (!costs || stepMs === undefined) return null;
   const imagesEncoded = i.imagesEncoded;
   const steps = Math.ceil(i.picksPerEpoch / i.batch) * i.epochs;
   const encodeMinutes = (imagesEncoded * costs.visionMs * ((i.gridSize * i.gridSize + 1) / costs.tokens)) / 60_000;
-  const stepMinutes = (steps * stepMsAt(costs.stepMs[i.method][i.textEncoder], i.batch)) / 60_000;
+  const stepMinutes = (steps * stepMsAt(stepMs, i.batch)) / 60_000;
   return { minutes: encodeMinutes + stepMinutes, encodeMinutes, stepMinutes, imagesEncoded, steps, basis: costs.basis };
 }
 

@@ -5,7 +5,8 @@
 // adapter in the Models tab with its demo label, then scan the series with
 // method mediclip and that adapter and see the anomaly map drawn (warm pixels);
 // a second, long job is cancelled from the panel; MadCLIP trains from
-// normal and abnormal marks, one with a lesion painted with the brush.
+// normal and abnormal marks, one with a lesion painted with the brush; MVFA
+// trains from the same marks and is offered for mvfa scans.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -212,6 +213,36 @@ describe.skipIf(skipReason !== '')(`workstation training${skipReason ? ` (${skip
       expect(manifest.training.shots).toEqual({ normal: 4, abnormal: 2, abnormalWithMask: 1 });
       await page.click('[data-tab=scan]');
       expect(await page.inputValue('[data-testid=method-select]')).toBe('madclip');
+      expect(await page.inputValue('[data-testid=adapter-select]')).toBe(id);
+      expect(errors).toEqual([]);
+    },
+    TRAIN_TIMEOUT_MS + 60_000,
+  );
+  it(
+    'trains MVFA from the same normal and abnormal marks and offers it for mvfa scans',
+    async () => {
+      await page.click('[data-tab=train]');
+      await page.selectOption('[data-testid=train-method]', 'mvfa');
+      await page.fill('[data-testid=train-epochs]', '1');
+      expect(await page.$$eval('[data-testid=marks] li[data-label=abnormal]', (n) => n.length)).toBe(2);
+      await page.click('[data-testid=train-start]');
+      await page.waitForFunction(
+        () => {
+          const p = document.querySelector('[data-testid=train-progress]');
+          return p?.getAttribute('data-state') === 'done' && p.getAttribute('data-adapter')?.startsWith('mvfa-');
+        },
+        null,
+        { timeout: TRAIN_TIMEOUT_MS },
+      );
+      const id = (await page.getAttribute('[data-testid=train-progress]', 'data-adapter'))!;
+      const manifest = JSON.parse((db().prepare('SELECT manifest_json AS m FROM adapters WHERE id = ?').get(id) as { m: string }).m) as {
+        method: string;
+        training: { shots: { normal: number; abnormal: number; abnormalWithMask: number } };
+      };
+      expect(manifest.method).toBe('mvfa');
+      expect(manifest.training.shots).toEqual({ normal: 4, abnormal: 2, abnormalWithMask: 1 });
+      await page.click('[data-tab=scan]');
+      expect(await page.inputValue('[data-testid=method-select]')).toBe('mvfa');
       expect(await page.inputValue('[data-testid=adapter-select]')).toBe(id);
       expect(errors).toEqual([]);
     },

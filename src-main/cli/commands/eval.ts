@@ -1,6 +1,6 @@
 /**
  * (With --truth: a scanned series against its ground truth, see eval-truth.ts.)
- * `clipscan eval --data <set folder> --method zeroshot|mediclip|madclip --shots K --seed S
+ * `clipscan eval --data <set folder> --method zeroshot|mediclip|madclip|mvfa --shots K --seed S
  *   [--model ID|DIR] [--epochs N] [--limit N] [--keep-leaks] [--organ WORD] [--precision fp32|int8] [--threads N] [--json]`
  *
  * `clipscan eval --data <set folder> --protocol mediclip|madclip|mvfa [--shots K] [--epochs N] [--limit N] [--fewshot <list>] [--model ID|DIR] [--json]`

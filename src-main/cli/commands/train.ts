@@ -1,5 +1,5 @@
 /**
- * `clipscan train`: few-shot training of a MediCLIP or MadCLIP adapter in the
+ * `clipscan train`: few-shot training of a MediCLIP, MadCLIP or MVFA adapter in the
  * engine host (a worker thread), with a progress bar, through the training
  * service the app uses; the adapter is written to
  * `<folder of the database>/adapters/<id>` and registered in the case log.
@@ -8,6 +8,7 @@
  *
  *   clipscan train --method mediclip --normal <folder> --shots 4 --seed 1 --epochs 20 [--model ID] [--json]
  *   clipscan train --method madclip --normal <folder> --abnormal <folder> [--masks <folder>] --organ brain ...
+ *   clipscan train --method mvfa --normal <folder> --abnormal <folder> [--masks <folder>] --organ brain ...
  *   options: --pool N (MediCLIP variants per image) --text-encoder faithful|fast --db FILE --threads N --out DIR
  */
 import fs from 'node:fs';

@@ -36,6 +36,13 @@ export interface AdapterGraphs {
   readonly input: InputChain;
   /** The image score of a head result (`withMasks`: the adapter was trained with lesion masks). */
   imageScore(r: HeadResult, withMasks: boolean): number;
+  /** A method with its own graphs (MVFA): a scorer of preprocessed pixels [3 × S × S] from an adapter's tensors, used instead of the head. */
+  openScorer?(
+    runtime: OrtRuntime,
+    bundle: OpenedBundle,
+    weights: ReadonlyMap<string, Float32Array>,
+    withMasks: boolean,
+  ): Promise<(pixels: Float32Array) => Promise<{ map: Float32Array; score: number }>>;
 }
 
 export interface StepBatch {
@@ -246,10 +253,11 @@ export async function loadAdapter(runtime: OrtRuntime, bundle: OpenedBundle, dir
   if (manifest.method !== graphs.id) {
     throw new ClipScanError('ADAPTER_MISMATCH', `Adapter ${manifest.id} was trained for ${manifest.method}, not ${graphs.id}.`);
   }
+  const withMasks = manifest.training.shots.abnormalWithMask > 0;
+  if (graphs.openScorer) return { dir, manifest, scorePixels: await graphs.openScorer(runtime, bundle, weights, withMasks) };
   const head = await openHeadSession(runtime, bundle, graphs);
   const t = weights.get('text_embeddings');
   if (!t) throw new ClipScanError('ADAPTER_INVALID', `Adapter ${manifest.id} has no text embeddings.`);
-  const withMasks = manifest.training.shots.abnormalWithMask > 0;
   return {
     dir,
     manifest,

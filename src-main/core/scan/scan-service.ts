@@ -39,7 +39,7 @@ import { ScanRepository, type ImageCounts, type NewScan, type ScanRow } from './
 import type { AdapterRepository } from '../caselog/repositories/adapters';
 
 /** Default operating point of the zero-shot score (a softmax probability of "abnormal"). */
-export const DEFAULT_THRESHOLDS: Record<MethodId, number> = { zeroshot: 0.5, mediclip: 0.5, madclip: 0.5 };
+export const DEFAULT_THRESHOLDS: Record<MethodId, number> = { zeroshot: 0.5, mediclip: 0.5, madclip: 0.5, mvfa: 0.5 };
 
 type ScanProgressImage = NonNullable<ScanProgress['image']>;
 

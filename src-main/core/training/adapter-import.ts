@@ -11,6 +11,7 @@
  */
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { ClipScanError } from '../../../src-shared/contract/errors';
 import { openBundle } from '../engine/bundle';
 import { sha256File } from '../files/sha256';
 import { createOrtRuntime } from '../engine/ort-runtime';
@@ -26,6 +27,13 @@ export async function importOriginalAdapter(o: ImportAdapterOptions): Promise<{ 
   const label = path.basename(o.file);
   const tensors = await readAdapterCheckpoint(o.file);
   const method = detectOriginalMethod(tensors, label);
+  if (method.train) {
+    // its adapters change the vision forward and its scorer needs a memory bank of the support images, which the file lacks
+    throw new ClipScanError(
+      'ADAPTER_IMPORT_UNSUPPORTED',
+      `${label} is an original ${method.label} checkpoint; importing those is not supported yet: train ${method.label} in ClipScan instead.`,
+    );
+  }
   const bundle = await openBundle(o.bundleDir);
   const m = bundle.manifest;
   const runtime = createOrtRuntime({ threads: o.threads ?? 2, preferredProviders: ['cpu'] });

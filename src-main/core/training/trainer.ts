@@ -1,14 +1,17 @@
 /**
- * The trainer API (issue 6): few-shot training of a MediCLIP or MadCLIP adapter
+ * The trainer API (issues 6, 15): few-shot training of a MediCLIP, MadCLIP or MVFA adapter
  * on a model bundle, in the calling process (the engine host runs it; the
  * evaluation harness calls it directly). Frozen features are computed once into
  * a pool, the method's loss+gradient graph gives the gradients, Adam runs here.
+ * MVFA, whose adapters change the vision forward, brings its own loop (methods/mvfa/train.ts).
  *
  *   const r = await trainAdapter({ method: 'mediclip', bundleDir, support: { normal: images }, seed: 1, epochs: 5,
  *                                  outDir: '<app data>/adapters/<id>', onEpochEnd: async (e, scorer) => { ... } });
  *   r.adapterDir; r.manifest; r.losses;   // one loss per step
  */
 import type { TrainingImage } from '../images/image8';
+import { trainAdapter as trainWithPool } from './train-loop';
+import { trainingMethod } from './methods';
 import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 
 import type { TrainableMethod, TextEncoderVariant } from '../../../src-shared/domain/scan';
@@ -76,4 +79,8 @@ export interface TrainResult {
   resumedFromEpoch: number;
 }
 
-export { trainAdapter } from './train-loop';
+/** Trains with the method's own loop when it has one (MVFA), else on a frozen-feature pool (train-loop.ts). */
+export async function trainAdapter(options: TrainOptions): Promise<TrainResult> {
+  const method = trainingMethod(options.method);
+  return method.train ? method.train(options) : trainWithPool(options);
+}

@@ -119,6 +119,15 @@ describe.skipIf(!hasTorch)(`models add-adapter${hasTorch ? '' : ` (${SKIP_NO_TOR
     expect(err.message).toMatch(/MCNNFC.*default "MFCFC".*no learned normal prompts/);
   });
 
+  it('recognises an original MVFA checkpoint and refuses it with a clear message', async () => {
+    const count = backend.adapters.list().length;
+    await expect(backend.training.importOriginal(path.join(files, 'mvfa.pth'))).rejects.toMatchObject({
+      code: 'ADAPTER_IMPORT_UNSUPPORTED',
+      message: expect.stringContaining('original MVFA checkpoint'),
+    });
+    expect(backend.adapters.list().length).toBe(count);
+  });
+
   it('refuses a file that is not a checkpoint', async () => {
     const junk = path.join(dir, 'notes.pkl');
     fs.writeFileSync(junk, 'not a checkpoint at all');

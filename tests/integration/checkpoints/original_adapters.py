@@ -8,6 +8,7 @@ the tiny random-weight CLIP of models/fixtures/tiny-demo (export --random --tiny
                        'prompt_maker_normal', 'prompt_maker_abnormal': prompt_learner.ctx.* + text_encoder.*}
   mediclip-bad.pkl    ctx.abnormal_end with 10 rows instead of 11, no 2_adapter bias
   madclip-mcnnfc.pth  MadCLIP's other adapter type (a conv1d 'cnn' instead of fc1)
+  mvfa.pth            {'seg_adapters', 'det_adapters': fc1/fc2 per tapped layer} (MVFA-AD's train.py; import refused)
   expected.json       {'mediclip': T [2, D] as a flat list, 'madclip': T, and two mapped weights}
 
   /usr/bin/python3 tests/integration/checkpoints/original_adapters.py OUT_DIR
@@ -100,6 +101,11 @@ def main() -> None:
     cnn = nn.ModuleList([ThreeLinears(wv, d, first='cnn') for _ in range(4)])
     torch.save({'normal_det_adapters': cnn.state_dict(), 'abnormal_det_adapters': cnn.state_dict(),
                 'prompt_maker_abnormal': abnormal.state_dict()}, os.path.join(out, 'madclip-mcnnfc.pth'))
+
+    def mvfa_adapters():
+        return nn.ModuleList([nn.ModuleDict({'fc1': nn.Sequential(nn.Linear(wv, d, bias=False), nn.LeakyReLU()),
+                                             'fc2': nn.Sequential(nn.Linear(d, wv, bias=False), nn.LeakyReLU())}) for _ in range(4)])
+    torch.save({'seg_adapters': mvfa_adapters().state_dict(), 'det_adapters': mvfa_adapters().state_dict()}, os.path.join(out, 'mvfa.pth'))
 
     with open(os.path.join(out, 'expected.json'), 'w', encoding='utf-8') as f:
         json.dump({

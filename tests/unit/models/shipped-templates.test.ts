@@ -1,6 +1,6 @@
 // The converter's shipped graph templates (resources/model-templates, issue 11):
 // every named variant loads; both ViT-L variants carry every training graph
-// (MediCLIP and MadCLIP, faithful and fast, heads) and the int8 vision tower;
+// (MediCLIP and MadCLIP, faithful and fast, heads; MVFA's three on ViT-L-14-336) and the int8 vision tower;
 // every weight a graph needs comes from the checkpoint's vision or text keys;
 // the training graphs were built with the shipped OpenAI merges. A full-size
 // conversion itself is measured in bench/convert.mjs (3.2 GB), not here.
@@ -15,6 +15,8 @@ import { PROJECT_ROOT } from '../../helpers/paths';
 
 const RESOURCES = path.join(PROJECT_ROOT, 'resources');
 const TRAINING = ['madclip', 'madclip-fast', 'madclip-head', 'mediclip', 'mediclip-fast', 'mediclip-head'];
+/** MVFA runs on ViT-L/14-336 at 240 only (algorithms.md §3.2). */
+const MVFA = ['mvfa', 'mvfa-head', 'mvfa-tokens'];
 
 describe('shipped converter templates', () => {
   for (const variant of CONVERT_VARIANTS) {
@@ -28,7 +30,7 @@ describe('shipped converter templates', () => {
         for (const key of keysOf(name)) expect(fromCheckpoint.has(key), `${name}: ${key}`).toBe(true);
       }
       if (variant.startsWith('ViT-L-14')) {
-        expect(Object.keys(t.training).sort()).toEqual(TRAINING);
+        expect(Object.keys(t.training).sort()).toEqual(variant === 'ViT-L-14-336' ? [...TRAINING, ...MVFA].sort() : TRAINING);
         expect(Object.keys(t.graphs)).toContain('vision.int8.onnx');
       }
       // WinCLIP's window graph (issue 15): weight-free, it reads vision.onnx's weights

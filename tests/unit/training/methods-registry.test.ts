@@ -29,12 +29,17 @@ describe('training-method registry', () => {
       expect(method.graphs.tapCount).toBeGreaterThan(0);
       expect(['bilinear', 'bicubic', 'bundle']).toContain(method.graphs.input.resize);
       const keys = [method.graphs.lossGraph.faithful, method.graphs.lossGraph.fast, method.graphs.headGraph];
-      expect(new Set(keys).size).toBe(3);
+      // a method with fixed prompts (MVFA) has one loss graph for both text-encoder settings
+      expect(new Set(keys).size).toBe(method.prompts(undefined).length > 0 ? 3 : 2);
       for (const k of keys) expect(k.startsWith(id)).toBe(true);
     });
 
-    it('builds prompts with the placeholder slots inside N_CTX', () => {
+    it('builds prompts with the placeholder slots inside N_CTX (or has none to learn and its own loop)', () => {
       const prompts = method.prompts(method.organ('brain'));
+      if (method.train) {
+        expect(prompts).toEqual([]);
+        return;
+      }
       expect(prompts.length).toBeGreaterThan(1);
       for (const p of prompts) {
         expect(p.phrase).toMatch(/\S/);
@@ -83,6 +88,15 @@ describe('training-method registry', () => {
     expect(trainingMethod('madclip').poolSize(4)).toBe(16);
   });
 
+  it('MVFA needs abnormal images, has 11 fixed variants, its own loop and its own scorer', () => {
+    const m = trainingMethod('mvfa');
+    expect(m.learnsFromAbnormal).toBe(true);
+    expect(m.poolSize(4)).toBe(11);
+    expect(typeof m.train).toBe('function');
+    expect(typeof m.graphs.openScorer).toBe('function');
+    expect(m.original.sourceOf('seg2_up')).toEqual({ source: 'seg_adapters.2.fc2.0.weight', squeeze: false });
+  });
+
   it('MadCLIP trained without masks scores by its detection head', () => {
     const r = { map: new Float32Array(4), score: 3, detScore: 1.5 };
     expect(trainingMethod('madclip').graphs.imageScore(r, false)).toBe(1.5);
@@ -93,12 +107,12 @@ describe('training-method registry', () => {
   it('refuses an unknown id with a ClipScanError that names it and the known ones', () => {
     let caught: unknown;
     try {
-      trainingMethod('mvfa');
+      trainingMethod('winclip');
     } catch (err) {
       caught = err;
     }
     expect(caught).toBeInstanceOf(ClipScanError);
     expect(caught).toMatchObject({ code: 'UNKNOWN_METHOD' });
-    expect((caught as Error).message).toBe('Unknown training method "mvfa": use mediclip or madclip.');
+    expect((caught as Error).message).toBe('Unknown training method "winclip": use mediclip, madclip, mvfa.');
   });
 });

@@ -2,7 +2,8 @@
 // projections from the same measurements: k = 16 on ViT-L/14, MediCLIP 200
 // epochs (22.9 min faithful, 9.2 min fast), MadCLIP 60 epochs at its graph
 // batch 16 (294 / 184 min; a bundle with the older batch-8 graph 498 min);
-// a 240 px run encodes more tokens; an unmeasured architecture gives none.
+// a 240 px run encodes more tokens; an unmeasured architecture gives none;
+// MVFA on the demo model from its own bench figure, none on ViT-L yet.
 // The pool and epoch counts come from the method objects, as the training
 // service passes them.
 import { describe, expect, it } from 'vitest';
@@ -54,5 +55,21 @@ describe('estimateTraining', () => {
     const tiny = { ...L, architecture: 'tiny-ViT-16', gridSize: 14 };
     expect(estimateTraining({ ...tiny, ...counts('mediclip', 4, 0), textEncoder: 'faithful', epochs: 5 })!.basis).toMatch(/demo model/);
     expect(estimateTraining({ ...L, architecture: 'ViT-B-16', gridSize: 14, ...counts('mediclip', 4, 0), textEncoder: 'faithful', epochs: 5 })).toBeNull();
+  });
+
+  it('MVFA: 11 variants of every support image, one image per step (tiny bench figure); not yet measured on ViT-L', () => {
+    const tiny = { architecture: 'tiny-ViT-16', gridSize: 14, batch: 1 };
+    const e = estimateTraining({ ...tiny, ...counts('mvfa', 4, 4), textEncoder: 'faithful', epochs: 50 })!;
+    expect(e).toMatchObject({ imagesEncoded: 88, steps: 88 * 50 });
+    expect(e.stepMinutes).toBeCloseTo((88 * 50 * 119.5) / 60_000, 6);
+    expect(estimateTraining({ architecture: 'ViT-L-14-336', gridSize: 17, batch: 1, ...counts('mvfa', 4, 4), textEncoder: 'faithful', epochs: 50 })).toBeNull();
+  });
+
+  it('MVFA: 11 variants of every support image, one image per step (tiny bench figure); not yet measured on ViT-L', () => {
+    const tiny = { architecture: 'tiny-ViT-16', gridSize: 14, batch: 1 };
+    const e = estimateTraining({ ...tiny, ...counts('mvfa', 4, 4), textEncoder: 'faithful', epochs: 50 })!;
+    expect(e).toMatchObject({ imagesEncoded: 88, steps: 88 * 50 });
+    expect(e.stepMinutes).toBeCloseTo((88 * 50 * 119.5) / 60_000, 6);
+    expect(estimateTraining({ architecture: 'ViT-L-14-336', gridSize: 17, batch: 1, ...counts('mvfa', 4, 4), textEncoder: 'faithful', epochs: 50 })).toBeNull();
   });
 });

@@ -18,7 +18,7 @@ import type { PreprocessSpec } from '../../engine/preprocess';
 import type { TrainingImage } from '../../images/image8';
 import type { Rng } from '../rng';
 import type { PoolEntry } from '../feature-pool';
-import type { AbnormalSupport, TrainOptions } from '../trainer';
+import type { AbnormalSupport, TrainOptions, TrainResult } from '../trainer';
 
 /** The support images and settings a method's feature pool is built from. */
 export interface PoolInput {
@@ -72,4 +72,6 @@ export interface TrainingMethod {
   /** How its scores read: adapter.json `scoreNormalisation` and `defaultThreshold`. */
   scoring(withMasks: boolean): Pick<AdapterManifest, 'scoreNormalisation' | 'defaultThreshold'>;
   readonly original: OriginalCheckpointFormat;
+  /** A method whose adapters change the vision forward (MVFA) brings its own loop instead of the pool loop of train-loop.ts. */
+  readonly train?: (options: TrainOptions) => Promise<TrainResult>;
 }
