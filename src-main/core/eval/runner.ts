@@ -35,14 +35,14 @@ import { ClipScanError } from '../../../src-shared/contract/errors';
 import { DEMO_MODEL_LABEL, ModelBundleManifestSchema } from '../../../src-shared/domain/model-bundle';
 import { createEngine } from '../engine';
 import { image8ToFrame, type Image8 } from '../images/image8';
-import { trainAdapter, type AbnormalSupport, type AdapterScorer } from '../training/trainer';
+import { trainAdapter, type AbnormalSupport, type AdapterScorer, type BranchScores } from '../training/trainer';
 import { trainingMethod } from '../training/methods';
 import type { MethodId } from '../../../src-shared/domain/scan';
 import type { DatasetSample } from './dataset';
 import type { MvfaDataset } from './mvfa-layout';
 import { listedSupport, protocolReport, readEvalSet, type ProtocolReport } from './protocol-data';
 import type { DatasetLayout, ProtocolRun } from './protocols';
-import { minMaxOverTestSet } from './transductive';
+import { fuseBranches, minMaxOverTestSet } from './transductive';
 import { decodeImageBytes, decodeImageFile, maskTo, resizePil, toLuma, toRgb } from '../images/image-file';
 import { methodPreprocess, ZEROSHOT_INPUT, type InputChain } from '../engine/method-preprocess';
 import type { PreprocessSpec } from '../engine/preprocess';
@@ -293,6 +293,24 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     return { epoch, ...m, scoreSeconds: (performance.now() - t0) / 1000 };
   };
 
+  // A branch-fusion protocol (MVFA): both branches of every test image first, then the fusion over the set.
+  const fusedPass = async (parts: (img: Image8) => Promise<BranchScores>, epoch: number): Promise<EpochMetrics> => {
+    const t0 = performance.now();
+    const scoredParts: BranchScores[] = [];
+    for (const t of testImages) {
+      throwIfAborted(options.signal);
+      scoredParts.push(await parts(t.image));
+      options.onProgress?.({ phase: 'score', done: scoredParts.length, total: testImages.length, epoch });
+    }
+    const items = fuseBranches(
+      scoredParts,
+      testImages.map((t) => ({ label: t.sample.label, mask: t.mask })),
+      withPixels,
+    );
+    return { epoch, ...passMetrics(items, side, withPixels), scoreSeconds: (performance.now() - t0) / 1000 };
+  };
+  const fusesBranches = run?.protocol.transductive?.kind === 'branch-fusion';
+
   const perEpoch: EpochMetrics[] = [];
   let trainSeconds = 0;
   let epochs = 0;
@@ -346,7 +364,9 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
         onProgress: (p) => options.onProgress?.({ phase: 'train', done: p.step, total: p.steps, epoch: p.epoch }),
         onEpochEnd: async (epoch: number, scorer: AdapterScorer) => {
           const s0 = performance.now();
-          perEpoch.push(await scorePass(async (img) => scorer.score(img), epoch));
+          const scoreParts = scorer.scoreParts?.bind(scorer);
+          if (fusesBranches && !scoreParts) throw new ClipScanError('EVAL_FAILED', `The ${method} scorer gives no branch parts for the protocol's fusion.`);
+          perEpoch.push(await (fusesBranches && scoreParts ? fusedPass(scoreParts, epoch) : scorePass(async (img) => scorer.score(img), epoch)));
           inEpochScoring += performance.now() - s0;
         },
         signal: options.signal,

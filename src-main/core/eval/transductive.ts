@@ -7,8 +7,10 @@
  *
  *   const normalised = minMaxOverTestSet(items, 1e-4);            // MadCLIP
  *   const fused = fuseMinMax(textMaps, memoryMaps);                // MVFA: 0.5·Z' + 0.5·F'
+ *   const items = fuseBranches(parts, labels, masks, withPixels);  // MVFA's maps and image scores
  */
 import type { ScoredImage } from './metrics';
+import type { BranchScores } from '../training/trainer';
 
 function range(arrays: readonly ArrayLike<number>[]): { min: number; max: number } {
   let min = Infinity;
@@ -46,5 +48,31 @@ export function fuseMinMax(text: readonly Float32Array[], memory: readonly Float
     const mem = memory[n] as Float32Array;
     if (mem.length !== z.length) throw new Error(`fuseMinMax: map ${n} sizes differ (${z.length} vs ${mem.length})`);
     return Float32Array.from(z, (v, i) => 0.5 * ((v - t.min) / tSpan) + 0.5 * (((mem[i] as number) - f.min) / fSpan));
+  });
+}
+
+/**
+ * MVFA's test-set fusion of its two branches (algorithms.md §3.9): maps fused by `fuseMinMax`; the image
+ * score is the fused map's maximum on sets with masks, otherwise the two image scores each min-maxed over
+ * the test set and averaged.
+ */
+export function fuseBranches(
+  parts: readonly BranchScores[],
+  images: readonly { label: 0 | 1; mask: Uint8Array | null }[],
+  withPixels: boolean,
+): ScoredImage[] {
+  const maps = fuseMinMax(
+    parts.map((p) => p.zeroShotMap),
+    parts.map((p) => p.memoryMap),
+  );
+  const scores = fuseMinMax(
+    parts.map((p) => Float32Array.of(p.zeroShotScore)),
+    parts.map((p) => Float32Array.of(p.memoryScore)),
+  );
+  return images.map((image, n) => {
+    const map = maps[n] as Float32Array;
+    let max = -Infinity;
+    for (let i = 0; i < map.length; i++) if ((map[i] as number) > max) max = map[i] as number;
+    return { label: image.label, mask: image.mask, map: withPixels ? map : null, score: withPixels ? max : ((scores[n] as Float32Array)[0] as number) };
   });
 }

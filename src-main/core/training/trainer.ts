@@ -41,6 +41,19 @@ export interface AdapterScore {
 /** Scores with the current weights (eval: metrics after every epoch). */
 export interface AdapterScorer {
   score(image: TrainingImage): Promise<AdapterScore>;
+  /**
+   * Two-branch methods (MVFA): both branches raw at the method's side, for a fusion over a whole test set
+   * (eval's branch-fusion protocols). `score` alone fuses them with a fixed scale.
+   */
+  scoreParts?(image: TrainingImage): Promise<BranchScores>;
+}
+
+/** A text (zero-shot) branch and a memory (few-shot) branch: maps at S×S and image scores. */
+export interface BranchScores {
+  zeroShotMap: Float32Array;
+  zeroShotScore: number;
+  memoryMap: Float32Array;
+  memoryScore: number;
 }
 
 export interface TrainOptions {

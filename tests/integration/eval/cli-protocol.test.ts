@@ -5,8 +5,8 @@
  * epoch next to the best epoch with its number, and the demo label, in JSON
  * and in the table; MadCLIP's protocol on an MVFA-layout folder built here
  * from BUSI images (support named by a few-shot list, masks by stem); options a
- * protocol fixes are refused readably; the mvfa protocol names its missing
- * method. Skipped with the reason when shared/data/anomaly is absent.
+ * protocol fixes are refused readably; the mvfa protocol runs a short MVFA
+ * evaluation. Skipped with the reason when shared/data/anomaly is absent.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -169,7 +169,7 @@ describe.skipIf(!haveData)(`clipscan eval --protocol (built CLI, demo bundle)${h
     expect(r.best.epoch).toBeGreaterThanOrEqual(1);
   }, 300_000);
 
-  it('refuses options the protocol fixes, a missing list, and names the missing mvfa method', () => {
+  it('refuses options the protocol fixes and a missing list; runs the mvfa protocol', () => {
     const fail = (args: string[], message: string): void => {
       const run = evalCli(['--data', BRAIN, ...args]);
       expect(run.status, run.stdout).not.toBe(0);
@@ -181,10 +181,11 @@ describe.skipIf(!haveData)(`clipscan eval --protocol (built CLI, demo bundle)${h
     fail(['--protocol', 'nope'], 'Unknown protocol "nope"');
     fail(['--method', 'zeroshot', '--shots', '2', '--seed', '1', '--fewshot', 'x.txt'], '--fewshot <list> goes with --protocol');
     fail(['--protocol', 'madclip', '--shots', '2', '--fewshot', 'x.txt'], '--fewshot is for the MVFA layout; ');
-    // until the MVFA method is merged the protocol names what is missing; once it is, a short run reports the mvfa protocol
+    // MVFA is registered: a short run reports the mvfa protocol
     const mvfa = evalCli(['--data', BRAIN, '--protocol', 'mvfa', '--shots', '2', '--epochs', '1', '--limit', '8', '--json']);
-    if (mvfa.status !== 0) expect(mvfa.stderr).toContain('The mvfa protocol evaluates the "mvfa" method, which this build does not register');
-    else expect((JSON.parse(mvfa.stdout) as Report).protocol.id).toBe('mvfa');
+    expect(mvfa.stderr).not.toContain('does not register');
+    expect(mvfa.status).toBe(0);
+    expect((JSON.parse(mvfa.stdout) as Report).protocol.id).toBe('mvfa');
     const { dir } = fs.existsSync(path.join(tmp, 'Busi_AD')) ? { dir: path.join(tmp, 'Busi_AD') } : buildMvfaFolder(tmp);
     const noList = evalCli(['--data', dir, '--protocol', 'madclip', '--shots', '2']);
     expect(noList.status).not.toBe(0);

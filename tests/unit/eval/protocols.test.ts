@@ -2,14 +2,14 @@
  * The papers' protocols as objects: each fixes the chain its method runs
  * (checked against the method's own input chain), the options a protocol fixes
  * are refused with the conflict named, shortcuts become stated deviations, the
- * MVFA protocol fails clearly while the 'mvfa' method is not registered; the
+ * MVFA protocol runs the registered 'mvfa' method; the
  * published selection rule (first strictly best epoch) next to the last epoch;
  * the transductive min-max (AUROC unchanged) and MVFA's fusion (ranking changed).
  */
 import { describe, expect, it } from 'vitest';
 import { EVAL_PROTOCOLS, evalProtocol, resolveProtocolRun } from '../../../src-main/core/eval/protocols';
 import { bestOnTest } from '../../../src-main/core/eval/metrics';
-import { fuseMinMax, minMaxOverTestSet } from '../../../src-main/core/eval/transductive';
+import { fuseBranches, fuseMinMax, minMaxOverTestSet } from '../../../src-main/core/eval/transductive';
 import { TRAINING_METHODS } from '../../../src-main/core/training/methods';
 import { imageAuroc, pixelAuroc } from '../../../src-shared/metrics';
 
@@ -31,7 +31,7 @@ describe('protocol registry', () => {
     expect(evalProtocol('madclip').layout.fewShotFile?.(16)).toBe('my16-shot.txt');
     expect(evalProtocol('mediclip').transductive).toBeNull();
     expect(evalProtocol('madclip').transductive).toMatchObject({ needsWholeTestSet: true, changesAuroc: false, appliedByRunner: true });
-    expect(evalProtocol('mvfa').transductive).toMatchObject({ needsWholeTestSet: true, changesAuroc: true, appliedByRunner: false });
+    expect(evalProtocol('mvfa').transductive).toMatchObject({ kind: 'branch-fusion', needsWholeTestSet: true, changesAuroc: true, appliedByRunner: true });
     expect(() => evalProtocol('winclip')).toThrow('Unknown protocol "winclip": use mediclip, madclip, mvfa.');
   });
 
@@ -71,11 +71,9 @@ describe('resolveProtocolRun', () => {
     expect(() => resolveProtocolRun(mediclip, { epochs: 0 })).toThrow('--epochs must be a positive integer');
   });
 
-  it("names the missing 'mvfa' method while this build does not register it", () => {
-    const registered = TRAINING_METHODS.some((m) => (m.id as string) === 'mvfa');
-    if (registered) expect(resolveProtocolRun(evalProtocol('mvfa'), {}).method).toBe('mvfa');
-    else
-      expect(() => resolveProtocolRun(evalProtocol('mvfa'), {})).toThrow(/The mvfa protocol evaluates the "mvfa" method, which this build does not register/);
+  it("resolves the MVFA protocol to the registered 'mvfa' method", () => {
+    expect(TRAINING_METHODS.map((m) => m.id as string)).toContain('mvfa');
+    expect(resolveProtocolRun(evalProtocol('mvfa'), {}).method).toBe('mvfa');
   });
 });
 
@@ -127,5 +125,22 @@ describe('transductive normalisation over the test set', () => {
     expect([...fused[0]!]).toEqual([0.5, 0.5]);
     expect([...fused[1]!]).toEqual([0.5, 0.75]);
     expect(() => fuseMinMax(text, memory.slice(1))).toThrow('2 text maps and 1 memory maps');
+  });
+
+  it("MVFA's image score: the fused map's max with masks, the two min-maxed image scores averaged without", () => {
+    const parts = [
+      { zeroShotMap: Float32Array.from([0, 10]), memoryMap: Float32Array.from([1, 0]), zeroShotScore: 2, memoryScore: 100 },
+      { zeroShotMap: Float32Array.from([5, 10]), memoryMap: Float32Array.from([0.5, 0.5]), zeroShotScore: 4, memoryScore: 300 },
+    ];
+    const images = [
+      { label: 0 as const, mask: Uint8Array.from([0, 0]) },
+      { label: 1 as const, mask: Uint8Array.from([0, 1]) },
+    ];
+    const withMasks = fuseBranches(parts, images, true);
+    expect(withMasks.map((i) => i.score)).toEqual([0.5, 0.75]);
+    expect([...withMasks[1]!.map!]).toEqual([0.5, 0.75]);
+    const detection = fuseBranches(parts, images, false);
+    expect(detection.map((i) => i.score)).toEqual([0, 1]);
+    expect(detection.every((i) => i.map === null)).toBe(true);
   });
 });

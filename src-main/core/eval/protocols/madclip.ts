@@ -42,6 +42,7 @@ export const madclipProtocol: EvalProtocol = {
     what: 'maps (sum over the 4 layers) min-max normalised over every pixel of every test image (denominator + 1e-4), image scores over the test set likewise',
     needsWholeTestSet: true,
     changesAuroc: false,
+    kind: 'min-max',
     appliedByRunner: true,
   },
   differences: [

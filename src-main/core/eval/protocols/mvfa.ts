@@ -42,10 +42,11 @@ export const mvfaProtocol: EvalProtocol = {
     what: "text-branch map Z and memory-branch map F each min-max normalised over every pixel of every test image, then S = 0.5·Z' + 0.5·F' (detection sets: the two image scores min-maxed over the test set and averaged)",
     needsWholeTestSet: true,
     changesAuroc: true,
-    appliedByRunner: false,
+    kind: 'branch-fusion',
+    appliedByRunner: true,
   },
   differences: [
-    "The fusion needs both branches of every test image before any image is scored: MVFA's scorer must hand the runner both maps (fuseMinMax in transductive.ts); a single fused map per image cannot reproduce it.",
+    "A single scan (outside this protocol) cannot see the test set: it fuses the two branches with a fixed scale, (zero-shot + memory) / 8, instead of MVFA's min-max over the test set.",
     "Pixel metrics are computed at the bundle's side, which is 240 only with a ViT-L/14-336 bundle exported at 240.",
   ],
 };

@@ -71,7 +71,12 @@ export interface EvalProtocol {
     readonly needsWholeTestSet: true;
     /** Whether AUROC changes: a global min-max is monotone and leaves AUROC as it is; a fusion of two min-maxed maps does not. */
     readonly changesAuroc: boolean;
-    /** Whether the runner applies it to the final maps and scores (the fusion of MVFA's branches belongs to its scorer). */
+    /**
+     * 'min-max': the final maps and scores rescaled over the test set; 'branch-fusion': two branches (a
+     * text map and a memory map, with their image scores) each min-maxed over the test set, then averaged.
+     */
+    readonly kind: 'min-max' | 'branch-fusion';
+    /** Whether the runner applies it (branch-fusion needs a scorer that gives both branches: `scoreParts`). */
     readonly appliedByRunner: boolean;
   };
   /** Where ClipScan's run of this protocol differs from the paper's code. */
