@@ -99,7 +99,7 @@ function failureSummary(project) {
   } catch {
     return `\n${project}: no JSON report (${reportOf(project)}); see the output above.`;
   }
-  const lines = [`\n${project}: ${report.numFailedTests} failed test(s), ${report.numFailedTestSuites} failed file(s)`];
+  const lines = [`\n${project}: ${report.numFailedTests} failed test(s)`];
   for (const file of report.testResults ?? []) {
     const where = file.name.replace(`${process.cwd()}/`, '');
     const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');

@@ -49,7 +49,7 @@ export const KEYMAP = [
   { id: 'scans.scanSeries', key: 's', label: 'Scan the selected series', group: 'Scans' },
   { id: 'scans.jumpToTop', key: 't', label: 'Jump to the highest-scoring slice', group: 'Scans' },
   { id: 'training.markNormal', key: 'n', label: 'Mark / unmark the shown image as normal (training)', group: 'Training' },
-  { id: 'training.markAbnormal', key: 'b', label: 'Mark / unmark the shown image as abnormal (MadCLIP training)', group: 'Training' },
+  { id: 'training.markAbnormal', key: 'b', label: 'Mark / unmark the shown image as abnormal (MadCLIP and MVFA training)', group: 'Training' },
   { id: 'help.toggle', key: '?', label: 'Show / hide this help', group: 'Help' },
   { id: 'help.close', key: 'Escape', label: 'Close help and dialogs; leave MPR', group: 'Help' },
 ] as const satisfies readonly KeyAction[];

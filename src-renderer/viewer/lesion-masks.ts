@@ -1,5 +1,5 @@
 /**
- * Lesion masks for MadCLIP training, painted with Cornerstone's brush on a
+ * Lesion masks for MadCLIP and MVFA training, painted with Cornerstone's brush on a
  * labelmap segmentation of the open stack (one labelmap image per stack image,
  * segment 1 = lesion). Created on demand when the user takes the brush; a new
  * stack replaces it. `maskOf` reads back what was painted on one image.

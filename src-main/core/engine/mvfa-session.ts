@@ -15,7 +15,7 @@
  */
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { OpenedBundle } from './bundle';
-import { Tensor, type EngineSession, type OrtRuntime, type OrtTensor } from './ort-runtime';
+import { fixedInputShape, float32Tensor, type EngineSession, type OrtRuntime, type OrtTensor } from './ort-runtime';
 import { createVisionEncoder, type VisionEncoder } from './vision-encoder';
 
 /** Manifest `training` keys of MVFA's graphs. */
@@ -82,24 +82,12 @@ export interface MvfaSession {
   head(weights: ReadonlyMap<string, Float32Array>, textEmbeddings: Float32Array, stream: Float32Array, bank: MvfaBank): Promise<MvfaHeadResult>;
 }
 
-function dims(s: EngineSession, name: string): number[] {
-  const shape = s.inputShapes.get(name);
-  if (!shape || shape.some((d) => typeof d !== 'number')) throw new Error(`${s.path}: input ${name} has no fixed shape`);
-  return shape as number[];
-}
-
-function tensor(name: string, data: Float32Array, shape: number[]): OrtTensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  if (data.length !== n) throw new Error(`${name}: ${data.length} values for [${shape.join(', ')}]`);
-  return new Tensor('float32', data, shape);
-}
-
 function weightFeeds(s: EngineSession, weights: ReadonlyMap<string, Float32Array>, names: readonly string[]): Record<string, OrtTensor> {
   const feeds: Record<string, OrtTensor> = {};
   for (const name of names) {
     const w = weights.get(name);
     if (!w) throw new Error(`missing MVFA adapter weight ${name}`);
-    feeds[name] = tensor(name, w, dims(s, name));
+    feeds[name] = float32Tensor(name, w, fixedInputShape(s, name));
   }
   return feeds;
 }
@@ -120,7 +108,7 @@ export async function openMvfaSession(runtime: OrtRuntime, bundle: OpenedBundle)
     runtime.session(file(MVFA_GRAPHS.head)),
     createVisionEncoder(runtime, bundle),
   ]);
-  const learnables = loss.inputNames.filter((n) => loss.outputNames.includes(`grad_${n}`)).map((name) => ({ name, shape: dims(loss, name) }));
+  const learnables = loss.inputNames.filter((n) => loss.outputNames.includes(`grad_${n}`)).map((name) => ({ name, shape: fixedInputShape(loss, name) }));
   const names = learnables.map((l) => l.name);
   const L = m.vision.gridSize ** 2 + 1;
   const Wv = m.vision.width;
@@ -144,27 +132,27 @@ export async function openMvfaSession(runtime: OrtRuntime, bundle: OpenedBundle)
     async step(weights, b) {
       const out = await loss.run({
         ...weightFeeds(loss, weights, names),
-        stream: tensor('stream', b.stream, [1, L, Wv]),
-        text_embeddings: tensor('text_embeddings', b.textEmbeddings, [2, D]),
-        masks: tensor('masks', b.masks, [1, S, S]),
-        labels: tensor('labels', one(b.label), [1]),
-        seg_w: tensor('seg_w', one(b.segW), [1]),
-        sample_w: tensor('sample_w', one(1), [1]),
+        stream: float32Tensor('stream', b.stream, [1, L, Wv]),
+        text_embeddings: float32Tensor('text_embeddings', b.textEmbeddings, [2, D]),
+        masks: float32Tensor('masks', b.masks, [1, S, S]),
+        labels: float32Tensor('labels', one(b.label), [1]),
+        seg_w: float32Tensor('seg_w', one(b.segW), [1]),
+        sample_w: float32Tensor('sample_w', one(1), [1]),
       });
       const grads = new Map(names.map((n) => [n, out[`grad_${n}`].data as Float32Array]));
       return { loss: (out.loss.data as Float32Array)[0], detScores: out.det_scores.data as Float32Array, grads };
     },
     async midTokens(weights, stream) {
-      const out = await tokensGraph.run({ ...weightFeeds(tokensGraph, weights, names), stream: tensor('stream', stream, [1, L, Wv]) });
+      const out = await tokensGraph.run({ ...weightFeeds(tokensGraph, weights, names), stream: float32Tensor('stream', stream, [1, L, Wv]) });
       return { seg: out.seg_tokens.data as Float32Array, det: out.det_tokens.data as Float32Array };
     },
     async head(weights, t, stream, bank) {
       const out = await head.run({
         ...weightFeeds(head, weights, names),
-        text_embeddings: tensor('text_embeddings', t, [2, D]),
-        stream: tensor('stream', stream, [1, L, Wv]),
-        seg_bank: tensor('seg_bank', bank.seg, [MVFA_LAYERS, bank.m, D]),
-        det_bank: tensor('det_bank', bank.det, [MVFA_LAYERS, bank.m, D]),
+        text_embeddings: float32Tensor('text_embeddings', t, [2, D]),
+        stream: float32Tensor('stream', stream, [1, L, Wv]),
+        seg_bank: float32Tensor('seg_bank', bank.seg, [MVFA_LAYERS, bank.m, D]),
+        det_bank: float32Tensor('det_bank', bank.det, [MVFA_LAYERS, bank.m, D]),
       });
       return {
         zeroShotMap: out.anomaly_map.data as Float32Array,

@@ -31,7 +31,8 @@ import nodePath from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { BuildProvider } from '../../../src-shared/domain/providers';
 
-export { Tensor } from 'onnxruntime-node';
+import { Tensor } from 'onnxruntime-node';
+export { Tensor };
 export type OrtTensor = ort.Tensor;
 
 export type ProviderName = 'cpu' | 'cuda' | 'tensorrt' | 'webgpu' | 'dml' | 'coreml';
@@ -92,6 +93,20 @@ export interface EngineSession {
   readonly inputShapes: ReadonlyMap<string, readonly (number | string)[]>;
   /** Runs the graph; calls on one session are serialised. */
   run(feeds: Record<string, ort.Tensor>, outputNames?: readonly string[]): Promise<Record<string, ort.Tensor>>;
+}
+
+/** An input's declared shape, when every dimension is fixed (the training graphs'); throws otherwise. */
+export function fixedInputShape(s: EngineSession, name: string): number[] {
+  const shape = s.inputShapes.get(name);
+  if (!shape || shape.some((d) => typeof d !== 'number')) throw new Error(`${s.path}: input ${name} has no fixed shape`);
+  return shape as number[];
+}
+
+/** A float32 tensor of `shape`, checked to hold exactly that many values. */
+export function float32Tensor(name: string, data: Float32Array, shape: number[]): OrtTensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (data.length !== n) throw new Error(`${name}: ${data.length} values for [${shape.join(', ')}]`);
+  return new Tensor('float32', data, shape);
 }
 
 export interface OrtRuntime {

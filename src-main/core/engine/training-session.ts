@@ -18,7 +18,7 @@ import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 import { readAdapter } from '../models/adapter-files';
 import type { OpenedBundle } from './bundle';
-import { Tensor, type EngineSession, type OrtRuntime, type OrtTensor } from './ort-runtime';
+import { fixedInputShape, float32Tensor, type OrtRuntime, type OrtTensor } from './ort-runtime';
 import { loadTokenEmbedding, loadTokenizer } from './text-encoder';
 import { createVisionEncoder, type VisionEncoder } from './vision-encoder';
 import type { TextEncoderVariant, TrainableMethod } from '../../../src-shared/domain/scan';
@@ -99,18 +99,6 @@ export function methodTaps(graphs: AdapterGraphs, bundleTaps: readonly number[])
   return [...bundleTaps].sort((a, b) => a - b).slice(-graphs.tapCount);
 }
 
-function dims(s: EngineSession, name: string): number[] {
-  const shape = s.inputShapes.get(name);
-  if (!shape || shape.some((d) => typeof d !== 'number')) throw new Error(`${s.path}: input ${name} has no fixed shape`);
-  return shape as number[];
-}
-
-function tensor(name: string, data: Float32Array, shape: number[]): OrtTensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  if (data.length !== n) throw new Error(`${name}: ${data.length} values for [${shape.join(', ')}]`);
-  return new Tensor('float32', data, shape);
-}
-
 export async function openHeadSession(runtime: OrtRuntime, bundle: OpenedBundle, graphs: AdapterGraphs): Promise<HeadSession> {
   const m = bundle.manifest;
   const headEntry = m.training[graphs.headGraph];
@@ -129,15 +117,15 @@ export async function openHeadSession(runtime: OrtRuntime, bundle: OpenedBundle,
     provider: head.provider,
     vision,
     async head(weights, t, feats) {
-      const feeds: Record<string, OrtTensor> = { text_embeddings: tensor('text_embeddings', t, [2, D]) };
+      const feeds: Record<string, OrtTensor> = { text_embeddings: float32Tensor('text_embeddings', t, [2, D]) };
       for (const name of head.inputNames) {
         if (name === 'text_embeddings') continue;
         if (name.startsWith('feat_')) {
-          feeds[name] = tensor(name, feats[Number(name.slice(5))], [1, G * G, Wv]);
+          feeds[name] = float32Tensor(name, feats[Number(name.slice(5))], [1, G * G, Wv]);
         } else {
           const w = weights.get(name);
           if (!w) throw new Error(`missing adapter weight ${name}`);
-          feeds[name] = tensor(name, w, dims(head, name));
+          feeds[name] = float32Tensor(name, w, fixedInputShape(head, name));
         }
       }
       const out = await head.run(feeds);
@@ -180,9 +168,9 @@ export async function openTrainingSession(
     loadTokenizer(bundle.dir, m),
     loadTokenEmbedding(bundle.dir, m),
   ]);
-  const learnables = loss.inputNames.filter((n) => loss.outputNames.includes(`grad_${n}`)).map((name) => ({ name, shape: dims(loss, name) }));
-  const batch = dims(loss, 'feat_0')[0];
-  const promptLength = dims(loss, 'prompt_base')[1];
+  const learnables = loss.inputNames.filter((n) => loss.outputNames.includes(`grad_${n}`)).map((name) => ({ name, shape: fixedInputShape(loss, name) }));
+  const batch = fixedInputShape(loss, 'feat_0')[0];
+  const promptLength = fixedInputShape(loss, 'prompt_base')[1];
   const G = m.vision.gridSize;
   const S = m.preprocess.inputSize;
   const Wv = m.vision.width;
@@ -196,13 +184,13 @@ export async function openTrainingSession(
     learnables,
     setPrompts(specs) {
       const p = buildPromptInputs(tok, table, m.text.width, specs, promptLength);
-      const n = dims(loss, 'prompt_base')[0];
+      const n = fixedInputShape(loss, 'prompt_base')[0];
       if (p.n !== n) throw new Error(`${entry.file} takes ${n} prompts, got ${p.n}`);
       prompts = {
-        prompt_base: tensor('prompt_base', p.base, [n, promptLength, m.text.width]),
-        prompt_keep: tensor('prompt_keep', p.keep, [n, promptLength]),
-        prompt_place: tensor('prompt_place', p.place, [n, promptLength, N_CTX]),
-        prompt_eot: tensor('prompt_eot', p.eot, [n, promptLength]),
+        prompt_base: float32Tensor('prompt_base', p.base, [n, promptLength, m.text.width]),
+        prompt_keep: float32Tensor('prompt_keep', p.keep, [n, promptLength]),
+        prompt_place: float32Tensor('prompt_place', p.place, [n, promptLength, N_CTX]),
+        prompt_eot: float32Tensor('prompt_eot', p.eot, [n, promptLength]),
       };
     },
     async step(weights, b) {
@@ -211,14 +199,14 @@ export async function openTrainingSession(
       for (const l of learnables) {
         const w = weights.get(l.name);
         if (!w) throw new Error(`missing learnable ${l.name}`);
-        feeds[l.name] = tensor(l.name, w, l.shape);
+        feeds[l.name] = float32Tensor(l.name, w, l.shape);
       }
-      b.feats.forEach((f, j) => (feeds[`feat_${j}`] = tensor(`feat_${j}`, f, [batch, G * G, Wv])));
-      feeds.masks = tensor('masks', b.masks, [batch, S, S]);
-      feeds.sample_w = tensor('sample_w', b.sampleW, [batch]);
+      b.feats.forEach((f, j) => (feeds[`feat_${j}`] = float32Tensor(`feat_${j}`, f, [batch, G * G, Wv])));
+      feeds.masks = float32Tensor('masks', b.masks, [batch, S, S]);
+      feeds.sample_w = float32Tensor('sample_w', b.sampleW, [batch]);
       if (loss.inputNames.includes('labels')) {
-        feeds.labels = tensor('labels', b.labels ?? new Float32Array(batch), [batch]);
-        feeds.seg_w = tensor('seg_w', b.segW ?? new Float32Array(batch), [batch]);
+        feeds.labels = float32Tensor('labels', b.labels ?? new Float32Array(batch), [batch]);
+        feeds.seg_w = float32Tensor('seg_w', b.segW ?? new Float32Array(batch), [batch]);
       }
       const out = await loss.run(feeds);
       const grads = new Map(learnables.map((l) => [l.name, out[`grad_${l.name}`].data as Float32Array]));
