@@ -58,8 +58,9 @@ describe('tiny demo fixture bundle', () => {
       'mvfa-tokens',
     ]);
     const total = manifest.files.reduce((s, f) => s + f.bytes, 0);
-    // the six MediCLIP/MadCLIP graphs each hold the tiny text tower (~1 MB), MVFA's three the vision blocks after the first tap
-    expect(total).toBeLessThan(9 * 1024 * 1024);
+    // the six MediCLIP/MadCLIP graphs each hold the tiny text tower (~1 MB), MVFA's three the vision blocks after the
+    // first tap; the window graph shares vision.onnx's weights (9.0 MB in all): a guard against a graph that copies more
+    expect(total).toBeLessThan(9.5 * 1024 * 1024);
   });
 
   it('has every file with the size and sha256 the manifest lists', () => {
