@@ -61,11 +61,11 @@ const MEASURED: Record<'ViT-L-14' | 'tiny', MeasuredCosts> = {
   tiny: {
     visionMs: 2,
     tokens: 14 * 14 + 1,
-    // MVFA has fixed prompts: one graph, the same figure for both settings (bench/README.md, 2026-12-03)
+    // MVFA has fixed prompts: one graph, the same figure for both settings (bench/README.md, quiet, 2026-12-03)
     stepMs: {
       mediclip: { faithful: { 8: 31.9 }, fast: { 8: 16.1 } },
       madclip: { faithful: { 8: 96.6 }, fast: { 8: 60.7 } },
-      mvfa: { faithful: { 1: 119.5 }, fast: { 1: 119.5 } },
+      mvfa: { faithful: { 1: 11.4 }, fast: { 1: 11.4 } },
     },
     basis: 'the demo model, measured on a 2-core CPU (bench/README.md, 2026-11-25)',
   },

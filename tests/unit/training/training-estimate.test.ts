@@ -61,7 +61,7 @@ describe('estimateTraining', () => {
     const tiny = { architecture: 'tiny-ViT-16', gridSize: 14, batch: 1 };
     const e = estimateTraining({ ...tiny, ...counts('mvfa', 4, 4), textEncoder: 'faithful', epochs: 50 })!;
     expect(e).toMatchObject({ imagesEncoded: 88, steps: 88 * 50 });
-    expect(e.stepMinutes).toBeCloseTo((88 * 50 * 119.5) / 60_000, 6);
+    expect(e.stepMinutes).toBeCloseTo((88 * 50 * 11.4) / 60_000, 6);
     expect(estimateTraining({ architecture: 'ViT-L-14-336', gridSize: 17, batch: 1, ...counts('mvfa', 4, 4), textEncoder: 'faithful', epochs: 50 })).toBeNull();
   });
 
@@ -69,7 +69,7 @@ describe('estimateTraining', () => {
     const tiny = { architecture: 'tiny-ViT-16', gridSize: 14, batch: 1 };
     const e = estimateTraining({ ...tiny, ...counts('mvfa', 4, 4), textEncoder: 'faithful', epochs: 50 })!;
     expect(e).toMatchObject({ imagesEncoded: 88, steps: 88 * 50 });
-    expect(e.stepMinutes).toBeCloseTo((88 * 50 * 119.5) / 60_000, 6);
+    expect(e.stepMinutes).toBeCloseTo((88 * 50 * 11.4) / 60_000, 6);
     expect(estimateTraining({ architecture: 'ViT-L-14-336', gridSize: 17, batch: 1, ...counts('mvfa', 4, 4), textEncoder: 'faithful', epochs: 50 })).toBeNull();
   });
 });
