@@ -69,7 +69,7 @@ export const OFFICIAL_CHECKPOINTS: readonly OfficialCheckpoint[] = [
     sha256: '3035c92b350959924f9f00213499208652fc7ea050643e8b385c2dac08641f02',
     approxBytes: 891 * 1024 * 1024,
     licence: MIT,
-    purpose: 'MadCLIP scans (ViT-L/14-336 run at 240, exact GELU, no normalisation).',
+    purpose: 'MadCLIP and MVFA scans (ViT-L/14-336 run at 240, exact GELU, no normalisation).',
     variants: [
       {
         id: 'openai-vit-l-14-336-madclip',

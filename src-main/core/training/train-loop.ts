@@ -30,6 +30,17 @@ import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifes
 /** Adam's settings (every method). */
 export const DEFAULTS = { lr: 1e-3, betas: [0.5, 0.999] as [number, number], eps: 1e-8 };
 
+/**
+ * Where a run starts: from the checkpoint in `outDir` when it was written with this same config (its
+ * weights, Adam state, epochs done and losses), otherwise from `fresh()` at epoch 0.
+ */
+export async function resumeOrStart(outDir: string, config: unknown, fresh: () => Map<string, Float32Array>) {
+  const ckpt = await readCheckpoint(outDir);
+  if (ckpt && JSON.stringify(ckpt.config) === JSON.stringify(config))
+    return { weights: ckpt.weights, adamState: { t: ckpt.adamStep, m: ckpt.m, v: ckpt.v }, startEpoch: ckpt.epochsDone, losses: ckpt.losses };
+  return { weights: fresh(), adamState: undefined, startEpoch: 0, losses: [] as number[] };
+}
+
 export function fingerprint(img: TrainingImage): string {
   return isImage8(img) ? sha256Of(img.data) : sha256Of(img.data);
 }
@@ -122,17 +133,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
     const pool = await method.buildPool(session, { normal, abnormal, poolSize, seed, spec: m.preprocess, synthesis: options.synthesis, signal });
 
     // 2. learnables and optimiser, from the checkpoint if one matches
-    let weights = initLearnables(session, seed, m.vision.width);
-    let adamState;
-    let startEpoch = 0;
-    let losses: number[] = [];
-    const ckpt = await readCheckpoint(outDir);
-    if (ckpt && JSON.stringify(ckpt.config) === JSON.stringify(config)) {
-      weights = ckpt.weights;
-      adamState = { t: ckpt.adamStep, m: ckpt.m, v: ckpt.v };
-      startEpoch = ckpt.epochsDone;
-      losses = ckpt.losses;
-    }
+    const { weights, adamState, startEpoch, losses } = await resumeOrStart(outDir, config, () => initLearnables(session, seed, m.vision.width));
     const adam = createAdam(weights, { lr, betas: DEFAULTS.betas, eps: DEFAULTS.eps }, adamState);
     const withMasks = method.trainedWithMasks(abnormal);
     const textEmbeddings = async () => (await session.step(weights, assemble(pool, [0], batch, S))).textEmbeddings;

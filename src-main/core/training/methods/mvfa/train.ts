@@ -21,10 +21,10 @@ import { preprocessFrame, type PreprocessSpec } from '../../../engine/preprocess
 import { methodPreprocess } from '../../../engine/method-preprocess';
 import { mapToImageGrid } from '../../../engine/grid-mapping';
 import { asFrame, IMAGE8_WINDOW, isImage8, type TrainingImage } from '../../../images/image8';
-import { readCheckpoint, removeCheckpoint, removeStaleTempFiles, writeAdapter, writeCheckpoint, type Tensor32 } from '../../../models/adapter-files';
+import { removeCheckpoint, removeStaleTempFiles, writeAdapter, writeCheckpoint, type Tensor32 } from '../../../models/adapter-files';
 import { createAdam } from '../../adam';
 import { createRng } from '../../rng';
-import { adapterIdFrom, DEFAULTS, fingerprint } from '../../train-loop';
+import { adapterIdFrom, DEFAULTS, fingerprint, resumeOrStart } from '../../train-loop';
 import type { AdapterScorer, TrainOptions, TrainResult } from '../../trainer';
 import { MADCLIP_INPUT } from '../madclip/pool';
 import { buildMvfaBank, mvfaImageResult } from './bank';
@@ -108,17 +108,7 @@ export async function trainMvfa(options: TrainOptions): Promise<TrainResult> {
     const pool = await buildMvfaPool(session, { normal, abnormal, spec: m.preprocess, signal });
     const normalStreams = pool.filter((e) => e.label === 0).map((e) => e.stream);
 
-    let weights = initWeights(session, seed);
-    let adamState;
-    let startEpoch = 0;
-    let losses: number[] = [];
-    const ckpt = await readCheckpoint(outDir);
-    if (ckpt && JSON.stringify(ckpt.config) === JSON.stringify(config)) {
-      weights = ckpt.weights;
-      adamState = { t: ckpt.adamStep, m: ckpt.m, v: ckpt.v };
-      startEpoch = ckpt.epochsDone;
-      losses = ckpt.losses;
-    }
+    const { weights, adamState, startEpoch, losses } = await resumeOrStart(outDir, config, () => initWeights(session, seed));
     // detection-only sets: MVFA steps the det optimiser only; the seg adapters keep their init
     const stepped = new Map([...weights].filter(([name]) => withMasks || name.startsWith('det')));
     const adam = createAdam(stepped, { lr, betas: DEFAULTS.betas, eps: DEFAULTS.eps }, adamState);
