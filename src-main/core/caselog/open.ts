@@ -51,8 +51,9 @@ export function openCaseLog(file: string, options: OpenCaseLogOptions = {}): Cas
     throw new ClipScanError('CASELOG_OPEN_FAILED', `Cannot open the case log ${file}: ${(err as Error).message}`, { cause: err });
   }
   try {
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 15_000}`);
-    if (!inMemory) db.pragma('journal_mode = WAL');
+    const busyTimeoutMs = options.busyTimeoutMs ?? 15_000;
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    if (!inMemory) retryWhileBusy(() => db.pragma('journal_mode = WAL'), busyTimeoutMs);
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
     const version = migrate(db, file, migrations);
@@ -74,10 +75,28 @@ export function openCaseLog(file: string, options: OpenCaseLogOptions = {}): Cas
   }
 }
 
+/**
+ * Runs `step` again while SQLite answers SQLITE_BUSY, for up to `timeoutMs`. Switching a new file to WAL
+ * can be refused at once (without the busy handler) while another process is switching it too.
+ */
+export function retryWhileBusy<T>(step: () => T, timeoutMs: number): T {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      return step();
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw err;
+      Atomics.wait(pause, 0, 0, 25);
+    }
+  }
+}
+
 /** Runs `PRAGMA quick_check` on an existing file through a read-only connection; throws CASELOG_DAMAGED when it fails. */
 function refuseIfDamaged(file: string): void {
   if ((fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0) === 0) return;
-  // A read-only connection to a WAL file leaves an empty -wal and an -shm behind: removed unless they were there before.
+  // A read-only connection to a WAL file leaves an empty -wal and an -shm behind. They are removed only when the
+  // file is refused: otherwise another process may just have created them for its own connection.
   const companions = [`${file}-wal`, `${file}-shm`].filter((f) => !fs.existsSync(f));
   let problems: string[];
   let check: Db | null = null;
@@ -90,10 +109,10 @@ function refuseIfDamaged(file: string): void {
     problems = [(err as Error).message];
   } finally {
     check?.close();
-    if (companions.length === 2 && fs.statSync(companions[0]!, { throwIfNoEntry: false })?.size === 0)
-      for (const f of companions) fs.rmSync(f, { force: true });
   }
   if (problems.length === 0) return;
+  if (companions.length === 2 && fs.statSync(companions[0]!, { throwIfNoEntry: false })?.size === 0)
+    for (const f of companions) fs.rmSync(f, { force: true });
   throw new ClipScanError(
     'CASELOG_DAMAGED',
     `The case log ${file} is damaged (SQLite's check says: ${problems.join('; ')}). ClipScan did not change it. ` +
