@@ -1,7 +1,7 @@
 /**
  * (With --truth: a scanned series against its ground truth, see eval-truth.ts.)
  * `clipscan eval --data <set folder> --method zeroshot|mediclip|madclip|mvfa --shots K --seed S
- *   [--model ID|DIR] [--epochs N] [--limit N] [--keep-leaks] [--organ WORD] [--precision fp32|int8] [--threads N] [--json]`
+ *   [--model ID|DIR] [--epochs N] [--limit N] [--keep-leaks] [--organ WORD] [--precision fp32|int8] [--scorer fast|winclip] [--threads N] [--json]`
  *
  * `clipscan eval --data <set folder> --protocol mediclip|madclip|mvfa [--shots K] [--epochs N] [--limit N] [--fewshot <list>] [--model ID|DIR] [--json]`
  * runs a paper's own protocol (core/eval/protocols): its method, layout and
@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { DEMO_MODEL_LABEL, VisionPrecisionSchema } from '../../../src-shared/domain/model-bundle';
 import { evalProtocol, resolveProtocolRun, runEval, type EpochMetrics, type EvalReport, type ProtocolReport, type ProtocolRun } from '../../core/eval';
-import { MethodIdSchema, type MethodId } from '../../../src-shared/domain/scan';
+import { MethodIdSchema, scorerLabel, ZeroShotScorerSchema, type MethodId } from '../../../src-shared/domain/scan';
 import { createBackend } from '../../core/services';
 import { resolveDatabasePath } from '../../core/config/app-paths';
 import { locateDemoBundle } from '../install-layout';
@@ -87,7 +87,7 @@ function describeProtocol(p: ProtocolReport): string[] {
 function describe(r: EvalReport): string {
   const lines: string[] = r.protocol ? describeProtocol(r.protocol) : [];
   lines.push(
-    `Eval ${r.dataset.name}: method ${r.method}, ${r.shots}-shot, seed ${r.seed}, model ${r.model} ${r.modelVersion}, precision ${r.precision}${r.demo ? ` (${DEMO_MODEL_LABEL.toUpperCase()})` : ''}, epochs ${r.epochs}`,
+    `Eval ${r.dataset.name}: method ${r.method}, ${r.shots}-shot, seed ${r.seed}, model ${r.model} ${r.modelVersion}, precision ${r.precision}${r.scorer ? `, scorer ${scorerLabel(r.scorer)}` : ''}${r.demo ? ` (${DEMO_MODEL_LABEL.toUpperCase()})` : ''}, epochs ${r.epochs}`,
   );
   lines.push(`Support (normal, train split): ${r.support.normal.join(', ')}`);
   if (r.support.abnormal.length) lines.push(`Support (abnormal) from the ${r.support.abnormalSource ?? '?'}: ${r.support.abnormal.join(', ')}`);
@@ -137,6 +137,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       'adapter-dir': { type: 'string' },
       organ: { type: 'string' },
       precision: { type: 'string' },
+      scorer: { type: 'string' },
       threads: { type: 'string' },
       db: { type: 'string' },
       json: { type: 'boolean' },
@@ -149,6 +150,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
     );
   const precision = VisionPrecisionSchema.safeParse(values.precision ?? 'fp32');
   if (!precision.success) throw new ClipScanError('BAD_ARGUMENTS', `Unknown precision "${values.precision}": use fp32 (the default) or int8.`);
+  const scorer = values.scorer === undefined ? undefined : ZeroShotScorerSchema.safeParse(values.scorer);
+  if (scorer && !scorer.success) throw new ClipScanError('BAD_ARGUMENTS', `Unknown scorer "${values.scorer}": use fast (the default) or winclip.`);
   let protocol: ProtocolRun | undefined;
   if (values.protocol !== undefined) {
     protocol = resolveProtocolRun(evalProtocol(values.protocol), {
@@ -184,6 +187,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       keepLeaks: values['keep-leaks'] === true,
       organ: values.organ,
       precision: precision.data,
+      ...(scorer ? { scorer: scorer.data } : {}),
       threads: intOption('threads', values.threads),
       adapterDir: values['adapter-dir'],
       ...(protocol ? { protocol } : {}),

@@ -37,7 +37,7 @@ import { createEngine } from '../engine';
 import { image8ToFrame, type Image8 } from '../images/image8';
 import { trainAdapter, type AbnormalSupport, type AdapterScorer, type BranchScores } from '../training/trainer';
 import { trainingMethod } from '../training/methods';
-import type { MethodId } from '../../../src-shared/domain/scan';
+import { DEFAULT_ZERO_SHOT_SCORER, type MethodId, type ZeroShotScorer } from '../../../src-shared/domain/scan';
 import type { DatasetSample } from './dataset';
 import type { MvfaDataset } from './mvfa-layout';
 import { listedSupport, protocolReport, readEvalSet, type ProtocolReport } from './protocol-data';
@@ -91,6 +91,8 @@ export interface EvalOptions {
   threads?: number;
   /** Vision tower for zero-shot scoring (issue 17): 'int8' checks the int8 tower's AUROC against fp32's. Default fp32. */
   precision?: VisionPrecision;
+  /** Zero-shot scorer (issue 15): fast (default) or winclip. Only for method zeroshot. */
+  scorer?: ZeroShotScorer;
   /** A paper's protocol applied to this run (resolveProtocolRun); method, shots, seed and epochs must be the run's. */
   protocol?: ProtocolRun;
   /** MVFA layout under a protocol: the few-shot list file naming the support images. */
@@ -117,6 +119,8 @@ export interface EvalReport {
   modelVersion: string;
   /** The vision tower that scored. */
   precision: VisionPrecision;
+  /** The zero-shot scorer; null for trained methods. */
+  scorer: ZeroShotScorer | null;
   demo: boolean;
   demoLabel?: string;
   epochs: number;
@@ -186,6 +190,8 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   if (options.precision === 'int8' && method !== 'zeroshot') {
     throw new ClipScanError('BAD_ARGUMENTS', '--precision int8 is for zeroshot evaluation; adapters are trained and scored on the fp32 tower here.');
   }
+  if (options.scorer && method !== 'zeroshot') throw new ClipScanError('BAD_ARGUMENTS', `--scorer is for --method zeroshot, not ${method}.`);
+  const scorer = method === 'zeroshot' ? (options.scorer ?? DEFAULT_ZERO_SHOT_SCORER) : null;
   // a protocol scores the official split whole: leaked test images are kept and flagged
   const keepLeaks = run ? true : options.keepLeaks === true;
   const organ = options.organ ?? (object ? object.split('_')[0]?.toLowerCase() : undefined);
@@ -325,6 +331,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
         await scorePass(async (img) => {
           const r = await engine.scoreFrame(bundle, 'zeroshot', image8ToFrame(img), {
             ...(organ ? { organ } : {}),
+            ...(scorer ? { scorer } : {}),
             signal: options.signal,
           });
           return { map: r.map, score: r.score };
@@ -406,6 +413,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     seed,
     model: bundleInfo.id,
     precision: options.precision ?? 'fp32',
+    scorer,
     modelVersion: bundleInfo.version,
     demo: bundleInfo.demo,
     ...(bundleInfo.demo ? { demoLabel: DEMO_MODEL_LABEL } : {}),

@@ -2,7 +2,8 @@
  * `clipscan eval --precision int8` (issue 17) on the built CLI with the demo
  * bundle: the zero-shot AUROC check of the int8 tower is one command, its report
  * says which precision scored, and int8 is refused for the trained methods
- * (their adapters score on the fp32 tower). Needs `npm run build:main`; skipped
+ * (their adapters score on the fp32 tower). `--scorer winclip` (issue 15) makes
+ * the faithful WinCLIP scorer's AUROC one command too, and says so. Needs `npm run build:main`; skipped
  * with the reason when shared/data/anomaly is absent.
  */
 import { spawnSync } from 'node:child_process';
@@ -28,6 +29,19 @@ describe.skipIf(!haveData)(`clipscan eval --precision${haveData ? '' : ` (skippe
     const table = run(['--method', 'zeroshot', '--precision', 'int8']);
     expect(table.status, table.stderr).toBe(0);
     expect(table.stdout).toContain('precision int8');
+  }, 240_000);
+
+  it('scores zero-shot with the WinCLIP scorer and says so; refuses it for a trained method', () => {
+    const json = run(['--method', 'zeroshot', '--scorer', 'winclip', '--json']);
+    expect(json.status, json.stderr).toBe(0);
+    const r = JSON.parse(json.stdout) as { scorer: string; last: { imageAuroc: number } };
+    expect(r.scorer).toBe('winclip');
+    expect(r.last.imageAuroc).toBeGreaterThanOrEqual(0);
+    const fast = JSON.parse(run(['--method', 'zeroshot', '--json']).stdout) as { scorer: string };
+    expect(fast.scorer).toBe('fast');
+    const trained = run(['--method', 'mediclip', '--scorer', 'winclip']);
+    expect(trained.status).not.toBe(0);
+    expect(trained.stderr).toContain('--scorer is for --method zeroshot');
   }, 240_000);
 
   it('refuses int8 for a trained method and an unknown precision, readably', () => {
