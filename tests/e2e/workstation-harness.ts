@@ -111,3 +111,19 @@ export async function listedSeries(page: Page) {
     })),
   );
 }
+
+/** Controls (outside the notification area) that a notification's box overlaps, as the start of their HTML. */
+export function controlsUnderNotifications(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const boxes = Array.from(document.querySelectorAll('[data-testid=notification]')).map((n) => n.getBoundingClientRect());
+    const controls = Array.from(document.querySelectorAll('button, input, select, textarea, [role=tab], [data-testid=slice-scores]')).filter(
+      (c) => !c.closest('[data-testid=notifications]') && (c as HTMLElement).offsetParent !== null,
+    );
+    const hit: string[] = [];
+    for (const c of controls) {
+      const r = c.getBoundingClientRect();
+      if (boxes.some((b) => b.left < r.right && r.left < b.right && b.top < r.bottom && r.top < b.bottom)) hit.push(c.outerHTML.slice(0, 80));
+    }
+    return hit;
+  });
+}

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { hasChromium, SKIP_NO_CHROMIUM } from '../helpers/browser';
 import { hasSharedData, outputPath, SKIP_NO_SHARED_DATA } from '../helpers/paths';
 import { canvasStats } from '../helpers/canvas';
-import { DICOM_ROOT, listedSeries, openSeries, startHarness, type Harness } from './workstation-harness';
+import { controlsUnderNotifications, DICOM_ROOT, listedSeries, openSeries, startHarness, type Harness } from './workstation-harness';
 
 const skipReason = !hasChromium ? SKIP_NO_CHROMIUM : !hasSharedData ? SKIP_NO_SHARED_DATA : '';
 const T1W_POSITIONS = 192;
@@ -117,6 +117,8 @@ describe.skipIf(skipReason !== '')(`workstation 1×3 and 2×2 layouts${skipReaso
     await page.waitForTimeout(300);
     await page.screenshot({ path: outputPath('layout-1x3-1366x768.png') });
     expect(await overflowing()).toEqual([]);
+    // The folder's unreadable files leave an error notification: it stays clear of the pane pickers.
+    expect(await controlsUnderNotifications(page)).toEqual([]);
     for (const pane of ['left', 'right', 'third']) expect((await canvasStats(page, `[data-pane=${pane}] canvas`)).litFraction, pane).toBeGreaterThan(0.1);
     expect(errors).toEqual([]);
   });

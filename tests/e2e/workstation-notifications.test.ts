@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { hasChromium, SKIP_NO_CHROMIUM } from '../helpers/browser';
 import { hasSharedData, outputPath, SKIP_NO_SHARED_DATA } from '../helpers/paths';
-import { DICOM_ROOT, openSeries, startHarness, type Harness } from './workstation-harness';
+import { controlsUnderNotifications, DICOM_ROOT, openSeries, startHarness, type Harness } from './workstation-harness';
 
 const skipReason = !hasChromium ? SKIP_NO_CHROMIUM : !hasSharedData ? SKIP_NO_SHARED_DATA : '';
 const GDCM_CHEST = '1.2.392.200036.9125.0.199302241758.16';
@@ -32,20 +32,7 @@ describe.skipIf(skipReason !== '')(`notifications${skipReason ? ` (${skipReason}
       nodes.map((n) => ({ level: n.getAttribute('data-level'), count: Number(n.getAttribute('data-count')) })),
     );
 
-  /** Controls (outside the notification area) that a notification's box overlaps. */
-  const coveredControls = () =>
-    page.evaluate(() => {
-      const boxes = Array.from(document.querySelectorAll('[data-testid=notification]')).map((n) => n.getBoundingClientRect());
-      const controls = Array.from(document.querySelectorAll('button, input, select, textarea, [role=tab], [data-testid=slice-scores]')).filter(
-        (c) => !c.closest('[data-testid=notifications]') && (c as HTMLElement).offsetParent !== null,
-      );
-      const hit: string[] = [];
-      for (const c of controls) {
-        const r = c.getBoundingClientRect();
-        if (boxes.some((b) => b.left < r.right && r.left < b.right && b.top < r.bottom && r.top < b.bottom)) hit.push(c.outerHTML.slice(0, 80));
-      }
-      return hit;
-    });
+  const coveredControls = () => controlsUnderNotifications(page);
 
   for (const [width, height] of [
     [1366, 768],
