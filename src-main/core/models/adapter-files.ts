@@ -1,7 +1,9 @@
 /**
  * Reading and writing adapter folders and training checkpoints:
  *   <dir>/adapter.json            manifest (adapter-manifest.ts), written last
- *   <dir>/weights/<name>.f32      little-endian float32 tensors (adapters, prompt ctx, text_embeddings)
+ *   <dir>/weights/<name>.<sha>.f32  little-endian float32 tensors (adapters, prompt ctx, text_embeddings),
+ *                                  named by content so that rewriting a folder never changes what the
+ *                                  current adapter.json names (older folders: weights/<name>.f32)
  *   <dir>/checkpoint/state.json   + checkpoint/<kind>/<name>.f32 (weights, Adam m and v), after every epoch
  * Files are written to a temporary name (`<file>.tmp-<pid>`) and renamed, so a
  * crash never leaves a half-written manifest or checkpoint that looks complete;
@@ -77,13 +79,24 @@ export function sha256Of(a: Float32Array | Uint8Array): string {
 export async function writeAdapter(dir: string, manifest: Omit<AdapterManifest, 'weights'>, tensors: ReadonlyMap<string, Tensor32>): Promise<AdapterManifest> {
   const weights: AdapterManifest['weights'] = {};
   for (const [name, t] of tensors) {
-    const file = `weights/${name}.f32`;
+    const sha256 = sha256Of(t.data);
+    const file = `weights/${name}.${sha256.slice(0, 16)}.f32`;
     await writeAtomic(path.join(dir, file), bytesOf(t.data));
-    weights[name] = { file, shape: t.shape, sha256: sha256Of(t.data) };
+    weights[name] = { file, shape: t.shape, sha256 };
   }
   const full = AdapterManifestSchema.parse({ ...manifest, weights });
+  // Renaming adapter.json is the one switch from the folder's previous adapter (if any) to this one.
   await writeAtomic(path.join(dir, 'adapter.json'), JSON.stringify(full, null, 2) + '\n');
+  await removeUnnamedWeights(dir, full);
   return full;
+}
+
+/** Removes the weight files of a previous adapter in `dir` that `manifest` does not name (temporary files are left to removeStaleTempFiles). */
+async function removeUnnamedWeights(dir: string, manifest: AdapterManifest): Promise<void> {
+  const named = new Set(Object.values(manifest.weights).map((w) => path.basename(w.file)));
+  const present = await fsp.readdir(path.join(dir, 'weights')).catch(() => [] as string[]);
+  const unnamed = present.filter((f) => f.endsWith('.f32') && !named.has(f));
+  await Promise.all(unnamed.map((f) => fsp.rm(path.join(dir, 'weights', f), { force: true })));
 }
 
 export async function readAdapter(dir: string): Promise<{ manifest: AdapterManifest; weights: Map<string, Float32Array> }> {
