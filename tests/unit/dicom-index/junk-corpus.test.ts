@@ -14,6 +14,7 @@ import { openCaseLog, type CaseLog } from '../../../src-main/core/caselog';
 import { indexFolder } from '../../../src-main/core/dicom/indexer';
 import type { HeaderReader } from '../../../src-main/core/dicom/header-reader';
 import { describeFailure, readHeaderFile, readHeaderFileSync } from '../../../src-main/core/dicom/header-file';
+import { FileSystemCalls, walkFolder } from '../../../src-main/core/dicom/walk';
 import { FIXTURES } from '../../helpers/paths';
 
 const REAL = path.join(FIXTURES, 'dicom', 'ct-chest-lidc-0314');
@@ -130,6 +131,19 @@ describe('indexing a folder full of junk', () => {
     expect(blocking.filter((r) => r.ok && /IM\d$/.test(r.path))).toHaveLength(4);
     expect(blocking.find((r) => r.path.endsWith('pipe.dcm'))).toMatchObject({ ok: false, reason: /named pipe/ });
     expect(blocking.filter((r) => r.ok && /vendor-/.test(r.path))).toHaveLength(2);
+  });
+
+  it('the walk finds the same entries with synchronous calls (a fast disk) as with promise-based ones (a slow share)', async () => {
+    makeCorpus();
+    const walk = async (calls: FileSystemCalls) => {
+      const entries = [];
+      for await (const entry of walkFolder(dir, undefined, () => true, calls)) entries.push(entry);
+      return entries;
+    };
+    const synchronous = await walk(new FileSystemCalls(true));
+    expect(synchronous.filter((e) => e.ok)).toHaveLength(13);
+    expect(synchronous.filter((e) => !e.ok).map((e) => path.relative(dir, e.path))).toEqual(['dangling', 'good/loop']);
+    expect(await walk(new FileSystemCalls(false))).toEqual(synchronous);
   });
 
   it('permission errors read as such (root can read anything, so the real case above only runs as a normal user)', () => {
