@@ -7,11 +7,12 @@
  * (pipes, sockets, devices), which are never opened.
  *
  * Stats and real paths are asked synchronously while the file system answers
- * within FAST_CALL_MS (a local disk answers in microseconds, a promise round
- * trip through the thread pool costs ten times more), and through promises,
- * several at once, for the rest of the walk once one call is slower, so that a
- * slow network share never holds the thread. The walk yields to the event
- * loop every YIELD_EVERY entries either way.
+ * fast (a local disk answers in microseconds, a promise round trip through the
+ * thread pool costs ten times more), and through promises, several at once,
+ * for the rest of the walk once SLOW_CALLS calls took more than SLOW_CALL_MS
+ * (a network share), so that a slow share never holds the thread for long. A
+ * busy machine that pauses the thread in a call now and then does not count
+ * as slow. The walk yields to the event loop every YIELD_EVERY entries.
  */
 import { realpathSync, statSync, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -32,13 +33,16 @@ export async function* walkFolder(
   yield* walkDir(root, seenDirs, calls, signal, linkAllowed);
 }
 
-/** A call slower than this makes the rest of the walk use promises. */
-const FAST_CALL_MS = 2;
+const SLOW_CALL_MS = 1;
+/** Slow calls that make the rest of the walk use promises, when they are also more than 1 in 8 of all calls. */
+const SLOW_CALLS = 16;
 const YIELD_EVERY = 256;
 
 /** The stat and realpath calls of one walk: synchronous while they are fast (see the top comment). */
 export class FileSystemCalls {
   private sinceYield = 0;
+  private calls = 0;
+  private slowCalls = 0;
 
   /** `fast`: false makes every call promise-based from the start. */
   constructor(public fast = true) {}
@@ -73,7 +77,8 @@ export class FileSystemCalls {
   }
 
   private timed(started: number): void {
-    if (performance.now() - started > FAST_CALL_MS) this.fast = false;
+    this.calls++;
+    if (performance.now() - started > SLOW_CALL_MS && ++this.slowCalls >= SLOW_CALLS && this.slowCalls * 8 > this.calls) this.fast = false;
   }
 }
 
