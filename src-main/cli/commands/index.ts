@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { resolveDatabasePath } from '../../core/config/app-paths';
-import { createBackend } from '../../core/services';
+import { openLibraryBackend } from '../../core/dicom/library-backend';
 import type { IndexSummary } from '../../../src-shared/domain/library';
 import { formatDicomDate, formatPersonName, imageSize, seriesTitle } from '../../../src-shared/domain/series-label';
 import { createProgressBar, formatTable } from '../terminal';
@@ -29,7 +29,8 @@ export async function indexCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const bar = createProgressBar(process.stderr, !values.json && process.stderr.isTTY === true);
-  const backend = createBackend({ mode: 'browser', databasePath: resolveDatabasePath({ db: values.db }), allowedRoots: [] });
+  // The library alone: this command needs neither the engine nor the model registry.
+  const backend = openLibraryBackend(resolveDatabasePath({ db: values.db }));
   const onSigint = () => void backend.library.cancel(folder);
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
@@ -46,7 +47,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-    await backend.close();
+    backend.close();
   }
 }
 

@@ -3,6 +3,9 @@
  * times more each time the header runs past what was read, up to 64 MiB (a
  * header longer than that is refused, the rest of the file is never loaded).
  * Blocking reads for worker threads, promise-based ones for the main thread.
+ * The blocking reader reads only the bytes the parser asks for (element heads
+ * and the values it keeps, a window at a time), so a 150 kB private block is
+ * stepped over, not read; the answer is the same as from the whole prefix.
  * Any failure becomes a readable reason, never a throw.
  */
 import crypto from 'node:crypto';
@@ -10,7 +13,7 @@ import { closeSync, readSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DicomHeader } from '../../../src-shared/domain/dicom-header';
-import { HeaderError, NeedMoreBytes, parseDicomHeader } from './header-parser';
+import { bufferSource, HeaderError, NeedMoreBytes, parseDicomHeaderFrom, type ByteSource } from './header-parser';
 import { NotARegularFile, openRegularFile, openRegularFileSync } from '../files/regular-file';
 
 const FIRST_READ = 64 * 1024;
@@ -26,7 +29,7 @@ export async function readHeaderFile(filePath: string): Promise<HeaderResult> {
     for (let want = FIRST_READ; ; want *= 16) {
       const bytes = Buffer.allocUnsafe(Math.min(size, want));
       const { bytesRead } = await handle.read(bytes, 0, bytes.length, 0);
-      const header = parseOrAskMore(bytes.subarray(0, bytesRead), size, want);
+      const header = parseOrAskMore(bufferSource(bytes.subarray(0, bytesRead), bytesRead >= size), size, want);
       if (header) return { path: filePath, ok: true, header: fillMissingUids(header, filePath) };
     }
   } catch (err) {
@@ -42,10 +45,9 @@ export function readHeaderFileSync(filePath: string): HeaderResult {
   try {
     const file = openRegularFileSync(filePath);
     fd = file.fd;
+    const windows = new FileWindows(fd, file.size);
     for (let want = FIRST_READ; ; want *= 16) {
-      const bytes = Buffer.allocUnsafe(Math.min(file.size, want));
-      const bytesRead = readSync(fd, bytes, 0, bytes.length, 0);
-      const header = parseOrAskMore(bytes.subarray(0, bytesRead), file.size, want);
+      const header = parseOrAskMore(windows.prefix(want), file.size, want);
       if (header) return { path: filePath, ok: true, header: fillMissingUids(header, filePath) };
     }
   } catch (err) {
@@ -56,14 +58,65 @@ export function readHeaderFileSync(filePath: string): HeaderResult {
 }
 
 /** The header in the first bytes of a file of `size` bytes, or null when a read longer than `want` is needed. */
-function parseOrAskMore(bytes: Buffer, size: number, want: number): DicomHeader | null {
+function parseOrAskMore(bytes: ByteSource, size: number, want: number): DicomHeader | null {
   try {
-    return parseDicomHeader(bytes, bytes.length >= size, size);
+    return parseDicomHeaderFrom(bytes, size);
   } catch (err) {
-    if (!(err instanceof NeedMoreBytes) || bytes.length >= size) throw err;
+    if (!(err instanceof NeedMoreBytes) || bytes.complete) throw err;
     if (want >= LONGEST_HEADER)
       throw new HeaderError(`the header does not end within the first ${LONGEST_HEADER / 1024 / 1024} MiB: the file is damaged or not an image`);
     return null;
+  }
+}
+
+/** Bytes read at the start of each file, and the least read anywhere else. Most headers end within the first 8 KiB. */
+const START_BYTES = 16 * 1024;
+const WINDOW_BYTES = 8 * 1024;
+/** One buffer per thread for the start of every file it reads: the parser copies out what it keeps. */
+let startBuffer: Buffer | undefined;
+
+/**
+ * The windows of one open file that the parser asked for, read with blocking
+ * calls and kept while the file is parsed (a longer prefix parses again from
+ * the start, over the same windows).
+ */
+class FileWindows {
+  private readonly read: { bytes: Buffer; start: number }[] = [];
+
+  constructor(
+    private readonly fd: number,
+    private readonly size: number,
+  ) {
+    startBuffer ??= Buffer.allocUnsafe(START_BYTES);
+    this.read.push({ bytes: this.readAt(0, Math.min(size, START_BYTES), startBuffer), start: 0 });
+  }
+
+  /** The first min(size, want) bytes of the file as a ByteSource. */
+  prefix(want: number): ByteSource {
+    const length = Math.min(this.size, want);
+    return { length, complete: length >= this.size, window: (offset, size) => this.window(offset, size) };
+  }
+
+  private window(offset: number, size: number): { bytes: Buffer; start: number } {
+    const held = this.read.find((w) => offset >= w.start && offset + size <= w.start + w.bytes.length);
+    if (held) return held;
+    const room = Math.max(size, WINDOW_BYTES);
+    const bytes = this.readAt(offset, Math.min(this.size - offset, room), Buffer.allocUnsafe(room));
+    if (bytes.length < size) throw new HeaderError(`the file became shorter while it was being read (${offset + bytes.length} of ${this.size} bytes)`);
+    const loaded = { bytes, start: offset };
+    this.read.push(loaded);
+    return loaded;
+  }
+
+  /** Up to `length` bytes at `offset` into `into` (fewer when the file shrank meanwhile). */
+  private readAt(offset: number, length: number, into: Buffer): Buffer {
+    let at = 0;
+    while (at < length) {
+      const n = readSync(this.fd, into, at, length - at, offset + at);
+      if (n === 0) break;
+      at += n;
+    }
+    return into.subarray(0, at);
   }
 }
 

@@ -11,6 +11,9 @@
  * `parseDicomHeader` throws `HeaderError` with a readable reason for anything
  * that is not a usable DICOM instance; `NeedMoreBytes` when `bytes` is only the
  * start of a longer file and the header runs past it (read more, call again).
+ * `parseDicomHeaderFrom` reads from a `ByteSource` instead, which may load its
+ * bytes on demand: the parser asks only for element heads and the values it
+ * keeps, so a large private block is stepped over without being read.
  */
 import type { DicomHeader } from '../../../src-shared/domain/dicom-header';
 import { inflateCapped, inflateLimitFor, InflateLimitError } from './inflate-limit';
@@ -121,25 +124,72 @@ type Values = Record<string, string | string[] | number | number[] | null>;
 
 const hex = (tag: number) => `(${(tag >>> 16).toString(16).padStart(4, '0')},${(tag & 0xffff).toString(16).padStart(4, '0')})`.toUpperCase();
 
-class Reader {
-  constructor(
-    readonly buf: Buffer,
-    /** True when `buf` holds the whole file, so running out of bytes means truncation. */
-    readonly complete: boolean,
-  ) {}
+/**
+ * The bytes a header is parsed from: the first `length` bytes of a file (or of
+ * an inflated data set), handed out a window at a time.
+ */
+export interface ByteSource {
+  /** How many bytes the parser may look at. */
+  readonly length: number;
+  /** True when those are the whole file, so running out of bytes means truncation (else: read more). */
+  readonly complete: boolean;
+  /** Bytes that hold at least [offset, offset + size) (both inside `length`), and the offset of their first byte. */
+  window(offset: number, size: number): { bytes: Buffer; start: number };
+}
 
-  need(offset: number, length: number, what: string): void {
-    if (offset + length <= this.buf.length) return;
+/** A ByteSource over bytes already in memory. */
+export function bufferSource(bytes: Buffer, complete: boolean): ByteSource {
+  const whole = { bytes, start: 0 };
+  return { length: bytes.length, complete, window: () => whole };
+}
+
+/** A byte position's description for messages, built only when a message needs it. */
+type What = string | (() => string);
+
+class Reader {
+  private bytes: Buffer;
+  private start = 0;
+  readonly length: number;
+  /** True when the source holds the whole file, so running out of bytes means truncation. */
+  readonly complete: boolean;
+
+  constructor(private readonly source: ByteSource) {
+    this.length = source.length;
+    this.complete = source.complete;
+    ({ bytes: this.bytes, start: this.start } = source.window(0, 0));
+  }
+
+  /** Makes [offset, offset + length) readable; throws NeedMoreBytes or a truncation HeaderError when it lies past `length`. */
+  need(offset: number, length: number, what: What): void {
+    if (offset >= this.start && offset + length <= this.start + this.bytes.length) return;
+    this.reach(offset, length, what);
+    ({ bytes: this.bytes, start: this.start } = this.source.window(offset, length));
+  }
+
+  /** `need` for bytes that are stepped over: checks that they lie inside the file without loading them. */
+  reach(offset: number, length: number, what: What): void {
+    if (offset + length <= this.length) return;
     if (!this.complete) throw new NeedMoreBytes();
-    throw new HeaderError(`the file is truncated: ${what} needs ${length} bytes at offset ${offset} but the file ends at ${this.buf.length}`);
+    throw new HeaderError(
+      `the file is truncated: ${typeof what === 'string' ? what : what()} needs ${length} bytes at offset ${offset} but the file ends at ${this.length}`,
+    );
+  }
+
+  /** The bytes [from, to) (already made readable by `need`). */
+  slice(from: number, to: number): Buffer {
+    return this.bytes.subarray(from - this.start, to - this.start);
+  }
+
+  text(encoding: 'latin1' | 'utf8', from: number, to: number): string {
+    return this.bytes.toString(encoding, from - this.start, to - this.start);
   }
 
   u16(o: number, little: boolean): number {
-    return little ? this.buf.readUInt16LE(o) : this.buf.readUInt16BE(o);
+    return little ? this.bytes.readUInt16LE(o - this.start) : this.bytes.readUInt16BE(o - this.start);
   }
 
   u32(o: number, little: boolean): number {
-    return little ? this.buf.readUInt32LE(o) : this.buf.readUInt32BE(o);
+    return little ? this.bytes.readUInt32LE(o - this.start) : this.bytes.readUInt32BE(o - this.start);
   }
 
   tag(o: number, little: boolean): number {
@@ -160,7 +210,7 @@ function readElementHead(r: Reader, o: number, s: Syntax): ElementHead {
   // Item and delimitation tags never carry a VR, whatever the syntax.
   if (tag >>> 16 === 0xfffe) return { tag, vr: null, length: r.u32(o + 4, s.little), valueOffset: o + 8 };
   if (!s.explicit) return { tag, vr: null, length: r.u32(o + 4, s.little), valueOffset: o + 8 };
-  const vr = r.buf.toString('latin1', o + 4, o + 6);
+  const vr = r.text('latin1', o + 4, o + 6);
   if (!ALL_VRS.has(vr))
     throw new HeaderError(`element ${hex(tag)} at offset ${o} has no valid value representation ("${printable(vr)}"): the file is damaged or not DICOM`);
   if (LONG_VRS.has(vr)) {
@@ -191,8 +241,12 @@ function skipSequence(r: Reader, o: number, length: number, s: Syntax, depth: nu
     const item: Values | null = visit ? {} : null;
     if (len === UNDEFINED) o = item ? collect(r, o, Infinity, s, depth + 1, item) : walk(r, o, Infinity, s, depth + 1, null);
     else {
-      r.need(o, len, `item at offset ${o - 8}`);
-      if (item) collect(r, o, o + len, s, depth + 1, item);
+      const what = () => `item at offset ${o - 8}`;
+      // Only an item whose values are read is loaded; the others are stepped over.
+      if (item) {
+        r.need(o, len, what);
+        collect(r, o, o + len, s, depth + 1, item);
+      } else r.reach(o, len, what);
       o += len;
     }
     if (item) visit!(item);
@@ -212,9 +266,11 @@ function collect(r: Reader, o: number, end: number, s: Syntax, depth: number, va
       continue;
     }
     if (head.length === UNDEFINED) throw new HeaderError(`element ${hex(head.tag)} has an undefined length but is not a sequence: the file is damaged`);
-    r.need(head.valueOffset, head.length, `element ${hex(head.tag)} (${head.length} bytes)`);
     const want = GROUP_WANTED.get(head.tag);
-    if (want) values[want[0]] = decodeValue(r, head, want[1], s, undefined);
+    if (want) {
+      r.need(head.valueOffset, head.length, () => elementText(head));
+      values[want[0]] = decodeValue(r, head, want[1], s, undefined);
+    } else r.reach(head.valueOffset, head.length, () => elementText(head));
     o = head.valueOffset + head.length;
   }
   return o;
@@ -236,7 +292,7 @@ interface WalkOut {
 function walk(r: Reader, o: number, end: number, s: Syntax, depth: number, out: WalkOut | null): number {
   while (o < end) {
     if (end === Infinity || depth === 0) {
-      if (o >= r.buf.length) {
+      if (o >= r.length) {
         if (depth === 0 && r.complete) return o; // end of file: a data set without pixel data
         r.need(o, 8, 'an element header');
       }
@@ -261,28 +317,30 @@ function walk(r: Reader, o: number, end: number, s: Syntax, depth: number, out: 
     if (head.length === UNDEFINED) throw new HeaderError(`element ${hex(head.tag)} has an undefined length but is not a sequence: the file is damaged`);
     const want = out && WANTED.get(head.tag);
     if (want) {
-      r.need(head.valueOffset, head.length, `element ${hex(head.tag)} (${head.length} bytes)`);
+      r.need(head.valueOffset, head.length, () => elementText(head));
       out.values[want[0]] = decodeValue(r, head, want[1], s, out.values.charset as string | undefined);
-    } else if (r.complete && head.valueOffset + head.length > r.buf.length) {
-      r.need(head.valueOffset, head.length, `element ${hex(head.tag)} (${head.length} bytes)`);
+    } else if (r.complete && head.valueOffset + head.length > r.length) {
+      r.reach(head.valueOffset, head.length, () => elementText(head));
     }
     o = head.valueOffset + head.length;
   }
   return o;
 }
 
+const elementText = (head: ElementHead) => `element ${hex(head.tag)} (${head.length} bytes)`;
+
 function decodeValue(r: Reader, head: ElementHead, kind: Kind, s: Syntax, charset: string | undefined): Values[string] {
   const { valueOffset: o, length } = head;
   if (kind === 'us') {
     if (length < 2) return null;
     if (head.vr && head.vr !== 'US' && head.vr !== 'SS' && head.vr !== 'UN' && head.vr !== 'OW') {
-      return Number.parseInt(r.buf.toString('latin1', o, o + length).trim(), 10) || null; // written as a string
+      return Number.parseInt(r.text('latin1', o, o + length).trim(), 10) || null; // written as a string
     }
     return r.u16(o, s.little || head.vr === 'UN');
   }
   const encoding = charset && /ISO_IR 192/.test(charset) ? 'utf8' : 'latin1';
-  const text = r.buf
-    .toString(encoding, o, o + length)
+  const text = r
+    .text(encoding, o, o + length)
     .replace(/[\0\s]+$/, '')
     .replace(/^\s+/, '');
   switch (kind) {
@@ -303,27 +361,28 @@ function decodeValue(r: Reader, head: ElementHead, kind: Kind, s: Syntax, charse
 
 /** Works out where the data set starts and how it is encoded. */
 function locate(r: Reader): { start: number; hasPreamble: boolean; metaExplicit: boolean } {
-  const b = r.buf;
-  if (b.length >= 132 && b.toString('latin1', 128, 132) === 'DICM') return { start: 132, hasPreamble: true, metaExplicit: true };
-  if (b.length >= 4 && b.toString('latin1', 0, 4) === 'DICM') return { start: 4, hasPreamble: false, metaExplicit: true };
-  if (b.length < 8) {
+  const length = r.length;
+  r.need(0, Math.min(length, 132), 'the start of the file');
+  if (length >= 132 && r.text('latin1', 128, 132) === 'DICM') return { start: 132, hasPreamble: true, metaExplicit: true };
+  if (length >= 4 && r.text('latin1', 0, 4) === 'DICM') return { start: 4, hasPreamble: false, metaExplicit: true };
+  if (length < 8) {
     if (!r.complete) throw new NeedMoreBytes();
-    throw new HeaderError(b.length === 0 ? 'the file is empty' : `the file is too short to be DICOM (${b.length} bytes)`);
+    throw new HeaderError(length === 0 ? 'the file is empty' : `the file is too short to be DICOM (${length} bytes)`);
   }
-  const group = b.readUInt16LE(0);
+  const group = r.u16(0, true);
   if (group === 0x0002 || group === 0x0008 || group === 0x0010 || group === 0x0018 || group === 0x0020 || group === 0x0028)
-    return { start: 0, hasPreamble: false, metaExplicit: ALL_VRS.has(b.toString('latin1', 4, 6)) };
-  if (b.readUInt16BE(0) === 0x0008) return { start: 0, hasPreamble: false, metaExplicit: true };
-  throw new HeaderError(describeNonDicom(b));
+    return { start: 0, hasPreamble: false, metaExplicit: ALL_VRS.has(r.text('latin1', 4, 6)) };
+  if (r.u16(0, false) === 0x0008) return { start: 0, hasPreamble: false, metaExplicit: true };
+  throw new HeaderError(describeNonDicom(r.slice(0, Math.min(length, 132)), length));
 }
 
-function describeNonDicom(b: Buffer): string {
+function describeNonDicom(b: Buffer, length: number): string {
   const start = b.subarray(0, 8);
   if (start[0] === 0xff && start[1] === 0xd8) return 'not DICOM: this is a JPEG image';
   if (start.toString('latin1', 1, 4) === 'PNG') return 'not DICOM: this is a PNG image';
   if (start.toString('latin1', 0, 4) === '%PDF') return 'not DICOM: this is a PDF document';
   if (start[0] === 0x50 && start[1] === 0x4b) return 'not DICOM: this is a ZIP archive';
-  if (b.length >= 132) return 'not DICOM: no "DICM" marker at byte 128 and the file does not start with a DICOM element';
+  if (length >= 132) return 'not DICOM: no "DICM" marker at byte 128 and the file does not start with a DICOM element';
   return 'not DICOM: the file does not start with a DICOM element';
 }
 
@@ -333,8 +392,13 @@ function describeNonDicom(b: Buffer): string {
  * header may claim: the inflated size of a deflated data set, the frame count.
  */
 export function parseDicomHeader(bytes: Uint8Array, complete: boolean, fileSize = bytes.length): DicomHeader {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let r = new Reader(buf, complete);
+  return parseDicomHeaderFrom(bufferSource(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), complete), fileSize);
+}
+
+/** `parseDicomHeader` over a source that may load its bytes on demand (the same answer as over those bytes in memory). */
+export function parseDicomHeaderFrom(source: ByteSource, fileSize: number): DicomHeader {
+  let r = new Reader(source);
+  const complete = r.complete;
   const { start, hasPreamble, metaExplicit } = locate(r);
   let o = start;
   const values: Values = {};
@@ -342,14 +406,14 @@ export function parseDicomHeader(bytes: Uint8Array, complete: boolean, fileSize 
 
   // File meta group (always explicit VR little endian when present).
   r.need(o, 8, 'the first element');
-  if (buf.readUInt16LE(o) === 0x0002) {
+  if (r.u16(o, true) === 0x0002) {
     const meta: Values = {};
     const metaSyntax: Syntax = { explicit: metaExplicit, little: true };
-    while (o + 2 <= buf.length || !complete) {
+    while (o + 2 <= r.length || !complete) {
       r.need(o, 8, 'a file meta element');
-      if (buf.readUInt16LE(o) !== 0x0002) break;
+      if (r.u16(o, true) !== 0x0002) break;
       const head = readElementHead(r, o, metaSyntax);
-      r.need(head.valueOffset, head.length, `file meta element ${hex(head.tag)}`);
+      r.need(head.valueOffset, head.length, () => `file meta element ${hex(head.tag)}`);
       if (head.tag === 0x00020010) meta.ts = decodeValue(r, head, 'str', metaSyntax, undefined);
       if (head.tag === 0x00020003) meta.sop = decodeValue(r, head, 'str', metaSyntax, undefined);
       if (head.tag === 0x00020002) meta.sopClass = decodeValue(r, head, 'str', metaSyntax, undefined);
@@ -364,8 +428,8 @@ export function parseDicomHeader(bytes: Uint8Array, complete: boolean, fileSize 
   if (transferSyntaxUid === null) {
     // A raw data set: guess the encoding from its first element.
     r.need(o, 8, 'the first data set element');
-    const little = buf.readUInt16LE(o) <= 0x00ff;
-    syntax = { explicit: ALL_VRS.has(buf.toString('latin1', o + 4, o + 6)), little };
+    const little = r.u16(o, true) <= 0x00ff;
+    syntax = { explicit: ALL_VRS.has(r.text('latin1', o + 4, o + 6)), little };
     transferSyntaxUid = !little ? EXPLICIT_BE : syntax.explicit ? '1.2.840.10008.1.2.1' : IMPLICIT_LE;
   } else if (transferSyntaxUid === IMPLICIT_LE) syntax = { explicit: false, little: true };
   else if (transferSyntaxUid === EXPLICIT_BE) syntax = { explicit: true, little: false };
@@ -378,12 +442,13 @@ export function parseDicomHeader(bytes: Uint8Array, complete: boolean, fileSize 
     // Only the bytes read so far are inflated: the header usually ends long before the pixel data.
     let inflated: Buffer;
     try {
-      inflated = inflateCapped(buf.subarray(o), { partial: !complete, limitBytes: inflateLimitFor(fileSize - o) });
+      r.need(o, r.length - o, 'the deflated data set');
+      inflated = inflateCapped(r.slice(o, r.length), { partial: !complete, limitBytes: inflateLimitFor(fileSize - o) });
     } catch (err) {
       if (err instanceof InflateLimitError) throw new HeaderError(err.message);
       throw new HeaderError(`the deflated data set cannot be inflated: ${(err as Error).message}`);
     }
-    r = new Reader(inflated, complete);
+    r = new Reader(bufferSource(inflated, complete));
     o = 0;
     dataEnd = complete ? inflated.length : Infinity;
   }
@@ -424,10 +489,11 @@ function applyFunctionalGroups(h: DicomHeader, shared: Values, perFrame: Values[
  * and read as implicit its length stays inside the file.
  */
 function startsImplicit(r: Reader, o: number): boolean {
-  if (o + 8 > r.buf.length) return false;
-  if (ALL_VRS.has(r.buf.toString('latin1', o + 4, o + 6))) return false;
+  if (o + 8 > r.length) return false;
+  r.need(o, 8, 'the first data set element');
+  if (ALL_VRS.has(r.text('latin1', o + 4, o + 6))) return false;
   const length = r.u32(o + 4, true);
-  return length !== UNDEFINED && (o + 8 + length <= r.buf.length || !r.complete);
+  return length !== UNDEFINED && (o + 8 + length <= r.length || !r.complete);
 }
 
 /** The most frames the pixel data element can hold: its length over one frame's, or one per 8-byte fragment header. */

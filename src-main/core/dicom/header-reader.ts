@@ -3,10 +3,20 @@
  * CLI: dist/main/header-index.worker.js next to the bundle) or in-process (tests
  * running from TypeScript source, or when no worker file exists). The workers
  * are started and spoken to like every other worker (core/workers).
+ *
+ * With workers, the first IN_PROCESS_FILES files are read on the calling
+ * thread with the workers' blocking reader, while each file takes under
+ * SLOW_FILE_MS: a small folder (a series of 200 slices) is read sooner than
+ * two workers start, and a batch costs the thread a few milliseconds. The
+ * workers start with the first batch past that, or after a slow file.
  */
 import os from 'node:os';
 import { startWorkerThread, workerBundleBeside } from '../workers/launcher';
-import { readHeaderFiles, type HeaderResult } from './header-file';
+import type { RpcClient } from '../workers/rpc-protocol';
+import { readHeaderFiles, readHeaderFileSync, type HeaderResult } from './header-file';
+
+const IN_PROCESS_FILES = 256;
+const SLOW_FILE_MS = 2;
 
 export interface HeaderReader {
   readonly mode: 'worker' | 'in-process';
@@ -35,11 +45,23 @@ export function createHeaderReader(workerPath: string | null = defaultWorkerPath
   // One worker per core (at most 2 here: the main thread also builds series and writes SQLite).
   // A batch is split between the idle workers, or goes whole to the least busy one when none is
   // idle (the indexer reads a few batches at once); results come back in the order of `paths`.
-  const workers = Array.from({ length: Math.max(1, Math.min(2, os.availableParallelism())) }, () => ({
-    thread: startWorkerThread<HeaderWorkerMethods>('header-index.worker', { bundlePath: workerPath }),
-    pathsInFlight: 0,
-  }));
-  const ask = async (worker: (typeof workers)[number], paths: string[]) => {
+  type Worker = { thread: RpcClient<HeaderWorkerMethods>; pathsInFlight: number };
+  let workers: Worker[] | undefined;
+  const startWorkers = () =>
+    Array.from({ length: Math.max(1, Math.min(2, os.availableParallelism())) }, () => ({
+      thread: startWorkerThread<HeaderWorkerMethods>('header-index.worker', { bundlePath: workerPath }),
+      pathsInFlight: 0,
+    }));
+  let readHere = 0;
+  let slowFile = false;
+  const readInProcess = (paths: string[]) =>
+    paths.map((p) => {
+      const started = performance.now();
+      const result = readHeaderFileSync(p);
+      if (performance.now() - started > SLOW_FILE_MS) slowFile = true;
+      return result;
+    });
+  const ask = async (worker: Worker, paths: string[]) => {
     worker.pathsInFlight += paths.length;
     try {
       return await worker.thread.request('readHeaders', { paths });
@@ -50,6 +72,11 @@ export function createHeaderReader(workerPath: string | null = defaultWorkerPath
   return {
     mode: 'worker',
     async read(paths) {
+      if (!workers && !slowFile && readHere + paths.length <= IN_PROCESS_FILES) {
+        readHere += paths.length;
+        return readInProcess(paths);
+      }
+      workers ??= startWorkers();
       const idle = workers.filter((w) => w.pathsInFlight === 0);
       const targets = idle.length > 0 ? idle : [workers.reduce((a, b) => (b.pathsInFlight < a.pathsInFlight ? b : a))];
       const share = Math.ceil(paths.length / targets.length);
@@ -57,7 +84,7 @@ export function createHeaderReader(workerPath: string | null = defaultWorkerPath
       return parts.flat();
     },
     async close() {
-      await Promise.all(workers.map((w) => w.thread.close()));
+      await Promise.all((workers ?? []).map((w) => w.thread.close()));
     },
   };
 }

@@ -4,7 +4,9 @@
  * times the deflated size, at least 64 MiB and at most 1 GiB. Used by the
  * header reader and by the pixel parser, each inflating a file at most once.
  */
-import zlib from 'node:zlib';
+
+/** node:zlib, loaded on the first deflated file: loading it costs every indexing process (and header worker) about 20 ms. */
+const zlib = () => process.getBuiltinModule('node:zlib');
 
 const MiB = 1024 * 1024;
 
@@ -30,7 +32,7 @@ export function inflateLimitFor(deflatedBytes: number): number {
 export function inflateCapped(deflated: Uint8Array, options: { partial?: boolean; limitBytes?: number } = {}): Buffer {
   const limit = options.limitBytes ?? inflateLimitFor(deflated.length);
   try {
-    return zlib.inflateRawSync(deflated, { maxOutputLength: limit, ...(options.partial ? { finishFlush: zlib.constants.Z_SYNC_FLUSH } : {}) });
+    return zlib().inflateRawSync(deflated, { maxOutputLength: limit, ...(options.partial ? { finishFlush: zlib().constants.Z_SYNC_FLUSH } : {}) });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new InflateLimitError(limit);
     throw err;

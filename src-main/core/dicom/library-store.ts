@@ -17,12 +17,21 @@ import { buildSeries } from './series-builder';
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** How many parsed headers one LibraryRepositories remembers (about 2 kB each) before it starts afresh. */
+const REMEMBERED_HEADERS = 20_000;
+
 export class LibraryRepositories {
   readonly folders: FoldersRepository;
   readonly studies: StudiesRepository;
   readonly series: SeriesRepository;
   readonly instances: InstancesRepository;
   readonly errors: IndexErrorsRepository;
+  /**
+   * Headers stored or parsed during this run, keyed by their stored JSON: a series is rebuilt from
+   * its stored instances after each batch that adds to it, and parsing their JSON each time was a
+   * third of the rebuild. Keyed by the text itself, so a row another process changed is parsed afresh.
+   */
+  private readonly parsedHeaders = new Map<string, DicomHeader>();
 
   constructor(private readonly db: Database) {
     this.folders = new FoldersRepository(db);
@@ -49,14 +58,19 @@ export class LibraryRepositories {
     if (old) touched.push(old.header.seriesInstanceUid);
     this.errors.clear(stamp.path);
     this.studies.upsertFromHeader(h);
-    this.instances.upsert(folderId, stamp, h);
+    const json = JSON.stringify(h);
+    this.instances.upsert(folderId, stamp, h, json);
+    this.rememberHeader(json, h);
     touched.push(h.seriesInstanceUid);
     return { touchedSeries: touched };
   }
 
   /** Re-derives the built series (parts, order, flags, notes) of one DICOM series from its stored instances. */
   rebuildSeries(seriesInstanceUid: string): void {
-    const rows = this.instances.bySeriesUid(seriesInstanceUid);
+    const rows = this.instances.bySeriesUid(
+      seriesInstanceUid,
+      (json) => this.parsedHeaders.get(json) ?? this.rememberHeader(json, JSON.parse(json) as DicomHeader),
+    );
     const built = buildSeries(
       seriesInstanceUid,
       rows.map((r) => ({ id: r.id, header: r.header })),
@@ -73,9 +87,20 @@ export class LibraryRepositories {
       }
       const { members, ...fields } = part;
       const seriesId = this.series.upsert(studyId, { ...fields, notes });
-      for (const m of members) this.instances.assign(m.id, seriesId, m.timePoint, m.displayOrder);
+      for (const m of members) {
+        const row = byId.get(m.id)!;
+        // Most members keep their place when a batch adds slices to a series: their rows are left as they are.
+        if (row.seriesId !== seriesId || row.timePoint !== m.timePoint || row.displayOrder !== m.displayOrder)
+          this.instances.assign(m.id, seriesId, m.timePoint, m.displayOrder);
+      }
     }
     this.series.deletePartsAbove(seriesInstanceUid, built.length);
+  }
+
+  private rememberHeader(json: string, header: DicomHeader): DicomHeader {
+    if (this.parsedHeaders.size >= REMEMBERED_HEADERS) this.parsedHeaders.clear();
+    this.parsedHeaders.set(json, header);
+    return header;
   }
 
   /** The `clipscan index --json` object for one folder. */

@@ -1,7 +1,8 @@
 /**
  * `clipscan index --json` run as a child process on the built bundle (so the
- * header worker thread dist/main/header-index.worker.js is the one used), into
- * a real SQLite file chosen by --db and by CLIPSCAN_DB.
+ * header worker thread dist/main/header-index.worker.js reads every file past
+ * the first 256, which the command reads itself), into a real SQLite file
+ * chosen by --db and by CLIPSCAN_DB.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -94,14 +95,30 @@ describe('clipscan index (built bundle)', () => {
     },
   );
 
+  it.skipIf(!hasSharedData)(`indexes the fMRI set into 6 time points (${hasSharedData ? 'shared data present' : SKIP_NO_SHARED_DATA})`, () => {
+    const res = run(['index', dicomSet('mr-fmri-studyforrest'), '--db', path.join(dir, 'fmri.db'), '--json']);
+    expect(res.status).toBe(0);
+    const summary = IndexSummarySchema.parse(JSON.parse(res.stdout));
+    expect(summary).toMatchObject({ files: 211, dicomFiles: 210 });
+    expect(summary.studies[0].series[0]).toMatchObject({ instances: 210, frames: 210, timePoints: 6 });
+  });
+
   it.skipIf(!hasSharedData)(
-    `indexes the fMRI set into 6 time points through the worker (${hasSharedData ? 'shared data present' : SKIP_NO_SHARED_DATA})`,
+    `reads past its first 256 files in the header workers: the MR and fMRI sets together (${hasSharedData ? 'shared data present' : SKIP_NO_SHARED_DATA})`,
     () => {
-      const res = run(['index', dicomSet('mr-fmri-studyforrest'), '--db', path.join(dir, 'fmri.db'), '--json']);
+      const both = path.join(dir, 'mr-and-fmri');
+      fs.mkdirSync(both);
+      for (const set of ['mr-brain-t1w-studyforrest', 'mr-fmri-studyforrest']) fs.symlinkSync(dicomSet(set), path.join(both, set));
+      const res = run(['index', both, '--db', path.join(dir, 'both.db'), '--json']);
       expect(res.status).toBe(0);
       const summary = IndexSummarySchema.parse(JSON.parse(res.stdout));
-      expect(summary).toMatchObject({ files: 211, dicomFiles: 210 });
-      expect(summary.studies[0].series[0]).toMatchObject({ instances: 210, frames: 210, timePoints: 6 });
+      expect(summary).toMatchObject({ files: 404, dicomFiles: 402 });
+      expect(summary.errors.map((e) => path.basename(e.path))).toEqual(['LICENSE.txt', 'LICENSE.txt']);
+      const series = summary.studies.flatMap((s) => s.series).sort((a, b) => a.instances - b.instances);
+      expect(series.map((s) => [s.instances, s.timePoints])).toEqual([
+        [192, 1],
+        [210, 6],
+      ]);
     },
   );
 });

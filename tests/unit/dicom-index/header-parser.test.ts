@@ -1,11 +1,12 @@
 /**
  * The header reader on hand-built data sets: implicit VR little endian without
  * preamble, explicit big endian, deflate, undefined-length sequences skipped,
- * stopping at Pixel Data, and the readable reasons for damaged input.
+ * stopping at Pixel Data, and the readable reasons for damaged input; over a
+ * source that loads bytes on demand, large private values are never asked for.
  */
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { HeaderError, NeedMoreBytes, parseDicomHeader } from '../../../src-main/core/dicom/header-parser';
+import { HeaderError, NeedMoreBytes, parseDicomHeader, parseDicomHeaderFrom, type ByteSource } from '../../../src-main/core/dicom/header-parser';
 
 type El = { group: number; element: number; vr: string; value: Buffer | string };
 const pad = (b: Buffer) => (b.length % 2 ? Buffer.concat([b, Buffer.from([0x20])]) : b);
@@ -112,5 +113,33 @@ describe('parseDicomHeader', () => {
   it('gives readable reasons for things that are not DICOM', () => {
     expect(() => parseDicomHeader(new Uint8Array(0), true)).toThrow(new HeaderError('the file is empty'));
     expect(() => parseDicomHeader(Buffer.from('just some text that is long enough'), true)).toThrow(/^not DICOM/);
+  });
+
+  it('over an on-demand source, steps over private values without asking for their bytes and gives the same header', () => {
+    const privateBlock = Buffer.alloc(150_000, 0x41);
+    const whole = part10(
+      '1.2.840.10008.1.2.1',
+      explicit([
+        ...UIDS(),
+        { group: 0x29, element: 0x10, vr: 'LO', value: 'SIEMENS CSA HEADER' },
+        { group: 0x29, element: 0x1010, vr: 'OB', value: privateBlock },
+        { group: 0x7fe0, element: 0x10, vr: 'OW', value: Buffer.alloc(80 * 60 * 2) },
+      ]),
+    );
+    const privateStart = whole.indexOf(privateBlock);
+    const asked: [number, number][] = [];
+    const source: ByteSource = {
+      length: whole.length,
+      complete: true,
+      window: (offset, size) => {
+        asked.push([offset, size]);
+        // The smallest window that answers, so that every byte the parser reads is one it asked for.
+        return { bytes: whole.subarray(offset, offset + size), start: offset };
+      },
+    };
+    expect(parseDicomHeaderFrom(source, whole.length)).toEqual(parseDicomHeader(whole, true));
+    const touched = asked.filter(([offset, size]) => offset < privateStart + privateBlock.length && offset + size > privateStart);
+    expect(touched).toEqual([]);
+    expect(asked.reduce((n, [, size]) => n + size, 0)).toBeLessThan(1000);
   });
 });

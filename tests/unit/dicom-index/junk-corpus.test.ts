@@ -14,6 +14,7 @@ import { openCaseLog, type CaseLog } from '../../../src-main/core/caselog';
 import { indexFolder } from '../../../src-main/core/dicom/indexer';
 import type { HeaderReader } from '../../../src-main/core/dicom/header-reader';
 import { describeFailure, readHeaderFile, readHeaderFileSync } from '../../../src-main/core/dicom/header-file';
+import { FileSystemCalls, walkFolder } from '../../../src-main/core/dicom/walk';
 import { FIXTURES } from '../../helpers/paths';
 
 const REAL = path.join(FIXTURES, 'dicom', 'ct-chest-lidc-0314');
@@ -111,11 +112,38 @@ describe('indexing a folder full of junk', () => {
   it('the blocking reader of the header workers answers exactly as the promise-based one, a named pipe included', async () => {
     makeCorpus();
     execFileSync('mkfifo', [path.join(dir, 'pipe.dcm')]);
+    // Vendor-style private blocks before the pixels, which the blocking reader steps over without reading:
+    // 150 kB (past the first 64 KiB read) and 2 MB (past the next, 1 MiB).
+    const sample = fs.readFileSync(path.join(REAL, fs.readdirSync(REAL).sort()[0]!));
+    const pixels = sample.indexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00]));
+    for (const [name, bytes] of [
+      ['vendor-150k.dcm', 150_000],
+      ['vendor-2m.dcm', 2_000_000],
+    ] as const) {
+      const head = Buffer.alloc(8);
+      head.writeUInt32LE(0x10100029, 0); // (0029,1010), implicit VR little endian like the sample
+      head.writeUInt32LE(bytes, 4);
+      fs.writeFileSync(path.join(dir, name), Buffer.concat([sample.subarray(0, pixels), head, Buffer.alloc(bytes, 0x41), sample.subarray(pixels)]));
+    }
     const files = ['', 'good', 'good/deeper'].flatMap((sub) => fs.readdirSync(path.join(dir, sub)).map((f) => path.join(dir, sub, f)));
     const blocking = files.map((f) => readHeaderFileSync(f));
     expect(blocking).toEqual(await Promise.all(files.map((f) => readHeaderFile(f))));
     expect(blocking.filter((r) => r.ok && /IM\d$/.test(r.path))).toHaveLength(4);
     expect(blocking.find((r) => r.path.endsWith('pipe.dcm'))).toMatchObject({ ok: false, reason: /named pipe/ });
+    expect(blocking.filter((r) => r.ok && /vendor-/.test(r.path))).toHaveLength(2);
+  });
+
+  it('the walk finds the same entries with synchronous calls (a fast disk) as with promise-based ones (a slow share)', async () => {
+    makeCorpus();
+    const walk = async (calls: FileSystemCalls) => {
+      const entries = [];
+      for await (const entry of walkFolder(dir, undefined, () => true, calls)) entries.push(entry);
+      return entries;
+    };
+    const synchronous = await walk(new FileSystemCalls(true));
+    expect(synchronous.filter((e) => e.ok)).toHaveLength(13);
+    expect(synchronous.filter((e) => !e.ok).map((e) => path.relative(dir, e.path))).toEqual(['dangling', 'good/loop']);
+    expect(await walk(new FileSystemCalls(false))).toEqual(synchronous);
   });
 
   it('permission errors read as such (root can read anything, so the real case above only runs as a normal user)', () => {

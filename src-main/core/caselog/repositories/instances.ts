@@ -36,7 +36,9 @@ interface Raw {
   header: string;
 }
 
-const toRow = (r: Raw): InstanceRow => ({
+const parseHeader = (json: string) => JSON.parse(json) as DicomHeader;
+
+const toRow = (r: Raw, header = parseHeader): InstanceRow => ({
   id: r.id,
   seriesId: r.series_id,
   folderId: r.folder_id,
@@ -46,7 +48,7 @@ const toRow = (r: Raw): InstanceRow => ({
   sopInstanceUid: r.sop_instance_uid,
   timePoint: r.time_point,
   displayOrder: r.display_order,
-  header: JSON.parse(r.header) as DicomHeader,
+  header: header(r.header),
 });
 
 export class InstancesRepository {
@@ -74,10 +76,10 @@ export class InstancesRepository {
     return r?.path;
   }
 
-  /** Inserts or refreshes the instance stored at `stamp.path` (series assignment comes later). */
-  upsert(folderId: number, stamp: FileStamp, h: DicomHeader): void {
-    const old = this.byPath(stamp.path);
-    if (old && old.sopInstanceUid !== h.sopInstanceUid) this.deleteByPath(stamp.path);
+  /** Inserts or refreshes the instance stored at `stamp.path` (series assignment comes later); `headerJson` is `h` as stored. */
+  upsert(folderId: number, stamp: FileStamp, h: DicomHeader, headerJson = JSON.stringify(h)): void {
+    const old = prepared(this.db, 'SELECT sop_instance_uid AS uid FROM instances WHERE path = ?').get(stamp.path) as { uid: string } | undefined;
+    if (old && old.uid !== h.sopInstanceUid) this.deleteByPath(stamp.path);
     prepared(
       this.db,
       `INSERT INTO instances (folder_id, path, size, mtime_ms, sop_instance_uid, study_instance_uid, series_instance_uid, sop_class_uid,
@@ -108,7 +110,7 @@ export class InstancesRepository {
       imageOrientation: h.imageOrientationPatient ? JSON.stringify(h.imageOrientationPatient) : null,
       sliceLocation: h.sliceLocation,
       acquisitionNumber: h.acquisitionNumber,
-      header: JSON.stringify(h),
+      header: headerJson,
     });
   }
 
@@ -119,13 +121,16 @@ export class InstancesRepository {
     return r?.uid;
   }
 
-  bySeriesUid(seriesInstanceUid: string): InstanceRow[] {
-    return (prepared(this.db, 'SELECT * FROM instances WHERE series_instance_uid = ? ORDER BY id').all(seriesInstanceUid) as Raw[]).map(toRow);
+  /** The instances of one DICOM series; `header` turns the stored JSON into a header (a caller may remember the ones it parsed). */
+  bySeriesUid(seriesInstanceUid: string, header = parseHeader): InstanceRow[] {
+    return (prepared(this.db, 'SELECT * FROM instances WHERE series_instance_uid = ? ORDER BY id').all(seriesInstanceUid) as Raw[]).map((r) =>
+      toRow(r, header),
+    );
   }
 
   /** Instances of one built series in display order. */
   bySeriesId(seriesId: number): InstanceRow[] {
-    return (prepared(this.db, 'SELECT * FROM instances WHERE series_id = ? ORDER BY display_order, id').all(seriesId) as Raw[]).map(toRow);
+    return (prepared(this.db, 'SELECT * FROM instances WHERE series_id = ? ORDER BY display_order, id').all(seriesId) as Raw[]).map((r) => toRow(r));
   }
 
   assign(id: number, seriesId: number, timePoint: number, displayOrder: number): void {

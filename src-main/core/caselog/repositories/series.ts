@@ -98,7 +98,7 @@ export class SeriesRepository {
 
   /** Writes one built series part and returns its id (stable for the same UID and part). */
   upsert(studyId: number, f: SeriesFields): number {
-    prepared(
+    const row = prepared(
       this.db,
       `INSERT INTO series (study_id, series_instance_uid, part, parts, modality, series_number, series_description, body_part, rows, columns,
            photometric_interpretation, instances, frames, time_points, transfer_syntaxes, pixel_spacing, slice_spacing, reconstructable, gaps,
@@ -112,8 +112,9 @@ export class SeriesRepository {
            instances = excluded.instances, frames = excluded.frames, time_points = excluded.time_points,
            transfer_syntaxes = excluded.transfer_syntaxes, pixel_spacing = excluded.pixel_spacing, slice_spacing = excluded.slice_spacing,
            reconstructable = excluded.reconstructable, gaps = excluded.gaps, multi_frame = excluded.multi_frame,
-           is_image = excluded.is_image, notes = excluded.notes`,
-    ).run({
+           is_image = excluded.is_image, notes = excluded.notes
+         RETURNING id`,
+    ).get({
       ...f,
       studyId,
       transferSyntaxes: JSON.stringify(f.transferSyntaxes),
@@ -122,8 +123,8 @@ export class SeriesRepository {
       multiFrame: f.multiFrame ? 1 : 0,
       isImage: f.isImage ? 1 : 0,
       notes: JSON.stringify(f.notes),
-    });
-    return (prepared(this.db, 'SELECT id FROM series WHERE series_instance_uid = ? AND part = ?').get(f.seriesInstanceUid, f.part) as { id: number }).id;
+    }) as { id: number };
+    return row.id;
   }
 
   /** Drops parts numbered above `keepParts` (all of them when 0). */

@@ -18,7 +18,7 @@ export class StudiesRepository {
 
   /** The study's id; fields already known are kept, missing ones are filled from `h`. */
   upsertFromHeader(h: DicomHeader): number {
-    prepared(
+    const row = prepared(
       this.db,
       `INSERT INTO studies (study_instance_uid, patient_id, patient_name, patient_birth_date, patient_sex, study_date, study_time, study_description, accession_number)
          VALUES (@studyInstanceUid, @patientId, @patientName, @patientBirthDate, @patientSex, @studyDate, @studyTime, @studyDescription, @accessionNumber)
@@ -30,8 +30,9 @@ export class StudiesRepository {
            study_date = COALESCE(studies.study_date, excluded.study_date),
            study_time = COALESCE(studies.study_time, excluded.study_time),
            study_description = COALESCE(studies.study_description, excluded.study_description),
-           accession_number = COALESCE(studies.accession_number, excluded.accession_number)`,
-    ).run({
+           accession_number = COALESCE(studies.accession_number, excluded.accession_number)
+         RETURNING id`,
+    ).get({
       studyInstanceUid: h.studyInstanceUid,
       patientId: h.patientId,
       patientName: h.patientName,
@@ -41,8 +42,8 @@ export class StudiesRepository {
       studyTime: h.studyTime,
       studyDescription: h.studyDescription,
       accessionNumber: h.accessionNumber,
-    });
-    return (prepared(this.db, 'SELECT id FROM studies WHERE study_instance_uid = ?').get(h.studyInstanceUid) as { id: number }).id;
+    }) as { id: number };
+    return row.id;
   }
 
   byUid(uid: string): StudyRow | undefined {

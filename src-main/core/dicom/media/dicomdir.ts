@@ -10,7 +10,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ClipScanError } from '../../../../src-shared/contract/errors';
-import { readHeader } from '../dataset-io';
 import type { WalkEntry } from '../walk';
 
 export const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
@@ -32,6 +31,8 @@ export async function isDicomdir(file: string): Promise<boolean> {
 export async function referencedFileIds(dicomdir: string): Promise<string[][]> {
   let ds: Record<string, unknown>;
   try {
+    // dcmjs is loaded only for a DICOMDIR: indexing a folder (and the series builder, which imports this module) never needs it.
+    const { readHeader } = await import('../dataset-io');
     ds = await readHeader(dicomdir);
   } catch (err) {
     throw new ClipScanError('DICOMDIR_UNREADABLE', `${dicomdir} cannot be read as a DICOMDIR: ${err instanceof Error ? err.message : String(err)}`, {

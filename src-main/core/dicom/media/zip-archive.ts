@@ -12,7 +12,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { ClipScanError } from '../../../../src-shared/contract/errors';
 
 export interface ZipLimits {
@@ -127,7 +126,8 @@ async function extractEntry(zip: string, handle: fs.FileHandle, e: ZipEntry): Pr
   await handle.read(compressed, 0, e.compressedSize, dataStart);
   let data: Buffer;
   try {
-    data = e.method === 0 ? compressed : zlib.inflateRawSync(compressed, { maxOutputLength: Math.max(1, e.size) });
+    // node:zlib is loaded here, not with the module: indexing a folder never needs it.
+    data = e.method === 0 ? compressed : process.getBuiltinModule('node:zlib').inflateRawSync(compressed, { maxOutputLength: Math.max(1, e.size) });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ERR_BUFFER_TOO_LARGE') throw bad(zip, `the entry "${e.name}" holds more data than it declares (zip bomb?).`);
