@@ -12,7 +12,7 @@ import { AllowedRoots } from './files/allowed-roots';
 import { readRegularFile } from './files/regular-file';
 import { listFolder } from './files/list-folder';
 import { APP_VERSION } from './version';
-import { explainCaseLogError, openCaseLog } from './caselog';
+import { explainCaseLogError } from './caselog';
 import { createLibraryHandlers } from './dicom/library-handlers';
 import type { EngineHost } from './engine-client/protocol';
 import { createInProcessHost } from './engine-host/in-process';
@@ -30,7 +30,8 @@ import { createTrainingHandlers } from './training/training-handlers';
 import { AdapterRepository } from './caselog/repositories/adapters';
 import { ExportRepository } from './caselog/repositories/exports';
 import { TrainingService } from './training/training-service';
-import { LibraryService } from './dicom/library-service';
+import type { LibraryService } from './dicom/library-service';
+import { openLibraryBackend } from './dicom/library-backend';
 
 export interface BackendConfig {
   mode: AppInfo['mode'];
@@ -86,8 +87,7 @@ export interface Backend {
 }
 
 export function createBackend(config: BackendConfig): Backend {
-  const caseLog = openCaseLog(config.databasePath);
-  const library = new LibraryService(caseLog);
+  const { caseLog, library } = openLibraryBackend(config.databasePath);
   const remembered = config.rememberIndexedFolders ? library.recentFolders(1000).map((f) => f.path) : [];
   const roots = new AllowedRoots([...config.allowedRoots, ...remembered], config.confined === true);
   const models = new ModelRegistry({ db: caseLog.db, modelsDir: modelsDirFor(config.databasePath) });
