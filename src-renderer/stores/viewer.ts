@@ -67,7 +67,6 @@ export const useViewerStore = defineStore('viewer', () => {
   const stackVersion = ref(0);
   const status = ref<ViewerStatus>('idle');
   const statusText = ref('');
-  const fetched = ref(0);
   const cached = ref(0);
   /** Milliseconds from opening to the first image drawn, and to every image decoded and cached. */
   const timings = ref<{ firstImageMs: number | null; allCachedMs: number | null }>({ firstImageMs: null, allCachedMs: null });
@@ -215,16 +214,16 @@ export const useViewerStore = defineStore('viewer', () => {
   }
 
   /**
-   * Draws the slice the viewer will open at (the middle one) as soon as its
-   * file has arrived, while the rest of the series is still being read; the
-   * full stack replaces it at the same index. Only for one-frame-per-file series.
+   * Draws the slice the viewer will open at (the middle one) first, before any
+   * other file is read or decoded; the full stack then replaces it at the same
+   * index. Only for one-frame-per-file series.
    */
   async function showPreview(detail: SeriesDetail, gen: number): Promise<void> {
     const count = detail.instancesInOrder.length;
     if (count < 2 || detail.frames !== count || detail.timePoints > 1) return;
     const at = Math.floor(count / 2);
-    const [id] = await imageIdsForInstances([detail.instancesInOrder[at]!]);
-    if (gen !== generation || !id) return;
+    const [id] = imageIdsForInstances([detail.instancesInOrder[at]!]);
+    if (!id) return;
     imageIds.value = [id];
     index.value = 0;
     await Promise.all(openPanes().map((vp) => showStackOn(vp)));
@@ -241,7 +240,6 @@ export const useViewerStore = defineStore('viewer', () => {
     openedAt = performance.now();
     status.value = 'loading';
     statusText.value = label;
-    fetched.value = 0;
     cached.value = 0;
     timings.value = { firstImageMs: null, allCachedMs: null };
     mpr.value = false;
@@ -266,17 +264,8 @@ export const useViewerStore = defineStore('viewer', () => {
       study.value = owner;
       fileLabel.value = null;
       await showPreview(detail, gen);
-      const ids = await imageIdsForInstances(
-        detail.instancesInOrder,
-        (done) => {
-          if (gen === generation) fetched.value = done;
-        },
-        (fileImageIds) => {
-          if (gen === generation) warm?.add(fileImageIds);
-        },
-      );
       if (gen !== generation) return;
-      await showStack(ids, label);
+      await showStack(imageIdsForInstances(detail.instancesInOrder), label);
     } catch (err) {
       if (gen !== generation) return;
       status.value = 'error';
@@ -289,8 +278,7 @@ export const useViewerStore = defineStore('viewer', () => {
   async function openFiles(paths: string[]): Promise<void> {
     const gen = beginOpen('Opening file');
     try {
-      const ids = await imageIdsForInstances(paths.map((path) => ({ path, frames: 1 })));
-      if (gen !== generation) return;
+      const ids = imageIdsForInstances(paths.map((path) => ({ path, frames: 1 })));
       series.value = null;
       study.value = null;
       fileLabel.value = paths[0]!.split(/[\\/]/).pop() ?? paths[0]!;
@@ -441,7 +429,6 @@ export const useViewerStore = defineStore('viewer', () => {
     stackVersion,
     status,
     statusText,
-    fetched,
     cached,
     timings,
     index,
