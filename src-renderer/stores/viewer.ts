@@ -36,6 +36,8 @@ type ShownViewport = Types.IStackViewport | Types.IVolumeViewport;
 
 const IDENTITY_KEY = 'clipscan.hideIdentity';
 const FIRST_IMAGE_TIMEOUT_MS = 30_000;
+/** How often the "cached N/M" count is redrawn while a stack is cached: each redraw restyles and repaints the page. */
+const CACHE_PROGRESS_EVERY_MS = 250;
 
 /**
  * Puts a pane whose camera went non-finite (an image that failed, or bad
@@ -93,8 +95,10 @@ export const useViewerStore = defineStore('viewer', () => {
   let seriesVoi: { lower: number; upper: number } | null = null;
   let generation = 0;
   let openedAt = 0;
-  /** Caches the open stack's images while its files arrive (viewer/background-cache). */
+  /** Caches the open stack's images in the background (viewer/background-cache). */
   let warm: BackgroundCache | null = null;
+  /** Images of the open stack cached so far; `cached` shows it every CACHE_PROGRESS_EVERY_MS and at the end. */
+  let cachedSoFar = 0;
   let cineTimer: ReturnType<typeof setInterval> | null = null;
 
   const total = computed(() => imageIds.value.length);
@@ -233,7 +237,9 @@ export const useViewerStore = defineStore('viewer', () => {
   /** Decodes and caches every image of the stack in the background (scrolling is then instant). */
   async function cacheAll(ids: string[], gen: number): Promise<void> {
     await warm?.finish(ids);
-    if (gen === generation) timings.value = { ...timings.value, allCachedMs: performance.now() - openedAt };
+    if (gen !== generation) return;
+    cached.value = cachedSoFar;
+    timings.value = { ...timings.value, allCachedMs: performance.now() - openedAt };
   }
 
   function beginOpen(label: string): number {
@@ -246,8 +252,14 @@ export const useViewerStore = defineStore('viewer', () => {
     seriesVoi = null;
     const gen = ++generation;
     warm?.cancel();
+    cachedSoFar = 0;
+    let shownAt = 0;
     const cache = startBackgroundCache((done) => {
-      if (warm === cache) cached.value = done;
+      if (warm !== cache) return;
+      cachedSoFar = done;
+      if (performance.now() - shownAt < CACHE_PROGRESS_EVERY_MS) return;
+      shownAt = performance.now();
+      cached.value = done;
     });
     warm = cache;
     return gen;

@@ -1,8 +1,9 @@
 /**
  * The viewer's image loader for local files (the `wadouri:` ids of
  * viewer/local-image-ids.ts). The first load of a file's image reads the file
- * once through the contract's binary GET, straight into an ArrayBuffer (no
- * Blob, no FileReader), and checks its header (viewer/decodable.ts):
+ * once through the contract's binary GET, in a worker, straight into an
+ * ArrayBuffer (no Blob, no FileReader), with its header checked there
+ * (viewer/file-reads.ts, viewer/decodable.ts):
  * - a file Cornerstone can decode is parsed once with dicom-parser into
  *   Cornerstone's data-set cache, whose metadata provider (registered here)
  *   answers its image modules, and Cornerstone's wadouri loader decodes its
@@ -17,10 +18,8 @@
  */
 import { imageLoader, metaData, type Types } from '@cornerstonejs/core';
 import { wadouri } from '@cornerstonejs/dicom-image-loader';
-import { useApi } from '../bridge/api';
-import { appCalls } from '../../src-shared/contract/calls';
 import { withTimeout } from '../util/with-timeout';
-import { nodeDecoderReason } from './decodable';
+import { readFileOffThread } from './file-reads';
 import { FILE_SCHEME } from './local-image-ids';
 import { loadThroughNode, locate, registerNodeDecodedMetadata, skipCornerstone, skipReason } from './node-decoded-loader';
 
@@ -28,13 +27,12 @@ const CORNERSTONE_LOAD_TIMEOUT_MS = 20_000;
 
 /** Reads a file's bytes for the data-set cache, or marks the file for the Node decoder (then rejects). */
 async function readForCornerstone(fileId: string, path: string): Promise<ArrayBuffer> {
-  const bytes = await useApi().call(appCalls.readFile, { path });
-  const reason = nodeDecoderReason(bytes);
-  if (reason !== null) {
-    skipCornerstone(fileId, reason);
-    throw new Error(reason);
+  const read = await readFileOffThread(path);
+  if (read.nodeDecoderReason !== null) {
+    skipCornerstone(fileId, read.nodeDecoderReason);
+    throw new Error(read.nodeDecoderReason);
   }
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+  return read.bytes;
 }
 
 async function loadLocalImage(imageId: string, fileId: string, path: string, options: Record<string, unknown>): Promise<Types.IImage> {
