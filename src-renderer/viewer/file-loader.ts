@@ -52,7 +52,14 @@ function loadFileImage(imageId: string, options: Record<string, unknown> = {}): 
   const at = locate(imageId);
   // An id this page did not make (none today): Cornerstone's own loader, which fetches its URL itself.
   if (!at) return wadouri.loadImageFromNaturalizedMetadata(imageId, options) as Types.IImageLoadObject;
-  return { promise: loadLocalImage(imageId, at.fileId, at.path, options) };
+  const { url } = wadouri.parseImageId(imageId);
+  return {
+    promise: loadLocalImage(imageId, at.fileId, at.path, options),
+    // When Cornerstone drops the image from its cache, the file's data set goes once none of its images is cached.
+    decache: () => {
+      if (wadouri.dataSetCacheManager.isLoaded(url)) wadouri.dataSetCacheManager.unload(url);
+    },
+  };
 }
 
 let registered = false;
