@@ -1,6 +1,6 @@
 /**
- * Decodes and caches a stack's images in the background while its files are
- * still arriving: ids are added as each file comes in, and a bounded number of
+ * Decodes and caches a stack's images in the background: ids can be added at
+ * any time (in display order), and a bounded number of
  * `loadAndCacheImage` calls run at a time, enough to keep every decode worker
  * busy (viewer/cornerstone-init.ts) without flooding the worker queue ahead of
  * an image the user scrolls to. Images already cached or loading (the first
@@ -8,7 +8,7 @@
  * `cancel` drops what is still queued when another series is opened.
  *
  *   const warm = startBackgroundCache((cached) => (progress.value = cached));
- *   warm.add(idsOfOneFile);          // as files arrive, in display order
+ *   warm.add(someIds);               // any time, in display order
  *   await warm.finish(allIds);       // resolves once every image is cached (or failed)
  */
 import { imageLoader } from '@cornerstonejs/core';

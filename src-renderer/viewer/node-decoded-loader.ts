@@ -118,7 +118,7 @@ export function describe(err: unknown): string {
   return String(err);
 }
 
-/** Image modules for images built here (answers before the naturalized DICOM provider). */
+/** Image modules for images built here (answers before the DICOM data-set and naturalized providers). */
 function provider(type: string, imageId: string): unknown {
   const h = headers.get(imageId);
   if (!h) return undefined;
@@ -166,7 +166,7 @@ function provider(type: string, imageId: string): unknown {
   }
 }
 
-/** Adds the metadata provider of the images built here (before the naturalized DICOM provider). */
+/** Adds the metadata provider of the images built here (before the DICOM data-set and naturalized providers). */
 export function registerNodeDecodedMetadata(): void {
   metaData.addProvider(provider, 20_000);
 }
