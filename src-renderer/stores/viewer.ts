@@ -14,7 +14,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { metaData, type Types } from '@cornerstonejs/core';
+import { imageLoader, metaData, type Types } from '@cornerstonejs/core';
 import type { SeriesDetail, StudySummary } from '../../src-shared/domain/library';
 import { useApi } from '../bridge/api';
 import { allPanes, setPrimaryTool, type PrimaryTool } from '../viewer/engine';
@@ -24,6 +24,7 @@ import { startBackgroundCache, type BackgroundCache } from '../viewer/background
 import { presetById, voiRangeOf, type PresetId } from '../viewer/presets';
 import { useMessagesStore } from './messages';
 import { withTimeout } from '../util/with-timeout';
+import { markHandled } from '../util/global-errors';
 import { missingBefore } from '../../src-shared/domain/slice-gaps';
 import { libraryCalls } from '../../src-shared/contract/library-calls';
 import { LAYOUTS, type Layout } from '../viewer/pane-sync';
@@ -44,6 +45,18 @@ const CACHE_PROGRESS_EVERY_MS = 250;
  * geometry) back to a fitted view: Cornerstone carries zoom and pan over to
  * the next stack, so one broken image would leave every later series black.
  */
+/**
+ * Loads the image a stack opens at, before it is shown: files are read only
+ * when their images load, so a file that cannot be read or drawn fails the
+ * open here, with its own message (reported once, by the caller).
+ */
+async function loadFirstImage(imageId: string): Promise<void> {
+  await imageLoader.loadAndCacheImage(imageId).catch((err: unknown) => {
+    markHandled(err);
+    throw err;
+  });
+}
+
 function recoverCamera(viewport: Types.IStackViewport): void {
   if (Number.isFinite(viewport.getZoom())) return;
   viewport.resetCamera();
@@ -202,12 +215,17 @@ export const useViewerStore = defineStore('viewer', () => {
     invert.value = false;
     stackVersion.value++;
     try {
-      await withTimeout(Promise.all(openPanes().map((vp) => showStackOn(vp))), FIRST_IMAGE_TIMEOUT_MS, `Displaying ${label}`);
+      const shown = (async () => {
+        const first = ids[index.value];
+        if (first) await loadFirstImage(first);
+        await Promise.all(openPanes().map((vp) => showStackOn(vp)));
+      })();
+      await withTimeout(shown, FIRST_IMAGE_TIMEOUT_MS, `Displaying ${label}`);
       if (gen !== generation) return;
       timings.value = { firstImageMs: timings.value.firstImageMs ?? performance.now() - openedAt, allCachedMs: null };
       status.value = 'ready';
       statusText.value = label;
-      void cacheAll(ids, gen);
+      void cacheAll(ids, gen, label);
     } catch (err) {
       if (gen !== generation) return;
       for (const vp of openPanes()) recoverCamera(vp);
@@ -228,18 +246,21 @@ export const useViewerStore = defineStore('viewer', () => {
     const at = Math.floor(count / 2);
     const [id] = imageIdsForInstances([detail.instancesInOrder[at]!]);
     if (!id) return;
+    await loadFirstImage(id);
+    if (gen !== generation) return;
     imageIds.value = [id];
     index.value = 0;
     await Promise.all(openPanes().map((vp) => showStackOn(vp)));
     if (gen === generation) timings.value = { firstImageMs: performance.now() - openedAt, allCachedMs: null };
   }
 
-  /** Decodes and caches every image of the stack in the background (scrolling is then instant). */
-  async function cacheAll(ids: string[], gen: number): Promise<void> {
-    await warm?.finish(ids);
+  /** Decodes and caches every image of the stack in the background (scrolling is then instant); says once if any failed. */
+  async function cacheAll(ids: string[], gen: number, label: string): Promise<void> {
+    const failed = (await warm?.finish(ids)) ?? [];
     if (gen !== generation) return;
     cached.value = cachedSoFar;
     timings.value = { ...timings.value, allCachedMs: performance.now() - openedAt };
+    if (failed.length > 0) messages.error(`${failed.length} of ${ids.length} images of ${label} could not be loaded; the first`, failed[0]!.error);
   }
 
   function beginOpen(label: string): number {

@@ -103,7 +103,16 @@ export async function loadThroughNode(imageId: string, reason?: unknown): Promis
     bytes = await useApi().call(renderCalls.renderFrame, { path: at.path, frame: at.frame });
   } catch (err) {
     const skipped = skipReasons.get(at.fileId);
-    const first = reason ? ` The viewer's decoder failed first: ${describe(reason)}.` : skipped ? ` (The viewer's decoder was not tried: ${skipped}.)` : '';
+    // Said once when both failed alike (a file that cannot be read at all).
+    const before = reason ? describe(reason) : null;
+    const first =
+      before !== null
+        ? before === describe(err)
+          ? ''
+          : ` The viewer's decoder failed first: ${before.replace(/\.$/, '')}.`
+        : skipped
+          ? ` (The viewer's decoder was not tried: ${skipped}.)`
+          : '';
     throw new Error(`${fileName(at.path)}, frame ${at.frame + 1}: ${describe(err)}${first}`, { cause: err });
   }
   const { header, pixels } = decodeRenderedFrame(bytes);
