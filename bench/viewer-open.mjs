@@ -10,7 +10,11 @@
  * start and the end (the machine is shared: compare builds only as ratios of
  * runs made in the same minutes, e.g. alternating the two builds).
  *
- *   npm run build && node bench/viewer-open.mjs [runs=3]
+ * `--profile FILE` also records a CPU profile of the page's main thread during
+ * the last run's open (Chrome's .cpuprofile format, for DevTools) and prints
+ * where its samples went, by self time.
+ *
+ *   npm run build && node bench/viewer-open.mjs [runs=3] [--profile /tmp/open.cpuprofile]
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,7 +26,10 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const DICOM = path.resolve(process.env.CLIPSCAN_SHARED_DATA ?? path.join(ROOT, '..', 'shared', 'data'), 'dicom');
 const MR_SET = path.join(DICOM, 'mr-brain-t1w-studyforrest');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const runs = Number(process.argv[2] ?? 3);
+const args = process.argv.slice(2);
+const profileAt = args.indexOf('--profile');
+const profileFile = profileAt >= 0 ? args.splice(profileAt, 2)[1] : null;
+const runs = Number(args[0] ?? 3);
 
 for (const need of [path.join(ROOT, 'dist', 'main', 'cli.js'), path.join(ROOT, 'dist', 'renderer', 'index.html'), MR_SET, CHROMIUM]) {
   if (!fs.existsSync(need)) {
@@ -59,6 +66,20 @@ const browser = await chromium.launch({
   ],
 });
 
+/** Self time of the profile's samples by function (name and file), the largest first. */
+function printProfile(profile) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const { functionName, url, lineNumber } = nodes.get(profile.samples[i]).callFrame;
+    const key = `${functionName || '(anonymous)'} ${url ? `${url.split('/').pop()}:${lineNumber + 1}` : ''}`.trim();
+    selfUs.set(key, (selfUs.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
+  const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
+  console.log(`CPU profile of the main thread during the open: ${(total / 1000).toFixed(0)} ms of samples, by self time`);
+  for (const [key, us] of [...selfUs].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(us / 1000).toFixed(0).padStart(7)} ms  ${key}`);
+}
+
 const loadAtStart = os.loadavg()[0];
 const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
 const rows = [];
@@ -82,8 +103,19 @@ try {
       .catch(() => undefined);
     await page.waitForTimeout(1500);
     const heapBefore = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
+    const profiling = profileFile !== null && run === runs;
+    if (profiling) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     await page.click(`[data-testid=series][data-uid="${mrUid}"]`);
     await page.waitForFunction(() => document.querySelector('[data-testid=cache-progress]')?.getAttribute('data-all-cached-ms'), null, { timeout: 300_000 });
+    if (profiling) {
+      const { profile } = await cdp.send('Profiler.stop');
+      fs.writeFileSync(profileFile, JSON.stringify(profile));
+      printProfile(profile);
+    }
     const timing = await page.$eval('[data-testid=cache-progress]', (n) => ({
       first: Number(n.getAttribute('data-first-image-ms')),
       all: Number(n.getAttribute('data-all-cached-ms')),

@@ -118,7 +118,7 @@ export const useCompareStore = defineStore('compare', () => {
     loads.set(paneId, load);
     try {
       const detail = await api.call(libraryCalls.series, { seriesInstanceUid: candidate.series.seriesInstanceUid, part: candidate.series.part });
-      const imageIds = await imageIdsForInstances(detail.instancesInOrder);
+      const imageIds = imageIdsForInstances(detail.instancesInOrder);
       if (loads.get(paneId) !== load || imageIds.length === 0) return;
       const index = followIndex(openPlace(), { index: 0, total: imageIds.length, timePoints: detail.timePoints });
       expected.set(paneId, index);

@@ -14,7 +14,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { metaData, type Types } from '@cornerstonejs/core';
+import { imageLoader, metaData, type Types } from '@cornerstonejs/core';
 import type { SeriesDetail, StudySummary } from '../../src-shared/domain/library';
 import { useApi } from '../bridge/api';
 import { allPanes, setPrimaryTool, type PrimaryTool } from '../viewer/engine';
@@ -24,6 +24,7 @@ import { startBackgroundCache, type BackgroundCache } from '../viewer/background
 import { presetById, voiRangeOf, type PresetId } from '../viewer/presets';
 import { useMessagesStore } from './messages';
 import { withTimeout } from '../util/with-timeout';
+import { markHandled } from '../util/global-errors';
 import { missingBefore } from '../../src-shared/domain/slice-gaps';
 import { libraryCalls } from '../../src-shared/contract/library-calls';
 import { LAYOUTS, type Layout } from '../viewer/pane-sync';
@@ -36,12 +37,26 @@ type ShownViewport = Types.IStackViewport | Types.IVolumeViewport;
 
 const IDENTITY_KEY = 'clipscan.hideIdentity';
 const FIRST_IMAGE_TIMEOUT_MS = 30_000;
+/** How often the "cached N/M" count is redrawn while a stack is cached: each redraw restyles and repaints the page. */
+const CACHE_PROGRESS_EVERY_MS = 250;
 
 /**
  * Puts a pane whose camera went non-finite (an image that failed, or bad
  * geometry) back to a fitted view: Cornerstone carries zoom and pan over to
  * the next stack, so one broken image would leave every later series black.
  */
+/**
+ * Loads the image a stack opens at, before it is shown: files are read only
+ * when their images load, so a file that cannot be read or drawn fails the
+ * open here, with its own message (reported once, by the caller).
+ */
+async function loadFirstImage(imageId: string): Promise<void> {
+  await imageLoader.loadAndCacheImage(imageId).catch((err: unknown) => {
+    markHandled(err);
+    throw err;
+  });
+}
+
 function recoverCamera(viewport: Types.IStackViewport): void {
   if (Number.isFinite(viewport.getZoom())) return;
   viewport.resetCamera();
@@ -67,7 +82,6 @@ export const useViewerStore = defineStore('viewer', () => {
   const stackVersion = ref(0);
   const status = ref<ViewerStatus>('idle');
   const statusText = ref('');
-  const fetched = ref(0);
   const cached = ref(0);
   /** Milliseconds from opening to the first image drawn, and to every image decoded and cached. */
   const timings = ref<{ firstImageMs: number | null; allCachedMs: number | null }>({ firstImageMs: null, allCachedMs: null });
@@ -94,8 +108,10 @@ export const useViewerStore = defineStore('viewer', () => {
   let seriesVoi: { lower: number; upper: number } | null = null;
   let generation = 0;
   let openedAt = 0;
-  /** Caches the open stack's images while its files arrive (viewer/background-cache). */
+  /** Caches the open stack's images in the background (viewer/background-cache). */
   let warm: BackgroundCache | null = null;
+  /** Images of the open stack cached so far; `cached` shows it every CACHE_PROGRESS_EVERY_MS and at the end. */
+  let cachedSoFar = 0;
   let cineTimer: ReturnType<typeof setInterval> | null = null;
 
   const total = computed(() => imageIds.value.length);
@@ -199,12 +215,17 @@ export const useViewerStore = defineStore('viewer', () => {
     invert.value = false;
     stackVersion.value++;
     try {
-      await withTimeout(Promise.all(openPanes().map((vp) => showStackOn(vp))), FIRST_IMAGE_TIMEOUT_MS, `Displaying ${label}`);
+      const shown = (async () => {
+        const first = ids[index.value];
+        if (first) await loadFirstImage(first);
+        await Promise.all(openPanes().map((vp) => showStackOn(vp)));
+      })();
+      await withTimeout(shown, FIRST_IMAGE_TIMEOUT_MS, `Displaying ${label}`);
       if (gen !== generation) return;
       timings.value = { firstImageMs: timings.value.firstImageMs ?? performance.now() - openedAt, allCachedMs: null };
       status.value = 'ready';
       statusText.value = label;
-      void cacheAll(ids, gen);
+      void cacheAll(ids, gen, label);
     } catch (err) {
       if (gen !== generation) return;
       for (const vp of openPanes()) recoverCamera(vp);
@@ -215,41 +236,51 @@ export const useViewerStore = defineStore('viewer', () => {
   }
 
   /**
-   * Draws the slice the viewer will open at (the middle one) as soon as its
-   * file has arrived, while the rest of the series is still being read; the
-   * full stack replaces it at the same index. Only for one-frame-per-file series.
+   * Draws the slice the viewer will open at (the middle one) first, before any
+   * other file is read or decoded; the full stack then replaces it at the same
+   * index. Only for one-frame-per-file series.
    */
   async function showPreview(detail: SeriesDetail, gen: number): Promise<void> {
     const count = detail.instancesInOrder.length;
     if (count < 2 || detail.frames !== count || detail.timePoints > 1) return;
     const at = Math.floor(count / 2);
-    const [id] = await imageIdsForInstances([detail.instancesInOrder[at]!]);
-    if (gen !== generation || !id) return;
+    const [id] = imageIdsForInstances([detail.instancesInOrder[at]!]);
+    if (!id) return;
+    await loadFirstImage(id);
+    if (gen !== generation) return;
     imageIds.value = [id];
     index.value = 0;
     await Promise.all(openPanes().map((vp) => showStackOn(vp)));
     if (gen === generation) timings.value = { firstImageMs: performance.now() - openedAt, allCachedMs: null };
   }
 
-  /** Decodes and caches every image of the stack in the background (scrolling is then instant). */
-  async function cacheAll(ids: string[], gen: number): Promise<void> {
-    await warm?.finish(ids);
-    if (gen === generation) timings.value = { ...timings.value, allCachedMs: performance.now() - openedAt };
+  /** Decodes and caches every image of the stack in the background (scrolling is then instant); says once if any failed. */
+  async function cacheAll(ids: string[], gen: number, label: string): Promise<void> {
+    const failed = (await warm?.finish(ids)) ?? [];
+    if (gen !== generation) return;
+    cached.value = cachedSoFar;
+    timings.value = { ...timings.value, allCachedMs: performance.now() - openedAt };
+    if (failed.length > 0) messages.error(`${failed.length} of ${ids.length} images of ${label} could not be loaded; the first`, failed[0]!.error);
   }
 
   function beginOpen(label: string): number {
     openedAt = performance.now();
     status.value = 'loading';
     statusText.value = label;
-    fetched.value = 0;
     cached.value = 0;
     timings.value = { firstImageMs: null, allCachedMs: null };
     mpr.value = false;
     seriesVoi = null;
     const gen = ++generation;
     warm?.cancel();
+    cachedSoFar = 0;
+    let shownAt = 0;
     const cache = startBackgroundCache((done) => {
-      if (warm === cache) cached.value = done;
+      if (warm !== cache) return;
+      cachedSoFar = done;
+      if (performance.now() - shownAt < CACHE_PROGRESS_EVERY_MS) return;
+      shownAt = performance.now();
+      cached.value = done;
     });
     warm = cache;
     return gen;
@@ -266,17 +297,8 @@ export const useViewerStore = defineStore('viewer', () => {
       study.value = owner;
       fileLabel.value = null;
       await showPreview(detail, gen);
-      const ids = await imageIdsForInstances(
-        detail.instancesInOrder,
-        (done) => {
-          if (gen === generation) fetched.value = done;
-        },
-        (fileImageIds) => {
-          if (gen === generation) warm?.add(fileImageIds);
-        },
-      );
       if (gen !== generation) return;
-      await showStack(ids, label);
+      await showStack(imageIdsForInstances(detail.instancesInOrder), label);
     } catch (err) {
       if (gen !== generation) return;
       status.value = 'error';
@@ -289,8 +311,7 @@ export const useViewerStore = defineStore('viewer', () => {
   async function openFiles(paths: string[]): Promise<void> {
     const gen = beginOpen('Opening file');
     try {
-      const ids = await imageIdsForInstances(paths.map((path) => ({ path, frames: 1 })));
-      if (gen !== generation) return;
+      const ids = imageIdsForInstances(paths.map((path) => ({ path, frames: 1 })));
       series.value = null;
       study.value = null;
       fileLabel.value = paths[0]!.split(/[\\/]/).pop() ?? paths[0]!;
@@ -441,7 +462,6 @@ export const useViewerStore = defineStore('viewer', () => {
     stackVersion,
     status,
     statusText,
-    fetched,
     cached,
     timings,
     index,

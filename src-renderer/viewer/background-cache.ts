@@ -1,6 +1,6 @@
 /**
- * Decodes and caches a stack's images in the background while its files are
- * still arriving: ids are added as each file comes in, and a bounded number of
+ * Decodes and caches a stack's images in the background: ids can be added at
+ * any time (in display order), and a bounded number of
  * `loadAndCacheImage` calls run at a time, enough to keep every decode worker
  * busy (viewer/cornerstone-init.ts) without flooding the worker queue ahead of
  * an image the user scrolls to. Images already cached or loading (the first
@@ -8,11 +8,12 @@
  * `cancel` drops what is still queued when another series is opened.
  *
  *   const warm = startBackgroundCache((cached) => (progress.value = cached));
- *   warm.add(idsOfOneFile);          // as files arrive, in display order
- *   await warm.finish(allIds);       // resolves once every image is cached (or failed)
+ *   warm.add(someIds);               // any time, in display order
+ *   const failed = await warm.finish(allIds);   // once every image is cached or failed: the failures
  */
 import { imageLoader } from '@cornerstonejs/core';
 import { decodeWorkerCount } from './cornerstone-init';
+import { markHandled } from '../util/global-errors';
 
 /** Loads in flight per decode worker: one decoding, the others parsed and queued behind it. */
 const LOADS_PER_WORKER = 4;
@@ -20,10 +21,15 @@ const LOADS_PER_WORKER = 4;
 export interface BackgroundCache {
   /** Queues images to cache (ids already queued are ignored). */
   add(ids: readonly string[]): void;
-  /** Queues any of `ids` not yet queued, then resolves when the queue is empty and nothing is loading. */
-  finish(ids: readonly string[]): Promise<void>;
+  /** Queues any of `ids` not yet queued, then resolves when the queue is empty and nothing is loading, with the images that failed. */
+  finish(ids: readonly string[]): Promise<FailedImage[]>;
   /** Stops starting new loads; loads already running complete and are kept in the cache. */
   cancel(): void;
+}
+
+export interface FailedImage {
+  imageId: string;
+  error: unknown;
 }
 
 export function startBackgroundCache(onCached: (cached: number) => void, inFlight = LOADS_PER_WORKER * decodeWorkerCount()): BackgroundCache {
@@ -32,16 +38,20 @@ export function startBackgroundCache(onCached: (cached: number) => void, inFligh
   let running = 0;
   let cached = 0;
   let cancelled = false;
-  let idle: (() => void) | null = null;
+  const failed: FailedImage[] = [];
+  let idle: ((failures: FailedImage[]) => void) | null = null;
 
   function pump(): void {
     while (!cancelled && running < inFlight && waiting.length > 0) {
       const id = waiting.shift()!;
       running++;
-      // A failed image is counted as done: its pane shows the loader's error when it is scrolled to.
+      // A failed image is counted as done, and handed to `finish`'s caller to report once for the stack.
       void imageLoader
         .loadAndCacheImage(id)
-        .catch(() => undefined)
+        .catch((error: unknown) => {
+          markHandled(error);
+          failed.push({ imageId: id, error });
+        })
         .then(() => {
           running--;
           if (!cancelled) onCached(++cached);
@@ -49,7 +59,7 @@ export function startBackgroundCache(onCached: (cached: number) => void, inFligh
         });
     }
     if ((cancelled || waiting.length === 0) && running === 0 && idle) {
-      idle();
+      idle(failed);
       idle = null;
     }
   }
@@ -67,7 +77,7 @@ export function startBackgroundCache(onCached: (cached: number) => void, inFligh
   return {
     add,
     finish(ids) {
-      const done = new Promise<void>((resolve) => (idle = resolve));
+      const done = new Promise<FailedImage[]>((resolve) => (idle = resolve));
       add(ids);
       pump();
       return done;

@@ -1,7 +1,7 @@
 /**
  * Starts Cornerstone3D once per page: core (WebGL, falls back to CPU on its
  * own), the DICOM image loader (after core: it registers its decode worker with
- * core), the Node-decoder fallback loader, the guard against unusable pixel spacing, and the tools with the global tool registrations. Idempotent.
+ * core), the viewer's loader of local files (with its Node-decoder fallback), the guard against unusable pixel spacing, and the tools with the global tool registrations. Idempotent.
  */
 import { init as initCore } from '@cornerstonejs/core';
 import { init as initLoader } from '@cornerstonejs/dicom-image-loader';
@@ -16,7 +16,7 @@ import {
   EllipticalROITool,
   BrushTool,
 } from '@cornerstonejs/tools';
-import { registerNodeDecodedLoader } from './node-decoded-loader';
+import { registerFileLoader } from './file-loader';
 import { registerSpacingGuard } from './pixel-spacing';
 
 let started: Promise<void> | null = null;
@@ -33,7 +33,7 @@ export function startCornerstone(): Promise<void> {
   started ??= (async () => {
     initCore();
     initLoader({ maxWebWorkers: decodeWorkerCount() });
-    registerNodeDecodedLoader(); // after the DICOM loader: it wraps its dicomfile: scheme
+    registerFileLoader(); // after the DICOM loader: it takes over its wadouri: scheme
     registerSpacingGuard();
     initTools();
     for (const tool of [PanTool, ZoomTool, StackScrollTool, WindowLevelTool, LengthTool, EllipticalROITool, BrushTool]) addTool(tool);

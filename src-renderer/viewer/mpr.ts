@@ -7,9 +7,9 @@
  * synchronizer. `closeMpr` disables the viewports and removes the volume from
  * the cache, so its memory is freed when the user leaves MPR.
  *
- * Both image id schemes work: the `dicomfile:` ids (Cornerstone's wadouri file
- * manager; the naturalized metadata provider answers imagePlaneModule once a
- * file was parsed) and the `clipscan:` ids (Node decoder; its own provider).
+ * Both kinds of image work: those Cornerstone decodes (the wadouri data-set
+ * cache's metadata provider answers imagePlaneModule once a file was parsed)
+ * and those the Node decoder draws (its own provider; viewer/file-loader.ts).
  * Every image is loaded before the volume is built, so the geometry
  * (positions, spacing, orientation) is known for all of them.
  *

@@ -1,56 +1,54 @@
 /**
- * The fallback image loader: frames Cornerstone's own decoders cannot show
+ * The Node-decoder fallback: frames Cornerstone's own decoders cannot show
  * (an incomplete or segmented palette, a transfer syntax it lacks, a file it
  * cannot parse, or any load that fails) are decoded by the back end's Node
  * decoder — the one scans use — through `dicom.renderFrame`, so the viewer and
- * the scanner show the same pixels.
+ * the scanner show the same pixels. The viewer's loader (viewer/file-loader.ts)
+ * sends a file here up front when its header says Cornerstone cannot decode it
+ * (`skipCornerstone`), and after any failed Cornerstone load. A metadata
+ * provider answers the image modules for every image built here.
  *
- * Two ways in:
- * - `clipscan:N[?frame=K]` ids, chosen up front for files `needsNodeDecoder`
- *   says Cornerstone cannot decode (so its loader never throws on them);
- * - the `dicomfile:` scheme is wrapped: a failed (or stuck) Cornerstone load of
- *   a known file is retried through the Node decoder under the same id.
- * A metadata provider answers the image modules for every image built here.
- *
- *   registerNodeDecodedLoader();                 // once, after the DICOM loader's init
- *   const id = nodeDecodedFileId('/data/us/x.dcm');
+ *   rememberFileId(fileId, '/data/us/x.dcm');          // local-image-ids.ts
+ *   const image = await loadThroughNode(imageId, err);  // file-loader.ts
  */
-import { imageLoader, metaData, utilities, type Types } from '@cornerstonejs/core';
-import { wadouri } from '@cornerstonejs/dicom-image-loader';
+import { metaData, utilities, type Types } from '@cornerstonejs/core';
 import { useApi } from '../bridge/api';
 import { decodeRenderedFrame, type RenderedFrameHeader } from '../../src-shared/domain/rendered-frame';
-import { withTimeout } from '../util/with-timeout';
 import { usableSpacing } from './pixel-spacing';
 import { renderCalls } from '../../src-shared/contract/render-calls';
 
-export const NODE_SCHEME = 'clipscan';
-const CORNERSTONE_LOAD_TIMEOUT_MS = 20_000;
-
-const pathById = new Map<string, string>(); // `clipscan:N` or `dicomfile:N` (without frame) → file path
-const skipReasons = new Map<string, string>(); // `clipscan:N` → why Cornerstone's loader was not used
+const pathById = new Map<string, string>(); // file id (image id without its frame) → file path
+const skipReasons = new Map<string, string>(); // file id → why Cornerstone's loader was not used
 const headers = new Map<string, RenderedFrameHeader>(); // full image id → decoded frame header
-let nextNodeId = 0;
+const FRAME_SUFFIX = /[?&]frame=(\d+)$/;
 
-/** A `clipscan:` file id for a file the Node decoder will draw. */
-export function nodeDecodedFileId(path: string, reason: string): string {
-  const id = `${NODE_SCHEME}:${nextNodeId++}`;
-  pathById.set(id, path);
-  skipReasons.set(id, reason);
-  return id;
-}
-
-/** Remembers which file a `dicomfile:` id holds, so that a failed load can fall back. */
+/** Remembers which file an image id holds, so that its images can be read and can fall back. */
 export function rememberFileId(fileId: string, path: string): void {
   pathById.set(fileId, path);
 }
 
-/** The file and 0-based frame of an image id; null for ids this module does not know. */
-function locate(imageId: string): { path: string; frame: number } | null {
-  const [base, query] = imageId.split('?') as [string, string | undefined];
-  const path = pathById.get(base);
+/** The id of the file an image belongs to: the image id without its `frame=` part. */
+export function fileIdOf(imageId: string): string {
+  return imageId.replace(FRAME_SUFFIX, '');
+}
+
+/** The file id, file and 0-based frame of an image id; null for ids this module does not know. */
+export function locate(imageId: string): { fileId: string; path: string; frame: number } | null {
+  const fileId = fileIdOf(imageId);
+  const path = pathById.get(fileId);
   if (!path) return null;
-  const frame = Number(/(?:^|&)frame=(\d+)/.exec(query ?? '')?.[1] ?? '1');
-  return { path, frame: Math.max(0, frame - 1) };
+  const frame = Number(FRAME_SUFFIX.exec(imageId)?.[1] ?? '1');
+  return { fileId, path, frame: Math.max(0, frame - 1) };
+}
+
+/** Marks a file as one Cornerstone's decoder is not tried on, and why (said if the Node decoder fails too). */
+export function skipCornerstone(fileId: string, reason: string): void {
+  skipReasons.set(fileId, reason);
+}
+
+/** Why Cornerstone's decoder is not used for this file; null when it is. */
+export function skipReason(fileId: string): string | null {
+  return skipReasons.get(fileId) ?? null;
 }
 
 function fileName(path: string): string {
@@ -97,15 +95,24 @@ function buildImage(imageId: string, header: RenderedFrameHeader, pixels: Float3
 }
 
 /** Decodes one frame in the back end and builds the Cornerstone image under `imageId`. */
-async function loadThroughNode(imageId: string, reason?: unknown): Promise<Types.IImage> {
+export async function loadThroughNode(imageId: string, reason?: unknown): Promise<Types.IImage> {
   const at = locate(imageId);
   if (!at) throw new Error(`No file is known for the image ${imageId}.`);
   let bytes: Uint8Array;
   try {
     bytes = await useApi().call(renderCalls.renderFrame, { path: at.path, frame: at.frame });
   } catch (err) {
-    const skipped = skipReasons.get(imageId.split('?')[0]!);
-    const first = reason ? ` The viewer's decoder failed first: ${describe(reason)}.` : skipped ? ` (The viewer's decoder was not tried: ${skipped}.)` : '';
+    const skipped = skipReasons.get(at.fileId);
+    // Said once when both failed alike (a file that cannot be read at all).
+    const before = reason ? describe(reason) : null;
+    const first =
+      before !== null
+        ? before === describe(err)
+          ? ''
+          : ` The viewer's decoder failed first: ${before.replace(/\.$/, '')}.`
+        : skipped
+          ? ` (The viewer's decoder was not tried: ${skipped}.)`
+          : '';
     throw new Error(`${fileName(at.path)}, frame ${at.frame + 1}: ${describe(err)}${first}`, { cause: err });
   }
   const { header, pixels } = decodeRenderedFrame(bytes);
@@ -120,21 +127,7 @@ export function describe(err: unknown): string {
   return String(err);
 }
 
-function loadNodeImage(imageId: string): Types.IImageLoadObject {
-  return { promise: loadThroughNode(imageId) };
-}
-
-/** Cornerstone's `dicomfile:` loader, with the Node decoder behind it for files it fails on. */
-function loadFileImage(imageId: string, options?: Record<string, unknown>): Types.IImageLoadObject {
-  const original = wadouri.loadImageFromNaturalizedMetadata(imageId, options) as Types.IImageLoadObject;
-  const promise = withTimeout(original.promise, CORNERSTONE_LOAD_TIMEOUT_MS, 'Decoding in the viewer').catch((err: unknown) => {
-    if (!locate(imageId)) throw err;
-    return loadThroughNode(imageId, err);
-  });
-  return { ...original, promise };
-}
-
-/** Image modules for images built here (answers before the naturalized DICOM provider). */
+/** Image modules for images built here (answers before the DICOM data-set and naturalized providers). */
 function provider(type: string, imageId: string): unknown {
   const h = headers.get(imageId);
   if (!h) return undefined;
@@ -182,12 +175,7 @@ function provider(type: string, imageId: string): unknown {
   }
 }
 
-let registered = false;
-
-export function registerNodeDecodedLoader(): void {
-  if (registered) return;
-  registered = true;
-  imageLoader.registerImageLoader(NODE_SCHEME, loadNodeImage as unknown as Types.ImageLoaderFn);
-  imageLoader.registerImageLoader('dicomfile', loadFileImage as unknown as Types.ImageLoaderFn);
+/** Adds the metadata provider of the images built here (before the DICOM data-set and naturalized providers). */
+export function registerNodeDecodedMetadata(): void {
   metaData.addProvider(provider, 20_000);
 }

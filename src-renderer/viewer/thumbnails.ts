@@ -118,7 +118,7 @@ async function draw(job: Job): Promise<void> {
   // The middle slice position (of the first time point for a 4D series), its middle frame for multi-frame files.
   const positions = Math.max(1, Math.round(detail.instancesInOrder.length / detail.timePoints));
   const middle = detail.instancesInOrder[Math.floor(positions / 2)]!;
-  const ids = frameIds(await imageIdForFile(middle.path), middle.frames);
+  const ids = frameIds(imageIdForFile(middle.path), middle.frames);
   const image = await imageLoader.loadAndCacheImage(ids[Math.floor(ids.length / 2)]!);
   paint(image, job.canvas);
 }
