@@ -47,7 +47,7 @@ describe('shipped converter templates', () => {
     });
   }
 
-  for (const variant of ['tiny'] as const) {
+  for (const variant of ['tiny', 'ViT-L-14-336'] as const) {
     it(`${variant}: MVFA's graphs read the frozen blocks after the first tap from vision.onnx, with no copy of their own`, async () => {
       const t = await loadVariantTemplate(RESOURCES, variant);
       const plans = await planGraphs(t, Object.keys(t.graphs));
