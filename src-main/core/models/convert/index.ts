@@ -15,6 +15,9 @@
  * (templates.ts); each graph is written from its weight-free template with the
  * weights filled in (onnx-template.ts); token_embedding.f32, bpe_merges.txt,
  * tokenizer_check.json and manifest.json follow, as export.py writes them.
+ * Graphs that read vision.onnx's weights (the window graph, MVFA's three) keep
+ * their templates' ONNX external-data references; each must land exactly on one
+ * of vision.onnx's weights as written here (sharedWeightProblems).
  * Everything goes to a temporary folder beside `outDir`, renamed at the end; on
  * any error or cancel it is removed and nothing is left at `outDir`.
  */
