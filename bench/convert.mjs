@@ -7,6 +7,7 @@
 //
 //   node bench/convert.mjs                       # ViT-L-14, every graph its templates have (budget: ≤ 90 s, ≤ 3 GB on 2 cores)
 //   node bench/convert.mjs --arch ViT-B-16 --no-training
+//   node bench/convert.mjs --arch ViT-B-16 --keep /tmp/vit-b-16   # keep the bundle (e.g. for bench/scan-pipeline.mjs --model)
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -16,7 +17,12 @@ import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
 const { values } = parseArgs({
-  options: { arch: { type: 'string', default: 'ViT-L-14' }, 'no-training': { type: 'boolean', default: false }, child: { type: 'string' } },
+  options: {
+    arch: { type: 'string', default: 'ViT-L-14' },
+    'no-training': { type: 'boolean', default: false },
+    keep: { type: 'string' },
+    child: { type: 'string' },
+  },
 });
 
 if (values.child) {
@@ -91,6 +97,10 @@ try {
   console.log(
     `| ${values.arch} | ${res.training} | ${inputMB.toFixed(0)} | ${(res.bytes / 2 ** 20).toFixed(0)} | ${res.files} | ${res.seconds.toFixed(1)} | ${res.peakMB.toFixed(0)} | ${load.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} |`,
   );
+  if (values.keep) {
+    fs.renameSync(path.join(work, 'bundle'), path.resolve(values.keep)); // same file system as the OS temp folder
+    console.log(`bundle kept in ${path.resolve(values.keep)}`);
+  }
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }

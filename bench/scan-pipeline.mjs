@@ -3,14 +3,14 @@
 // a temp folder, then alternates `clipscan scan --json` of one folder between
 // that base build and this checkout's dist/main (with its default prefetch and
 // with CLIPSCAN_SCAN_PREFETCH=0), N rounds each, 2 ONNX threads, the demo
-// bundle unless --model. Prints the median scan wall time (timings.wallMs:
+// bundle unless --model (an installed id, or a bundle folder to import). Prints the median scan wall time (timings.wallMs:
 // engine host and store, not process start) and the process wall, the ratio
 // base/new, the stage breakdown of the median runs and the load average, and
 // checks that every variant's last scan has the base's scores and map files,
 // bit for bit.
 // Not a test. Needs `npm run build:main` first.
 //
-//   node bench/scan-pipeline.mjs [folder] [--rounds 3] [--base <git ref>] [--model <bundle dir>]
+//   node bench/scan-pipeline.mjs [folder] [--rounds 3] [--base <git ref>] [--model <bundle id or folder>]
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -53,9 +53,15 @@ const run = (variant, args) => {
   if (r.status !== 0) throw new Error(`${variant}: ${r.stderr}`);
   return { ...JSON.parse(r.stdout), processMs: performance.now() - start };
 };
-const scanArgs = ['scan', folder, '--threads', '2', ...(values.model ? ['--model', values.model] : [])];
+// --model: an installed bundle id, or a bundle folder, imported into each variant's database first
+const modelDir = values.model && fs.existsSync(path.join(values.model, 'manifest.json')) ? path.resolve(values.model) : null;
+const modelId = modelDir ? JSON.parse(fs.readFileSync(path.join(modelDir, 'manifest.json'), 'utf8')).id : values.model;
+const scanArgs = ['scan', folder, '--threads', '2', ...(modelId ? ['--model', modelId] : [])];
 const names = Object.keys(variants);
-for (const name of names) run(name, ['index', folder]);
+for (const name of names) {
+  if (modelDir) run(name, ['models', 'import', modelDir]);
+  run(name, ['index', folder]);
+}
 
 const load = [os.loadavg()[0]];
 const runs = Object.fromEntries(names.map((n) => [n, []]));
@@ -88,7 +94,9 @@ fs.rmSync(dir, { recursive: true, force: true });
 const median = (list) => [...list].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(list.length / 2)];
 const s = (ms) => (ms / 1000).toFixed(2);
 const medians = Object.fromEntries(names.map((n) => [n, median(runs[n])]));
-console.log(`${path.basename(folder)}: ${medians.new.images} images, ${values.model ?? 'demo bundle'}, 2 ONNX threads, ${os.cpus().length} cores, ${rounds} rounds alternating`);
+console.log(
+  `${path.basename(folder)}: ${medians.new.images} images, ${values.model ?? 'demo bundle'}, 2 ONNX threads, ${os.cpus().length} cores, ${rounds} rounds alternating`,
+);
 console.log(`load average (1 min) before ${load[0].toFixed(2)}, after ${load[1].toFixed(2)}`);
 console.table(
   Object.fromEntries(
@@ -111,5 +119,14 @@ console.log(`scores and maps of the last scan against the base (${baseImages.len
 for (const n of names) console.log(`all wall s, ${n}: ${runs[n].map((t) => s(t.wallMs)).join(' ')}`);
 const base = medians[names[0]];
 for (const n of names.slice(1)) {
-  console.log(`speed-up base/${n} (median wall): ${(base.wallMs / medians[n].wallMs).toFixed(2)}×, process: ${(base.processMs / medians[n].processMs).toFixed(2)}×`);
+  console.log(
+    `speed-up base/${n} (median wall): ${(base.wallMs / medians[n].wallMs).toFixed(2)}×, process: ${(base.processMs / medians[n].processMs).toFixed(2)}×`,
+  );
+}
+// Issue 17's overhead target (≤ 5 % with ViT-B/16): the share of the scan's wall that is not the forward,
+// and the same without setup (opening the sessions: once per scan, whatever the number of images)
+for (const n of names) {
+  const t = medians[n];
+  const pct = (wall) => `${(100 * (1 - t.stagesMs.forward / wall)).toFixed(1)} %`;
+  console.log(`overhead ${n}: ${pct(t.wallMs)} (1 − forward / wall), ${pct(t.wallMs - t.stagesMs.setup)} without setup`);
 }

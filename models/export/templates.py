@@ -20,7 +20,8 @@ weights, except through the recipes. The converter refills raw_data, so its grap
   /usr/bin/python3 -m models.export.templates --variant ViT-B-16 --out models/templates \
       --bpe resources/clip-bpe/bpe_simple_vocab_16e6.txt.gz
   ... --only-training madclip,mediclip,mvfa   only those methods' training graphs, into an existing
-      template folder: their files and template.json entries are replaced, the rest is kept
+      template folder: their files and template.json entries are replaced, the rest is kept (with mvfa,
+      vision.onnx is exported too, for MVFA's graphs to point into, and must equal the committed template)
 
 template.json: variant, config (the ClipConfig), headWidth, architecture, normalise,
 training (the manifest's entries), merges (count and sha256 of the merges the
@@ -141,8 +142,13 @@ def export_once(variant: str, seed: int, bpe: str | None, work: str, training: b
     model, tok, meta = build_random(args)
     if only:
         model.eval()
+        if 'mvfa' in only:
+            # MVFA's graphs point into vision.onnx (shared_weights.py): export it so that they can
+            export_vision(model.visual, model.cfg, os.path.join(work, 'vision.onnx'))
         manifest = {'training': write_training_graphs(model, tok, work, tuple(only))}
         files = [e['file'] for e in manifest['training'].values()]
+        if 'mvfa' in only:
+            files.append('vision.onnx')
     else:
         manifest = write_bundle(model, tok, meta, work, '1', 'bicubic', training=training)
         files = GRAPHS + [e['file'] for e in manifest['training'].values()]
@@ -208,7 +214,15 @@ def update_training_entries(dest: str, training: dict, stripped: dict, tok) -> i
     merges_text = ''.join(f'{a} {b}\n' for a, b in tok.merges)
     if info['merges'] != {'count': len(tok.merges), 'sha256': hashlib.sha256(merges_text.encode('utf-8')).hexdigest()}:
         raise SystemExit(f'{path} was built with other merges than --bpe gives')
+    if 'vision.onnx' in stripped:
+        # the graphs that point into vision.onnx hold offsets into its layout: it must be the committed one
+        if hashlib.sha256(stripped.pop('vision.onnx')[0]).hexdigest() != info['graphs']['vision.onnx']['sha256']:
+            raise SystemExit(f'{dest}: vision.onnx template differs from a fresh export; regenerate the whole variant')
+    old_files = {info['training'][k]['file'] for k in training if k in info['training']}
     info['training'].update(training)
+    for f in old_files - {e['file'] for e in training.values()}:
+        # a graph that moved (MVFA's from train/ to the root): its old template goes
+        os.remove(os.path.join(dest, info['graphs'].pop(f)['template']))
     info['graphs'].update(write_graph_templates(dest, stripped))
     with open(path, 'w', encoding='utf-8', newline='\n') as f:
         f.write(json.dumps(info, indent=1, ensure_ascii=False) + '\n')

@@ -7,7 +7,10 @@ Manifest entries: '<method>' (faithful: unmasked text encoder, T = context lengt
 '<method>-fast' (causal mask, prompts truncated to the longest EOT + 1), '<method>-head'
 (batch 1). `batch` is the fixed batch of the graph (padding with sample_w = 0).
 MVFA has no learned prompts, hence no fast variant: 'mvfa' (loss+gradient, batch 1 as
-in MVFA), 'mvfa-tokens' (memory-bank features) and 'mvfa-head'.
+in MVFA), 'mvfa-tokens' (memory-bank features) and 'mvfa-head'. These three run the
+frozen vision blocks after the first tap and read those weights from vision.onnx
+(shared_weights.py, when vision.onnx is in `out`), so they sit at the bundle root
+(mvfa.onnx, mvfa-tokens.onnx, mvfa-head.onnx), next to it, not under train/.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import torch
 from . import train_common as tc
 from .clip_model import Clip
 from .onnx_graphs import check_standard_ops
+from .shared_weights import share_with_vision
 from .tokenizer import Tokenizer
 
 # MadCLIP's reference trains at batch 16 (algorithms.md §4.7: 32 steps/epoch at k = 16); MediCLIP's at 8 (§2.1);
@@ -59,15 +63,19 @@ def export_head(graph, path: str, kind: str = 'Head') -> None:
 
 
 def write_mvfa_graphs(model: Clip, tok: Tokenizer, out: str) -> dict:
+    """MVFA's graphs at the bundle root; their frozen-tower weights point into vision.onnx when it is there."""
     entries = {}
+    vision = os.path.join(out, 'vision.onnx')
     for name, kind, batch in (('mvfa', None, TRAIN_BATCH['mvfa']), ('mvfa-tokens', 'Tokens', 1), ('mvfa-head', 'Head', 1)):
-        rel = f'train/{name}.onnx'
+        rel = f'{name}.onnx'
         graph = build_graph('mvfa', model, tok, False)
         if kind is None:
             export_loss_graph(graph, os.path.join(out, rel), batch)
         else:
             export_head(graph, os.path.join(out, rel), kind)
         check_standard_ops(os.path.join(out, rel))
+        if os.path.exists(vision):
+            share_with_vision(os.path.join(out, rel), vision, transposed=True)
         entries[name] = {'file': rel, 'batch': batch}
     return entries
 

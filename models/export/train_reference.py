@@ -9,6 +9,8 @@ learnables: {...}, outputs: {...} }] }, TENSOR = { file, shape }.
   /usr/bin/python3 -m models.export.train_reference --out DIR [--seed 0]
 (the model is the tiny random bundle of export.py --random --seed S --tiny)
   ... --methods mvfa   MVFA's loss graph (batch 1: one case; outputs loss, det_scores, grads)
+  ... --checkpoint F --bpe B [--head-width 16]   the model of an OpenAI-layout checkpoint instead, as
+      export.py --checkpoint builds it (the parity of a converted bundle's graphs)
 """
 from __future__ import annotations
 
@@ -54,10 +56,17 @@ def main(argv=None) -> int:
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--methods', default='mediclip,madclip')
     p.add_argument('--variants', default='faithful,fast')
+    p.add_argument('--checkpoint', help='OpenAI-layout checkpoint (export.py --checkpoint) instead of the random tiny model')
+    p.add_argument('--bpe', help='merges file for --checkpoint')
+    p.add_argument('--head-width', default='64', help='attention head width for --checkpoint (the tiny model: 16)')
     a = p.parse_args(argv)
     torch.set_num_threads(2)
     os.makedirs(a.out, exist_ok=True)
-    model, tok, _ = ex.build_random(ex.parse_args(['--random', '--seed', str(a.seed), '--tiny', '--out', a.out]))
+    if a.checkpoint:
+        model, tok, _ = ex.build_real(ex.parse_args(['--checkpoint', a.checkpoint, '--bpe', a.bpe or '', '--head-width', a.head_width,
+                                                     '--out', a.out]))
+    else:
+        model, tok, _ = ex.build_random(ex.parse_args(['--random', '--seed', str(a.seed), '--tiny', '--out', a.out]))
     model.eval()
     cases = []
     for method in a.methods.split(','):

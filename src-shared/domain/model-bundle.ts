@@ -80,7 +80,7 @@ export const ModelBundleManifestSchema = z.object({
     eotToken: z.number().int().nonnegative(),
   }),
   embedDim: z.number().int().positive(),
-  /** Loss+gradient graphs per method, relative paths (issue 6). */
+  /** Loss+gradient graphs per method, relative paths (issue 6). MVFA's read vision.onnx's weights (ONNX external data), so they sit next to it. */
   training: z.record(z.string(), z.object({ file: z.string(), batch: z.union([z.literal('dynamic'), z.number().int().positive()]) })).default({}),
   /** Every file of the bundle except manifest.json, with its size and sha256. */
   files: z.array(BundleFileSchema).min(1),

@@ -4,9 +4,11 @@
  * the first tapped block, so its graphs take the vision tower's stream at that
  * tap (all L = G²+1 tokens, CLS first: the `tap_<first>` output of vision.onnx)
  * and run the later blocks themselves:
- *   train/mvfa.onnx         loss and gradients of one image (batch 1, as MVFA trains)
- *   train/mvfa-tokens.onnx  the adapters' seg/det mid features, what the memory bank holds
- *   train/mvfa-head.onnx    zero-shot map and score, memory-bank map and score
+ *   mvfa.onnx         loss and gradients of one image (batch 1, as MVFA trains)
+ *   mvfa-tokens.onnx  the adapters' seg/det mid features, what the memory bank holds
+ *   mvfa-head.onnx    zero-shot map and score, memory-bank map and score
+ * (older bundles: under train/; the manifest names the files). They read the frozen
+ * blocks' weights from vision.onnx (ONNX external data), so they are opened by path.
  *
  *   const s = await openMvfaSession(runtime, bundle);
  *   const [stream] = await s.encodeStream(pixels, 1);

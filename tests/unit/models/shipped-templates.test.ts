@@ -2,14 +2,18 @@
 // every named variant loads; both ViT-L variants carry every training graph
 // (MediCLIP and MadCLIP, faithful and fast, heads; MVFA's three on ViT-L-14-336) and the int8 vision tower;
 // every weight a graph needs comes from the checkpoint's vision or text keys;
-// the training graphs were built with the shipped OpenAI merges. A full-size
+// the training graphs were built with the shipped OpenAI merges; the window graph and
+// MVFA's three carry no weights of their own: each one they read is exactly a weight of
+// vision.onnx as the converter writes it (ONNX external data), for MVFA every frozen
+// block after the first tap and nothing else. A full-size
 // conversion itself is measured in bench/convert.mjs (3.2 GB), not here.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { CONVERT_VARIANTS } from '../../../src-main/core/models/convert';
+import { CONVERT_VARIANTS, planGraphs, sharedWeightProblems } from '../../../src-main/core/models/convert';
+import { recipeSpans as recipeSpansOf } from '../../../src-main/core/models/convert/onnx-template';
 import { loadVariantTemplate } from '../../../src-main/core/models/convert/templates';
 import { PROJECT_ROOT } from '../../helpers/paths';
 
@@ -37,6 +41,32 @@ describe('shipped converter templates', () => {
       expect(t.windows?.file).toBe('vision-windows.onnx');
       expect(t.graphs['vision-windows.onnx']?.recipes).toEqual([]);
       expect(t.windows?.layers.at(-1)).toBe(t.config.vision_layers);
+      const plans = await planGraphs(t, Object.keys(t.graphs));
+      expect(sharedWeightProblems(plans)).toEqual([]);
+      expect(plans.get('vision-windows.onnx')!.shared.length).toBeGreaterThan(0);
+    });
+  }
+
+  for (const variant of ['tiny', 'ViT-L-14-336'] as const) {
+    it(`${variant}: MVFA's graphs read the frozen blocks after the first tap from vision.onnx, with no copy of their own`, async () => {
+      const t = await loadVariantTemplate(RESOURCES, variant);
+      const plans = await planGraphs(t, Object.keys(t.graphs));
+      const keyAt = new Map([...recipeSpansOf(plans.get('vision.onnx')!)].map(([offset, span]) => [offset, span.recipe.key]));
+      const first = Math.min(...t.config.taps);
+      const frozen = t.graphs['vision.onnx']!.recipes.map((r) => r.key).filter(
+        (k) => Number(/^visual\.transformer\.resblocks\.(\d+)\./.exec(k)?.[1] ?? -1) >= first,
+      );
+      expect(frozen.length).toBe((t.config.vision_layers - first) * 12);
+      for (const key of MVFA) {
+        const file = t.training[key]!.file;
+        expect(path.dirname(file), `${file} must sit next to vision.onnx`).toBe('.');
+        expect(t.graphs[file]!.recipes, file).toEqual([]);
+        const read = plans.get(file)!.shared.map((r) => {
+          expect(r.location).toBe('vision.onnx');
+          return keyAt.get(r.offset);
+        });
+        expect(read.sort(), file).toEqual([...frozen].sort());
+      }
     });
   }
 

@@ -15,6 +15,9 @@
  * (templates.ts); each graph is written from its weight-free template with the
  * weights filled in (onnx-template.ts); token_embedding.f32, bpe_merges.txt,
  * tokenizer_check.json and manifest.json follow, as export.py writes them.
+ * Graphs that read vision.onnx's weights (the window graph, MVFA's three) keep
+ * their templates' ONNX external-data references; each must land exactly on one
+ * of vision.onnx's weights as written here (sharedWeightProblems).
  * Everything goes to a temporary folder beside `outDir`, renamed at the end; on
  * any error or cancel it is removed and nothing is left at `outDir`.
  */
@@ -28,7 +31,7 @@ import type { ModelBundleManifest } from '../../../../src-shared/domain/model-bu
 import { byteSymbols, ClipTokenizer } from '../tokenizer';
 import { ConvertError } from './errors';
 import { withInt8Recipes } from './int8';
-import { planGraph, writeGraph, type Recipe } from './onnx-template';
+import { externalRefs, planGraph, recipeSpans, writeGraph, type ExternalRef, type Recipe } from './onnx-template';
 import { resizePositionalTable } from './pos-resize';
 import { openHuggingFaceCheckpoint } from './safetensors';
 import { transpose2d, type Checkpoint } from './tensors';
@@ -157,10 +160,13 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<ModelB
       ...(training ? Object.values(template.training).map((e) => e.file) : []),
     ];
     const tensor = withInt8Recipes(tensorLoader(checkpoint, template));
+    const plans = await planGraphs(template, files);
+    const unshared = sharedWeightProblems(plans);
+    if (unshared.length > 0) throw new Error(`The ${variant} graph templates are inconsistent (${unshared[0]}); reinstall ClipScan.`);
     const written: ModelBundleManifest['files'] = [];
     for (const file of files) {
       checkCancel();
-      written.push(await writeGraphFile(tmp, file, template, tensor, (done, total) => progress({ stage: file, done, total }), checkCancel));
+      written.push(await writeGraphFile(tmp, file, plans.get(file)!, tensor, (done, total) => progress({ stage: file, done, total }), checkCancel));
     }
     progress({ stage: 'tokenizer', done: 0, total: 1 });
     const tokenTable = await checkpoint.tensors.get('token_embedding.weight')!.read();
@@ -366,15 +372,47 @@ function mismatch(c: Checkpoint, r: Recipe, shape: number[]): ConvertError {
   );
 }
 
+/** A graph's pieces and the weights it reads from another file of the bundle. */
+export type GraphPlan = ReturnType<typeof planGraph> & { shared: ExternalRef[] };
+
+export async function planGraphs(t: VariantTemplate, files: readonly string[]): Promise<Map<string, GraphPlan>> {
+  const plans = new Map<string, GraphPlan>();
+  for (const file of files) {
+    const graph = await readGraphTemplate(t, file);
+    plans.set(file, { ...planGraph(graph, t.graphs[file].recipes), shared: externalRefs(graph) });
+  }
+  return plans;
+}
+
+/**
+ * Graphs that read another graph's weights (the window graph and MVFA's, ONNX external data into
+ * vision.onnx) name byte ranges of that file: each must be exactly one weight of it as the converter
+ * writes it, or the graph would load other bytes than the weight it was exported with. One line per
+ * reference that is not.
+ */
+export function sharedWeightProblems(plans: ReadonlyMap<string, GraphPlan>): string[] {
+  const problems: string[] = [];
+  const spans = new Map<string, ReturnType<typeof recipeSpans>>();
+  for (const [file, plan] of plans) {
+    for (const ref of plan.shared) {
+      const target = plans.get(ref.location);
+      if (target && !spans.has(ref.location)) spans.set(ref.location, recipeSpans(target));
+      const span = spans.get(ref.location)?.get(ref.offset);
+      if (!span || span.bytes !== ref.length)
+        problems.push(`${file}: ${ref.tensor} at ${ref.location}+${ref.offset} (${ref.length} bytes) is not a weight there`);
+    }
+  }
+  return problems;
+}
+
 async function writeGraphFile(
   dir: string,
   file: string,
-  t: VariantTemplate,
+  plan: GraphPlan,
   tensor: (r: Recipe) => Promise<Float32Array | Int8Array>,
   onProgress: (done: number, total: number) => void,
   checkCancel: () => void,
 ): Promise<ModelBundleManifest['files'][number]> {
-  const plan = planGraph(await readGraphTemplate(t, file), t.graphs[file].recipes);
   const dest = path.join(dir, ...file.split('/'));
   await fsp.mkdir(path.dirname(dest), { recursive: true });
   const fh = await fsp.open(dest, 'wx');

@@ -132,6 +132,54 @@ export function planGraph(template: Buffer, recipes: readonly Recipe[]): { piece
   return { pieces, bytes };
 }
 
+/** Where each recipe's raw data lands in the written file: byte offset → recipe and length. */
+export function recipeSpans(plan: { pieces: Piece[] }): Map<number, { recipe: Recipe; bytes: number }> {
+  const spans = new Map<number, { recipe: Recipe; bytes: number }>();
+  let at = 0;
+  for (const p of plan.pieces) {
+    if (Buffer.isBuffer(p)) at += p.length;
+    else {
+      spans.set(at, p);
+      at += p.bytes;
+    }
+  }
+  return spans;
+}
+
+/** An initializer stored as ONNX external data (a graph that reads another file's weights, e.g. vision.onnx's). */
+export interface ExternalRef {
+  tensor: string;
+  location: string;
+  offset: number;
+  length: number;
+}
+
+/** The external-data initializers of an ONNX model (TensorProto.external_data = 13: key = 1, value = 2). */
+export function externalRefs(model: Buffer): ExternalRef[] {
+  const refs: ExternalRef[] = [];
+  for (const f of fields(model)) {
+    if (f.no !== 7) continue;
+    for (const g of fields(model, f.valStart, f.end)) {
+      if (g.no !== 5) continue;
+      const entries = new Map<string, string>();
+      for (const t of fields(model, g.valStart, g.end)) {
+        if (t.no !== 13) continue;
+        const kv = [...fields(model, t.valStart, t.end)];
+        const text = (no: number) => kv.filter((x) => x.no === no).map((x) => model.toString('utf8', x.valStart, x.end))[0] ?? '';
+        entries.set(text(1), text(2));
+      }
+      if (entries.size === 0) continue;
+      refs.push({
+        tensor: tensorName(model, g),
+        location: entries.get('location') ?? '',
+        offset: Number(entries.get('offset') ?? 0),
+        length: Number(entries.get('length') ?? -1),
+      });
+    }
+  }
+  return refs;
+}
+
 function tensorName(buf: Buffer, initializer: Field): string {
   for (const t of fields(buf, initializer.valStart, initializer.end)) if (t.no === 8) return buf.toString('utf8', t.valStart, t.end);
   return '';
