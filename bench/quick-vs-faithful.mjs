@@ -80,7 +80,9 @@ for (const seed of values.seeds.split(',').map(Number)) {
 }
 
 console.log(`model ${rows[0]?.model}${rows[0]?.demo ? ' (demo model, random weights)' : ''}, k = ${values.shots}, --limit ${values.limit}\n`);
-console.log('| set | method | seed | schedule | scored | last image AUROC | best image AUROC (epoch) | last pixel AUROC | best pixel AUROC | train s | load before / after |');
+console.log(
+  '| set | method | seed | schedule | scored | last image AUROC | best image AUROC (epoch) | last pixel AUROC | best pixel AUROC | train s | load before / after |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(

@@ -52,7 +52,11 @@ export function hasTrainingPreset(method: TrainableMethod, preset: TrainingPrese
 /** The text encoder and epochs a preset sets for a method; throws for a preset the method does not have. */
 export function applyTrainingPreset(method: TrainableMethod, preset: TrainingPreset): TrainingSchedule {
   const s = PRESETS[preset][method];
-  if (!s) throw new ClipScanError('BAD_ARGUMENTS', `${method} has no ${preset} preset: its prompts are fixed (no text encoder to approximate); shorten it with the number of epochs.`);
+  if (!s)
+    throw new ClipScanError(
+      'BAD_ARGUMENTS',
+      `${method} has no ${preset} preset: its prompts are fixed (no text encoder to approximate); shorten it with the number of epochs.`,
+    );
   return { ...s };
 }
 

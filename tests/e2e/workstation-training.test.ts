@@ -76,7 +76,9 @@ describe.skipIf(skipReason !== '')(`workstation training${skipReason ? ` (${skip
       // 2 epochs of it are labelled as the custom schedule they are.
       await page.selectOption('[data-testid=train-preset]', 'quick');
       await page.waitForFunction(() => (document.querySelector('[data-testid=train-epochs]') as HTMLInputElement | null)?.value === '200');
-      await page.waitForFunction(() => document.querySelector('[data-testid=train-schedule]')?.textContent?.trim() === 'Schedule: quick (approximation: causal text encoder)');
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid=train-schedule]')?.textContent?.trim() === 'Schedule: quick (approximation: causal text encoder)',
+      );
       await page.fill('[data-testid=train-epochs]', '2');
       await page.fill('[data-testid=train-seed]', '3');
       const schedule = 'custom (approximation: causal text encoder, 2 of 200 epochs)';

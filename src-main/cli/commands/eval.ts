@@ -178,7 +178,10 @@ export async function evalCommand(argv: string[]): Promise<number> {
   if (protocol && (values.preset ?? 'faithful') !== 'faithful')
     throw new ClipScanError('BAD_ARGUMENTS', `--protocol ${protocol.protocol.id} trains the paper's schedule; drop --preset ${values.preset}.`);
   if (protocol && (values['text-encoder'] ?? 'faithful') !== 'faithful')
-    throw new ClipScanError('BAD_ARGUMENTS', `--protocol ${protocol.protocol.id} trains with the paper's text encoder; drop --text-encoder ${values['text-encoder']}.`);
+    throw new ClipScanError(
+      'BAD_ARGUMENTS',
+      `--protocol ${protocol.protocol.id} trains with the paper's text encoder; drop --text-encoder ${values['text-encoder']}.`,
+    );
   // Trained methods: the preset's text encoder and epochs, or one epoch of the faithful encoder by default.
   const schedule =
     method === 'zeroshot'
