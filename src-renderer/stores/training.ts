@@ -23,7 +23,8 @@ import { ensureLesionLabelmap, maskOf, runLengths } from '../viewer/lesion-masks
 import { allPanes } from '../viewer/engine';
 
 export type MarkLabel = 'normal' | 'abnormal';
-import type { TrainableMethod } from '../../src-shared/domain/scan';
+import type { TextEncoderVariant, TrainableMethod } from '../../src-shared/domain/scan';
+import { applyTrainingPreset, describeSchedule, hasTrainingPreset, type TrainingPreset } from '../../src-shared/domain/training-preset';
 
 const METHOD_LABELS: Readonly<Record<TrainableMethod, string>> = { mediclip: 'MediCLIP', madclip: 'MadCLIP', mvfa: 'MVFA' };
 
@@ -50,7 +51,20 @@ export const useTrainingStore = defineStore('training', () => {
   const marks = ref<Mark[]>([]);
   const method = ref<TrainableMethod>('mediclip');
   const epochs = ref(5);
+  const textEncoder = ref<TextEncoderVariant>('faithful');
   const seed = ref(0);
+  /** What the settings approximate (issue 17): 'faithful', 'quick (approximation: …)' or 'custom (approximation: …)'. */
+  const schedule = computed(() => describeSchedule(method.value, textEncoder.value, epochs.value));
+  /** The preset the settings match, or 'custom'; choosing a preset sets the text encoder and epochs. */
+  const preset = computed<TrainingPreset | 'custom'>({
+    get: () => schedule.value.preset,
+    set: (p) => {
+      if (p === 'custom' || !hasTrainingPreset(method.value, p)) return;
+      const s = applyTrainingPreset(method.value, p);
+      textEncoder.value = s.textEncoder;
+      epochs.value = s.epochs;
+    },
+  });
   const job = ref<TrainingProgress | null>(null);
   /** Keys of abnormal marks whose image has a painted lesion (refreshed when marking and when the brush is put down). */
   const masked = ref<Set<string>>(new Set());
@@ -176,6 +190,7 @@ export const useTrainingStore = defineStore('training', () => {
             abnormal: method.value !== 'mediclip' ? abnormal.value.map(withMask) : [],
             epochs: epochs.value,
             seed: seed.value,
+            textEncoder: textEncoder.value,
           }),
       );
       // Its first event may already have arrived; otherwise show it as preparing.
@@ -202,13 +217,13 @@ export const useTrainingStore = defineStore('training', () => {
   const estimate = ref<TrainingEstimate | null>(null);
   let estimateAsked = 0;
   watch(
-    () => [method.value, epochs.value, normal.value.length, abnormal.value.length, models.selectedId] as const,
-    async ([m, e, n, a, modelId]) => {
+    () => [method.value, epochs.value, normal.value.length, abnormal.value.length, models.selectedId, textEncoder.value] as const,
+    async ([m, e, n, a, modelId, te]) => {
       const asked = ++estimateAsked;
       let result: TrainingEstimate | null = null;
       if (n > 0 && Number.isInteger(e) && e >= 1 && e <= 200) {
         // A missing model or a refused request shows no estimate; starting the run reports the reason.
-        result = await api.call(trainingCalls.estimate, { method: m, modelId, normal: n, abnormal: m !== 'mediclip' ? a : 0, epochs: e }).catch(() => null);
+        result = await api.call(trainingCalls.estimate, { method: m, modelId, normal: n, abnormal: m !== 'mediclip' ? a : 0, epochs: e, textEncoder: te }).catch(() => null);
       }
       if (asked === estimateAsked) estimate.value = result;
     },
@@ -226,6 +241,9 @@ export const useTrainingStore = defineStore('training', () => {
     masked,
     method,
     epochs,
+    textEncoder,
+    schedule,
+    preset,
     seed,
     job,
     starting,

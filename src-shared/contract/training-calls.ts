@@ -32,6 +32,8 @@ export const AdapterSummarySchema = z.object({
   epochs: z.number().int(),
   seed: z.number().int(),
   textEncoder: TextEncoderVariantSchema,
+  /** What its schedule approximates (adapter.json `training.schedule`), e.g. 'quick (approximation: causal text encoder, 17 of 60 epochs)'; null: not recorded (imported, or trained before issue 17). */
+  schedule: z.string().nullable(),
   lastLoss: z.number().nullable(),
   createdAt: z.string(),
 });

@@ -30,6 +30,8 @@ export const AdapterManifestSchema = z.object({
     eps: z.number(),
     poolSize: z.number().int().positive(),
     textEncoder: z.enum(['faithful', 'fast']),
+    /** What the schedule approximates (training-preset.ts describeSchedule), e.g. 'faithful'; absent in adapters trained before issue 17. */
+    schedule: z.string().optional(),
     graph: z.object({ file: z.string(), sha256: z.string() }),
     shots: z.object({ normal: z.number().int().nonnegative(), abnormal: z.number().int().nonnegative(), abnormalWithMask: z.number().int().nonnegative() }),
     organ: z.string().optional(),

@@ -1,7 +1,13 @@
 /**
  * (With --truth: a scanned series against its ground truth, see eval-truth.ts.)
  * `clipscan eval --data <set folder> --method zeroshot|mediclip|madclip|mvfa --shots K --seed S
- *   [--model ID|DIR] [--epochs N] [--limit N] [--keep-leaks] [--organ WORD] [--precision fp32|int8] [--scorer fast|winclip] [--threads N] [--json]`
+ *   [--model ID|DIR] [--epochs N] [--preset faithful|quick] [--text-encoder faithful|fast] [--limit N] [--keep-leaks]
+ *   [--organ WORD] [--precision fp32|int8] [--scorer fast|winclip] [--threads N] [--json]`
+ *
+ * `--preset quick` trains with the labelled approximate schedule (training-preset.ts:
+ * the causal text encoder, MadCLIP also fewer epochs); `--epochs`/`--text-encoder`
+ * override a preset's values. The report's `schedule` says what ran, e.g.
+ * "quick (approximation: causal text encoder, 17 of 60 epochs)".
  *
  * `clipscan eval --data <set folder> --protocol mediclip|madclip|mvfa [--shots K] [--epochs N] [--limit N] [--fewshot <list>] [--model ID|DIR] [--json]`
  * runs a paper's own protocol (core/eval/protocols): its method, layout and
@@ -28,6 +34,7 @@ import { ClipScanError } from '../../../src-shared/contract/errors';
 import { DEMO_MODEL_LABEL, VisionPrecisionSchema } from '../../../src-shared/domain/model-bundle';
 import { evalProtocol, resolveProtocolRun, runEval, type EpochMetrics, type EvalReport, type ProtocolReport, type ProtocolRun } from '../../core/eval';
 import { MethodIdSchema, scorerLabel, ZeroShotScorerSchema, type MethodId } from '../../../src-shared/domain/scan';
+import { resolveTrainingSchedule } from '../../../src-shared/domain/training-preset';
 import { createBackend } from '../../core/services';
 import { resolveDatabasePath } from '../../core/config/app-paths';
 import { locateDemoBundle } from '../install-layout';
@@ -89,6 +96,7 @@ function describe(r: EvalReport): string {
   lines.push(
     `Eval ${r.dataset.name}: method ${r.method}, ${r.shots}-shot, seed ${r.seed}, model ${r.model} ${r.modelVersion}, precision ${r.precision}${r.scorer ? `, scorer ${scorerLabel(r.scorer)}` : ''}${r.demo ? ` (${DEMO_MODEL_LABEL.toUpperCase()})` : ''}, epochs ${r.epochs}`,
   );
+  if (r.schedule) lines.push(`Schedule: ${r.schedule}`);
   lines.push(`Support (normal, train split): ${r.support.normal.join(', ')}`);
   if (r.support.abnormal.length) lines.push(`Support (abnormal) from the ${r.support.abnormalSource ?? '?'}: ${r.support.abnormal.join(', ')}`);
   lines.push(`Scored: ${r.test.scored} test images (${r.test.normal} normal, ${r.test.abnormal} abnormal) of ${r.dataset.test}; image score = ${r.imageScore}`);
@@ -132,6 +140,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       model: { type: 'string' },
       epochs: { type: 'string' },
+      preset: { type: 'string' },
+      'text-encoder': { type: 'string' },
       limit: { type: 'string' },
       'keep-leaks': { type: 'boolean' },
       'adapter-dir': { type: 'string' },
@@ -165,6 +175,21 @@ export async function evalCommand(argv: string[]): Promise<number> {
   } else if (values.fewshot !== undefined) throw new ClipScanError('BAD_ARGUMENTS', '--fewshot <list> goes with --protocol madclip or mvfa (the MVFA layout).');
   const method = protocol?.method ?? ((values.method ?? 'zeroshot') as MethodId);
   if (!METHODS.includes(method)) throw new ClipScanError('BAD_ARGUMENTS', `Unknown method "${values.method}": use ${METHODS.join(', ')}.`);
+  if (protocol && (values.preset ?? 'faithful') !== 'faithful')
+    throw new ClipScanError('BAD_ARGUMENTS', `--protocol ${protocol.protocol.id} trains the paper's schedule; drop --preset ${values.preset}.`);
+  if (protocol && (values['text-encoder'] ?? 'faithful') !== 'faithful')
+    throw new ClipScanError(
+      'BAD_ARGUMENTS',
+      `--protocol ${protocol.protocol.id} trains with the paper's text encoder; drop --text-encoder ${values['text-encoder']}.`,
+    );
+  // Trained methods: the preset's text encoder and epochs, or one epoch of the faithful encoder by default.
+  const schedule =
+    method === 'zeroshot'
+      ? null
+      : resolveTrainingSchedule(
+          { method, preset: values.preset, textEncoder: values['text-encoder'], epochs: values.epochs },
+          { textEncoder: 'faithful', epochs: 1 },
+        );
   const shots = protocol?.shots ?? intOption('shots', values.shots);
   const seed = protocol?.seed ?? intOption('seed', values.seed);
   if (shots === undefined || seed === undefined)
@@ -182,7 +207,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
       shots,
       seed,
       bundleDir,
-      epochs: protocol?.epochs ?? intOption('epochs', values.epochs),
+      epochs: protocol?.epochs ?? schedule?.epochs,
+      ...(schedule ? { textEncoder: schedule.textEncoder } : {}),
       limit: intOption('limit', values.limit),
       keepLeaks: values['keep-leaks'] === true,
       organ: values.organ,

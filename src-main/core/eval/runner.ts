@@ -37,7 +37,8 @@ import { createEngine } from '../engine';
 import { image8ToFrame, type Image8 } from '../images/image8';
 import { trainAdapter, type AbnormalSupport, type AdapterScorer, type BranchScores } from '../training/trainer';
 import { trainingMethod } from '../training/methods';
-import { DEFAULT_ZERO_SHOT_SCORER, type MethodId, type ZeroShotScorer } from '../../../src-shared/domain/scan';
+import { DEFAULT_ZERO_SHOT_SCORER, type MethodId, type TextEncoderVariant, type ZeroShotScorer } from '../../../src-shared/domain/scan';
+import { describeSchedule } from '../../../src-shared/domain/training-preset';
 import type { DatasetSample } from './dataset';
 import type { MvfaDataset } from './mvfa-layout';
 import { listedSupport, protocolReport, readEvalSet, type ProtocolReport } from './protocol-data';
@@ -85,6 +86,8 @@ export interface EvalOptions {
   bundleDir: string;
   /** Defaults to 1 for trained methods; ignored by zeroshot (0 epochs). */
   epochs?: number;
+  /** Trained methods' text encoder (default faithful; 'fast' is an approximation, labelled in `schedule`). */
+  textEncoder?: TextEncoderVariant;
   limit?: number;
   keepLeaks?: boolean;
   organ?: string;
@@ -124,6 +127,9 @@ export interface EvalReport {
   demo: boolean;
   demoLabel?: string;
   epochs: number;
+  /** Trained methods: what the schedule approximates (training-preset.ts), e.g. 'quick (approximation: causal text encoder, 17 of 60 epochs)'; null for zeroshot. */
+  schedule: string | null;
+  textEncoder: TextEncoderVariant | null;
   last: EpochMetrics;
   best: EpochMetrics;
   bestIsLast: boolean;
@@ -366,6 +372,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
         seed,
         epochs,
         outDir,
+        textEncoder: options.textEncoder ?? 'faithful',
         ...(organ ? { organ } : {}),
         ...(options.threads ? { threads: options.threads } : {}),
         onProgress: (p) => options.onProgress?.({ phase: 'train', done: p.step, total: p.steps, epoch: p.epoch }),
@@ -418,6 +425,8 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     demo: bundleInfo.demo,
     ...(bundleInfo.demo ? { demoLabel: DEMO_MODEL_LABEL } : {}),
     epochs,
+    schedule: method === 'zeroshot' ? null : describeSchedule(method, options.textEncoder ?? 'faithful', epochs).label,
+    textEncoder: method === 'zeroshot' ? null : (options.textEncoder ?? 'faithful'),
     last,
     best,
     bestIsLast: best === last,

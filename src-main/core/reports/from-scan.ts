@@ -219,7 +219,14 @@ export async function buildReportInput(deps: ReportSourceDeps, request: ReportRe
       bundleSha256: summary.model.sha256,
       method: summary.method,
       shots: adapter ? adapter.manifest.training.shots.normal + adapter.manifest.training.shots.abnormal : null,
-      adapter: adapter ? { id: adapter.manifest.id, version: adapter.manifest.createdAt, sha256: adapter.sha256 } : null,
+      adapter: adapter
+        ? {
+            id: adapter.manifest.id,
+            version: adapter.manifest.createdAt,
+            sha256: adapter.sha256,
+            ...(adapter.manifest.training.schedule ? { schedule: adapter.manifest.training.schedule } : {}),
+          }
+        : null,
       demo: summary.model.demo,
       precision: summary.precision,
       scorer: summary.scorer,

@@ -97,6 +97,8 @@ export const AdapterCardSchema = z.object({
   id: z.string().min(1),
   version: z.string(),
   sha256: z.string(),
+  /** Its training schedule and approximations (adapter.json `training.schedule`, issue 17); absent for older adapters. */
+  schedule: z.string().optional(),
 });
 
 export const ModelCardSchema = z.object({

@@ -97,6 +97,7 @@ export function modelRows(model: ModelCard, executionProvider: string): [string,
     ...(model.scorer ? [['Zero-shot scorer', scorerLabel(model.scorer)] as [string, string]] : []),
     ['Shots', model.shots === null ? '— (zero-shot)' : String(model.shots)],
     ['Adapter', adapter],
+    ...(model.adapter?.schedule ? [['Training schedule', model.adapter.schedule] as [string, string]] : []),
     ['Vision precision', model.precision === 'int8' ? 'int8 (dynamically quantised weights)' : 'fp32'],
     ['Execution provider', executionProvider],
   ];

@@ -26,6 +26,7 @@ import { createAdapterScorer } from './adapter-scorer';
 import { trainingMethod, type TrainingMethod } from './methods';
 import type { TrainOptions, TrainResult } from './trainer';
 import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
+import { describeSchedule } from '../../../src-shared/domain/training-preset';
 
 /** Adam's settings (every method). */
 export const DEFAULTS = { lr: 1e-3, betas: [0.5, 0.999] as [number, number], eps: 1e-8 };
@@ -176,6 +177,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
         eps: DEFAULTS.eps,
         poolSize,
         textEncoder,
+        schedule: describeSchedule(method.id, textEncoder, epochs).label,
         graph: { file: session.lossFile, sha256: m.files.find((f) => f.path === session.lossFile)?.sha256 ?? '' },
         shots: { normal: normal.length, abnormal: abnormal.length, abnormalWithMask: abnormal.filter((a) => a.mask).length },
         ...(organ ? { organ } : {}),

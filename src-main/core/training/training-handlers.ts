@@ -27,6 +27,7 @@ export function summarise(a: RegisteredAdapter): AdapterSummary {
     epochs: t.epochs,
     seed: t.seed,
     textEncoder: t.textEncoder,
+    schedule: t.schedule ?? null,
     lastLoss: t.losses.at(-1) ?? null,
     createdAt: a.createdAt,
   };

@@ -2,7 +2,8 @@
  * `clipscan eval` on the built CLI (npm run build:main → dist/main/cli.js) with
  * the demo bundle on MediCLIP's real BrainMRI and BUSI splits, --limit keeping
  * it short: valid JSON with the required keys, metrics in [0, 1], pixel
- * metrics only for BUSI (the set with masks), the leak report, the demo label.
+ * metrics only for BUSI (the set with masks), the leak report, the demo label;
+ * a trained method's report names its schedule (issue 17: --preset quick).
  * Skipped with the reason when shared/data/anomaly is absent.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -65,6 +66,15 @@ describe.skipIf(!haveData)('clipscan eval (built CLI, demo bundle)', () => {
     const again = evalJson(args);
     expect((again.last as Record<string, unknown>).imageAuroc).toBe(last.imageAuroc);
     expect((again.last as Record<string, unknown>).pixelAuroc).toBe(last.pixelAuroc);
+  });
+
+  it('BrainMRI mediclip --preset quick --epochs 1: the report says which approximation trained', () => {
+    const args = ['--data', path.join(DATA, 'brainmri-mediclip'), '--method', 'mediclip', '--shots', '2', '--seed', '1', '--limit', '6'];
+    const r = evalJson([...args, '--preset', 'quick', '--epochs', '1']);
+    expect(r).toMatchObject({ epochs: 1, textEncoder: 'fast', schedule: 'custom (approximation: causal text encoder, 1 of 200 epochs)' });
+    expect(inUnit((r.last as Record<string, unknown>).imageAuroc)).toBe(true);
+    const plain = evalJson(args);
+    expect(plain).toMatchObject({ epochs: 1, textEncoder: 'faithful', schedule: 'custom (approximation: 1 of 200 epochs)' });
   });
 
   it('the table output carries the demo label and the leak line; bad arguments fail readably', () => {

@@ -114,6 +114,7 @@ export function adapter(overrides: Partial<AdapterSummary> = {}): AdapterSummary
     epochs: 2,
     seed: 1,
     textEncoder: 'faithful',
+    schedule: 'custom (approximation: 2 of 200 epochs)',
     lastLoss: 0.3,
     createdAt: '2026-01-01T09:00:00Z',
     ...overrides,

@@ -91,6 +91,10 @@ describe('report text', () => {
     const model = modelRows(input.model, 'cuda');
     expect(model).toContainEqual(['Adapter', 'none (zero-shot, no trained adapter)']);
     expect(model).toContainEqual(['Execution provider', 'cuda']);
+    expect(model.map(([k]) => k)).not.toContain('Training schedule');
+    const schedule = 'quick (approximation: causal text encoder, 17 of 60 epochs)';
+    const trained = { ...input.model, method: 'madclip', shots: 32, adapter: { id: 'a', version: 'v', sha256: 'e'.repeat(64), schedule } };
+    expect(modelRows(trained, 'cpu')).toContainEqual(['Training schedule', schedule]);
   });
 
   test('formatting helpers', () => {

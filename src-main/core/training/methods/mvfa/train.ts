@@ -13,6 +13,7 @@
  */
 import { ClipScanError } from '../../../../../src-shared/contract/errors';
 import type { AdapterManifest } from '../../../../../src-shared/domain/adapter-manifest';
+import { describeSchedule } from '../../../../../src-shared/domain/training-preset';
 import { openBundle } from '../../../engine/bundle';
 import { createOrtRuntime } from '../../../engine/ort-runtime';
 import { createTextEncoder } from '../../../engine/text-encoder';
@@ -156,6 +157,7 @@ export async function trainMvfa(options: TrainOptions): Promise<TrainResult> {
         eps: DEFAULTS.eps,
         poolSize: MVFA_POOL_SIZE,
         textEncoder: 'faithful',
+        schedule: describeSchedule('mvfa', 'faithful', epochs).label,
         graph: { file: lossFile, sha256: m.files.find((f) => f.path === lossFile)?.sha256 ?? '' },
         shots: { normal: normal.length, abnormal: abnormal.length, abnormalWithMask: abnormal.filter((a) => a.mask).length },
         organ,
