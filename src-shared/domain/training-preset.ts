@@ -19,7 +19,7 @@
  */
 import { z } from 'zod';
 import { ClipScanError } from '../contract/errors';
-import type { TextEncoderVariant, TrainableMethod } from './scan';
+import { TextEncoderVariantSchema, type TextEncoderVariant, type TrainableMethod } from './scan';
 
 export const TrainingPresetSchema = z.enum(['faithful', 'quick']);
 export type TrainingPreset = z.infer<typeof TrainingPresetSchema>;
@@ -108,8 +108,9 @@ export function resolveTrainingSchedule(r: ScheduleRequest, defaults: TrainingSc
   }
   let textEncoder = base.textEncoder;
   if (r.textEncoder !== undefined) {
-    if (r.textEncoder !== 'faithful' && r.textEncoder !== 'fast') throw new ClipScanError('BAD_ARGUMENTS', '--text-encoder must be faithful or fast.');
-    textEncoder = r.textEncoder;
+    const parsed = TextEncoderVariantSchema.safeParse(r.textEncoder);
+    if (!parsed.success) throw new ClipScanError('BAD_ARGUMENTS', '--text-encoder must be faithful or fast.');
+    textEncoder = parsed.data;
   }
   let epochs = base.epochs;
   if (r.epochs !== undefined) {
