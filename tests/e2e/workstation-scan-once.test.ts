@@ -50,8 +50,10 @@ describe.skipIf(skipReason !== '')(`one scan per identical request${skipReason ?
     expect(rows).toHaveLength(1);
     expect(jobs).toEqual([{ id: String(rows[0]!.id), selected: 'true' }]);
     expect(await page.textContent('[data-testid=scan-job] [data-testid=series-label]')).toBe('CT #30026 (no description) · 2000-01-01');
-    await page.click('[data-testid=scan-cancel]');
-    await page.waitForSelector('[data-testid=scan-job][data-status=cancelled]', { timeout: 60_000 });
+    // Clear the queue for the next test: cancel the scan unless a fast machine has
+    // already finished it (the demo model scans these 64 slices in seconds).
+    await page.evaluate(() => document.querySelector<HTMLButtonElement>('[data-testid=scan-cancel]')?.click());
+    await page.waitForSelector('[data-testid=scan-job]:is([data-status=cancelled], [data-status=done])', { timeout: 60_000 });
     expect(errors).toEqual([]);
   });
 

@@ -124,6 +124,13 @@ describe.skipIf(skipReason !== '')(`workstation scan, anomaly layer and case log
   });
 
   it('saves the verdict and note clicked in the UI to the SQLite case log', async () => {
+    // Hold the verdict's save in flight while the note is typed (as on a slow
+    // machine): its answer must neither wipe the note nor land after it.
+    let heldSaves = 0;
+    await page.route('**/api/call/findings.setVerdict', async (route) => {
+      if (heldSaves++ === 0) await new Promise((r) => setTimeout(r, 800));
+      await route.continue();
+    });
     await page.click('[data-testid=finding-verdict] button[data-verdict=false_alarm]');
     await page.fill('[data-testid=verdict-note]', 'Motion artefact at the lung base');
     await page.click('[data-testid=series-score]'); // the note loses focus: saved
@@ -138,6 +145,9 @@ describe.skipIf(skipReason !== '')(`workstation scan, anomaly layer and case log
     };
     expect(finding).toMatchObject({ verdict: 'false_alarm', note: 'Motion artefact at the lung base' });
     expect(finding.keyImageId).not.toBeNull();
+    expect(heldSaves).toBe(2);
+    expect(await page.inputValue('[data-testid=verdict-note]')).toBe('Motion artefact at the lung base');
+    await page.unroute('**/api/call/findings.setVerdict');
 
     // The case log tab lists the scan with the verdict and note.
     await page.click('[data-tab=caselog]');
