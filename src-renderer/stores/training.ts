@@ -23,10 +23,9 @@ import { ensureLesionLabelmap, maskOf, runLengths } from '../viewer/lesion-masks
 import { allPanes } from '../viewer/engine';
 
 export type MarkLabel = 'normal' | 'abnormal';
-import type { TextEncoderVariant, TrainableMethod } from '../../src-shared/domain/scan';
+import { METHOD_NAMES, trainsOnAbnormal, type TextEncoderVariant, type TrainableMethod } from '../../src-shared/domain/scan';
 import { applyTrainingPreset, describeSchedule, hasTrainingPreset, type TrainingPreset } from '../../src-shared/domain/training-preset';
 
-const METHOD_LABELS: Readonly<Record<TrainableMethod, string>> = { mediclip: 'MediCLIP', madclip: 'MadCLIP', mvfa: 'MVFA' };
 
 export interface Mark {
   key: string;
@@ -78,7 +77,7 @@ export const useTrainingStore = defineStore('training', () => {
   const normal = computed(() => marks.value.filter((m) => m.label === 'normal'));
   const abnormal = computed(() => marks.value.filter((m) => m.label === 'abnormal'));
   const running = computed(() => job.value !== null && (job.value.state === 'preparing' || job.value.state === 'running'));
-  const canStart = computed(() => !running.value && !starting.value && normal.value.length > 0 && (method.value === 'mediclip' || abnormal.value.length > 0));
+  const canStart = computed(() => !running.value && !starting.value && normal.value.length > 0 && (!trainsOnAbnormal(method.value) || abnormal.value.length > 0));
 
   /** The file and frame of the image the viewer shows (display order = files × frames). */
   function shownImage(): Omit<Mark, 'label' | 'key'> | null {
@@ -181,13 +180,13 @@ export const useTrainingStore = defineStore('training', () => {
         return { ...ref_(m), mask: mask ? { rows: mask.rows, columns: mask.columns, runs: runLengths(mask.data) } : null };
       };
       const started = await messages.attempt(
-        `Starting ${METHOD_LABELS[method.value]} training on ${normal.value.length} normal image(s)`,
+        `Starting ${METHOD_NAMES[method.value]} training on ${normal.value.length} normal image(s)`,
         () =>
           api.call(trainingCalls.start, {
             method: method.value,
             modelId: models.selectedId,
             normal: normal.value.map(ref_),
-            abnormal: method.value !== 'mediclip' ? abnormal.value.map(withMask) : [],
+            abnormal: trainsOnAbnormal(method.value) ? abnormal.value.map(withMask) : [],
             epochs: epochs.value,
             seed: seed.value,
             textEncoder: textEncoder.value,
@@ -223,7 +222,7 @@ export const useTrainingStore = defineStore('training', () => {
       let result: TrainingEstimate | null = null;
       if (n > 0 && Number.isInteger(e) && e >= 1 && e <= 200) {
         // A missing model or a refused request shows no estimate; starting the run reports the reason.
-        result = await api.call(trainingCalls.estimate, { method: m, modelId, normal: n, abnormal: m !== 'mediclip' ? a : 0, epochs: e, textEncoder: te }).catch(() => null);
+        result = await api.call(trainingCalls.estimate, { method: m, modelId, normal: n, abnormal: trainsOnAbnormal(m) ? a : 0, epochs: e, textEncoder: te }).catch(() => null);
       }
       if (asked === estimateAsked) estimate.value = result;
     },

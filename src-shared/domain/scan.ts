@@ -22,6 +22,14 @@ export type MethodId = z.infer<typeof MethodIdSchema>;
 export const TrainableMethodSchema = MethodIdSchema.exclude(['zeroshot']);
 export type TrainableMethod = z.infer<typeof TrainableMethodSchema>;
 
+/** How UI, CLI and reports name a method (the papers' spelling). */
+export const METHOD_NAMES: Readonly<Record<MethodId, string>> = { zeroshot: 'Zero-shot', mediclip: 'MediCLIP', madclip: 'MadCLIP', mvfa: 'MVFA' };
+
+/** What an adapter method trains from: MediCLIP from normal images alone, the others from normal and abnormal ones. */
+export function trainsOnAbnormal(method: TrainableMethod): boolean {
+  return method !== 'mediclip';
+}
+
 /** MediCLIP/MadCLIP's text encoder: the reference's unmasked one (faithful) or causal and truncated (fast). */
 export const TextEncoderVariantSchema = z.enum(['faithful', 'fast']);
 export type TextEncoderVariant = z.infer<typeof TextEncoderVariantSchema>;

@@ -78,6 +78,20 @@ describe.skipIf(!hasChromium)(`workstation keyboard and accessible names${hasChr
       return document.elementFromPoint(r.left + 4, r.top + r.height / 2) === h;
     });
     expect(titleOnTop).toBe(true);
+    // The Close button lies whole inside the dialog, with room below it, at every size.
+    for (const size of [
+      { width: 1280, height: 800 },
+      { width: 1366, height: 768 },
+    ]) {
+      await page.setViewportSize(size);
+      const room = await page.$eval('[data-testid=help-overlay] [role=dialog]', (panel) => {
+        const close = panel.querySelector('button')!.getBoundingClientRect();
+        const box = panel.getBoundingClientRect();
+        return { below: box.bottom - close.bottom, onTop: document.elementFromPoint(close.left + 4, close.top + close.height / 2)?.textContent };
+      });
+      expect(room.below).toBeGreaterThanOrEqual(8);
+      expect(room.onTop).toBe('Close');
+    }
     await page.screenshot({ path: outputPath('workstation-help-groups.png') });
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid=help-overlay]', { state: 'detached' });
