@@ -22,10 +22,10 @@ import { useViewerStore } from './viewer';
 import { ensureLesionLabelmap, maskOf, runLengths } from '../viewer/lesion-masks';
 import { allPanes } from '../viewer/engine';
 
-export type MarkLabel = 'normal' | 'abnormal';
-import { METHOD_NAMES, trainsOnAbnormal, type TextEncoderVariant, type TrainableMethod } from '../../src-shared/domain/scan';
+import { METHOD_NAMES, learnsFromAbnormal, type TextEncoderVariant, type TrainableMethod } from '../../src-shared/domain/scan';
 import { applyTrainingPreset, describeSchedule, hasTrainingPreset, type TrainingPreset } from '../../src-shared/domain/training-preset';
 
+export type MarkLabel = 'normal' | 'abnormal';
 
 export interface Mark {
   key: string;
@@ -77,7 +77,7 @@ export const useTrainingStore = defineStore('training', () => {
   const normal = computed(() => marks.value.filter((m) => m.label === 'normal'));
   const abnormal = computed(() => marks.value.filter((m) => m.label === 'abnormal'));
   const running = computed(() => job.value !== null && (job.value.state === 'preparing' || job.value.state === 'running'));
-  const canStart = computed(() => !running.value && !starting.value && normal.value.length > 0 && (!trainsOnAbnormal(method.value) || abnormal.value.length > 0));
+  const canStart = computed(() => !running.value && !starting.value && normal.value.length > 0 && (!learnsFromAbnormal(method.value) || abnormal.value.length > 0));
 
   /** The file and frame of the image the viewer shows (display order = files × frames). */
   function shownImage(): Omit<Mark, 'label' | 'key'> | null {
@@ -186,7 +186,7 @@ export const useTrainingStore = defineStore('training', () => {
             method: method.value,
             modelId: models.selectedId,
             normal: normal.value.map(ref_),
-            abnormal: trainsOnAbnormal(method.value) ? abnormal.value.map(withMask) : [],
+            abnormal: learnsFromAbnormal(method.value) ? abnormal.value.map(withMask) : [],
             epochs: epochs.value,
             seed: seed.value,
             textEncoder: textEncoder.value,
@@ -222,7 +222,7 @@ export const useTrainingStore = defineStore('training', () => {
       let result: TrainingEstimate | null = null;
       if (n > 0 && Number.isInteger(e) && e >= 1 && e <= 200) {
         // A missing model or a refused request shows no estimate; starting the run reports the reason.
-        result = await api.call(trainingCalls.estimate, { method: m, modelId, normal: n, abnormal: trainsOnAbnormal(m) ? a : 0, epochs: e, textEncoder: te }).catch(() => null);
+        result = await api.call(trainingCalls.estimate, { method: m, modelId, normal: n, abnormal: learnsFromAbnormal(m) ? a : 0, epochs: e, textEncoder: te }).catch(() => null);
       }
       if (asked === estimateAsked) estimate.value = result;
     },

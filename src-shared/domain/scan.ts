@@ -25,8 +25,8 @@ export type TrainableMethod = z.infer<typeof TrainableMethodSchema>;
 /** How UI, CLI and reports name a method (the papers' spelling). */
 export const METHOD_NAMES: Readonly<Record<MethodId, string>> = { zeroshot: 'Zero-shot', mediclip: 'MediCLIP', madclip: 'MadCLIP', mvfa: 'MVFA' };
 
-/** What an adapter method trains from: MediCLIP from normal images alone, the others from normal and abnormal ones. */
-export function trainsOnAbnormal(method: TrainableMethod): boolean {
+/** Whether an adapter method learns from abnormal images as well as normal ones (MediCLIP: normal images alone). */
+export function learnsFromAbnormal(method: TrainableMethod): boolean {
   return method !== 'mediclip';
 }
 

@@ -8,13 +8,14 @@
  *
  *   const r = await trainAdapter({ method: 'madclip', support: { normal, abnormal }, ... });
  */
+import { learnsFromAbnormal, METHOD_NAMES } from '../../../../../src-shared/domain/scan';
 import type { TrainingMethod } from '../training-method';
 import { buildMadclipPool, MADCLIP_INPUT, MADCLIP_POOL_SIZE, madclipSupport } from './pool';
 import { MADCLIP_ORGANS, madclipOrgan, madclipPrompts } from './prompts';
 
 export const madclip: TrainingMethod = {
   id: 'madclip',
-  label: 'MadCLIP',
+  label: METHOD_NAMES.madclip,
   graphs: {
     id: 'madclip',
     tapCount: 4,
@@ -24,7 +25,7 @@ export const madclip: TrainingMethod = {
     // without masks only the detection branch trained: its det_score output is the image score
     imageScore: (r, withMasks) => (!withMasks && r.detScore !== undefined ? r.detScore : r.score),
   },
-  learnsFromAbnormal: true,
+  learnsFromAbnormal: learnsFromAbnormal('madclip'),
   organ: (requested) => madclipOrgan(requested),
   prompts: (organ) => madclipPrompts(organ ?? MADCLIP_ORGANS.all),
   poolSize: () => MADCLIP_POOL_SIZE,

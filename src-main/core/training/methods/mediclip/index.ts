@@ -8,6 +8,7 @@
  *   const r = await trainAdapter({ method: 'mediclip', ... });   // looks this object up by id
  */
 import { toGrey224 } from '../../../images/image8';
+import { learnsFromAbnormal, METHOD_NAMES } from '../../../../../src-shared/domain/scan';
 import type { TrainingMethod } from '../training-method';
 import { buildMediclipPool } from './pool';
 import { mediclipPrompts } from './prompts';
@@ -17,7 +18,7 @@ const DEFAULT_POOL_SIZE = 8;
 
 export const mediclip: TrainingMethod = {
   id: 'mediclip',
-  label: 'MediCLIP',
+  label: METHOD_NAMES.mediclip,
   graphs: {
     id: 'mediclip',
     tapCount: 3,
@@ -27,7 +28,7 @@ export const mediclip: TrainingMethod = {
     input: { resize: 'bilinear', normalise: true },
     imageScore: (r) => r.score,
   },
-  learnsFromAbnormal: false,
+  learnsFromAbnormal: learnsFromAbnormal('mediclip'),
   organ: () => undefined,
   prompts: () => mediclipPrompts(),
   poolSize: (requested) => requested ?? DEFAULT_POOL_SIZE,

@@ -14,6 +14,7 @@
  */
 import { ClipScanError } from '../../../../../src-shared/contract/errors';
 import { openMvfaSession } from '../../../engine/mvfa-session';
+import { learnsFromAbnormal, METHOD_NAMES } from '../../../../../src-shared/domain/scan';
 import type { TrainingMethod } from '../training-method';
 import { mvfaImageResult } from './bank';
 import { MVFA_POOL_SIZE } from './pool';
@@ -24,7 +25,7 @@ const OWN_LOOP = 'MVFA trains with its own loop (methods/mvfa/train.ts), not on 
 
 export const mvfa: TrainingMethod = {
   id: 'mvfa',
-  label: 'MVFA',
+  label: METHOD_NAMES.mvfa,
   graphs: {
     id: 'mvfa',
     tapCount: 4,
@@ -45,7 +46,7 @@ export const mvfa: TrainingMethod = {
       };
     },
   },
-  learnsFromAbnormal: true,
+  learnsFromAbnormal: learnsFromAbnormal('mvfa'),
   organ: (requested) => mvfaObjectWord(requested),
   prompts: () => [],
   poolSize: () => MVFA_POOL_SIZE,
