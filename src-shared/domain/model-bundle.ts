@@ -96,3 +96,15 @@ export type VisionPrecision = z.infer<typeof VisionPrecisionSchema>;
 export const VISION_PRECISIONS = VisionPrecisionSchema.options;
 
 export const DEMO_MODEL_LABEL = 'demo model, random weights, not for diagnosis';
+
+/** A display name without the demo label a manifest may already end with, e.g. "ClipScan tiny CLIP (demo model, …)". */
+export function plainModelName(displayName: string): string {
+  const suffix = `(${DEMO_MODEL_LABEL})`;
+  const trimmed = displayName.trimEnd();
+  return trimmed.toLowerCase().endsWith(suffix) ? trimmed.slice(0, -suffix.length).trimEnd() : displayName;
+}
+
+/** The display name, followed once by the demo label for a random-weight bundle. */
+export function labelledModelName(displayName: string, demo: boolean): string {
+  return demo ? `${plainModelName(displayName)} (${DEMO_MODEL_LABEL})` : displayName;
+}

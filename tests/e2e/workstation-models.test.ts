@@ -151,6 +151,7 @@ describe.skipIf(skipReason !== '')(`workstation Models tab${skipReason ? ` (${sk
     await page.waitForSelector('[data-testid=model-folder-browser]', { state: 'detached' });
     await page.screenshot({ path: outputPath('workstation-models-imported.png') });
     expect(await page.textContent(`${bundle} .warn`)).toBe(DEMO_LABEL);
+    expect((await page.textContent(bundle))?.split(DEMO_LABEL)).toHaveLength(2); // the name does not repeat the label
     expect(await page.textContent(bundle)).toContain('tiny-demo');
     expect((await notifications()).some((n) => n.level === 'info' && /Installed .* \(tiny-demo@1\)\./.test(n.text))).toBe(true);
     const rows = bundleRows();

@@ -6,11 +6,11 @@
  * with `CHECKSUM_MISMATCH`; the message names the file.
  *
  *   const b = await openBundle('/models/tiny-demo');
- *   b.demo ? DEMO_MODEL_LABEL : b.manifest.displayName;
+ *   b.label;   // the display name, with the demo label for random weights
  *   b.file(b.manifest.vision.file);   // absolute path inside the bundle
  */
 import path from 'node:path';
-import { DEMO_MODEL_LABEL, type ModelBundleManifest } from '../../../src-shared/domain/model-bundle';
+import { DEMO_MODEL_LABEL, labelledModelName, type ModelBundleManifest } from '../../../src-shared/domain/model-bundle';
 import { verifyBundleFiles } from '../models/checksum';
 import { readManifest } from '../models/manifest';
 
@@ -36,7 +36,7 @@ export async function openBundle(dir: string, options: { verify?: boolean } = {}
     manifest,
     manifestSha256: sha256,
     demo: manifest.demo,
-    label: manifest.demo ? `${manifest.displayName} (${DEMO_MODEL_LABEL})` : manifest.displayName,
+    label: labelledModelName(manifest.displayName, manifest.demo),
     file: (relative) => path.join(abs, relative),
   };
 }

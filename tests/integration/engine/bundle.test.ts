@@ -41,6 +41,7 @@ describe('openBundle', () => {
     expect(b.manifest.id).toBe('tiny-demo');
     expect(b.demo).toBe(true);
     expect(b.label).toContain(DEMO_MODEL_LABEL);
+    expect(b.label.split(DEMO_MODEL_LABEL)).toHaveLength(2); // once, though the fixture's displayName carries it too
     expect(fs.existsSync(b.file(b.manifest.vision.file))).toBe(true);
   });
 
