@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { resolveDatabasePath } from '../../core/config/app-paths';
+import { FILES_ON_CALLING_THREAD } from '../../core/dicom/header-reader';
 import { openLibraryBackend } from '../../core/dicom/library-backend';
 import type { IndexSummary } from '../../../src-shared/domain/library';
 import { formatDicomDate, formatPersonName, imageSize, seriesTitle } from '../../../src-shared/domain/series-label';
@@ -29,8 +30,9 @@ export async function indexCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const bar = createProgressBar(process.stderr, !values.json && process.stderr.isTTY === true);
-  // The library alone: this command needs neither the engine nor the model registry.
-  const backend = openLibraryBackend(resolveDatabasePath({ db: values.db }));
+  // The library alone: this command needs neither the engine nor the model registry. Its thread
+  // serves nothing else, so a small folder is read on it before any worker starts.
+  const backend = openLibraryBackend(resolveDatabasePath({ db: values.db }), { filesOnCallingThread: FILES_ON_CALLING_THREAD });
   const onSigint = () => void backend.library.cancel(folder);
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);

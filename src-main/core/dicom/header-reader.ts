@@ -4,24 +4,32 @@
  * running from TypeScript source, or when no worker file exists). The workers
  * are started and spoken to like every other worker (core/workers).
  *
- * With workers, the first IN_PROCESS_FILES files are read on the calling
- * thread with the workers' blocking reader, while each file takes under
- * SLOW_FILE_MS: a small folder (a series of 200 slices) is read sooner than
- * two workers start, and a batch costs the thread a few milliseconds. The
- * workers start with the first batch past that, or after a slow file.
+ * A command-line run may ask for `filesOnCallingThread` (clipscan index uses
+ * FILES_ON_CALLING_THREAD): the first files are then read on the calling thread
+ * with the workers' blocking reader, while each file takes under SLOW_FILE_MS,
+ * so a small folder (a series of 200 slices) is read sooner than two workers
+ * start. The workers start with the first batch past that, or after a slow
+ * file. The app leaves it at 0: its calling thread is Electron's main process
+ * or browser mode's server, which also serve the viewer's image bytes.
  */
 import os from 'node:os';
 import { startWorkerThread, workerBundleBeside } from '../workers/launcher';
 import type { RpcClient } from '../workers/rpc-protocol';
 import { readHeaderFiles, readHeaderFileSync, type HeaderResult } from './header-file';
 
-const IN_PROCESS_FILES = 256;
+/** What `clipscan index` reads on its own thread before starting workers (a batch costs a few milliseconds). */
+export const FILES_ON_CALLING_THREAD = 256;
 const SLOW_FILE_MS = 2;
 
 export interface HeaderReader {
   readonly mode: 'worker' | 'in-process';
   read(paths: string[]): Promise<HeaderResult[]>;
   close(): Promise<void>;
+}
+
+/** The default reader also says how many files it read on the calling thread so far (in-process: all of them). */
+export interface DefaultHeaderReader extends HeaderReader {
+  readonly filesReadHere: number;
 }
 
 /** The header worker's one method (header-index.worker.ts). */
@@ -34,11 +42,18 @@ export function defaultWorkerPath(): string | null {
   return workerBundleBeside('header-index.worker');
 }
 
-export function createHeaderReader(workerPath: string | null = defaultWorkerPath()): HeaderReader {
+export function createHeaderReader(workerPath: string | null = defaultWorkerPath(), options: { filesOnCallingThread?: number } = {}): DefaultHeaderReader {
   if (!workerPath) {
+    let filesReadHere = 0;
     return {
       mode: 'in-process',
-      read: (paths) => readHeaderFiles(paths),
+      get filesReadHere() {
+        return filesReadHere;
+      },
+      read: (paths) => {
+        filesReadHere += paths.length;
+        return readHeaderFiles(paths);
+      },
       async close() {},
     };
   }
@@ -71,8 +86,11 @@ export function createHeaderReader(workerPath: string | null = defaultWorkerPath
   };
   return {
     mode: 'worker',
+    get filesReadHere() {
+      return readHere;
+    },
     async read(paths) {
-      if (!workers && !slowFile && readHere + paths.length <= IN_PROCESS_FILES) {
+      if (!workers && !slowFile && readHere + paths.length <= (options.filesOnCallingThread ?? 0)) {
         readHere += paths.length;
         return readInProcess(paths);
       }

@@ -21,7 +21,7 @@ import type { IndexProgress, IndexSummary } from '../../../src-shared/domain/lib
 import type { CaseLog } from '../caselog/open';
 import type { IndexErrorRow } from '../caselog/repositories/index-errors';
 import { LibraryRepositories } from './library-store';
-import { createHeaderReader, type HeaderReader } from './header-reader';
+import { createHeaderReader, defaultWorkerPath, type HeaderReader } from './header-reader';
 import type { HeaderResult } from './header-file';
 import type { WalkEntry } from './walk';
 import { walkFolder } from './walk';
@@ -32,6 +32,8 @@ export interface IndexOptions {
   onProgress?: (p: IndexProgress) => void;
   /** Reads headers; default: the worker next to the bundle, or in-process from source. */
   reader?: HeaderReader;
+  /** With the default reader: how many files may be read on the calling thread before workers start (default 0). */
+  filesOnCallingThread?: number;
   batchSize?: number;
   /** Whether a symbolic link's real target may be followed (default: always). */
   linkAllowed?: (realTarget: string) => boolean;
@@ -69,7 +71,7 @@ export async function indexFolder(log: CaseLog, folder: string, options: IndexOp
   const orphanDuplicate = orphanDuplicateCheck(repos);
   // Started on the first file that needs parsing: re-indexing an unchanged folder starts no worker.
   let startedReader: HeaderReader | undefined;
-  const reader = () => (startedReader ??= options.reader ?? createHeaderReader());
+  const reader = () => (startedReader ??= options.reader ?? createHeaderReader(defaultWorkerPath(), { filesOnCallingThread: options.filesOnCallingThread }));
   const batchSize = options.batchSize ?? 64;
   const progress: IndexProgress = { folder: root, filesSeen: 0, indexed: 0, skipped: 0, errors: 0, done: false };
   const emit = () => options.onProgress?.({ ...progress });

@@ -14,7 +14,7 @@ export interface LibraryBackend {
   close(): void;
 }
 
-export function openLibraryBackend(databasePath: string): LibraryBackend {
+export function openLibraryBackend(databasePath: string, readOptions: ConstructorParameters<typeof LibraryService>[1] = {}): LibraryBackend {
   const caseLog = openCaseLog(databasePath);
-  return { caseLog, library: new LibraryService(caseLog), close: () => caseLog.close() };
+  return { caseLog, library: new LibraryService(caseLog, readOptions), close: () => caseLog.close() };
 }

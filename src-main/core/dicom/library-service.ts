@@ -22,7 +22,11 @@ export class LibraryService {
   private readonly running = new Map<string, AbortController>();
   private readonly repos: LibraryRepositories;
 
-  constructor(private readonly caseLog: CaseLog) {
+  /** `filesOnCallingThread`: see header-reader.ts; only a command-line run sets it. */
+  constructor(
+    private readonly caseLog: CaseLog,
+    private readonly readOptions: Pick<IndexOptions, 'filesOnCallingThread'> = {},
+  ) {
     this.repos = new LibraryRepositories(caseLog.db);
   }
 
@@ -33,7 +37,7 @@ export class LibraryService {
     const controller = new AbortController();
     this.running.set(real, controller);
     try {
-      return await indexFolder(this.caseLog, real, { ...options, signal: controller.signal });
+      return await indexFolder(this.caseLog, real, { ...options, ...this.readOptions, signal: controller.signal });
     } finally {
       this.running.delete(real);
     }
