@@ -111,7 +111,8 @@ export function float32Tensor(name: string, data: Float32Array, shape: number[])
 
 export interface OrtRuntime {
   readonly providers: readonly ProviderName[];
-  session(path: string): Promise<EngineSession>;
+  /** `cpuOnly`: a graph built for the CPU EP (the int8 vision tower), which a GPU provider would run slower. */
+  session(path: string, options?: { cpuOnly?: boolean }): Promise<EngineSession>;
   /** Releases one cached session (all providers) or, without a path, all of them. */
   release(path?: string): Promise<void>;
 }
@@ -129,7 +130,7 @@ export function createOrtRuntime(options: OrtRuntimeOptions = {}): OrtRuntime {
   const providers = [...(options.preferredProviders ?? defaultProviders())];
   if (!providers.includes('cpu')) providers.push('cpu');
   const failed = new Map<ProviderName, string>();
-  const cache = new Map<string, Promise<Entry>>(); // key: provider + '\0' + path
+  const cache = new Map<string, Promise<Entry>>(); // key: provider (or 'cpu-only') + '\0' + path
   const byPath = new Map<string, string>(); // path → cache key actually used
 
   function sessionOptions(provider: ProviderName): ort.InferenceSession.SessionOptions {
@@ -163,22 +164,22 @@ export function createOrtRuntime(options: OrtRuntimeOptions = {}): OrtRuntime {
     };
   }
 
-  async function create(path: string): Promise<Entry> {
+  async function create(path: string, cpuOnly: boolean): Promise<Entry> {
     const reasons: string[] = [];
-    for (const provider of providers) {
+    for (const provider of cpuOnly ? (['cpu'] as const) : providers) {
       const known = failed.get(provider);
       if (known) {
         reasons.push(`${provider}: ${known}`);
         continue;
       }
-      const key = `${provider}\0${path}`;
+      const key = `${cpuOnly ? 'cpu-only' : provider}\0${path}`;
       const cached = cache.get(key);
       if (cached) return cached;
       try {
         const session = await ort.InferenceSession.create(path, sessionOptions(provider));
         const entry = { session, wrapper: wrap(path, provider, session, reasons.length ? reasons.join('; ') : undefined) };
         cache.set(key, Promise.resolve(entry));
-        byPath.set(path, key);
+        if (!cpuOnly) byPath.set(path, key);
         return entry;
       } catch (err) {
         if (provider === 'cpu') throw err; // the model itself is broken; keep name, message and stack
@@ -193,14 +194,16 @@ export function createOrtRuntime(options: OrtRuntimeOptions = {}): OrtRuntime {
   const pending = new Map<string, Promise<Entry>>();
   return {
     providers,
-    async session(path) {
-      const key = byPath.get(path);
+    async session(path, options = {}) {
+      const cpuOnly = options.cpuOnly === true;
+      const key = cpuOnly ? `cpu-only\0${path}` : byPath.get(path);
       const hit = key ? cache.get(key) : undefined;
       if (hit) return (await hit).wrapper;
-      let p = pending.get(path);
+      const pendingKey = `${cpuOnly ? 'cpu-only' : 'preferred'}\0${path}`;
+      let p = pending.get(pendingKey);
       if (!p) {
-        p = create(path).finally(() => pending.delete(path));
-        pending.set(path, p);
+        p = create(path, cpuOnly).finally(() => pending.delete(pendingKey));
+        pending.set(pendingKey, p);
       }
       return (await p).wrapper;
     },

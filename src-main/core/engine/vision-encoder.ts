@@ -28,9 +28,13 @@ export interface VisionEncoder {
   encode(pixels: Float32Array, batch: number, options?: { taps?: readonly number[] }): Promise<VisionOutputs>;
 }
 
-/** `file`: the bundle's vision graph to run (default the fp32 `vision.file`; loaded-bundle.ts picks int8). */
+/**
+ * `file`: the bundle's vision graph to run (default the fp32 `vision.file`; loaded-bundle.ts picks int8).
+ * The int8 tower always runs on the CPU EP: its dynamic-quantisation MatMuls are CPU kernels, and on
+ * WebGPU they ran 7× slower than on the CPU (bench/README.md, "GPU providers").
+ */
 export async function createVisionEncoder(runtime: OrtRuntime, bundle: OpenedBundle, file = bundle.manifest.vision.file): Promise<VisionEncoder> {
-  const session = await runtime.session(bundle.file(file));
+  const session = await runtime.session(bundle.file(file), { cpuOnly: file === bundle.manifest.vision.int8File });
   return visionEncoderFrom(session, bundle.manifest);
 }
 

@@ -74,6 +74,22 @@ describe('ORT runtime', () => {
     await rt.release();
   });
 
+  it.runIf(process.platform === 'linux')('opens the int8 vision tower on the CPU EP alone, without trying the preferred providers', async () => {
+    const INT8 = path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo', 'vision.int8.onnx');
+    const rt = createOrtRuntime({ threads: 1, preferredProviders: ['dml', 'cpu'] });
+    const fp32 = await rt.session(VISION);
+    expect(fp32.fallbackReason).toMatch(/^dml: /);
+    const int8 = await rt.session(INT8, { cpuOnly: true });
+    expect(int8.provider).toBe('cpu');
+    expect(int8.fallbackReason).toBeUndefined(); // dml was never asked
+    // The same path asked for without cpuOnly is its own session, opened through the preference.
+    const preferred = await rt.session(INT8);
+    expect(preferred).not.toBe(int8);
+    expect(preferred.fallbackReason).toMatch(/^dml: /);
+    expect(await rt.session(INT8, { cpuOnly: true })).toBe(int8);
+    await rt.release();
+  });
+
   it('caches a session per path and releases it', async () => {
     const rt = createOrtRuntime({ threads: 1, preferredProviders: ['cpu'] });
     const [a, b] = await Promise.all([rt.session(VISION), rt.session(VISION)]);

@@ -35,6 +35,20 @@ describe('engine precision', () => {
     expect(maxDiff / scale).toBeLessThan(0.05);
   });
 
+  it.runIf(process.platform === 'linux')('runs the int8 tower on the CPU EP even where a GPU provider comes first', async () => {
+    // dml stands in for a GPU provider: it is tried (and fails) on Linux, so its reason shows whether it was asked.
+    const gpuFirst = createEngine({ threads: 1, preferredProviders: ['dml', 'cpu'] });
+    try {
+      const fp32 = await gpuFirst.loadBundle(FIXTURE, { verify: false });
+      const int8 = await gpuFirst.loadBundle(FIXTURE, { verify: false, precision: 'int8' });
+      expect(fp32.fallbackReason).toMatch(/^dml: /);
+      expect(int8.providers.vision).toBe('cpu');
+      expect(int8.fallbackReason).toBeUndefined();
+    } finally {
+      await gpuFirst.release();
+    }
+  });
+
   it('refuses int8 for a bundle without an int8 tower, naming the way out', async () => {
     const old = path.join(tmp, 'old');
     fs.cpSync(FIXTURE, old, { recursive: true });
