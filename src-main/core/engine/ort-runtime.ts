@@ -23,13 +23,16 @@
  * A provider that fails throws at session creation (ORT does not fall back by
  * itself); we catch, remember the reason, and try the next one, ending with CPU.
  * A provider that failed once is not retried by this runtime (a missing
- * library does not appear later), but the reason is still reported.
+ * library does not appear later), but the reason is still reported. On Linux,
+ * WebGPU is skipped without a Vulkan loader (vulkan-loader.ts), so that Dawn
+ * prints nothing on stderr.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import nodePath from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { BuildProvider } from '../../../src-shared/domain/providers';
+import { findVulkanLoader } from './vulkan-loader';
 
 import { Tensor } from 'onnxruntime-node';
 export { Tensor };
@@ -71,6 +74,8 @@ export interface OrtRuntimeOptions {
   threads?: number;
   /** Order to try; 'cpu' is always appended when absent. Default: defaultProviders(). */
   preferredProviders?: readonly ProviderName[];
+  /** Where WebGPU needs a Vulkan loader (Linux): whether one is present (default: vulkan-loader.ts looks). */
+  vulkanLoaderPresent?: () => boolean;
   /** ORT's process-wide log level (default 'fatal'; see createOrtRuntime). */
   logLevel?: 'verbose' | 'info' | 'warning' | 'error' | 'fatal';
   /**
@@ -130,6 +135,10 @@ export function createOrtRuntime(options: OrtRuntimeOptions = {}): OrtRuntime {
   const providers = [...(options.preferredProviders ?? defaultProviders())];
   if (!providers.includes('cpu')) providers.push('cpu');
   const failed = new Map<ProviderName, string>();
+  const vulkanLoaderPresent = options.vulkanLoaderPresent ?? (() => findVulkanLoader() !== null);
+  if (process.platform === 'linux' && providers.includes('webgpu') && !vulkanLoaderPresent()) {
+    failed.set('webgpu', 'no Vulkan loader (libvulkan.so.1) on this system; WebGPU needs it and a GPU driver with Vulkan support');
+  }
   const cache = new Map<string, Promise<Entry>>(); // key: provider (or 'cpu-only') + '\0' + path
   const byPath = new Map<string, string>(); // path → cache key actually used
 

@@ -90,6 +90,14 @@ describe('ORT runtime', () => {
     await rt.release();
   });
 
+  it.runIf(process.platform === 'linux')('skips WebGPU with a reason, without asking Dawn, where Linux has no Vulkan loader', async () => {
+    const rt = createOrtRuntime({ threads: 1, preferredProviders: ['webgpu', 'cpu'], vulkanLoaderPresent: () => false });
+    const { s } = await runOnce(rt);
+    expect(s.provider).toBe('cpu');
+    expect(s.fallbackReason).toBe('webgpu: no Vulkan loader (libvulkan.so.1) on this system; WebGPU needs it and a GPU driver with Vulkan support');
+    await rt.release();
+  });
+
   it('caches a session per path and releases it', async () => {
     const rt = createOrtRuntime({ threads: 1, preferredProviders: ['cpu'] });
     const [a, b] = await Promise.all([rt.session(VISION), rt.session(VISION)]);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, SHARED_DATA, hasSharedData, SKIP_NO_SHARED_DATA } from '../../helpers/paths';
+import { findVulkanLoader } from '../../../src-main/core/engine/vulkan-loader';
 
 const cli = path.join(PROJECT_ROOT, 'dist', 'main', 'cli.js');
 const folder = path.join(SHARED_DATA, 'dicom', 'ct-chest-lidc-0314');
@@ -96,5 +97,13 @@ describe('scan CLI timings', () => {
     expect(human.stdout).toMatch(
       /^Timings: 4 images in [\d.]+ s \([\d.]+ images\/s, prefetch 0 in the host thread\); setup [\d.]+ s, read .*, store [\d.]+ s$/m,
     );
+  });
+
+  // Dawn (WebGPU) printed "Warning: Couldn't load Vulkan …" on stderr of every scan on a box without the loader.
+  it.runIf(process.platform === 'linux' && findVulkanLoader() === null)('prints nothing on stderr where WebGPU has no Vulkan loader', () => {
+    const res = spawnSync(process.execPath, [cli, 'scan', fixture, '--db', path.join(dir, 'quiet.db'), '--json'], { encoding: 'utf8' });
+    expect(res.status, res.stderr).toBe(0);
+    expect(res.stderr).toBe('');
+    expect(JSON.parse(res.stdout).provider).toBe('cpu');
   });
 });
