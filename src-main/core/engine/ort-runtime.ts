@@ -46,8 +46,26 @@ export const PLATFORM_PREFERENCE: Readonly<Record<string, readonly ProviderName[
   darwin: ['coreml', 'webgpu', 'cpu'],
 });
 
-/** The platform's preference list, or CPU alone where we know of nothing else. */
-export function defaultProviders(platform: string = process.platform): ProviderName[] {
+const PROVIDER_NAMES: readonly ProviderName[] = ['cpu', 'cuda', 'tensorrt', 'webgpu', 'dml', 'coreml'];
+
+/**
+ * The platform's preference list, or CPU alone where we know of nothing else. `CLIPSCAN_PROVIDERS`
+ * (comma-separated, e.g. `cpu` where a slow integrated GPU would win the platform's choice) replaces it;
+ * an unknown name is refused, naming the valid ones.
+ */
+export function defaultProviders(platform: string = process.platform, env: NodeJS.ProcessEnv = process.env): ProviderName[] {
+  const chosen = env.CLIPSCAN_PROVIDERS?.trim();
+  if (chosen) {
+    const names = chosen
+      .split(',')
+      .map((n) => n.trim().toLowerCase())
+      .filter(Boolean);
+    const unknown = names.filter((n) => !(PROVIDER_NAMES as readonly string[]).includes(n));
+    if (unknown.length > 0 || names.length === 0) {
+      throw new Error(`CLIPSCAN_PROVIDERS="${env.CLIPSCAN_PROVIDERS}": unknown provider ${unknown.join(', ')}; use a comma-separated list of ${PROVIDER_NAMES.join(', ')}.`);
+    }
+    return names as ProviderName[];
+  }
   return [...(PLATFORM_PREFERENCE[platform] ?? ['cpu'])];
 }
 
@@ -59,7 +77,12 @@ export function defaultProviders(platform: string = process.platform): ProviderN
  * learnt only when a session is created (the scan's provider line).
  */
 export function providersInThisBuild(platform: string = process.platform, arch: string = process.arch): BuildProvider[] {
-  const preference = PLATFORM_PREFERENCE[platform] ?? ['cpu'];
+  let preference: readonly ProviderName[];
+  try {
+    preference = defaultProviders(platform);
+  } catch {
+    preference = PLATFORM_PREFERENCE[platform] ?? ['cpu']; // a bad CLIPSCAN_PROVIDERS is reported when a scan starts
+  }
   const bindingDir = nodePath.join(nodePath.dirname(createRequire(import.meta.url).resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', platform, arch);
   const libraryPresent = (name: string) => fs.existsSync(nodePath.join(bindingDir, `libonnxruntime_providers_${name}.so`));
   return ort.listSupportedBackends().map((b) => ({

@@ -25,10 +25,13 @@ async function runOnce(rt: ReturnType<typeof createOrtRuntime>) {
 
 describe('ORT runtime', () => {
   it('keeps the per-platform preference table', () => {
-    expect(defaultProviders('linux')).toEqual(['cuda', 'tensorrt', 'webgpu', 'cpu']);
-    expect(defaultProviders('win32')).toEqual(['dml', 'webgpu', 'cpu']);
-    expect(defaultProviders('darwin')).toEqual(['coreml', 'webgpu', 'cpu']);
-    expect(defaultProviders('aix')).toEqual(['cpu']);
+    expect(defaultProviders('linux', {})).toEqual(['cuda', 'tensorrt', 'webgpu', 'cpu']);
+    expect(defaultProviders('win32', {})).toEqual(['dml', 'webgpu', 'cpu']);
+    expect(defaultProviders('darwin', {})).toEqual(['coreml', 'webgpu', 'cpu']);
+    expect(defaultProviders('aix', {})).toEqual(['cpu']);
+    expect(defaultProviders('linux', { CLIPSCAN_PROVIDERS: ' CPU ' })).toEqual(['cpu']);
+    expect(defaultProviders('win32', { CLIPSCAN_PROVIDERS: 'webgpu,cpu' })).toEqual(['webgpu', 'cpu']);
+    expect(() => defaultProviders('linux', { CLIPSCAN_PROVIDERS: 'cpu,gpu' })).toThrow(/unknown provider gpu; use a comma-separated list of cpu, cuda/);
     expect(Object.isFrozen(PLATFORM_PREFERENCE)).toBe(true);
   });
 

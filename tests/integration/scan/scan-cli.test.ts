@@ -99,6 +99,17 @@ describe('scan CLI timings', () => {
     );
   });
 
+  it('runs on the providers CLIPSCAN_PROVIDERS names, and refuses an unknown one readably', () => {
+    const cpu = spawnSync(process.execPath, [cli, 'scan', fixture, '--db', path.join(dir, 'cpu.db'), '--json'], { encoding: 'utf8', env: { ...process.env, CLIPSCAN_PROVIDERS: 'cpu' } });
+    expect(cpu.status, cpu.stderr).toBe(0);
+    const out = JSON.parse(cpu.stdout);
+    expect(out.provider).toBe('cpu');
+    expect(out.fallbackReason ?? null).toBeNull(); // no GPU provider was tried
+    const bad = spawnSync(process.execPath, [cli, 'scan', fixture, '--db', path.join(dir, 'bad.db'), '--json'], { encoding: 'utf8', env: { ...process.env, CLIPSCAN_PROVIDERS: 'gpu' } });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stdout + bad.stderr).toMatch(/CLIPSCAN_PROVIDERS="gpu": unknown provider gpu/);
+  });
+
   // Dawn (WebGPU) printed "Warning: Couldn't load Vulkan …" on stderr of every scan on a box without the loader.
   it.runIf(process.platform === 'linux' && findVulkanLoader() === null)('prints nothing on stderr where WebGPU has no Vulkan loader', () => {
     const res = spawnSync(process.execPath, [cli, 'scan', fixture, '--db', path.join(dir, 'quiet.db'), '--json'], { encoding: 'utf8' });
