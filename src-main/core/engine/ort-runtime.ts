@@ -62,7 +62,7 @@ export function defaultProviders(platform: string = process.platform, env: NodeJ
       .filter(Boolean);
     const unknown = names.filter((n) => !(PROVIDER_NAMES as readonly string[]).includes(n));
     if (unknown.length > 0 || names.length === 0) {
-      throw new Error(`CLIPSCAN_PROVIDERS="${env.CLIPSCAN_PROVIDERS}": unknown provider ${unknown.join(', ')}; use a comma-separated list of ${PROVIDER_NAMES.join(', ')}.`);
+      throw new Error(`CLIPSCAN_PROVIDERS="${env.CLIPSCAN_PROVIDERS}": unknown provider ${unknown.join(', ') || '(none named)'}; use a comma-separated list of ${PROVIDER_NAMES.join(', ')}.`);
     }
     return names as ProviderName[];
   }
