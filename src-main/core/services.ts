@@ -29,6 +29,8 @@ import { createRenderFrameHandlers } from './dicom/render-frame';
 import { createTrainingHandlers } from './training/training-handlers';
 import { AdapterRepository } from './caselog/repositories/adapters';
 import { ExportRepository } from './caselog/repositories/exports';
+import { SettingsRepository } from './caselog/repositories/settings';
+import { ProviderChoiceSetting } from './models/provider-choice';
 import { TrainingService } from './training/training-service';
 import type { LibraryService } from './dicom/library-service';
 import { openLibraryBackend } from './dicom/library-backend';
@@ -110,6 +112,7 @@ export function createBackend(config: BackendConfig): Backend {
   const checkpoints = new CheckpointInstaller({ registry: models, engineHost });
   const resolveBundle = createBundleResolver({ demoBundleDir: config.demoBundleDir ?? null, lookup: async (id) => models.get(id)?.dir ?? null });
   const adapters = new AdapterRepository(caseLog.db);
+  const providerChoice = new ProviderChoiceSetting(new SettingsRepository(caseLog.db));
   const scans = new ScanService({
     db: caseLog.db,
     adapters,
@@ -118,6 +121,7 @@ export function createBackend(config: BackendConfig): Backend {
     resolveBundle,
     emit: config.emit,
     threads: config.threads,
+    providers: () => providerChoice.providers(),
   });
 
   const exportsLog = new ExportRepository(caseLog.db);
@@ -161,7 +165,7 @@ export function createBackend(config: BackendConfig): Backend {
       listFolder: async ({ path }) => listFolder(roots, path),
     },
     scans: createScanHandlers(scans),
-    models: createModelHandlers(models, roots, config.emit, checkpoints, () => engineHost().request('providers', {})),
+    models: createModelHandlers(models, roots, config.emit, checkpoints, () => engineHost().request('providers', {}), providerChoice),
     library: createLibraryHandlers(library, roots, config.emit),
     reports: createReportHandlers(reports, roots),
     render: createRenderFrameHandlers(roots),

@@ -16,7 +16,7 @@ import type { InstalledBundle } from '../../src-shared/domain/installed-bundle';
 import type { FolderListing } from '../../src-shared/domain/files';
 import { DEMO_MODEL_LABEL, plainModelName } from '../../src-shared/domain/model-bundle';
 import { trainingCalls, type AdapterSummary } from '../../src-shared/contract/training-calls';
-import type { BuildProvider } from '../../src-shared/domain/providers';
+import type { BuildProvider, ProviderChoice } from '../../src-shared/domain/providers';
 import type { CheckpointProgress, FoundCheckpoint, OfficialCheckpointInfo } from '../../src-shared/domain/checkpoints';
 import { useApi } from '../bridge/api';
 import { useMessagesStore } from './messages';
@@ -53,6 +53,8 @@ export const useModelsStore = defineStore('models', () => {
   const checkpoints = ref<OfficialCheckpointInfo[]>([]);
   /** The execution providers this build contains (Models tab). */
   const buildProviders = ref<BuildProvider[]>([]);
+  /** Where scans run (kept in the case log): the platform's GPU provider when it works, or the CPU alone. */
+  const providerChoice = ref<ProviderChoice>('auto');
   const found = ref<FoundCheckpoint[]>([]);
   /** Running checkpoint jobs by source (official name or path), with their latest progress. */
   const checkpointJobs = ref<Record<string, CheckpointProgress>>({});
@@ -84,12 +86,14 @@ export const useModelsStore = defineStore('models', () => {
     ]);
     bundles.value = listed ?? bundles.value;
     if (trained) adapters.value = trained.map((a) => ({ ...a, label: adapterLabel(a) }));
-    const [official, cached, providers] = await Promise.all([
+    const [official, cached, providers, choice] = await Promise.all([
       messages.attempt('Listing the official checkpoints', () => api.call(modelCalls.checkpoints, {})),
       messages.attempt('Looking for checkpoints on this computer', () => api.call(modelCalls.findCheckpoints, {})),
       messages.attempt('Listing the execution providers', () => api.call(modelCalls.providers, {})),
+      messages.attempt('Reading where scans run', () => api.call(modelCalls.providerChoice, {})),
     ]);
     buildProviders.value = providers ?? buildProviders.value;
+    providerChoice.value = choice?.choice ?? providerChoice.value;
     checkpoints.value = official ?? checkpoints.value;
     found.value = cached ?? found.value;
     if (!offeredFound && found.value.length > 0 && !bundles.value.some((b) => !b.demo)) {
@@ -98,6 +102,12 @@ export const useModelsStore = defineStore('models', () => {
       messages.push('info', `CLIP checkpoints found on this computer (${what}): import them in the Models tab. Nothing is copied until you do.`);
     }
     if (selectedId.value && !bundles.value.some((b) => b.id === selectedId.value)) selectedId.value = null;
+  }
+
+  /** Where the next scans run; a scan already running keeps its provider. */
+  async function setProviderChoice(choice: ProviderChoice): Promise<void> {
+    const saved = await messages.attempt('Saving where scans run', () => api.call(modelCalls.setProviderChoice, { choice }));
+    if (saved) providerChoice.value = saved.choice;
   }
 
   /** Browser mode's folder browser for imports: one folder inside the allowed roots (null: the roots). */
@@ -187,6 +197,8 @@ export const useModelsStore = defineStore('models', () => {
     adapters,
     checkpoints,
     buildProviders,
+    providerChoice,
+    setProviderChoice,
     found,
     checkpointJobs,
     load,

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
 import { InstalledBundleSchema } from '../domain/installed-bundle';
 import { Sha256Schema } from '../domain/model-bundle';
-import { BuildProviderSchema } from '../domain/providers';
+import { BuildProviderSchema, ProviderChoiceSchema } from '../domain/providers';
 import {
   AddCheckpointResultSchema,
   CheckpointProgressSchema,
@@ -59,6 +59,18 @@ export const modelCalls = {
     summary: 'The execution providers (CPU, CUDA, DirectML, CoreML, WebGPU…) this build contains, and which the platform tries first.',
     args: z.object({}),
     result: z.array(BuildProviderSchema),
+  }),
+  providerChoice: defineCall({
+    name: 'models.providerChoice',
+    summary: "Where scans run: 'auto' (the platform's GPU provider when it works, else CPU) or 'cpu' alone; kept in the case log.",
+    args: z.object({}),
+    result: z.object({ choice: ProviderChoiceSchema }),
+  }),
+  setProviderChoice: defineCall({
+    name: 'models.setProviderChoice',
+    summary: 'Set where the next scans run; a scan already running keeps its provider.',
+    args: z.object({ choice: ProviderChoiceSchema }),
+    result: z.object({ choice: ProviderChoiceSchema }),
   }),
   checkpoints: defineCall({
     name: 'models.checkpoints',

@@ -248,4 +248,27 @@ describe.skipIf(skipReason !== '')(`workstation Models tab${skipReason ? ` (${sk
     expect((await notifications()).filter((n) => n.level === 'error')).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it('keeps where scans run in the case log: CPU only, still chosen after a reload', async () => {
+    const choice = '[data-testid=models-panel] [data-testid=provider-choice]';
+    const saved = () => {
+      const db = new Database(path.join(h.dbDir, 'caselog.sqlite'), { readonly: true, fileMustExist: true });
+      try {
+        return (db.prepare(`SELECT value FROM settings WHERE key = 'providers'`).get() as { value: string } | undefined)?.value ?? null;
+      } finally {
+        db.close();
+      }
+    };
+    expect(await page.inputValue(choice)).toBe('auto');
+    await page.selectOption(choice, 'cpu');
+    await expect.poll(saved).toBe('cpu');
+    await page.reload();
+    await page.click('[data-tab=models]');
+    await page.waitForFunction((sel) => (document.querySelector(sel) as HTMLSelectElement | null)?.value === 'cpu', choice);
+    await page.locator(choice).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: outputPath('workstation-models-provider-choice.png') });
+    await page.selectOption(choice, 'auto');
+    await expect.poll(saved).toBe('auto');
+    expect(errors).toEqual([]);
+  });
 });

@@ -15,6 +15,7 @@ import { ClipScanError } from '../../../src-shared/contract/errors';
 import { findCachedCheckpoints } from './checkpoint-cache';
 import type { CheckpointInstaller } from './checkpoint-installer';
 import type { BuildProvider } from '../../../src-shared/domain/providers';
+import type { ProviderChoiceSetting } from './provider-choice';
 
 /** `roots`: a folder to import must lie inside the folders the user allowed (browser mode is a network service). */
 export function createModelHandlers(
@@ -23,6 +24,7 @@ export function createModelHandlers(
   emit: EventSink | undefined,
   checkpoints: CheckpointInstaller,
   providers: () => Promise<BuildProvider[]>,
+  providerChoice: ProviderChoiceSetting,
 ): HandlersFor<typeof modelCalls> {
   const running = new Map<string, AbortController>();
   const converting = new Map<string, AbortController>();
@@ -37,6 +39,8 @@ export function createModelHandlers(
 
   return {
     providers: async () => providers(),
+    providerChoice: async () => ({ choice: providerChoice.get() }),
+    setProviderChoice: async ({ choice }) => ({ choice: providerChoice.set(choice) }),
     checkpoints: async () => checkpoints.official(),
     findCheckpoints: async () => findCachedCheckpoints(),
     addCheckpoint: async (args) => {

@@ -51,6 +51,8 @@ export interface ScanServiceOptions {
   resolveBundle: BundleResolver;
   emit?: EventSink;
   threads?: number;
+  /** The providers a scan asks the engine host for (the user's choice); undefined: the engine's default. */
+  providers?: () => string[] | undefined;
 }
 
 export interface CreateScanRequest {
@@ -230,6 +232,7 @@ export class ScanService {
             ...(row.scorer ? { scorer: row.scorer } : {}),
             images: pending.map((p) => ({ key: String(p.id), path: p.path, frameIndex: p.frameIndex, organ: p.organ })),
             threads: this.options.threads,
+            providers: this.options.providers?.(),
           },
           {
             signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,

@@ -11,6 +11,7 @@ import { migration004ScanPrecision } from './004-scan-precision';
 import { migration005DicomExports } from './005-dicom-exports';
 import { migration006ScanRunTimings } from './006-scan-run-timings';
 import { migration007ScanScorer } from './007-scan-scorer';
+import { migration008Settings } from './008-settings';
 
 export const migrations: readonly Migration[] = [
   migration001Library,
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   migration005DicomExports,
   migration006ScanRunTimings,
   migration007ScanScorer,
+  migration008Settings,
 ];
