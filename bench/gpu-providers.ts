@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { createEngine, type Engine, type LoadedBundle } from '../src-main/core/engine/engine';
 import { convertCheckpoint, type ConvertOptions } from '../src-main/core/models/convert/index';
 import { preprocessFrame } from '../src-main/core/engine/preprocess';
-import { readUncompressedFrame } from '../tests/integration/engine/read-frame';
+import { frameAgreement, spreadSlices } from './agreement';
 
 const { values } = parseArgs({
   options: {
@@ -46,18 +46,6 @@ const load = () =>
     .map((x) => x.toFixed(2))
     .join(' ');
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return ab / Math.sqrt(aa * bb);
-}
-
 const report: Record<string, unknown>[] = [];
 const bundles = [...values.bundle];
 for (const spec of values.convert) {
@@ -69,12 +57,7 @@ for (const spec of values.convert) {
   bundles.push(outDir);
 }
 
-const files = fs
-  .readdirSync(CT)
-  .filter((f) => f.endsWith('.dcm'))
-  .sort();
-const picked = Array.from({ length: Number(values.images) }, (_, i) => files[Math.floor(((i + 0.5) * files.length) / Number(values.images))]);
-const frames = picked.map((f) => readUncompressedFrame(path.join(CT, f)));
+const { picked, frames } = spreadSlices(CT, Number(values.images));
 console.log(`load average at start: ${load()} (${os.availableParallelism()} cores, ${os.cpus()[0]?.model}); ${threads} intra-op threads`);
 
 const preferred = createEngine({ threads });
@@ -101,29 +84,17 @@ async function compare(dir: string, precision: 'fp32' | 'int8', engineA: Engine,
   const a = await engineA.loadBundle(dir, { verify: false, precision });
   const b = await engineB.loadBundle(dir, { verify: false, precision });
   const m = a.manifest;
-  const taps = m.vision.taps;
   const minCos = new Map<string, number>();
   let worstScore = 0;
   let worstMap = 0;
   let mapCos = 1;
   for (const frame of frames) {
-    const pixels = preprocessFrame(frame, m.preprocess).pixels;
-    const x = await a.vision.encode(pixels, 1, { taps });
-    const y = await b.vision.encode(pixels, 1, { taps });
-    const named: Array<[string, Float32Array, Float32Array]> = [
-      ...taps.map((l) => [`tap_${l}`, x.taps.get(l)!, y.taps.get(l)!] as [string, Float32Array, Float32Array]),
-      ['pooled', x.pooled, y.pooled],
-      ['patch_embeds', x.patchEmbeds, y.patchEmbeds],
-    ];
-    for (const [name, p, q] of named) minCos.set(name, Math.min(minCos.get(name) ?? 1, cosine(p, q)));
-    const sa = await engineA.scoreFrame(a, 'zeroshot', frame, { organ: 'chest' });
-    const sb = await engineB.scoreFrame(b, 'zeroshot', frame, { organ: 'chest' });
-    let maxDiff = 0;
-    for (let k = 0; k < sa.map.length; k++) maxDiff = Math.max(maxDiff, Math.abs(sa.map[k] - sb.map[k]));
-    const range = sa.mapRange[1] - sa.mapRange[0];
-    worstScore = Math.max(worstScore, Math.abs(sa.score - sb.score));
-    worstMap = Math.max(worstMap, range > 0 ? maxDiff / range : maxDiff);
-    mapCos = Math.min(mapCos, cosine(sa.map, sb.map));
+    // The CPU EP is the reference.
+    const agreement = await frameAgreement(frame, { engine: engineB, bundle: b }, { engine: engineA, bundle: a });
+    for (const [name, c] of agreement.cosines) minCos.set(name, Math.min(minCos.get(name) ?? 1, c));
+    worstScore = Math.max(worstScore, agreement.absScoreDiff);
+    worstMap = Math.max(worstMap, agreement.mapDiffOverRange);
+    mapCos = Math.min(mapCos, agreement.mapCosine);
   }
   const pixels = preprocessFrame(frames[0], m.preprocess).pixels;
   const t1 = await timeEncode(

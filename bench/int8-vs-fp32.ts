@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEngine } from '../src-main/core/engine/engine';
-import { readUncompressedFrame } from '../tests/integration/engine/read-frame';
+import { frameAgreement, spreadSlices } from './agreement';
 import { preprocessFrame } from '../src-main/core/engine/preprocess';
 
 const { values } = parseArgs({
@@ -54,18 +54,6 @@ function bundleDir(arch: string): string {
   return dir;
 }
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return ab / Math.sqrt(aa * bb);
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const threads = Number(values.threads);
@@ -76,38 +64,21 @@ const fp32 = await engine.loadBundle(dir, { verify: false, precision: 'fp32' });
 const int8 = await engine.loadBundle(dir, { verify: false, precision: 'int8' });
 const m = fp32.manifest;
 const taps = m.vision.taps;
-const files = fs
-  .readdirSync(CT)
-  .filter((f) => f.endsWith('.dcm'))
-  .sort();
-const picked = Array.from({ length: Number(values.images) }, (_, i) => files[Math.floor(((i + 0.5) * files.length) / Number(values.images))]);
-const frames = picked.map((f) => readUncompressedFrame(path.join(CT, f)));
+const { picked, frames } = spreadSlices(CT, Number(values.images));
 
 // Agreement on the same images.
 const minCos = new Map<string, number>();
 const rows: Array<Record<string, string>> = [];
 for (const [i, frame] of frames.entries()) {
-  const input = preprocessFrame(frame, m.preprocess);
-  const a = await fp32.vision.encode(input.pixels, 1, { taps });
-  const b = await int8.vision.encode(input.pixels, 1, { taps });
-  const named: Array<[string, Float32Array, Float32Array]> = [
-    ...taps.map((l) => [`tap_${l}`, a.taps.get(l)!, b.taps.get(l)!] as [string, Float32Array, Float32Array]),
-    ['pooled', a.pooled, b.pooled],
-    ['patch_embeds', a.patchEmbeds, b.patchEmbeds],
-  ];
-  for (const [name, x, y] of named) minCos.set(name, Math.min(minCos.get(name) ?? 1, cosine(x, y)));
-  const sa = await engine.scoreFrame(fp32, 'zeroshot', frame, { organ: 'chest' });
-  const sb = await engine.scoreFrame(int8, 'zeroshot', frame, { organ: 'chest' });
-  let maxDiff = 0;
-  for (let k = 0; k < sa.map.length; k++) maxDiff = Math.max(maxDiff, Math.abs(sa.map[k] - sb.map[k]));
-  const range = sa.mapRange[1] - sa.mapRange[0];
+  const a = await frameAgreement(frame, { engine, bundle: fp32 }, { engine, bundle: int8 });
+  for (const [name, c] of a.cosines) minCos.set(name, Math.min(minCos.get(name) ?? 1, c));
   rows.push({
     image: picked[i],
-    'score fp32': sa.score.toFixed(4),
-    'score int8': sb.score.toFixed(4),
-    '|Δscore|': Math.abs(sa.score - sb.score).toExponential(2),
-    'map cosine': cosine(sa.map, sb.map).toFixed(5),
-    'max |Δmap| / fp32 range': (range > 0 ? maxDiff / range : maxDiff).toExponential(2),
+    'score fp32': a.scores[0].toFixed(4),
+    'score int8': a.scores[1].toFixed(4),
+    '|Δscore|': a.absScoreDiff.toExponential(2),
+    'map cosine': a.mapCosine.toFixed(5),
+    'max |Δmap| / fp32 range': a.mapDiffOverRange.toExponential(2),
   });
 }
 
