@@ -5,6 +5,10 @@
  * when the thread count or the providers change; it scores with every
  * registered training method's adapters). Created per host by handlers.ts, so two hosts in one process
  * (tests) never share sessions.
+ *
+ * Scans run side by side, and the user may switch to "CPU only" while one runs:
+ * an engine is lent with `withEngine` and released only once it is neither the
+ * latest one asked for nor lent, so a running scan keeps its sessions.
  */
 import { createPixelDecoder, type PixelDecoder } from '../dicom/pixels';
 import { createEngine, type Engine, type ProviderName } from '../engine/engine';
@@ -16,13 +20,27 @@ export interface HostState {
   decoder(): Promise<PixelDecoder>;
   /** Up to `count` live workers that read, decode and preprocess frames (started as needed); none when their bundle is not built (running from source). */
   preparers(count: number): FramePreparer[];
-  engine(threads?: number, providers?: string[]): Engine;
+  /** Runs `use` with the engine for these threads and providers, kept alive until `use` settles. */
+  withEngine<T>(threads: number | undefined, providers: string[] | undefined, use: (engine: Engine) => Promise<T>): Promise<T>;
 }
 
-export function createHostState(): HostState {
+export type EngineFactory = (threads: number | undefined, providers: ProviderName[] | undefined) => Engine;
+
+// No busy-waiting ORT threads: they would take the cores from the frame-preparing workers.
+const defaultEngineFactory: EngineFactory = (threads, providers) =>
+  createEngine({ threads, preferredProviders: providers, adapterMethods: ADAPTER_GRAPHS, spinWait: false });
+
+export function createHostState(makeEngine: EngineFactory = defaultEngineFactory): HostState {
   let decoderPromise: Promise<PixelDecoder> | null = null;
-  let engine: Engine | null = null;
-  let engineKey = '';
+  const engines = new Map<string, { engine: Engine; users: number }>();
+  let latestKey = '';
+  const releaseIdle = () => {
+    for (const [key, held] of engines) {
+      if (key === latestKey || held.users > 0) continue;
+      engines.delete(key);
+      void held.engine.release();
+    }
+  };
   let preparers: FramePreparer[] = [];
   return {
     decoder: () => (decoderPromise ??= createPixelDecoder()),
@@ -38,15 +56,22 @@ export function createHostState(): HostState {
       while (preparers.length < count) preparers.push(startWorkerThread<PrepareMethods>(PREPARE_WORKER, { bundlePath, unref: true }));
       return [...preparers];
     },
-    engine(threads, providers) {
+    async withEngine(threads, providers, use) {
       const key = `${threads ?? ''}|${(providers ?? []).join(',')}`;
-      if (!engine || engineKey !== key) {
-        void engine?.release();
-        // No busy-waiting ORT threads: they would take the cores from the frame-preparing workers.
-        engine = createEngine({ threads, preferredProviders: providers as ProviderName[] | undefined, adapterMethods: ADAPTER_GRAPHS, spinWait: false });
-        engineKey = key;
+      let held = engines.get(key);
+      if (!held) {
+        held = { engine: makeEngine(threads, providers as ProviderName[] | undefined), users: 0 };
+        engines.set(key, held);
       }
-      return engine;
+      latestKey = key;
+      releaseIdle();
+      held.users++;
+      try {
+        return await use(held.engine);
+      } finally {
+        held.users--;
+        releaseIdle();
+      }
     },
   };
 }

@@ -15,6 +15,7 @@ import { createStageTimes, type StageTimes } from '../engine/stage-times';
 import type { DecodedFrame } from '../dicom/pixels/decoded-frame';
 import type { ModelInput } from '../engine/preprocess';
 import type { HostMethods, ImageToScore } from '../engine-client/protocol';
+import type { Engine } from '../engine/engine';
 import type { HostState } from './host-state';
 import { prepareFrameFromFile, type FrameToPrepare, type PreparedFrame } from './prepare-frame';
 
@@ -41,15 +42,17 @@ export function prefetchDepth(requested: number | undefined, env: string | undef
   return Math.max(0, Math.min(MAX_PREFETCH, Math.floor(n)));
 }
 
-export async function scoreImages(
-  state: HostState,
-  params: HostMethods['scoreImages']['params'],
-  context: { progress: (data: HostMethods['scoreImages']['progress']) => void; signal: AbortSignal },
-): Promise<HostMethods['scoreImages']['result']> {
+type ScoreParams = HostMethods['scoreImages']['params'];
+type ScoreContext = { progress: (data: HostMethods['scoreImages']['progress']) => void; signal: AbortSignal };
+
+export async function scoreImages(state: HostState, params: ScoreParams, context: ScoreContext): Promise<HostMethods['scoreImages']['result']> {
+  return state.withEngine(params.threads, params.providers, (eng) => scoreWithEngine(state, eng, params, context));
+}
+
+async function scoreWithEngine(state: HostState, eng: Engine, params: ScoreParams, context: ScoreContext): Promise<HostMethods['scoreImages']['result']> {
   const start = performance.now();
   const times: StageTimes = createStageTimes();
   const decoder = await state.decoder();
-  const eng = state.engine(params.threads, params.providers);
   const bundle = await eng.loadBundle(params.bundleDir, { precision: params.precision ?? 'fp32' });
   times.setup = performance.now() - start;
   const prefetch = prefetchDepth(params.prefetch);
