@@ -21,7 +21,7 @@ import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifes
 import type { ImportAdapterOptions } from '../engine-client/protocol';
 import { readAdapterCheckpoint } from './adapter-checkpoint';
 import { detectOriginalMethod, mapOriginalAdapter } from './original-adapters';
-import { DEFAULTS } from './train-loop';
+import { DEFAULTS, trainingThreads } from './train-loop';
 
 export async function importOriginalAdapter(o: ImportAdapterOptions): Promise<{ adapterDir: string; manifest: AdapterManifest }> {
   const label = path.basename(o.file);
@@ -36,7 +36,7 @@ export async function importOriginalAdapter(o: ImportAdapterOptions): Promise<{ 
   }
   const bundle = await openBundle(o.bundleDir);
   const m = bundle.manifest;
-  const runtime = createOrtRuntime({ threads: o.threads ?? 2, preferredProviders: ['cpu'] });
+  const runtime = createOrtRuntime({ threads: trainingThreads(o.threads), preferredProviders: ['cpu'] });
   try {
     const session = await openTrainingSession(runtime, bundle, method.graphs, 'faithful');
     const organ = method.organ(o.organ);

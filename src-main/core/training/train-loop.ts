@@ -12,6 +12,7 @@
  * (adapter-files.ts `adapterFolderState`); the next run removes the killed
  * writer's temporary files first.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { openBundle } from '../engine/bundle';
@@ -30,6 +31,11 @@ import { describeSchedule } from '../../../src-shared/domain/training-preset';
 
 /** Adam's settings (every method). */
 export const DEFAULTS = { lr: 1e-3, betas: [0.5, 0.999] as [number, number], eps: 1e-8 };
+
+/** ORT intra-op threads for training when the caller names none: every core (it was a fixed 2, whatever the machine). */
+export function trainingThreads(requested?: number): number {
+  return requested ?? Math.max(1, os.availableParallelism());
+}
 
 /**
  * Where a run starts: from the checkpoint in `outDir` when it was written with this same config (its
@@ -108,7 +114,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   await removeStaleTempFiles(outDir);
   const bundle = await openBundle(options.bundleDir);
   const bundleSha = bundle.manifestSha256;
-  const runtime = createOrtRuntime({ threads: options.threads ?? 2, preferredProviders: ['cpu'] });
+  const runtime = createOrtRuntime({ threads: trainingThreads(options.threads), preferredProviders: ['cpu'] });
   try {
     const session = await openTrainingSession(runtime, bundle, method.graphs, textEncoder);
     const m = bundle.manifest;

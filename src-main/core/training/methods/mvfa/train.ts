@@ -25,7 +25,7 @@ import { asFrame, IMAGE8_WINDOW, isImage8, type TrainingImage } from '../../../i
 import { removeCheckpoint, removeStaleTempFiles, writeAdapter, writeCheckpoint, type Tensor32 } from '../../../models/adapter-files';
 import { createAdam } from '../../adam';
 import { createRng } from '../../rng';
-import { adapterIdFrom, DEFAULTS, fingerprint, resumeOrStart } from '../../train-loop';
+import { adapterIdFrom, DEFAULTS, fingerprint, resumeOrStart, trainingThreads } from '../../train-loop';
 import type { AdapterScorer, TrainOptions, TrainResult } from '../../trainer';
 import { MADCLIP_INPUT } from '../madclip/pool';
 import { buildMvfaBank, mvfaImageResult } from './bank';
@@ -97,7 +97,7 @@ export async function trainMvfa(options: TrainOptions): Promise<TrainResult> {
   await removeStaleTempFiles(outDir);
   const bundle = await openBundle(options.bundleDir);
   const m = bundle.manifest;
-  const runtime = createOrtRuntime({ threads: options.threads ?? 2, preferredProviders: ['cpu'] });
+  const runtime = createOrtRuntime({ threads: trainingThreads(options.threads), preferredProviders: ['cpu'] });
   try {
     const [session, text] = await Promise.all([openMvfaSession(runtime, bundle), createTextEncoder(runtime, bundle)]);
     const organ = mvfaObjectWord(options.organ);
