@@ -92,6 +92,8 @@ export interface ScheduleRequest {
   textEncoder?: string;
   /** `--epochs` as typed; overrides the preset's. */
   epochs?: string;
+  /** The fewest epochs accepted (default 1; 0 when starting from an original checkpoint's adapters). */
+  minEpochs?: 0 | 1;
 }
 
 /**
@@ -115,7 +117,10 @@ export function resolveTrainingSchedule(r: ScheduleRequest, defaults: TrainingSc
   let epochs = base.epochs;
   if (r.epochs !== undefined) {
     epochs = Number(r.epochs);
-    if (!Number.isInteger(epochs) || epochs < 1) throw new ClipScanError('BAD_ARGUMENTS', `--epochs must be a positive integer, got "${r.epochs}".`);
+    const min = r.minEpochs ?? 1;
+    if (!Number.isInteger(epochs) || epochs < min) {
+      throw new ClipScanError('BAD_ARGUMENTS', `--epochs must be ${min === 1 ? 'a positive integer' : 'a whole number ≥ 0'}, got "${r.epochs}".`);
+    }
   }
   return { textEncoder, epochs, ...describeSchedule(r.method, textEncoder, epochs) };
 }

@@ -9,6 +9,8 @@
  *   clipscan train --method mediclip --normal <folder> --shots 4 --seed 1 --epochs 20 [--model ID] [--json]
  *   clipscan train --method madclip --normal <folder> --abnormal <folder> [--masks <folder>] --organ brain ...
  *   clipscan train --method mvfa --normal <folder> --abnormal <folder> [--masks <folder>] --organ brain ...
+ *   clipscan train --method mvfa --init-from <MVFA checkpoint .pth> --epochs 0 --normal … --abnormal …
+ *     (the original MVFA code's adapters, kept as they are; only the memory bank is built from the support)
  *   options: --pool N (MediCLIP variants per image) --text-encoder faithful|fast --db FILE --threads N --out DIR
  *   --preset faithful|quick: the paper's schedule, or the labelled approximation that fits a time budget
  *   (training-preset.ts); --epochs and --text-encoder override a preset's values. Without a preset:
@@ -66,12 +68,13 @@ export async function trainCommand(argv: string[]): Promise<number> {
       out: { type: 'string' },
       db: { type: 'string' },
       threads: { type: 'string' },
+      'init-from': { type: 'string' },
       json: { type: 'boolean' },
     },
   });
   const method = trainingMethod(values.method);
   const schedule = resolveTrainingSchedule(
-    { method: method.id, preset: values.preset, textEncoder: values['text-encoder'], epochs: values.epochs },
+    { method: method.id, preset: values.preset, textEncoder: values['text-encoder'], epochs: values.epochs, minEpochs: values['init-from'] ? 0 : 1 },
     { textEncoder: 'faithful', epochs: 20 },
   );
   const { textEncoder, epochs } = schedule;
@@ -118,6 +121,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
         ...(values.pool ? { poolSize: Number(values.pool) } : {}),
         ...(values.organ ? { organ: values.organ } : {}),
         ...(values.threads ? { threads: Number(values.threads) } : {}),
+        ...(values['init-from'] ? { initFrom: path.resolve(values['init-from']) } : {}),
       },
       {
         signal: controller.signal,
@@ -139,7 +143,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
           seed,
           epochs,
           textEncoder,
-          schedule: schedule.label,
+          schedule: m.training.schedule ?? schedule.label,
           poolSize: m.training.poolSize,
           firstLoss: r.losses[0] ?? null,
           lastLoss: r.losses.at(-1) ?? null,
@@ -151,8 +155,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
       const last = r.losses.at(-1);
       process.stdout.write(
         `Adapter ${m.id} (${method.id}, model ${m.bundle.id}${m.demo ? `, ${DEMO_MODEL_LABEL}` : ''}): ${m.training.shots.normal} normal` +
-          `${m.training.shots.abnormal ? ` + ${m.training.shots.abnormal} abnormal` : ''} images, ${epochs} epochs, loss ${first?.toFixed(4)} → ${last?.toFixed(4)}\n` +
-          `Schedule: ${schedule.label}\n` +
+          `${m.training.shots.abnormal ? ` + ${m.training.shots.abnormal} abnormal` : ''} images, ${epochs} epochs, ${first === undefined ? 'no training steps' : `loss ${first.toFixed(4)} → ${last?.toFixed(4)}`}\n` +
+          `Schedule: ${m.training.schedule ?? schedule.label}\n` +
           (r.resumedFromEpoch > 0 ? `Resumed an interrupted run after its epoch ${r.resumedFromEpoch}.\n` : '') +
           `Saved in ${r.adapterDir}\nScan with: clipscan scan <folder> --method ${method.id} --adapter ${m.id}\n`,
       );

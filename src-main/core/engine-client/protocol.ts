@@ -67,6 +67,8 @@ export interface TrainParams {
   organ?: string;
   outDir: string;
   threads?: number;
+  /** An original MVFA checkpoint whose adapters the run starts from (training/original-adapters.ts). */
+  initFrom?: string;
 }
 
 export interface TrainStep {

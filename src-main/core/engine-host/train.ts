@@ -50,6 +50,7 @@ export async function train(
     ...(params.textEncoder ? { textEncoder: params.textEncoder } : {}),
     ...(params.organ ? { organ: params.organ } : {}),
     ...(params.threads ? { threads: params.threads } : {}),
+    ...(params.initFrom ? { initFrom: params.initFrom } : {}),
     outDir: params.outDir,
     onProgress: (p) => context.progress(p),
     signal: context.signal,

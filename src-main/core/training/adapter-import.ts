@@ -31,7 +31,8 @@ export async function importOriginalAdapter(o: ImportAdapterOptions): Promise<{ 
     // its adapters change the vision forward and its scorer needs a memory bank of the support images, which the file lacks
     throw new ClipScanError(
       'ADAPTER_IMPORT_UNSUPPORTED',
-      `${label} is an original ${method.label} checkpoint; importing those is not supported yet: train ${method.label} in ClipScan instead.`,
+      `${label} is an original ${method.label} checkpoint; its scorer also needs a memory bank of your support images, which the file lacks. ` +
+        `Build it with: clipscan train --method ${method.id} --init-from ${label} --epochs 0 --normal <folder> --abnormal <folder> [--masks <folder>] (the file's adapters are kept as they are).`,
     );
   }
   const bundle = await openBundle(o.bundleDir);

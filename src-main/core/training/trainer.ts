@@ -9,7 +9,12 @@
  *                                  outDir: '<app data>/adapters/<id>', onEpochEnd: async (e, scorer) => { ... } });
  *   r.adapterDir; r.manifest; r.losses;   // one loss per step
  */
+import path from 'node:path';
+import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { TrainingImage } from '../images/image8';
+import { sha256File } from '../files/sha256';
+import { readAdapterCheckpoint } from './adapter-checkpoint';
+import { detectOriginalMethod, mapOriginalAdapter, type Learnable } from './original-adapters';
 import { trainAdapter as trainWithPool } from './train-loop';
 import { trainingMethod } from './methods';
 import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
@@ -81,6 +86,17 @@ export interface TrainOptions {
    * killed between writing and registering resumes at its end instead of training again (the training service).
    */
   keepCheckpoint?: boolean;
+  /** MVFA only: a checkpoint of the original MVFA code whose adapters replace the random start (original-adapters.ts). */
+  initFrom?: string;
+  /** Set by trainAdapter from `initFrom`: the start weights for the method's learnables, and where they came from. */
+  start?: OriginalStart;
+}
+
+export interface OriginalStart {
+  weights(learnables: readonly Learnable[]): Map<string, Float32Array>;
+  /** "<file> (sha256 …), trained by the original MVFA code": goes into the adapter's manifest. */
+  from: string;
+  sha256: string;
 }
 
 export interface TrainResult {
@@ -95,5 +111,25 @@ export interface TrainResult {
 /** Trains with the method's own loop when it has one (MVFA), else on a frozen-feature pool (train-loop.ts). */
 export async function trainAdapter(options: TrainOptions): Promise<TrainResult> {
   const method = trainingMethod(options.method);
+  if (options.initFrom) {
+    if (!method.train) {
+      throw new ClipScanError('BAD_OPTION', `Starting from an original checkpoint is for MVFA; import a ${method.label} checkpoint with "clipscan models add-adapter" instead.`);
+    }
+    return method.train({ ...options, start: await originalStart(options.initFrom, method.id) });
+  }
   return method.train ? method.train(options) : trainWithPool(options);
+}
+
+/** Reads an original checkpoint and checks it was written by `methodId`'s code; its tensors are mapped once the graph's learnables are known. */
+async function originalStart(file: string, methodId: string): Promise<OriginalStart> {
+  const label = path.basename(file);
+  const tensors = await readAdapterCheckpoint(file);
+  const found = detectOriginalMethod(tensors, label);
+  if (found.id !== methodId) throw new ClipScanError('ADAPTER_MISMATCH', `${label} is an original ${found.label} checkpoint, not ${trainingMethod(methodId).label}.`);
+  const sha256 = await sha256File(file);
+  return {
+    weights: (learnables) => new Map([...mapOriginalAdapter(found, tensors, learnables, label)].map(([k, t]) => [k, t.data])),
+    from: `${label} (sha256 ${sha256}), trained by the original ${found.label} code`,
+    sha256,
+  };
 }

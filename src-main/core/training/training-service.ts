@@ -54,6 +54,8 @@ export interface TrainingRequest {
   threads?: number;
   /** Where the adapter goes; default `<adapters folder>/<adapter id>`. */
   outDir?: string;
+  /** MVFA: start from the adapters of a checkpoint written by the original MVFA code (with --epochs 0: use them as they are). */
+  initFrom?: string | null;
 }
 
 export interface TrainedAdapter {
@@ -83,6 +85,7 @@ export function adapterIdFor(request: TrainingRequest, bundleId: string): string
     textEncoder: request.textEncoder ?? 'faithful',
     organ: request.organ ?? null,
     poolSize: request.poolSize ?? null,
+    ...(request.initFrom ? { initFrom: path.resolve(request.initFrom) } : {}),
   });
   return `${request.method}-${bundleId}-k${request.normal.length}-s${request.seed}-${sha256Hex(support).slice(0, 8)}`
     .toLowerCase()
@@ -166,6 +169,7 @@ export class TrainingService {
           ...(request.organ ? { organ: request.organ } : {}),
           ...(request.poolSize ? { poolSize: request.poolSize } : {}),
           ...(threads ? { threads } : {}),
+          ...(request.initFrom ? { initFrom: path.resolve(request.initFrom) } : {}),
         },
         { signal: run.signal, onProgress: run.onStep },
       );

@@ -21,10 +21,11 @@ import { PROJECT_ROOT } from '../../helpers/paths';
 import { hasTorch, SKIP_NO_TORCH, TORCH_PYTHON } from './helpers';
 
 const DEMO = path.join(PROJECT_ROOT, 'models', 'fixtures', 'tiny-demo');
+const CT = path.join(PROJECT_ROOT, 'tests', 'fixtures', 'dicom', 'ct-chest-lidc-0314');
 let dir = '';
 let files = '';
 let backend: Backend;
-let expected: Record<'mediclip' | 'madclip' | 'mediclip_adapter_w1' | 'madclip_ad2_ab_seg', number[]>;
+let expected: Record<'mediclip' | 'madclip' | 'mediclip_adapter_w1' | 'madclip_ad2_ab_seg' | 'mvfa_seg0_fc1' | 'mvfa_det2_fc2', number[]>;
 const adaptersDir = () => path.join(dir, 'adapters');
 const leftovers = () => (fs.existsSync(adaptersDir()) ? fs.readdirSync(adaptersDir()) : []);
 
@@ -119,13 +120,41 @@ describe.skipIf(!hasTorch)(`models add-adapter${hasTorch ? '' : ` (${SKIP_NO_TOR
     expect(err.message).toMatch(/MCNNFC.*default "MFCFC".*no learned normal prompts/);
   });
 
-  it('recognises an original MVFA checkpoint and refuses it with a clear message', async () => {
+  it('recognises an original MVFA checkpoint and says how to build its memory bank', async () => {
     const count = backend.adapters.list().length;
     await expect(backend.training.importOriginal(path.join(files, 'mvfa.pth'))).rejects.toMatchObject({
       code: 'ADAPTER_IMPORT_UNSUPPORTED',
-      message: expect.stringContaining('original MVFA checkpoint'),
+      message: expect.stringMatching(/original MVFA checkpoint.*memory bank.*clipscan train --method mvfa --init-from mvfa\.pth --epochs 0/),
     });
     expect(backend.adapters.list().length).toBe(count);
+  });
+
+  it('uses an original MVFA checkpoint as it is: 0 epochs from its adapters build the bank from support images', async () => {
+    const slices = fs
+      .readdirSync(CT)
+      .filter((f) => f.endsWith('.dcm'))
+      .sort()
+      .map((f) => path.join(CT, f));
+    const r = await backend.training.train({
+      method: 'mvfa',
+      normal: slices.slice(0, 2),
+      abnormal: [{ path: slices[2]! }],
+      seed: 1,
+      epochs: 0,
+      initFrom: path.join(files, 'mvfa.pth'),
+    });
+    const { manifest, weights } = await readAdapter(r.adapterDir);
+    expect(maxDiff(weights.get('seg0_down')!, expected.mvfa_seg0_fc1)).toBe(0);
+    expect(maxDiff(weights.get('det2_up')!, expected.mvfa_det2_fc2)).toBe(0);
+    expect(weights.get('seg_bank')!.length).toBeGreaterThan(0);
+    expect(manifest.training.epochsDone).toBe(0);
+    expect(manifest.training.synthesis).toMatch(/adapters started from mvfa\.pth \(sha256 [0-9a-f]{64}\), trained by the original MVFA code/);
+    expect(backend.adapters.list().some((a) => a.id === manifest.id)).toBe(true);
+    await scoresAnImage(r.adapterDir);
+    // Any other start is refused by name.
+    await expect(
+      backend.training.train({ method: 'mvfa', normal: slices.slice(0, 2), abnormal: [{ path: slices[2]! }], seed: 1, epochs: 0, initFrom: path.join(files, 'madclip.pth') }),
+    ).rejects.toMatchObject({ code: 'ADAPTER_MISMATCH', message: expect.stringContaining('is an original MadCLIP checkpoint, not MVFA') });
   });
 
   it('refuses a file that is not a checkpoint', async () => {

@@ -8,7 +8,8 @@ the tiny random-weight CLIP of models/fixtures/tiny-demo (export --random --tiny
                        'prompt_maker_normal', 'prompt_maker_abnormal': prompt_learner.ctx.* + text_encoder.*}
   mediclip-bad.pkl    ctx.abnormal_end with 10 rows instead of 11, no 2_adapter bias
   madclip-mcnnfc.pth  MadCLIP's other adapter type (a conv1d 'cnn' instead of fc1)
-  mvfa.pth            {'seg_adapters', 'det_adapters': fc1/fc2 per tapped layer} (MVFA-AD's train.py; import refused)
+  mvfa.pth            {'seg_adapters', 'det_adapters': fc1/fc2 per tapped layer} (MVFA-AD's train.py; imported by
+                      `clipscan train --method mvfa --init-from`, which builds the memory bank from support images)
   expected.json       {'mediclip': T [2, D] as a flat list, 'madclip': T, and two mapped weights}
 
   /usr/bin/python3 tests/integration/checkpoints/original_adapters.py OUT_DIR
@@ -105,13 +106,16 @@ def main() -> None:
     def mvfa_adapters():
         return nn.ModuleList([nn.ModuleDict({'fc1': nn.Sequential(nn.Linear(wv, d, bias=False), nn.LeakyReLU()),
                                              'fc2': nn.Sequential(nn.Linear(d, wv, bias=False), nn.LeakyReLU())}) for _ in range(4)])
-    torch.save({'seg_adapters': mvfa_adapters().state_dict(), 'det_adapters': mvfa_adapters().state_dict()}, os.path.join(out, 'mvfa.pth'))
+    mvfa_seg, mvfa_det = mvfa_adapters(), mvfa_adapters()
+    torch.save({'seg_adapters': mvfa_seg.state_dict(), 'det_adapters': mvfa_det.state_dict()}, os.path.join(out, 'mvfa.pth'))
 
     with open(os.path.join(out, 'expected.json'), 'w', encoding='utf-8') as f:
         json.dump({
             'mediclip': t_medi.reshape(-1).tolist(), 'madclip': t_mad.reshape(-1).tolist(),
             'mediclip_adapter_w1': adapters.state_dict()['1_adapter.0.weight'].reshape(-1).tolist(),
             'madclip_ad2_ab_seg': ab_ad.state_dict()['2.fc3.0.weight'].reshape(-1).tolist(),
+            'mvfa_seg0_fc1': mvfa_seg.state_dict()['0.fc1.0.weight'].reshape(-1).tolist(),
+            'mvfa_det2_fc2': mvfa_det.state_dict()['2.fc2.0.weight'].reshape(-1).tolist(),
         }, f)
 
 

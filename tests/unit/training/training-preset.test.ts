@@ -54,6 +54,9 @@ describe('training presets', () => {
     expect(() => resolveTrainingSchedule({ method: 'mediclip', preset: 'fastest' }, defaults)).toThrow(/--preset must be faithful or quick/);
     expect(() => resolveTrainingSchedule({ method: 'mediclip', textEncoder: 'bidirectional' }, defaults)).toThrow(/--text-encoder/);
     expect(() => resolveTrainingSchedule({ method: 'mediclip', epochs: '0' }, defaults)).toThrow(/--epochs must be a positive integer/);
+    // Starting from an original checkpoint's adapters, 0 epochs means "use them as they are".
+    expect(resolveTrainingSchedule({ method: 'mvfa', epochs: '0', minEpochs: 0 }, defaults).epochs).toBe(0);
+    expect(() => resolveTrainingSchedule({ method: 'mvfa', epochs: '-1', minEpochs: 0 }, defaults)).toThrow(/--epochs must be a whole number ≥ 0/);
   });
 
   it('quick fits the budgets at k = 16 on ViT-L/14 (MediCLIP ≤ 10 min, MadCLIP ≤ 60 min); one more MadCLIP epoch would not', () => {

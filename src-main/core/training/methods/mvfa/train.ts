@@ -10,6 +10,10 @@
  * text embeddings and the two memory banks.
  *
  *   const r = await trainMvfa({ method: 'mvfa', bundleDir, support: { normal, abnormal }, seed, epochs, outDir });
+ *
+ * `options.start` (trainer.ts, from `initFrom`) starts from the adapters of an original MVFA
+ * checkpoint instead of a random init; with 0 epochs they are kept as they are and only the
+ * memory bank is built from the support images, which the original checkpoint does not hold.
  */
 import { ClipScanError } from '../../../../../src-shared/contract/errors';
 import type { AdapterManifest } from '../../../../../src-shared/domain/adapter-manifest';
@@ -104,12 +108,14 @@ export async function trainMvfa(options: TrainOptions): Promise<TrainResult> {
     const t = await mvfaTextEmbeddings(text, organ);
     const withMasks = abnormal.some((a) => a.mask);
     const supportFingerprint = [...normal.map(fingerprint), ...abnormal.map((a) => fingerprint(a.image))];
-    const config = { method: 'mvfa', bundleSha: bundle.manifestSha256, seed, poolSize: MVFA_POOL_SIZE, lr, batch: 1, supportFingerprint, organ };
+    // A start from the original code's adapters (options.start) is part of the config, so a checkpoint of another start is not resumed.
+    const startSha = options.start?.sha256 ?? null;
+    const config = { method: 'mvfa', bundleSha: bundle.manifestSha256, seed, poolSize: MVFA_POOL_SIZE, lr, batch: 1, supportFingerprint, organ, ...(startSha ? { startSha } : {}) };
 
     const pool = await buildMvfaPool(session, { normal, abnormal, spec: m.preprocess, signal });
     const normalStreams = pool.filter((e) => e.label === 0).map((e) => e.stream);
 
-    const { weights, adamState, startEpoch, losses } = await resumeOrStart(outDir, config, () => initWeights(session, seed));
+    const { weights, adamState, startEpoch, losses } = await resumeOrStart(outDir, config, () => options.start?.weights(session.learnables) ?? initWeights(session, seed));
     // detection-only sets: MVFA steps the det optimiser only; the seg adapters keep their init
     const stepped = new Map([...weights].filter(([name]) => withMasks || name.startsWith('det')));
     const adam = createAdam(stepped, { lr, betas: DEFAULTS.betas, eps: DEFAULTS.eps }, adamState);
@@ -157,11 +163,13 @@ export async function trainMvfa(options: TrainOptions): Promise<TrainResult> {
         eps: DEFAULTS.eps,
         poolSize: MVFA_POOL_SIZE,
         textEncoder: 'faithful',
-        schedule: describeSchedule('mvfa', 'faithful', epochs).label,
+        schedule: options.start
+          ? `adapters from the original MVFA code${epochs > 0 ? `, then ${epochs} epochs here` : ', used as they are'}`
+          : describeSchedule('mvfa', 'faithful', epochs).label,
         graph: { file: lossFile, sha256: m.files.find((f) => f.path === lossFile)?.sha256 ?? '' },
         shots: { normal: normal.length, abnormal: abnormal.length, abnormalWithMask: abnormal.filter((a) => a.mask).length },
         organ,
-        synthesis: 'mvfa-11-variants',
+        synthesis: options.start ? `mvfa-11-variants; adapters started from ${options.start.from}` : 'mvfa-11-variants',
         losses,
       },
       supportFingerprint,
