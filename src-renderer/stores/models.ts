@@ -14,7 +14,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { InstalledBundle } from '../../src-shared/domain/installed-bundle';
 import type { FolderListing } from '../../src-shared/domain/files';
-import { DEMO_MODEL_LABEL, plainModelName } from '../../src-shared/domain/model-bundle';
+import { DEMO_MODEL_LABEL } from '../../src-shared/domain/model-bundle';
 import { trainingCalls, type AdapterSummary } from '../../src-shared/contract/training-calls';
 import type { BuildProvider, ProviderChoice } from '../../src-shared/domain/providers';
 import type { CheckpointProgress, FoundCheckpoint, OfficialCheckpointInfo } from '../../src-shared/domain/checkpoints';
@@ -23,7 +23,7 @@ import { useMessagesStore } from './messages';
 import { appCalls } from '../../src-shared/contract/calls';
 import { modelCalls } from '../../src-shared/contract/models-calls';
 
-export { DEMO_MODEL_LABEL, plainModelName };
+export { DEMO_MODEL_LABEL };
 
 export interface DownloadState {
   manifestUrl: string;

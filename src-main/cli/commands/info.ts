@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { createBackend } from '../../core/services';
 import { resolveDatabasePath } from '../../core/config/app-paths';
-import { defaultProviders } from '../../core/engine/ort-runtime';
+import { providerOrder } from '../../core/engine/ort-runtime';
 
 export async function infoCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, db: { type: 'string' } } });
@@ -15,7 +15,7 @@ export async function infoCommand(argv: string[]): Promise<number> {
     let order: string[] | null = null;
     let problem: string | null = null;
     try {
-      order = choice === 'cpu' ? ['cpu'] : defaultProviders();
+      order = providerOrder(choice === 'cpu' ? ['cpu'] : undefined);
     } catch (err) {
       problem = err instanceof Error ? err.message : String(err);
     }

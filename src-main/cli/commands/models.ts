@@ -20,7 +20,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClipScanError } from '../../../src-shared/contract/errors';
-import { DEMO_MODEL_LABEL, plainModelName } from '../../../src-shared/domain/model-bundle';
+import { DEMO_MODEL_LABEL } from '../../../src-shared/domain/model-bundle';
 import type { CatalogEntry, InstalledBundle } from '../../../src-shared/domain/installed-bundle';
 import { resolveDatabasePath } from '../../core/config/app-paths';
 import { findCachedCheckpoints, readCatalog } from '../../core/models';
@@ -52,7 +52,7 @@ const NO_MODEL_HINT =
 
 function describe(b: InstalledBundle): string {
   const demo = b.demo ? ` — ${DEMO_MODEL_LABEL}` : '';
-  return `${b.key} "${plainModelName(b.displayName)}" (${formatBytes(b.totalBytes)}) in ${b.dir}${demo}`;
+  return `${b.key} "${b.displayName}" (${formatBytes(b.totalBytes)}) in ${b.dir}${demo}`;
 }
 
 function out(json: boolean | undefined, value: unknown, text: string): void {

@@ -6,7 +6,7 @@
  * folder of 5,300 files.
  */
 import { openCaseLog, type CaseLog } from '../caselog/open';
-import { LibraryService } from './library-service';
+import { LibraryService, type HeaderReadOptions } from './library-service';
 
 export interface LibraryBackend {
   readonly caseLog: CaseLog;
@@ -14,7 +14,7 @@ export interface LibraryBackend {
   close(): void;
 }
 
-export function openLibraryBackend(databasePath: string, readOptions: ConstructorParameters<typeof LibraryService>[1] = {}): LibraryBackend {
+export function openLibraryBackend(databasePath: string, readOptions: HeaderReadOptions = {}): LibraryBackend {
   const caseLog = openCaseLog(databasePath);
   return { caseLog, library: new LibraryService(caseLog, readOptions), close: () => caseLog.close() };
 }

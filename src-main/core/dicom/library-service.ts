@@ -18,14 +18,16 @@ import { LibraryRepositories } from './library-store';
 /** The folder's real path (symbolic links resolved), or its absolute path when it cannot be resolved. */
 const realFolder = async (folder: string) => fs.realpath(path.resolve(folder)).catch(() => path.resolve(folder));
 
+/** Where headers may be read (header-reader.ts): only a command-line run reads a small folder on its own thread. */
+export type HeaderReadOptions = Pick<IndexOptions, 'filesOnCallingThread'>;
+
 export class LibraryService {
   private readonly running = new Map<string, AbortController>();
   private readonly repos: LibraryRepositories;
 
-  /** `filesOnCallingThread`: see header-reader.ts; only a command-line run sets it. */
   constructor(
     private readonly caseLog: CaseLog,
-    private readonly readOptions: Pick<IndexOptions, 'filesOnCallingThread'> = {},
+    private readonly readOptions: HeaderReadOptions = {},
   ) {
     this.repos = new LibraryRepositories(caseLog.db);
   }

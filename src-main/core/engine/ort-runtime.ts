@@ -38,15 +38,14 @@ import { Tensor } from 'onnxruntime-node';
 export { Tensor };
 export type OrtTensor = ort.Tensor;
 
-export type ProviderName = 'cpu' | 'cuda' | 'tensorrt' | 'webgpu' | 'dml' | 'coreml';
+const PROVIDER_NAMES = ['cpu', 'cuda', 'tensorrt', 'webgpu', 'dml', 'coreml'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 export const PLATFORM_PREFERENCE: Readonly<Record<string, readonly ProviderName[]>> = Object.freeze({
   linux: ['cuda', 'tensorrt', 'webgpu', 'cpu'],
   win32: ['dml', 'webgpu', 'cpu'],
   darwin: ['coreml', 'webgpu', 'cpu'],
 });
-
-const PROVIDER_NAMES: readonly ProviderName[] = ['cpu', 'cuda', 'tensorrt', 'webgpu', 'dml', 'coreml'];
 
 /**
  * The platform's preference list, or CPU alone where we know of nothing else. `CLIPSCAN_PROVIDERS`
@@ -67,6 +66,11 @@ export function defaultProviders(platform: string = process.platform, env: NodeJ
     return names as ProviderName[];
   }
   return [...(PLATFORM_PREFERENCE[platform] ?? ['cpu'])];
+}
+
+/** The order a runtime tries: the preferred providers (default: defaultProviders()), CPU last when absent. */
+export function providerOrder(preferred: readonly ProviderName[] = defaultProviders()): ProviderName[] {
+  return preferred.includes('cpu') ? [...preferred] : [...preferred, 'cpu'];
 }
 
 /**
@@ -155,8 +159,7 @@ export function createOrtRuntime(options: OrtRuntimeOptions = {}): OrtRuntime {
   // output); those failures reach us as exceptions and are reported as fallbackReason.
   // The level is read once, when ORT's environment is created by the first session.
   ort.env.logLevel = options.logLevel ?? 'fatal';
-  const providers = [...(options.preferredProviders ?? defaultProviders())];
-  if (!providers.includes('cpu')) providers.push('cpu');
+  const providers = providerOrder(options.preferredProviders);
   const failed = new Map<ProviderName, string>();
   const vulkanLoaderPresent = options.vulkanLoaderPresent ?? (() => findVulkanLoader() !== null);
   if (process.platform === 'linux' && providers.includes('webgpu') && !vulkanLoaderPresent()) {

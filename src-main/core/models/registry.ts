@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { ClipScanError } from '../../../src-shared/contract/errors';
-import { DEMO_MODEL_LABEL, Sha256Schema } from '../../../src-shared/domain/model-bundle';
+import { DEMO_MODEL_LABEL, plainModelName, Sha256Schema } from '../../../src-shared/domain/model-bundle';
 import type { InstalledBundle } from '../../../src-shared/domain/installed-bundle';
 import { BundlesRepository, type BundleRow } from './bundles-repository';
 import { verifyBundleFiles } from './checksum';
@@ -54,7 +54,8 @@ export function toInstalledBundle(r: BundleRow): InstalledBundle {
     id: r.id,
     version: r.version,
     key: bundleKey(r),
-    displayName: r.displayName,
+    // The demo label is `label`; a manifest name that already ends with it would show it twice.
+    displayName: plainModelName(r.displayName),
     dir: r.path,
     manifestSha256: r.manifestSha256,
     demo: r.demo,

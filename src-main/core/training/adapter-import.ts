@@ -13,20 +13,18 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import { openBundle } from '../engine/bundle';
-import { sha256File } from '../files/sha256';
 import { createOrtRuntime } from '../engine/ort-runtime';
 import { openTrainingSession } from '../engine/training-session';
 import { writeAdapter, type Tensor32 } from '../models/adapter-files';
 import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
 import type { ImportAdapterOptions } from '../engine-client/protocol';
-import { readAdapterCheckpoint } from './adapter-checkpoint';
-import { detectOriginalMethod, mapOriginalAdapter } from './original-adapters';
+import { readOriginalCheckpoint } from './original-adapters';
 import { DEFAULTS, trainingThreads } from './train-loop';
 
 export async function importOriginalAdapter(o: ImportAdapterOptions): Promise<{ adapterDir: string; manifest: AdapterManifest }> {
   const label = path.basename(o.file);
-  const tensors = await readAdapterCheckpoint(o.file);
-  const method = detectOriginalMethod(tensors, label);
+  const original = await readOriginalCheckpoint(o.file);
+  const method = original.method;
   if (method.train) {
     // its adapters change the vision forward and its scorer needs a memory bank of the support images, which the file lacks
     throw new ClipScanError(
@@ -42,7 +40,7 @@ export async function importOriginalAdapter(o: ImportAdapterOptions): Promise<{ 
     const session = await openTrainingSession(runtime, bundle, method.graphs, 'faithful');
     const organ = method.organ(o.organ);
     session.setPrompts(method.prompts(organ));
-    const learned = mapOriginalAdapter(method, tensors, session.learnables, label);
+    const learned = original.map(session.learnables);
     const weights = new Map([...learned].map(([k, t]) => [k, t.data]));
 
     // The class text embeddings depend on the prompts only; one step on constant features gives them.
@@ -59,12 +57,11 @@ export async function importOriginalAdapter(o: ImportAdapterOptions): Promise<{ 
     const out = new Map<string, Tensor32>(learned);
     out.set('text_embeddings', { data: step.textEmbeddings, shape: [2, m.embedDim] });
 
-    const fileSha = await sha256File(o.file);
     const manifest: Omit<AdapterManifest, 'weights'> = {
       schemaVersion: 1,
       id: path.basename(o.outDir),
       method: method.id,
-      bundle: { id: m.id, version: m.version, manifestSha256: await sha256File(path.join(bundle.dir, 'manifest.json')), demo: m.demo },
+      bundle: { id: m.id, version: m.version, manifestSha256: bundle.manifestSha256, demo: m.demo },
       demo: m.demo,
       training: {
         seed: 0,
@@ -79,7 +76,7 @@ export async function importOriginalAdapter(o: ImportAdapterOptions): Promise<{ 
         graph: { file: session.lossFile, sha256: m.files.find((f) => f.path === session.lossFile)?.sha256 ?? '' },
         shots: { normal: 0, abnormal: 0, abnormalWithMask: 0 },
         ...(organ ? { organ } : {}),
-        synthesis: `imported from ${label} (sha256 ${fileSha}), trained by the original ${method.label} code`,
+        synthesis: `imported from ${original.source}`,
         losses: [],
       },
       supportFingerprint: [],

@@ -10,9 +10,13 @@
  *
  *   const method = detectOriginalMethod(tensors, 'checkpoints_42.pkl');
  *   const learned = mapOriginalAdapter(method, tensors, session.learnables, 'checkpoints_42.pkl');
+ *   const original = await readOriginalCheckpoint(file);   // both, plus its sha256 and source line
  */
+import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
+import { sha256File } from '../files/sha256';
 import type { Tensor32 } from '../models/adapter-files';
+import { readAdapterCheckpoint } from './adapter-checkpoint';
 import { TRAINING_METHODS, type TrainingMethod } from './methods';
 
 export interface Learnable {
@@ -74,4 +78,27 @@ export function mapOriginalAdapter(method: TrainingMethod, tensors: FlatTensors,
     );
   }
   return out;
+}
+
+/** An original checkpoint, read and recognised: what `add-adapter` imports and `train --init-from` starts from. */
+export interface OriginalCheckpoint {
+  method: TrainingMethod;
+  sha256: string;
+  /** "<file> (sha256 …), trained by the original <method> code", for the adapter's manifest. */
+  source: string;
+  /** Its tensors on the graph's learnables (mapOriginalAdapter: refused when anything does not fit). */
+  map(learnables: readonly Learnable[]): Map<string, Tensor32>;
+}
+
+export async function readOriginalCheckpoint(file: string): Promise<OriginalCheckpoint> {
+  const label = path.basename(file);
+  const tensors = await readAdapterCheckpoint(file);
+  const method = detectOriginalMethod(tensors, label);
+  const sha256 = await sha256File(file);
+  return {
+    method,
+    sha256,
+    source: `${label} (sha256 ${sha256}), trained by the original ${method.label} code`,
+    map: (learnables) => mapOriginalAdapter(method, tensors, learnables, label),
+  };
 }

@@ -12,9 +12,7 @@
 import path from 'node:path';
 import { ClipScanError } from '../../../src-shared/contract/errors';
 import type { TrainingImage } from '../images/image8';
-import { sha256File } from '../files/sha256';
-import { readAdapterCheckpoint } from './adapter-checkpoint';
-import { detectOriginalMethod, mapOriginalAdapter, type Learnable } from './original-adapters';
+import { readOriginalCheckpoint, type OriginalCheckpoint } from './original-adapters';
 import { trainAdapter as trainWithPool } from './train-loop';
 import { trainingMethod } from './methods';
 import type { AdapterManifest } from '../../../src-shared/domain/adapter-manifest';
@@ -88,15 +86,8 @@ export interface TrainOptions {
   keepCheckpoint?: boolean;
   /** MVFA only: a checkpoint of the original MVFA code whose adapters replace the random start (original-adapters.ts). */
   initFrom?: string;
-  /** Set by trainAdapter from `initFrom`: the start weights for the method's learnables, and where they came from. */
-  start?: OriginalStart;
-}
-
-export interface OriginalStart {
-  weights(learnables: readonly Learnable[]): Map<string, Float32Array>;
-  /** "<file> (sha256 …), trained by the original MVFA code": goes into the adapter's manifest. */
-  from: string;
-  sha256: string;
+  /** Set by trainAdapter from `initFrom`: the checkpoint whose adapters the run starts from. */
+  start?: OriginalCheckpoint;
 }
 
 export interface TrainResult {
@@ -115,21 +106,11 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
     if (!method.train) {
       throw new ClipScanError('BAD_OPTION', `Starting from an original checkpoint is for MVFA; import a ${method.label} checkpoint with "clipscan models add-adapter" instead.`);
     }
-    return method.train({ ...options, start: await originalStart(options.initFrom, method.id) });
+    const start = await readOriginalCheckpoint(options.initFrom);
+    if (start.method.id !== method.id) {
+      throw new ClipScanError('ADAPTER_MISMATCH', `${path.basename(options.initFrom)} is an original ${start.method.label} checkpoint, not ${method.label}.`);
+    }
+    return method.train({ ...options, start });
   }
   return method.train ? method.train(options) : trainWithPool(options);
-}
-
-/** Reads an original checkpoint and checks it was written by `methodId`'s code; its tensors are mapped once the graph's learnables are known. */
-async function originalStart(file: string, methodId: string): Promise<OriginalStart> {
-  const label = path.basename(file);
-  const tensors = await readAdapterCheckpoint(file);
-  const found = detectOriginalMethod(tensors, label);
-  if (found.id !== methodId) throw new ClipScanError('ADAPTER_MISMATCH', `${label} is an original ${found.label} checkpoint, not ${trainingMethod(methodId).label}.`);
-  const sha256 = await sha256File(file);
-  return {
-    weights: (learnables) => new Map([...mapOriginalAdapter(found, tensors, learnables, label)].map(([k, t]) => [k, t.data])),
-    from: `${label} (sha256 ${sha256}), trained by the original ${found.label} code`,
-    sha256,
-  };
 }

@@ -52,6 +52,12 @@ function initWeights(session: MvfaSession, seed: number): Map<string, Float32Arr
   return out;
 }
 
+/** The start weights: the original checkpoint's adapters (`options.start`), or PyTorch's random init. */
+function originalOrRandom(session: MvfaSession, seed: number, options: TrainOptions): Map<string, Float32Array> {
+  if (!options.start) return initWeights(session, seed);
+  return new Map([...options.start.map(session.learnables)].map(([name, t]) => [name, t.data]));
+}
+
 /**
  * MVFA's per-epoch scorer. `score`: the per-image map and score (bank.ts mvfaImageResult).
  * `scoreParts`: both branches raw at S×S, for MVFA's transductive fusion over a test set (bank.ts fuseMvfa).
@@ -115,7 +121,7 @@ export async function trainMvfa(options: TrainOptions): Promise<TrainResult> {
     const pool = await buildMvfaPool(session, { normal, abnormal, spec: m.preprocess, signal });
     const normalStreams = pool.filter((e) => e.label === 0).map((e) => e.stream);
 
-    const { weights, adamState, startEpoch, losses } = await resumeOrStart(outDir, config, () => options.start?.weights(session.learnables) ?? initWeights(session, seed));
+    const { weights, adamState, startEpoch, losses } = await resumeOrStart(outDir, config, () => originalOrRandom(session, seed, options));
     // detection-only sets: MVFA steps the det optimiser only; the seg adapters keep their init
     const stepped = new Map([...weights].filter(([name]) => withMasks || name.startsWith('det')));
     const adam = createAdam(stepped, { lr, betas: DEFAULTS.betas, eps: DEFAULTS.eps }, adamState);
@@ -169,7 +175,7 @@ export async function trainMvfa(options: TrainOptions): Promise<TrainResult> {
         graph: { file: lossFile, sha256: m.files.find((f) => f.path === lossFile)?.sha256 ?? '' },
         shots: { normal: normal.length, abnormal: abnormal.length, abnormalWithMask: abnormal.filter((a) => a.mask).length },
         organ,
-        synthesis: options.start ? `mvfa-11-variants; adapters started from ${options.start.from}` : 'mvfa-11-variants',
+        synthesis: options.start ? `mvfa-11-variants; adapters started from ${options.start.source}` : 'mvfa-11-variants',
         losses,
       },
       supportFingerprint,
